@@ -1,0 +1,95 @@
+import type { CrmName } from "../../../shared/crm-objects.js";
+
+/**
+ * Everything Tollgate needs from a CRM, behind one interface (DESIGN §7, STYLE §3).
+ * Enforcement, approvals and rollback talk only to this; nothing outside `crm/` imports a
+ * CRM SDK. Object types are the CRM's own API names (`contacts`, `Lead`).
+ */
+export interface CrmConnector {
+  readonly crm: CrmName;
+  /** HubSpot portal id or Salesforce org id. */
+  readonly tenantId: string;
+
+  /**
+   * Reads records with the named properties; with `withHistory`, each property's change
+   * history (newest first). Batches internally (HubSpot: 100 ids a call; with history, 50).
+   * Records that do not exist are absent from the result.
+   */
+  readRecords(objectType: string, ids: readonly string[], properties: readonly string[], options?: { withHistory?: boolean }): Promise<CrmRecord[]>;
+
+  /**
+   * Writes property values, batching internally (HubSpot: 100 inputs per batch update).
+   * `""` clears a value. One result per input, in input order; a failed batch marks each of
+   * its inputs failed rather than throwing, except for rate limits and server errors, which
+   * throw a retryable `CrmError` so the write queue can back off and retry the whole call.
+   */
+  writeRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>;
+
+  /** Property definitions of one object type (for provisioning and typing shadow fields). */
+  listProperties(objectType: string): Promise<PropertyDefinition[]>;
+
+  /** Creates a property group if missing. @returns whether it was created. */
+  ensurePropertyGroup(objectType: string, group: { name: string; label: string }): Promise<boolean>;
+
+  /** Creates properties. Never updates or deletes existing ones (install is idempotent). */
+  createProperties(objectType: string, properties: readonly PropertyDefinition[]): Promise<void>;
+
+  /** What the CRM last told us about its rate limit, if anything. */
+  rateLimitState(): RateLimitState | undefined;
+}
+
+export interface CrmRecord {
+  objectType: string;
+  objectId: string;
+  properties: Record<string, string | null>;
+  /** Present when read with history: per property, newest first. */
+  history?: Record<string, PropertyHistoryEntry[]>;
+}
+
+export interface PropertyHistoryEntry {
+  value: string | null;
+  /** ISO-8601 */
+  timestamp: string;
+  /** HubSpot `sourceType` (`INTEGRATION`, `CRM_UI`, …) or Salesforce change origin. */
+  sourceType: string;
+  /** HubSpot app id or `userId:<id>`; Salesforce user id. */
+  sourceId?: string | undefined;
+}
+
+export interface RecordWrite {
+  objectType: string;
+  objectId: string;
+  properties: Record<string, string>;
+}
+
+export interface WriteResult {
+  objectType: string;
+  objectId: string;
+  ok: boolean;
+  /** Set when `ok` is false. */
+  error?: { code: string; message: string } | undefined;
+}
+
+export interface PropertyDefinition {
+  name: string;
+  label: string;
+  /** HubSpot `type` (`string`, `number`, `datetime`, `enumeration`, `bool`, `date`). */
+  type: string;
+  /** HubSpot `fieldType` (`text`, `textarea`, `number`, `date`, `select`, …). */
+  fieldType: string;
+  groupName?: string | undefined;
+  description?: string | undefined;
+  options?: { label: string; value: string; hidden?: boolean; displayOrder?: number }[] | undefined;
+  /** True for properties the CRM computes or that no one may write. */
+  readOnly?: boolean | undefined;
+}
+
+export interface RateLimitState {
+  /** Requests allowed per interval. */
+  max: number;
+  remaining: number;
+  intervalMs: number;
+  /** When the numbers were read (epoch ms). */
+  observedAt: number;
+  dailyRemaining?: number | undefined;
+}

@@ -1,0 +1,9 @@
+export {
+  TollgateError,
+  ValidationError,
+  NotFoundError,
+  UnauthorizedError,
+  ForbiddenError,
+  ConflictError,
+  ConfigError,
+} from "./tollgate-error.js";

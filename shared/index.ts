@@ -1,0 +1,20 @@
+export { OUTCOMES, TIERS, decisionSchema } from "./decision.js";
+export type { Outcome, Tier, Decision } from "./decision.js";
+export { POLICY_OBJECTS, CRMS, HUBSPOT_OBJECTS, SALESFORCE_OBJECTS, toPolicyObject, toCrmObjectType } from "./crm-objects.js";
+export type { PolicyObject, CrmName } from "./crm-objects.js";
+export {
+  PROVENANCE_FIELDS,
+  HUBSPOT_PROVENANCE_NAMES,
+  SALESFORCE_PROVENANCE_NAMES,
+  hubspotShadowName,
+  salesforceShadowName,
+  canonicalOfHubspotShadow,
+} from "./fields.js";
+export {
+  auditEventInputSchema,
+  auditEventSchema,
+  auditQuerySchema,
+  auditVerifyResultSchema,
+  AUDIT_OUTCOMES,
+} from "./audit-event.js";
+export type { AuditEvent, AuditEventInput, AuditActor, AuditQuery, AuditVerifyResult } from "./audit-event.js";
