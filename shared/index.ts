@@ -18,3 +18,4 @@ export {
   AUDIT_OUTCOMES,
 } from "./audit-event.js";
 export type { AuditEvent, AuditEventInput, AuditActor, AuditQuery, AuditVerifyResult } from "./audit-event.js";
+export { canonicalJson, sha256Hex } from "./canonical-json.js";
