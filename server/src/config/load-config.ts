@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { ConfigError } from "../errors/index.js";
+import { apiKeysSchema, type ApiKeyEntry } from "./api-keys.js";
+
+const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 32 bytes as 64 hex characters");
+const url = z.string().url("must be a URL");
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+/**
+ * DESIGN §8 (contract): the environment Tollgate reads. Nothing else configures it.
+ * Defaults are the embedded ones a newcomer gets from `npm start` right after `npm ci`.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  TOLLGATE_PUBLIC_URL: url.default("http://localhost:3000").transform((u) => u.replace(/\/+$/, "")),
+  REDIS_URL: url.default("redis://127.0.0.1:6379"),
+  DATABASE_URL: optional(url),
+  TOLLGATE_DATA_DIR: z.string().default("./data"),
+  TOLLGATE_POLICY: z.string().default("manifests/policy.yaml"),
+  TOLLGATE_ENCRYPTION_KEY: optional(hex32),
+  TOLLGATE_API_KEYS: z
+    .string()
+    .default("[]")
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be a JSON list of {key, role, agentId?, name?}" });
+        return z.NEVER;
+      }
+    })
+    .pipe(apiKeysSchema),
+  HUBSPOT_CLIENT_ID: optional(z.string()),
+  HUBSPOT_CLIENT_SECRET: optional(z.string()),
+  HUBSPOT_APP_ID: optional(z.string().regex(/^\d+$/, "must be a numeric app id")),
+  HUBSPOT_ACCESS_TOKEN: optional(z.string()),
+  HUBSPOT_PORTAL_ID: optional(z.string().regex(/^\d+$/, "must be a numeric portal id")),
+  HUBSPOT_API_BASE_URL: url.default("https://api.hubapi.com").transform((u) => u.replace(/\/+$/, "")),
+  SALESFORCE_LOGIN_URL: optional(url),
+  SALESFORCE_CLIENT_ID: optional(z.string()),
+  SALESFORCE_CLIENT_SECRET: optional(z.string()),
+  SALESFORCE_USERNAME: optional(z.string()),
+  SALESFORCE_JWT_KEY: optional(z.string()),
+  SALESFORCE_INSTANCE_URL: optional(url),
+  SALESFORCE_ACCESS_TOKEN: optional(z.string()),
+  SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, "must look like 62.0").default("62.0"),
+  SALESFORCE_CLIENT_NAME: z.string().default("tollgate"),
+  SALESFORCE_INTEGRATION_USER_ID: optional(z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be a Salesforce user id (005…)")),
+  SALESFORCE_WEBHOOK_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  publicUrl: string;
+  redisUrl: string;
+  /** Unset → embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  policyPath: string;
+  /** 32 bytes; absent only when nothing needs encrypting (no OAuth install). */
+  encryptionKey: Buffer | undefined;
+  apiKeys: ApiKeyEntry[];
+  logLevel: Env["LOG_LEVEL"];
+  hubspot: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    appId: string | undefined;
+    accessToken: string | undefined;
+    portalId: string | undefined;
+    apiBaseUrl: string;
+    /** private-app: one portal, static token; oauth: marketplace installs; none: HubSpot not configured. */
+    mode: "private_app" | "oauth" | "none";
+  };
+  salesforce: {
+    loginUrl: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    username: string | undefined;
+    jwtKey: string | undefined;
+    instanceUrl: string | undefined;
+    accessToken: string | undefined;
+    apiVersion: string;
+    clientName: string;
+    integrationUserId: string | undefined;
+    webhookSecret: string | undefined;
+  };
+}
+
+/**
+ * Reads the configuration from `env` once, at start-up (Probot's `createProbot({ env })`).
+ * @throws ConfigError whose message is one line naming the first bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const [variable, ...rest] = issue.path;
+    const where = rest.length ? ` (entry ${rest.join(".")})` : "";
+    throw new ConfigError(`${String(variable)}${where}: ${issue.message}`, { issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })) });
+  }
+  const e = parsed.data;
+  const requireTogether = (names: (keyof Env)[]) => {
+    const set = names.filter((n) => e[n] !== undefined);
+    if (set.length > 0 && set.length < names.length) {
+      const missing = names.find((n) => e[n] === undefined)!;
+      throw new ConfigError(`${missing}: required when ${set.join(" and ")} ${set.length > 1 ? "are" : "is"} set`);
+    }
+  };
+  requireTogether(["HUBSPOT_ACCESS_TOKEN", "HUBSPOT_PORTAL_ID"]);
+  requireTogether(["HUBSPOT_CLIENT_ID", "HUBSPOT_CLIENT_SECRET"]);
+  const oauth = e.HUBSPOT_CLIENT_ID !== undefined;
+  if (oauth && e.TOLLGATE_ENCRYPTION_KEY === undefined && e.HUBSPOT_ACCESS_TOKEN === undefined) {
+    throw new ConfigError("TOLLGATE_ENCRYPTION_KEY: required for OAuth installs, whose tokens are stored encrypted");
+  }
+  const seen = new Set<string>();
+  for (const k of e.TOLLGATE_API_KEYS) {
+    if (seen.has(k.key)) throw new ConfigError("TOLLGATE_API_KEYS: the same key is listed twice");
+    seen.add(k.key);
+  }
+  return {
+    port: e.PORT,
+    publicUrl: e.TOLLGATE_PUBLIC_URL,
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.TOLLGATE_DATA_DIR,
+    policyPath: e.TOLLGATE_POLICY,
+    encryptionKey: e.TOLLGATE_ENCRYPTION_KEY ? Buffer.from(e.TOLLGATE_ENCRYPTION_KEY, "hex") : undefined,
+    apiKeys: e.TOLLGATE_API_KEYS,
+    logLevel: e.LOG_LEVEL,
+    hubspot: {
+      clientId: e.HUBSPOT_CLIENT_ID,
+      clientSecret: e.HUBSPOT_CLIENT_SECRET,
+      appId: e.HUBSPOT_APP_ID,
+      accessToken: e.HUBSPOT_ACCESS_TOKEN,
+      portalId: e.HUBSPOT_PORTAL_ID,
+      apiBaseUrl: e.HUBSPOT_API_BASE_URL,
+      mode: e.HUBSPOT_ACCESS_TOKEN ? "private_app" : oauth ? "oauth" : "none",
+    },
+    salesforce: {
+      loginUrl: e.SALESFORCE_LOGIN_URL,
+      clientId: e.SALESFORCE_CLIENT_ID,
+      clientSecret: e.SALESFORCE_CLIENT_SECRET,
+      username: e.SALESFORCE_USERNAME,
+      jwtKey: e.SALESFORCE_JWT_KEY,
+      instanceUrl: e.SALESFORCE_INSTANCE_URL,
+      accessToken: e.SALESFORCE_ACCESS_TOKEN,
+      apiVersion: e.SALESFORCE_API_VERSION,
+      clientName: e.SALESFORCE_CLIENT_NAME,
+      integrationUserId: e.SALESFORCE_INTEGRATION_USER_ID,
+      webhookSecret: e.SALESFORCE_WEBHOOK_SECRET,
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import express, { type Express, type Router } from "express";
+import { randomUUID } from "node:crypto";
+import { pinoHttp } from "pino-http";
+import type { Logger, Metrics } from "../observability/index.js";
+import { createErrorHandler, notFoundHandler } from "./error-handler.js";
+
+export interface HttpAppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Liveness and readiness: each dependency's check. */
+  healthChecks: Record<string, () => Promise<unknown>>;
+  /**
+   * Routers mounted before the JSON parser, for routes that need the raw body (webhooks,
+   * whose signatures cover the exact bytes).
+   */
+  rawRouters?: Router[];
+  /** Routers mounted after the JSON parser. */
+  routers: Router[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The express app: request ids, structured request logs, metrics, the capability routers,
+ * and one error shape for everything (DESIGN §5).
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const { logger, metrics } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", true);
+
+  app.use((req, res, next) => {
+    const incoming = req.get("x-request-id");
+    req.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader("x-request-id", req.requestId);
+    const stop = metrics.httpDuration.startTimer();
+    res.on("finish", () => {
+      // The matched route pattern, never the raw path: ids in paths would explode label cardinality.
+      const route = (req.route?.path as string | undefined) ? `${req.baseUrl}${req.route.path}` : "unmatched";
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      stop({ method: req.method, route });
+    });
+    next();
+  });
+  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId ?? randomUUID(), autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } }));
+
+  app.get("/healthz", async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(options.healthChecks).map(async ([name, check]) => {
+        try {
+          await check();
+          return [name, { ok: true }] as const;
+        } catch (err) {
+          return [name, { ok: false, error: (err as Error).message }] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(results);
+    const ok = results.every(([, r]) => r.ok);
+    res.status(ok ? 200 : 503).json({ ok, checks });
+  });
+
+  app.get("/metrics", async (_req, res) => {
+    res.setHeader("content-type", metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  for (const r of options.rawRouters ?? []) app.use(r);
+  app.use(express.json({ limit: "1mb" }));
+  app.use(express.text({ type: ["application/yaml", "application/x-yaml", "text/yaml", "text/plain"], limit: "1mb" }));
+  for (const r of options.routers) app.use(r);
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}
