@@ -1,0 +1,4 @@
+export { createSnapshotStore } from "./snapshot-store.js";
+export type { SnapshotStore } from "./snapshot-store.js";
+export { propertyKey } from "./types.js";
+export type { ObservedValue, PropertyRef, LatestValue } from "./types.js";

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.js";
+import { ConfigError } from "../../src/errors/index.js";
+
+const KEY = "a".repeat(64);
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    return err as ConfigError;
+  }
+  throw new Error("expected loadConfig to throw");
+}
+
+describe("loadConfig", () => {
+  it("gives the embedded defaults a newcomer gets from npm start", () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBe("redis://127.0.0.1:6379");
+    expect(c.policyPath).toBe("manifests/policy.yaml");
+    expect(c.salesforce.apiVersion).toBe("62.0");
+    expect(c.salesforce.clientName).toBe("tollgate");
+    expect(c.hubspot.apiBaseUrl).toBe("https://api.hubapi.com");
+    expect(c.hubspot.mode).toBe("none");
+  });
+
+  it("reads private-app mode and trims trailing slashes from URLs", () => {
+    const c = loadConfig({ HUBSPOT_ACCESS_TOKEN: "pat-1", HUBSPOT_PORTAL_ID: "123", TOLLGATE_PUBLIC_URL: "https://t.example.com/", HUBSPOT_API_BASE_URL: "http://127.0.0.1:4010/" });
+    expect(c.hubspot.mode).toBe("private_app");
+    expect(c.publicUrl).toBe("https://t.example.com");
+    expect(c.hubspot.apiBaseUrl).toBe("http://127.0.0.1:4010");
+  });
+
+  it.each([
+    [{ PORT: "not-a-port" }, /^PORT: /],
+    [{ TOLLGATE_ENCRYPTION_KEY: "abc" }, /^TOLLGATE_ENCRYPTION_KEY: must be 32 bytes as 64 hex characters$/],
+    [{ TOLLGATE_API_KEYS: "{oops" }, /^TOLLGATE_API_KEYS: must be a JSON list/],
+    [{ TOLLGATE_API_KEYS: '[{"key":"short","role":"auditor"}]' }, /^TOLLGATE_API_KEYS \(entry 0\.key\): an API key must be at least 16 characters$/],
+    [{ TOLLGATE_API_KEYS: '[{"key":"0123456789abcdef","role":"agent"}]' }, /^TOLLGATE_API_KEYS \(entry 0\.agentId\): an agent key needs agentId$/],
+    [{ TOLLGATE_API_KEYS: '[{"key":"0123456789abcdef","role":"king"}]' }, /^TOLLGATE_API_KEYS \(entry 0\.role\): /],
+    [{ HUBSPOT_ACCESS_TOKEN: "pat" }, /^HUBSPOT_PORTAL_ID: required when HUBSPOT_ACCESS_TOKEN is set$/],
+    [{ HUBSPOT_CLIENT_ID: "id", HUBSPOT_CLIENT_SECRET: "s" }, /^TOLLGATE_ENCRYPTION_KEY: required for OAuth installs/],
+    [{ SALESFORCE_API_VERSION: "62" }, /^SALESFORCE_API_VERSION: must look like 62\.0$/],
+    [{ REDIS_URL: "not a url" }, /^REDIS_URL: must be a URL$/],
+  ])("refuses %o with one line naming the variable", (env, message) => {
+    const err = errorOf(env);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(message);
+    expect(err.message).not.toContain("\n");
+  });
+
+  it("refuses the same API key listed twice", () => {
+    const dup = JSON.stringify([
+      { key: "0123456789abcdef", role: "auditor" },
+      { key: "0123456789abcdef", role: "owner" },
+    ]);
+    expect(errorOf({ TOLLGATE_API_KEYS: dup }).message).toBe("TOLLGATE_API_KEYS: the same key is listed twice");
+  });
+
+  it("decodes the encryption key to 32 bytes", () => {
+    expect(loadConfig({ TOLLGATE_ENCRYPTION_KEY: KEY }).encryptionKey?.length).toBe(32);
+  });
+});
