@@ -1,0 +1,39 @@
+export { createTokenCipher } from "./token-cipher.js";
+export type { TokenCipher, TokenCipherOptions } from "./token-cipher.js";
+export { createHubSpotOAuth, DEFAULT_HUBSPOT_SCOPES, HUBSPOT_CALLBACK_PATH } from "./create-hubspot-oauth.js";
+export type { HubSpotOAuth, HubSpotCallbackParams } from "./create-hubspot-oauth.js";
+export { createPrivateAppInstallation } from "./create-private-app-installation.js";
+export type { PrivateAppInstallation } from "./create-private-app-installation.js";
+export { planProvisioning, listProvisionedObjects, ALWAYS_PROVISIONED_OBJECTS } from "./plan-provisioning.js";
+export type { ProvisioningInput } from "./plan-provisioning.js";
+export { getProvisioningPlan, provision, provisionGovernedFields } from "./provision.js";
+export { formatProvisioningPlan } from "./format-provisioning-plan.js";
+export { getProvenanceProperties, TOLLGATE_GROUP } from "./provenance-properties.js";
+export { getShadowProperty } from "./get-shadow-property.js";
+export { planWebhookSubscriptions, renderWebhooksHsmeta, HUBSPOT_SUBSCRIPTION_CAP, REVENUE_CRITICAL_PROPERTIES } from "./plan-webhook-subscriptions.js";
+export type { CrmObjectSubscription, CrmObjectSubscriptionType, WebhooksHsmeta, WebhooksHsmetaOptions } from "./plan-webhook-subscriptions.js";
+export { createInstallRouter } from "./create-install-router.js";
+export type { InstallRouterOptions } from "./create-install-router.js";
+export {
+  TokenDecryptError,
+  OAuthStateError,
+  OAuthDeniedError,
+  OAuthCallbackError,
+  OAuthTokenError,
+  NotInstalledError,
+  WebhookSubscriptionCapError,
+} from "./errors.js";
+export type {
+  TokenProvider,
+  Installation,
+  AuthMode,
+  InstallationStatus,
+  HubSpotOAuthOptions,
+  GovernedField,
+  ProvisioningPlan,
+  ObjectPlan,
+  PlannedProperty,
+  ProvisioningProblem,
+  ProvisioningResult,
+  ProvisionedItem,
+} from "./types.js";

@@ -1,0 +1,3 @@
+-- Reads one installation, tokens still encrypted.
+-- $1 tenant_id (text)
+SELECT * FROM installations WHERE tenant_id = $1
