@@ -1,0 +1,62 @@
+import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { Database } from "../db/index.js";
+import { ConfigError } from "../errors/index.js";
+import { appendPrepared } from "./append-prepared.js";
+import { checkpointKeyFromSeed } from "./checkpoint-key.js";
+import { createCheckpoint, latestCheckpoint } from "./create-checkpoint.js";
+import { exportJsonl } from "./export-jsonl.js";
+import { newEventId } from "./new-event-id.js";
+import { prepareEvent } from "./prepare-event.js";
+import { queryEvents } from "./query-events.js";
+import type { AuditLog, AuditLogOptions } from "./types.js";
+import { verifyChain } from "./verify-chain.js";
+
+/**
+ * The tamper-evident audit log over the system-of-record database (DESIGN §6). The database
+ * must be migrated (migration 001_audit); the factory checks, so a missing table fails at
+ * start-up rather than on the first event.
+ *
+ * @example
+ * const audit = await createAuditLog(db, { signingSeed: deriveCheckpointKey(env.TOLLGATE_ENCRYPTION_KEY).seed });
+ * const event = await audit.append({ tenant_id: "default", actor: { type: "agent", id: "enrichment-bot" }, action: "field_write" });
+ */
+export async function createAuditLog(db: Database, options: AuditLogOptions = {}): Promise<AuditLog> {
+  const found = await db.query<{ fn: string | null }>("SELECT to_regprocedure('audit_append(text, text[], text[])')::text AS fn");
+  if (!found.rows[0]?.fn) throw new ConfigError("audit log tables are missing: run the database migrations first");
+  const key = options.signingSeed ? checkpointKeyFromSeed(options.signingSeed) : null;
+  const now = options.now ?? (() => new Date());
+  const pageSize = options.pageSize ?? 1000;
+  const prepare = (inputs: readonly AuditEventInput[]) => {
+    const at = now();
+    return inputs.map((input) => prepareEvent(input, { now: at, newId: newEventId }));
+  };
+
+  return {
+    keyId: key?.keyId ?? null,
+    publicKeyPem: key?.publicKeyPem ?? null,
+
+    async append(input, { tx } = {}) {
+      const [event] = await appendPrepared(tx ?? db, prepare([input]));
+      return event!;
+    },
+
+    async appendMany(inputs, { tx } = {}) {
+      const prepared = prepare(inputs);
+      if (prepared.length === 0) return [];
+      // One tenant is one statement, atomic on its own; several need a transaction around them.
+      const oneTenant = prepared.every((p) => p.tenantId === prepared[0]!.tenantId);
+      if (tx || oneTenant) return appendPrepared(tx ?? db, prepared);
+      return db.transaction((t) => appendPrepared(t, prepared));
+    },
+
+    query: (q) => queryEvents(db, q, "newest_first"),
+    verify: (tenantId) => verifyChain(db, tenantId, key, pageSize),
+    exportJsonl: (q) => exportJsonl(db, q, pageSize),
+
+    async checkpoint(tenantId) {
+      if (!key) throw new ConfigError("audit checkpoints need a signing key: pass signingSeed to createAuditLog");
+      return createCheckpoint(db, tenantId, key, now());
+    },
+    latestCheckpoint: (tenantId) => latestCheckpoint(db, tenantId),
+  };
+}

@@ -1,0 +1,63 @@
+/** What replaces a secret value. */
+export const REDACTED = "[redacted]";
+
+// Words that make a key secret. Keys are split into words (snake, kebab, camel case) so that
+// `access_token`, `apiKey` and `X-Api-Key` match while `prompt_tokens` does not.
+const SECRET_WORDS = new Set(["token", "secret", "password", "passwd", "passphrase", "authorization", "cookie", "credential", "credentials", "apikey", "privatekey"]);
+const SECRET_PAIRS = new Set(["api key", "private key", "access key", "session key", "signing key"]);
+
+// Secrets that hide inside ordinary strings, e.g. an HTTP error message quoting its request.
+const INLINE_SECRETS: readonly [RegExp, string][] = [
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`],
+  [/\bpat-[a-z]{2,4}\d?-[0-9a-f-]{36}\b/gi, REDACTED], // HubSpot private-app access token
+];
+
+/**
+ * Whether a key names a secret: one of its words is token, secret, password, authorization,
+ * cookie, credential(s), or two adjacent words are api+key, private+key, access+key…
+ * `access_token`, `refresh_token`, `client_secret`, `apiKey`, `X-Api-Key` are secret;
+ * `prompt_tokens` is not. It errs towards redacting (`token_count` is treated as secret): a
+ * hidden counter costs less than a leaked token.
+ */
+export function isSecretKey(key: string): boolean {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.some((w, i) => SECRET_WORDS.has(w) || SECRET_PAIRS.has(`${w} ${words[i + 1] ?? ""}`));
+}
+
+/**
+ * A copy of `value` with every secret replaced by "[redacted]": the value of any key that names
+ * a secret, at any depth, and bearer/basic credentials or CRM tokens quoted inside strings.
+ * Secrets never enter the audit log (DESIGN §6); redacting before hashing keeps the chain valid.
+ */
+export function redactSecrets(value: unknown): unknown {
+  if (typeof value === "string") return redactInline(value);
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== null && v !== undefined ? REDACTED : redactSecrets(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Field diffs name the field in a value (`{field: "api_key", before, after}`), so a key test
+ * alone would miss them: a diff of a secret-named field keeps its name and loses its values.
+ */
+export function redactFieldDiffs<D extends { field: string; before?: unknown; after?: unknown }>(diffs: readonly D[]): D[] {
+  return diffs.map((d) =>
+    isSecretKey(d.field)
+      ? { ...d, before: d.before == null ? d.before : REDACTED, after: d.after == null ? d.after : REDACTED }
+      : d,
+  );
+}
+
+function redactInline(s: string): string {
+  let out = s;
+  for (const [pattern, replacement] of INLINE_SECRETS) out = out.replace(pattern, replacement);
+  return out;
+}

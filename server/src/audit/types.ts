@@ -1,0 +1,91 @@
+import type { AuditEvent, AuditEventInput, AuditQuery, AuditVerifyResult } from "../../../shared/audit-event.js";
+import type { Sql } from "../db/index.js";
+
+export interface AuditLogOptions {
+  /**
+   * 32 bytes from which the Ed25519 checkpoint key is derived. The server passes
+   * `deriveCheckpointKey(TOLLGATE_ENCRYPTION_KEY).seed` (HKDF-SHA256, info
+   * "tollgate-audit-checkpoint"). Without it, checkpoint() throws and verify() cannot check
+   * checkpoint signatures.
+   */
+  signingSeed?: Uint8Array;
+  /**
+   * The clock; event ids, recorded_at and checkpoint times come from it.
+   * @defaultValue `() => new Date()`
+   */
+  now?: () => Date;
+  /**
+   * Rows per page when verify() and exportJsonl() walk the table.
+   * @defaultValue 1000
+   */
+  pageSize?: number;
+}
+
+export interface AppendOptions {
+  /**
+   * Append inside the caller's transaction, so an intent is written atomically with the
+   * caller's own rows. The tenant's head row stays locked until that transaction ends: keep
+   * it short, and run it at READ COMMITTED (the default).
+   */
+  tx?: Sql;
+}
+
+/** One page of `query()`, newest first. */
+export interface AuditPage {
+  events: AuditEvent[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** A tenant's chain head, signed with Ed25519 so an outsider holding only the public key can check an export. */
+export interface AuditCheckpoint {
+  tenant_id: string;
+  /** How many events the chain held (the seq of the head event; 0 for an empty chain). */
+  seq: number;
+  /** The head event's hash (GENESIS_HASH for an empty chain). */
+  hash: string;
+  /** When it was signed, ISO-8601 UTC. */
+  at: string;
+  /** First 16 hex characters of sha256(public key, SPKI DER). */
+  key_id: string;
+  /** Base64 Ed25519 signature over canonical_json({at, hash, seq, tenant_id}). */
+  signature: string;
+}
+
+export interface ExportVerifyResult {
+  ok: boolean;
+  /** Lines checked. */
+  checked: number;
+  /** Lines after the checkpoint's seq: chained correctly but not covered by the signature. */
+  beyondCheckpoint: number;
+  /** `line` is 1-based; 0 when the checkpoint itself is at fault. */
+  firstBroken: { line: number; eventId: string | null; reason: string } | null;
+}
+
+export interface AuditLog {
+  /**
+   * Validates, redacts secrets, chains and stores one event; resolves once it is durable (or,
+   * with `tx`, once it is written in that transaction).
+   * @throws ValidationError on bad input; nothing is written.
+   */
+  append(input: AuditEventInput, options?: AppendOptions): Promise<AuditEvent>;
+  /** Appends several events in one transaction, in order; all or none. */
+  appendMany(inputs: readonly AuditEventInput[], options?: AppendOptions): Promise<AuditEvent[]>;
+  /** Filters events; newest first (highest recorded order first), cursor-paged. */
+  query(q: AuditQuery): Promise<AuditPage>;
+  /** Recomputes every hash in seq order, per tenant (all tenants when none is given). */
+  verify(tenantId?: string): Promise<AuditVerifyResult>;
+  /**
+   * Streams the matching events oldest first (chain order), one canonical-JSON line each
+   * ending in "\n", a page at a time, to the end (`limit` is ignored). An unfiltered
+   * export of one tenant is its whole chain, which verifyExport() checks.
+   */
+  exportJsonl(q: AuditQuery): AsyncIterable<string>;
+  /** Signs and stores the tenant's current head. */
+  checkpoint(tenantId: string): Promise<AuditCheckpoint>;
+  /** The tenant's most recent stored checkpoint, if any. */
+  latestCheckpoint(tenantId: string): Promise<AuditCheckpoint | null>;
+  /** The checkpoint key's id and public key (PEM, SPKI); null without a signing seed. */
+  readonly keyId: string | null;
+  readonly publicKeyPem: string | null;
+}
