@@ -79,3 +79,12 @@ CREATE TABLE IF NOT EXISTS exceptions (
   updated_at         timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS exceptions_open ON exceptions (tenant_id, state, review_due_at);
+
+-- Webhook events already enforced: the durable backstop behind Redis dedupe, so a job retried
+-- after its transaction committed never audits or reverts twice.
+CREATE TABLE IF NOT EXISTS processed_events (
+  tenant_id     text NOT NULL,
+  event_key     text NOT NULL,
+  processed_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, event_key)
+);

@@ -1,0 +1,105 @@
+import type { Approval } from "../../../shared/approval.js";
+import type { Sql } from "../db/index.js";
+import type { NewApproval } from "../enforce/index.js";
+
+export interface ApprovalStore {
+  /** Stores a pending approval; an older pending one for the same field is superseded. */
+  create(approval: NewApproval, options: { tx: Sql }): Promise<string>;
+  get(tenantId: string, id: string, sql?: Sql): Promise<StoredApproval | undefined>;
+  listForRecord(tenantId: string, objectType: string, objectId: string, limit?: number): Promise<StoredApproval[]>;
+  listPending(tenantId?: string): Promise<StoredApproval[]>;
+}
+
+/** The approval as stored: the wire shape plus what the server needs to act on it. */
+export interface StoredApproval extends Approval {
+  tenantId: string;
+  crm: "hubspot" | "salesforce";
+  shadowField: string | null;
+  agentId: string | null;
+  agentRole: string | null;
+  ruleId: string | null;
+  policyVersion: string | null;
+  proposalEventId: string | null;
+  rejectedBy: string | null;
+  updatedAt: string;
+}
+
+const iso = (v: unknown) => new Date(v as string).toISOString();
+
+export function toStoredApproval(r: Record<string, unknown>): StoredApproval {
+  return {
+    id: r.id as string,
+    tenantId: r.tenant_id as string,
+    crm: r.crm as StoredApproval["crm"],
+    status: r.status as StoredApproval["status"],
+    objectType: r.object_type as string,
+    objectId: r.object_id as string,
+    field: r.field as string,
+    shadowField: (r.shadow_field as string | null) ?? null,
+    currentValue: (r.current_value as string | null) ?? null,
+    proposedValue: (r.proposed_value as string | null) ?? null,
+    confidence: r.confidence === null || r.confidence === undefined ? null : Number(r.confidence),
+    source: (r.source as string | null) ?? null,
+    reason: (r.reason as string | null) ?? null,
+    evidence: r.evidence ?? null,
+    riskFlags: (r.risk_flags as string[]) ?? [],
+    approvalsNeeded: Number(r.approvals_needed),
+    approvedBy: (r.approved_by as StoredApproval["approvedBy"]) ?? [],
+    expiresAt: iso(r.expires_at),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    agentId: (r.agent_id as string | null) ?? null,
+    agentRole: (r.agent_role as string | null) ?? null,
+    ruleId: (r.rule_id as string | null) ?? null,
+    policyVersion: (r.policy_version as string | null) ?? null,
+    proposalEventId: (r.proposal_event_id as string | null) ?? null,
+    rejectedBy: (r.rejected_by as string | null) ?? null,
+    rejectReason: (r.reject_reason as string | null) ?? null,
+  };
+}
+
+export function createApprovalStore(db: Sql): ApprovalStore {
+  return {
+    async create(a, { tx }) {
+      // The newest proposal for a field is the one a rep should see; the older one lapses.
+      await tx.query(
+        `UPDATE approvals SET status = 'rejected', reject_reason = 'superseded by a newer proposal', rejected_by = 'tollgate', updated_at = now()
+          WHERE tenant_id = $1 AND object_type = $2 AND object_id = $3 AND field = $4 AND status = 'pending'`,
+        [a.tenantId, a.objectType, a.objectId, a.field],
+      );
+      await tx.query(
+        `INSERT INTO approvals (id, tenant_id, crm, object_type, object_id, field, shadow_field, current_value, proposed_value, confidence, source, reason,
+                                evidence, risk_flags, approvals_needed, agent_id, agent_role, rule_id, policy_version, proposal_event_id, expires_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+        [
+          a.id, a.tenantId, a.crm, a.objectType, a.objectId, a.field, a.shadowField, a.currentValue, a.proposedValue, a.confidence, a.source, a.reason,
+          JSON.stringify(a.evidence ?? null), JSON.stringify(a.riskFlags), a.approvalsNeeded, a.agentId, a.agentRole, a.ruleId, a.policyVersion, a.proposalEventId,
+          a.expiresAt.toISOString(),
+        ],
+      );
+      return a.id;
+    },
+
+    async get(tenantId, id, sql = db) {
+      const { rows } = await sql.query<Record<string, unknown>>("SELECT * FROM approvals WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
+      return rows[0] ? toStoredApproval(rows[0]) : undefined;
+    },
+
+    async listForRecord(tenantId, objectType, objectId, limit = 50) {
+      const { rows } = await db.query<Record<string, unknown>>(
+        `SELECT * FROM approvals WHERE tenant_id = $1 AND object_type = $2 AND object_id = $3
+          ORDER BY (status = 'pending') DESC, created_at DESC LIMIT $4`,
+        [tenantId, objectType, objectId, limit],
+      );
+      return rows.map(toStoredApproval);
+    },
+
+    async listPending(tenantId) {
+      const { rows } = await db.query<Record<string, unknown>>(
+        "SELECT * FROM approvals WHERE status = 'pending' AND ($1::text IS NULL OR tenant_id = $1) ORDER BY expires_at",
+        [tenantId ?? null],
+      );
+      return rows.map(toStoredApproval);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { AuditActor, AuditEventInput } from "../../../shared/audit-event.js";
+import type { Decision } from "../../../shared/decision.js";
+import type { Actor, CrmChange } from "./types.js";
+
+/** The audit actor for an attributed change. */
+export function toAuditActor(actor: Actor): AuditActor {
+  switch (actor.type) {
+    case "agent":
+      return { type: "agent", id: actor.agentId, role: actor.role, via: actor.via };
+    case "human":
+      return { type: "human", id: actor.id, role: null, via: actor.via };
+    case "tollgate":
+      return { type: "system", id: "tollgate", role: null, via: actor.via };
+    case "unattributed":
+      return { type: "system", id: actor.id, role: "unattributed", via: actor.via };
+  }
+}
+
+export function auditDecision(decision: Decision) {
+  return { outcome: decision.outcome, tier: decision.tier, rule_id: decision.ruleId, policy_version: decision.policyVersion };
+}
+
+/** The fields every event about one CRM change shares. */
+export function changeEventBase(change: CrmChange, actor: Actor): AuditEventInput {
+  return {
+    tenant_id: change.tenantId,
+    occurred_at: change.occurredAt.toISOString(),
+    actor: toAuditActor(actor),
+    action: "field_write",
+    crm: change.crm,
+    object_type: change.objectType,
+    object_id: change.objectId,
+    source_signal: `${change.crm}:webhook`,
+    source_signal_ref: change.sourceEventId ?? change.eventKey,
+    connector: change.crm,
+  };
+}
+
+export function summarizeDiff(field: string, before: unknown, after: unknown): string {
+  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(empty)" : JSON.stringify(v));
+  return `${field}: ${show(before)} → ${show(after)}`;
+}

@@ -1,0 +1,70 @@
+import type { Decision } from "../../../shared/decision.js";
+import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES, canonicalOfHubspotShadow } from "../../../shared/fields.js";
+import type { Actor, CrmChange, PolicyPort } from "./types.js";
+
+/**
+ * What one change calls for — the pure half of enforcement. Everything that needs I/O (prior
+ * values, current provenance, writes) happens in `enforceChanges`.
+ */
+export type ChangeStep =
+  /** Tollgate's own write coming back: remembered, never re-enforced (loop safety). */
+  | { kind: "own_write" }
+  /** A person, or a source the policy does not enforce: audited as `observed`. */
+  | { kind: "observe" }
+  /** Provenance written by a declared agent: always allowed (DESIGN §2), kept as context. */
+  | { kind: "provenance" }
+  /** An agent cleared its own proposal. */
+  | { kind: "shadow_cleared"; field: string }
+  /** An agent proposed a value through a shadow field; decided once provenance is known. */
+  | { kind: "proposal"; field: string }
+  /** A direct write the policy allows. */
+  | { kind: "allowed_write"; decision: Decision }
+  /** A direct write the policy does not allow: revert it. */
+  | { kind: "revert"; decision: Decision }
+  /** A record created, deleted, merged or re-associated: audited. */
+  | { kind: "record_event" };
+
+const PROVENANCE = new Set([...HUBSPOT_PROVENANCE_NAMES, ...SALESFORCE_PROVENANCE_NAMES]);
+
+/** `AI_Proposed_Industry__c` → `Industry` (Salesforce); `ai_proposed_industry` → `industry` (HubSpot). */
+export function canonicalOfShadow(crm: CrmChange["crm"], property: string): string | undefined {
+  if (crm === "hubspot") return canonicalOfHubspotShadow(property);
+  const m = /^AI_Proposed_(.+)__c$/.exec(property);
+  return m ? m[1] : undefined;
+}
+
+export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPort): ChangeStep {
+  if (change.kind !== "property_change" || change.property === undefined) return actor.type === "tollgate" ? { kind: "own_write" } : { kind: "record_event" };
+  if (actor.type === "tollgate") return { kind: "own_write" };
+  if (actor.type === "human") return { kind: "observe" };
+  if (actor.type === "unattributed") {
+    if (!policy.enforcesUnattributed()) return { kind: "observe" };
+    // Enforced unknown writers are held to deny-by-default: nothing is allowed to them.
+    return {
+      kind: "revert",
+      decision: {
+        outcome: "deny",
+        tier: 0,
+        ruleId: "unattributed.enforce",
+        policyVersion: policy.version,
+        reasons: ["the writer is not a declared agent and the policy enforces unattributed writes"],
+      },
+    };
+  }
+  const property = change.property;
+  if (PROVENANCE.has(property)) return { kind: "provenance" };
+  const shadowOf = canonicalOfShadow(change.crm, property);
+  if (shadowOf !== undefined) {
+    return change.value === null || change.value === undefined || change.value === "" ? { kind: "shadow_cleared", field: shadowOf } : { kind: "proposal", field: shadowOf };
+  }
+  const decision = policy.decideFieldWrite({
+    agentId: actor.agentId,
+    object: change.policyObject ?? change.objectType,
+    field: property,
+    viaShadow: false,
+    value: change.value ?? null,
+    recordId: change.objectId,
+    at: change.occurredAt,
+  });
+  return decision.outcome === "allow" ? { kind: "allowed_write", decision } : { kind: "revert", decision };
+}

@@ -1,0 +1,116 @@
+import type { Decision } from "../../../shared/decision.js";
+import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
+import type { Actor, CrmChange, EnforcementDeps, PolicyPort } from "./types.js";
+
+export interface Provenance {
+  confidence: number | null;
+  source: string | null;
+  reason: string | null;
+  evidence: unknown;
+}
+
+export interface ProposalOutcome {
+  decision: Decision;
+  route: "apply" | "approval" | "refuse";
+  currentValue: string | null;
+  provenance: Provenance;
+  riskFlags: string[];
+}
+
+interface ProposalChange {
+  change: CrmChange;
+  actor: Actor;
+  step: { kind: string; field?: string };
+}
+
+/**
+ * Decides each shadow-field proposal. The provenance an agent writes with its proposal
+ * (confidence, source, reason, evidence) may arrive in other webhook batches than the shadow
+ * value, so it is read from the record itself — one batch read per 100 records with proposals.
+ */
+export async function decideProposals(deps: EnforcementDeps, policy: PolicyPort, tenantId: string, items: readonly ProposalChange[]): Promise<Map<string, ProposalOutcome>> {
+  const out = new Map<string, ProposalOutcome>();
+  if (items.length === 0) return out;
+  const crm = items[0]!.change.crm;
+  const names = Object.fromEntries(Object.entries(PROVENANCE_FIELDS).map(([k, v]) => [k, crm === "hubspot" ? v.hubspot : v.salesforce])) as Record<keyof typeof PROVENANCE_FIELDS, string>;
+
+  const current = new Map<string, Record<string, string | null>>();
+  const byType = new Map<string, ProposalChange[]>();
+  for (const i of items) byType.set(i.change.objectType, [...(byType.get(i.change.objectType) ?? []), i]);
+  for (const [objectType, group] of byType) {
+    const ids = [...new Set(group.map((g) => g.change.objectId))];
+    const props = [...new Set([...group.map((g) => g.step.field!), ...Object.values(names)])];
+    try {
+      for (const r of await deps.readRecords(tenantId, objectType, ids, props, false)) current.set(`${objectType}/${r.objectId}`, r.properties);
+    } catch {
+      // Unreadable now: decide on what the webhook carried; missing provenance becomes a risk flag.
+    }
+  }
+
+  for (const { change, actor, step } of items) {
+    const props = current.get(`${change.objectType}/${change.objectId}`) ?? {};
+    const provenance = parseProvenance(props, names);
+    const decision = policy.decideFieldWrite({
+      agentId: actor.type === "agent" ? actor.agentId : "unknown",
+      object: change.policyObject ?? change.objectType,
+      field: step.field!,
+      viaShadow: true,
+      value: change.value ?? null,
+      confidence: provenance.confidence ?? undefined,
+      source: provenance.source ?? undefined,
+      recordId: change.objectId,
+      at: change.occurredAt,
+    });
+    const currentValue = props[step.field!] ?? null;
+    out.set(change.eventKey, { decision, route: routeOf(decision, policy), currentValue, provenance, riskFlags: riskFlagsOf(provenance, props, currentValue, names) });
+  }
+  return out;
+}
+
+/** How each outcome is carried out for a proposal: only a person can lift an over-cap hold or a closed window. */
+function routeOf(decision: Decision, policy: PolicyPort): ProposalOutcome["route"] {
+  switch (decision.outcome) {
+    case "allow":
+      return "apply";
+    case "needs_approval":
+    case "outside_window":
+      return "approval";
+    case "over_cap":
+      return policy.overCapHolds() ? "approval" : "refuse";
+    default:
+      return "refuse";
+  }
+}
+
+function parseProvenance(props: Record<string, string | null>, names: Record<keyof typeof PROVENANCE_FIELDS, string>): Provenance {
+  const rawConfidence = props[names.confidence];
+  const confidence = rawConfidence === null || rawConfidence === undefined || rawConfidence === "" ? null : Number(rawConfidence);
+  const rawEvidence = props[names.evidence];
+  let evidence: unknown = null;
+  if (rawEvidence) {
+    try {
+      evidence = JSON.parse(rawEvidence);
+    } catch {
+      evidence = { unparsed: rawEvidence };
+    }
+  }
+  return {
+    confidence: confidence !== null && Number.isFinite(confidence) && confidence >= 0 && confidence <= 1 ? confidence : null,
+    source: props[names.source] || null,
+    reason: props[names.reason] || null,
+    evidence,
+  };
+}
+
+function riskFlagsOf(p: Provenance, props: Record<string, string | null>, currentValue: string | null, names: Record<keyof typeof PROVENANCE_FIELDS, string>): string[] {
+  const flags: string[] = [];
+  const rawConfidence = props[names.confidence];
+  if (p.confidence === null) flags.push(rawConfidence ? "invalid_confidence" : "no_confidence");
+  else if (p.confidence < 0.5) flags.push("low_confidence");
+  if (!p.evidence) flags.push("no_evidence");
+  else if (typeof p.evidence === "object" && p.evidence !== null && "unparsed" in p.evidence) flags.push("evidence_not_json");
+  if (!p.reason) flags.push("no_reason");
+  if (!p.source) flags.push("no_source");
+  if (currentValue !== null && currentValue !== "") flags.push("overwrites_value");
+  return flags;
+}

@@ -1,0 +1,308 @@
+import { randomUUID } from "node:crypto";
+import type { AuditEventInput } from "../../../shared/audit-event.js";
+import { PROVENANCE_FIELDS, hubspotShadowName, salesforceShadowName } from "../../../shared/fields.js";
+import { propertyKey, type ObservedValue } from "../snapshots/index.js";
+import { attributeChange } from "./attribute-change.js";
+import { auditDecision, changeEventBase, summarizeDiff } from "./audit-inputs.js";
+import { classifyChange, type ChangeStep } from "./classify-change.js";
+import { decideProposals, type ProposalOutcome } from "./decide-proposals.js";
+import { findRestoreValues, type RestoreValue } from "./find-restore-values.js";
+import type { Actor, CrmChange, EnforcementDeps, NewApproval, NewException, PlannedCrmWrite } from "./types.js";
+
+export interface EnforcementSummary {
+  skippedDuplicates: number;
+  ownWrites: number;
+  observed: number;
+  allowed: number;
+  reverted: number;
+  conflicts: number;
+  proposalsApplied: number;
+  approvalsOpened: number;
+  proposalsDenied: number;
+  unknownPrior: number;
+}
+
+interface Classified {
+  change: CrmChange;
+  actor: Actor;
+  step: ChangeStep;
+}
+
+/**
+ * Enforces one batch of changes of one tenant (DESIGN §1, the worker): attribute, decide,
+ * then in ONE transaction write the audit events, the CRM write intents, approvals and
+ * exceptions — so a crash leaves either all of it or none, and a retried job finds its events
+ * already processed.
+ */
+export async function enforceChanges(deps: EnforcementDeps, tenantId: string, incoming: readonly CrmChange[]): Promise<EnforcementSummary> {
+  const summary: EnforcementSummary = { skippedDuplicates: 0, ownWrites: 0, observed: 0, allowed: 0, reverted: 0, conflicts: 0, proposalsApplied: 0, approvalsOpened: 0, proposalsDenied: 0, unknownPrior: 0 };
+  const fresh = await dropProcessed(deps, tenantId, incoming);
+  summary.skippedDuplicates = incoming.length - fresh.length;
+  if (fresh.length === 0) return summary;
+
+  const policy = deps.policyFor(tenantId);
+  // HubSpot does not deliver in order: decide in the order things happened.
+  const ordered = [...fresh].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const classified: Classified[] = ordered.map((change) => {
+    const actor = attributeChange(change, policy, deps.self);
+    return { change, actor, step: classifyChange(change, actor, policy) };
+  });
+
+  await deps.snapshots.record(classified.flatMap(toObservedValue));
+
+  const reverts = latestPerProperty(classified.filter((c) => c.step.kind === "revert"));
+  const restore = await findRestoreValues(deps, policy, tenantId, reverts);
+  const proposals = await decideProposals(deps, policy, tenantId, classified.filter((c) => c.step.kind === "proposal"));
+
+  const events: AuditEventInput[] = [];
+  const writes: ((eventIds: string[]) => PlannedCrmWrite)[] = [];
+  const writeEventIndex: number[] = [];
+  const approvals: NewApproval[] = [];
+  const exceptions: ((eventIds: string[]) => NewException)[] = [];
+  const addEvent = (e: AuditEventInput) => events.push(e) - 1;
+  const addWrite = (eventIndex: number, make: (eventId: string) => PlannedCrmWrite) => {
+    writeEventIndex.push(eventIndex);
+    writes.push((ids) => make(ids[eventIndex]!));
+  };
+
+  const revertCarriers = new Set(reverts.map((r) => r.change));
+  for (const c of classified) {
+    const { change, actor, step } = c;
+    const base = changeEventBase(change, actor);
+    switch (step.kind) {
+      case "own_write":
+        summary.ownWrites++;
+        break;
+      case "provenance":
+      case "shadow_cleared":
+        break;
+      case "observe":
+      case "record_event":
+        summary.observed++;
+        addEvent({
+          ...base,
+          action: step.kind === "observe" ? "field_write" : `record_${change.kind}`,
+          field_diffs: change.property ? [{ field: change.property, before: null, after: change.value ?? null }] : [],
+          decision: { outcome: "observed", tier: null, rule_id: null, policy_version: policy.version },
+        });
+        break;
+      case "allowed_write": {
+        summary.allowed++;
+        const i = addEvent({ ...base, field_diffs: [{ field: change.property!, before: null, after: change.value ?? null }], decision: auditDecision(step.decision), reason: step.decision.reasons.join("; ") });
+        addWrite(i, (eventId) => ({ ...writeTarget(change), properties: provenanceStamp(change, eventId), purpose: "provenance", agentId: agentOf(actor), causedBy: eventId }));
+        break;
+      }
+      case "revert": {
+        const key = keyOf(change);
+        const target = restore.get(key);
+        const isLatest = revertCarriers.has(change);
+        const diff = { field: change.property!, before: target?.state === "restore" ? target.value : null, after: change.value ?? null };
+        const i = addEvent({
+          ...base,
+          field_diffs: [diff],
+          diff_summary: summarizeDiff(diff.field, diff.before, diff.after),
+          decision: auditDecision(step.decision),
+          reason: step.decision.reasons.join("; "),
+          result: target?.state === "restore" || !isLatest ? "ok" : "failed",
+          error: isLatest && target?.state === "conflict" ? `conflict: ${target.changedBy} changed ${diff.field} since; not reverted` : isLatest && target?.state === "unknown" ? target.error : null,
+        });
+        if (!isLatest) break; // a later write of the same field by the same agent carries the revert
+        outcomeOfRevert(target, summary);
+        if (target?.state === "restore") {
+          addWrite(i, (eventId) => ({
+            ...writeTarget(change),
+            properties: { [change.property!]: target.value ?? "" },
+            purpose: "revert",
+            agentId: null,
+            causedBy: eventId,
+            expected: { [change.property!]: change.value ?? null },
+          }));
+        }
+        exceptions.push((ids) => exceptionFor(change, actor, step.decision.ruleId, ids[i]!, target));
+        break;
+      }
+      case "proposal":
+        planProposal(c, proposals.get(c.change.eventKey)!, { addEvent, addWrite, approvals, exceptions, summary, policyTtl: policy.approvalTtlMs(), now: deps.now() });
+        break;
+    }
+  }
+
+  const approvalIds = await deps.db.transaction(async (tx) => {
+    await tx.query("INSERT INTO processed_events (tenant_id, event_key) SELECT $1, unnest($2::text[])", [tenantId, fresh.map((c) => c.eventKey)]);
+    const ids = events.length ? (await deps.audit.appendMany(events, { tx })).map((e) => e.event_id) : [];
+    if (writes.length) await deps.writes.enqueue(writes.map((w) => w(ids)), { tx });
+    const created: string[] = [];
+    for (const a of approvals) {
+      const eventIndex = Number(a.proposalEventId);
+      created.push(await deps.approvals.create({ ...a, proposalEventId: ids[eventIndex]! }, { tx }));
+    }
+    if (exceptions.length) await deps.exceptions.open(exceptions.map((e) => e(ids)), { tx });
+    return created;
+  });
+  if (writes.length) await deps.writes.kick([tenantId]);
+  if (approvalIds.length) await deps.approvals.scheduled(approvalIds);
+  return summary;
+}
+
+const keyOf = (c: CrmChange) => propertyKey({ objectType: c.objectType, objectId: c.objectId, property: c.property! });
+const agentOf = (a: Actor) => (a.type === "agent" ? a.agentId : null);
+const writeTarget = (c: CrmChange) => ({ tenantId: c.tenantId, crm: c.crm, objectType: c.objectType, objectId: c.objectId });
+
+/** Only the newest disallowed write of each property needs a revert; earlier ones are audited. */
+function latestPerProperty(items: readonly Classified[]): Classified[] {
+  const last = new Map<string, Classified>();
+  for (const c of items) last.set(keyOf(c.change), c);
+  return [...last.values()];
+}
+
+function outcomeOfRevert(target: RestoreValue | undefined, summary: EnforcementSummary): void {
+  if (target?.state === "restore") summary.reverted++;
+  else if (target?.state === "conflict") summary.conflicts++;
+  else summary.unknownPrior++;
+}
+
+/** Provenance stamped on a record an agent changed (DESIGN §2). */
+function provenanceStamp(change: CrmChange, eventId: string): Record<string, string> {
+  const names = change.crm === "hubspot" ? { at: PROVENANCE_FIELDS.lastActionAt.hubspot, id: PROVENANCE_FIELDS.eventId.hubspot } : { at: PROVENANCE_FIELDS.lastActionAt.salesforce, id: PROVENANCE_FIELDS.eventId.salesforce };
+  // HubSpot datetime properties take epoch milliseconds; Salesforce takes ISO-8601.
+  const at = change.crm === "hubspot" ? String(change.occurredAt.getTime()) : change.occurredAt.toISOString();
+  return { [names.at]: at, [names.id]: eventId };
+}
+
+function shadowName(change: CrmChange, field: string): string {
+  return change.crm === "hubspot" ? hubspotShadowName(field) : salesforceShadowName(field);
+}
+
+function exceptionFor(change: CrmChange, actor: Actor, ruleId: string, eventId: string, target: RestoreValue | undefined): NewException {
+  const who = actor.type === "agent" ? actor.agentId : actor.type === "tollgate" ? "tollgate" : actor.id;
+  const what = target?.state === "conflict" ? "changed since by someone else; not reverted" : target?.state === "unknown" ? `could not be reverted (${target.error})` : "reverted";
+  return {
+    tenantId: change.tenantId,
+    kind: target?.state === "conflict" ? "revert_conflict" : target?.state === "unknown" ? "revert_failed" : "disallowed_write",
+    ruleId,
+    agentId: agentOf(actor),
+    crm: change.crm,
+    objectType: change.objectType,
+    objectId: change.objectId,
+    field: change.property ?? null,
+    eventId,
+    summary: `${who} wrote ${change.property} on ${change.objectType}/${change.objectId}: ${what}`,
+  };
+}
+
+interface PlanSinks {
+  addEvent(e: AuditEventInput): number;
+  addWrite(eventIndex: number, make: (eventId: string) => PlannedCrmWrite): void;
+  approvals: NewApproval[];
+  exceptions: ((eventIds: string[]) => NewException)[];
+  summary: EnforcementSummary;
+  policyTtl: number;
+  now: Date;
+}
+
+function planProposal(c: Classified, p: ProposalOutcome, sinks: PlanSinks): void {
+  const { change, actor } = c;
+  const field = (c.step as { field: string }).field;
+  const shadow = change.property!;
+  const d = p.decision;
+  const provenance = p.provenance;
+  const base = {
+    ...changeEventBase(change, actor),
+    action: "proposal",
+    field_diffs: [{ field, before: p.currentValue, after: change.value ?? null }],
+    diff_summary: summarizeDiff(field, p.currentValue, change.value),
+    decision: auditDecision(d),
+    reason: provenance.reason,
+    confidence: provenance.confidence,
+    evidence: provenance.evidence,
+    source_signal: provenance.source ?? `${change.crm}:webhook`,
+  };
+  if (p.route === "apply") {
+    sinks.summary.proposalsApplied++;
+    const i = sinks.addEvent(base);
+    sinks.addWrite(i, (eventId) => ({
+      ...writeTarget(change),
+      properties: { [field]: change.value ?? "", [shadow]: "", ...provenanceStamp(change, eventId) },
+      purpose: "apply",
+      agentId: agentOf(actor),
+      causedBy: eventId,
+      expected: { [field]: p.currentValue },
+    }));
+    return;
+  }
+  if (p.route === "approval") {
+    sinks.summary.approvalsOpened++;
+    const id = randomUUID();
+    const expiresAt = new Date(sinks.now.getTime() + sinks.policyTtl);
+    const i = sinks.addEvent({ ...base, approval: { id, approvers: [], expires_at: expiresAt.toISOString() }, risk_flags: p.riskFlags });
+    sinks.approvals.push({
+      id,
+      tenantId: change.tenantId,
+      crm: change.crm,
+      objectType: change.objectType,
+      objectId: change.objectId,
+      field,
+      shadowField: shadow,
+      currentValue: p.currentValue,
+      proposedValue: change.value ?? null,
+      confidence: provenance.confidence,
+      source: provenance.source,
+      reason: provenance.reason,
+      evidence: provenance.evidence,
+      riskFlags: p.riskFlags,
+      approvalsNeeded: Math.max(1, d.approvers ?? 1),
+      agentId: actor.type === "agent" ? actor.agentId : "unknown",
+      agentRole: actor.type === "agent" ? actor.role : "unknown",
+      ruleId: d.ruleId,
+      policyVersion: d.policyVersion,
+      // Resolved to the audit event id inside the transaction.
+      proposalEventId: String(i),
+      expiresAt,
+    });
+    return;
+  }
+  sinks.summary.proposalsDenied++;
+  const i = sinks.addEvent({ ...base, error: "proposal refused; shadow field cleared" });
+  sinks.addWrite(i, (eventId) => ({ ...writeTarget(change), properties: { [shadow]: "" }, purpose: "clear_shadow", agentId: null, causedBy: eventId, expected: { [shadow]: change.value ?? null } }));
+  sinks.exceptions.push((ids) => ({
+    tenantId: change.tenantId,
+    kind: "proposal_refused",
+    ruleId: d.ruleId,
+    agentId: agentOf(actor),
+    crm: change.crm,
+    objectType: change.objectType,
+    objectId: change.objectId,
+    field,
+    eventId: ids[i]!,
+    summary: `${agentOf(actor)} proposed ${field} on ${change.objectType}/${change.objectId}: ${d.outcome} (${d.reasons.join("; ")})`,
+  }));
+}
+
+function toObservedValue(c: Classified): ObservedValue[] {
+  const { change, actor, step } = c;
+  if (change.kind !== "property_change" || change.property === undefined) return [];
+  return [
+    {
+      tenantId: change.tenantId,
+      crm: change.crm,
+      objectType: change.objectType,
+      objectId: change.objectId,
+      property: change.property,
+      value: change.value ?? null,
+      occurredAt: change.occurredAt,
+      actorType: actor.type,
+      actorId: actor.type === "agent" ? actor.agentId : actor.type === "tollgate" ? null : actor.id,
+      trusted: step.kind !== "revert",
+      eventKey: change.eventKey,
+    },
+  ];
+}
+
+async function dropProcessed(deps: EnforcementDeps, tenantId: string, changes: readonly CrmChange[]): Promise<CrmChange[]> {
+  const unique = [...new Map(changes.map((c) => [c.eventKey, c])).values()];
+  const { rows } = await deps.db.transaction((tx) =>
+    tx.query<{ event_key: string }>("SELECT event_key FROM processed_events WHERE tenant_id = $1 AND event_key = ANY($2::text[])", [tenantId, unique.map((c) => c.eventKey)]),
+  );
+  const seen = new Set(rows.map((r) => r.event_key));
+  return unique.filter((c) => !seen.has(c.eventKey));
+}

@@ -1,0 +1,19 @@
+export { enforceChanges } from "./enforce-changes.js";
+export type { EnforcementSummary } from "./enforce-changes.js";
+export { attributeChange } from "./attribute-change.js";
+export { classifyChange, canonicalOfShadow } from "./classify-change.js";
+export type { ChangeStep } from "./classify-change.js";
+export type {
+  CrmChange,
+  Actor,
+  DeclaredAgent,
+  PolicyPort,
+  AuditPort,
+  WritesPort,
+  PlannedCrmWrite,
+  ApprovalsPort,
+  NewApproval,
+  ExceptionsPort,
+  NewException,
+  EnforcementDeps,
+} from "./types.js";
