@@ -1,0 +1,32 @@
+export { verifyHubSpotSignatureV3, signHubSpotV3, decodeHubSpotUri, HUBSPOT_SIGNATURE_WINDOW_MS, SIGNATURE_FAILURES } from "./verify.js";
+export type { SignatureCheck, SignatureFailure, VerifyHubSpotSignatureV3Input, SignHubSpotV3Input } from "./verify.js";
+export {
+  HUBSPOT_SUBSCRIPTION_TYPES,
+  CHANGE_KINDS,
+  HUBSPOT_BATCH_MAX,
+  hubSpotWebhookEventSchema,
+  hubSpotWebhookBatchSchema,
+  hubSpotChangeSchema,
+  webhookJobSchema,
+} from "./events.js";
+export type { HubSpotSubscriptionType, ChangeKind, HubSpotWebhookEvent, HubSpotChange, WebhookJob } from "./events.js";
+export { toHubSpotChange, getDedupeKey, isOwnHubSpotWrite } from "./to-hubspot-change.js";
+export { parseHubSpotBatch } from "./parse-hubspot-batch.js";
+export type { ParsedBatch, RejectedEvent, BatchIssue } from "./parse-hubspot-batch.js";
+export { createWebhookReceiver } from "./receive.js";
+export { createWebhookWorkers } from "./workers.js";
+export { createHubSpotWebhookRouter } from "./middleware.js";
+export { tenantQueueName } from "./webhook-keys.js";
+export { WebhookSignatureError, QueueUnavailableError, MethodNotAllowedError, UnsupportedMediaTypeError } from "./errors.js";
+export type {
+  WebhookLogger,
+  WebhookReceiverOptions,
+  WebhookReceiver,
+  ReceiveResult,
+  EnqueuedJob,
+  WebhookWorkersOptions,
+  WebhookWorkers,
+  WebhookJobMeta,
+  HubSpotWebhookRouterOptions,
+  HubSpotWebhookResponse,
+} from "./types.js";

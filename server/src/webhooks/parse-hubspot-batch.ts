@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { HUBSPOT_BATCH_MAX, hubSpotWebhookEventSchema, type HubSpotChange } from "./events.js";
+import { toHubSpotChange } from "./to-hubspot-change.js";
+
+/** A validation problem, located like zod's issues (`"2.objectId"`: event 2, field objectId). */
+export interface BatchIssue {
+  path: string;
+  message: string;
+}
+
+/** An event of an otherwise accepted batch that did not validate. */
+export interface RejectedEvent {
+  index: number;
+  eventId?: string;
+  subscriptionType?: string;
+  issues: BatchIssue[];
+}
+
+export type ParsedBatch =
+  | { ok: true; changes: HubSpotChange[]; rejected: RejectedEvent[] }
+  /** The envelope itself is wrong (not an array, empty, too long): nothing is usable. */
+  | { ok: false; issues: BatchIssue[] };
+
+const envelopeSchema = z.array(z.unknown()).min(1).max(HUBSPOT_BATCH_MAX);
+
+const toIssues = (error: z.ZodError, prefix: (string | number)[] = []): BatchIssue[] =>
+  error.issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join("."), message: i.message }));
+
+const peek = (event: unknown, key: string): string | undefined => {
+  if (typeof event !== "object" || event === null) return undefined;
+  const v = (event as Record<string, unknown>)[key];
+  return typeof v === "string" || typeof v === "number" ? String(v) : undefined;
+};
+
+/**
+ * Validates a parsed webhook body event by event, so one bad event does not hold back the
+ * valid ones of its batch (STYLE §4: aggregate, don't stop at the first failure). Pure.
+ */
+export function parseHubSpotBatch(body: unknown): ParsedBatch {
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) return { ok: false, issues: toIssues(envelope.error) };
+  const changes: HubSpotChange[] = [];
+  const rejected: RejectedEvent[] = [];
+  envelope.data.forEach((event, index) => {
+    const parsed = hubSpotWebhookEventSchema.safeParse(event);
+    if (parsed.success) {
+      changes.push(toHubSpotChange(parsed.data));
+      return;
+    }
+    const entry: RejectedEvent = { index, issues: toIssues(parsed.error, [index]) };
+    const eventId = peek(event, "eventId");
+    const subscriptionType = peek(event, "subscriptionType");
+    if (eventId !== undefined) entry.eventId = eventId;
+    if (subscriptionType !== undefined) entry.subscriptionType = subscriptionType;
+    rejected.push(entry);
+  });
+  return { ok: true, changes, rejected };
+}

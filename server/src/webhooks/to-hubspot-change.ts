@@ -1,0 +1,89 @@
+import { HUBSPOT_OBJECTS, toPolicyObject } from "../../../shared/index.js";
+import type { ChangeKind, HubSpotChange, HubSpotWebhookEvent } from "./events.js";
+
+const KIND_OF_ACTION: Record<string, ChangeKind> = {
+  propertyChange: "property_change",
+  creation: "creation",
+  deletion: "deletion",
+  // A GDPR deletion removes the record like any deletion; `subscriptionType` still tells them apart.
+  privacyDeletion: "deletion",
+  merge: "merge",
+  associationChange: "association",
+};
+
+const str = (v: string | number | undefined | null): string | undefined => (v === undefined || v === null ? undefined : String(v));
+
+/** HubSpot's type id for a legacy prefix (`contact` → `0-1`), so both subscription styles name objects alike. */
+function crmObjectTypeOf(e: HubSpotWebhookEvent): string {
+  const [scope] = e.subscriptionType.split(".") as [string];
+  if (scope === "object") return e.objectTypeId ?? e.fromObjectTypeId!;
+  return Object.values(HUBSPOT_OBJECTS).find((o) => o?.legacy === scope)?.typeId ?? scope;
+}
+
+/**
+ * The redelivery key. HubSpot says `eventId` alone is not guaranteed unique (DESIGN §1), so
+ * the key adds portal, subscription, object, property and `occurredAt`; `attemptNumber` is
+ * left out on purpose, since a retry must map to the same key. An association has no
+ * property, so its other end stands in for one.
+ */
+export function getDedupeKey(e: HubSpotWebhookEvent, crmObjectType: string, objectId: string): string {
+  const detail =
+    e.propertyName ?? (e.toObjectId !== undefined ? `${e.associationType ?? ""}>${String(e.toObjectId)}:${e.associationRemoved ? "removed" : "added"}` : "");
+  return [String(e.portalId), String(e.eventId), e.subscriptionType, crmObjectType, objectId, detail, String(e.occurredAt)].join("|");
+}
+
+/** Normalises one validated HubSpot event; pure. */
+export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
+  const [, action] = e.subscriptionType.split(".") as [string, string];
+  const kind = KIND_OF_ACTION[action] ?? "other";
+  const crmObjectType = crmObjectTypeOf(e);
+  // The schema guarantees one of these per kind (objectId, or fromObjectId for associations).
+  const objectId = String(e.objectId ?? (kind === "association" ? e.fromObjectId : e.primaryObjectId));
+  const change: HubSpotChange = {
+    crm: "hubspot",
+    tenantId: String(e.portalId),
+    subscriptionType: e.subscriptionType,
+    kind,
+    objectType: toPolicyObject("hubspot", crmObjectType) ?? null,
+    crmObjectType,
+    objectId,
+    occurredAt: e.occurredAt,
+    eventId: String(e.eventId),
+    dedupeKey: getDedupeKey(e, crmObjectType, objectId),
+  };
+  if (e.propertyName !== undefined) change.property = e.propertyName;
+  if (e.propertyValue !== undefined) change.value = e.propertyValue;
+  if (e.changeSource !== undefined) change.changeSource = e.changeSource;
+  if (e.sourceId !== undefined) change.sourceId = String(e.sourceId);
+  if (e.appId !== undefined) change.appId = String(e.appId);
+  if (e.attemptNumber !== undefined) change.attemptNumber = e.attemptNumber;
+  if (e.isSensitive !== undefined) change.sensitive = e.isSensitive;
+  if (kind === "merge") {
+    change.merge = {
+      primaryObjectId: str(e.primaryObjectId),
+      mergedObjectIds: (e.mergedObjectIds ?? []).map(String),
+      newObjectId: e.newObjectId === undefined ? undefined : (str(e.newObjectId) ?? null),
+      numberOfPropertiesMoved: e.numberOfPropertiesMoved,
+    };
+  }
+  if (kind === "association") {
+    change.association = {
+      associationType: e.associationType,
+      fromObjectId: String(e.fromObjectId),
+      toObjectId: String(e.toObjectId),
+      toObjectType: e.toObjectTypeId,
+      removed: e.associationRemoved ?? false,
+      primary: e.isPrimaryAssociation,
+    };
+  }
+  return change;
+}
+
+/**
+ * True for a change Tollgate itself made: HubSpot reports an app's write as
+ * `changeSource: "INTEGRATION"` with `sourceId` = that app's id. Such changes must never be
+ * re-enforced (loop safety, DESIGN §1).
+ */
+export function isOwnHubSpotWrite(change: Pick<HubSpotChange, "changeSource" | "sourceId">, ownAppId: string | undefined): boolean {
+  return ownAppId !== undefined && change.changeSource === "INTEGRATION" && change.sourceId === ownAppId;
+}
