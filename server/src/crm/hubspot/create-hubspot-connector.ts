@@ -1,0 +1,31 @@
+import type { CrmConnector } from "../connector.js";
+import { createHubSpotTransport } from "./create-hubspot-transport.js";
+import { createProperties } from "./create-properties.js";
+import { ensurePropertyGroup } from "./ensure-property-group.js";
+import { listProperties } from "./list-properties.js";
+import { readRecords } from "./read-records.js";
+import type { HubSpotConnectorOptions } from "./types.js";
+import { writeRecords } from "./write-records.js";
+
+/**
+ * The `CrmConnector` for one HubSpot account, over CRM v3 through `@hubspot/api-client`.
+ * No I/O happens until the first call.
+ *
+ * @example
+ * const hubspot = createHubSpotConnector({ accessToken: env.HUBSPOT_ACCESS_TOKEN, portalId: env.HUBSPOT_PORTAL_ID,
+ *   baseUrl: env.HUBSPOT_API_BASE_URL });
+ * const [contact] = await hubspot.readRecords("contacts", ["101"], ["industry"], { withHistory: true });
+ */
+export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmConnector {
+  const transport = createHubSpotTransport(options);
+  return {
+    crm: "hubspot",
+    tenantId: String(options.portalId),
+    readRecords: (objectType, ids, properties, readOptions) => readRecords(transport, objectType, ids, properties, readOptions),
+    writeRecords: (writes) => writeRecords(transport, writes),
+    listProperties: (objectType) => listProperties(transport, objectType),
+    ensurePropertyGroup: (objectType, group) => ensurePropertyGroup(transport, objectType, group),
+    createProperties: (objectType, properties) => createProperties(transport, objectType, properties),
+    rateLimitState: () => transport.rateLimitState(),
+  };
+}
