@@ -1,0 +1,30 @@
+import type { PolicyObject } from "../../../shared/crm-objects.js";
+import { canonicalOfHubspotShadow } from "../../../shared/fields.js";
+import { REASONS } from "./reasons.js";
+import type { CompiledPolicy, PolicyDecision } from "./types.js";
+
+/** DESIGN §9: whether writes by neither a declared agent, a human nor Tollgate are enforced. */
+export function shouldEnforceUnattributed(policy: CompiledPolicy): boolean {
+  return policy.unattributed === "enforce";
+}
+
+/**
+ * The decision for a write by an unattributed source (another integration, a workflow), or
+ * `undefined` when there is nothing to enforce: the policy only observes such writes, or the
+ * field is one no role names. Under `unattributed: enforce` such a writer has no permissions at
+ * all, so a governed field is denied (and the backstop reverts it).
+ */
+export function decideUnattributed(policy: CompiledPolicy, input: { object: PolicyObject; field: string }): PolicyDecision | undefined {
+  if (!shouldEnforceUnattributed(policy)) return undefined;
+  // A shadow field is governed when its canonical field is.
+  const field = canonicalOfHubspotShadow(input.field) ?? policy.salesforceShadows.get(input.field) ?? input.field;
+  let governed = false;
+  for (const role of policy.roles.values()) {
+    if (role.objects.get(input.object)?.fields.has(field)) {
+      governed = true;
+      break;
+    }
+  }
+  if (!governed) return undefined;
+  return { outcome: "deny", tier: 0, ruleId: "unattributed", policyVersion: policy.version, reasons: [REASONS.unattributedEnforced(input.field)] };
+}

@@ -1,0 +1,32 @@
+export { loadPolicy, loadPolicyFile, parsePolicy } from "./load.js";
+export type { LoadPolicyOptions } from "./load.js";
+export { compilePolicy } from "./compile.js";
+export { policyVersion } from "./version.js";
+export { decide } from "./decide.js";
+export { decideUnattributed, shouldEnforceUnattributed } from "./decide-unattributed.js";
+export { explainDecision } from "./explain.js";
+export type { Explanation } from "./explain.js";
+export { listGovernedFields } from "./list-governed-fields.js";
+export type { GovernedField } from "./list-governed-fields.js";
+export { findAgent } from "./find-agent.js";
+export { getCounterKeys } from "./get-counter-keys.js";
+export { killSwitchKey, createKillSwitchState, channelOf, NO_KILL_SWITCHES } from "./kill-switches.js";
+export { REASONS, EXCEPTION_REASONS, TIER_REASONS } from "./reasons.js";
+export { DENY_BY_DEFAULT, PROVENANCE_RULE } from "./resolve-rule.js";
+export { PolicyValidationError, formatPolicyProblem } from "./policy-validation-error.js";
+export type { PolicyProblem } from "./policy-validation-error.js";
+export { CHANNELS } from "./types.js";
+export type {
+  AgentIdentity,
+  Channel,
+  CompiledAgent,
+  CompiledPolicy,
+  CounterKey,
+  CounterWindow,
+  CountersSnapshot,
+  DecisionAttributes,
+  DecisionInput,
+  KillSwitchState,
+  OverCapMode,
+  PolicyDecision,
+} from "./types.js";

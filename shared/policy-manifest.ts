@@ -1,0 +1,221 @@
+import { z } from "zod";
+import { POLICY_OBJECTS } from "./crm-objects.js";
+
+/**
+ * DESIGN §3 (contract): the policy manifest, `manifests/policy.yaml`.
+ *
+ * Every object is strict, so a misspelt key is an error rather than a silently ignored rule —
+ * in a deny-by-default policy a typo would otherwise quietly remove a permission or a limit.
+ * `manifests/policy.yaml` documents each key in its comments.
+ */
+
+/** Verbs an agent can ask for besides writing a field (requirements R2). */
+export const POLICY_ACTIONS = [
+  // object-level: under roles.<role>.objects.<object>.actions
+  "create", // create the record in production
+  "create_staging", // create it in staging (a lead not yet released to reps)
+  "update",
+  "delete",
+  "merge",
+  "change_owner",
+  "change_stage",
+  "mark_dnc",
+  // channel actions: usually under roles.<role>.actions
+  "create_task",
+  "create_note",
+  "send_email",
+  "enroll_sequence",
+  "book_meeting",
+  "create_opportunity",
+] as const;
+export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** What an exception does when its condition holds: block outright, or send to a human. */
+export const EXCEPTION_EFFECTS = ["deny", "human"] as const;
+export type ExceptionEffect = (typeof EXCEPTION_EFFECTS)[number];
+
+/** Exception conditions, each answered by a flag on the decision input's `attributes`. */
+export const EXCEPTION_CONDITIONS = ["named_account", "regulated_industry", "exec_persona", "new_segment", "new_domain"] as const;
+export type ExceptionCondition = (typeof EXCEPTION_CONDITIONS)[number];
+
+export const KILL_SWITCH_SCOPES = ["tenant", "channel", "agent", "role", "segment", "domain", "template", "provider"] as const;
+export type KillSwitchScope = (typeof KILL_SWITCH_SCOPES)[number];
+
+const tierSchema = z.literal([0, 1, 2, 3, 4], { error: (iss) => `expected 0–4, got ${JSON.stringify(iss.input)}` });
+const approversSchema = z.literal([1, 2], { error: (iss) => `expected 1 or 2, got ${JSON.stringify(iss.input)}` });
+const unitSchema = z.number({ error: "expected a number from 0 to 1" }).min(0, "expected a number from 0 to 1").max(1, "expected a number from 0 to 1");
+const countSchema = z.number().int("expected a whole number").min(0, "expected 0 or more");
+const nameList = z.array(z.string().min(1)).min(1, "expected at least one entry");
+const identifier = z.string().regex(/^[a-z][a-z0-9_-]*$/, "expected lower-case letters, digits, '_' or '-'");
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const timeZoneSchema = z.string().refine(isValidTimeZone, { error: (iss) => `unknown time zone ${JSON.stringify(iss.input)}` });
+
+/** `72h`, `30m`, `7d`, `45s`. */
+export const DURATION_PATTERN = /^(\d+)(s|m|h|d)$/;
+const durationSchema = z.string().regex(DURATION_PATTERN, "expected a duration like 30m, 72h or 7d");
+const clockSchema = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "expected a time HH:MM (24-hour)");
+
+/**
+ * `auto_if`: conditions under which a tier-2/3 rule decides `allow` without a human. All listed
+ * conditions must hold; a condition the input gives no value for fails (it cannot be proven).
+ */
+export const autoIfSchema = z
+  .strictObject({
+    min_confidence: unitSchema.optional(),
+    /** Allowlist of `source` values (data providers). */
+    sources: nameList.optional(),
+    min_icp_match: unitSchema.optional(),
+    /** Known-good segments. */
+    segments: nameList.optional(),
+    /** Approved template families. */
+    templates: nameList.optional(),
+    /** The caller's routing SLA rules matched. */
+    sla_match: z.literal(true).optional(),
+  })
+  .refine((a) => Object.values(a).some((v) => v !== undefined), "auto_if needs at least one condition");
+
+/** `exceptions`: condition → effect, checked after the tier (e.g. `{ named_account: deny, exec_persona: human }`). */
+export const exceptionsSchema = z.partialRecord(z.enum(EXCEPTION_CONDITIONS), z.enum(EXCEPTION_EFFECTS));
+
+/** A limit on one rule; `bucket` lets several rules of a role share one counter. */
+export const ruleCapSchema = z.strictObject({
+  per_hour: countSchema.optional(),
+  per_day: countSchema.optional(),
+  per_record_per_day: countSchema.optional(),
+  bucket: identifier.optional(),
+});
+
+export const ruleSchema = z.strictObject({
+  tier: tierSchema,
+  auto_if: autoIfSchema.optional(),
+  /** Distinct approvers a `needs_approval` outcome requires; 2 is the two-person rule. */
+  approvers: approversSchema.optional(),
+  exceptions: exceptionsSchema.optional(),
+  cap: ruleCapSchema.optional(),
+  /** Free text for reviewers; part of the version like everything else. */
+  note: z.string().optional(),
+});
+
+const fieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "expected a CRM property name");
+
+export const objectRulesSchema = z.strictObject({
+  read: z.enum(["allow", "deny"]).default("deny"),
+  /** Tier per field; a field not listed is tier 0 (blocked). */
+  fields: z.record(fieldNameSchema, ruleSchema).default({}),
+  /** Object-level verbs (create, create_staging, update, delete, merge…). */
+  actions: z.partialRecord(z.enum(POLICY_ACTIONS), ruleSchema).default({}),
+});
+
+export const windowSchema = z
+  .strictObject({
+    days: z.array(z.enum(WEEKDAYS)).min(1, "expected at least one day").default([...WEEKDAYS]),
+    from: clockSchema.optional(),
+    to: clockSchema.optional(),
+    /** `prospect` (the prospect's zone when the input gives one, else the tenant's), `tenant`, or an IANA zone. */
+    tz: z.union([z.literal("prospect"), z.literal("tenant"), timeZoneSchema]).default("tenant"),
+  })
+  .refine((w) => (w.from === undefined) === (w.to === undefined), "from and to go together");
+
+export const roleCapsSchema = z.strictObject({
+  per_hour: countSchema.optional(),
+  per_day: countSchema.optional(),
+  per_record_per_day: countSchema.optional(),
+});
+
+export const roleSchema = z.strictObject({
+  description: z.string().optional(),
+  objects: z.partialRecord(z.enum(POLICY_OBJECTS), objectRulesSchema).default({}),
+  /** Verbs that apply whatever the object (send_email, create_task…). Object-level rules win. */
+  actions: z.partialRecord(z.enum(POLICY_ACTIONS), ruleSchema).default({}),
+  /** Limits over everything the role does (provenance writes and reads excepted). */
+  caps: roleCapsSchema.optional(),
+  /** When the role may act at all (e.g. routing on business days). */
+  window: windowSchema.optional(),
+});
+
+const hubspotIdSchema = z
+  .union([z.number().int().positive(), z.string().regex(/^\d+$/)], { error: "expected a numeric HubSpot id" })
+  .transform(String);
+
+export const agentSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected letters, digits, '.', '_' or '-'"),
+  role: identifier,
+  description: z.string().optional(),
+  hubspot: z.strictObject({ appIds: z.array(hubspotIdSchema).optional(), userIds: z.array(hubspotIdSchema).optional() }).optional(),
+  salesforce: z
+    .strictObject({
+      userIds: z.array(z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "expected a Salesforce user id (005…)")).optional(),
+      /** `Sforce-Call-Options` client names, as they appear in CDC `changeOrigin`. */
+      clients: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+});
+
+/** Tenant-wide limits (requirements R8). */
+export const tenantCapsSchema = z.strictObject({
+  /** Sends per sending domain per day. */
+  per_domain_per_day: countSchema.optional(),
+  /** Sends per day for a sending domain still warming up (`attributes.newDomain`). */
+  per_new_domain_per_day: countSchema.optional(),
+  /** Outreach touches (send_email, enroll_sequence) per account per day. */
+  per_account_per_day: countSchema.optional(),
+  /** book_meeting per account per week. */
+  meetings_per_account_per_week: countSchema.optional(),
+});
+
+export const killSwitchTriggerSchema = z.strictObject({
+  metric: identifier,
+  above: z.number().min(0),
+  scope: z.enum(KILL_SWITCH_SCOPES),
+});
+
+export const policyManifestSchema = z.strictObject({
+  version: z.literal(1, { error: (iss) => `expected 1, got ${JSON.stringify(iss.input)}` }),
+  tenant: z.string().min(1).default("default"),
+  /** The tenant's zone, for windows with `tz: tenant` and prospects without a known zone. */
+  timezone: timeZoneSchema.default("UTC"),
+  /** DESIGN §9: writes from neither an agent, a human nor Tollgate are only recorded unless `enforce`. */
+  unattributed: z.enum(["observe", "enforce"]).default("observe"),
+  /** What going over a cap does: refuse (`deny`) or park the action until the cap resets (`hold`). */
+  over_cap: z.enum(["deny", "hold"]).default("deny"),
+  agents: z.array(agentSchema).default([]),
+  roles: z.record(identifier, roleSchema).default({}),
+  caps: tenantCapsSchema.prefault({}),
+  windows: z.partialRecord(z.enum(POLICY_ACTIONS), windowSchema).default({}),
+  approvals: z.strictObject({ expire_after: durationSchema.default("72h") }).prefault({}),
+  qa: z.strictObject({ sample_rate: unitSchema.default(0.2) }).prefault({}),
+  kill_switch_triggers: z.array(killSwitchTriggerSchema).default([]),
+});
+
+export type PolicyManifest = z.infer<typeof policyManifestSchema>;
+export type PolicyManifestInput = z.input<typeof policyManifestSchema>;
+export type PolicyRule = z.infer<typeof ruleSchema>;
+export type PolicyAutoIf = z.infer<typeof autoIfSchema>;
+export type PolicyExceptions = z.infer<typeof exceptionsSchema>;
+export type PolicyRuleCap = z.infer<typeof ruleCapSchema>;
+export type PolicyObjectRules = z.infer<typeof objectRulesSchema>;
+export type PolicyRole = z.infer<typeof roleSchema>;
+export type PolicyRoleCaps = z.infer<typeof roleCapsSchema>;
+export type PolicyWindow = z.infer<typeof windowSchema>;
+export type PolicyAgent = z.infer<typeof agentSchema>;
+export type PolicyTenantCaps = z.infer<typeof tenantCapsSchema>;
+export type KillSwitchTrigger = z.infer<typeof killSwitchTriggerSchema>;
+
+/** `72h` → milliseconds. */
+export function durationToMs(duration: string): number {
+  const m = DURATION_PATTERN.exec(duration);
+  if (!m) throw new RangeError(`not a duration: ${duration}`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
+  return Number(m[1]) * unit;
+}
