@@ -1,4 +1,5 @@
 import type { CrmName, PolicyObject } from "../../../shared/crm-objects.js";
+import type { GovernedField as PolicyGovernedField } from "../policy/index.js";
 import type { Database } from "../db/index.js";
 import type { PropertyDefinition } from "../crm/index.js";
 import type { TokenCipher } from "./token-cipher.js";
@@ -65,15 +66,11 @@ export interface HubSpotOAuthOptions {
 }
 
 /**
- * One field the policy names (DESIGN §3), as `listGovernedFields(policy)` exports it.
- * `proposable`: the policy routes agent writes to this field through approval, so it gets a
- * shadow field `ai_proposed_<field>`.
+ * What install needs of one field the policy names (DESIGN §3): the subset of the policy's
+ * `listGovernedFields(policy)` entries it reads, so those entries pass straight in.
+ * `proposable`: agents may write or propose it, so it gets a shadow `ai_proposed_<field>`.
  */
-export interface GovernedField {
-  object: PolicyObject;
-  field: string;
-  proposable: boolean;
-}
+export type GovernedField = Pick<PolicyGovernedField, "object" | "field" | "proposable">;
 
 export type ProvisionedKind = "group" | "provenance" | "shadow";
 

@@ -1,0 +1,152 @@
+import express from "express";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createHubSpotOAuth, createInstallRouter, createTokenCipher, type Installation } from "../../src/install/index.js";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import {
+  TEST_ENCRYPTION_KEY,
+  TEST_HUBSPOT_API_BASE_URL as API,
+  TEST_HUBSPOT_CLIENT_ID,
+  TEST_HUBSPOT_CLIENT_SECRET,
+  TEST_PUBLIC_URL,
+  hubspotTokenAnswer,
+  hubspotTokenInfo,
+} from "../../../test/fixtures/install/oauth.js";
+
+let t: TestDatabase;
+let server: Server;
+let base: string;
+const installed: Installation[] = [];
+let failSetup = false;
+
+beforeAll(async () => {
+  t = await createTestDatabase({ only: ["000", "002"] });
+  const oauth = createHubSpotOAuth({
+    db: t.db,
+    clientId: TEST_HUBSPOT_CLIENT_ID,
+    clientSecret: TEST_HUBSPOT_CLIENT_SECRET,
+    publicUrl: TEST_PUBLIC_URL,
+    scopes: ["oauth", "crm.objects.contacts.read"],
+    apiBaseUrl: API,
+    cipher: createTokenCipher({ key: TEST_ENCRYPTION_KEY }),
+  });
+  const app = express();
+  app.use(
+    createInstallRouter({
+      oauth,
+      onInstalled: async (i) => {
+        installed.push(i);
+        if (failSetup) throw new Error("provisioning exploded at /secret/path.ts:12");
+      },
+    }),
+  );
+  server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  nock.disableNetConnect();
+  nock.enableNetConnect("127.0.0.1");
+});
+afterAll(async () => {
+  nock.enableNetConnect();
+  await new Promise((resolve) => server.close(resolve));
+  await t.drop();
+});
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  failSetup = false;
+  expect(pending).toEqual([]);
+});
+
+async function startInstall(): Promise<string> {
+  const res = await fetch(`${base}/oauth/hubspot/install`, { redirect: "manual" });
+  expect(res.status).toBe(302);
+  const location = new URL(res.headers.get("location")!);
+  expect(location.origin).toBe("https://app.hubspot.com");
+  expect(location.searchParams.get("redirect_uri")).toBe(`${TEST_PUBLIC_URL}/oauth/hubspot/callback`);
+  return location.searchParams.get("state")!;
+}
+
+function expectTokens(code: string, access: string, hubId: number) {
+  nock(API)
+    .post("/oauth/v1/token", (body) => new URLSearchParams(typeof body === "string" ? body : new URLSearchParams(body).toString()).get("code") === code)
+    .reply(200, hubspotTokenAnswer({ access, refresh: `r-${access}`, hubId }));
+  nock(API).get(`/oauth/v1/access-tokens/${access}`).reply(200, hubspotTokenInfo({ token: access, hubId, hubDomain: "acme.hubspot.com" }));
+}
+
+function callback(query: Record<string, string>): Promise<Response> {
+  return fetch(`${base}/oauth/hubspot/callback?${new URLSearchParams(query)}`);
+}
+
+function expectNoStack(html: string) {
+  expect(html).not.toMatch(/\bat .+\(.*:\d+:\d+\)/);
+  expect(html).not.toContain(".ts:");
+}
+
+describe("install router", () => {
+  it("redirects to HubSpot with a state, then shows a success page and runs setup", async () => {
+    const state = await startInstall();
+    expectTokens("good-code", "acc-1", 62515);
+    const res = await callback({ code: "good-code", state });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/html/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const html = await res.text();
+    expect(html).toContain("Tollgate is installed");
+    expect(html).toContain("acme.hubspot.com (portal 62515)");
+    expect(html).not.toContain("acc-1");
+    expect(installed.at(-1)).toMatchObject({ tenantId: "62515", status: "active" });
+  });
+
+  it("answers 400 with a clear page for a reused, unknown or missing state", async () => {
+    const state = await startInstall();
+    expectTokens("code-2", "acc-2", 62516);
+    expect((await callback({ code: "code-2", state })).status).toBe(200);
+
+    const reused = await callback({ code: "code-2", state });
+    expect(reused.status).toBe(400);
+    const html = await reused.text();
+    expect(html).toContain("already been used");
+    expect(html).toContain("oauth_state_invalid");
+    expectNoStack(html);
+
+    const unknown = await callback({ code: "x", state: "forged" });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain("not issued by this Tollgate server");
+    expect((await callback({ code: "x" })).status).toBe(400);
+  });
+
+  it("shows HubSpot's error, escaped, with 400", async () => {
+    const state = await startInstall();
+    const res = await callback({ state, error: "access_denied", error_description: "<script>alert(1)</script>" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toContain("<script>");
+  });
+
+  it("answers 502 when HubSpot's token endpoint fails", async () => {
+    const state = await startInstall();
+    nock(API).post("/oauth/v1/token").reply(500, "upstream trouble");
+    const res = await callback({ code: "c", state });
+    expect(res.status).toBe(502);
+    const html = await res.text();
+    expect(html).toContain("oauth_token_exchange_failed");
+    expect(html).not.toContain(TEST_HUBSPOT_CLIENT_SECRET);
+  });
+
+  it("says the install landed but setup failed, without leaking the error's internals", async () => {
+    failSetup = true;
+    const state = await startInstall();
+    expectTokens("code-3", "acc-3", 62517);
+    const res = await callback({ code: "code-3", state });
+    expect(res.status).toBe(500);
+    const html = await res.text();
+    expect(html).toContain("Installed, but setup did not finish");
+    expect(html).toContain("portal 62517");
+    expect(html).not.toContain("exploded");
+    expectNoStack(html);
+  });
+});
