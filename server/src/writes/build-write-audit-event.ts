@@ -1,0 +1,39 @@
+import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { CrmWriteRow } from "./types.js";
+
+/** A row's final outcome, before it is recorded. */
+export interface WriteOutcome {
+  row: CrmWriteRow;
+  status: "done" | "failed" | "skipped";
+  /** Why it failed or was skipped. */
+  error: string | null;
+  /** Whether this flush sent it to the CRM (counts as an attempt). */
+  sent: boolean;
+}
+
+/**
+ * The audit event recording one row's outcome: Tollgate (system) wrote — or did not — these
+ * properties, because of the event `caused_by` names. A skipped row is a conflict: nothing was
+ * written, so its result is `failed` with the reason and a `conflict` flag.
+ */
+export function buildWriteAuditEvent(outcome: WriteOutcome): AuditEventInput {
+  const { row } = outcome;
+  return {
+    tenant_id: row.tenantId,
+    actor: { type: "system", id: "tollgate", role: null, via: "crm_write_queue" },
+    action: "crm_write",
+    crm: row.crm,
+    object_type: row.objectType,
+    object_id: row.objectId,
+    // The value the write was planned against, when the caller gave one; the CRM's current value
+    // is not read back (that would cost a call per batch).
+    field_diffs: Object.entries(row.properties).map(([field, after]) => ({ field, before: row.expected?.[field] ?? null, after })),
+    diff_summary: outcome.status === "skipped" ? "skipped: conflict" : null,
+    reason: row.agentId ? `${row.purpose} for agent ${row.agentId}` : row.purpose,
+    risk_flags: outcome.status === "skipped" ? ["conflict"] : [],
+    connector: row.crm,
+    caused_by: row.causedBy,
+    result: outcome.status === "done" ? "ok" : "failed",
+    error: outcome.error,
+  };
+}

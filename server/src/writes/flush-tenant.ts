@@ -1,0 +1,133 @@
+import { CrmError, type CrmConnector, type WriteResult } from "../crm/index.js";
+import type { Database } from "../db/index.js";
+import type { Logger } from "../observability/index.js";
+import { backoffDelay } from "./backoff-delay.js";
+import type { WriteOutcome } from "./build-write-audit-event.js";
+import { claimWrites } from "./claim-writes.js";
+import { mergeWrites } from "./merge-writes.js";
+import { rateLimitPause } from "./rate-limit-pause.js";
+import { recordFlushResult, type FlushResult } from "./record-flush-result.js";
+import type { AuditSink, CrmWriteQueueOptions, CrmWriteRow } from "./types.js";
+
+/** What a flush needs, bound once by the queue. */
+export interface FlushContext {
+  db: Database;
+  audit: AuditSink;
+  connectorFor: (tenantId: string) => Promise<CrmConnector>;
+  logger: Logger;
+  batchSize: number;
+  rateLimitHeadroom: number;
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+  guard: CrmWriteQueueOptions["guard"];
+  hold: CrmWriteQueueOptions["hold"];
+  onSettled: CrmWriteQueueOptions["onSettled"];
+  now: () => number;
+}
+
+export type FlushOutcome =
+  | { kind: "idle" }
+  | { kind: "flushed"; claimed: number; settled: number; retried: number }
+  /** The CRM's budget is spent: pause this tenant's queue for `waitMs`, then flush again. */
+  | { kind: "rate_limited"; waitMs: number };
+
+// Used when a 429 names no wait and the connector has not seen the interval: HubSpot's burst
+// window is 10 s (reference/hubspot.md §3).
+const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
+
+/**
+ * One flush of one tenant: claim up to a batch of due rows, drop the guard's conflicts, send
+ * the rest in ONE `writeRecords` call, and record every row's outcome with its audit event.
+ * Retryable failures put rows back with a backoff; a rate limit puts them back untouched.
+ */
+export async function flushTenant(ctx: FlushContext, tenantId: string): Promise<FlushOutcome> {
+  const connector = await ctx.connectorFor(tenantId);
+  const pause = rateLimitPause(connector.rateLimitState(), ctx.rateLimitHeadroom, ctx.now());
+  if (pause > 0) return { kind: "rate_limited", waitMs: pause };
+
+  const rows = await claimWrites(ctx.db, tenantId, ctx.batchSize, ctx.hold);
+  if (rows.length === 0) return { kind: "idle" };
+
+  let result: FlushResult;
+  let rateLimitedFor = 0;
+  try {
+    const step = await sendRows(ctx, connector, rows);
+    result = step.result;
+    rateLimitedFor = step.rateLimitedFor;
+  } catch (err) {
+    // The guard or connector failed unexpectedly: count an attempt and back off, so a bug
+    // cannot spin, yet nothing is lost before the attempts run out.
+    result = { settled: [], retry: [], release: [] };
+    retryOrFail(ctx, rows, describe(err), result);
+  }
+
+  let settledRows: CrmWriteRow[];
+  try {
+    settledRows = await recordFlushResult(ctx.db, ctx.audit, result);
+  } catch (err) {
+    // The CRM may already hold the values; the rows stay in flight and the next flush (or a
+    // restart) sends them again — harmless, as writing a value is idempotent.
+    ctx.logger.error({ err, tenantId, rows: rows.length }, "crm write queue: could not record a flush");
+    throw err;
+  }
+  if (settledRows.length > 0 && ctx.onSettled) {
+    await ctx.onSettled(settledRows).catch((err: unknown) => ctx.logger.error({ err, tenantId }, "crm write queue: onSettled failed"));
+  }
+  if (rateLimitedFor > 0) return { kind: "rate_limited", waitMs: rateLimitedFor };
+  return { kind: "flushed", claimed: rows.length, settled: settledRows.length, retried: result.retry.length };
+}
+
+async function sendRows(ctx: FlushContext, connector: CrmConnector, rows: CrmWriteRow[]): Promise<{ result: FlushResult; rateLimitedFor: number }> {
+  const result: FlushResult = { settled: [], retry: [], release: [] };
+  const conflicts = ctx.guard ? await ctx.guard(rows) : new Map<string, string>();
+  const toSend: CrmWriteRow[] = [];
+  for (const row of rows) {
+    const reason = conflicts.get(row.id);
+    if (reason === undefined) toSend.push(row);
+    else result.settled.push({ row, status: "skipped", error: reason, sent: false });
+  }
+  if (toSend.length === 0) return { result, rateLimitedFor: 0 };
+
+  const { inputs, inputOf } = mergeWrites(toSend);
+  let results: WriteResult[];
+  try {
+    // HubSpot has no conditional update: between the guard's check and this call a human could
+    // still change the field. The guard narrows that window; it cannot close it.
+    results = await connector.writeRecords(inputs);
+  } catch (err) {
+    if (err instanceof CrmError && err.crmCode === "rate_limited") {
+      result.release.push(...toSend);
+      const wait = err.retryAfterMs ?? connector.rateLimitState()?.intervalMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+      return { result, rateLimitedFor: Math.max(1, wait) };
+    }
+    if (err instanceof CrmError && !err.retryable) {
+      for (const row of toSend) result.settled.push({ row, status: "failed", error: describe(err), sent: true });
+    } else {
+      retryOrFail(ctx, toSend, describe(err), result);
+    }
+    return { result, rateLimitedFor: 0 };
+  }
+
+  toSend.forEach((row, i) => {
+    const r = results[inputOf[i]!];
+    if (r?.ok) result.settled.push({ row, status: "done", error: null, sent: true });
+    else {
+      const error = r?.error ? `${r.error.code}: ${r.error.message}` : "the connector returned no result for this write";
+      result.settled.push({ row, status: "failed", error, sent: true });
+    }
+  });
+  return { result, rateLimitedFor: 0 };
+}
+
+/** Rows back to pending with a backoff, or failed once they have used their attempts. */
+function retryOrFail(ctx: FlushContext, rows: CrmWriteRow[], error: string, into: FlushResult): void {
+  for (const row of rows) {
+    const attempt = row.attempts + 1;
+    if (attempt >= ctx.retry.attempts) into.settled.push({ row, status: "failed", error: `gave up after ${attempt} attempts: ${error}`, sent: true });
+    else into.retry.push({ row, error, delayMs: backoffDelay(attempt, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs) });
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof CrmError) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,99 @@
+import { Redis } from "ioredis";
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AuditEvent } from "../../../shared/audit-event.js";
+import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
+import type { Database } from "../../src/db/index.js";
+import { createCrmWriteQueue, type CrmWriteQueue, type CrmWriteQueueOptions, type CrmWriteRow } from "../../src/writes/index.js";
+import { toCrmWriteRow, type CrmWriteRecord } from "../../src/writes/to-crm-write-row.js";
+import { createTestDatabase, testPrefix, TEST_REDIS_URL, type TestDatabase } from "../helpers/test-database.js";
+
+/** One suite's stores: its own schema, its own BullMQ prefix, the real audit log. */
+export interface WriteQueueHarness {
+  db: Database;
+  audit: AuditLog;
+  prefix: string;
+  /** Queues opened through `open`, closed by `closeAll`. */
+  open(options: Omit<CrmWriteQueueOptions, "db" | "redis" | "prefix" | "audit">): Promise<CrmWriteQueue>;
+  closeAll(): Promise<void>;
+  /** Closes everything, drops the schema and deletes the suite's Redis keys. */
+  teardown(): Promise<void>;
+  rows(tenantId: string): Promise<CrmWriteRow[]>;
+  /** The `crm_write` result events of a tenant, oldest first. */
+  writeEvents(tenantId: string): Promise<AuditEvent[]>;
+}
+
+export async function createWriteQueueHarness(name: string): Promise<WriteQueueHarness> {
+  const testDb: TestDatabase = await createTestDatabase();
+  const { db } = testDb;
+  const audit = await createAuditLog(db);
+  const prefix = testPrefix(name);
+  const opened: CrmWriteQueue[] = [];
+  const harness: WriteQueueHarness = {
+    db,
+    audit,
+    prefix,
+    async open(options) {
+      const queue = await createCrmWriteQueue({ ...options, db, redis: { ...redisOptions() }, prefix, audit });
+      opened.push(queue);
+      return queue;
+    },
+    async closeAll() {
+      await Promise.all(opened.splice(0).map((q) => q.close()));
+    },
+    async teardown() {
+      await harness.closeAll();
+      await deleteKeys(prefix);
+      await testDb.drop();
+    },
+    async rows(tenantId) {
+      const { rows } = await db.query<CrmWriteRecord>("SELECT * FROM crm_writes WHERE tenant_id = $1 ORDER BY seq", [tenantId]);
+      return rows.map(toCrmWriteRow);
+    },
+    async writeEvents(tenantId) {
+      const events: AuditEvent[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await audit.query({ tenantId, limit: 1000, ...(cursor ? { cursor } : {}) });
+        events.push(...page.events);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return events.filter((e) => e.action === "crm_write").reverse();
+    },
+  };
+  return harness;
+}
+
+function redisOptions() {
+  const url = new URL(TEST_REDIS_URL);
+  return { host: url.hostname, port: Number(url.port || 6379) };
+}
+
+/** Deletes the suite's own BullMQ keys (never anything else: other suites share this Redis). */
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A tenant id of its own for each test, so tests in one suite never share rows or queues. */
+export function newTenantId(): string {
+  return String(10_000_000 + (randomBytes(3).readUIntBE(0, 3) % 89_999_999));
+}
+
+/** Polls until `check` is true, or fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
