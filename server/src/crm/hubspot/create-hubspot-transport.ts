@@ -5,6 +5,7 @@ import { readRateLimitHeaders } from "./read-rate-limit-headers.js";
 import type { FetchLike, HubSpotConnectorOptions } from "./types.js";
 
 export const DEFAULT_HUBSPOT_BASE_URL = "https://api.hubapi.com";
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface HubSpotRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -48,7 +49,7 @@ export function createHubSpotTransport(options: HubSpotConnectorOptions): HubSpo
       const token = await getToken();
       let raw: Awaited<ReturnType<FetchLike>>;
       try {
-        raw = await sendRaw(request, token);
+        raw = await withTimeout(sendRaw(request, token), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       } catch (cause) {
         throw new CrmError("network", { detail: `${request.method} ${request.path}`, cause });
       }
@@ -105,4 +106,12 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -31,6 +31,12 @@ export interface HubSpotConnectorOptions {
    * by default requests go through `@hubspot/api-client`'s `apiRequest`.
    */
   fetch?: FetchLike | undefined;
+  /**
+   * A call that has not answered by then fails as `network` (retryable). The SDK's `apiRequest`
+   * takes no abort signal, so the request is abandoned rather than aborted.
+   * @defaultValue 30000
+   */
+  timeoutMs?: number | undefined;
   /** Clock for rate-limit observations. @defaultValue `Date.now` */
   now?: (() => number) | undefined;
 }

@@ -51,6 +51,7 @@ export async function writeRecords(transport: HubSpotTransport, writes: readonly
 }
 
 async function sendIsolating(transport: HubSpotTransport, type: string, batch: MergedWrite[], outcomes: Outcomes, budget: { calls: number }): Promise<void> {
+  if (batch.length === 0) return;
   budget.calls -= 1;
   const response = await transport.send({
     method: "POST",
