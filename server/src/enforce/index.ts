@@ -17,3 +17,5 @@ export type {
   NewException,
   EnforcementDeps,
 } from "./types.js";
+export { createPolicyPort } from "./create-policy-port.js";
+export { createConflictGuard } from "./create-conflict-guard.js";

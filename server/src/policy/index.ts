@@ -30,3 +30,6 @@ export type {
   OverCapMode,
   PolicyDecision,
 } from "./types.js";
+export { createPolicyRegistry } from "./policy-registry.js";
+export type { PolicyRegistry, ActivePolicy } from "./policy-registry.js";
+export { diffManifests } from "./diff-manifests.js";

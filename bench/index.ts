@@ -1,0 +1,28 @@
+/**
+ * `npm run bench [name…]`: runs the benchmarks one after another and prints their figures.
+ * Benchmarks are measurements, not tests: nothing here passes or fails on timing.
+ */
+const BENCHES: Record<string, () => Promise<{ run: () => Promise<unknown> }>> = {
+  "policy-vs-cedar": () => import("./policy-vs-cedar.js"),
+  "audit-append": () => import("./audit-append.js"),
+  "webhook-ingest": () => import("./webhook-ingest.js"),
+  "runaway-revert": () => import("./runaway-revert.js"),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !(w in BENCHES));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(BENCHES).join(", ")}`);
+  process.exit(2);
+}
+for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+  console.log(`\n=== ${name}`);
+  try {
+    const mod = await BENCHES[name]!();
+    await mod.run();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") console.log(`(not available: ${(err as Error).message.split("\n")[0]})`);
+    else throw err;
+  }
+}
+process.exit(0);

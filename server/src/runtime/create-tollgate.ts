@@ -1,0 +1,176 @@
+import { Redis } from "ioredis";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import type { Router } from "express";
+import type { Config } from "../config/index.js";
+import { createDatabase, migrate, type Database } from "../db/index.js";
+import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
+import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
+import { createSnapshotStore } from "../snapshots/index.js";
+import { createApprovalQueue, createApprovalStore, type ApprovalQueue, type ApprovalStore } from "../approvals/index.js";
+import { createExceptionStore, type ExceptionStore } from "../exceptions/index.js";
+import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
+import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
+import { createHubSpotWebhookRouter, createWebhookReceiver, createWebhookWorkers, type WebhookReceiver, type WebhookWorkers } from "../webhooks/index.js";
+import { createHttpApp } from "../http/create-http-app.js";
+import { createApiKeyAuthenticator } from "../http/authenticate.js";
+import { createAuditRouter } from "../http/routes/audit-routes.js";
+import { createPolicyRouter } from "../http/routes/policy-routes.js";
+import { createLogger, createMetrics, type Logger, type Metrics } from "../observability/index.js";
+import { createHubSpotTenancy, type HubSpotTenancy } from "./hubspot-tenancy.js";
+import { toCrmChange } from "./to-crm-change.js";
+
+export interface TollgateOptions {
+  logger?: Logger;
+  /** Namespaces Redis keys and BullMQ queues. @defaultValue "tollgate" */
+  prefix?: string;
+  /** @defaultValue `() => new Date()` */
+  now?: () => Date;
+  /** Use this database instead of the one the config names (tests). */
+  db?: Database;
+  /** Start the webhook and write workers with `start()`. @defaultValue true */
+  workers?: boolean;
+}
+
+export interface Tollgate {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: Database;
+  redis: Redis;
+  audit: AuditLog;
+  policies: PolicyRegistry;
+  approvals: ApprovalStore;
+  approvalQueue: ApprovalQueue;
+  exceptions: ExceptionStore;
+  writes: CrmWriteQueue;
+  receiver: WebhookReceiver;
+  hubspot: HubSpotTenancy;
+  enforcement: EnforcementDeps;
+  app: ReturnType<typeof createHttpApp>;
+  /** Provisions (private-app mode), starts workers, then listens. */
+  start(): Promise<Server>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every capability from the configuration and wires them.
+ * Nothing here decides anything; it only connects the pieces.
+ */
+export async function createTollgate(config: Config, options: TollgateOptions = {}): Promise<Tollgate> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const metrics = createMetrics();
+  const now = options.now ?? (() => new Date());
+  const prefix = options.prefix ?? "tollgate";
+
+  const db = options.db ?? (await createDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "pglite") }));
+  await migrate(db);
+  // BullMQ workers need maxRetriesPerRequest: null; one connection is duplicated by each user.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+
+  const checkpointKey = config.encryptionKey ? deriveCheckpointKey(config.encryptionKey.toString("hex")) : undefined;
+  const audit = await createAuditLog(db, checkpointKey ? { signingSeed: checkpointKey.seed, now } : { now });
+  const policies = await createPolicyRegistry({ db, audit, path: config.policyPath, now });
+  const snapshots = createSnapshotStore(db);
+  const approvals = createApprovalStore(db);
+  const approvalQueue = createApprovalQueue({ connection: redis, prefix, store: approvals, now });
+  const exceptions = createExceptionStore(db, { now });
+  const hubspot = await createHubSpotTenancy({ config, db, logger });
+
+  const writes = await createCrmWriteQueue({
+    db,
+    redis,
+    prefix,
+    audit,
+    logger,
+    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    guard: createConflictGuard(snapshots),
+  });
+
+  const enforcement: EnforcementDeps = {
+    db,
+    audit,
+    snapshots,
+    writes,
+    approvals: { create: (a, o) => approvals.create(a, o), scheduled: async (ids) => void (ids.length && (await scheduleApprovals(ids))) },
+    exceptions,
+    policyFor: (tenantId) => createPolicyPort(policies.current(tenantId).compiled),
+    readRecords: async (tenantId, objectType, ids, properties, withHistory) => (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
+    self: { hubspotAppId: config.hubspot.appId, salesforceClient: config.salesforce.clientName, salesforceUserId: config.salesforce.integrationUserId },
+    now,
+  };
+  // Approvals are scheduled per tenant; ids from one batch share a tenant.
+  async function scheduleApprovals(ids: string[]) {
+    const pending = await db.query<{ tenant_id: string; id: string }>("SELECT tenant_id, id FROM approvals WHERE id = ANY($1::text[])", [ids]);
+    const byTenant = new Map<string, string[]>();
+    for (const r of pending.rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r.id]);
+    for (const [tenantId, list] of byTenant) await approvalQueue.schedule(tenantId, list);
+  }
+
+  const receiver = createWebhookReceiver({ redis, prefix, logger });
+  const authenticate = createApiKeyAuthenticator(config.apiKeys);
+  const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
+
+  const rawRouters: Router[] = [];
+  if (config.hubspot.clientSecret) rawRouters.push(createHubSpotWebhookRouter({ clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, receiver, logger }));
+  const routers: Router[] = [
+    createPolicyRouter({ policies, authenticate, defaultTenant }),
+    createAuditRouter({ audit, authenticate, defaultTenant }),
+    ...hubspot.routers(async (installation) => {
+      await hubspot.provision(installation.tenantId, listGovernedFields(policies.current(installation.tenantId).compiled));
+    }),
+  ];
+  const app = createHttpApp({
+    logger,
+    metrics,
+    healthChecks: { database: () => db.query("SELECT 1"), redis: () => redis.ping() },
+    rawRouters,
+    routers,
+  });
+
+  let server: Server | undefined;
+  let webhookWorkers: WebhookWorkers | undefined;
+  let refreshTimer: NodeJS.Timeout | undefined;
+
+  return {
+    config, logger, metrics, db, redis, audit, policies, approvals, approvalQueue, exceptions, writes, receiver, hubspot, enforcement, app,
+    async start() {
+      // Private-app mode provisions before it accepts a single webhook (DESIGN §2).
+      if (config.hubspot.mode === "private_app") {
+        const tenantId = config.hubspot.portalId!;
+        const result = await hubspot.provision(tenantId, listGovernedFields(policies.current(tenantId).compiled));
+        logger.info({ tenantId, created: result.created.length, problems: result.problems.length }, "hubspot provisioned");
+      }
+      if (options.workers ?? true) {
+        await writes.start();
+        await approvalQueue.rebuild();
+        webhookWorkers = await createWebhookWorkers({
+          redis,
+          prefix,
+          logger,
+          handler: async (job) => {
+            const summary = await enforceChanges(enforcement, job.tenantId, job.changes.map(toCrmChange));
+            logger.debug({ tenantId: job.tenantId, ...summary }, "webhook batch enforced");
+          },
+        });
+      }
+      refreshTimer = setInterval(() => void policies.refresh().catch((err) => logger.warn({ err: (err as Error).message }, "policy refresh failed")), 5000);
+      refreshTimer.unref();
+      server = await new Promise<Server>((resolve) => {
+        const s = app.listen(config.port, () => resolve(s));
+      });
+      return server;
+    },
+    async stop() {
+      if (refreshTimer) clearInterval(refreshTimer);
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await webhookWorkers?.close();
+      await approvalQueue.close();
+      await writes.close();
+      await receiver.close();
+      redis.disconnect();
+      if (!options.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { Router } from "express";
+import type { Config } from "../config/index.js";
+import type { CrmConnector } from "../crm/index.js";
+import { createHubSpotConnector } from "../crm/hubspot/index.js";
+import type { Database } from "../db/index.js";
+import { NotFoundError } from "../errors/index.js";
+import {
+  DEFAULT_HUBSPOT_SCOPES,
+  createHubSpotOAuth,
+  createInstallRouter,
+  createPrivateAppInstallation,
+  createTokenCipher,
+  provisionGovernedFields,
+  type GovernedField,
+  type Installation,
+  type ProvisioningResult,
+  type TokenProvider,
+} from "../install/index.js";
+import type { Logger } from "../observability/index.js";
+
+export interface HubSpotTenancy {
+  /** The tenant's connector (one per portal, reused). */
+  connectorFor(tenantId: string): Promise<CrmConnector>;
+  /** Creates the Tollgate group, provenance and shadow properties (idempotent). */
+  provision(tenantId: string, fields: readonly GovernedField[]): Promise<ProvisioningResult>;
+  /** The OAuth install routes, when OAuth is configured. */
+  routers(onInstalled: (installation: Installation) => Promise<void>): Router[];
+}
+
+/**
+ * How Tollgate reaches each HubSpot portal: one static private-app token for one portal, or
+ * OAuth tokens per installed portal, stored encrypted.
+ */
+export async function createHubSpotTenancy(options: { config: Config; db: Database; logger: Logger }): Promise<HubSpotTenancy> {
+  const { config, db, logger } = options;
+  const hs = config.hubspot;
+  let tokens: TokenProvider | undefined;
+  let oauth: ReturnType<typeof createHubSpotOAuth> | undefined;
+  if (hs.mode === "private_app") {
+    const installation = createPrivateAppInstallation({ accessToken: hs.accessToken!, portalId: hs.portalId! });
+    await installation.save(db);
+    tokens = installation;
+  } else if (hs.mode === "oauth") {
+    oauth = createHubSpotOAuth({
+      db,
+      clientId: hs.clientId!,
+      clientSecret: hs.clientSecret!,
+      publicUrl: config.publicUrl,
+      scopes: DEFAULT_HUBSPOT_SCOPES,
+      apiBaseUrl: hs.apiBaseUrl,
+      cipher: createTokenCipher({ key: config.encryptionKey! }),
+    });
+    tokens = oauth;
+  }
+
+  const connectors = new Map<string, CrmConnector>();
+  async function connectorFor(tenantId: string): Promise<CrmConnector> {
+    if (!tokens) throw new NotFoundError("HubSpot is not configured: set HUBSPOT_ACCESS_TOKEN and HUBSPOT_PORTAL_ID, or the OAuth client");
+    let c = connectors.get(tenantId);
+    if (!c) {
+      const provider = tokens;
+      c = createHubSpotConnector({ portalId: tenantId, baseUrl: hs.apiBaseUrl, getAccessToken: () => provider.getAccessToken(tenantId) });
+      connectors.set(tenantId, c);
+    }
+    return c;
+  }
+
+  return {
+    connectorFor,
+    async provision(tenantId, fields) {
+      const { result } = await provisionGovernedFields(await connectorFor(tenantId), fields);
+      for (const p of result.problems) logger.warn({ tenantId, problem: p }, "provisioning problem");
+      return result;
+    },
+    routers(onInstalled) {
+      return oauth ? [createInstallRouter({ oauth, onInstalled, logger })] : [];
+    },
+  };
+}
