@@ -44,8 +44,10 @@ export type ExceptionCondition = (typeof EXCEPTION_CONDITIONS)[number];
 export const KILL_SWITCH_SCOPES = ["tenant", "channel", "agent", "role", "segment", "domain", "template", "provider"] as const;
 export type KillSwitchScope = (typeof KILL_SWITCH_SCOPES)[number];
 
-const tierSchema = z.literal([0, 1, 2, 3, 4], { error: (iss) => `expected 0–4, got ${JSON.stringify(iss.input)}` });
-const approversSchema = z.literal([1, 2], { error: (iss) => `expected 1 or 2, got ${JSON.stringify(iss.input)}` });
+/** `expected 0–4, got 7`; a missing value just says so. */
+const expected = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? "required" : `expected ${what}, got ${JSON.stringify(iss.input)}`);
+const tierSchema = z.literal([0, 1, 2, 3, 4], { error: expected("0–4") });
+const approversSchema = z.literal([1, 2], { error: expected("1 or 2") });
 const unitSchema = z.number({ error: "expected a number from 0 to 1" }).min(0, "expected a number from 0 to 1").max(1, "expected a number from 0 to 1");
 const countSchema = z.number().int("expected a whole number").min(0, "expected 0 or more");
 const nameList = z.array(z.string().min(1)).min(1, "expected at least one entry");
@@ -144,9 +146,11 @@ export const roleSchema = z.strictObject({
   window: windowSchema.optional(),
 });
 
-const hubspotIdSchema = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+$/)], { error: "expected a numeric HubSpot id" })
-  .transform(String);
+/** HubSpot ids are numbers; YAML may give them either way, the manifest keeps strings. */
+const hubspotIdSchema = z.preprocess(
+  (v) => (typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? String(v) : v),
+  z.string({ error: "expected a numeric HubSpot id" }).regex(/^\d+$/, "expected a numeric HubSpot id"),
+);
 
 export const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected letters, digits, '.', '_' or '-'"),
@@ -181,7 +185,7 @@ export const killSwitchTriggerSchema = z.strictObject({
 });
 
 export const policyManifestSchema = z.strictObject({
-  version: z.literal(1, { error: (iss) => `expected 1, got ${JSON.stringify(iss.input)}` }),
+  version: z.literal(1, { error: expected("1") }),
   tenant: z.string().min(1).default("default"),
   /** The tenant's zone, for windows with `tz: tenant` and prospects without a known zone. */
   timezone: timeZoneSchema.default("UTC"),
