@@ -34,27 +34,28 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   const registry = new PropertyRegistry(now);
   const store = new RecordStore(registry, now, options.strictProperties ?? true);
   const tokens = new TokenRegistry(options.appId, options.installingUserId ?? 1, now);
-  const limiter = new RollingRateLimiter(options.rateLimit?.max ?? 190, options.rateLimit?.daily ?? 1_000_000);
+  const limiter = new RollingRateLimiter(options.rateLimit?.max ?? 190, options.rateLimit?.daily ?? 1_000_000, options.rateLimit?.intervalMs);
   const subscriptions = resolveSubscriptions(options.subscriptions);
-  const dispatcher = options.webhookTargetUrl
-    ? new WebhookDispatcher({
-        targetUrl: options.webhookTargetUrl,
-        clientSecret: options.clientSecret,
-        batchSize: Math.min(100, Math.max(1, options.webhookBatchSize ?? 100)),
-        delayMs: options.webhookDelayMs ?? 20,
-        retryDelayMs: options.webhookRetryDelayMs ?? ((n) => 25 * 2 ** (n - 1)),
-        maxAttempts: options.webhookMaxAttempts ?? 10,
-        timeoutMs: options.webhookTimeoutMs ?? 5_000,
-        duplicateRate: options.duplicateRate ?? 0,
-        failFirstDelivery: options.failFirstDelivery ?? false,
-        random: options.random ?? Math.random,
-      })
-    : undefined;
+  const newDispatcher = (targetUrl: string): WebhookDispatcher =>
+    new WebhookDispatcher({
+      targetUrl,
+      clientSecret: options.clientSecret,
+      batchSize: Math.min(100, Math.max(1, options.webhookBatchSize ?? 100)),
+      delayMs: options.webhookDelayMs ?? 20,
+      retryDelayMs: options.webhookRetryDelayMs ?? ((n) => 25 * 2 ** (n - 1)),
+      maxAttempts: options.webhookMaxAttempts ?? 10,
+      timeoutMs: options.webhookTimeoutMs ?? 5_000,
+      duplicateRate: options.duplicateRate ?? 0,
+      failFirstDelivery: options.failFirstDelivery ?? false,
+      random: options.random ?? Math.random,
+    });
+  let dispatcher = options.webhookTargetUrl ? newDispatcher(options.webhookTargetUrl) : undefined;
+  let sendWebhooks = dispatcher !== undefined;
   const counters = { calls: {} as Record<string, number>, rateLimited: 0 };
   let eventId = 1;
 
   const emit = (changes: readonly StoreChange[]): void => {
-    if (!dispatcher) return;
+    if (!dispatcher || !sendWebhooks) return;
     dispatcher.enqueue(buildWebhookEvents(changes, subscriptions, { portalId, appId: options.appId, nextEventId: () => eventId++ }));
   };
   const ctx: SandboxContext = { store, registry, tokens, emit, portalId, appId: options.appId, clientId: options.clientId ?? "sandbox-client-id", clientSecret: options.clientSecret, now };
@@ -95,6 +96,12 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
     portalId,
     appId: options.appId,
     close: () => close(server, dispatcher),
+    setWebhookTargetUrl(url) {
+      sendWebhooks = url !== undefined;
+      if (url === undefined) return;
+      if (dispatcher) dispatcher.retarget(url);
+      else dispatcher = newDispatcher(url);
+    },
     seed(objectType, records) {
       const type = store.resolveType(objectType);
       return records.map((r) => {

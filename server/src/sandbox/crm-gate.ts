@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { RATE_LIMIT_INTERVAL_MS, type RollingRateLimiter } from "./rolling-rate-limiter.js";
+import type { RollingRateLimiter } from "./rolling-rate-limiter.js";
 import type { SandboxContext } from "./sandbox-context.js";
 
 /**
@@ -16,7 +16,7 @@ export function createCrmGate(ctx: SandboxContext, limiter: RollingRateLimiter, 
     res.set({
       "X-HubSpot-RateLimit-Max": String(verdict.max),
       "X-HubSpot-RateLimit-Remaining": String(verdict.remaining),
-      "X-HubSpot-RateLimit-Interval-Milliseconds": String(RATE_LIMIT_INTERVAL_MS),
+      "X-HubSpot-RateLimit-Interval-Milliseconds": String(limiter.intervalMs),
       "X-HubSpot-RateLimit-Daily": String(verdict.daily),
       "X-HubSpot-RateLimit-Daily-Remaining": String(verdict.dailyRemaining),
     });

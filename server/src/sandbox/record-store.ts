@@ -63,8 +63,11 @@ export class RecordStore {
 
   create(objectType: string, properties: Record<string, string>, actor: SandboxActor, id?: string): { record: SandboxRecord; changes: StoreChange[] } {
     const at = this.now();
-    const objectId = id ?? String(this.nextId++);
     const table = this.table(objectType);
+    // HubSpot ids are numeric; webhooks carry them as numbers.
+    if (id !== undefined && !/^\d+$/.test(id)) throw new SandboxApiError(400, "VALIDATION_ERROR", `Object ids are numeric; got ${id}`);
+    while (id === undefined && table.has(String(this.nextId))) this.nextId += 1;
+    const objectId = id ?? String(this.nextId++);
     if (table.has(objectId)) throw new SandboxApiError(409, "CONFLICT", `Object ${objectId} already exists.`);
     table.set(objectId, { id: objectId, createdAt: at, updatedAt: at, values: new Map(), history: new Map() });
     const changes: StoreChange[] = [{ kind: "creation", objectType, objectId, occurredAt: at, actor }];

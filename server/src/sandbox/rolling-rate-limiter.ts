@@ -22,10 +22,11 @@ export class RollingRateLimiter {
   constructor(
     private readonly max: number,
     private readonly dailyMax: number,
+    readonly intervalMs: number = RATE_LIMIT_INTERVAL_MS,
   ) {}
 
   take(key: string, now: number): RateLimitVerdict {
-    const since = now - RATE_LIMIT_INTERVAL_MS;
+    const since = now - this.intervalMs;
     const window = (this.windows.get(key) ?? []).filter((t) => t > since);
     this.windows.set(key, window);
     const used = this.daily.get(key) ?? 0;

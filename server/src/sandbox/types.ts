@@ -70,8 +70,12 @@ export interface HubSpotSandboxOptions {
    * @defaultValue `all`
    */
   subscriptions?: "all" | "all-legacy" | SandboxSubscription[];
-  /** Requests per rolling 10 s, per token holder (app or user). @defaultValue 190 (Professional private app) */
-  rateLimit?: { max?: number; daily?: number };
+  /**
+   * Requests per rolling window, per token holder (app or user): `max` defaults to 190 (a
+   * Professional private app), `daily` to 1,000,000, `intervalMs` to HubSpot's 10,000 (shorten it
+   * only to test pacing quickly).
+   */
+  rateLimit?: { max?: number; daily?: number; intervalMs?: number };
   /** Events per webhook POST; HubSpot sends at most 100. @defaultValue 100 */
   webhookBatchSize?: number;
   /** How long events gather before a POST. @defaultValue 20 */
@@ -135,6 +139,8 @@ export interface HubSpotSandbox {
   /** One property's history, newest first. */
   history(objectType: string, id: string, property: string): SandboxHistoryEntry[];
   stats(): SandboxStats;
+  /** Points webhooks somewhere else (or nowhere), e.g. once the backend under test knows its port. */
+  setWebhookTargetUrl(url: string | undefined): void;
   /** Resolves once every queued webhook was delivered or gave up (retries included). */
   webhooksIdle(): Promise<void>;
   tokens: {

@@ -39,6 +39,11 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
+  /** Later POSTs (retries included) go here. */
+  retarget(url: string): void {
+    this.options.targetUrl = url;
+  }
+
   enqueue(events: readonly SandboxWebhookEvent[]): void {
     if (this.closed || events.length === 0) return;
     this.queue.push(...events);

@@ -116,6 +116,18 @@ describe("sandbox webhooks", () => {
     expect(sandbox.stats()).toMatchObject({ webhookRequests: 3, webhookFailures: 2 });
   });
 
+  it("sends nowhere until a target is set, then to the new target", async () => {
+    const receiver = await startWebhookReceiver();
+    const sandbox = await createHubSpotSandbox({ clientSecret: SECRET, appId: TOLLGATE_APP, webhookDelayMs: 5 });
+    cleanup.push(() => sandbox.close(), () => receiver.close());
+    const [c] = sandbox.seed("contacts", [{ properties: { email: "t@example.com" } }]);
+    sandbox.write("contacts", c!.id, { industry: "Before" }, { kind: "user", userId: "1" });
+    sandbox.setWebhookTargetUrl(receiver.url);
+    sandbox.write("contacts", c!.id, { industry: "After" }, { kind: "user", userId: "1" });
+    await sandbox.webhooksIdle();
+    expect(receiver.events().map((e) => e.propertyValue)).toEqual(["After"]);
+  });
+
   it("gives up after webhookMaxAttempts", async () => {
     const { sandbox, receiver } = await setup({ webhookMaxAttempts: 3 }, () => 503);
     const [contact] = sandbox.seed("contacts", [{ properties: { email: "g@example.com" } }]);
