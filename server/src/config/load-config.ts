@@ -111,7 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   };
   requireTogether(["HUBSPOT_ACCESS_TOKEN", "HUBSPOT_PORTAL_ID"]);
-  requireTogether(["HUBSPOT_CLIENT_ID", "HUBSPOT_CLIENT_SECRET"]);
+  // OAuth needs both; a private app has only a client secret, which signs its webhooks.
+  if (e.HUBSPOT_CLIENT_ID !== undefined && e.HUBSPOT_CLIENT_SECRET === undefined) {
+    throw new ConfigError("HUBSPOT_CLIENT_SECRET: required when HUBSPOT_CLIENT_ID is set");
+  }
   const oauth = e.HUBSPOT_CLIENT_ID !== undefined;
   if (oauth && e.TOLLGATE_ENCRYPTION_KEY === undefined && e.HUBSPOT_ACCESS_TOKEN === undefined) {
     throw new ConfigError("TOLLGATE_ENCRYPTION_KEY: required for OAuth installs, whose tokens are stored encrypted");

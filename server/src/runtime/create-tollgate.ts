@@ -11,7 +11,8 @@ import { createApprovalQueue, createApprovalStore, type ApprovalQueue, type Appr
 import { createExceptionStore, type ExceptionStore } from "../exceptions/index.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
-import { createHubSpotWebhookRouter, createWebhookReceiver, createWebhookWorkers, type WebhookReceiver, type WebhookWorkers } from "../webhooks/index.js";
+import { Queue } from "bullmq";
+import { createHubSpotWebhookRouter, createWebhookReceiver, createWebhookWorkers, tenantQueueName, type WebhookReceiver, type WebhookWorkers } from "../webhooks/index.js";
 import { createHttpApp } from "../http/create-http-app.js";
 import { createApiKeyAuthenticator } from "../http/authenticate.js";
 import { createAuditRouter } from "../http/routes/audit-routes.js";
@@ -48,6 +49,8 @@ export interface Tollgate {
   hubspot: HubSpotTenancy;
   enforcement: EnforcementDeps;
   app: ReturnType<typeof createHttpApp>;
+  /** Work not yet done for a tenant: webhook jobs waiting or running, CRM writes not yet sent. */
+  backlog(tenantId: string): Promise<{ webhookJobs: number; pendingWrites: number }>;
   /** Provisions (private-app mode), starts workers, then listens. */
   start(): Promise<Server>;
   stop(): Promise<void>;
@@ -135,6 +138,16 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
 
   return {
     config, logger, metrics, db, redis, audit, policies, approvals, approvalQueue, exceptions, writes, receiver, hubspot, enforcement, app,
+    async backlog(tenantId) {
+      const queue = new Queue(tenantQueueName(tenantId), { connection: redis, prefix });
+      try {
+        const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
+        const stats = await writes.stats(tenantId);
+        return { webhookJobs: Object.values(counts).reduce((a, b) => a + b, 0), pendingWrites: stats.pending + stats.in_flight };
+      } finally {
+        await queue.close();
+      }
+    },
     async start() {
       // Private-app mode provisions before it accepts a single webhook (DESIGN §2).
       if (config.hubspot.mode === "private_app") {

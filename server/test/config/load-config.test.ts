@@ -42,6 +42,7 @@ describe("loadConfig", () => {
     [{ TOLLGATE_API_KEYS: '[{"key":"0123456789abcdef","role":"king"}]' }, /^TOLLGATE_API_KEYS \(entry 0\.role\): /],
     [{ HUBSPOT_ACCESS_TOKEN: "pat" }, /^HUBSPOT_PORTAL_ID: required when HUBSPOT_ACCESS_TOKEN is set$/],
     [{ HUBSPOT_CLIENT_ID: "id", HUBSPOT_CLIENT_SECRET: "s" }, /^TOLLGATE_ENCRYPTION_KEY: required for OAuth installs/],
+    [{ HUBSPOT_CLIENT_ID: "id" }, /^HUBSPOT_CLIENT_SECRET: required when HUBSPOT_CLIENT_ID is set$/],
     [{ SALESFORCE_API_VERSION: "62" }, /^SALESFORCE_API_VERSION: must look like 62\.0$/],
     [{ REDIS_URL: "not a url" }, /^REDIS_URL: must be a URL$/],
   ])("refuses %o with one line naming the variable", (env, message) => {
@@ -57,6 +58,12 @@ describe("loadConfig", () => {
       { key: "0123456789abcdef", role: "owner" },
     ]);
     expect(errorOf({ TOLLGATE_API_KEYS: dup }).message).toBe("TOLLGATE_API_KEYS: the same key is listed twice");
+  });
+
+  it("accepts a client secret alone: a private app signs its webhooks with it", () => {
+    const c = loadConfig({ HUBSPOT_ACCESS_TOKEN: "pat", HUBSPOT_PORTAL_ID: "1", HUBSPOT_CLIENT_SECRET: "secret" });
+    expect(c.hubspot.mode).toBe("private_app");
+    expect(c.hubspot.clientSecret).toBe("secret");
   });
 
   it("decodes the encryption key to 32 bytes", () => {

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuditEvent } from "../../../shared/audit-event.js";
+import { startTollgateWithSandbox, PORTAL_ID, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
+
+const TENANT = String(PORTAL_ID);
+const enrichment = { kind: "app", appId: "1000002" } as const;
+const rep = { kind: "user", userId: "42" } as const;
+
+let h: Harness;
+
+async function eventsFor(objectId: string): Promise<AuditEvent[]> {
+  const page = await h.tollgate.audit.query({ tenantId: TENANT, objectId, limit: 200 });
+  return page.events;
+}
+
+beforeAll(async () => {
+  h = await startTollgateWithSandbox();
+});
+afterAll(async () => h?.close());
+
+describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate → HubSpot API)", () => {
+  it("provisions the provenance and shadow properties before accepting webhooks", async () => {
+    const res = await fetch(`${h.started.sandbox.url}/crm/v3/properties/contacts/ai_proposed_email`, { headers: { authorization: `Bearer ${h.started.tollgateToken}` } });
+    expect(res.status).toBe(200);
+    const prov = await fetch(`${h.started.sandbox.url}/crm/v3/properties/contacts/ai_sdr_confidence_score`, { headers: { authorization: `Bearer ${h.started.tollgateToken}` } });
+    expect(prov.status).toBe(200);
+  });
+
+  it("reverts a direct write to a read-only field to the value before the agent's write, and audits deny + revert", async () => {
+    h.started.sandbox.write("contacts", "101", { lifecyclestage: "customer" }, enrichment);
+    await h.settle();
+    expect(h.started.sandbox.getRecord("contacts", "101")?.properties.lifecyclestage).toBe("lead");
+    const events = await eventsFor("101");
+    const deny = events.find((e) => e.action === "field_write" && e.decision?.outcome === "deny");
+    expect(deny).toMatchObject({ actor: { type: "agent", id: "enrichment-bot", role: "enrichment" }, field_diffs: [{ field: "lifecyclestage", before: "lead", after: "customer" }] });
+    const revert = events.find((e) => e.action === "crm_write" && e.caused_by === deny!.event_id);
+    expect(revert?.result).toBe("ok");
+    // The sandbox history shows Tollgate's own write as the latest, made with its app token.
+    expect(h.started.sandbox.history("contacts", "101", "lifecyclestage")[0]).toMatchObject({ value: "lead", sourceType: "INTEGRATION", sourceId: "7777" });
+    const exceptions = await h.tollgate.exceptions.list(TENANT);
+    expect(exceptions.some((x) => x.objectId === "101" && x.kind === "disallowed_write" && x.field === "lifecyclestage")).toBe(true);
+  });
+
+  it("never re-enforces Tollgate's own writes when they come back as webhooks", async () => {
+    const before = (await eventsFor("101")).filter((e) => e.decision?.outcome === "deny").length;
+    await h.settle();
+    const after = (await eventsFor("101")).filter((e) => e.decision?.outcome === "deny").length;
+    expect(after).toBe(before);
+    const history = h.started.sandbox.history("contacts", "101", "lifecyclestage");
+    expect(history.filter((x) => x.sourceId === "7777")).toHaveLength(1);
+  });
+
+  it("applies a shadow proposal that passes its auto rule, with provenance, and clears the shadow", async () => {
+    h.started.sandbox.write(
+      "contacts",
+      "102",
+      { ai_sdr_confidence_score: "0.95", ai_sdr_source: "apollo", ai_sdr_change_reason: "verified bounce-free address", ai_sdr_evidence: '{"sources":["https://apollo.example/p/1"]}', ai_proposed_email: "grace.hopper@globex.example" },
+      enrichment,
+    );
+    await h.settle();
+    const record = h.started.sandbox.getRecord("contacts", "102")!.properties;
+    expect(record.email).toBe("grace.hopper@globex.example");
+    expect(record.ai_proposed_email ?? "").toBe("");
+    const proposal = (await eventsFor("102")).find((e) => e.action === "proposal");
+    expect(proposal).toMatchObject({ decision: { outcome: "allow", tier: 3 }, confidence: 0.95, reason: "verified bounce-free address" });
+    expect(record.ai_sdr_event_id).toBe(proposal!.event_id);
+  });
+
+  it("queues a proposal that needs a person as an approval in PostgreSQL and Redis", async () => {
+    h.started.sandbox.write("contacts", "103", { ai_sdr_confidence_score: "0.6", ai_sdr_source: "apollo", ai_sdr_change_reason: "found on website", ai_proposed_phone: "+1 555 0100" }, enrichment);
+    await h.settle();
+    const [approval] = await h.tollgate.approvals.listForRecord(TENANT, "contacts", "103");
+    expect(approval).toMatchObject({ status: "pending", field: "phone", proposedValue: "+1 555 0100", confidence: 0.6, agentId: "enrichment-bot", approvalsNeeded: 1 });
+    expect(h.started.sandbox.getRecord("contacts", "103")!.properties.phone ?? "").toBe("");
+    const pending = await h.tollgate.approvalQueue.rebuild();
+    expect(pending).toBeGreaterThanOrEqual(1);
+  });
+
+  it("clears a proposal for a field the agent may not touch, audits it and opens an exception", async () => {
+    // The outreach agent has no say over contact email (only enrichment may propose it).
+    h.started.sandbox.write("contacts", "103", { ai_proposed_email: "someone@else.example" }, { kind: "app", appId: "1000003" });
+    await h.settle();
+    const record = h.started.sandbox.getRecord("contacts", "103")!.properties;
+    expect(record.ai_proposed_email ?? "").toBe("");
+    expect(record.email).toBe("alan@globex.example");
+    const refused = (await eventsFor("103")).find((e) => e.action === "proposal" && e.decision?.outcome === "deny");
+    expect(refused).toMatchObject({ actor: { id: "outreach-bot" }, field_diffs: [{ field: "email", after: "someone@else.example" }] });
+    expect((await h.tollgate.exceptions.list(TENANT)).some((x) => x.kind === "proposal_refused" && x.objectId === "103")).toBe(true);
+  });
+
+  it("records a person's edit as observed and never reverts it", async () => {
+    h.started.sandbox.write("contacts", "101", { jobtitle: "COO" }, rep);
+    await h.settle();
+    expect(h.started.sandbox.getRecord("contacts", "101")!.properties.jobtitle).toBe("COO");
+    const observed = (await eventsFor("101")).find((e) => e.decision?.outcome === "observed" && e.field_diffs[0]?.field === "jobtitle");
+    expect(observed?.actor).toMatchObject({ type: "human", id: "hubspot:user:42" });
+  });
+
+  it("keeps the audit chain intact through all of it", async () => {
+    const res = await h.tollgate.audit.verify(TENANT);
+    expect(res.ok).toBe(true);
+    expect(res.checked).toBeGreaterThan(5);
+  });
+});
