@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { readFileSync } from "node:fs";
+import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
+import { createApprovalStore } from "../../src/approvals/index.js";
+import { createExceptionStore } from "../../src/exceptions/index.js";
+import { createPolicyPort, enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
+import { loadPolicy } from "../../src/policy/index.js";
+import { createSnapshotStore } from "../../src/snapshots/index.js";
+import { createCrmWriteQueue, type CrmWriteQueue } from "../../src/writes/index.js";
+import type { CrmRecord } from "../../src/crm/index.js";
+import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
+
+const TENANT = "777";
+const shipped = readFileSync("manifests/policy.yaml", "utf8");
+let t: TestDatabase;
+let audit: AuditLog;
+let writes: CrmWriteQueue;
+let redis: Redis;
+let historyReads: { ids: string[]; props: string[] }[];
+let history: Record<string, CrmRecord>;
+
+function depsWith(policyYaml = shipped): EnforcementDeps {
+  const policy = loadPolicy(policyYaml);
+  return {
+    db: t.db,
+    audit,
+    snapshots: createSnapshotStore(t.db),
+    writes,
+    approvals: { create: (a, o) => createApprovalStore(t.db).create(a, o), scheduled: async () => undefined },
+    exceptions: createExceptionStore(t.db),
+    policyFor: () => createPolicyPort(policy),
+    readRecords: async (_tenant, _type, ids, props) => {
+      historyReads.push({ ids, props });
+      return ids.map((id) => history[id]).filter((r): r is CrmRecord => r !== undefined);
+    },
+    self: { hubspotAppId: "7777" },
+    now: () => new Date("2026-03-02T10:00:00Z"),
+  };
+}
+
+let seq = 0;
+function change(over: Partial<CrmChange> & { property: string; value: string | null; at: string; sourceId: string; changeSource?: string }): CrmChange {
+  seq++;
+  const { at, sourceId, changeSource, ...rest } = over;
+  return {
+    tenantId: TENANT,
+    crm: "hubspot",
+    objectType: "contacts",
+    policyObject: "contact",
+    objectId: "501",
+    kind: "property_change",
+    occurredAt: new Date(`2026-03-02T${at}Z`),
+    eventKey: `k${seq}-${Math.random()}`,
+    source: { changeSource: changeSource ?? (sourceId.startsWith("userId:") ? "CRM_UI" : "INTEGRATION"), sourceId },
+    ...rest,
+  };
+}
+
+async function writeRows(objectId: string) {
+  const { rows } = await t.db.query<{ properties: Record<string, string>; purpose: string }>("SELECT properties, purpose FROM crm_writes WHERE tenant_id = $1 AND object_id = $2", [TENANT, objectId]);
+  return rows;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  audit = await createAuditLog(t.db);
+  redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  // The queue stores intents in PostgreSQL; it is never started here, so nothing is sent.
+  writes = await createCrmWriteQueue({ db: t.db, redis, prefix: testPrefix("enforce"), audit, connectorFor: async () => { throw new Error("no CRM in this suite"); } });
+});
+afterAll(async () => {
+  await writes.close();
+  redis.disconnect();
+  await t.drop();
+});
+beforeEach(() => {
+  historyReads = [];
+  history = {};
+});
+
+describe("enforceChanges", () => {
+  it("reports a conflict instead of reverting when a person changed the field after the agent", async () => {
+    const deps = depsWith();
+    // The person's edit arrives first; the agent's earlier write arrives late (HubSpot does not order).
+    await enforceChanges(deps, TENANT, [change({ objectId: "601", property: "lifecyclestage", value: "lead", at: "08:00:00", sourceId: "userId:42" })]);
+    await enforceChanges(deps, TENANT, [change({ objectId: "601", property: "lifecyclestage", value: "opportunity", at: "09:30:00", sourceId: "userId:42" })]);
+    const summary = await enforceChanges(deps, TENANT, [change({ objectId: "601", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" })]);
+    expect(summary).toMatchObject({ conflicts: 1, reverted: 0 });
+    expect(await writeRows("601")).toEqual([]);
+    const [deny] = (await audit.query({ tenantId: TENANT, objectId: "601", outcome: "deny" })).events;
+    expect(deny?.error).toMatch(/conflict: hubspot:user:42 changed lifecyclestage since; not reverted/);
+    const exceptions = await createExceptionStore(t.db).list(TENANT);
+    expect(exceptions.some((x) => x.objectId === "601" && x.kind === "revert_conflict")).toBe(true);
+  });
+
+  it("reads the CRM's history only for properties it has never seen, and restores the value before the agent", async () => {
+    history["602"] = {
+      objectType: "contacts",
+      objectId: "602",
+      properties: { lifecyclestage: "customer" },
+      history: {
+        lifecyclestage: [
+          { value: "customer", timestamp: "2026-03-02T09:00:00.000Z", sourceType: "INTEGRATION", sourceId: "1000002" },
+          { value: "marketingqualifiedlead", timestamp: "2026-02-01T00:00:00.000Z", sourceType: "CRM_UI", sourceId: "userId:42" },
+          { value: "subscriber", timestamp: "2026-01-01T00:00:00.000Z", sourceType: "IMPORT" },
+        ],
+      },
+    };
+    const summary = await enforceChanges(depsWith(), TENANT, [change({ objectId: "602", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" })]);
+    expect(summary.reverted).toBe(1);
+    expect(historyReads).toEqual([{ ids: ["602"], props: ["lifecyclestage"] }]);
+    expect(await writeRows("602")).toEqual([{ properties: { lifecyclestage: "marketingqualifiedlead" }, purpose: "revert" }]);
+
+    // Seen once, known for good: the next disallowed write costs no history read.
+    historyReads = [];
+    await enforceChanges(depsWith(), TENANT, [change({ objectId: "602", property: "lifecyclestage", value: "evangelist", at: "09:05:00", sourceId: "1000002" })]);
+    expect(historyReads).toEqual([]);
+  });
+
+  it("reverts a field the agent wrote several times in one batch once, to the value before the first write", async () => {
+    const deps = depsWith();
+    await enforceChanges(deps, TENANT, [change({ objectId: "603", property: "hs_lead_status", value: "NEW", at: "07:00:00", sourceId: "userId:42" })]);
+    const summary = await enforceChanges(deps, TENANT, [
+      change({ objectId: "603", property: "hs_lead_status", value: "OPEN", at: "09:00:01", sourceId: "1000002" }),
+      change({ objectId: "603", property: "hs_lead_status", value: "IN_PROGRESS", at: "09:00:02", sourceId: "1000002" }),
+      change({ objectId: "603", property: "hs_lead_status", value: "CONNECTED", at: "09:00:03", sourceId: "1000002" }),
+    ]);
+    expect(summary.reverted).toBe(1);
+    expect(await writeRows("603")).toEqual([{ properties: { hs_lead_status: "NEW" }, purpose: "revert" }]);
+    expect((await audit.query({ tenantId: TENANT, objectId: "603", outcome: "deny" })).events).toHaveLength(3);
+  });
+
+  it("processes a retried job once: no second audit event, no second write", async () => {
+    const deps = depsWith();
+    const batch = [change({ objectId: "604", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" })];
+    history["604"] = { objectType: "contacts", objectId: "604", properties: {}, history: { lifecyclestage: [] } };
+    await enforceChanges(deps, TENANT, batch);
+    const again = await enforceChanges(deps, TENANT, batch);
+    expect(again.skippedDuplicates).toBe(1);
+    expect(await writeRows("604")).toHaveLength(1);
+    expect((await audit.query({ tenantId: TENANT, objectId: "604" })).events).toHaveLength(1);
+  });
+
+  it("observes writes from unknown integrations unless the policy enforces them", async () => {
+    const observed = await enforceChanges(depsWith(), TENANT, [change({ objectId: "605", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "424242" })]);
+    expect(observed).toMatchObject({ observed: 1, reverted: 0 });
+    expect(await writeRows("605")).toEqual([]);
+
+    const enforcing = shipped.replace(/^unattributed: .*$/m, "unattributed: enforce");
+    expect(enforcing).toContain("unattributed: enforce");
+    await enforceChanges(depsWith(enforcing), TENANT, [change({ objectId: "605", property: "lifecyclestage", value: "lead", at: "09:10:00", sourceId: "424242" })]);
+    expect(await writeRows("605")).toEqual([{ properties: { lifecyclestage: "customer" }, purpose: "revert" }]);
+  });
+
+  it("ignores its own writes, and stamps provenance on an allowed direct write", async () => {
+    const own = await enforceChanges(depsWith(), TENANT, [change({ objectId: "606", property: "lifecyclestage", value: "lead", at: "09:00:00", sourceId: "7777" })]);
+    expect(own).toMatchObject({ ownWrites: 1, observed: 0 });
+    expect((await audit.query({ tenantId: TENANT, objectId: "606" })).events).toHaveLength(0);
+
+    // A tier-2 field without an auto rule: a safe write-back, audited and stamped with provenance.
+    const safeWrites = ["version: 1", "tenant: default", "agents:", "  - { id: enrichment-bot, role: enrichment, hubspot: { appIds: [1000002] } }", "roles:", "  enrichment:", "    objects:", "      company:", "        read: allow", "        fields:", "          industry: { tier: 2 }", ""].join("\n");
+    const allowed = await enforceChanges(depsWith(safeWrites), TENANT, [
+      change({ objectType: "companies", policyObject: "company", objectId: "607", property: "industry", value: "Retail", at: "09:00:00", sourceId: "1000002" }),
+    ]);
+    expect(allowed).toMatchObject({ allowed: 1, reverted: 0 });
+    const [row] = await writeRows("607");
+    const [event] = (await audit.query({ tenantId: TENANT, objectId: "607" })).events;
+    expect(event?.decision).toMatchObject({ outcome: "allow", tier: 2 });
+    expect(row).toEqual({ purpose: "provenance", properties: { ai_sdr_event_id: event!.event_id, ai_sdr_last_action_at: String(Date.parse("2026-03-02T09:00:00Z")) } });
+  });
+});
