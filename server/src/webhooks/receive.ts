@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { Queue } from "bullmq";
 import { TollgateError } from "../errors/index.js";
 import { QueueUnavailableError } from "./errors.js";
@@ -6,13 +6,32 @@ import type { HubSpotChange, WebhookJob } from "./events.js";
 import type { EnqueuedJob, ReceiveResult, WebhookReceiver, WebhookReceiverOptions } from "./types.js";
 import { DEFAULT_PREFIX, getWebhookKeys, tenantQueueName } from "./webhook-keys.js";
 
-const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
+/** 128 bits of SHA-256, base64url: short set members, collisions out of reach. */
+const digest = (s: string) => hash("sha256", s, "base64url").slice(0, 22);
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Which ids are in any of the daily sets, in one command (a pipeline of SMISMEMBERs would
+ * send every id once per day). KEYS: the daily sets of one tenant. ARGV: change digests.
+ * Returns one 0/1 per id.
+ */
+const SEEN_IN_ANY = `
+local seen = {}
+for i = 1, #ARGV do seen[i] = 0 end
+for k = 1, #KEYS do
+  if redis.call("EXISTS", KEYS[k]) == 1 then
+    local flags = redis.call("SMISMEMBER", KEYS[k], unpack(ARGV))
+    for i = 1, #flags do if flags[i] == 1 then seen[i] = 1 end end
+  end
+end
+return seen`;
 
 type PipelineResult = [error: Error | null, result: unknown][] | null;
 
 /** ioredis reports per-command failures inside the result instead of rejecting. */
 function unwrap(results: PipelineResult): unknown[] {
-  if (!results) throw new Error("redis pipeline returned no results");
+  if (!results) throw new Error("redis transaction was aborted");
   return results.map(([err, value]) => {
     if (err) throw err;
     return value;
@@ -33,6 +52,10 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * Dedupe then durable enqueue for HubSpot changes (DESIGN §1). One BullMQ queue per tenant
  * (DESIGN §9), one job per tenant per batch.
  *
+ * Seen changes live in one Redis set per tenant per day (`SADD` of a whole batch is one cheap
+ * command, where a key per change cost a `SET … EX` each); a set expires `dedupeTtlSeconds`
+ * after its day ends, and the check looks at every day still inside the window.
+ *
  * Ordering, and why: seen-check → enqueue → mark. Marking only after the enqueue resolved
  * means a failed attempt leaves nothing behind that could make HubSpot's retry look like a
  * duplicate. Two deliveries of the same batch racing each other both pass the seen-check,
@@ -47,6 +70,8 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const ttl = options.dedupeTtlSeconds ?? 3 * 24 * 3600;
   const timeoutMs = options.enqueueTimeoutMs ?? 3000;
+  const now = options.now ?? Date.now;
+  const windowDays = Math.ceil((ttl * 1000) / DAY_MS);
   const keys = getWebhookKeys(prefix);
   const queues = new Map<string, Queue<WebhookJob>>();
   const registered = new Set<string>();
@@ -81,42 +106,38 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   };
 
   async function receiveNow(changes: readonly HubSpotChange[]): Promise<ReceiveResult> {
-    const unique = new Map<string, HubSpotChange>();
+    const byTenant = new Map<string, Map<string, HubSpotChange>>();
     for (const change of changes) {
-      const hash = sha256(change.dedupeKey);
-      if (!unique.has(hash)) unique.set(hash, change);
+      const unique = byTenant.get(change.tenantId) ?? new Map<string, HubSpotChange>();
+      const id = digest(change.dedupeKey);
+      if (!unique.has(id)) unique.set(id, change);
+      byTenant.set(change.tenantId, unique);
     }
-    let duplicates = changes.length - unique.size;
-    const entries = [...unique];
-    if (entries.length === 0) return { accepted: 0, duplicates, jobs: [] };
+    let duplicates = changes.length - [...byTenant.values()].reduce((n, u) => n + u.size, 0);
+    const today = Math.floor(now() / DAY_MS);
 
-    const check = redis.pipeline();
-    for (const [hash, change] of entries) check.exists(keys.seen(change.tenantId, hash));
-    const seen = unwrap(await check.exec());
-    const byTenant = new Map<string, [string, HubSpotChange][]>();
-    entries.forEach((entry, i) => {
-      if (seen[i] === 1) {
-        duplicates += 1;
-        return;
-      }
-      const list = byTenant.get(entry[1].tenantId) ?? [];
-      list.push(entry);
-      byTenant.set(entry[1].tenantId, list);
-    });
+    // Tenants are independent: each is checked, enqueued and marked on its own.
+    const perTenant = await Promise.all(
+      [...byTenant].map(async ([tenantId, unique]): Promise<EnqueuedJob | undefined> => {
+        const ids = [...unique.keys()];
+        const days: string[] = [];
+        for (let day = today - windowDays; day <= today; day++) days.push(keys.seen(tenantId, day));
+        const seen = (await redis.eval(SEEN_IN_ANY, days.length, ...days, ...ids)) as number[];
+        const fresh = ids.filter((_, i) => seen[i] !== 1);
+        duplicates += ids.length - fresh.length;
+        if (fresh.length === 0) return undefined;
 
-    const jobs = await Promise.all(
-      [...byTenant].map(async ([tenantId, list]): Promise<EnqueuedJob> => {
         const queue = queueFor(tenantId);
         await register(tenantId);
-        const jobId = `hs-${sha256(list.map(([hash]) => hash).sort().join("\n"))}`;
-        await queue.add("hubspot.batch", { tenantId, changes: list.map(([, change]) => change) }, { jobId });
-        return { tenantId, queue: queue.name, jobId, changes: list.length };
+        const jobId = `hs-${digest([...fresh].sort().join("\n"))}`;
+        await queue.add("hubspot.batch", { tenantId, changes: fresh.map((id) => unique.get(id)!) }, { jobId });
+        // Only now: a mark written before the enqueue could outlive a failed one and hide the retry.
+        const todayKey = keys.seen(tenantId, today);
+        unwrap(await redis.multi().sadd(todayKey, ...fresh).expire(todayKey, ttl + DAY_MS / 1000).exec());
+        return { tenantId, queue: queue.name, jobId, changes: fresh.length };
       }),
     );
-
-    const mark = redis.pipeline();
-    for (const list of byTenant.values()) for (const [hash, change] of list) mark.set(keys.seen(change.tenantId, hash), "1", "EX", ttl);
-    if (byTenant.size > 0) unwrap(await mark.exec());
+    const jobs = perTenant.filter((job): job is EnqueuedJob => job !== undefined);
     const accepted = jobs.reduce((n, job) => n + job.changes, 0);
     return { accepted, duplicates, jobs };
   }

@@ -1,4 +1,4 @@
-import { HUBSPOT_OBJECTS, toPolicyObject } from "../../../shared/index.js";
+import { HUBSPOT_OBJECTS, toPolicyObject, type PolicyObject } from "../../../shared/index.js";
 import type { ChangeKind, HubSpotChange, HubSpotWebhookEvent } from "./events.js";
 
 const KIND_OF_ACTION: Record<string, ChangeKind> = {
@@ -13,11 +13,23 @@ const KIND_OF_ACTION: Record<string, ChangeKind> = {
 
 const str = (v: string | number | undefined | null): string | undefined => (v === undefined || v === null ? undefined : String(v));
 
+// Looked up once per event on the ingest path, so built once here.
+const TYPE_ID_OF_LEGACY = new Map(Object.values(HUBSPOT_OBJECTS).flatMap((o) => (o?.legacy ? [[o.legacy, o.typeId] as const] : [])));
+const policyObjects = new Map<string, PolicyObject | null>();
+const policyObjectOf = (crmObjectType: string): PolicyObject | null => {
+  let found = policyObjects.get(crmObjectType);
+  if (found === undefined) {
+    found = toPolicyObject("hubspot", crmObjectType) ?? null;
+    // Custom object ids are unbounded in number; only the known ones are worth remembering.
+    if (found !== null) policyObjects.set(crmObjectType, found);
+  }
+  return found;
+};
+
 /** HubSpot's type id for a legacy prefix (`contact` → `0-1`), so both subscription styles name objects alike. */
-function crmObjectTypeOf(e: HubSpotWebhookEvent): string {
-  const [scope] = e.subscriptionType.split(".") as [string];
+function crmObjectTypeOf(e: HubSpotWebhookEvent, scope: string): string {
   if (scope === "object") return e.objectTypeId ?? e.fromObjectTypeId!;
-  return Object.values(HUBSPOT_OBJECTS).find((o) => o?.legacy === scope)?.typeId ?? scope;
+  return TYPE_ID_OF_LEGACY.get(scope) ?? scope;
 }
 
 /**
@@ -34,9 +46,9 @@ export function getDedupeKey(e: HubSpotWebhookEvent, crmObjectType: string, obje
 
 /** Normalises one validated HubSpot event; pure. */
 export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
-  const [, action] = e.subscriptionType.split(".") as [string, string];
+  const [scope, action] = e.subscriptionType.split(".") as [string, string];
   const kind = KIND_OF_ACTION[action] ?? "other";
-  const crmObjectType = crmObjectTypeOf(e);
+  const crmObjectType = crmObjectTypeOf(e, scope);
   // The schema guarantees one of these per kind (objectId, or fromObjectId for associations).
   const objectId = String(e.objectId ?? (kind === "association" ? e.fromObjectId : e.primaryObjectId));
   const change: HubSpotChange = {
@@ -44,7 +56,7 @@ export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
     tenantId: String(e.portalId),
     subscriptionType: e.subscriptionType,
     kind,
-    objectType: toPolicyObject("hubspot", crmObjectType) ?? null,
+    objectType: policyObjectOf(crmObjectType),
     crmObjectType,
     objectId,
     occurredAt: e.occurredAt,

@@ -17,10 +17,13 @@ export interface WebhookReceiverOptions {
    */
   prefix?: string;
   /**
-   * How long a change is remembered as seen. HubSpot retries for 24 hours.
+   * How long a change is remembered as seen, at least (up to a day more: marks are kept in
+   * daily sets). HubSpot retries for 24 hours.
    * @defaultValue 259200 (3 days)
    */
   dedupeTtlSeconds?: number;
+  /** Clock for the daily dedupe sets, epoch ms. @defaultValue Date.now */
+  now?: () => number;
   /**
    * The longest `receive` may take before it gives up with a 503. HubSpot counts a batch as
    * failed after 5 s, so answering 503 sooner lets its retry start cleanly.

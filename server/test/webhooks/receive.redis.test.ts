@@ -79,6 +79,25 @@ describe("createWebhookReceiver", () => {
     expect(await queue("62515").getWaitingCount()).toBe(2);
   });
 
+  it("remembers a change for the whole dedupe window, across days, and forgets it after", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const day = 86_400_000;
+    const t0 = Date.UTC(2025, 10, 20, 23, 59); // a minute before midnight: the next check is on another day
+    const at = (ms: number) => {
+      const r = createWebhookReceiver({ redis, prefix, dedupeTtlSeconds: 2 * 86_400, now: () => ms });
+      closers.push(() => r.close());
+      return r;
+    };
+    const changes = changesOf("contact.propertyChange.own-write.json");
+    expect(await at(t0).receive(changes)).toMatchObject({ accepted: 1 });
+    expect(await at(t0 + 2 * 60_000).receive(changes)).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await at(t0 + 2 * day).receive(changes)).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await at(t0 + 4 * day).receive(changes)).toMatchObject({ accepted: 1, duplicates: 0 });
+    const ttl = await redis.ttl(`${prefix}:webhooks:hubspot:seen:{62515}:${Math.floor(t0 / day)}`);
+    expect(ttl).toBeGreaterThan(2 * 86_400);
+  });
+
   it("enqueues a batch once when two deliveries of it race", async () => {
     const { receiver, queue } = setup();
     const changes = changesOf("object.propertyChange.generic.json");

@@ -1,0 +1,153 @@
+/**
+ * Webhook ingest throughput: signed HubSpot batches of 100 events POSTed over loopback with
+ * keep-alive by a few concurrent clients, through the full path (signature check, schema,
+ * Redis dedupe, BullMQ enqueue) versus a bare express handler that only parses JSON and
+ * answers 200. Goal: the full path keeps at least half the bare throughput.
+ *
+ *   npx tsx bench/webhook-ingest.ts            (REDIS_URL, default redis://127.0.0.1:6379)
+ */
+import { randomUUID } from "node:crypto";
+import { Agent, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { cpus, loadavg } from "node:os";
+import { pathToFileURL } from "node:url";
+import express, { type Express } from "express";
+import { Redis } from "ioredis";
+import { createHubSpotWebhookRouter, createWebhookReceiver } from "../server/src/webhooks/index.js";
+import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL, hubspotSignedHeaders, readHubSpotFixture } from "../test/fixtures/index.js";
+
+export interface WebhookIngestFigures {
+  batches: number;
+  eventsPerBatch: number;
+  clients: number;
+  fullEventsPerSecond: number;
+  bareEventsPerSecond: number;
+  ratio: number;
+}
+
+const BATCHES = 200;
+const WARMUP = 20;
+/** Rounds alternate bare and full so a noisy neighbour hits both alike; the median is kept. */
+const ROUNDS = 3;
+const EVENTS_PER_BATCH = 100;
+/** A few in flight; HubSpot itself allows up to 10 concurrent requests per account by default. */
+const DEFAULT_CLIENTS = 4;
+
+/** `count` distinct signed batches, built from the agent-write fixture's first event. */
+function makeBatches(count: number, firstEventId: number): { body: Buffer; headers: Record<string, string> }[] {
+  const template = readHubSpotFixture("contact.propertyChange.agent-write.json").events[0]!;
+  return Array.from({ length: count }, (_, b) => {
+    const events = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => ({
+      ...template,
+      eventId: firstEventId + b * EVENTS_PER_BATCH + i,
+      objectId: 10_000 + i,
+      occurredAt: template.occurredAt + b,
+    }));
+    const body = Buffer.from(JSON.stringify(events));
+    return { body, headers: { ...hubspotSignedHeaders(body), "content-length": String(body.length) } };
+  });
+}
+
+async function listen(app: Express): Promise<{ server: Server; port: number }> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function post(agent: Agent, port: number, batch: { body: Buffer; headers: Record<string, string> }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ agent, host: "127.0.0.1", port, method: "POST", path: "/webhooks/hubspot", headers: batch.headers }, (res) => {
+      res.resume();
+      res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end(batch.body);
+  });
+}
+
+/** Sends every batch with `CLIENTS` requests in flight; returns events per second. */
+async function drive(port: number, batches: { body: Buffer; headers: Record<string, string> }[], clients: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < batches.length) await post(agent, port, batches[next++]!);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  return (batches.length * EVENTS_PER_BATCH) / seconds;
+}
+
+async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [nextCursor, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = nextCursor;
+  } while (cursor !== "0");
+}
+
+export async function run(options: { redisUrl?: string; clients?: number; log?: (line: string) => void } = {}): Promise<WebhookIngestFigures> {
+  const log = options.log ?? console.log;
+  const clients = options.clients ?? DEFAULT_CLIENTS;
+  const redis = new Redis(options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const prefix = `bench-webhooks-${randomUUID()}`;
+  const receiver = createWebhookReceiver({ redis, prefix });
+
+  const full = express();
+  full.use(createHubSpotWebhookRouter({ clientSecret: HUBSPOT_TEST_CLIENT_SECRET, publicUrl: HUBSPOT_TEST_PUBLIC_URL, receiver }));
+  const bare = express();
+  bare.post("/webhooks/hubspot", express.json({ limit: "1mb" }), (req, res) => {
+    res.status(200).json({ accepted: Array.isArray(req.body) ? req.body.length : 0 });
+  });
+  const fullServer = await listen(full);
+  const bareServer = await listen(bare);
+
+  try {
+    // Signing happens before the clock starts: the bench measures the server, not the client.
+    // Every full-path round gets fresh event ids, so it measures enqueueing, not dropping duplicates.
+    const warm = makeBatches(WARMUP, 1_000_000);
+    await drive(bareServer.port, warm, clients);
+    await drive(fullServer.port, warm, clients);
+    const bare: number[] = [];
+    const fullRuns: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const batches = makeBatches(BATCHES, 2_000_000 + round * BATCHES * EVENTS_PER_BATCH);
+      bare.push(await drive(bareServer.port, batches, clients));
+      fullRuns.push(await drive(fullServer.port, batches, clients));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const bareEventsPerSecond = median(bare);
+    const fullEventsPerSecond = median(fullRuns);
+    const figures: WebhookIngestFigures = {
+      batches: BATCHES,
+      eventsPerBatch: EVENTS_PER_BATCH,
+      clients,
+      fullEventsPerSecond: Math.round(fullEventsPerSecond),
+      bareEventsPerSecond: Math.round(bareEventsPerSecond),
+      ratio: Number((fullEventsPerSecond / bareEventsPerSecond).toFixed(2)),
+    };
+    log(`webhook ingest: ${BATCHES} signed batches × ${EVENTS_PER_BATCH} events, ${clients} keep-alive clients over loopback, median of ${ROUNDS} alternating rounds (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`);
+    log(`  full path (verify + validate + Redis dedupe + BullMQ enqueue): ${figures.fullEventsPerSecond.toLocaleString("en-US")} events/s`);
+    log(`  bare express (JSON parse + 200):                              ${figures.bareEventsPerSecond.toLocaleString("en-US")} events/s`);
+    log(`  ratio: ${figures.ratio}× (goal ≥ 0.5×)`);
+    return figures;
+  } finally {
+    await new Promise<void>((resolve) => fullServer.server.close(() => resolve()));
+    await new Promise<void>((resolve) => bareServer.server.close(() => resolve()));
+    await receiver.close();
+    await deleteUnder(redis, prefix);
+    await redis.quit();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const clients = process.env.BENCH_CLIENTS ? Number(process.env.BENCH_CLIENTS) : undefined;
+  run({ ...(clients ? { clients } : {}) }).catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
