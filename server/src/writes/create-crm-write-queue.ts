@@ -42,7 +42,7 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
   const { db } = options;
   const logger = options.logger ?? createLogger({ level: "silent" });
   const prefix = options.prefix ?? "tollgate";
-  const limiter = options.limiter ?? { max: 90, durationMs: 10_000 };
+  const limiter = options.limiter ?? { max: 9, durationMs: 1_000 };
   const lockDurationMs = options.lockDurationMs ?? 30_000;
   const retry = { attempts: options.retry?.attempts ?? 5, baseDelayMs: options.retry?.baseDelayMs ?? 1_000, maxDelayMs: options.retry?.maxDelayMs ?? 60_000 };
   const ctx: FlushContext = {

@@ -10,10 +10,12 @@ const PAGE = 500;
  * unsettled row is held (or there are none) — then no flush is needed until someone kicks.
  */
 export async function nextDueDelay(db: Database, tenantId: string, hold: ((row: CrmWriteRow) => boolean) | undefined): Promise<number | undefined> {
-  for (let offset = 0; ; offset += PAGE) {
-    const page = (await db.query<CrmWriteRecord & { due_in_ms: number }>(loadSql("select-next-due"), [tenantId, PAGE, offset])).rows;
+  // Without `hold` the soonest row is the answer; with it, held rows are paged past.
+  const size = hold ? PAGE : 1;
+  for (let offset = 0; ; offset += size) {
+    const page = (await db.query<CrmWriteRecord & { due_in_ms: number }>(loadSql("select-next-due"), [tenantId, size, offset])).rows;
     const due = page.find((r) => !hold?.(toCrmWriteRow(r)));
     if (due) return Math.ceil(Number(due.due_in_ms));
-    if (page.length < PAGE) return undefined;
+    if (page.length < size) return undefined;
   }
 }

@@ -55,8 +55,10 @@ export interface CrmWriteQueueOptions {
   logger?: Logger;
   /**
    * CRM calls per tenant per window, enforced by BullMQ across every process.
-   * @defaultValue `{ max: 90, durationMs: 10_000 }` — under HubSpot's 100 per 10 s for a
-   * private app on Free/Starter, leaving room for enforcement's reads.
+   * @defaultValue `{ max: 9, durationMs: 1_000 }` — 90 per 10 s, under HubSpot's 100 per 10 s
+   * for a private app on Free/Starter, leaving room for enforcement's reads. BullMQ's window is
+   * fixed while HubSpot's is rolling: 90 per fixed 10 s could put 180 calls in one rolling 10 s,
+   * whereas 9 per second never puts more than 99 there.
    * @see ../../../../shared/reference/hubspot.md §3
    */
   limiter?: { max: number; durationMs: number };

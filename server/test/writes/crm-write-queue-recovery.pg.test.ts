@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CrmError } from "../../src/crm/index.js";
 import { ValidationError } from "../../src/errors/index.js";
 import type { PlannedWrite } from "../../src/writes/index.js";
 import { recordFlushResult } from "../../src/writes/record-flush-result.js";
 import { InMemoryCrm } from "./in-memory-crm.js";
 import { createWriteQueueHarness, newTenantId, waitFor, type WriteQueueHarness } from "./write-queue-harness.js";
 
-// Guards, holds, crash recovery and transactional intent, against an in-memory CRM behind the
+// Guards, holds, per-tenant limits, crash recovery and transactional intent, against an in-memory CRM behind the
 // real CrmConnector interface; Redis, PostgreSQL and the audit log are real.
 let h: WriteQueueHarness;
 beforeAll(async () => {
@@ -101,6 +102,44 @@ describe("hold", () => {
     expect(rows.find((r) => r.id === agentWrite)?.status).toBe("done");
     expect(crm.get("contacts", "1")).toEqual({ jobtitle: "CTO" });
     expect((await h.writeEvents(tenantId)).map((e) => e.reason)).toEqual(["revert", "agent_action for agent enrichment-bot"]);
+  });
+});
+
+
+describe("per-tenant rate limiting", () => {
+  it("spaces a tenant's CRM calls by its limiter", async () => {
+    const tenantId = newTenantId();
+    const crm = new InMemoryCrm(tenantId);
+    const queue = await h.open({ connectorFor: async () => crm, batchSize: 10, limiter: { max: 2, durationMs: 1_000 } });
+    await queue.start();
+    const cause = await intent(tenantId);
+    await queue.enqueue(Array.from({ length: 50 }, (_, i) => write(tenantId, cause, String(i + 1), { industry: "Retail" })));
+    await queue.drain(tenantId);
+    // Five calls at two per window need three windows.
+    expect(crm.calls).toHaveLength(5);
+    expect(crm.calls[4]!.at - crm.calls[0]!.at).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it("pauses only the tenant the CRM rate-limited", async () => {
+    const [slowTenant, fastTenant] = [newTenantId(), newTenantId()];
+    const crms = new Map([slowTenant, fastTenant].map((t) => [t, new InMemoryCrm(t)]));
+    crms.get(slowTenant)!.next(async () => {
+      throw new CrmError("rate_limited", { status: 429, retryAfterMs: 1_500 });
+    });
+    const queue = await h.open({ connectorFor: async (t) => crms.get(t)! });
+    await queue.start();
+    const started = Date.now();
+    await queue.enqueue([write(slowTenant, await intent(slowTenant), "1", { industry: "Retail" })]);
+    await waitFor(() => crms.get(slowTenant)!.calls.length === 1, 5_000, "the rate-limited call");
+    await queue.enqueue([write(fastTenant, await intent(fastTenant), "1", { industry: "Media" })]);
+    await queue.drain(fastTenant);
+    expect(Date.now() - started).toBeLessThan(1_400);
+    expect((await queue.stats(slowTenant)).pending).toBe(1);
+    await queue.drain(slowTenant);
+    const slow = crms.get(slowTenant)!.calls;
+    expect(slow).toHaveLength(2);
+    expect(slow[1]!.at - slow[0]!.at).toBeGreaterThanOrEqual(1_450);
+    expect((await h.rows(slowTenant))[0]).toMatchObject({ status: "done", attempts: 1 });
   });
 });
 
