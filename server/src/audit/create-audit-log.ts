@@ -2,6 +2,7 @@ import type { AuditEventInput } from "../../../shared/audit-event.js";
 import type { Database } from "../db/index.js";
 import { ConfigError } from "../errors/index.js";
 import { appendPrepared } from "./append-prepared.js";
+import { createAppendBatcher } from "./create-append-batcher.js";
 import { checkpointKeyFromSeed } from "./checkpoint-key.js";
 import { createCheckpoint, latestCheckpoint } from "./create-checkpoint.js";
 import { exportJsonl } from "./export-jsonl.js";
@@ -26,6 +27,7 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
   const key = options.signingSeed ? checkpointKeyFromSeed(options.signingSeed) : null;
   const now = options.now ?? (() => new Date());
   const pageSize = options.pageSize ?? 1000;
+  const appendGrouped = createAppendBatcher(db, options.maxBatch ?? 100);
   const prepare = (inputs: readonly AuditEventInput[]) => {
     const at = now();
     return inputs.map((input) => prepareEvent(input, { now: at, newId: newEventId }));
@@ -36,8 +38,9 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
     publicKeyPem: key?.publicKeyPem ?? null,
 
     async append(input, { tx } = {}) {
-      const [event] = await appendPrepared(tx ?? db, prepare([input]));
-      return event!;
+      const [prepared] = prepare([input]);
+      if (tx) return (await appendPrepared(tx, [prepared!]))[0]!;
+      return appendGrouped(prepared!);
     },
 
     async appendMany(inputs, { tx } = {}) {

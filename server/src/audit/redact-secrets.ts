@@ -7,10 +7,14 @@ const SECRET_WORDS = new Set(["token", "secret", "password", "passwd", "passphra
 const SECRET_PAIRS = new Set(["api key", "private key", "access key", "session key", "signing key"]);
 
 // Secrets that hide inside ordinary strings, e.g. an HTTP error message quoting its request.
+const INLINE_HINT = /bearer|basic|pat-/i;
 const INLINE_SECRETS: readonly [RegExp, string][] = [
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
   [/\bpat-[a-z]{2,4}\d?-[0-9a-f-]{36}\b/gi, REDACTED], // HubSpot private-app access token
 ];
+
+// Keys repeat from event to event; remembering the verdict keeps redaction off the hot path.
+const verdicts = new Map<string, boolean>();
 
 /**
  * Whether a key names a secret: one of its words is token, secret, password, authorization,
@@ -20,28 +24,25 @@ const INLINE_SECRETS: readonly [RegExp, string][] = [
  * hidden counter costs less than a leaked token.
  */
 export function isSecretKey(key: string): boolean {
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  return words.some((w, i) => SECRET_WORDS.has(w) || SECRET_PAIRS.has(`${w} ${words[i + 1] ?? ""}`));
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    const words = key
+      .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    verdict = words.some((w, i) => SECRET_WORDS.has(w) || SECRET_PAIRS.has(`${w} ${words[i + 1] ?? ""}`));
+    if (verdicts.size < 10_000) verdicts.set(key, verdict);
+  }
+  return verdict;
 }
 
-/**
- * A copy of `value` with every secret replaced by "[redacted]": the value of any key that names
- * a secret, at any depth, and bearer/basic credentials or CRM tokens quoted inside strings.
- * Secrets never enter the audit log (DESIGN §6); redacting before hashing keeps the chain valid.
- */
-export function redactSecrets(value: unknown): unknown {
-  if (typeof value === "string") return redactInline(value);
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== null && v !== undefined ? REDACTED : redactSecrets(v);
-    return out;
-  }
-  return value;
+/** `s` with bearer/basic credentials and CRM tokens quoted inside it replaced by "[redacted]". */
+export function redactInline(s: string): string {
+  if (!INLINE_HINT.test(s)) return s;
+  let out = s;
+  for (const [pattern, replacement] of INLINE_SECRETS) out = out.replace(pattern, replacement);
+  return out;
 }
 
 /**
@@ -54,10 +55,4 @@ export function redactFieldDiffs<D extends { field: string; before?: unknown; af
       ? { ...d, before: d.before == null ? d.before : REDACTED, after: d.after == null ? d.after : REDACTED }
       : d,
   );
-}
-
-function redactInline(s: string): string {
-  let out = s;
-  for (const [pattern, replacement] of INLINE_SECRETS) out = out.replace(pattern, replacement);
-  return out;
 }

@@ -15,6 +15,12 @@ export interface AuditLogOptions {
    */
   now?: () => Date;
   /**
+   * At most this many events of one tenant go in one statement when appends queue behind one
+   * in flight (group commit; see create-append-batcher.ts). 1 turns grouping off.
+   * @defaultValue 100
+   */
+  maxBatch?: number;
+  /**
    * Rows per page when verify() and exportJsonl() walk the table.
    * @defaultValue 1000
    */

@@ -1,0 +1,142 @@
+/**
+ * Audit appends per second with the hash chain, against plain INSERTs of the same rows into a
+ * table with identical columns and indexes in the same PostgreSQL — sequentially and with
+ * several writers on one tenant. Goal: the chain costs at most 1.5× a plain insert.
+ *
+ *     npx tsx bench/audit-append.ts            # DATABASE_URL, else the test database
+ *     AUDIT_BENCH_EVENTS=4000 npx tsx bench/audit-append.ts
+ *
+ * Works in a schema of its own and drops it afterwards.
+ */
+import { randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import type { AuditEvent, AuditEventInput } from "../shared/audit-event.js";
+import { createAuditLog } from "../server/src/audit/index.js";
+import { createDatabase, migrate, type Database } from "../server/src/db/index.js";
+
+export interface AuditAppendFigures {
+  events: number;
+  writers: number;
+  sequential: { auditPerSec: number; plainPerSec: number; ratio: number };
+  concurrent: { auditPerSec: number; plainPerSec: number; ratio: number };
+}
+
+const PLAIN_INSERT = `INSERT INTO plain_events (event_id, tenant_id, seq, occurred_at, recorded_at, object_type, object_id,
+  agent_id, run_id, outcome, event, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+export async function run(options: { url?: string; events?: number; writers?: number } = {}): Promise<AuditAppendFigures> {
+  const url = options.url ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const events = options.events ?? Number(process.env.AUDIT_BENCH_EVENTS ?? 3000);
+  const writers = options.writers ?? 8;
+  const schema = `bench_audit_${randomBytes(4).toString("hex")}`;
+  const db = await createDatabase({ url, schema, poolSize: writers + 2 });
+  try {
+    await migrate(db);
+    // Same columns, identity, constraints and indexes; triggers are not copied, and no chain.
+    await db.exec("CREATE TABLE plain_events (LIKE audit_events INCLUDING ALL)");
+    const audit = await createAuditLog(db);
+    await audit.append(sampleInput("warmup", 0)); // plans and caches warm
+
+    // Audit and plain runs alternate in blocks, so load from anything else on the same server
+    // falls on both alike rather than on whichever ran second.
+    const rows = (await audit.query({ tenantId: "warmup", limit: 1 })).events;
+    const sample = rows[0]!;
+    let auditN = 0;
+    let plainN = 0;
+    const append = (tenantId: string) => () => audit.append(sampleInput(tenantId, auditN++));
+    const plain = (tenantId: string) => () => plainInsert(db, sample, tenantId, plainN++);
+    const seq = await alternate(events, 1, append("seq"), plain("plain-seq"));
+    const con = await alternate(events, writers, append("con"), plain("plain-con"));
+
+    const verified = await audit.verify("con");
+    if (!verified.ok || verified.checked !== events) throw new Error(`concurrent chain did not verify: ${JSON.stringify(verified)}`);
+    const figures: AuditAppendFigures = {
+      events,
+      writers,
+      sequential: { ...seq, ratio: seq.plainPerSec / seq.auditPerSec },
+      concurrent: { ...con, ratio: con.plainPerSec / con.auditPerSec },
+    };
+    print(figures);
+    return figures;
+  } finally {
+    await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await db.close();
+  }
+}
+
+/** `count` of each operation in alternating blocks of 25 × writers; operations per second of each. */
+async function alternate(count: number, writers: number, audit: () => Promise<unknown>, plain: () => Promise<unknown>) {
+  const block = 25 * writers;
+  let auditSeconds = 0;
+  let plainSeconds = 0;
+  for (let done = 0; done < count; done += block) {
+    const n = Math.min(block, count - done);
+    auditSeconds += await timed(n, writers, audit);
+    plainSeconds += await timed(n, writers, plain);
+  }
+  return { auditPerSec: count / auditSeconds, plainPerSec: count / plainSeconds };
+}
+
+/** Runs `count` operations with `writers` in parallel; returns the seconds taken. */
+async function timed(count: number, writers: number, op: () => Promise<unknown>): Promise<number> {
+  let started = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      while (started < count) {
+        started += 1;
+        await op();
+      }
+    }),
+  );
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** The same row an append stores, inserted as it is: no validation, no chain, no head. */
+function plainInsert(db: Database, e: AuditEvent, tenantId: string, seq: number) {
+  const eventId = `${e.event_id.slice(0, 24)}${String(seq).padStart(12, "0")}`;
+  const agentId = e.actor.type === "agent" ? e.actor.id : null;
+  const { object_id, run_id } = sampleInput(tenantId, seq);
+  return db.query(PLAIN_INSERT, [
+    eventId, tenantId, seq + 1, e.occurred_at, e.recorded_at, e.object_type, object_id,
+    agentId, run_id, e.decision?.outcome ?? null, { ...e, event_id: eventId, tenant_id: tenantId, object_id, run_id }, e.prev_hash, e.hash,
+  ]);
+}
+
+/** A realistic governed field write: diffs, decision, evidence, provenance. */
+function sampleInput(tenantId: string, i: number): AuditEventInput {
+  return {
+    tenant_id: tenantId,
+    actor: { type: "agent", id: "enrichment-bot", role: "enrichment", via: "hubspot:app:123456" },
+    action: "field_write",
+    crm: "hubspot",
+    object_type: "contact",
+    object_id: String(1000 + (i % 97)),
+    field_diffs: [{ field: "industry", before: "Software", after: "Fintech" }],
+    decision: { outcome: "allow", tier: 2, rule_id: "roles.enrichment.objects.contact.fields.industry", policy_version: "9f2c".repeat(16) },
+    reason: "Company website and Clearbit agree on fintech",
+    source_signal: "clearbit",
+    confidence: 0.92,
+    evidence: { sources: ["https://example.com/about", "clearbit:company/123"], facts: { sector: "payments", employees: 240 } },
+    model_version: "gpt-4.1-2025-04-14",
+    prompt_version: "enrich-v7",
+    tool_name: "hubspot.update_contact",
+    connector: "hubspot",
+    run_id: `run-${Math.floor(i / 50)}`,
+  };
+}
+
+function print(f: AuditAppendFigures): void {
+  const rate = (n: number) => `${Math.round(n).toLocaleString("en-US")}/s`;
+  console.log(`audit append vs plain INSERT (${f.events} events each, PostgreSQL)`);
+  console.log(`  sequential      audit ${rate(f.sequential.auditPerSec)}  plain ${rate(f.sequential.plainPerSec)}  cost ${f.sequential.ratio.toFixed(2)}×`);
+  console.log(`  ${f.writers} writers/1 tenant audit ${rate(f.concurrent.auditPerSec)}  plain ${rate(f.concurrent.plainPerSec)}  cost ${f.concurrent.ratio.toFixed(2)}×`);
+  console.log(`  goal ≤ 1.50×: ${f.sequential.ratio <= 1.5 && f.concurrent.ratio <= 1.5 ? "met" : "missed"}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  run().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
