@@ -2,15 +2,17 @@ const QUARTER_HOUR = 900_000;
 const WEEKDAY_INDEX: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 
 interface Memo {
-  bucket: number;
   weekday: number;
   minute: number;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
-const memo = new Map<string, Memo>();
+/** Zone → quarter-hour bucket → local time at the bucket's start. */
+const memo = new Map<string, Map<number, Memo>>();
 /** Zones come from agent input; keep the memo from growing without bound. */
 const MAX_ZONES = 1_000;
+/** Two days of quarter hours per zone: decisions cluster around "now", give or take. */
+const MAX_BUCKETS = 192;
 
 export interface LocalTime {
   /** Monday = 0 … Sunday = 6. */
@@ -28,13 +30,18 @@ export interface LocalTime {
  */
 export function localTime(ms: number, timeZone: string): LocalTime | undefined {
   const bucket = Math.floor(ms / QUARTER_HOUR);
-  let m = memo.get(timeZone);
-  if (m === undefined || m.bucket !== bucket) {
+  let zone = memo.get(timeZone);
+  let m = zone?.get(bucket);
+  if (m === undefined) {
     const fmt = formatterFor(timeZone);
     if (fmt === null) return undefined;
     m = compute(fmt, bucket);
-    if (memo.size >= MAX_ZONES) memo.clear();
-    memo.set(timeZone, m);
+    if (zone === undefined) {
+      if (memo.size >= MAX_ZONES) memo.clear();
+      zone = new Map();
+      memo.set(timeZone, zone);
+    } else if (zone.size >= MAX_BUCKETS) zone.clear();
+    zone.set(bucket, m);
   }
   let minute = m.minute + Math.floor((ms - bucket * QUARTER_HOUR) / 60_000);
   let weekday = m.weekday;
@@ -72,5 +79,5 @@ function compute(fmt: Intl.DateTimeFormat, bucket: number): Memo {
     else if (part.type === "hour") hour = Number(part.value) % 24;
     else if (part.type === "minute") minute = Number(part.value);
   }
-  return { bucket, weekday, minute: hour * 60 + minute };
+  return { weekday, minute: hour * 60 + minute };
 }
