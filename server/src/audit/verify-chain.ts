@@ -78,10 +78,10 @@ async function verifyTenant(sql: Sql, tenantId: string, key: CheckpointKey | nul
   }
 
   const head = (await sql.query<{ seq: string | number; hash: string }>("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [tenantId])).rows[0];
+  if (!head && seq > 0) return broken(lastId, "the tenant's chain head is missing");
   const headSeq = head ? Number(head.seq) : 0;
-  if (headSeq !== seq || (head && head.hash !== prevHash)) {
-    return broken(lastId, `events missing after this event: the chain head is at seq ${headSeq}, the last event at seq ${seq}`);
-  }
+  if (headSeq > seq) return broken(lastId, `events missing after this event: the chain head is at seq ${headSeq}, the last event at seq ${seq}`);
+  if (headSeq !== seq || (head && head.hash !== prevHash)) return broken(lastId, "the chain head does not match the last event");
   const beyond = checkpoints.find((cp) => cp.seq > seq);
   if (beyond) return broken(lastId, `events missing after this event: a signed checkpoint covers seq ${beyond.seq}`);
   return { ok: true, checked, firstBroken: null };
