@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<unknown> }>> = 
   "policy-vs-cedar": () => import("./policy-vs-cedar.js"),
   "audit-append": () => import("./audit-append.js"),
   "webhook-ingest": () => import("./webhook-ingest.js"),
+  "crm-write-queue": () => import("./crm-write-queue.js"),
   "runaway-revert": () => import("./runaway-revert.js"),
 };
 

@@ -1,0 +1,46 @@
+import { createWriteStream } from "node:fs";
+import type { Command } from "commander";
+import type { CliServices } from "../services.js";
+
+/** `tollgate audit verify` and `tollgate audit export`. */
+export function registerAuditCommands(program: Command, services: () => Promise<CliServices>): void {
+  const audit = program.command("audit").description("verify and export the tamper-evident audit log");
+
+  audit
+    .command("verify")
+    .option("--tenant <id>", "one tenant (default: every tenant)")
+    .description("recompute the hash chain; exits 1 and names the first broken event if any")
+    .action(async (o: { tenant?: string }) => {
+      const s = await services();
+      const result = await s.audit.verify(o.tenant);
+      if (result.ok) console.log(`ok: ${result.checked} events verified`);
+      else {
+        console.log(`BROKEN after ${result.checked} events: ${result.firstBroken!.eventId} — ${result.firstBroken!.reason}`);
+        process.exitCode = 1;
+      }
+    });
+
+  audit
+    .command("export")
+    .requiredOption("--tenant <id>", "tenant to export")
+    .option("--from <iso>", "occurred at or after")
+    .option("--to <iso>", "occurred before")
+    .option("--out <file>", "write JSONL here instead of standard output")
+    .option("--checkpoint", "also sign the chain head and print the checkpoint (needs TOLLGATE_ENCRYPTION_KEY)", false)
+    .description("stream the events as JSONL (one canonical event per line), oldest first")
+    .action(async (o: { tenant: string; from?: string; to?: string; out?: string; checkpoint: boolean }) => {
+      const s = await services();
+      const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
+      let n = 0;
+      for await (const line of s.audit.exportJsonl({ tenantId: o.tenant, ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) })) {
+        if (!out.write(line)) await new Promise((r) => out.once("drain", r));
+        n++;
+      }
+      if (o.out) await new Promise<void>((r) => out.end(() => r()));
+      if (o.checkpoint) {
+        const cp = await s.audit.checkpoint(o.tenant);
+        console.error(JSON.stringify({ checkpoint: cp, publicKeyPem: s.audit.publicKeyPem }));
+      }
+      console.error(`exported ${n} events`);
+    });
+}

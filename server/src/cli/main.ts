@@ -1,0 +1,32 @@
+import { Command, CommanderError } from "commander";
+import { TollgateError } from "../errors/index.js";
+import { PolicyValidationError } from "../policy/index.js";
+import { registerAuditCommands } from "./commands/audit.js";
+import { registerInstallCommands } from "./commands/install.js";
+import { registerPolicyCommands } from "./commands/policy.js";
+import { createCliServices, type CliServices } from "./services.js";
+
+/** `tollgate …`: the operator's command line (commander). */
+let services: Promise<CliServices> | undefined;
+const getServices = () => (services ??= createCliServices());
+
+const program = new Command("tollgate").description("Tollgate: policy, approvals, reverts and audit for AI sales agents").exitOverride();
+registerPolicyCommands(program);
+registerAuditCommands(program, getServices);
+registerInstallCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+  } else if (err instanceof PolicyValidationError) {
+    console.error(err.message);
+    process.exitCode = 1;
+  } else {
+    console.error(`tollgate: ${err instanceof TollgateError ? err.message : (err as Error).message}`);
+    process.exitCode = 1;
+  }
+} finally {
+  if (services) await (await services).close();
+}
