@@ -23,6 +23,8 @@ export interface WebhookIngestFigures {
   fullEventsPerSecond: number;
   bareEventsPerSecond: number;
   ratio: number;
+  fullCpuMsPerBatch: number;
+  bareCpuMsPerBatch: number;
 }
 
 const BATCHES = 200;
@@ -66,10 +68,17 @@ function post(agent: Agent, port: number, batch: { body: Buffer; headers: Record
   });
 }
 
-/** Sends every batch with `CLIENTS` requests in flight; returns events per second. */
-async function drive(port: number, batches: { body: Buffer; headers: Record<string, string> }[], clients: number): Promise<number> {
+interface Run {
+  eventsPerSecond: number;
+  /** CPU of this process (server and client) per batch: less at the mercy of other processes than wall time. */
+  cpuMsPerBatch: number;
+}
+
+/** Sends every batch with `clients` requests in flight. */
+async function drive(port: number, batches: { body: Buffer; headers: Record<string, string> }[], clients: number): Promise<Run> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -77,8 +86,9 @@ async function drive(port: number, batches: { body: Buffer; headers: Record<stri
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   agent.destroy();
-  return (batches.length * EVENTS_PER_BATCH) / seconds;
+  return { eventsPerSecond: (batches.length * EVENTS_PER_BATCH) / seconds, cpuMsPerBatch: (used.user + used.system) / 1000 / batches.length };
 }
 
 async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
@@ -112,16 +122,18 @@ export async function run(options: { redisUrl?: string; clients?: number; log?: 
     const warm = makeBatches(WARMUP, 1_000_000);
     await drive(bareServer.port, warm, clients);
     await drive(fullServer.port, warm, clients);
-    const bare: number[] = [];
-    const fullRuns: number[] = [];
+    const bare: Run[] = [];
+    const fullRuns: Run[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const batches = makeBatches(BATCHES, 2_000_000 + round * BATCHES * EVENTS_PER_BATCH);
       bare.push(await drive(bareServer.port, batches, clients));
       fullRuns.push(await drive(fullServer.port, batches, clients));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const bareEventsPerSecond = median(bare);
-    const fullEventsPerSecond = median(fullRuns);
+    const bareEventsPerSecond = median(bare.map((r) => r.eventsPerSecond));
+    const fullEventsPerSecond = median(fullRuns.map((r) => r.eventsPerSecond));
+    const bareCpu = median(bare.map((r) => r.cpuMsPerBatch));
+    const fullCpu = median(fullRuns.map((r) => r.cpuMsPerBatch));
     const figures: WebhookIngestFigures = {
       batches: BATCHES,
       eventsPerBatch: EVENTS_PER_BATCH,
@@ -129,11 +141,14 @@ export async function run(options: { redisUrl?: string; clients?: number; log?: 
       fullEventsPerSecond: Math.round(fullEventsPerSecond),
       bareEventsPerSecond: Math.round(bareEventsPerSecond),
       ratio: Number((fullEventsPerSecond / bareEventsPerSecond).toFixed(2)),
+      fullCpuMsPerBatch: Number(fullCpu.toFixed(2)),
+      bareCpuMsPerBatch: Number(bareCpu.toFixed(2)),
     };
     log(`webhook ingest: ${BATCHES} signed batches × ${EVENTS_PER_BATCH} events, ${clients} keep-alive clients over loopback, median of ${ROUNDS} alternating rounds (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`);
     log(`  full path (verify + validate + Redis dedupe + BullMQ enqueue): ${figures.fullEventsPerSecond.toLocaleString("en-US")} events/s`);
     log(`  bare express (JSON parse + 200):                              ${figures.bareEventsPerSecond.toLocaleString("en-US")} events/s`);
     log(`  ratio: ${figures.ratio}× (goal ≥ 0.5×)`);
+    log(`  this process's CPU per batch (server + client): full ${figures.fullCpuMsPerBatch} ms, bare ${figures.bareCpuMsPerBatch} ms (Redis's own CPU not included)`);
     return figures;
   } finally {
     await new Promise<void>((resolve) => fullServer.server.close(() => resolve()));

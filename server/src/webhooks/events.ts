@@ -45,57 +45,76 @@ const crmId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/,
 const objectTypeId = z.string().regex(/^\d+-\d+$/, "must look like 0-1");
 
 /**
+ * The fields of a webhook event HubSpot documents, without the per-type rules of
+ * `getEventShapeIssues` (the ingest path runs both). Unknown fields are kept: HubSpot adds
+ * fields without notice.
+ */
+export const hubSpotWebhookEventBaseSchema = z.looseObject({
+  eventId: crmId,
+  subscriptionId: z.number().int().optional(),
+  portalId: crmId,
+  appId: crmId.optional(),
+  /** Epoch ms. */
+  occurredAt: z.number().int().nonnegative(),
+  subscriptionType: z.enum(HUBSPOT_SUBSCRIPTION_TYPES),
+  /** Starts at 0. */
+  attemptNumber: z.number().int().nonnegative().optional(),
+  objectId: crmId.optional(),
+  objectTypeId: objectTypeId.optional(),
+  propertyName: z.string().min(1).optional(),
+  /** The new value; HubSpot sends strings, `""` when cleared. */
+  propertyValue: z.string().nullable().optional(),
+  changeSource: z.string().optional(),
+  /** `userId:<id>` for UI edits, the writing app's id for `INTEGRATION`. */
+  sourceId: z.union([z.string(), z.number()]).optional(),
+  changeFlag: z.string().optional(),
+  isSensitive: z.boolean().optional(),
+  primaryObjectId: crmId.optional(),
+  mergedObjectIds: z.array(crmId).optional(),
+  newObjectId: crmId.nullable().optional(),
+  numberOfPropertiesMoved: z.number().int().nonnegative().optional(),
+  associationType: z.string().optional(),
+  fromObjectId: crmId.optional(),
+  toObjectId: crmId.optional(),
+  fromObjectTypeId: objectTypeId.optional(),
+  toObjectTypeId: objectTypeId.optional(),
+  associationRemoved: z.boolean().optional(),
+  isPrimaryAssociation: z.boolean().optional(),
+});
+
+/**
+ * What each subscription type needs beyond the common fields (a property name on a
+ * propertyChange, both ends of an association, an object id elsewhere). A plain function
+ * rather than a zod refinement on the hot path: the refinement costs more than the rest of
+ * the schema together, and a batch holds up to 100 events.
+ */
+export function getEventShapeIssues(e: z.infer<typeof hubSpotWebhookEventBaseSchema>): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const dot = e.subscriptionType.indexOf(".");
+  const generic = e.subscriptionType.startsWith("object.");
+  const action = e.subscriptionType.slice(dot + 1);
+  const required = `required for ${e.subscriptionType}`;
+  if (action === "propertyChange" && e.propertyName === undefined) issues.push({ path: "propertyName", message: required });
+  if (action === "associationChange") {
+    if (e.fromObjectId === undefined) issues.push({ path: "fromObjectId", message: required });
+    if (e.toObjectId === undefined) issues.push({ path: "toObjectId", message: required });
+    if (generic && e.objectTypeId === undefined && e.fromObjectTypeId === undefined) {
+      issues.push({ path: "objectTypeId", message: "required for object.* events (or fromObjectTypeId)" });
+    }
+  } else {
+    if (e.objectId === undefined && !(action === "merge" && e.primaryObjectId !== undefined)) issues.push({ path: "objectId", message: required });
+    if (generic && e.objectTypeId === undefined) issues.push({ path: "objectTypeId", message: "required for object.* events" });
+  }
+  return issues;
+}
+
+/**
  * One event of a HubSpot webhook batch, with the fields HubSpot documents typed and anything
  * else kept (HubSpot adds fields without notice; rejecting them would drop real changes).
  */
-export const hubSpotWebhookEventSchema = z
-  .looseObject({
-    eventId: crmId,
-    subscriptionId: z.number().int().optional(),
-    portalId: crmId,
-    appId: crmId.optional(),
-    /** Epoch ms. */
-    occurredAt: z.number().int().nonnegative(),
-    subscriptionType: z.enum(HUBSPOT_SUBSCRIPTION_TYPES),
-    /** Starts at 0. */
-    attemptNumber: z.number().int().nonnegative().optional(),
-    objectId: crmId.optional(),
-    objectTypeId: objectTypeId.optional(),
-    propertyName: z.string().min(1).optional(),
-    /** The new value; HubSpot sends strings, `""` when cleared. */
-    propertyValue: z.string().nullable().optional(),
-    changeSource: z.string().optional(),
-    /** `userId:<id>` for UI edits, the writing app's id for `INTEGRATION`. */
-    sourceId: z.union([z.string(), z.number()]).optional(),
-    changeFlag: z.string().optional(),
-    isSensitive: z.boolean().optional(),
-    primaryObjectId: crmId.optional(),
-    mergedObjectIds: z.array(crmId).optional(),
-    newObjectId: crmId.nullable().optional(),
-    numberOfPropertiesMoved: z.number().int().nonnegative().optional(),
-    associationType: z.string().optional(),
-    fromObjectId: crmId.optional(),
-    toObjectId: crmId.optional(),
-    fromObjectTypeId: objectTypeId.optional(),
-    toObjectTypeId: objectTypeId.optional(),
-    associationRemoved: z.boolean().optional(),
-    isPrimaryAssociation: z.boolean().optional(),
-  })
-  .superRefine((e, ctx) => {
-    const [scope, action] = e.subscriptionType.split(".") as [string, string];
-    const need = (ok: boolean, path: string, message: string) => {
-      if (!ok) ctx.addIssue({ code: "custom", path: [path], message });
-    };
-    if (action === "propertyChange") need(e.propertyName !== undefined, "propertyName", `required for ${e.subscriptionType}`);
-    if (action === "associationChange") {
-      need(e.fromObjectId !== undefined, "fromObjectId", `required for ${e.subscriptionType}`);
-      need(e.toObjectId !== undefined, "toObjectId", `required for ${e.subscriptionType}`);
-      if (scope === "object") need(e.objectTypeId !== undefined || e.fromObjectTypeId !== undefined, "objectTypeId", "required for object.* events (or fromObjectTypeId)");
-    } else {
-      need(e.objectId !== undefined || (action === "merge" && e.primaryObjectId !== undefined), "objectId", `required for ${e.subscriptionType}`);
-      if (scope === "object") need(e.objectTypeId !== undefined, "objectTypeId", "required for object.* events");
-    }
-  });
+export const hubSpotWebhookEventSchema = hubSpotWebhookEventBaseSchema.superRefine((e, ctx) => {
+  for (const issue of getEventShapeIssues(e)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+});
 export type HubSpotWebhookEvent = z.infer<typeof hubSpotWebhookEventSchema>;
 
 /**

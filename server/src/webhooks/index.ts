@@ -5,6 +5,8 @@ export {
   CHANGE_KINDS,
   HUBSPOT_BATCH_MAX,
   hubSpotWebhookEventSchema,
+  hubSpotWebhookEventBaseSchema,
+  getEventShapeIssues,
   hubSpotWebhookBatchSchema,
   hubSpotChangeSchema,
   webhookJobSchema,
