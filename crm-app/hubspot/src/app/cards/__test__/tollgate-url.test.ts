@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { buildTollgateUrl, identityOf, recordPath, TOLLGATE_BASE_URL } from "../lib/tollgate-url";
+import { makeContext } from "./fixtures";
+
+describe("identityOf", () => {
+  it.each([
+    ["0-1", "contacts"],
+    ["0-2", "companies"],
+    ["0-3", "deals"],
+    ["2-7788", "2-7788"],
+  ])("names object type %s as %s", (objectTypeId, objectType) => {
+    const context = makeContext();
+    expect(identityOf({ ...context, crm: { ...context.crm, objectTypeId } }).objectType).toBe(objectType);
+  });
+
+  it("takes portal, user and record from the context", () => {
+    expect(identityOf(makeContext())).toEqual({ portalId: 62515, userId: 4211, userEmail: "rep@acme.test", objectId: 901, objectType: "companies" });
+  });
+});
+
+describe("buildTollgateUrl", () => {
+  const identity = { portalId: 62515, userId: 4211, userEmail: "a+b@acme.test", objectId: 901, objectType: "companies" };
+
+  it("puts the identity in the query, encoded, and leaves out unset parameters", () => {
+    const url = new URL(buildTollgateUrl("/v1/x", identity, { limit: 5, cursor: undefined }));
+    expect(url.origin).toBe(TOLLGATE_BASE_URL);
+    expect([...url.searchParams]).toEqual([
+      ["portalId", "62515"],
+      ["userId", "4211"],
+      ["userEmail", "a+b@acme.test"],
+      ["objectId", "901"],
+      ["limit", "5"],
+    ]);
+  });
+
+  it("builds the record paths Tollgate serves", () => {
+    expect(recordPath(identity, "approvals")).toBe("/v1/records/hubspot/companies/901/approvals");
+    expect(recordPath({ ...identity, objectType: "2-77 x" }, "provenance")).toBe("/v1/records/hubspot/2-77%20x/901/provenance");
+  });
+});

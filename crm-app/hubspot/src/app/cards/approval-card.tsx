@@ -1,0 +1,22 @@
+import { hubspot, type CrmContext } from "@hubspot/ui-extensions";
+import { useMemo } from "react";
+import { ApprovalPanel } from "./components/approval-panel";
+import { identityOf } from "./lib/tollgate-url";
+
+export interface ApprovalCardProps {
+  context: CrmContext;
+  actions: { refreshObjectProperties: () => void };
+  /** The clock "time left" is measured against. @defaultValue `() => new Date()` */
+  now?: () => Date;
+}
+
+/** Entry point of `approval-card-hsmeta.json` (record sidebar). */
+hubspot.extend<"crm.record.sidebar">(({ context, actions }) => <ApprovalCard context={context} actions={actions} />);
+
+/** Pending AI proposals for this record, to approve or reject, and the recent decisions. */
+export function ApprovalCard({ context, actions, now = defaultNow }: ApprovalCardProps) {
+  const identity = useMemo(() => identityOf(context), [context]);
+  return <ApprovalPanel identity={identity} refreshObjectProperties={actions.refreshObjectProperties} now={now} />;
+}
+
+const defaultNow = () => new Date();

@@ -1,0 +1,75 @@
+import { Button, Checkbox, Flex, Tag, Text, Tile } from "@hubspot/ui-extensions";
+import { formatConfidence, formatTimeLeft, formatValue } from "../lib/format";
+import type { Approval } from "../lib/types";
+import { EvidenceLinks } from "./evidence-links";
+import { ReasonForm } from "./reason-form";
+
+export interface ProposalItemProps {
+  approval: Approval;
+  now: Date;
+  selected: boolean;
+  busy: boolean;
+  /** The reject-reason input is open for this proposal. */
+  rejecting: boolean;
+  onSelect: (selected: boolean) => void;
+  onApprove: () => void;
+  onStartReject: () => void;
+  onConfirmReject: (reason: string) => void;
+  onCancelReject: () => void;
+}
+
+/** One pending proposal: what would change, why the agent thinks so, and the two decisions. */
+export function ProposalItem(props: ProposalItemProps) {
+  const { approval: a, now, busy } = props;
+  const given = a.approvedBy.length;
+  return (
+    <Tile compact testId={`proposal-${a.id}`}>
+      <Flex direction="column" gap="xs">
+        <Checkbox
+          testId={`select-${a.id}`}
+          name={`select-${a.id}`}
+          checked={props.selected}
+          readOnly={busy}
+          aria-label={`Select ${a.field}`}
+          onChange={(checked) => props.onSelect(checked)}
+        >
+          <Text format={{ fontWeight: "bold" }}>{a.field}</Text>
+        </Checkbox>
+        <Text testId={`values-${a.id}`}>
+          {formatValue(a.currentValue)} → {formatValue(a.proposedValue)}
+        </Text>
+        <Text variant="microcopy" testId={`meta-${a.id}`}>
+          Confidence {formatConfidence(a.confidence)}
+          {a.source ? ` · source ${a.source}` : ""}
+          {a.agentId ? ` · by ${a.agentId}` : ""}
+        </Text>
+        {a.reason && <Text testId={`reason-${a.id}`}>{a.reason}</Text>}
+        <EvidenceLinks evidence={a.evidence} testId={`evidence-${a.id}`} />
+        {a.riskFlags.length > 0 && (
+          <Flex direction="row" gap="xs" wrap="wrap">
+            {a.riskFlags.map((flag) => (
+              <Tag key={flag} variant="warning" testId={`risk-${a.id}-${flag}`}>
+                {flag}
+              </Tag>
+            ))}
+          </Flex>
+        )}
+        <Text variant="microcopy" testId={`status-${a.id}`}>
+          {formatTimeLeft(a.expiresAt, now)} · {given} of {a.approvalsNeeded} approvals
+        </Text>
+        {props.rejecting ? (
+          <ReasonForm id={`reject-${a.id}`} confirmLabel="Reject" disabled={busy} onConfirm={props.onConfirmReject} onCancel={props.onCancelReject} />
+        ) : (
+          <Flex direction="row" gap="xs">
+            <Button testId={`approve-${a.id}`} variant="primary" size="xs" disabled={busy} onClick={props.onApprove}>
+              Approve
+            </Button>
+            <Button testId={`reject-${a.id}`} variant="secondary" size="xs" disabled={busy} onClick={props.onStartReject}>
+              Reject
+            </Button>
+          </Flex>
+        )}
+      </Flex>
+    </Tile>
+  );
+}
