@@ -92,6 +92,9 @@ class FastCrm implements CrmConnector {
   async readRecords() {
     return [];
   }
+  async listRecords() {
+    return { records: [], after: undefined };
+  }
   async listProperties() {
     return [];
   }

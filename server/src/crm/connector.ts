@@ -25,6 +25,12 @@ export interface CrmConnector {
    */
   writeRecords(writes: readonly RecordWrite[]): Promise<WriteResult[]>;
 
+  /**
+   * One page of every record of a type, with the named properties (HubSpot: 100 a call).
+   * Pass the returned `after` back for the next page; none means the last page.
+   */
+  listRecords(objectType: string, properties: readonly string[], options?: { after?: string | undefined }): Promise<{ records: CrmRecord[]; after: string | undefined }>;
+
   /** Property definitions of one object type (for provisioning and typing shadow fields). */
   listProperties(objectType: string): Promise<PropertyDefinition[]>;
 

@@ -30,6 +30,7 @@ export function createFakeHubSpotConnector(seed: Record<string, PropertyDefiniti
     calls,
     failNextCreate,
     readRecords: unsupported,
+    listRecords: unsupported,
     writeRecords: unsupported,
     rateLimitState: () => undefined,
     async listProperties(objectType) {

@@ -3,6 +3,7 @@ import { createHubSpotTransport } from "./create-hubspot-transport.js";
 import { createProperties } from "./create-properties.js";
 import { ensurePropertyGroup } from "./ensure-property-group.js";
 import { listProperties } from "./list-properties.js";
+import { listRecords } from "./list-records.js";
 import { readRecords } from "./read-records.js";
 import type { HubSpotConnectorOptions } from "./types.js";
 import { writeRecords } from "./write-records.js";
@@ -23,6 +24,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     tenantId: String(options.portalId),
     readRecords: (objectType, ids, properties, readOptions) => readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),
+    listRecords: (objectType, properties, listOptions) => listRecords(transport, objectType, properties, listOptions),
     listProperties: (objectType) => listProperties(transport, objectType),
     ensurePropertyGroup: (objectType, group) => ensurePropertyGroup(transport, objectType, group),
     createProperties: (objectType, properties) => createProperties(transport, objectType, properties),
