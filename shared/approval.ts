@@ -31,3 +31,33 @@ export const approvalListSchema = z.object({ approvals: z.array(approvalSchema) 
 
 export const approveBodySchema = z.object({ expected: z.object({ value: z.string().nullable() }).optional() }).strict();
 export const rejectBodySchema = z.object({ reason: z.string().trim().min(1, "a reason is required").max(2000) }).strict();
+
+/** `POST /v1/approvals/:id/approve` and `/reject` answer with the approval as it now stands. */
+export const APPROVAL_OUTCOMES = ["approved", "partially_approved", "rejected", "unchanged"] as const;
+export const approvalDecisionResponseSchema = z.object({ approval: approvalSchema, outcome: z.enum(APPROVAL_OUTCOMES) });
+
+/** Requirements R4: approve in chunks; a batch is one audit event with its manifest. */
+export const APPROVAL_BATCH_MAX = 100;
+export const approvalBatchItemSchema = z
+  .object({
+    id: z.string().min(1),
+    decision: z.enum(["approve", "reject"]),
+    expected: z.object({ value: z.string().nullable() }).strict().optional(),
+    /** Required when `decision` is `reject`. */
+    reason: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict();
+/** Items are checked one by one (a bad item fails alone), so the envelope only bounds the list. */
+export const approvalBatchBodySchema = z.object({ items: z.array(z.unknown()).min(1).max(APPROVAL_BATCH_MAX) }).strict();
+export const approvalBatchResultSchema = z.object({
+  results: z.array(
+    z.object({
+      id: z.string(),
+      ok: z.boolean(),
+      status: z.enum(APPROVAL_STATUSES).nullable(),
+      outcome: z.enum(APPROVAL_OUTCOMES).optional(),
+      error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+    }),
+  ),
+});
+export type ApprovalBatchResult = z.infer<typeof approvalBatchResultSchema>;

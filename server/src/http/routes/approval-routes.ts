@@ -1,0 +1,96 @@
+import { Router, type Request } from "express";
+import { approvalBatchBodySchema, approveBodySchema, rejectBodySchema } from "../../../../shared/approval.js";
+import { CRMS, toCrmObjectType, toPolicyObject, type CrmName } from "../../../../shared/crm-objects.js";
+import type { ApiKeyRole } from "../../config/index.js";
+import type { ApprovalService, Approver } from "../../approvals/index.js";
+import { ForbiddenError, ValidationError } from "../../errors/index.js";
+import { HUMAN_ROLES, principalOf, type Principal } from "../authenticate.js";
+import { authorizeCardOrKey, jsonWithRawBody, type CardAuthOptions } from "../card-auth.js";
+import { parseWith } from "../parse-with.js";
+import { tenantOf } from "../tenant-of.js";
+
+/** Who may decide: people with an approving role; agents and auditors may not. */
+export const APPROVAL_DECIDERS = ["approver", "owner", "revops_admin", "operator"] as const satisfies readonly ApiKeyRole[];
+
+export interface ApprovalRoutesOptions {
+  service: ApprovalService;
+  authenticate: (header: string | undefined) => Principal | undefined;
+  /** Accept signed card requests (HubSpot `hubspot.fetch`); without it only API keys work. */
+  card?: CardAuthOptions | undefined;
+  /** The tenant of a deployment-wide API key that names none. */
+  defaultTenant: string;
+}
+
+/**
+ * DESIGN §5 approvals API, for the cards (signed `hubspot.fetch` requests) and for API keys:
+ * `GET /v1/records/:crm/:objectType/:objectId/approvals`, `POST /v1/approvals/:id/approve`,
+ * `POST /v1/approvals/:id/reject`, `POST /v1/approvals/batch`.
+ *
+ * Mount it among the app's raw routers (ahead of its JSON parser) so card signatures are
+ * checked over the exact bytes; mounted after the parser it still works, re-serialising.
+ */
+export function createApprovalRouter(options: ApprovalRoutesOptions): Router {
+  const { service, authenticate, card, defaultTenant } = options;
+  const router = Router();
+  // Agents read too — the fate of their own proposals only (a rejection's reason is for them).
+  const readers = authorizeCardOrKey({ authenticate, card, roles: [...HUMAN_ROLES, "agent"] });
+  const deciders = authorizeCardOrKey({ authenticate, card, roles: APPROVAL_DECIDERS });
+
+  router.get("/v1/records/:crm/:objectType/:objectId/approvals", readers, async (req, res) => {
+    const { crm, objectType, objectId } = recordOf(req);
+    const approvals = await service.listForRecord(requestTenant(req, defaultTenant), objectType, objectId, { crm });
+    const agentId = req.principal?.role === "agent" ? req.principal.agentId : undefined;
+    res.json({ approvals: agentId === undefined ? approvals : approvals.filter((a) => a.agentId === agentId) });
+  });
+
+  router.post("/v1/approvals/batch", jsonWithRawBody, deciders, async (req, res) => {
+    const body = parseWith(approvalBatchBodySchema, req.body ?? {}, "batch");
+    res.json(await service.batch(requestTenant(req, defaultTenant), approverOf(req), body.items));
+  });
+
+  router.post("/v1/approvals/:id/approve", jsonWithRawBody, deciders, async (req, res) => {
+    const body = parseWith(approveBodySchema, req.body ?? {}, "approve body");
+    res.json(await service.approve(requestTenant(req, defaultTenant), String(req.params.id), approverOf(req), body));
+  });
+
+  router.post("/v1/approvals/:id/reject", jsonWithRawBody, deciders, async (req, res) => {
+    const body = parseWith(rejectBodySchema, req.body ?? {}, "reject body");
+    res.json(await service.reject(requestTenant(req, defaultTenant), String(req.params.id), approverOf(req), body));
+  });
+
+  return router;
+}
+
+/**
+ * The tenant a request acts on. A card acts for the portal HubSpot signed for, and nothing
+ * else; an API key as `tenantOf` says.
+ */
+export function requestTenant(req: Request, defaultTenant: string): string {
+  if (!req.card) return tenantOf(req, defaultTenant);
+  const asked = typeof req.query.tenantId === "string" ? req.query.tenantId : undefined;
+  if (asked && asked !== req.card.portalId) throw new ForbiddenError(`this card acts for portal ${req.card.portalId} only`);
+  return req.card.portalId;
+}
+
+/** The approver a request identifies: the CRM user of a signed card, or the API key's holder. */
+export function approverOf(req: Request): Approver {
+  const p = principalOf(req);
+  if (req.card) return { id: `hubspot:user:${req.card.userId}`, name: p.name, via: "hubspot_card", role: p.role, objectId: req.card.objectId };
+  return { id: `api_key:${p.name}`, name: p.name, via: "api_key", role: p.role, agentId: p.agentId };
+}
+
+/**
+ * The record a path names, with the object type as Tollgate stores it: HubSpot's `0-1` and
+ * `contact` become `contacts` (the webhook path normalises the same way); Salesforce names
+ * stay as they are. A card may only look at the record it is shown on.
+ */
+export function recordOf(req: Request): { crm: CrmName; objectType: string; objectId: string } {
+  const crm = String(req.params.crm);
+  if (!(CRMS as readonly string[]).includes(crm)) throw new ValidationError(`unknown CRM ${JSON.stringify(crm)}: use ${CRMS.join(" or ")}`);
+  const raw = String(req.params.objectType);
+  const objectId = String(req.params.objectId);
+  const policyObject = crm === "hubspot" ? toPolicyObject("hubspot", raw) : undefined;
+  const objectType = crm === "hubspot" ? (policyObject ? toCrmObjectType("hubspot", policyObject)! : raw.toLowerCase()) : raw;
+  if (req.card?.objectId && req.card.objectId !== objectId) throw new ForbiddenError(`this card is on record ${req.card.objectId}, not ${objectId}`);
+  return { crm: crm as CrmName, objectType, objectId };
+}
