@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { TollgateError } from "../errors/index.js";
 import { PolicyValidationError } from "../policy/index.js";
 import { registerAuditCommands } from "./commands/audit.js";
+import { registerBaselineCommand } from "./commands/baseline.js";
 import { registerInstallCommands } from "./commands/install.js";
 import { registerPolicyCommands } from "./commands/policy.js";
 import { createCliServices, type CliServices } from "./services.js";
@@ -14,6 +15,7 @@ const program = new Command("tollgate").description("Tollgate: policy, approvals
 registerPolicyCommands(program);
 registerAuditCommands(program, getServices);
 registerInstallCommands(program);
+registerBaselineCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -63,11 +63,12 @@ async function runScenes(s: DemoStack): Promise<void> {
   say(`jobtitle is ${contact("101").jobtitle}; the audit shows it as observed, made by hubspot:user:42.`);
 
   heading(7, "A runaway agent: 300 disallowed writes in a burst");
-  const before = sandbox.stats();
   const ids = Array.from({ length: 300 }, (_, i) => String(20_000 + i));
   sandbox.seed("contacts", ids.map((id) => ({ id, properties: { lifecyclestage: "lead", email: `p${id}@prospect.example` } })));
-  // A baseline of the governed fields, as install takes one, so reverts need no history reads.
-  await s.tollgate.enforcement.snapshots.record(ids.map((id) => ({ tenantId: TENANT, crm: "hubspot", objectType: "contacts", objectId: id, property: "lifecyclestage", value: "lead", occurredAt: new Date(Date.now() - 60_000), actorType: "baseline", actorId: null, trusted: true, eventKey: `baseline:${id}` })));
+  // A baseline of the governed fields (`tollgate baseline`), so reverts need no history reads.
+  const baseline = await s.tollgate.baseline(TENANT);
+  say(dim(`baseline: ${baseline.map((b) => `${b.records} ${b.objectType} in ${b.calls} calls`).join(", ")}`));
+  const before = sandbox.stats();
   const t0 = Date.now();
   for (const id of ids) sandbox.write("contacts", id, { lifecyclestage: "customer" }, enrichment);
   await s.settle();

@@ -6,7 +6,8 @@ import type { Config } from "../config/index.js";
 import { createDatabase, migrate, type Database } from "../db/index.js";
 import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
 import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
-import { createSnapshotStore } from "../snapshots/index.js";
+import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
+import { toCrmObjectType } from "../../../shared/crm-objects.js";
 import { createApprovalQueue, createApprovalStore, type ApprovalQueue, type ApprovalStore } from "../approvals/index.js";
 import { createExceptionStore, type ExceptionStore } from "../exceptions/index.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
@@ -49,6 +50,11 @@ export interface Tollgate {
   hubspot: HubSpotTenancy;
   enforcement: EnforcementDeps;
   app: ReturnType<typeof createHttpApp>;
+  /**
+   * Records the current values of every governed field as a trusted baseline (one list call per
+   * 100 records), so later reverts of those fields need no history read.
+   */
+  baseline(tenantId: string): Promise<BaselineResult[]>;
   /** Work not yet done for a tenant: webhook jobs waiting or running, CRM writes not yet sent. */
   backlog(tenantId: string): Promise<{ webhookJobs: number; pendingWrites: number }>;
   /** Provisions (private-app mode), starts workers, then listens. */
@@ -138,6 +144,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
 
   return {
     config, logger, metrics, db, redis, audit, policies, approvals, approvalQueue, exceptions, writes, receiver, hubspot, enforcement, app,
+    async baseline(tenantId) {
+      const connector = await hubspot.connectorFor(tenantId);
+      const byObject = new Map<string, string[]>();
+      for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
+        const objectType = toCrmObjectType("hubspot", f.object);
+        if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
+      }
+      const results: BaselineResult[] = [];
+      for (const [objectType, properties] of byObject) results.push(await takeBaseline({ connector, snapshots, objectType, properties: [...new Set(properties)], now }));
+      return results;
+    },
     async backlog(tenantId) {
       const queue = new Queue(tenantQueueName(tenantId), { connection: redis, prefix });
       try {
