@@ -184,6 +184,39 @@ export const killSwitchTriggerSchema = z.strictObject({
   scope: z.enum(KILL_SWITCH_SCOPES),
 });
 
+/**
+ * QA sampling (requirements R9): `sample_rate` of safe actions, every restricted one (tier 3+,
+ * needing approval, refused or reverted), and more of what is new or risky. The keys beyond
+ * `sample_rate` are optional without schema defaults, so a policy that leaves them out keeps its
+ * version; `server/src/qa/` applies the defaults named here.
+ */
+export const qaSchema = z.strictObject({
+  sample_rate: unitSchema.default(0.2),
+  /** Rate for restricted actions. @defaultValue 1 */
+  restricted: unitSchema.optional(),
+  /** Oversampling rates; an action takes the highest rate that applies. */
+  oversample: z
+    .strictObject({
+      /** @defaultValue 1 */
+      new_segment: unitSchema.optional(),
+      /** @defaultValue 0.5 */
+      new_source: unitSchema.optional(),
+      /** @defaultValue 0.5 */
+      new_sequence: unitSchema.optional(),
+      /** @defaultValue 0.5 */
+      large_account: unitSchema.optional(),
+      /** @defaultValue 1 */
+      regulated_industry: unitSchema.optional(),
+    })
+    .optional(),
+  /** How long a segment, source or sequence counts as new after it is first seen. @defaultValue 14d */
+  new_for: durationSchema.optional(),
+  /** Accounts with at least this many employees are large. @defaultValue 1000 */
+  large_account_employees: countSchema.optional(),
+  /** Industry values (case-insensitive) treated as regulated. @defaultValue banking, financial services, insurance, healthcare, pharmaceuticals, government */
+  regulated_industries: nameList.optional(),
+});
+
 export const policyManifestSchema = z.strictObject({
   version: z.literal(1, { error: expected("1") }),
   tenant: z.string().min(1).default("default"),
@@ -198,7 +231,7 @@ export const policyManifestSchema = z.strictObject({
   caps: tenantCapsSchema.prefault({}),
   windows: z.partialRecord(z.enum(POLICY_ACTIONS), windowSchema).default({}),
   approvals: z.strictObject({ expire_after: durationSchema.default("72h") }).prefault({}),
-  qa: z.strictObject({ sample_rate: unitSchema.default(0.2) }).prefault({}),
+  qa: qaSchema.prefault({}),
   kill_switch_triggers: z.array(killSwitchTriggerSchema).default([]),
 });
 
@@ -215,6 +248,7 @@ export type PolicyWindow = z.infer<typeof windowSchema>;
 export type PolicyAgent = z.infer<typeof agentSchema>;
 export type PolicyTenantCaps = z.infer<typeof tenantCapsSchema>;
 export type KillSwitchTrigger = z.infer<typeof killSwitchTriggerSchema>;
+export type PolicyQa = z.infer<typeof qaSchema>;
 
 /** `72h` → milliseconds. */
 export function durationToMs(duration: string): number {
