@@ -22,7 +22,7 @@ export interface DemoStack {
   started: StartedSandbox;
   baseUrl: string;
   apiKeys: { revops: string; approver: string; auditor: string };
-  settle(): Promise<void>;
+  settle(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,8 +74,10 @@ export async function startDemoStack(env: NodeJS.ProcessEnv = process.env): Prom
   started.sandbox.setWebhookTargetUrl(`${baseUrl}/webhooks/hubspot`);
   const tenant = String(DEMO_PORTAL_ID);
 
-  async function settle() {
-    for (let round = 0; round < 50; round++) {
+  /** Waits until webhooks, enforcement and CRM writes are all done (or `timeoutMs` passes). */
+  async function settle(timeoutMs = 180_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
       await started.sandbox.webhooksIdle();
       const b = await tollgate.backlog(tenant);
       if (b.webhookJobs === 0 && b.pendingWrites === 0) {
@@ -86,6 +88,7 @@ export async function startDemoStack(env: NodeJS.ProcessEnv = process.env): Prom
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+    throw new Error(`not settled after ${timeoutMs / 1000} s`);
   }
 
   return {

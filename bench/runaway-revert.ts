@@ -1,0 +1,58 @@
+/**
+ * Issue 3 benchmark: a runaway agent makes 10,000 disallowed writes across 10,000 contacts in
+ * the sandbox. Figures: CRM calls per 1,000 reverts (goal ≤ 12), 429s provoked (goal 0), and
+ * seconds until every write is undone. Also the same without a baseline (history reads).
+ *
+ * `npm run bench runaway-revert` (BENCH_RECORDS to change the size). Uses DATABASE_URL, else
+ * the local test PostgreSQL, and Redis on REDIS_URL.
+ */
+import { pathToFileURL } from "node:url";
+import { startDemoStack } from "../server/src/demo/start-demo-stack.js";
+
+const TENANT = "62515";
+const agent = { kind: "app", appId: "1000002" } as const;
+
+async function runaway(records: number, withBaseline: boolean) {
+  const stack = await startDemoStack({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" });
+  try {
+    const { sandbox } = stack.started;
+    const ids = Array.from({ length: records }, (_, i) => String(100_000 + i));
+    sandbox.seed("contacts", ids.map((id) => ({ id, properties: { lifecyclestage: "lead", email: `p${id}@prospect.example` } })));
+    const total = () => Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0);
+    let baselineCalls = 0;
+    if (withBaseline) {
+      const before = total();
+      await stack.tollgate.baseline(TENANT);
+      baselineCalls = total() - before;
+    }
+    const callsBefore = total();
+    const limitedBefore = sandbox.stats().rateLimited;
+    const t0 = performance.now();
+    for (const id of ids) sandbox.write("contacts", id, { lifecyclestage: "customer" }, agent);
+    await stack.settle();
+    const seconds = (performance.now() - t0) / 1000;
+    const reverted = ids.filter((id) => sandbox.getRecord("contacts", id)!.properties.lifecyclestage === "lead").length;
+    const calls = total() - callsBefore;
+    const stats = sandbox.stats();
+    const byRoute = Object.entries(stats.calls).filter(([, n]) => n > 0).map(([r, n]) => `${r}=${n}`).join(", ");
+    return { records, withBaseline, reverted, calls, perThousand: (calls / reverted) * 1000, rateLimited: stats.rateLimited - limitedBefore, seconds, baselineCalls, webhookRequests: stats.webhookRequests, byRoute };
+  } finally {
+    await stack.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  const n = Number(process.env.BENCH_RECORDS ?? 10_000);
+  for (const [records, withBaseline] of [[n, true], [Math.min(n, 2_000), false]] as const) {
+    const r = await runaway(records, withBaseline);
+    console.log(`runaway ${r.records} disallowed writes, ${r.withBaseline ? `baseline taken first (${r.baselineCalls} list calls)` : "no baseline (history reads)"}:`);
+    console.log(`  reverted ${r.reverted}/${r.records} in ${r.seconds.toFixed(1)} s (${(r.reverted / r.seconds).toFixed(0)} reverts/s)`);
+    console.log(`  CRM calls ${r.calls} → ${r.perThousand.toFixed(1)} per 1,000 reverts (goal ≤ 12); 429s provoked: ${r.rateLimited} (goal 0)`);
+    console.log(`  webhook POSTs received: ${r.webhookRequests}; calls by route (whole run): ${r.byRoute}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await run();
+  process.exit(0);
+}
