@@ -1,20 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "../db/index.js";
 import type { NewException } from "../enforce/index.js";
+import { toExceptionRow, type ExceptionRow } from "./to-exception-row.js";
 
 /** Requirements R9: 24 hours to review an exception, 72 to remediate it. */
 export const REVIEW_SLA_MS = 24 * 3600_000;
 export const REMEDIATE_SLA_MS = 72 * 3600_000;
-
-export interface ExceptionRow extends NewException {
-  id: string;
-  owner: string | null;
-  state: "open" | "reviewing" | "remediated" | "closed";
-  reviewDueAt: string;
-  remediateDueAt: string;
-  createdAt: string;
-  overdue: boolean;
-}
 
 export interface ExceptionStore {
   open(exceptions: readonly NewException[], options: { tx: Sql }): Promise<void>;
@@ -55,31 +46,8 @@ export function createExceptionStore(db: Sql, options: { now?: () => Date } = {}
         `SELECT * FROM exceptions WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY created_at DESC LIMIT $3`,
         [tenantId, filter.state ?? null, filter.limit ?? 100],
       );
-      const t = now().getTime();
-      return rows.map((r) => {
-        const reviewDue = new Date(r.review_due_at as string);
-        const remediateDue = new Date(r.remediate_due_at as string);
-        const state = r.state as ExceptionRow["state"];
-        return {
-          id: r.id as string,
-          tenantId: r.tenant_id as string,
-          kind: r.kind as string,
-          ruleId: (r.rule_id as string | null) ?? null,
-          agentId: (r.agent_id as string | null) ?? null,
-          crm: (r.crm as NewException["crm"]) ?? null,
-          objectType: (r.object_type as string | null) ?? null,
-          objectId: (r.object_id as string | null) ?? null,
-          field: (r.field as string | null) ?? null,
-          eventId: (r.event_id as string | null) ?? null,
-          summary: r.summary as string,
-          owner: (r.owner as string | null) ?? null,
-          state,
-          reviewDueAt: reviewDue.toISOString(),
-          remediateDueAt: remediateDue.toISOString(),
-          createdAt: new Date(r.created_at as string).toISOString(),
-          overdue: (state === "open" && reviewDue.getTime() < t) || ((state === "open" || state === "reviewing") && remediateDue.getTime() < t),
-        };
-      });
+      const at = now();
+      return rows.map((r) => toExceptionRow(r, at));
     },
   };
 }
