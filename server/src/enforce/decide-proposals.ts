@@ -21,6 +21,8 @@ interface ProposalChange {
   change: CrmChange;
   actor: Actor;
   step: { kind: string; field?: string };
+  /** Decides this proposal instead of `policy` (the state it arrived in: switches, counters). */
+  port?: PolicyPort | undefined;
 }
 
 /**
@@ -47,10 +49,10 @@ export async function decideProposals(deps: EnforcementDeps, policy: PolicyPort,
     }
   }
 
-  for (const { change, actor, step } of items) {
+  for (const { change, actor, step, port } of items) {
     const props = current.get(`${change.objectType}/${change.objectId}`) ?? {};
     const provenance = parseProvenance(props, names);
-    const decision = policy.decideFieldWrite({
+    const decision = (port ?? policy).decideFieldWrite({
       agentId: actor.type === "agent" ? actor.agentId : "unknown",
       object: change.policyObject ?? change.objectType,
       field: step.field!,
@@ -68,7 +70,7 @@ export async function decideProposals(deps: EnforcementDeps, policy: PolicyPort,
 }
 
 /** How each outcome is carried out for a proposal: only a person can lift an over-cap hold or a closed window. */
-function routeOf(decision: Decision, policy: PolicyPort): ProposalOutcome["route"] {
+export function routeOf(decision: Decision, policy: PolicyPort): ProposalOutcome["route"] {
   switch (decision.outcome) {
     case "allow":
       return "apply";

@@ -7,6 +7,7 @@ import { auditDecision, changeEventBase, summarizeDiff } from "./audit-inputs.js
 import { classifyChange, type ChangeStep } from "./classify-change.js";
 import { decideProposals, type ProposalOutcome } from "./decide-proposals.js";
 import { findRestoreValues, type RestoreValue } from "./find-restore-values.js";
+import { guardBatch } from "./guard-batch.js";
 import type { Actor, CrmChange, EnforcementDeps, NewApproval, NewException, PlannedCrmWrite } from "./types.js";
 
 export interface EnforcementSummary {
@@ -43,16 +44,17 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
   const policy = deps.policyFor(tenantId);
   // HubSpot does not deliver in order: decide in the order things happened.
   const ordered = [...fresh].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  const classified: Classified[] = ordered.map((change) => {
-    const actor = attributeChange(change, policy, deps.self);
-    return { change, actor, step: classifyChange(change, actor, policy) };
-  });
+  const attributed = ordered.map((change) => ({ change, actor: attributeChange(change, policy, deps.self) }));
+  // Kill switches, automatic triggers and caps: each write is decided in the state it arrived in.
+  const guard = await guardBatch(deps, policy, tenantId, attributed);
+  const classified: Classified[] = attributed.map(({ change, actor }, i) => ({ change, actor, step: classifyChange(change, actor, guard.portFor(i)) }));
+  const proposals = await decideProposals(deps, policy, tenantId, classified.flatMap((c, i) => (c.step.kind === "proposal" ? [{ ...c, port: guard.portFor(i) }] : [])));
+  await guard.consume(classified, proposals);
 
   await deps.snapshots.record(classified.flatMap(toObservedValue));
 
   const reverts = latestPerProperty(classified.filter((c) => c.step.kind === "revert"));
   const restore = await findRestoreValues(deps, policy, tenantId, reverts);
-  const proposals = await decideProposals(deps, policy, tenantId, classified.filter((c) => c.step.kind === "proposal"));
 
   const events: AuditEventInput[] = [];
   const writes: ((eventIds: string[]) => PlannedCrmWrite)[] = [];
@@ -141,6 +143,7 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
   });
   if (writes.length) await deps.writes.kick([tenantId]);
   if (approvalIds.length) await deps.approvals.scheduled(approvalIds);
+  await guard.settled(classified, proposals);
   return summary;
 }
 

@@ -16,6 +16,12 @@ export type {
   ExceptionsPort,
   NewException,
   EnforcementDeps,
+  FieldWriteInput,
+  DecisionState,
+  GuardPort,
+  GuardedWrite,
+  GuardedOutcome,
+  ConsumeOutcome,
 } from "./types.js";
 export { createPolicyPort } from "./create-policy-port.js";
 export { createConflictGuard } from "./create-conflict-guard.js";

@@ -4,6 +4,7 @@ import type { AuditEventInput } from "../../../shared/audit-event.js";
 import type { Sql } from "../db/index.js";
 import type { CrmRecord } from "../crm/index.js";
 import type { SnapshotStore } from "../snapshots/index.js";
+import type { CounterKey, CountersSnapshot, KillSwitchState } from "../policy/index.js";
 
 /** A change a CRM reported, CRM-neutral (HubSpot webhook event or Salesforce CDC entry). */
 export interface CrmChange {
@@ -47,29 +48,82 @@ export interface DeclaredAgent {
   role: string;
 }
 
+/** One agent write as the policy port decides it. */
+export interface FieldWriteInput {
+  agentId: string;
+  /** The policy's object name; a CRM name Tollgate does not map is denied by default. */
+  object: PolicyObject | string;
+  field: string;
+  viaShadow: boolean;
+  value: string | null;
+  confidence?: number | undefined;
+  source?: string | undefined;
+  recordId: string;
+  at: Date;
+}
+
+/** What a decision is taken against besides the policy (DESIGN §4): cap counters and kill switches. */
+export interface DecisionState {
+  counters: CountersSnapshot;
+  switches: KillSwitchState;
+}
+
 /** What enforcement needs from the policy; the compiled policy satisfies it through an adapter. */
 export interface PolicyPort {
   readonly version: string;
   findAgent(identity: { crm: CrmName; appId?: string; userId?: string; client?: string }): DeclaredAgent | undefined;
   /** The decision for an agent writing `field` (directly, or proposing it through its shadow). */
-  decideFieldWrite(input: {
-    agentId: string;
-    /** The policy's object name; a CRM name Tollgate does not map is denied by default. */
-    object: PolicyObject | string;
-    field: string;
-    viaShadow: boolean;
-    value: string | null;
-    confidence?: number | undefined;
-    source?: string | undefined;
-    recordId: string;
-    at: Date;
-  }): Decision;
+  decideFieldWrite(input: FieldWriteInput): Decision;
   /** DESIGN §9: writes from unknown sources are enforced only where the policy says so. */
   enforcesUnattributed(): boolean;
   /** When a proposal needing approval lapses. */
   approvalTtlMs(): number;
   /** Whether the policy says an over-cap write is held for a person (`hold`) or denied. */
   overCapHolds(): boolean;
+  /** The cap counters a write counts against. Optional: a port without it counts nothing. */
+  counterKeys?(input: FieldWriteInput): CounterKey[];
+  /** The same policy deciding against these counters and switches. Optional: without it, `guard` is not used. */
+  withState?(state: DecisionState): PolicyPort;
+}
+
+/** One governed agent write of a batch (a direct write or a proposal; provenance excepted). */
+export interface GuardedWrite {
+  /** Its place in the batch, in the order things happened. */
+  position: number;
+  agentId: string;
+  role: string;
+  input: FieldWriteInput;
+}
+
+/** How a governed write was decided, for automatic triggers and "what the switch prevented". */
+export interface GuardedOutcome {
+  agentId: string;
+  role: string;
+  viaShadow: boolean;
+  decision: Decision;
+  /** Reverted (a direct write) or refused (a proposal's shadow cleared). */
+  refused: boolean;
+}
+
+/** What `consume` found for one write: it fit under every cap, or the counters when it did not. */
+export type ConsumeOutcome = { ok: true } | { ok: false; counters: CountersSnapshot };
+
+/**
+ * Kill switches, automatic triggers and caps around each batch's decisions (killswitch/ and
+ * limits/ implement it). Optional: without it every write is decided with no switches and empty
+ * counters.
+ */
+export interface GuardPort {
+  /**
+   * Before any decision: counts the writes for automatic triggers — so the write that crosses a
+   * threshold is itself refused — trips switches, and reads the switches and cap counters.
+   * Returns the state each write (by `position`) is decided with.
+   */
+  prepare(tenantId: string, policy: PolicyPort, writes: readonly GuardedWrite[]): Promise<{ stateAt(position: number): DecisionState }>;
+  /** Takes cap slots for the allowed writes, in order, atomically; one that no longer fits is not counted. */
+  consume(tenantId: string, items: readonly (readonly CounterKey[])[]): Promise<ConsumeOutcome[]>;
+  /** After the batch is committed: post-decision triggers and what switches prevented. Never throws. */
+  settled(tenantId: string, outcomes: readonly GuardedOutcome[]): Promise<void>;
 }
 
 export interface AuditPort {
@@ -154,4 +208,6 @@ export interface EnforcementDeps {
   /** Tollgate's own identities, whose writes are never re-enforced. */
   self: { hubspotAppId?: string | undefined; salesforceUserId?: string | undefined; salesforceClient?: string | undefined };
   now(): Date;
+  /** Kill switches, automatic triggers and caps (optional). */
+  guard?: GuardPort | undefined;
 }

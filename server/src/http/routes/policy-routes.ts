@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { PolicyRegistry } from "../../policy/index.js";
 import { ValidationError } from "../../errors/index.js";
+import { assertPolicyEditable, type KillSwitchService } from "../../killswitch/index.js";
 import { HUMAN_ROLES, POLICY_EDITORS, principalOf, requireRole, type Principal } from "../authenticate.js";
 import { tenantOf } from "../tenant-of.js";
 
@@ -8,6 +9,8 @@ export interface PolicyRoutesOptions {
   policies: PolicyRegistry;
   authenticate: (header: string | undefined) => Principal | undefined;
   defaultTenant: string;
+  /** With it, policy edits are locked to owners while the tenant kill switch is on (R7). */
+  killSwitches?: Pick<KillSwitchService, "active"> | undefined;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface PolicyRoutesOptions {
  * PUT takes the YAML itself (`Content-Type: application/yaml`) or `{"yaml": "…"}`; a bad policy
  * answers 400 with every problem and its line, and the last good policy keeps serving.
  */
-export function createPolicyRouter({ policies, authenticate, defaultTenant }: PolicyRoutesOptions): Router {
+export function createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }: PolicyRoutesOptions): Router {
   const router = Router();
 
   router.get("/v1/policy", requireRole(authenticate, HUMAN_ROLES), (req, res) => {
@@ -29,6 +32,7 @@ export function createPolicyRouter({ policies, authenticate, defaultTenant }: Po
       throw new ValidationError('send the policy as YAML (Content-Type: application/yaml) or as {"yaml": "…"}');
     }
     const principal = principalOf(req);
+    if (killSwitches) await assertPolicyEditable(killSwitches, tenantOf(req, defaultTenant), principal);
     const { policy, diffSummary } = await policies.replace(tenantOf(req, defaultTenant), yaml, {
       type: "human",
       id: principal.name,

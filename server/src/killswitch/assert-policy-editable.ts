@@ -1,0 +1,13 @@
+import type { Principal } from "../http/authenticate.js";
+import { PolicyLockedError } from "./errors.js";
+import type { KillSwitchService } from "./types.js";
+
+/**
+ * R7 "whole workspace: lock policy edits": while the tenant switch is on, only an owner may
+ * replace the policy (an owner may need to, to fix what caused the stop).
+ * @throws PolicyLockedError (403 `policy_locked`)
+ */
+export async function assertPolicyEditable(service: Pick<KillSwitchService, "active">, tenantId: string, principal: Principal): Promise<void> {
+  if (principal.role === "owner") return;
+  if ((await service.active(tenantId)).active.has("tenant")) throw new PolicyLockedError(tenantId);
+}

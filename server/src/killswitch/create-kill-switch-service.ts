@@ -1,0 +1,204 @@
+import type { Redis } from "ioredis";
+import { pino } from "pino";
+import type { KillSwitchState } from "../policy/index.js";
+import { NO_KILL_SWITCHES } from "../policy/index.js";
+import { createKillSwitchCache } from "./kill-switch-cache.js";
+import { loadSql } from "./load-sql.js";
+import { holdingSwitch } from "./should-hold-write.js";
+import { fieldOf, normalizeScope, stateOf } from "./switch-keys.js";
+import { toKillSwitch, type KillSwitchRecord } from "./to-kill-switch.js";
+import type { KillSwitch, KillSwitchService, KillSwitchServiceOptions, Prevented } from "./types.js";
+
+/**
+ * Kill switches (requirements R7): PostgreSQL holds the truth and the history, Redis the fast
+ * check every decision reads, and each process an in-memory copy for the write queue's
+ * synchronous `hold`. A change is committed with its audit event first; caches follow.
+ *
+ * @example
+ * const killSwitches = createKillSwitchService({ db, redis, prefix, audit });
+ * await killSwitches.start();
+ * await killSwitches.set(tenantId, { scope: { type: "agent", value: "enrichment-bot" }, state: "on", reason: "runaway" }, { type: "human", id: "ops@acme.test" });
+ * decide(policy, input, counters, await killSwitches.active(tenantId)); // → killed
+ */
+export function createKillSwitchService(options: KillSwitchServiceOptions): KillSwitchService {
+  const { db, redis, audit } = options;
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? pino({ level: "silent" });
+  const cache = createKillSwitchCache(redis, options.prefix ?? "tollgate");
+  const memory = new Map<string, KillSwitchState>();
+  const heldSeen = new Set<string>();
+  const listeners: ((tenantId: string) => void)[] = [];
+  let subscriber: Redis | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const remember = (tenantId: string, switches: readonly KillSwitch[]) => {
+    const state = stateOf(switches);
+    if (state.active.size === 0) memory.delete(tenantId);
+    else memory.set(tenantId, state);
+    return state;
+  };
+
+  async function loadFromDb(tenantId: string): Promise<KillSwitch[]> {
+    return (await db.query<KillSwitchRecord>(loadSql("select-active"), [tenantId])).rows.map(toKillSwitch);
+  }
+
+  async function readActive(tenantId: string): Promise<KillSwitch[]> {
+    const cached = await cache.read(tenantId);
+    if (cached !== undefined) return cached;
+    // Missing cache (first use, or Redis lost it): PostgreSQL is the truth.
+    const generation = await cache.generation(tenantId);
+    const switches = await loadFromDb(tenantId);
+    await cache.rebuild(tenantId, generation, switches);
+    return switches;
+  }
+
+  async function syncAll(): Promise<void> {
+    const rows = (await db.query<KillSwitchRecord>(loadSql("select-active"), [null])).rows.map(toKillSwitch);
+    const byTenant = new Map<string, KillSwitch[]>();
+    for (const s of rows) byTenant.set(s.tenantId, [...(byTenant.get(s.tenantId) ?? []), s]);
+    for (const t of [...memory.keys()]) if (!byTenant.has(t)) memory.delete(t);
+    for (const [t, list] of byTenant) remember(t, list);
+  }
+
+  const notify = (tenantId: string) => {
+    for (const l of listeners) {
+      try {
+        l(tenantId);
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, tenantId }, "kill switch listener failed");
+      }
+    }
+  };
+
+  /** Queued agent writes the new switch now holds: the "in flight" it stopped. */
+  async function pendingHeldBy(tenantId: string, field: string): Promise<number> {
+    const { rows } = await db.query<{ agent_id: string; purpose: string; n: number }>(loadSql("count-pending-agent-writes"), [tenantId]);
+    const state = { active: new Set([field]) };
+    return rows.reduce((sum, r) => sum + (holdingSwitch({ tenantId, purpose: r.purpose, agentId: r.agent_id }, state, options.roleOf?.(tenantId, r.agent_id)) ? r.n : 0), 0);
+  }
+
+  const service: KillSwitchService = {
+    async set(tenantId, request, actor) {
+      const scope = normalizeScope(request.scope.type, request.scope.value);
+      const field = fieldOf(scope.type, scope.value);
+      const at = now();
+      const who = { type: actor.type, id: actor.id, role: actor.role ?? null, via: actor.via ?? null };
+      // Read before the transaction: Redis is not part of it, and the counts are best effort.
+      const prevented: Prevented | undefined = request.state === "off" ? await cache.prevented(tenantId, field).catch(() => undefined) : undefined;
+      const inFlight = request.state === "on" ? await pendingHeldBy(tenantId, field) : undefined;
+
+      const result = await db.transaction(async (tx): Promise<KillSwitch> => {
+        await tx.query(loadSql("lock-scope"), [`${tenantId}\u0000${field}`]);
+        const current = (await tx.query<KillSwitchRecord>(loadSql("select-switch"), [tenantId, scope.type, scope.value ?? ""])).rows[0];
+        const before = current?.state === "on" ? "on" : "off";
+        if (before === request.state) {
+          return current
+            ? { ...toKillSwitch(current), changed: false }
+            : { tenantId, scope, state: "off", reason: request.reason, who, when: at.toISOString(), eventId: null, changed: false };
+        }
+        const event = await audit.append(
+          {
+            tenant_id: tenantId,
+            occurred_at: at.toISOString(),
+            actor: who,
+            action: "kill_switch",
+            field_diffs: [{ field: `kill_switch:${field}`, before, after: request.state }],
+            diff_summary: `kill switch ${field}: ${before} → ${request.state}`,
+            reason: request.reason,
+            evidence: { scope, state: request.state, ...(inFlight !== undefined ? { heldPendingWrites: inFlight } : {}), ...(prevented ? { prevented } : {}) },
+          },
+          { tx },
+        );
+        const params = [tenantId, scope.type, scope.value ?? "", request.state, request.reason, who.type, who.id, who.role, at.toISOString(), event.event_id];
+        await tx.query(loadSql("upsert-switch"), params);
+        await tx.query(loadSql("insert-history"), [...params, prevented ? JSON.stringify(prevented) : null]);
+        return { tenantId, scope, state: request.state, reason: request.reason, who, when: at.toISOString(), eventId: event.event_id, changed: true, ...(prevented ? { prevented } : {}) };
+      });
+      if (!result.changed) return result;
+
+      logger.warn({ tenantId, scope, state: request.state, reason: request.reason, who: who.id }, request.state === "on" ? "kill switch on" : "kill switch off");
+      await cache.invalidate(tenantId);
+      await cache.resetPrevented(tenantId, field);
+      for (const k of [...heldSeen]) if (k.startsWith(`${tenantId}\u0000${field}\u0000`)) heldSeen.delete(k);
+      remember(tenantId, await readActive(tenantId));
+      await redis.publish(cache.channel, tenantId);
+      notify(tenantId);
+      return result;
+    },
+
+    async active(tenantId) {
+      return remember(tenantId, await readActive(tenantId));
+    },
+
+    async list(tenantId) {
+      const switches = await readActive(tenantId);
+      remember(tenantId, switches);
+      return Promise.all(switches.map(async (s) => ({ ...s, prevented: await cache.prevented(tenantId, fieldOf(s.scope.type, s.scope.value)) })));
+    },
+
+    async history(tenantId, limit = 100) {
+      return (await db.query<KillSwitchRecord>(loadSql("select-history"), [tenantId, limit])).rows.map(toKillSwitch);
+    },
+
+    holdWrite(row) {
+      const state = memory.get(row.tenantId);
+      if (state === undefined || row.agentId === null) return false;
+      const key = holdingSwitch(row, state, options.roleOf?.(row.tenantId, row.agentId));
+      if (key === undefined) return false;
+      const seen = `${row.tenantId}\u0000${key}\u0000${row.id ?? ""}`;
+      if (row.id !== undefined && !heldSeen.has(seen)) {
+        heldSeen.add(seen);
+        // `hold` is synchronous: the count is recorded on the side and never delays the flush.
+        void cache.addHeld(row.tenantId, key, row.id).catch((err) => logger.warn({ err: (err as Error).message }, "could not count a held write"));
+      }
+      return true;
+    },
+
+    cached: (tenantId) => memory.get(tenantId) ?? NO_KILL_SWITCHES,
+
+    async countPrevented(tenantId, byKey) {
+      // Decisions name the policy key (`channel:email`); a switch may be stored under a group (`channel:all_outbound`).
+      const switches = await readActive(tenantId);
+      const byField = new Map<string, number>();
+      for (const [key, n] of byKey) {
+        const owner = switches.find((s) => stateOf([s]).active.has(key));
+        if (owner) byField.set(fieldOf(owner.scope.type, owner.scope.value), (byField.get(fieldOf(owner.scope.type, owner.scope.value)) ?? 0) + n);
+      }
+      await cache.countDecisions(tenantId, byField);
+    },
+
+    onChange(listener) {
+      listeners.push(listener);
+    },
+
+    async start() {
+      const tenants = (await db.query<{ tenant_id: string }>(loadSql("select-tenants"))).rows.map((r) => r.tenant_id);
+      for (const t of tenants) {
+        const generation = await cache.generation(t);
+        await cache.rebuild(t, generation, await loadFromDb(t));
+      }
+      await syncAll();
+      subscriber = redis.duplicate();
+      subscriber.on("error", (err) => logger.warn({ err: err.message }, "kill switch subscriber error"));
+      subscriber.on("message", (_channel: string, tenantId: string) => {
+        void service
+          .active(tenantId)
+          .then(() => notify(tenantId))
+          .catch((err) => logger.warn({ err: (err as Error).message, tenantId }, "kill switch refresh failed"));
+      });
+      await subscriber.subscribe(cache.channel);
+      timer = setInterval(() => void syncAll().catch((err) => logger.warn({ err: (err as Error).message }, "kill switch sync failed")), options.syncIntervalMs ?? 5_000);
+      timer.unref();
+    },
+
+    async close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (subscriber) {
+        subscriber.disconnect();
+        subscriber = undefined;
+      }
+    },
+  };
+  return service;
+}

@@ -1,0 +1,16 @@
+export { createKillSwitchService } from "./create-kill-switch-service.js";
+export { createEnforcementGuard } from "./create-enforcement-guard.js";
+export type { EnforcementGuardOptions } from "./create-enforcement-guard.js";
+export { createTriggerCounter } from "./create-trigger-counter.js";
+export type { TriggerCounter, TriggerCount } from "./create-trigger-counter.js";
+export { createAlerter, alertWebhookUrlFrom } from "./create-alerter.js";
+export type { KillSwitchAlert, AlerterOptions } from "./create-alerter.js";
+export { isAgentKeyBlocked, requireAgentNotKilled } from "./is-agent-key-blocked.js";
+export type { AgentKeyCheck } from "./is-agent-key-blocked.js";
+export { assertPolicyEditable } from "./assert-policy-editable.js";
+export { holdingSwitch, AGENT_WRITE_PURPOSES } from "./should-hold-write.js";
+export { normalizeScope, policyKeysOf } from "./switch-keys.js";
+export { TRIGGER_METRICS, triggerWindowMs, firstCrossing, isTriggerMetric } from "./trigger-metrics.js";
+export type { TriggerMetric } from "./trigger-metrics.js";
+export { AgentKilledError, PolicyLockedError } from "./errors.js";
+export type { HoldableWrite, KillSwitch, KillSwitchActor, KillSwitchService, KillSwitchServiceOptions, Prevented, SetKillSwitch } from "./types.js";
