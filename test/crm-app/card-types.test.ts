@@ -1,0 +1,125 @@
+/**
+ * The cards mirror the wire types in their own `lib/types.ts` (HubSpot builds them from their own
+ * package.json and cannot import `shared/`). Samples typed by the cards' types must parse with
+ * the shared zod schemas unchanged, and the types must equal the schemas' — so drift on either
+ * side fails here (the type checks fail `npm run typecheck`, the samples fail `npm test`).
+ */
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import * as card from "../../crm-app/hubspot/src/app/cards/lib/types.js";
+import { APPROVAL_STATUSES, approvalListSchema, approvalSchema, approveBodySchema, rejectBodySchema } from "../../shared/approval.js";
+import { ACTOR_TYPES, actorSchema, AUDIT_OUTCOMES } from "../../shared/audit-event.js";
+
+const fullApproval: card.Approval = {
+  id: "ap_1",
+  status: "pending",
+  objectType: "companies",
+  objectId: "901",
+  field: "industry",
+  currentValue: "Banking",
+  proposedValue: "Fintech",
+  confidence: 0.82,
+  source: "clearbit",
+  reason: "Website describes a payments platform",
+  evidence: { sources: ["https://acme.test/about"], signals: ["payments"] },
+  riskFlags: ["exec_persona"],
+  approvalsNeeded: 2,
+  approvedBy: [{ id: "77", name: "Ann Approver", at: "2025-06-02T10:00:00.000Z" }],
+  expiresAt: "2025-06-03T14:30:00.000Z",
+  createdAt: "2025-06-01T09:00:00.000Z",
+  agentId: "enrichment-bot",
+  rejectReason: null,
+};
+
+const bareApproval: card.Approval = {
+  ...fullApproval,
+  currentValue: null,
+  proposedValue: null,
+  confidence: null,
+  source: null,
+  reason: null,
+  evidence: null,
+  riskFlags: [],
+  approvedBy: [{ id: "77", name: null, at: "2025-06-02T10:00:00.000Z" }],
+  agentId: undefined,
+  rejectReason: undefined,
+};
+
+describe("the cards' wire types match shared/", () => {
+  it("has the same closed sets", () => {
+    expect(card.APPROVAL_STATUSES).toEqual(APPROVAL_STATUSES);
+    expect(card.AUDIT_OUTCOMES).toEqual(AUDIT_OUTCOMES);
+    expect(card.ACTOR_TYPES).toEqual(ACTOR_TYPES);
+  });
+
+  it.each([
+    ["with every field", fullApproval],
+    ["with nulls and no optional fields", bareApproval],
+  ])("an approval %s parses with approvalSchema, strictly and unchanged", (_name, sample) => {
+    const parsed = approvalSchema.strict().parse(sample);
+    expect(parsed).toEqual(JSON.parse(JSON.stringify(sample)));
+    expect(approvalSchema.strict().parse(JSON.parse(JSON.stringify(sample)))).toEqual(parsed);
+  });
+
+  it("every status the card knows is one the schema accepts", () => {
+    for (const status of card.APPROVAL_STATUSES) expect(approvalSchema.parse({ ...fullApproval, status }).status).toBe(status);
+  });
+
+  it("an approval list parses with approvalListSchema", () => {
+    const list: card.ApprovalList = { approvals: [fullApproval, bareApproval] };
+    expect(approvalListSchema.strict().parse(list).approvals).toHaveLength(2);
+  });
+
+  it("the approve and reject bodies the card sends parse with the shared body schemas", () => {
+    const approve: card.ApproveBody = { expected: { value: "Fintech" } };
+    const approveNull: card.ApproveBody = { expected: { value: null } };
+    const reject: card.RejectBody = { reason: "Wrong industry" };
+    expect(approveBodySchema.parse(approve)).toEqual(approve);
+    expect(approveBodySchema.parse(approveNull)).toEqual(approveNull);
+    expect(rejectBodySchema.parse(reject)).toEqual(reject);
+  });
+
+  it("each batch item carries an approve body and, for a rejection, a reject body", () => {
+    const batch: card.BatchBody = {
+      items: [
+        { id: "ap_1", decision: "approve", expected: { value: "Fintech" } },
+        { id: "ap_2", decision: "reject", expected: { value: null }, reason: "Duplicate" },
+      ],
+    };
+    for (const { id: _id, decision, reason, ...approveBody } of batch.items) {
+      expect(approveBodySchema.parse(approveBody)).toEqual(approveBody);
+      if (decision === "reject") expect(rejectBodySchema.parse({ reason })).toEqual({ reason });
+    }
+  });
+
+  it("a provenance change's actor and outcome are the audit event's", () => {
+    const change: card.ProvenanceChange = {
+      eventId: "evt_1",
+      occurredAt: "2025-06-01T09:30:00.000Z",
+      actor: { type: "agent", id: "enrichment-bot", role: "enrichment" },
+      field: "industry",
+      before: "Banking",
+      after: "Fintech",
+      outcome: "needs_approval",
+      ruleId: "roles.enrichment.objects.company.fields.industry",
+      policyVersion: "3f2a9c0d",
+      approvedBy: ["77"],
+      reason: null,
+      confidence: 0.9,
+      source: "clearbit",
+      evidence: null,
+    };
+    const actor = actorSchema.parse(change.actor);
+    expect({ type: actor.type, id: actor.id, role: actor.role }).toEqual(change.actor);
+    expect(AUDIT_OUTCOMES).toContain(change.outcome);
+  });
+
+  it("the types are the schemas' types (checked by tsc)", () => {
+    expectTypeOf<card.Approval>().toEqualTypeOf<z.infer<typeof approvalSchema>>();
+    expectTypeOf<card.ApprovalList>().toEqualTypeOf<z.infer<typeof approvalListSchema>>();
+    expectTypeOf<card.ApproveBody>().toEqualTypeOf<z.infer<typeof approveBodySchema>>();
+    expectTypeOf<card.RejectBody>().toEqualTypeOf<z.infer<typeof rejectBodySchema>>();
+    expectTypeOf<card.ProvenanceChange["actor"]["type"]>().toEqualTypeOf<z.infer<typeof actorSchema>["type"]>();
+    expectTypeOf<NonNullable<card.ProvenanceChange["outcome"]>>().toEqualTypeOf<(typeof AUDIT_OUTCOMES)[number]>();
+  });
+});

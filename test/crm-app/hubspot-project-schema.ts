@@ -1,0 +1,174 @@
+/**
+ * The HubSpot project files' shapes (platform 2025.2), for testing the committed project offline.
+ *
+ * HubSpot's own validator, `@hubspot/project-parsing-lib` (`translate` → `validateIntermediateRepresentation`),
+ * downloads its JSON schemas per account from `project-components-external/project-schemas/v3/<platformVersion>`,
+ * so it cannot run without a HubSpot account and network. These zod schemas are written instead from:
+ * - `HubSpot/hubspot-project-components` `2025.2/components/{app/oauth-marketplace,cards,webhooks}` (shapes);
+ * - the app-card reference (locations) and the webhooks guide (subscription types, 1,000 cap),
+ *   as summarised in `shared/reference/hubspot.md` §1, §4, §5;
+ * - project-parsing-lib's offline rules: uid `^[a-zA-Z0-9_\-.]+$` of at most 64 characters
+ *   (`src/lib/uid.js`), the directory each component type must live in, and which types are
+ *   singular (`src/lib/constants.js` `Components`).
+ */
+import { z } from "zod";
+
+export const PLATFORM_VERSIONS = ["2025.2", "2026.03"] as const;
+export const CARD_LOCATIONS = ["crm.record.tab", "crm.record.sidebar", "crm.preview", "helpdesk.sidebar"] as const;
+/** Generic `object.*` subscriptions of a project webhooks component. */
+export const CRM_OBJECT_SUBSCRIPTION_TYPES = [
+  "object.creation",
+  "object.deletion",
+  "object.merge",
+  "object.restore",
+  "object.propertyChange",
+  "object.associationChange",
+] as const;
+export const MAX_WEBHOOK_SUBSCRIPTIONS = 1000;
+
+/** Where project-parsing-lib expects each component type, relative to `srcDir`; `singular` ones may appear once. */
+export const COMPONENT_DIRS: Record<string, { dir: string; singular: boolean }> = {
+  app: { dir: "app", singular: true },
+  card: { dir: "app/cards", singular: false },
+  webhooks: { dir: "app/webhooks", singular: true },
+};
+
+const uid = z.string().regex(/^[a-zA-Z0-9_\-.]+$/, "uid: letters, digits, _ - . only").max(64);
+const httpsUrl = z.url({ protocol: /^https$/ });
+
+export const hsprojectSchema = z
+  .object({
+    name: z.string().min(1),
+    srcDir: z.string().min(1),
+    platformVersion: z.enum(PLATFORM_VERSIONS),
+  })
+  .strict();
+
+export const appHsmetaSchema = z
+  .object({
+    uid,
+    type: z.literal("app"),
+    config: z
+      .object({
+        name: z.string().min(1),
+        description: z.string().min(1),
+        distribution: z.enum(["private", "marketplace"]),
+        auth: z
+          .object({
+            type: z.enum(["oauth", "static"]),
+            // OAuth redirect URIs must be https except for localhost (reference §4).
+            redirectUrls: z.array(z.url()).default([]),
+            requiredScopes: z.array(z.string().min(1)).min(1),
+            optionalScopes: z.array(z.string().min(1)).default([]),
+            conditionallyRequiredScopes: z.array(z.string().min(1)).default([]),
+          })
+          .strict(),
+        permittedUrls: z
+          .object({
+            // hubspot.fetch: https only, never localhost (reference §5).
+            fetch: z.array(httpsUrl.refine((u) => !/^https:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(u), "fetch URLs cannot be localhost")),
+            iframe: z.array(httpsUrl),
+            img: z.array(httpsUrl),
+          })
+          .strict(),
+        support: z
+          .object({
+            supportEmail: z.email(),
+            documentationUrl: httpsUrl,
+            supportUrl: httpsUrl,
+            supportPhone: z.string().optional(),
+          })
+          .strict(),
+      })
+      .strict()
+      .superRefine((config, ctx) => {
+        if (config.distribution === "marketplace" && config.auth.type !== "oauth") {
+          ctx.addIssue({ code: "custom", path: ["auth", "type"], message: "marketplace distribution requires auth.type oauth" });
+        }
+        if (config.auth.type === "oauth") {
+          if (config.auth.redirectUrls.length === 0) ctx.addIssue({ code: "custom", path: ["auth", "redirectUrls"], message: "oauth needs a redirect URL" });
+          config.auth.redirectUrls.forEach((url, i) => {
+            const u = new URL(url);
+            if (u.protocol !== "https:" && u.hostname !== "localhost") {
+              ctx.addIssue({ code: "custom", path: ["auth", "redirectUrls", i], message: "redirect URLs must be https (http only for localhost)" });
+            }
+          });
+        }
+      }),
+  })
+  .strict();
+
+export const cardHsmetaSchema = z
+  .object({
+    uid,
+    type: z.literal("card"),
+    config: z
+      .object({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        location: z.enum(CARD_LOCATIONS),
+        entrypoint: z.string().regex(/^\/app\/cards\/.+\.(tsx|jsx)$/, "entrypoint: /app/cards/<file>.tsx|jsx"),
+        objectTypes: z.array(z.string().min(1)).min(1),
+      })
+      .strict(),
+  })
+  .strict();
+
+const crmObjectSubscription = z
+  .object({
+    subscriptionType: z.enum(CRM_OBJECT_SUBSCRIPTION_TYPES),
+    objectType: z.string().min(1),
+    propertyName: z.string().min(1).optional(),
+    active: z.boolean(),
+  })
+  .strict()
+  .refine((s) => (s.subscriptionType === "object.propertyChange") === (s.propertyName !== undefined), {
+    message: "propertyName is required on object.propertyChange and only there",
+  });
+const legacySubscription = z
+  .object({ subscriptionType: z.string().regex(/^[a-z_]+\.[a-zA-Z]+$/), propertyName: z.string().optional(), active: z.boolean() })
+  .strict();
+
+export const webhooksHsmetaSchema = z
+  .object({
+    /** The generator's banner; the platform's parser reads only uid/type/config/dependencies/permissions. */
+    $generated: z.string().optional(),
+    uid,
+    type: z.literal("webhooks"),
+    config: z
+      .object({
+        settings: z
+          .object({
+            targetUrl: httpsUrl,
+            // The legacy settings API says "a number greater than five"; HubSpot's default is 10.
+            maxConcurrentRequests: z.number().int().min(5),
+          })
+          .strict(),
+        subscriptions: z
+          .object({
+            crmObjects: z.array(crmObjectSubscription).default([]),
+            legacyCrmObjects: z.array(legacySubscription).default([]),
+            hubEvents: z.array(legacySubscription).default([]),
+          })
+          .strict()
+          .superRefine((subs, ctx) => {
+            const total = subs.crmObjects.length + subs.legacyCrmObjects.length + subs.hubEvents.length;
+            if (total > MAX_WEBHOOK_SUBSCRIPTIONS) ctx.addIssue({ code: "custom", message: `${total} subscriptions; HubSpot allows ${MAX_WEBHOOK_SUBSCRIPTIONS} per app` });
+            const seen = new Set<string>();
+            subs.crmObjects.forEach((s, i) => {
+              const key = `${s.subscriptionType}/${s.objectType}/${s.propertyName ?? ""}`;
+              if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["crmObjects", i], message: `duplicate subscription ${key}` });
+              seen.add(key);
+            });
+          }),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The schema for an hsmeta file's declared `type`. */
+export const HSMETA_SCHEMAS: Record<string, z.ZodType> = {
+  app: appHsmetaSchema,
+  card: cardHsmetaSchema,
+  webhooks: webhooksHsmetaSchema,
+};

@@ -1,0 +1,148 @@
+/**
+ * The committed HubSpot project (`crm-app/hubspot/`) against the platform's rules, offline
+ * (see `hubspot-project-schema.ts` for why not `@hubspot/project-parsing-lib`), and against
+ * Tollgate's own settings: OAuth scopes and callback, the cards' fetch origin.
+ */
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TOLLGATE_BASE_URL } from "../../crm-app/hubspot/src/app/cards/lib/tollgate-url.js";
+import { DEFAULT_HUBSPOT_SCOPES, HUBSPOT_CALLBACK_PATH } from "../../server/src/install/index.js";
+import {
+  appHsmetaSchema,
+  cardHsmetaSchema,
+  COMPONENT_DIRS,
+  HSMETA_SCHEMAS,
+  hsprojectSchema,
+  MAX_WEBHOOK_SUBSCRIPTIONS,
+  webhooksHsmetaSchema,
+} from "./hubspot-project-schema.js";
+
+const PROJECT = "crm-app/hubspot";
+const readJson = async (path: string): Promise<Record<string, unknown>> => JSON.parse(await readFile(path, "utf8"));
+
+async function findHsmetaFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules") continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await findHsmetaFiles(path)));
+    else if (entry.name.endsWith("-hsmeta.json")) out.push(path);
+  }
+  return out.sort();
+}
+
+async function loadProject() {
+  const hsproject = hsprojectSchema.parse(await readJson(join(PROJECT, "hsproject.json")));
+  const srcDir = join(PROJECT, hsproject.srcDir);
+  const files = await Promise.all(
+    (await findHsmetaFiles(srcDir)).map(async (path) => ({ path, rel: relative(srcDir, path), meta: await readJson(path) })),
+  );
+  return { hsproject, srcDir, files };
+}
+
+describe("HubSpot project files", () => {
+  it("hsproject.json names the project, its source folder and platform 2025.2", async () => {
+    const { hsproject } = await loadProject();
+    expect(hsproject).toEqual({ name: "tollgate", srcDir: "src", platformVersion: "2025.2" });
+  });
+
+  it("every hsmeta file passes its type's schema and sits where the platform looks for that type", async () => {
+    const { files } = await loadProject();
+    expect(files.map((f) => f.rel).sort()).toEqual(
+      ["app/app-hsmeta.json", "app/cards/approval-card-hsmeta.json", "app/cards/provenance-card-hsmeta.json", "app/webhooks/webhooks-hsmeta.json"].sort(),
+    );
+    for (const { rel, meta } of files) {
+      const type = String(meta.type);
+      const schema = HSMETA_SCHEMAS[type];
+      expect(schema, `${rel}: unknown component type ${type}`).toBeDefined();
+      const result = schema!.safeParse(meta);
+      expect(result.success, `${rel}: ${result.error?.message}`).toBe(true);
+      expect(dirname(rel), `${rel} must be in ${COMPONENT_DIRS[type]!.dir}/`).toBe(COMPONENT_DIRS[type]!.dir);
+    }
+  });
+
+  it("has one app, at most one of each singular component, and unique uids", async () => {
+    const { files } = await loadProject();
+    const types = files.map((f) => String(f.meta.type));
+    for (const [type, { singular }] of Object.entries(COMPONENT_DIRS)) {
+      if (singular) expect(types.filter((t) => t === type).length, type).toBeLessThanOrEqual(1);
+    }
+    expect(types.filter((t) => t === "app")).toHaveLength(1);
+    const uids = files.map((f) => f.meta.uid);
+    expect(new Set(uids).size).toBe(uids.length);
+  });
+
+  it("each card's entrypoint exists and registers itself for the card's location", async () => {
+    const { srcDir, files } = await loadProject();
+    const cards = files.filter((f) => f.meta.type === "card").map((f) => cardHsmetaSchema.parse(f.meta));
+    expect(cards.map((c) => c.config.location).sort()).toEqual(["crm.record.sidebar", "crm.record.tab"]);
+    for (const card of cards) {
+      const entry = join(srcDir, card.config.entrypoint);
+      expect(existsSync(entry), `${card.uid}: ${entry} is missing`).toBe(true);
+      expect(await readFile(entry, "utf8")).toContain(`hubspot.extend<"${card.config.location}">`);
+      expect(card.config.objectTypes).toEqual(["contacts", "companies", "deals"]);
+    }
+  });
+
+  it("the app is a marketplace OAuth app with Tollgate's scopes, callback and fetch origin", async () => {
+    const app = appHsmetaSchema.parse(await readJson(join(PROJECT, "src/app/app-hsmeta.json")));
+    expect(app.config.distribution).toBe("marketplace");
+    expect([...app.config.auth.requiredScopes].sort()).toEqual([...DEFAULT_HUBSPOT_SCOPES].sort());
+    expect(app.config.auth.redirectUrls).toEqual([`${TOLLGATE_BASE_URL}${HUBSPOT_CALLBACK_PATH}`]);
+    // hubspot.fetch refuses origins not listed here; the cards call exactly this one.
+    expect(app.config.permittedUrls.fetch).toEqual([TOLLGATE_BASE_URL]);
+  });
+
+  it("webhooks go to the same Tollgate, within HubSpot's subscription cap", async () => {
+    const hooks = webhooksHsmetaSchema.parse(await readJson(join(PROJECT, "src/app/webhooks/webhooks-hsmeta.json")));
+    expect(new URL(hooks.config.settings.targetUrl).origin).toBe(TOLLGATE_BASE_URL);
+    expect(hooks.config.subscriptions.crmObjects.length).toBeLessThanOrEqual(MAX_WEBHOOK_SUBSCRIPTIONS);
+  });
+});
+
+describe("the project schemas refuse what the platform refuses", () => {
+  type AppMeta = { config: { auth: { type: string; redirectUrls: string[] }; permittedUrls: { fetch: string[] } } };
+  const app = async () => (await readJson(join(PROJECT, "src/app/app-hsmeta.json"))) as unknown as AppMeta;
+
+  it("a marketplace app without OAuth", async () => {
+    const meta = await app();
+    meta.config.auth.type = "static";
+    expect(appHsmetaSchema.safeParse(meta).error?.issues.map((i) => i.message)).toContain("marketplace distribution requires auth.type oauth");
+  });
+
+  it("a plain-http redirect or fetch URL", async () => {
+    const meta = await app();
+    meta.config.auth.redirectUrls = ["http://tollgate.example.com/cb"];
+    meta.config.permittedUrls.fetch = ["http://tollgate.example.com"];
+    const paths = appHsmetaSchema.safeParse(meta).error?.issues.map((i) => i.path.join("."));
+    expect(paths).toEqual(expect.arrayContaining(["config.auth.redirectUrls.0", "config.permittedUrls.fetch.0"]));
+  });
+
+  it("a card in an unknown location, or with an entrypoint outside app/cards", () => {
+    const card = { uid: "c", type: "card", config: { name: "C", location: "crm.record.footer", entrypoint: "/app/cards/C.tsx", objectTypes: ["contacts"] } };
+    expect(cardHsmetaSchema.safeParse(card).success).toBe(false);
+    expect(cardHsmetaSchema.safeParse({ ...card, config: { ...card.config, location: "crm.record.tab", entrypoint: "/app/C.tsx" } }).success).toBe(false);
+    expect(cardHsmetaSchema.safeParse({ ...card, config: { ...card.config, location: "crm.record.tab" } }).success).toBe(true);
+  });
+
+  it("a bad uid", () => {
+    const card = { uid: "my card!", type: "card", config: { name: "C", location: "crm.record.tab", entrypoint: "/app/cards/C.tsx", objectTypes: ["contacts"] } };
+    expect(cardHsmetaSchema.safeParse(card).success).toBe(false);
+  });
+
+  it("more than 1,000 webhook subscriptions, duplicates, and a propertyChange without a property", () => {
+    const hooks = (crmObjects: unknown[]) => ({
+      uid: "webhooks",
+      type: "webhooks",
+      config: { settings: { targetUrl: "https://tollgate.example.com/webhooks/hubspot", maxConcurrentRequests: 10 }, subscriptions: { crmObjects } },
+    });
+    const many = Array.from({ length: MAX_WEBHOOK_SUBSCRIPTIONS + 1 }, (_, i) => ({ subscriptionType: "object.propertyChange", objectType: "contact", propertyName: `p${i}`, active: true }));
+    expect(webhooksHsmetaSchema.safeParse(hooks(many)).success).toBe(false);
+    expect(webhooksHsmetaSchema.safeParse(hooks(many.slice(0, MAX_WEBHOOK_SUBSCRIPTIONS))).success).toBe(true);
+    expect(webhooksHsmetaSchema.safeParse(hooks([many[0], many[0]])).success).toBe(false);
+    expect(webhooksHsmetaSchema.safeParse(hooks([{ subscriptionType: "object.propertyChange", objectType: "contact", active: true }])).success).toBe(false);
+    expect(webhooksHsmetaSchema.safeParse(hooks([{ subscriptionType: "contact.propertyChange", objectType: "contact", active: true }])).success).toBe(false);
+  });
+});
