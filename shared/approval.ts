@@ -32,9 +32,12 @@ export const approvalListSchema = z.object({ approvals: z.array(approvalSchema) 
 export const approveBodySchema = z.object({ expected: z.object({ value: z.string().nullable() }).optional() }).strict();
 export const rejectBodySchema = z.object({ reason: z.string().trim().min(1, "a reason is required").max(2000) }).strict();
 
-/** `POST /v1/approvals/:id/approve` and `/reject` answer with the approval as it now stands. */
+/**
+ * `POST /v1/approvals/:id/approve` and `/reject` answer with the approval as it now stands, plus
+ * what this request did: `unchanged` when the same person decided the same way before.
+ */
 export const APPROVAL_OUTCOMES = ["approved", "partially_approved", "rejected", "unchanged"] as const;
-export const approvalDecisionResponseSchema = z.object({ approval: approvalSchema, outcome: z.enum(APPROVAL_OUTCOMES) });
+export const approvalDecisionResponseSchema = approvalSchema.extend({ outcome: z.enum(APPROVAL_OUTCOMES) });
 
 /** Requirements R4: approve in chunks; a batch is one audit event with its manifest. */
 export const APPROVAL_BATCH_MAX = 100;
@@ -57,6 +60,8 @@ export const approvalBatchResultSchema = z.object({
       status: z.enum(APPROVAL_STATUSES).nullable(),
       outcome: z.enum(APPROVAL_OUTCOMES).optional(),
       error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+      /** The approval as it now stands, when it exists. */
+      approval: approvalSchema.optional(),
     }),
   ),
 });

@@ -6,17 +6,20 @@ import { TollgateError } from "../errors/index.js";
  */
 export const APPROVAL_ERROR_CODES = {
   /** 404: no such approval for this tenant (or not on the card's record). */
-  notFound: "approval_not_found",
+  notFound: "not_found",
   /** 403: the proposing agent (or the rep it acts for) may not approve its own proposal. */
   selfApproval: "self_approval",
   /** 409: already decided (approved, rejected, expired, applied…). */
   notPending: "approval_not_pending",
   /** 409: lapsed; marked expired, shadow cleared, never applied. */
   expired: "approval_expired",
-  /** 409: the approver saw another value than the one proposed (a stale card). Nothing changed. */
-  proposalChanged: "proposal_changed",
-  /** 409: the canonical field changed since the proposal; marked conflict, nothing overwritten. */
-  conflict: "approval_conflict",
+  /**
+   * 409: something changed since the approver looked; nothing was overwritten. `details.reason`
+   * says what: `proposal_changed` (the card showed another value than the one proposed; the
+   * approval is untouched) or `canonical_changed` (the field moved since the proposal; the
+   * approval is marked `conflict`).
+   */
+  conflict: "conflict",
   /** 400: a reject needs a reason; a batch item is malformed. */
   invalid: "validation_failed",
   /** 503: the CRM could not be read to check the current value; nothing changed. */
@@ -27,12 +30,11 @@ export const APPROVAL_ERROR_CODES = {
 export type ApprovalErrorCode = (typeof APPROVAL_ERROR_CODES)[keyof typeof APPROVAL_ERROR_CODES];
 
 const STATUS: Record<ApprovalErrorCode, number> = {
-  approval_not_found: 404,
+  not_found: 404,
   self_approval: 403,
   approval_not_pending: 409,
   approval_expired: 409,
-  proposal_changed: 409,
-  approval_conflict: 409,
+  conflict: 409,
   validation_failed: 400,
   crm_unavailable: 503,
   duplicate_item: 400,

@@ -3,10 +3,11 @@ import { TollgateError } from "../errors/index.js";
 import { APPROVAL_ERROR_CODES, ApprovalError, type ApprovalErrorCode } from "./approval-errors.js";
 import { decideApprovals, type DecisionEntry } from "./decide-approvals.js";
 import { expireApproval } from "./expire-approval.js";
+import { toStoredApproval } from "./approval-store.js";
 import { loadSql } from "./load-sql.js";
 import { reconcileAppliedWrites, settleAppliedWrites } from "./settle-applied-writes.js";
 import { toApprovalWire } from "./to-approval-wire.js";
-import type { ApprovalService, ApprovalServiceOptions, Approver, DecisionItem, DecisionResult } from "./types.js";
+import type { ApprovalService, ApprovalServiceOptions, Approver, ApproveResult, DecisionItem, DecisionResult, RejectResult } from "./types.js";
 
 /** Thrown by `onExpireJob` while an approval is pending and not yet due, so BullMQ retries. */
 class ExpiryNotDueError extends TollgateError {
@@ -49,12 +50,12 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
   const service: ApprovalService = {
     async approve(tenantId, id, approver, body = {}) {
       const r = await decideOne(tenantId, approver, { id, decision: "approve", expected: body.expected });
-      return { approval: await current(tenantId, id), outcome: r.outcome as "approved" | "partially_approved" | "unchanged" };
+      return { ...(await current(tenantId, id)), outcome: r.outcome as ApproveResult["outcome"] };
     },
 
     async reject(tenantId, id, approver, body) {
       const r = await decideOne(tenantId, approver, { id, decision: "reject", reason: body.reason });
-      return { approval: await current(tenantId, id), outcome: r.outcome as "rejected" | "unchanged" };
+      return { ...(await current(tenantId, id)), outcome: r.outcome as RejectResult["outcome"] };
     },
 
     async batch(tenantId, approver, rawItems) {
@@ -74,7 +75,16 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
         seen.add(parsed.data.id);
         return { item: parsed.data };
       });
-      return { results: await decideApprovals(deps, tenantId, approver, entries, "batch") };
+      const results = await decideApprovals(deps, tenantId, approver, entries, "batch");
+      // Each result carries the approval as it now stands, as a single decision's answer does.
+      const found = await options.db.query<Record<string, unknown>>(loadSql("select-approvals"), [tenantId, [...seen]]);
+      const byId = new Map(found.rows.map((r) => [r.id as string, toStoredApproval(r)]));
+      return {
+        results: results.map((r) => {
+          const a = r.error?.code === APPROVAL_ERROR_CODES.notFound || r.error?.code === APPROVAL_ERROR_CODES.duplicate ? undefined : byId.get(r.id);
+          return a && (approver.objectId === undefined || approver.objectId === a.objectId) ? { ...r, approval: toApprovalWire(a) } : r;
+        }),
+      };
     },
 
     async expire(tenantId, id) {

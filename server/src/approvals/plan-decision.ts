@@ -99,7 +99,8 @@ export function planDecision(approval: StoredApproval | undefined, item: Decisio
   if (item.expected !== undefined && !same(item.expected.value, approval.proposedValue)) {
     return {
       kind: "refuse",
-      result: fail(id, status, E.proposalChanged, `the proposed value is ${JSON.stringify(approval.proposedValue)}, not the ${JSON.stringify(item.expected.value)} you approved`, {
+      result: fail(id, status, E.conflict, `the proposed value is ${JSON.stringify(approval.proposedValue)}, not the ${JSON.stringify(item.expected.value)} you approved`, {
+        reason: "proposal_changed",
         proposedValue: approval.proposedValue,
         expected: item.expected.value,
       }),
@@ -113,6 +114,7 @@ export function planDecision(approval: StoredApproval | undefined, item: Decisio
       kind: "conflict",
       current: { value: current.value, by: current.by },
       result: fail(id, "conflict", E.conflict, `${approval.field} is now ${JSON.stringify(current.value)}, not the ${JSON.stringify(approval.currentValue)} shown with the proposal; nothing was overwritten`, {
+        reason: "canonical_changed",
         field: approval.field,
         shown: approval.currentValue,
         current: current.value,

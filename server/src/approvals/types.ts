@@ -81,13 +81,12 @@ export interface ApprovalServiceOptions {
   now?: () => Date;
 }
 
-export interface ApproveResult {
-  approval: Approval;
+/** The approval as it now stands, and what this request did. */
+export interface ApproveResult extends Approval {
   outcome: "approved" | "partially_approved" | "unchanged";
 }
 
-export interface RejectResult {
-  approval: Approval;
+export interface RejectResult extends Approval {
   outcome: "rejected" | "unchanged";
 }
 

@@ -27,7 +27,7 @@ describe("approve", () => {
     expect(res.status).toBe(200);
     const body = approvalDecisionResponseSchema.parse(res.body);
     expect(body.outcome).toBe("approved");
-    expect(body.approval.approvedBy.map((b) => b.name)).toEqual(["ada@example.com"]);
+    expect(body.approvedBy.map((b) => b.name)).toEqual(["ada@example.com"]);
 
     await waitFor(async () => (await statusOf(tenantId, a.id)) === "applied", 10_000, "applied");
     const record = h.crmOf(tenantId).get("contacts", a.objectId)!;
@@ -50,7 +50,7 @@ describe("approve", () => {
     const a = await h.seed({ tenantId, approvalsNeeded: 2 });
     const first = await keyFetch(h.baseUrl, API_KEYS.approverAda.key, `${approvePath(a.id)}?tenantId=${tenantId}`, {});
     expect(first.body.outcome).toBe("partially_approved");
-    expect(first.body.approval.status).toBe("pending");
+    expect(first.body.status).toBe("pending");
     const again = await keyFetch(h.baseUrl, API_KEYS.approverAda.key, `${approvePath(a.id)}?tenantId=${tenantId}`, {});
     expect(again.status).toBe(200);
     expect(again.body.outcome).toBe("unchanged");
@@ -92,7 +92,7 @@ describe("approve", () => {
     const a = await h.seed({ tenantId });
     const res = await cardFetch(h.baseUrl, { path: approvePath(a.id), query: card(tenantId, "42"), body: { expected: { value: "something-else@example.com" } } });
     expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe("proposal_changed");
+    expect(res.body.error).toMatchObject({ code: "conflict", details: { reason: "proposal_changed" } });
     expect(await statusOf(tenantId, a.id)).toBe("pending");
     expect(await writesOf(tenantId)).toEqual([]);
     expect((await h.events(tenantId)).map((e) => e.action)).toEqual(["proposal"]);
@@ -149,7 +149,7 @@ describe("approve", () => {
     ]);
     const res = await cardFetch(h.baseUrl, { path: approvePath(a.id), query: card(tenantId, "42"), body: { expected: { value: a.proposedValue } } });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: "approval_conflict", details: { current: "human@example.com", shown: "old@example.com" } });
+    expect(res.body.error).toMatchObject({ code: "conflict", details: { reason: "canonical_changed", current: "human@example.com", shown: "old@example.com" } });
     expect(await statusOf(tenantId, a.id)).toBe("conflict");
     await h.writes.drain(tenantId);
     expect(h.crmOf(tenantId).get("contacts", a.objectId)!.email).toBe("human@example.com");
@@ -162,7 +162,7 @@ describe("approve", () => {
     h.crmOf(tenantId).set("contacts", a.objectId, { email: "changed-unseen@example.com" });
     const res = await keyFetch(h.baseUrl, API_KEYS.approverAda.key, `${approvePath(a.id)}?tenantId=${tenantId}`, {});
     expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe("approval_conflict");
+    expect(res.body.error).toMatchObject({ code: "conflict", details: { reason: "canonical_changed" } });
     expect(h.crmOf(tenantId).get("contacts", a.objectId)!.email).toBe("changed-unseen@example.com");
   });
 });
@@ -206,7 +206,7 @@ describe("reject", () => {
 
     const res = await cardFetch(h.baseUrl, { path: `/v1/approvals/${a.id}/reject`, query: card(tenantId, "42"), body: { reason: "that is a personal address" } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ outcome: "rejected", approval: { status: "rejected", rejectReason: "that is a personal address" } });
+    expect(res.body).toMatchObject({ outcome: "rejected", status: "rejected", rejectReason: "that is a personal address" });
     // The agent reads the fate of its own proposals with its own key.
     const list = await keyFetch(h.baseUrl, API_KEYS.agent.key, `/v1/records/hubspot/0-1/${a.objectId}/approvals?tenantId=${tenantId}`);
     expect(list.status).toBe(200);
