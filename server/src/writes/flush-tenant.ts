@@ -2,7 +2,6 @@ import { CrmError, type CrmConnector, type WriteResult } from "../crm/index.js";
 import type { Database } from "../db/index.js";
 import type { Logger } from "../observability/index.js";
 import { backoffDelay } from "./backoff-delay.js";
-import type { WriteOutcome } from "./build-write-audit-event.js";
 import { claimWrites } from "./claim-writes.js";
 import { mergeWrites } from "./merge-writes.js";
 import { rateLimitPause } from "./rate-limit-pause.js";

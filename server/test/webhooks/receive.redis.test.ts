@@ -9,7 +9,6 @@ import {
   tenantQueueName,
   type HubSpotChange,
   type WebhookJob,
-  type WebhookReceiver,
   type WebhookWorkers,
 } from "../../src/webhooks/index.js";
 import { readHubSpotFixture, type HubSpotFixtureName } from "../../../test/fixtures/index.js";
