@@ -8,7 +8,7 @@ import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/ind
 import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
 import { toCrmObjectType } from "../../../shared/crm-objects.js";
-import { createApprovalQueue, createApprovalStore, type ApprovalQueue, type ApprovalStore } from "../approvals/index.js";
+import { createApprovalQueue, createApprovalService, createApprovalStore, type ApprovalQueue, type ApprovalStore } from "../approvals/index.js";
 import { createExceptionStore, type ExceptionStore } from "../exceptions/index.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
@@ -18,6 +18,8 @@ import { createHttpApp } from "../http/create-http-app.js";
 import { createApiKeyAuthenticator } from "../http/authenticate.js";
 import { createAuditRouter } from "../http/routes/audit-routes.js";
 import { createPolicyRouter } from "../http/routes/policy-routes.js";
+import { createApprovalRouter } from "../http/routes/approval-routes.js";
+import { createProvenanceRouter } from "../http/routes/provenance-routes.js";
 import { createLogger, createMetrics, type Logger, type Metrics } from "../observability/index.js";
 import { createHubSpotTenancy, type HubSpotTenancy } from "./hubspot-tenancy.js";
 import { toCrmChange } from "./to-crm-change.js";
@@ -95,6 +97,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     logger,
     connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
     guard: createConflictGuard(snapshots),
+    // approvals: an apply write's outcome settles its approval (applied / conflict / failed).
+    onSettled: (rows) => approvalService.onWritesSettled(rows),
   });
 
   const enforcement: EnforcementDeps = {
@@ -123,6 +127,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
 
   const rawRouters: Router[] = [];
   if (config.hubspot.clientSecret) rawRouters.push(createHubSpotWebhookRouter({ clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, receiver, logger }));
+
+  // ── approvals: service, card-signed routes (raw, so signatures cover the exact bytes), provenance ──
+  const approvalService = createApprovalService({ db, audit, store: approvals, writes, snapshots, connectorFor: (tenantId) => hubspot.connectorFor(tenantId), now });
+  const cardAuth = config.hubspot.clientSecret ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl } : undefined;
+  rawRouters.push(
+    createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
+    createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
+  );
   const routers: Router[] = [
     createPolicyRouter({ policies, authenticate, defaultTenant }),
     createAuditRouter({ audit, authenticate, defaultTenant }),
@@ -175,6 +187,9 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       if (options.workers ?? true) {
         await writes.start();
         await approvalQueue.rebuild();
+        // approvals: expiry fails closed; settle what a crash left between a write and its callback.
+        approvalQueue.start({ onExpire: (job) => approvalService.onExpireJob(job) });
+        await approvalService.reconcile();
         webhookWorkers = await createWebhookWorkers({
           redis,
           prefix,

@@ -249,6 +249,8 @@ export interface CardRequest {
   sendQuery?: Record<string, string>;
   /** Sign these bytes instead of the body sent. */
   signBody?: string;
+  /** `TOLLGATE_PUBLIC_URL` of the server. @defaultValue HUBSPOT_TEST_PUBLIC_URL */
+  publicUrl?: string;
 }
 
 /**
@@ -263,7 +265,7 @@ export async function cardFetch(baseUrl: string, r: CardRequest): Promise<{ stat
   const signature = signHubSpotV3({
     clientSecret: r.secret ?? HUBSPOT_TEST_CLIENT_SECRET,
     method,
-    publicUrl: `${HUBSPOT_TEST_PUBLIC_URL}${r.path}?${qs(r.query)}`,
+    publicUrl: `${r.publicUrl ?? HUBSPOT_TEST_PUBLIC_URL}${r.path}?${qs(r.query)}`,
     rawBody: r.signBody ?? raw,
     timestamp,
   });
