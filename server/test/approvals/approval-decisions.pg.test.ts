@@ -194,6 +194,25 @@ describe("conflict at send time", () => {
   });
 });
 
+describe("reconcile", () => {
+  it("settles an approval whose apply write settled while its callback did not run", async () => {
+    const paused = await createApprovalHarness({ startWrites: false });
+    try {
+      const tenantId = newTenantId();
+      const a = await paused.seed({ tenantId });
+      await paused.service.approve(tenantId, a.id, { id: "u1", name: "u1", via: "api_key" }, {});
+      // As if the write went out and the process died before onSettled ran.
+      await paused.db.query("UPDATE crm_writes SET status = 'done', done_at = now() WHERE tenant_id = $1 AND purpose = 'apply'", [tenantId]);
+      expect(await paused.service.reconcile(tenantId)).toBe(1);
+      expect((await paused.store.get(tenantId, a.id))!.status).toBe("applied");
+      expect(await paused.service.reconcile(tenantId)).toBe(0);
+      expect((await paused.events(tenantId)).filter((e) => e.action === "apply")).toHaveLength(1);
+    } finally {
+      await paused.teardown();
+    }
+  });
+});
+
 describe("reject", () => {
   it("needs a reason, and the reason reaches the agent through the API and on the record", async () => {
     const tenantId = newTenantId();
