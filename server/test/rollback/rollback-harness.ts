@@ -69,7 +69,7 @@ export async function startRollbackHarness(tenantId: string): Promise<RollbackHa
     approvals: { create: (a, o) => createApprovalStore(t.db).create(a, o), scheduled: async () => undefined },
     exceptions: createExceptionStore(t.db),
     policyFor: () => createPolicyPort(policy),
-    readRecords: async () => [],
+    readRecords: async (_tenant, objectType, ids, props) => crm.readRecords(objectType, ids, props),
     self: { hubspotAppId: "7777" },
     now: () => new Date("2026-03-02T12:00:00Z"),
   };

@@ -173,6 +173,21 @@ describe("rollback: execution", () => {
     expect(h.crm.get("contacts", "6")?.jobtitle).toBe("Analyst");
   });
 
+  it("rolls back a proposal Tollgate applied to the value it was planned against", async () => {
+    h.crm.set("contacts", "7", { email: "old@acme.example", ai_sdr_confidence_score: "0.95", ai_sdr_source: "apollo", ai_sdr_change_reason: "verified" });
+    await h.change({ objectId: "7", property: "ai_proposed_email", value: "new@acme.example", at: "11:40:00", sourceId: AGENT_APP });
+    expect(h.crm.get("contacts", "7")?.email).toBe("new@acme.example");
+    const { events } = await h.audit.query({ tenantId: TENANT, objectId: "7", limit: 50 });
+    const proposal = events.find((e) => e.action === "proposal")!;
+    expect(proposal.decision?.outcome).toBe("allow");
+    // The provenance id on the record (the proposal) and the apply's own crm_write event both name it.
+    const applyEvent = events.find((e) => e.action === "crm_write" && e.caused_by === proposal.event_id)!;
+    const plan = await h.rollback.plan(TENANT, { eventIds: [applyEvent.event_id] }, OWNER);
+    expect(plan.planned).toEqual([{ eventId: proposal.event_id, objectType: "contacts", objectId: "7", field: "email", restoreTo: "old@acme.example", undoes: [proposal.event_id] }]);
+    await waitForJob(plan.jobId!);
+    expect(h.crm.get("contacts", "7")?.email).toBe("old@acme.example");
+  });
+
   it("never touches a reverted write or a person's edit", async () => {
     const plan = await h.rollback.plan(TENANT, { from: "2026-03-02T00:00:00Z", dryRun: true }, OWNER);
     expect(plan.planned.some((p) => p.objectId === "5")).toBe(false);
