@@ -3,13 +3,8 @@ import type { Sql } from "../db/index.js";
 import type { PreparedEvent } from "./prepare-event.js";
 
 // Parameters: $1 tenant id, $2 canonical-JSON heads, $3 tails (see migration 001_audit.sql).
-const APPEND_SQL = "SELECT r_event_id, r_prev_hash, r_hash FROM audit_append($1, $2::text[], $3::text[])";
-
-interface AppendedRow {
-  r_event_id: string;
-  r_prev_hash: string;
-  r_hash: string;
-}
+// Returns [prev_hash of the first event, hash of each event…].
+const APPEND_SQL = "SELECT audit_append($1, $2::text[], $3::text[]) AS hashes";
 
 /**
  * Writes prepared events: one `audit_append` call per tenant, which locks that tenant's head,
@@ -25,15 +20,13 @@ export async function appendPrepared(sql: Sql, prepared: readonly PreparedEvent[
     if (list) list.push(p);
     else byTenant.set(p.tenantId, [p]);
   }
-  const stored = new Map<string, AuditEvent>();
+  const stored = new Map<PreparedEvent, AuditEvent>();
   for (const tenantId of [...byTenant.keys()].sort()) {
     const batch = byTenant.get(tenantId)!;
-    const { rows } = await sql.query<AppendedRow>(APPEND_SQL, [tenantId, batch.map((p) => p.head), batch.map((p) => p.tail)]);
-    batch.forEach((p, i) => {
-      const row = rows[i];
-      if (!row || row.r_event_id !== p.body.event_id) throw new Error("audit_append returned rows out of order");
-      stored.set(row.r_event_id, { ...p.body, prev_hash: row.r_prev_hash, hash: row.r_hash } as AuditEvent);
-    });
+    const { rows } = await sql.query<{ hashes: string[] }>(APPEND_SQL, [tenantId, batch.map((p) => p.head), batch.map((p) => p.tail)]);
+    const hashes = rows[0]?.hashes ?? [];
+    if (hashes.length !== batch.length + 1) throw new Error(`audit_append returned ${hashes.length} hashes for ${batch.length} events`);
+    batch.forEach((p, i) => stored.set(p, { ...p.body, prev_hash: hashes[i], hash: hashes[i + 1] } as AuditEvent));
   }
-  return prepared.map((p) => stored.get(p.body.event_id as string)!);
+  return prepared.map((p) => stored.get(p)!);
 }

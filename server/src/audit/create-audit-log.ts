@@ -22,8 +22,8 @@ import { verifyChain } from "./verify-chain.js";
  * const event = await audit.append({ tenant_id: "default", actor: { type: "agent", id: "enrichment-bot" }, action: "field_write" });
  */
 export async function createAuditLog(db: Database, options: AuditLogOptions = {}): Promise<AuditLog> {
-  const found = await db.query<{ fn: string | null }>("SELECT to_regprocedure('audit_append(text, text[], text[])')::text AS fn");
-  if (!found.rows[0]?.fn) throw new ConfigError("audit log tables are missing: run the database migrations first");
+  const found = await db.query<{ returns: string }>("SELECT prorettype::regtype::text AS returns FROM pg_proc WHERE oid = to_regprocedure('audit_append(text, text[], text[])')");
+  if (found.rows[0]?.returns !== "text[]") throw new ConfigError("audit log tables are missing or out of date: run the database migrations first");
   const key = options.signingSeed ? checkpointKeyFromSeed(options.signingSeed) : null;
   const now = options.now ?? (() => new Date());
   const pageSize = options.pageSize ?? 1000;
