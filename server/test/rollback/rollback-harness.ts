@@ -43,7 +43,8 @@ export async function startRollbackHarness(tenantId: string): Promise<RollbackHa
   const crm = new InMemoryCrm(tenantId);
   const holdRollbacks = { on: false };
   const settled: CrmWriteRow[] = [];
-  let rollback: RollbackService | undefined;
+  // The queue is built before the service that chains its onSettled hook.
+  const chained: { rollback?: RollbackService } = {};
   const writes = await createCrmWriteQueue({
     db: t.db,
     redis,
@@ -54,11 +55,12 @@ export async function startRollbackHarness(tenantId: string): Promise<RollbackHa
     hold: (row) => holdRollbacks.on && row.purpose === "rollback",
     onSettled: async (rows) => {
       settled.push(...rows);
-      await rollback?.onWritesSettled(rows);
+      await chained.rollback?.onWritesSettled(rows);
     },
   });
   await writes.start();
-  rollback = createRollbackService({ db: t.db, audit, writes, snapshots });
+  const rollback = createRollbackService({ db: t.db, audit, writes, snapshots });
+  chained.rollback = rollback;
 
   const policy = loadPolicy(POLICY_YAML);
   const deps: EnforcementDeps = {
