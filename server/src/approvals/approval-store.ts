@@ -86,9 +86,14 @@ export function createApprovalStore(db: Sql): ApprovalStore {
     },
 
     async listForRecord(tenantId, objectType, objectId, limit = 50) {
+      // Two index walks instead of sorting the record's whole history: the open proposals (one
+      // per field, approvals_one_pending) and the newest decided ones (approvals_by_record).
       const { rows } = await db.query<Record<string, unknown>>(
-        `SELECT * FROM approvals WHERE tenant_id = $1 AND object_type = $2 AND object_id = $3
-          ORDER BY (status = 'pending') DESC, created_at DESC LIMIT $4`,
+        `(SELECT 0 AS list_rank, * FROM approvals WHERE tenant_id = $1 AND object_type = $2 AND object_id = $3 AND status = 'pending')
+         UNION ALL
+         (SELECT 1 AS list_rank, * FROM approvals WHERE tenant_id = $1 AND object_type = $2 AND object_id = $3 AND status <> 'pending'
+           ORDER BY created_at DESC LIMIT $4)
+         ORDER BY list_rank, created_at DESC LIMIT $4`,
         [tenantId, objectType, objectId, limit],
       );
       return rows.map(toStoredApproval);
