@@ -30,6 +30,9 @@ export function registerAuditCommands(program: Command, services: () => Promise<
     .description("stream the events as JSONL (one canonical event per line), oldest first")
     .action(async (o: { tenant: string; from?: string; to?: string; out?: string; checkpoint: boolean }) => {
       const s = await services();
+      // Sign the head first: events appended during the export then lie beyond the checkpoint,
+      // which verifyExport reports, instead of breaking the signed range.
+      const cp = o.checkpoint ? await s.audit.checkpoint(o.tenant) : undefined;
       const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
       let n = 0;
       for await (const line of s.audit.exportJsonl({ tenantId: o.tenant, ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) })) {
@@ -37,10 +40,7 @@ export function registerAuditCommands(program: Command, services: () => Promise<
         n++;
       }
       if (o.out) await new Promise<void>((r) => out.end(() => r()));
-      if (o.checkpoint) {
-        const cp = await s.audit.checkpoint(o.tenant);
-        console.error(JSON.stringify({ checkpoint: cp, publicKeyPem: s.audit.publicKeyPem }));
-      }
+      if (cp) console.error(JSON.stringify({ checkpoint: cp, publicKeyPem: s.audit.publicKeyPem }));
       console.error(`exported ${n} events`);
     });
 }
