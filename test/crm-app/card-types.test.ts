@@ -7,8 +7,19 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import * as card from "../../crm-app/hubspot/src/app/cards/lib/types.js";
-import { APPROVAL_STATUSES, approvalListSchema, approvalSchema, approveBodySchema, rejectBodySchema } from "../../shared/approval.js";
-import { ACTOR_TYPES, actorSchema, AUDIT_OUTCOMES } from "../../shared/audit-event.js";
+import {
+  APPROVAL_OUTCOMES,
+  APPROVAL_STATUSES,
+  approvalBatchItemSchema,
+  approvalBatchResultSchema,
+  approvalDecisionResponseSchema,
+  approvalListSchema,
+  approvalSchema,
+  approveBodySchema,
+  rejectBodySchema,
+} from "../../shared/approval.js";
+import { ACTOR_TYPES } from "../../shared/audit-event.js";
+import { provenanceChangeSchema, provenancePageSchema } from "../../shared/provenance.js";
 
 const fullApproval: card.Approval = {
   id: "ap_1",
@@ -48,7 +59,7 @@ const bareApproval: card.Approval = {
 describe("the cards' wire types match shared/", () => {
   it("has the same closed sets", () => {
     expect(card.APPROVAL_STATUSES).toEqual(APPROVAL_STATUSES);
-    expect(card.AUDIT_OUTCOMES).toEqual(AUDIT_OUTCOMES);
+    expect(card.APPROVAL_OUTCOMES).toEqual(APPROVAL_OUTCOMES);
     expect(card.ACTOR_TYPES).toEqual(ACTOR_TYPES);
   });
 
@@ -79,39 +90,54 @@ describe("the cards' wire types match shared/", () => {
     expect(rejectBodySchema.parse(reject)).toEqual(reject);
   });
 
-  it("each batch item carries an approve body and, for a rejection, a reject body", () => {
+  it("a decision answer parses with approvalDecisionResponseSchema", () => {
+    const answer: card.ApprovalDecisionResponse = { ...fullApproval, status: "approved", outcome: "approved" };
+    expect(approvalDecisionResponseSchema.strict().parse(answer)).toEqual(answer);
+  });
+
+  it("the batch items the card sends parse with approvalBatchItemSchema", () => {
     const batch: card.BatchBody = {
       items: [
         { id: "ap_1", decision: "approve", expected: { value: "Fintech" } },
         { id: "ap_2", decision: "reject", expected: { value: null }, reason: "Duplicate" },
       ],
     };
-    for (const { id: _id, decision, reason, ...approveBody } of batch.items) {
-      expect(approveBodySchema.parse(approveBody)).toEqual(approveBody);
-      if (decision === "reject") expect(rejectBodySchema.parse({ reason })).toEqual({ reason });
-    }
+    for (const item of batch.items) expect(approvalBatchItemSchema.parse(item)).toEqual(item);
   });
 
-  it("a provenance change's actor and outcome are the audit event's", () => {
+  it("a batch answer typed by the card parses with approvalBatchResultSchema", () => {
+    const answer: card.BatchResponse = {
+      results: [
+        { id: "ap_1", ok: true, status: "approved", outcome: "approved", approval: { ...fullApproval, status: "approved" } },
+        { id: "ap_2", ok: false, status: "pending", error: { code: "conflict", message: "changed", details: { reason: "canonical_changed" } } },
+        { id: "#2", ok: false, status: null, error: { code: "validation_failed", message: "bad item" } },
+      ],
+    };
+    expect(approvalBatchResultSchema.strict().parse(answer)).toEqual(answer);
+  });
+
+  it("a provenance page typed by the card parses with provenancePageSchema, strictly and unchanged", () => {
     const change: card.ProvenanceChange = {
       eventId: "evt_1",
       occurredAt: "2025-06-01T09:30:00.000Z",
-      actor: { type: "agent", id: "enrichment-bot", role: "enrichment" },
+      action: "apply",
+      actor: { type: "system", id: "tollgate", role: null },
       field: "industry",
       before: "Banking",
       after: "Fintech",
-      outcome: "needs_approval",
+      outcome: "applied",
       ruleId: "roles.enrichment.objects.company.fields.industry",
       policyVersion: "3f2a9c0d",
-      approvedBy: ["77"],
+      approvedBy: ["Ann Approver", "rep@acme.test"],
+      approvalId: "ap_1",
       reason: null,
       confidence: 0.9,
       source: "clearbit",
-      evidence: null,
+      evidence: { sources: ["https://acme.test/about"] },
     };
-    const actor = actorSchema.parse(change.actor);
-    expect({ type: actor.type, id: actor.id, role: actor.role }).toEqual(change.actor);
-    expect(AUDIT_OUTCOMES).toContain(change.outcome);
+    const page: card.ProvenancePage = { changes: [change, { ...change, eventId: "evt_0", field: null, before: null, after: null, approvalId: null }], nextCursor: "c2" };
+    expect(provenancePageSchema.strict().parse(page)).toEqual(page);
+    expect(provenanceChangeSchema.strict().parse(change)).toEqual(change);
   });
 
   it("the types are the schemas' types (checked by tsc)", () => {
@@ -119,7 +145,10 @@ describe("the cards' wire types match shared/", () => {
     expectTypeOf<card.ApprovalList>().toEqualTypeOf<z.infer<typeof approvalListSchema>>();
     expectTypeOf<card.ApproveBody>().toEqualTypeOf<z.infer<typeof approveBodySchema>>();
     expectTypeOf<card.RejectBody>().toEqualTypeOf<z.infer<typeof rejectBodySchema>>();
-    expectTypeOf<card.ProvenanceChange["actor"]["type"]>().toEqualTypeOf<z.infer<typeof actorSchema>["type"]>();
-    expectTypeOf<NonNullable<card.ProvenanceChange["outcome"]>>().toEqualTypeOf<(typeof AUDIT_OUTCOMES)[number]>();
+    expectTypeOf<card.ApprovalDecisionResponse>().toEqualTypeOf<z.infer<typeof approvalDecisionResponseSchema>>();
+    expectTypeOf<card.BatchItem>().toEqualTypeOf<z.infer<typeof approvalBatchItemSchema>>();
+    expectTypeOf<card.BatchResponse>().toEqualTypeOf<z.infer<typeof approvalBatchResultSchema>>();
+    expectTypeOf<card.ProvenanceChange>().toEqualTypeOf<z.infer<typeof provenanceChangeSchema>>();
+    expectTypeOf<card.ProvenancePage>().toEqualTypeOf<z.infer<typeof provenancePageSchema>>();
   });
 });

@@ -3,7 +3,7 @@ import { createRenderer } from "@hubspot/ui-extensions/testing";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApprovalCard } from "../approval-card";
 import { fetchTollgate, TollgateRequestError } from "../lib/fetch-tollgate";
-import type { Approval, BatchResponse } from "../lib/types";
+import type { Approval, ApprovalDecisionResponse, ApprovalOutcome, BatchResponse } from "../lib/types";
 import { deferred, fakeTollgate, makeApproval, makeContext, NOW, type SentRequest } from "./fixtures";
 
 // hubspot.fetch is not mocked by @hubspot/ui-extensions/testing; the cards reach Tollgate only
@@ -13,6 +13,8 @@ vi.mock("../lib/fetch-tollgate", async (importOriginal) => ({
   fetchTollgate: vi.fn(),
 }));
 
+/** Tollgate applies an approved value through its write queue; the card looks again this often. */
+const POLL_MS = 5;
 const APPROVALS_PATH = "/v1/records/hubspot/companies/901/approvals";
 const IDENTITY = { portalId: "62515", userId: "4211", userEmail: "rep@acme.test", objectId: "901" };
 
@@ -26,7 +28,7 @@ function tollgateWith(list: () => Approval[], decide: (req: SentRequest) => unkn
 function renderCard() {
   const renderer = createRenderer("crm.record.sidebar");
   const refresh = vi.fn();
-  renderer.render(<ApprovalCard context={makeContext()} actions={{ refreshObjectProperties: refresh }} now={() => NOW} />);
+  renderer.render(<ApprovalCard context={makeContext()} actions={{ refreshObjectProperties: refresh }} now={() => NOW} applyPollMs={POLL_MS} />);
   return { ...renderer, refresh };
 }
 
@@ -34,6 +36,14 @@ function renderCard() {
 function triggerWith(node: { trigger: unknown }, event: string, value: unknown) {
   (node.trigger as (name: string, arg: unknown) => void)(event, value);
 }
+
+/** Tollgate's answer to approve / reject: the approval as it now stands, plus what the request did. */
+function answered(outcome: ApprovalOutcome, overrides: Partial<Approval>): ApprovalDecisionResponse {
+  return { ...makeApproval(overrides), outcome };
+}
+
+const gets = (sent: SentRequest[]) => sent.filter((r) => r.method === "GET").length;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function identityOf(url: URL) {
   return Object.fromEntries(["portalId", "userId", "userEmail", "objectId"].map((k) => [k, url.searchParams.get(k)]));
@@ -130,34 +140,54 @@ describe("approval card: reading", () => {
 });
 
 describe("approval card: deciding", () => {
-  it("Approve sends the value the rep saw, shows it applied, refreshes the record and reloads", async () => {
-    let approvals = [makeApproval()];
+  it("Approve sends the value the rep saw, follows the write until applied, then refreshes the record once", async () => {
+    // Tollgate answers `approved` and queues the write; the list shows `approved`, then `applied`.
+    const statuses: Approval["status"][] = ["pending", "approved", "applied"];
+    let listed = 0;
     const fake = tollgateWith(
-      () => approvals,
-      () => {
-        approvals = [makeApproval({ status: "applied" })];
-        return approvals[0];
-      },
+      () => [makeApproval({ status: statuses[Math.min(listed++, statuses.length - 1)] })],
+      () => answered("approved", { status: "approved" }),
     );
     const { findByTestId, waitFor, refresh } = renderCard();
     await waitFor(() => findByTestId(Button, "approve-ap_1"));
 
     findByTestId(Button, "approve-ap_1").trigger("onClick");
-    await waitFor(() => findByTestId(EmptyState, "approvals-empty"));
+    await waitFor(() => expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("applied"));
 
     const [post] = fake.posts();
     expect(post!.url.pathname).toBe("/v1/approvals/ap_1/approve");
     expect(identityOf(post!.url)).toEqual(IDENTITY);
     expect(post!.body).toEqual({ expected: { value: "Fintech" } });
-    expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("applied");
+    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe("industry: Applied to the record");
     expect(refresh).toHaveBeenCalledTimes(1);
-    expect(fake.sent.filter((r) => r.method === "GET")).toHaveLength(2);
+    expect(findByTestId(EmptyState, "approvals-empty")).toBeDefined();
+    await sleep(POLL_MS * 4);
+    expect(gets(fake.sent)).toBe(3);
   });
 
-  it("an approval that still needs another approver is recorded, and the record is not refreshed", async () => {
+  it("shows 'applying' while the write is on its way, without refreshing the record yet", async () => {
+    const fake = tollgateWith(
+      () => [makeApproval({ status: fake.posts().length > 0 ? "approved" : "pending" })],
+      () => answered("approved", { status: "approved" }),
+    );
+    const { findByTestId, waitFor, refresh } = renderCard();
+    await waitFor(() => findByTestId(Button, "approve-ap_1"));
+
+    findByTestId(Button, "approve-ap_1").trigger("onClick");
+    await waitFor(() => findByTestId(Flex, "result-ap_1"));
+    expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("applying");
+    expect(refresh).not.toHaveBeenCalled();
+
+    // It gives up looking after a bounded number of reloads, and says so.
+    await waitFor(() => expect(findByTestId(Flex, "result-ap_1").find(Text).text).toContain("still applying"), { timeoutInMs: 2000 });
+    expect(gets(fake.sent)).toBe(12);
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it("an approval that still needs another approver is recorded; nothing is refreshed or polled", async () => {
     const fake = tollgateWith(
       () => [makeApproval({ approvedBy: [] })],
-      () => makeApproval({ status: "approved", approvedBy: [{ id: "4211", name: "Rae Rep", at: NOW.toISOString() }] }),
+      () => answered("partially_approved", { approvedBy: [{ id: "hubspot:user:4211", name: "rep@acme.test", at: NOW.toISOString() }] }),
     );
     const { findByTestId, waitFor, refresh } = renderCard();
     await waitFor(() => findByTestId(Button, "approve-ap_1"));
@@ -165,17 +195,18 @@ describe("approval card: deciding", () => {
     findByTestId(Button, "approve-ap_1").trigger("onClick");
     await waitFor(() => findByTestId(Flex, "result-ap_1"));
 
-    expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("approved");
-    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe("industry: Approval recorded (1 of 2); waiting for another approver");
+    expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("recorded");
+    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe("industry: Your approval is recorded (1 of 2); another approver is needed");
+    await sleep(POLL_MS * 4);
     expect(refresh).not.toHaveBeenCalled();
-    expect(fake.posts()).toHaveLength(1);
+    expect(gets(fake.sent)).toBe(2);
   });
 
-  it("a conflict shows Tollgate's message and changes nothing on the record", async () => {
+  it("a conflict Tollgate refuses shows its message and changes nothing on the record", async () => {
     tollgateWith(
       () => [makeApproval()],
       () => {
-        throw new TollgateRequestError({ code: "conflict", message: "industry changed since the proposal (now Retail)" }, 409);
+        throw new TollgateRequestError({ code: "conflict", message: 'the proposed value is "Fin-tech", not the "Fintech" you approved' }, 409);
       },
     );
     const { findByTestId, waitFor, refresh } = renderCard();
@@ -185,7 +216,23 @@ describe("approval card: deciding", () => {
     await waitFor(() => findByTestId(Flex, "result-ap_1"));
 
     expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("conflict");
-    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe("industry: industry changed since the proposal (now Retail)");
+    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe('industry: the proposed value is "Fin-tech", not the "Fintech" you approved');
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it("a write that meets a human edit after approval ends in conflict, and the record is not refreshed", async () => {
+    const fake = tollgateWith(
+      () => [makeApproval({ status: fake.posts().length > 0 ? "conflict" : "pending" })],
+      () => answered("approved", { status: "approved" }),
+    );
+    const { findByTestId, waitFor, refresh } = renderCard();
+    await waitFor(() => findByTestId(Button, "approve-ap_1"));
+
+    findByTestId(Button, "approve-ap_1").trigger("onClick");
+    await waitFor(() => expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("conflict"));
+
+    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe("industry: Not applied: the field changed before Tollgate could write it");
+    expect(findByTestId(Flex, "recent-ap_1").find(StatusTag).text).toBe("conflict");
     expect(refresh).not.toHaveBeenCalled();
   });
 
@@ -201,14 +248,15 @@ describe("approval card: deciding", () => {
     findByTestId(Button, "approve-ap_1").trigger("onClick");
     await waitFor(() => expect(findByTestId(Button, "approve-ap_1").props.disabled).toBe(true));
     expect(findByTestId(Button, "reject-ap_1").props.disabled).toBe(true);
-    answer.resolve(makeApproval({ status: "applied" }));
+    expect(findByTestId(Checkbox, "select-ap_1").props.readOnly).toBe(true);
+    answer.resolve(answered("partially_approved", {}));
     await waitFor(() => expect(findByTestId(Button, "approve-ap_1").props.disabled).toBe(false));
   });
 
   it("Reject refuses an empty reason without sending anything, then sends the reason", async () => {
     const fake = tollgateWith(
       () => [makeApproval()],
-      () => makeApproval({ status: "rejected", rejectReason: "Wrong industry" }),
+      () => answered("rejected", { status: "rejected", rejectReason: "Wrong industry" }),
     );
     const { findByTestId, maybeFindByTestId, waitFor, refresh } = renderCard();
     await waitFor(() => findByTestId(Button, "reject-ap_1"));
@@ -250,16 +298,24 @@ describe("approval card: deciding", () => {
 });
 
 describe("approval card: several at once", () => {
-  const two = () => [makeApproval(), makeApproval({ id: "ap_2", field: "name", currentValue: "Acme", proposedValue: "Acme Payments Inc" })];
+  const ap2 = (overrides: Partial<Approval> = {}) => makeApproval({ id: "ap_2", field: "name", currentValue: "Acme", proposedValue: "Acme Payments Inc", ...overrides });
+  const two = () => [makeApproval(), ap2()];
 
-  it("approves the selected ones in one batch and shows each result", async () => {
+  it("approves the selected ones in one batch, shows each result, and refreshes once the value is applied", async () => {
     const batch: BatchResponse = {
       results: [
-        { id: "ap_1", approval: makeApproval({ status: "applied" }) },
-        { id: "ap_2", error: { code: "conflict", message: "name changed since the proposal" } },
+        { id: "ap_1", ok: true, status: "approved", outcome: "approved", approval: makeApproval({ status: "approved" }) },
+        { id: "ap_2", ok: false, status: "pending", error: { code: "conflict", message: "name changed since the proposal" } },
       ],
     };
-    const fake = tollgateWith(two, () => batch);
+    let decided = false;
+    const fake = tollgateWith(
+      () => (decided ? [makeApproval({ status: "applied" }), ap2()] : two()),
+      () => {
+        decided = true;
+        return batch;
+      },
+    );
     const { findByTestId, waitFor, refresh } = renderCard();
     await waitFor(() => findByTestId(Checkbox, "select-ap_2"));
     expect(findByTestId(Button, "approve-selected").props.disabled).toBe(true);
@@ -269,7 +325,7 @@ describe("approval card: several at once", () => {
     await waitFor(() => expect(findByTestId(Button, "approve-selected").props.disabled).toBe(false));
     expect(findByTestId(Button, "approve-selected").text).toBe("Approve selected (2)");
     findByTestId(Button, "approve-selected").trigger("onClick");
-    await waitFor(() => findByTestId(Flex, "result-ap_2"));
+    await waitFor(() => expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("applied"));
 
     const [post] = fake.posts();
     expect(post!.url.pathname).toBe("/v1/approvals/batch");
@@ -280,16 +336,15 @@ describe("approval card: several at once", () => {
         { id: "ap_2", decision: "approve", expected: { value: "Acme Payments Inc" } },
       ],
     });
-    expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("applied");
     expect(findByTestId(Flex, "result-ap_2").find(Tag).text).toBe("conflict");
     expect(findByTestId(Flex, "result-ap_2").find(Text).text).toBe("name: name changed since the proposal");
     expect(refresh).toHaveBeenCalledTimes(1);
     // The selection is cleared once the batch is decided.
-    expect(findByTestId(Checkbox, "select-ap_1").props.checked).toBe(false);
+    expect(findByTestId(Checkbox, "select-ap_2").props.checked).toBe(false);
   });
 
   it("sends only what is still selected", async () => {
-    const fake = tollgateWith(two, () => ({ results: [{ id: "ap_2", approval: makeApproval({ id: "ap_2", field: "name", status: "applied" }) }] }));
+    const fake = tollgateWith(two, () => ({ results: [{ id: "ap_2", ok: true, status: "pending", outcome: "partially_approved", approval: ap2() }] }));
     const { findByTestId, waitFor } = renderCard();
     await waitFor(() => findByTestId(Checkbox, "select-ap_2"));
 
@@ -301,13 +356,14 @@ describe("approval card: several at once", () => {
     await waitFor(() => findByTestId(Flex, "result-ap_2"));
 
     expect((fake.posts()[0]!.body as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual(["ap_2"]);
+    expect(findByTestId(Flex, "result-ap_2").find(Tag).text).toBe("recorded");
   });
 
   it("Reject selected asks for one reason, refuses an empty one, then rejects them together", async () => {
     const fake = tollgateWith(two, () => ({
       results: [
-        { id: "ap_1", approval: makeApproval({ status: "rejected" }) },
-        { id: "ap_2", error: { code: "forbidden", message: "you may not decide proposals on this record" } },
+        { id: "ap_1", ok: true, status: "rejected", outcome: "rejected", approval: makeApproval({ status: "rejected" }) },
+        { id: "ap_2", ok: false, status: "pending", error: { code: "self_approval", message: "a proposal cannot be approved by the agent that proposed it" } },
       ],
     }));
     const { findByTestId, waitFor, refresh } = renderCard();
@@ -334,13 +390,13 @@ describe("approval card: several at once", () => {
     });
     expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("rejected");
     expect(findByTestId(Flex, "result-ap_2").find(Tag).text).toBe("refused");
-    expect(findByTestId(Flex, "result-ap_2").find(Text).text).toBe("name: you may not decide proposals on this record");
+    expect(findByTestId(Flex, "result-ap_2").find(Text).text).toBe("name: a proposal cannot be approved by the agent that proposed it");
     expect(refresh).not.toHaveBeenCalled();
   });
 
   it("a batch Tollgate refuses as a whole marks every item refused with its message", async () => {
     tollgateWith(two, () => {
-      throw new TollgateRequestError({ code: "validation_failed", message: "items[1].expected is required" }, 400);
+      throw new TollgateRequestError({ code: "validation_failed", message: "a batch holds 1 to 100 items, not 0" }, 400);
     });
     const { findByTestId, waitFor } = renderCard();
     await waitFor(() => findByTestId(Checkbox, "select-ap_2"));
@@ -353,7 +409,7 @@ describe("approval card: several at once", () => {
 
     for (const id of ["ap_1", "ap_2"]) {
       expect(findByTestId(Flex, `result-${id}`).find(Tag).text).toBe("refused");
-      expect(findByTestId(Flex, `result-${id}`).find(Text).text).toContain("items[1].expected is required");
+      expect(findByTestId(Flex, `result-${id}`).find(Text).text).toContain("a batch holds 1 to 100 items");
     }
   });
 });

@@ -53,6 +53,7 @@ export function makeChange(overrides: Partial<ProvenanceChange> = {}): Provenanc
   return {
     eventId: "evt_1",
     occurredAt: "2025-06-01T09:30:00.000Z",
+    action: "field_write",
     actor: { type: "agent", id: "enrichment-bot", role: "enrichment" },
     field: "industry",
     before: "Banking",
@@ -61,6 +62,7 @@ export function makeChange(overrides: Partial<ProvenanceChange> = {}): Provenanc
     ruleId: "roles.enrichment.objects.company.fields.industry",
     policyVersion: "3f2a9c0d1e4b5a6978",
     approvedBy: [],
+    approvalId: null,
     reason: "Website describes a payments platform",
     confidence: 0.91,
     source: "clearbit",

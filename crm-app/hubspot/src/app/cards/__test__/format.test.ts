@@ -34,7 +34,12 @@ describe("values", () => {
     expect(describeActor({ type: "agent", id: "sdr-bot", role: "sdr" })).toBe("Agent sdr-bot (sdr)");
     expect(describeActor({ type: "agent", id: "sdr-bot", role: null })).toBe("Agent sdr-bot");
     expect(describeActor({ type: "system", id: "tollgate", role: null })).toBe("System tollgate");
-    expect([outcomeLabel("over_cap"), outcomeLabel(null), outcomeLabel("something_new")]).toEqual(["over cap", "recorded", "something_new"]);
+    expect([outcomeLabel("over_cap"), outcomeLabel("partially_approved"), outcomeLabel("applied"), outcomeLabel("something_new")]).toEqual([
+      "over cap",
+      "partly approved",
+      "applied",
+      "something new",
+    ]);
   });
 });
 

@@ -54,39 +54,56 @@ describe("provenance card", () => {
 
     expect(findByTestId(Tag, "outcome-evt_1").text).toBe("allowed");
     expect(findByTestId(Text, "values-evt_1").text).toBe("Banking → Fintech");
-    expect(findByTestId(Text, "actor-evt_1").text).toBe("Agent enrichment-bot (enrichment) · 2025-06-01 09:30 UTC");
+    expect(findByTestId(Text, "actor-evt_1").text).toBe("Agent enrichment-bot (enrichment) · field write · 2025-06-01 09:30 UTC");
     expect(findByTestId(Text, "rule-evt_1").text).toBe("Rule roles.enrichment.objects.company.fields.industry · policy 3f2a9c0d1e4b");
     expect(findByTestId(Text, "why-evt_1").text).toBe("Website describes a payments platform · confidence 91% · source clearbit");
     expect(find(Link).props.href).toEqual({ url: "https://acme.test/about", external: true });
     expect(findByTestId(Text, "event-evt_1").text).toBe("Audit event evt_1");
   });
 
-  it("names the person and the approvers of an approved change, and a revert's decision", async () => {
+  it("shows approval steps with their approvers, a revert's decision, and an entry that touched no field", async () => {
     tollgateWith(() => ({
       changes: [
         makeChange({
           eventId: "evt_apply",
-          occurredAt: "2025-06-01T11:00:00.000Z",
-          actor: { type: "human", id: "4211", role: null },
-          outcome: "needs_approval",
-          approvedBy: ["4211", "77"],
+          occurredAt: "2025-06-01T12:00:00.000Z",
+          action: "apply",
+          actor: { type: "system", id: "tollgate", role: null },
+          outcome: "applied",
+          approvedBy: ["Ann Approver", "rep@acme.test"],
+          approvalId: "ap_1",
           evidence: null,
         }),
-        makeChange({ eventId: "evt_revert", occurredAt: "2025-06-01T10:00:00.000Z", field: "dnc_flag", before: "true", after: "", outcome: "deny", reason: null, confidence: null, source: null }),
+        makeChange({
+          eventId: "evt_approve",
+          occurredAt: "2025-06-01T11:00:00.000Z",
+          action: "approve",
+          actor: { type: "human", id: "hubspot:user:4211", role: "approver" },
+          outcome: "partially_approved",
+          approvedBy: ["rep@acme.test"],
+          approvalId: "ap_1",
+        }),
+        makeChange({ eventId: "evt_revert", occurredAt: "2025-06-01T10:00:00.000Z", action: "revert", field: "dnc_flag", before: "true", after: "", outcome: "deny", reason: null, confidence: null, source: null }),
+        makeChange({ eventId: "evt_none", occurredAt: "2025-06-01T09:00:00.000Z", action: "crm_write", field: null, before: null, after: null, outcome: "write_failed" }),
       ],
       nextCursor: null,
     }));
     const { findByTestId, maybeFindByTestId, waitFor } = renderCard();
     await waitFor(() => findByTestId(Tile, "change-evt_apply"));
 
-    expect(findByTestId(Text, "actor-evt_apply").text).toBe("Person 4211 · 2025-06-01 11:00 UTC");
-    expect(findByTestId(Tag, "outcome-evt_apply").text).toBe("needs approval");
-    expect(findByTestId(Text, "approvers-evt_apply").text).toBe("Approved by 4211, 77");
+    expect(findByTestId(Text, "actor-evt_apply").text).toBe("System tollgate · apply · 2025-06-01 12:00 UTC");
+    expect(findByTestId(Tag, "outcome-evt_apply").text).toBe("applied");
+    expect(findByTestId(Tag, "outcome-evt_apply").props.variant).toBe("success");
+    expect(findByTestId(Text, "approvers-evt_apply").text).toBe("Approved by Ann Approver, rep@acme.test");
+    expect(findByTestId(Text, "actor-evt_approve").text).toBe("Person hubspot:user:4211 · approve · 2025-06-01 11:00 UTC");
+    expect(findByTestId(Tag, "outcome-evt_approve").text).toBe("partly approved");
     expect(findByTestId(Tag, "outcome-evt_revert").text).toBe("denied");
     expect(findByTestId(Tag, "outcome-evt_revert").props.variant).toBe("error");
     expect(findByTestId(Text, "values-evt_revert").text).toBe("true → (empty)");
     expect(maybeFindByTestId(Text, "why-evt_revert")).toBeNull();
     expect(maybeFindByTestId(Text, "approvers-evt_revert")).toBeNull();
+    expect(findByTestId(Tag, "outcome-evt_none").text).toBe("write failed");
+    expect(maybeFindByTestId(Text, "values-evt_none")).toBeNull();
   });
 
   it("lists newest first", async () => {

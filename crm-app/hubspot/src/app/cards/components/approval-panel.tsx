@@ -13,20 +13,27 @@ export interface ApprovalPanelProps {
   /** HubSpot's `actions.refreshObjectProperties`: the record shows an applied value at once. */
   refreshObjectProperties: () => void;
   now: () => Date;
+  /** How often to look again while an approved value is being written. */
+  applyPollMs?: number;
 }
 
 /** Which reject-reason input is open: one proposal's, the batch's, or none. */
 type Rejecting = { kind: "one"; id: string } | { kind: "batch" } | null;
 
-export function ApprovalPanel({ identity, refreshObjectProperties, now }: ApprovalPanelProps) {
+export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPollMs }: ApprovalPanelProps) {
   const { state, reload } = useApprovals(identity);
-  const { busy, results, approve, reject, decideMany } = useDecisions(identity, { onApplied: refreshObjectProperties, onSettled: reload });
+  const approvals = state.status === "success" ? state.approvals : null;
+  const { busy, results, approve, reject, decideMany } = useDecisions(identity, {
+    approvals,
+    reload,
+    onApplied: refreshObjectProperties,
+    pollMs: applyPollMs,
+  });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [rejecting, setRejecting] = useState<Rejecting>(null);
 
-  const approvals = state.status === "success" ? state.approvals : [];
-  const pending = useMemo(() => approvals.filter((a) => a.status === "pending"), [approvals]);
-  const recent = useMemo(() => approvals.filter((a) => a.status !== "pending"), [approvals]);
+  const pending = useMemo(() => (approvals ?? []).filter((a) => a.status === "pending"), [approvals]);
+  const recent = useMemo(() => (approvals ?? []).filter((a) => a.status !== "pending"), [approvals]);
   // Only proposals still pending count: a reload may have settled some that were ticked.
   const chosen = pending.filter((a) => selected.has(a.id));
 

@@ -3,8 +3,10 @@ import type { DecisionOutcome, DecisionResult } from "../lib/decision-result";
 
 const TAG_VARIANT: Record<DecisionOutcome, "success" | "info" | "default" | "warning" | "error"> = {
   applied: "success",
-  approved: "info",
+  applying: "info",
+  recorded: "info",
   rejected: "default",
+  unchanged: "default",
   conflict: "warning",
   refused: "error",
 };

@@ -5,12 +5,19 @@ import { EvidenceLinks } from "./evidence-links";
 
 const OUTCOME_VARIANT: Record<string, "success" | "warning" | "error" | "info" | "default"> = {
   allow: "success",
+  applied: "success",
+  approved: "success",
   needs_approval: "info",
+  partially_approved: "info",
   deny: "error",
   killed: "error",
+  failed: "error",
+  refused: "error",
+  write_failed: "error",
   over_cap: "warning",
   outside_window: "warning",
-  observed: "default",
+  conflict: "warning",
+  write_skipped: "warning",
 };
 
 /** One governed change: who, when, before → after, the decision and its rule, approvers, evidence. */
@@ -19,16 +26,18 @@ export function ProvenanceChange({ change: c }: { change: Change }) {
     <Tile compact testId={`change-${c.eventId}`}>
       <Flex direction="column" gap="xs">
         <Flex direction="row" gap="xs" align="center">
-          <Tag variant={c.outcome === null ? "default" : (OUTCOME_VARIANT[c.outcome] ?? "default")} testId={`outcome-${c.eventId}`}>
+          <Tag variant={OUTCOME_VARIANT[c.outcome] ?? "default"} testId={`outcome-${c.eventId}`}>
             {outcomeLabel(c.outcome)}
           </Tag>
-          <Text format={{ fontWeight: "bold" }}>{c.field}</Text>
+          <Text format={{ fontWeight: "bold" }}>{c.field ?? "(record)"}</Text>
         </Flex>
-        <Text testId={`values-${c.eventId}`}>
-          {formatValue(c.before)} → {formatValue(c.after)}
-        </Text>
+        {c.field !== null && (
+          <Text testId={`values-${c.eventId}`}>
+            {formatValue(c.before)} → {formatValue(c.after)}
+          </Text>
+        )}
         <Text variant="microcopy" testId={`actor-${c.eventId}`}>
-          {describeActor(c.actor)} · {formatWhen(c.occurredAt)}
+          {describeActor(c.actor)} · {c.action.replace(/_/g, " ")} · {formatWhen(c.occurredAt)}
         </Text>
         {(c.ruleId !== null || c.policyVersion !== null) && (
           <Text variant="microcopy" testId={`rule-${c.eventId}`}>

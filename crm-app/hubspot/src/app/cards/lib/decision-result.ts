@@ -1,13 +1,14 @@
 import { TollgateRequestError } from "./fetch-tollgate";
-import type { Approval, ApprovalStatus, BatchItemResult } from "./types";
+import type { Approval, ApprovalDecisionResponse, ApprovalOutcome, ApprovalStatus, BatchItemResult } from "./types";
 
 /**
  * What became of one approve/reject, as the rep reads it:
- * `applied` (the CRM now holds the value) · `approved` (recorded, more approvers needed) ·
- * `rejected` · `conflict` (the field or proposal changed since; nothing overwritten) ·
- * `refused` (Tollgate said no: expired, not allowed, failed…).
+ * `applying` (every approval is in; Tollgate is writing it to the CRM) · `applied` ·
+ * `recorded` (this approval counted; another approver is needed) · `rejected` ·
+ * `unchanged` (this person had already decided so) · `conflict` (the field or the proposal
+ * changed; nothing overwritten) · `refused` (expired, not allowed, failed…).
  */
-export type DecisionOutcome = "applied" | "approved" | "rejected" | "conflict" | "refused";
+export type DecisionOutcome = "applying" | "applied" | "recorded" | "rejected" | "unchanged" | "conflict" | "refused";
 
 export interface DecisionResult {
   id: string;
@@ -16,54 +17,67 @@ export interface DecisionResult {
   message: string;
 }
 
-const OUTCOME_OF_STATUS: Record<ApprovalStatus, DecisionOutcome> = {
-  applied: "applied",
-  approved: "approved",
-  pending: "approved",
-  rejected: "rejected",
-  conflict: "conflict",
-  expired: "refused",
-  failed: "refused",
-};
-
-/** The result of a decision Tollgate accepted, from the approval as it now stands. */
-export function resultFromApproval(approval: Approval): DecisionResult {
-  const outcome = OUTCOME_OF_STATUS[approval.status];
-  return { id: approval.id, field: approval.field, outcome, message: messageFor(outcome, approval) };
+/** The result of a decision Tollgate accepted, from its answer (`ApprovalDecisionResponse`). */
+export function resultFromResponse(response: ApprovalDecisionResponse): DecisionResult {
+  return accepted(response.id, response.field, response.outcome, response.status, response);
 }
 
 /** The result of a decision Tollgate refused, from the thrown request error. */
 export function resultFromError(id: string, field: string, err: unknown): DecisionResult {
-  if (err instanceof TollgateRequestError) {
-    return { id, field, outcome: err.code === "conflict" ? "conflict" : "refused", message: err.message };
-  }
+  if (err instanceof TollgateRequestError) return refused(id, field, err.code, err.message);
   return { id, field, outcome: "refused", message: err instanceof Error ? err.message : String(err) };
 }
 
-/** One batch item's result; `fieldOf` names the field for items the answer does not describe. */
+/** One batch item's result; `fieldOf` names the field when the answer carries no approval. */
 export function resultFromBatchItem(item: BatchItemResult, fieldOf: (id: string) => string): DecisionResult {
-  if (item.error) {
-    const outcome: DecisionOutcome = item.error.code === "conflict" ? "conflict" : "refused";
-    return { id: item.id, field: fieldOf(item.id), outcome, message: item.error.message };
-  }
-  if (item.approval) return resultFromApproval(item.approval);
-  const outcome = item.status ? OUTCOME_OF_STATUS[item.status] : "refused";
-  return { id: item.id, field: fieldOf(item.id), outcome, message: item.status ? messageFor(outcome) : "Tollgate gave no result for this proposal" };
+  const field = item.approval?.field ?? fieldOf(item.id);
+  if (!item.ok) return refused(item.id, field, item.error?.code ?? "refused", item.error?.message ?? "Tollgate refused this decision");
+  return accepted(item.id, field, item.outcome, item.status, item.approval);
 }
 
-function messageFor(outcome: DecisionOutcome, approval?: Approval): string {
-  switch (outcome) {
+/**
+ * Follows an `applying` result to the approval's status in a fresh list: the write settles to
+ * `applied`, `conflict` (the field moved before it was written) or `failed`. Anything else,
+ * including an approval no longer listed, leaves the result as it was.
+ */
+export function settleResult(result: DecisionResult, approval: Approval | undefined): DecisionResult {
+  if (result.outcome !== "applying" || !approval) return result;
+  switch (approval.status) {
     case "applied":
-      return "Applied to the record";
-    case "approved":
-      return approval
-        ? `Approval recorded (${approval.approvedBy.length} of ${approval.approvalsNeeded}); waiting for another approver`
-        : "Approval recorded; waiting for another approver";
-    case "rejected":
-      return "Rejected";
+      return { ...result, outcome: "applied", message: "Applied to the record" };
     case "conflict":
-      return "Not applied: the field changed since the proposal was made";
-    case "refused":
-      return approval?.status === "expired" ? "Expired before it was decided" : "Tollgate could not apply it";
+      return { ...result, outcome: "conflict", message: "Not applied: the field changed before Tollgate could write it" };
+    case "failed":
+      return { ...result, outcome: "refused", message: "Approved, but the CRM refused the write" };
+    default:
+      return result;
   }
+}
+
+function accepted(id: string, field: string, outcome: ApprovalOutcome | undefined, status: ApprovalStatus | null, approval?: Approval): DecisionResult {
+  if (status === "applied") return { id, field, outcome: "applied", message: "Applied to the record" };
+  switch (outcome) {
+    case "approved":
+      return { id, field, outcome: "applying", message: "Approved; Tollgate is applying it to the record" };
+    case "partially_approved":
+      return {
+        id,
+        field,
+        outcome: "recorded",
+        message: approval
+          ? `Your approval is recorded (${approval.approvedBy.length} of ${approval.approvalsNeeded}); another approver is needed`
+          : "Your approval is recorded; another approver is needed",
+      };
+    case "rejected":
+      return { id, field, outcome: "rejected", message: "Rejected" };
+    case "unchanged":
+      return { id, field, outcome: "unchanged", message: `You had already decided this (${status ?? "unknown"})` };
+    default:
+      return { id, field, outcome: "refused", message: "Tollgate gave no result for this proposal" };
+  }
+}
+
+// Branch on the stable code, never on the text (STYLE §4).
+function refused(id: string, field: string, code: string, message: string): DecisionResult {
+  return { id, field, outcome: code === "conflict" ? "conflict" : "refused", message };
 }

@@ -118,9 +118,12 @@ const OUTCOME_LABELS: Record<string, string> = {
   over_cap: "over cap",
   outside_window: "outside window",
   observed: "observed",
+  partially_approved: "partly approved",
+  write_skipped: "write skipped",
+  write_failed: "write failed",
 };
 
-/** A decision outcome as a rep reads it; `null` (no decision recorded) reads "recorded". */
-export function outcomeLabel(outcome: string | null): string {
-  return outcome === null ? "recorded" : (OUTCOME_LABELS[outcome] ?? outcome);
+/** A provenance outcome (policy outcome or approval step) as a rep reads it; unknown ones as sent. */
+export function outcomeLabel(outcome: string): string {
+  return OUTCOME_LABELS[outcome] ?? outcome.replace(/_/g, " ");
 }

@@ -2,7 +2,8 @@
  * Wire shapes the cards exchange with Tollgate. HubSpot builds the cards from this folder's own
  * package.json, so they cannot import the repository's `shared/` zod schemas; these mirror them:
  * - `Approval`, `ApproveBody`, `RejectBody` ↔ `shared/approval.ts` (DESIGN §5, contract);
- * - `ProvenanceChange` ↔ the provenance endpoint, built from `shared/audit-event.ts`.
+ * - `ProvenanceChange`, `ProvenancePage` ↔ `shared/provenance.ts`;
+ * - batch bodies and results, decision answers ↔ `shared/approval.ts`.
  * `test/crm-app/card-types.test.ts` (root suite) parses samples of these types with the shared
  * schemas, so a change on either side that the other does not follow fails a test.
  */
@@ -55,12 +56,33 @@ export interface RejectBody {
   reason: string;
 }
 
+/** What one decision did: `unchanged` when the same person had already decided the same way. */
+export const APPROVAL_OUTCOMES = ["approved", "partially_approved", "rejected", "unchanged"] as const;
+export type ApprovalOutcome = (typeof APPROVAL_OUTCOMES)[number];
+
+/**
+ * The answer to approve / reject: the approval as it now stands, plus what this request did.
+ * `approved` means every approval is in and Tollgate queued the write; the approval's status
+ * turns `applied` (or `conflict`, `failed`) once the CRM write settles.
+ */
+export interface ApprovalDecisionResponse extends Approval {
+  outcome: ApprovalOutcome;
+}
+
 export const BATCH_DECISIONS = ["approve", "reject"] as const;
 export type BatchDecision = (typeof BATCH_DECISIONS)[number];
 
-/** `POST /v1/approvals/batch`. */
+/** One item of `POST /v1/approvals/batch`. */
+export interface BatchItem {
+  id: string;
+  decision: BatchDecision;
+  expected?: { value: string | null };
+  /** Required to reject. */
+  reason?: string;
+}
+
 export interface BatchBody {
-  items: Array<{ id: string; decision: BatchDecision; expected: { value: string | null }; reason?: string }>;
+  items: BatchItem[];
 }
 
 /** `{ "error": { code, message, details } }` (DESIGN §5). */
@@ -70,15 +92,16 @@ export interface ApiError {
   details?: unknown;
 }
 
-/**
- * One item of the batch answer. DESIGN §5 does not fix it yet; the card reads either the
- * approval as it now stands or an error, and tolerates a bare `status`.
- */
+/** One item of the batch answer: refused alone (`ok: false`, `error`) or decided. */
 export interface BatchItemResult {
   id: string;
-  approval?: Approval;
-  status?: ApprovalStatus;
+  ok: boolean;
+  /** The approval's status after the decision; `null` when it was not found. */
+  status: ApprovalStatus | null;
+  outcome?: ApprovalOutcome;
   error?: ApiError;
+  /** The approval as it now stands, when it exists. */
+  approval?: Approval;
 }
 
 export interface BatchResponse {
@@ -88,24 +111,31 @@ export interface BatchResponse {
 export const ACTOR_TYPES = ["agent", "human", "system"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
-/** Decision outcomes plus `observed` (`shared/audit-event.ts` AUDIT_OUTCOMES). */
-export const AUDIT_OUTCOMES = ["allow", "needs_approval", "deny", "killed", "over_cap", "outside_window", "observed"] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
-
-/** One governed change, as `GET /v1/records/:crm/:objectType/:objectId/provenance` lists it. */
+/**
+ * One governed change, as `GET /v1/records/:crm/:objectType/:objectId/provenance` lists it
+ * (`shared/provenance.ts`): one entry per field an audit event touched.
+ */
 export interface ProvenanceChange {
   /** The audit event id. */
   eventId: string;
   occurredAt: string;
+  /** The audit action: `field_write`, `proposal`, `revert`, `approve`, `apply`… */
+  action: string;
   actor: { type: ActorType; id: string; role: string | null };
-  field: string;
+  /** `null` for an event that touched no field. */
+  field: string | null;
   before: unknown;
   after: unknown;
-  outcome: AuditOutcome | null;
+  /**
+   * A policy outcome (`allow`, `needs_approval`, `deny`…, `observed`) or an approval step
+   * (`approved`, `partially_approved`, `rejected`, `expired`, `applied`, `conflict`, `failed`).
+   */
+  outcome: string;
   ruleId: string | null;
   policyVersion: string | null;
-  /** Approver ids (the audit event's `approval.approvers`). */
+  /** Who approved, by name. */
   approvedBy: string[];
+  approvalId: string | null;
   reason: string | null;
   confidence: number | null;
   source: string | null;
