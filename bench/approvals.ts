@@ -57,7 +57,6 @@ export async function run(options: { url?: string; redisUrl?: string; runs?: num
     const snapshots = createSnapshotStore(db);
     const crm = new RecordingCrm(TENANT);
     const redis = new URL(redisUrl);
-    let service: ReturnType<typeof createApprovalService> | undefined;
     const writes = await createCrmWriteQueue({
       db,
       redis: { host: redis.hostname, port: Number(redis.port || 6379) },
@@ -65,12 +64,12 @@ export async function run(options: { url?: string; redisUrl?: string; runs?: num
       audit,
       connectorFor: async () => crm,
       guard: createConflictGuard(snapshots),
-      onSettled: (rows) => service!.onWritesSettled(rows),
+      onSettled: (rows) => service.onWritesSettled(rows),
       // The queue's own pace, not HubSpot's budget: the default limiter (90 per 10 s) never binds at one approval at a time.
       limiter: { max: 10_000, durationMs: 1_000 },
     });
     await writes.start();
-    service = createApprovalService({ db, audit, store, writes, snapshots, connectorFor: async () => crm });
+    const service = createApprovalService({ db, audit, store, writes, snapshots, connectorFor: async () => crm });
 
     // (a) One record with 1,000 past approvals; 50,000 more spread over 5,000 other records.
     await insertPastApprovals(db, "contacts", "1", 1_000, 1);
@@ -88,7 +87,7 @@ export async function run(options: { url?: string; redisUrl?: string; runs?: num
     });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const storeMs = await timeEach(runs, () => store.listForRecord(TENANT, "contacts", "1"));
-    const serviceMs = await timeEach(runs, () => service!.listForRecord(TENANT, "contacts", "1"));
+    const serviceMs = await timeEach(runs, () => service.listForRecord(TENANT, "contacts", "1"));
     const httpMs = await timeEach(runs, async () => {
       const res = await fetch(`${base}/v1/records/hubspot/contacts/1/approvals`, { headers: { authorization: `Bearer ${KEY}` } });
       if (res.status !== 200) throw new Error(`list answered ${res.status}`);

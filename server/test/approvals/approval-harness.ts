@@ -89,7 +89,6 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
   };
   const prefix = testPrefix("approvals");
   const url = new URL(TEST_REDIS_URL);
-  let service: ApprovalService | undefined;
   const writes = await createCrmWriteQueue({
     db,
     redis: { host: url.hostname, port: Number(url.port || 6379) },
@@ -97,10 +96,10 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
     audit,
     connectorFor: async (tenantId) => crmOf(tenantId),
     guard: createConflictGuard(snapshots),
-    onSettled: (rows) => service!.onWritesSettled(rows),
+    onSettled: (rows) => service.onWritesSettled(rows),
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
   });
-  service = createApprovalService({ db, audit, store, writes, snapshots, connectorFor: async (tenantId) => crmOf(tenantId), now: clock.now });
+  const service = createApprovalService({ db, audit, store, writes, snapshots, connectorFor: async (tenantId) => crmOf(tenantId), now: clock.now });
   if (options.startWrites ?? true) await writes.start();
 
   const authenticate = createApiKeyAuthenticator(Object.values(API_KEYS));
