@@ -3,7 +3,8 @@
 -- actions it executed (`crm_writes` purpose apply or agent_action, done) — named by the event
 -- that caused them. A decision whose write Tollgate carried out counts once, as that write. Observed human edits, denied (reverted) writes and
 -- changes a live rollback item already undoes are left out.
--- $1 tenant_id text; $2 event ids text[] (NULL: any; an apply also matches its crm_write event);
+-- $1 tenant_id text; $2 event ids text[] (NULL: any; an apply also matches its crm_write event
+-- and, when a person approved it, the proposal the approval followed);
 -- $3 run_id text; $4 agent_id text; $5 from timestamptz (inclusive); $6 to timestamptz
 -- (exclusive); $7 last N integer (NULL: all). NULL leaves a filter out.
 WITH direct AS (
@@ -26,7 +27,7 @@ WITH direct AS (
     JOIN audit_events p ON p.event_id = w.caused_by AND p.tenant_id = w.tenant_id
    CROSS JOIN LATERAL jsonb_each_text(w.properties) AS kv
    WHERE w.tenant_id = $1 AND w.purpose IN ('apply', 'agent_action') AND w.status = 'done' AND w.agent_id IS NOT NULL
-     AND ($2::text[] IS NULL OR p.event_id = ANY($2::text[]) OR w.result_event_id = ANY($2::text[]))
+     AND ($2::text[] IS NULL OR p.event_id = ANY($2::text[]) OR w.result_event_id = ANY($2::text[]) OR p.event->>'caused_by' = ANY($2::text[]))
      AND ($3::text IS NULL OR p.run_id = $3)
      AND ($4::text IS NULL OR w.agent_id = $4)
      AND ($5::timestamptz IS NULL OR p.occurred_at >= $5)
