@@ -57,7 +57,9 @@ async function createPostgres(url: string, schema: string, max: number): Promise
       await boot.end();
     }
   }
-  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema}` });
+  // Only override the search path when a schema is asked for, so a DATABASE_URL may carry its own
+  // (`?options=-c%20search_path%3Dtollgate`).
+  const pool = new pg.Pool({ connectionString: url, max, ...(schema === "public" ? {} : { options: `-c search_path=${schema}` }) });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
   const toResult = <R>(r: pg.QueryResult) => ({ rows: r.rows as R[], rowCount: r.rowCount ?? 0 });

@@ -1,13 +1,24 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
-import { TEST_DATABASE_URL } from "../helpers/test-database.js";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAuditLog, verifyExport } from "../../src/audit/index.js";
+import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../helpers/test-database.js";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "tollgate-cli-"));
+let t: TestDatabase;
+/** The CLI reads DATABASE_URL like `npm start`; this one points it at the suite's own schema. */
+let databaseUrl: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  databaseUrl = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
+});
+afterAll(async () => t.drop());
 
 async function tollgate(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -55,12 +66,29 @@ describe("tollgate CLI", () => {
   });
 
   it("verifies and exports the audit log of the configured database", async () => {
-    const env = { DATABASE_URL: TEST_DATABASE_URL };
+    const env = { DATABASE_URL: databaseUrl };
     const verify = await tollgate(["audit", "verify", "--tenant", "cli-empty-tenant"], env);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/^ok: 0 events verified/);
     const exported = await tollgate(["audit", "export", "--tenant", "cli-empty-tenant"], env);
     expect(exported.stdout).toBe("");
     expect(exported.stderr).toMatch(/exported 0 events/);
+  });
+
+  it("exports a tenant with a signed checkpoint that an outside auditor verifies with only the public key", async () => {
+    const tenant = `cli-${randomBytes(4).toString("hex")}`;
+    const audit = await createAuditLog(t.db);
+    for (const action of ["field_write", "revert", "approve"]) {
+      await audit.append({ tenant_id: tenant, actor: { type: "system", id: "cli-test" }, action });
+    }
+    const out = join(dir, `${tenant}.jsonl`);
+    const r = await tollgate(["audit", "export", "--tenant", tenant, "--out", out, "--checkpoint"], { DATABASE_URL: databaseUrl, TOLLGATE_ENCRYPTION_KEY: "ab".repeat(32) });
+    expect(r.code).toBe(0);
+    const { checkpoint, publicKeyPem } = JSON.parse(r.stderr.split("\n").find((l) => l.startsWith("{"))!);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(await verifyExport(lines, checkpoint, publicKeyPem)).toMatchObject({ ok: true, checked: 3 });
+    const tampered = [lines[0]!, lines[1]!.replace('"revert"', '"approve"'), lines[2]!];
+    expect((await verifyExport(tampered, checkpoint, publicKeyPem)).ok).toBe(false);
   });
 });
