@@ -19,7 +19,10 @@ const FINAL = { done: "applied", skipped: "conflict", failed: "failed" } as cons
  * @returns how many approvals settled
  */
 export async function settleAppliedWrites(deps: Deps, rows: readonly CrmWriteRow[]): Promise<number> {
-  const applies = rows.filter((r) => r.purpose === "apply" && (r.status === "done" || r.status === "skipped" || r.status === "failed"));
+  const applies = await withApprovals(
+    deps,
+    rows.filter((r) => r.purpose === "apply" && (r.status === "done" || r.status === "skipped" || r.status === "failed")),
+  );
   let settled = 0;
   const tenants = new Set<string>();
   for (const row of applies) {
@@ -46,6 +49,23 @@ export async function settleAppliedWrites(deps: Deps, rows: readonly CrmWriteRow
   }
   if (tenants.size) await deps.writes.kick([...tenants]).catch(() => undefined);
   return settled;
+}
+
+/** The apply rows that carry out an approval (enforcement's auto-applies do not). */
+async function withApprovals(deps: Deps, rows: CrmWriteRow[]): Promise<CrmWriteRow[]> {
+  const byTenant = new Map<string, CrmWriteRow[]>();
+  for (const r of rows) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
+  const out: CrmWriteRow[] = [];
+  for (const [tenantId, group] of byTenant) {
+    const { rows: approved } = await deps.db.query<{ object_type: string; object_id: string; field: string; event_id: string | null }>(loadSql("select-approved-for-records"), [
+      tenantId,
+      [...new Set(group.map((r) => r.objectType))],
+      [...new Set(group.map((r) => r.objectId))],
+    ]);
+    const keys = new Set(approved.map((a) => `${a.object_type}\u0000${a.object_id}\u0000${a.field}\u0000${a.event_id}`));
+    out.push(...group.filter((r) => Object.keys(r.properties).some((f) => keys.has(`${r.objectType}\u0000${r.objectId}\u0000${f}\u0000${r.causedBy}`))));
+  }
+  return out;
 }
 
 /** Settles what `settleAppliedWrites` missed (its callback runs after the write's commit). */
