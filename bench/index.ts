@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<unknown> }>> = 
   "webhook-ingest": () => import("./webhook-ingest.js"),
   "crm-write-queue": () => import("./crm-write-queue.js"),
   "runaway-revert": () => import("./runaway-revert.js"),
+  approvals: () => import("./approvals.js"),
 };
 
 const wanted = process.argv.slice(2);

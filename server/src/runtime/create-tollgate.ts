@@ -9,7 +9,14 @@ import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from ".
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
 import { toCrmObjectType } from "../../../shared/crm-objects.js";
 import { createApprovalQueue, createApprovalService, createApprovalStore, type ApprovalQueue, type ApprovalStore } from "../approvals/index.js";
-import { createExceptionStore, type ExceptionStore } from "../exceptions/index.js";
+import { createExceptionQueue, createExceptionStore, type ExceptionQueue, type ExceptionStore } from "../exceptions/index.js";
+import { createRollbackService } from "../rollback/index.js";
+import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
+import { registerGovernanceMetrics } from "../metrics/index.js";
+import { createRollbackRouter } from "../http/routes/rollback-routes.js";
+import { createQaRouter } from "../http/routes/qa-routes.js";
+import { createExceptionRouter } from "../http/routes/exception-routes.js";
+import { createGovernanceRouter } from "../http/routes/governance-routes.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
 import { Queue } from "bullmq";
@@ -47,6 +54,9 @@ export interface Tollgate {
   approvals: ApprovalStore;
   approvalQueue: ApprovalQueue;
   exceptions: ExceptionStore;
+  exceptionQueue: ExceptionQueue;
+  rollback: ReturnType<typeof createRollbackService>;
+  qa: QaSampler;
   writes: CrmWriteQueue;
   receiver: WebhookReceiver;
   hubspot: HubSpotTenancy;
@@ -97,13 +107,28 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     logger,
     connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
     guard: createConflictGuard(snapshots),
-    // approvals: an apply write's outcome settles its approval (applied / conflict / failed).
-    onSettled: (rows) => approvalService.onWritesSettled(rows),
+    // Whoever planned a write learns how it ended: approvals (applied / conflict / failed), rollback progress.
+    onSettled: async (rows) => {
+      await approvalService.onWritesSettled(rows);
+      await rollback.onWritesSettled(rows);
+    },
   });
+  const rollback = createRollbackService({
+    db,
+    audit,
+    writes,
+    snapshots,
+    now,
+    readHistory: async (tenantId, objectType, ids, props) => (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
+  });
+  const qa = createQaSampler({ db, audit, now, policyFor: (tenantId) => policies.current(tenantId).compiled.manifest.qa });
+  const exceptionQueue = createExceptionQueue({ db, audit, now });
+  registerGovernanceMetrics(metrics.registry, { db, now });
 
   const enforcement: EnforcementDeps = {
     db,
-    audit,
+    // QA items are sampled from each batch's events in the same transaction.
+    audit: withQaSampling(audit, qa),
     snapshots,
     writes,
     approvals: { create: (a, o) => approvals.create(a, o), scheduled: async (ids) => void (ids.length && (await scheduleApprovals(ids))) },
@@ -138,6 +163,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const routers: Router[] = [
     createPolicyRouter({ policies, authenticate, defaultTenant }),
     createAuditRouter({ audit, authenticate, defaultTenant }),
+    createRollbackRouter({ rollback, authenticate, defaultTenant }),
+    createQaRouter({ qa, authenticate, defaultTenant }),
+    createExceptionRouter({ exceptions: exceptionQueue, authenticate, defaultTenant }),
+    createGovernanceRouter({ db, authenticate, defaultTenant, now }),
     ...hubspot.routers(async (installation) => {
       await hubspot.provision(installation.tenantId, listGovernedFields(policies.current(installation.tenantId).compiled));
     }),
@@ -155,7 +184,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let refreshTimer: NodeJS.Timeout | undefined;
 
   return {
-    config, logger, metrics, db, redis, audit, policies, approvals, approvalQueue, exceptions, writes, receiver, hubspot, enforcement, app,
+    config, logger, metrics, db, redis, audit, policies, approvals, approvalQueue, exceptions, exceptionQueue, rollback, qa, writes, receiver, hubspot, enforcement, app,
     async baseline(tenantId) {
       const connector = await hubspot.connectorFor(tenantId);
       const byObject = new Map<string, string[]>();
