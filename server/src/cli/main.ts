@@ -5,6 +5,9 @@ import { registerAuditCommands } from "./commands/audit.js";
 import { registerBaselineCommand } from "./commands/baseline.js";
 import { registerInstallCommands } from "./commands/install.js";
 import { registerPolicyCommands } from "./commands/policy.js";
+import { registerRollbackCommands } from "./commands/rollback.js";
+import { registerQaCommands } from "./commands/qa.js";
+import { registerExceptionCommands } from "./commands/exceptions.js";
 import { createCliServices, type CliServices } from "./services.js";
 
 /** `tollgate …`: the operator's command line (commander). */
@@ -16,6 +19,13 @@ registerPolicyCommands(program);
 registerAuditCommands(program, getServices);
 registerInstallCommands(program);
 registerBaselineCommand(program);
+const withRuntime = async () => {
+  const s = await getServices();
+  return { defaultTenant: s.defaultTenant, operator: s.operator, rollback: s.runtime.rollback, qa: s.runtime.qa, exceptions: s.runtime.exceptionQueue };
+};
+registerRollbackCommands(program, withRuntime);
+registerQaCommands(program, withRuntime);
+registerExceptionCommands(program, withRuntime);
 
 try {
   await program.parseAsync(process.argv);

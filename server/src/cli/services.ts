@@ -1,22 +1,32 @@
-import { join } from "node:path";
-import { loadConfig, type Config } from "../config/index.js";
-import { createDatabase, migrate, type Database } from "../db/index.js";
-import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
+import { userInfo } from "node:os";
+import { loadConfig } from "../config/index.js";
+import type { AuditActor } from "../../../shared/audit-event.js";
+import { createLogger } from "../observability/index.js";
+import { createTollgate, type Tollgate } from "../runtime/create-tollgate.js";
 
-/** What CLI commands that touch the stores share: built lazily, closed once at exit. */
+/**
+ * What CLI commands share: the same runtime `npm start` builds from the environment, without
+ * workers or a listener — work the CLI queues (rollback writes) is carried out by the running
+ * server's workers, which share its Redis prefix.
+ */
 export interface CliServices {
-  config: Config;
-  db: Database;
-  audit: AuditLog;
+  runtime: Tollgate;
+  defaultTenant: string;
+  /** Who runs the command, as the audit names them (TOLLGATE_OPERATOR, else the OS user). */
+  operator: AuditActor;
   close(): Promise<void>;
 }
 
-/** Builds the stores from the same environment `npm start` reads (DESIGN §8). */
 export async function createCliServices(env: NodeJS.ProcessEnv = process.env): Promise<CliServices> {
   const config = loadConfig(env);
-  const db = await createDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "pglite") });
-  await migrate(db);
-  const key = config.encryptionKey ? deriveCheckpointKey(config.encryptionKey.toString("hex")) : undefined;
-  const audit = await createAuditLog(db, key ? { signingSeed: key.seed } : {});
-  return { config, db, audit, close: () => db.close() };
+  const runtime = await createTollgate(config, { workers: false, logger: createLogger({ level: "warn" }) });
+  // The CLI talks to the database directly, so whoever runs it already holds the keys: it acts
+  // as an owner unless TOLLGATE_OPERATOR_ROLE narrows it.
+  const role = env.TOLLGATE_OPERATOR_ROLE ?? "owner";
+  return {
+    runtime,
+    defaultTenant: config.hubspot.portalId ?? runtime.policies.current("default").compiled.tenant,
+    operator: { type: "human", id: env.TOLLGATE_OPERATOR ?? `cli:${userInfo().username}`, role, via: "cli" },
+    close: () => runtime.stop(),
+  };
 }
