@@ -88,7 +88,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
       const inFlight = request.state === "on" ? await pendingHeldBy(tenantId, field) : undefined;
 
       const result = await db.transaction(async (tx): Promise<KillSwitch> => {
-        await tx.query(loadSql("lock-scope"), [`${tenantId}\u0000${field}`]);
+        await tx.query(loadSql("lock-scope"), [`kill_switch|${tenantId}|${field}`]);
         const current = (await tx.query<KillSwitchRecord>(loadSql("select-switch"), [tenantId, scope.type, scope.value ?? ""])).rows[0];
         const before = current?.state === "on" ? "on" : "off";
         if (before === request.state) {

@@ -1,13 +1,4 @@
-import { readFileSync } from "node:fs";
+import { createSqlLoader } from "../db/index.js";
 
-const cache = new Map<string, string>();
-
-/** Reads `sql/<name>.sql` once (STYLE §3: SQL lives in `.sql` files, each headed by its parameters). */
-export function loadSql(name: string): string {
-  let text = cache.get(name);
-  if (text === undefined) {
-    text = readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), "utf8");
-    cache.set(name, text);
-  }
-  return text;
-}
+/** Reads this folder's `sql/<name>.sql` once. */
+export const loadSql = createSqlLoader(import.meta.url);
