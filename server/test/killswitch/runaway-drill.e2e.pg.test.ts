@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { runRunawayDrill } from "../../src/cli/commands/drill-runaway.js";
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../helpers/test-database.js";
+
+// The whole loop against the HubSpot sandbox: signed webhooks → enforcement with the guard →
+// the write queue with `hold` → HubSpot API; then one rollback request.
+describe("kill-switch drill (sandbox)", () => {
+  it("contains a runaway: trips on the write that crosses the threshold, reverts everything after, holds the agent's writes, rolls back the rest", async () => {
+    const r = await runRunawayDrill({ writes: 400, threshold: 30, databaseUrl: TEST_DATABASE_URL, redisUrl: TEST_REDIS_URL });
+    expect(r.trip).toMatchObject({ scope: { type: "agent", value: "enrichment-bot" }, who: { type: "system" }, reason: "trigger agent_writes_per_minute above 30" });
+    expect(r.allowedBeforeTrip).toBe(30);
+    expect(r.trippedAtWrite).toBe(31);
+    expect(r.killedAfterTrip).toBe(370);
+    expect(r.restoredAfterTrip).toBe(370);
+    expect(r.notRestoredAfterTrip).toBe(0);
+    // The provenance stamps of the 30 allowed writes were queued when the switch tripped: held, never sent.
+    expect(r.agentWritesSentAfterTrip).toBe(0);
+    expect(r.heldAtEnd).toBe(30);
+    expect(r.preventedDecisions).toBe(370);
+    expect(r.rollbackPlanned).toBe(30);
+    expect(r.rollbackRestored).toBe(30);
+    // Only batch updates reached the CRM after the baseline: reverts and the rollback, 100 per call.
+    expect(Object.keys(r.crmCalls.byRoute)).toEqual(["POST /crm/v3/objects/:type/batch/update"]);
+    expect(r.crmCalls.total).toBeLessThanOrEqual(8);
+    expect(r.crmCalls.rateLimited).toBe(0);
+  }, 120_000);
+});
