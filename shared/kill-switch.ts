@@ -19,7 +19,7 @@ const scopeValue = z
   .trim()
   .min(1, "expected a non-empty value")
   .max(200, "expected at most 200 characters")
-  .regex(/^[^\s\u0000-\u001f]+$/, "expected no spaces or control characters");
+  .regex(/^[^\s\p{Cc}]+$/u, "expected no spaces or control characters");
 
 export const killSwitchScopeSchema = z
   .strictObject({

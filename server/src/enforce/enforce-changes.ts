@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AuditEventInput } from "../../../shared/audit-event.js";
-import { PROVENANCE_FIELDS, hubspotShadowName, salesforceShadowName } from "../../../shared/fields.js";
+import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
 import { propertyKey, type ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
 import { auditDecision, changeEventBase, summarizeDiff } from "./audit-inputs.js";
@@ -170,10 +170,6 @@ function provenanceStamp(change: CrmChange, eventId: string): Record<string, str
   // HubSpot datetime properties take epoch milliseconds; Salesforce takes ISO-8601.
   const at = change.crm === "hubspot" ? String(change.occurredAt.getTime()) : change.occurredAt.toISOString();
   return { [names.at]: at, [names.id]: eventId };
-}
-
-function shadowName(change: CrmChange, field: string): string {
-  return change.crm === "hubspot" ? hubspotShadowName(field) : salesforceShadowName(field);
 }
 
 function exceptionFor(change: CrmChange, actor: Actor, ruleId: string, eventId: string, target: RestoreValue | undefined): NewException {

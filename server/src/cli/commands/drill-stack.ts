@@ -97,7 +97,8 @@ export async function startGuardedStack(options: GuardedStackOptions): Promise<G
 
   const killSwitches = createKillSwitchService({ db, redis, prefix, audit, roleOf, logger });
   const snapshots = createSnapshotStore(db);
-  let rollback: RollbackService | undefined;
+  // The rollback service needs the queue, and the queue reports settled rows to it.
+  const late: { rollback?: RollbackService } = {};
   const writes = await createCrmWriteQueue({
     db,
     redis,
@@ -107,9 +108,9 @@ export async function startGuardedStack(options: GuardedStackOptions): Promise<G
     connectorFor: (t) => tollgate.hubspot.connectorFor(t),
     guard: createConflictGuard(snapshots),
     hold: (row) => killSwitches.holdWrite(row),
-    onSettled: async (rows) => rollback?.onWritesSettled(rows),
+    onSettled: async (rows) => late.rollback?.onWritesSettled(rows),
   });
-  rollback = createRollbackService({ db, audit, writes, snapshots });
+  const rollback = (late.rollback = createRollbackService({ db, audit, writes, snapshots }));
   const guard = createEnforcementGuard({
     killSwitches,
     counters: createCounterStore({ redis, prefix }),
