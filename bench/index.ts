@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<unknown> }>> = 
   "crm-write-queue": () => import("./crm-write-queue.js"),
   "runaway-revert": () => import("./runaway-revert.js"),
   approvals: () => import("./approvals.js"),
+  "runaway-trip": () => import("./runaway-trip.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -48,6 +48,8 @@ const envSchema = z.object({
   SALESFORCE_CLIENT_NAME: z.string().default("tollgate"),
   SALESFORCE_INTEGRATION_USER_ID: optional(z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be a Salesforce user id (005…)")),
   SALESFORCE_WEBHOOK_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
+  /** Beyond DESIGN §8: where kill-switch trips are POSTed as JSON alerts (optional). */
+  TOLLGATE_ALERT_WEBHOOK_URL: optional(z.string().url("must be a URL").refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL")),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -65,6 +67,8 @@ export interface Config {
   encryptionKey: Buffer | undefined;
   apiKeys: ApiKeyEntry[];
   logLevel: Env["LOG_LEVEL"];
+  /** Kill-switch alerts are POSTed here when set. */
+  alertWebhookUrl: string | undefined;
   hubspot: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -134,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.TOLLGATE_ENCRYPTION_KEY ? Buffer.from(e.TOLLGATE_ENCRYPTION_KEY, "hex") : undefined,
     apiKeys: e.TOLLGATE_API_KEYS,
     logLevel: e.LOG_LEVEL,
+    alertWebhookUrl: e.TOLLGATE_ALERT_WEBHOOK_URL,
     hubspot: {
       clientId: e.HUBSPOT_CLIENT_ID,
       clientSecret: e.HUBSPOT_CLIENT_SECRET,

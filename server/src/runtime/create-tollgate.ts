@@ -11,6 +11,9 @@ import { toCrmObjectType } from "../../../shared/crm-objects.js";
 import { createApprovalQueue, createApprovalService, createApprovalStore, type ApprovalQueue, type ApprovalStore } from "../approvals/index.js";
 import { createExceptionQueue, createExceptionStore, type ExceptionQueue, type ExceptionStore } from "../exceptions/index.js";
 import { createRollbackService } from "../rollback/index.js";
+import { createAlerter, createEnforcementGuard, createKillSwitchService, createTriggerCounter, type KillSwitchService } from "../killswitch/index.js";
+import { createCounterStore } from "../limits/index.js";
+import { createKillSwitchRouter } from "../http/routes/kill-switch-routes.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
 import { createRollbackRouter } from "../http/routes/rollback-routes.js";
@@ -55,6 +58,7 @@ export interface Tollgate {
   approvalQueue: ApprovalQueue;
   exceptions: ExceptionStore;
   exceptionQueue: ExceptionQueue;
+  killSwitches: KillSwitchService;
   rollback: ReturnType<typeof createRollbackService>;
   qa: QaSampler;
   writes: CrmWriteQueue;
@@ -99,6 +103,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const exceptions = createExceptionStore(db, { now });
   const hubspot = await createHubSpotTenancy({ config, db, logger });
 
+  const roleOf = (tenantId: string, agentId: string) => policies.current(tenantId).compiled.agents.get(agentId)?.role;
+  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger });
   const writes = await createCrmWriteQueue({
     db,
     redis,
@@ -107,11 +113,23 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     logger,
     connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
     guard: createConflictGuard(snapshots),
+    // An agent's own writes wait while a switch covers it; protective writes never do (DESIGN §9).
+    hold: (row) => killSwitches.holdWrite(row),
     // Whoever planned a write learns how it ended: approvals (applied / conflict / failed), rollback progress.
     onSettled: async (rows) => {
       await approvalService.onWritesSettled(rows);
       await rollback.onWritesSettled(rows);
     },
+  });
+  killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
+  const enforcementGuard = createEnforcementGuard({
+    killSwitches,
+    counters: createCounterStore({ redis, prefix, now }),
+    triggers: createTriggerCounter({ redis, prefix }),
+    policyOf: (tenantId) => policies.current(tenantId).compiled,
+    alert: createAlerter({ logger, webhookUrl: config.alertWebhookUrl }),
+    now,
+    logger,
   });
   const rollback = createRollbackService({
     db,
@@ -134,6 +152,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     approvals: { create: (a, o) => approvals.create(a, o), scheduled: async (ids) => void (ids.length && (await scheduleApprovals(ids))) },
     exceptions,
     policyFor: (tenantId) => createPolicyPort(policies.current(tenantId).compiled),
+    // Kill switches, caps and automatic triggers, applied to each batch.
+    guard: enforcementGuard,
     readRecords: async (tenantId, objectType, ids, properties, withHistory) => (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
     self: { hubspotAppId: config.hubspot.appId, salesforceClient: config.salesforce.clientName, salesforceUserId: config.salesforce.integrationUserId },
     now,
@@ -161,7 +181,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
   );
   const routers: Router[] = [
-    createPolicyRouter({ policies, authenticate, defaultTenant }),
+    createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
+    createKillSwitchRouter({ service: killSwitches, authenticate, defaultTenant, policyOf: (tenantId) => policies.current(tenantId).compiled }),
     createAuditRouter({ audit, authenticate, defaultTenant }),
     createRollbackRouter({ rollback, authenticate, defaultTenant }),
     createQaRouter({ qa, authenticate, defaultTenant }),
@@ -184,7 +205,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let refreshTimer: NodeJS.Timeout | undefined;
 
   return {
-    config, logger, metrics, db, redis, audit, policies, approvals, approvalQueue, exceptions, exceptionQueue, rollback, qa, writes, receiver, hubspot, enforcement, app,
+    config, logger, metrics, db, redis, audit, policies, approvals, approvalQueue, exceptions, exceptionQueue, killSwitches, rollback, qa, writes, receiver, hubspot, enforcement, app,
     async baseline(tenantId) {
       const connector = await hubspot.connectorFor(tenantId);
       const byObject = new Map<string, string[]>();
@@ -207,6 +228,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       }
     },
     async start() {
+      // Kill-switch state comes back from PostgreSQL first: nothing may run before it is known.
+      await killSwitches.start();
       // Private-app mode provisions before it accepts a single webhook (DESIGN §2).
       if (config.hubspot.mode === "private_app") {
         const tenantId = config.hubspot.portalId!;
@@ -243,6 +266,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       await approvalQueue.close();
       await writes.close();
       await receiver.close();
+      await killSwitches.close();
       redis.disconnect();
       if (!options.db) await db.close();
     },
