@@ -8,6 +8,8 @@ import { registerPolicyCommands } from "./commands/policy.js";
 import { registerRollbackCommands } from "./commands/rollback.js";
 import { registerQaCommands } from "./commands/qa.js";
 import { registerExceptionCommands } from "./commands/exceptions.js";
+import { registerKillCommands } from "./commands/kill.js";
+import { registerDrillCommand } from "./commands/drill.js";
 import { createCliServices, type CliServices } from "./services.js";
 
 /** `tollgate …`: the operator's command line (commander). */
@@ -26,6 +28,8 @@ const withRuntime = async () => {
 registerRollbackCommands(program, withRuntime);
 registerQaCommands(program, withRuntime);
 registerExceptionCommands(program, withRuntime);
+registerKillCommands(program, getServices);
+registerDrillCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { killSwitchRequestSchema } from "../../../../shared/kill-switch.js";
 import { ValidationError } from "../../errors/index.js";
-import { createKillSwitchService, type KillSwitch, type KillSwitchService } from "../../killswitch/index.js";
+import type { KillSwitch, KillSwitchService } from "../../killswitch/index.js";
 import type { CliServices } from "../services.js";
 
 export interface KillCommandInput {
@@ -53,9 +53,8 @@ function describe(sw: KillSwitch): string {
 export function registerKillCommands(program: Command, services: () => Promise<CliServices>): void {
   const withService = async <T>(fn: (service: KillSwitchService, s: CliServices) => Promise<T>): Promise<T> => {
     const s = await services();
-    const { db, redis, audit } = s.runtime;
-    // The server's default prefix: the CLI and `npm start` share one Redis namespace.
-    return fn(createKillSwitchService({ db, redis, audit, prefix: "tollgate" }), s);
+    // The runtime's own service: same Redis namespace as `npm start`, so a running server hears the change.
+    return fn(s.runtime.killSwitches, s);
   };
   const common = (c: Command) =>
     c
