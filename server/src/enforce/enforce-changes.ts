@@ -55,6 +55,7 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
 
   const reverts = latestPerProperty(classified.filter((c) => c.step.kind === "revert"));
   const restore = await findRestoreValues(deps, policy, tenantId, reverts);
+  const beforeOf = await replacedValues(deps, tenantId, classified);
 
   const events: AuditEventInput[] = [];
   const writes: ((eventIds: string[]) => PlannedCrmWrite)[] = [];
@@ -84,13 +85,13 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
         addEvent({
           ...base,
           action: step.kind === "observe" ? "field_write" : `record_${change.kind}`,
-          field_diffs: change.property ? [{ field: change.property, before: null, after: change.value ?? null }] : [],
+          field_diffs: change.property ? [{ field: change.property, before: beforeOf(change), after: change.value ?? null }] : [],
           decision: { outcome: "observed", tier: null, rule_id: null, policy_version: policy.version },
         });
         break;
       case "allowed_write": {
         summary.allowed++;
-        const i = addEvent({ ...base, field_diffs: [{ field: change.property!, before: null, after: change.value ?? null }], decision: auditDecision(step.decision), reason: step.decision.reasons.join("; ") });
+        const i = addEvent({ ...base, field_diffs: [{ field: change.property!, before: beforeOf(change), after: change.value ?? null }], decision: auditDecision(step.decision), reason: step.decision.reasons.join("; ") });
         addWrite(i, (eventId) => ({ ...writeTarget(change), properties: provenanceStamp(change, eventId), purpose: "provenance", agentId: agentOf(actor), causedBy: eventId }));
         break;
       }
@@ -304,4 +305,27 @@ async function dropProcessed(deps: EnforcementDeps, tenantId: string, changes: r
   );
   const seen = new Set(rows.map((r) => r.event_key));
   return unique.filter((c) => !seen.has(c.eventKey));
+}
+
+/**
+ * What each change replaced, as far as Tollgate saw it (null when never seen): the value before
+ * the first change of a property in the batch comes from the snapshots, and each later change
+ * of it replaced the one before it in the batch (the batch is in time order).
+ */
+async function replacedValues(deps: EnforcementDeps, tenantId: string, classified: readonly Classified[]): Promise<(change: CrmChange) => string | null> {
+  const first = new Map<string, CrmChange>();
+  for (const { change } of classified) if (change.property !== undefined && !first.has(keyOf(change))) first.set(keyOf(change), change);
+  const known = await deps.snapshots.valuesBefore(
+    tenantId,
+    [...first.values()].map((c) => ({ objectType: c.objectType, objectId: c.objectId, property: c.property!, before: c.occurredAt })),
+  );
+  const before = new Map<CrmChange, string | null>();
+  const running = new Map<string, string | null>();
+  for (const { change } of classified) {
+    if (change.property === undefined) continue;
+    const key = keyOf(change);
+    before.set(change, running.has(key) ? running.get(key)! : (known.get(key)?.value ?? null));
+    running.set(key, change.value ?? null);
+  }
+  return (change) => before.get(change) ?? null;
 }

@@ -12,6 +12,8 @@ export interface SnapshotStore {
   record(values: readonly ObservedValue[], sql?: Sql): Promise<void>;
   /** Per property, the latest trusted value strictly before `before`; absent when none is known. */
   trustedValuesBefore(tenantId: string, refs: readonly (PropertyRef & { before: Date })[]): Promise<Map<string, LatestValue>>;
+  /** Per property, the latest value seen strictly before `before`, trusted or not (the "before" of a change). */
+  valuesBefore(tenantId: string, refs: readonly (PropertyRef & { before: Date })[]): Promise<Map<string, LatestValue>>;
   /** Per property, the latest value seen, trusted or not. */
   latestValues(tenantId: string, refs: readonly PropertyRef[]): Promise<Map<string, LatestValue>>;
 }
@@ -39,6 +41,21 @@ const toLatest = (r: Row): LatestValue => ({
 });
 
 export function createSnapshotStore(db: Sql): SnapshotStore {
+  async function valuesBefore(tenantId: string, refs: readonly (PropertyRef & { before: Date })[], trustedOnly: boolean): Promise<Map<string, LatestValue>> {
+    if (refs.length === 0) return new Map();
+    const { rows } = await db.query<Row>(
+      `SELECT q.object_type, q.object_id, q.property, v.value, v.occurred_at, v.actor_type, v.actor_id, v.trusted
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS q(object_type, object_id, property, before)
+         CROSS JOIN LATERAL (
+           SELECT value, occurred_at, actor_type, actor_id, trusted FROM record_values r
+            WHERE r.tenant_id = $1 AND r.object_type = q.object_type AND r.object_id = q.object_id
+              AND r.property = q.property AND (r.trusted OR NOT $6::boolean) AND r.occurred_at < q.before
+            ORDER BY r.occurred_at DESC, r.id DESC LIMIT 1) v`,
+      [tenantId, refs.map((r) => r.objectType), refs.map((r) => r.objectId), refs.map((r) => r.property), refs.map((r) => r.before.toISOString()), trustedOnly],
+    );
+    return new Map(rows.map((r) => [propertyKey({ objectType: r.object_type, objectId: r.object_id, property: r.property }), toLatest(r)]));
+  }
+
   return {
     async record(values, sql = db) {
       if (values.length === 0) return;
@@ -63,20 +80,8 @@ export function createSnapshotStore(db: Sql): SnapshotStore {
       );
     },
 
-    async trustedValuesBefore(tenantId, refs) {
-      if (refs.length === 0) return new Map();
-      const { rows } = await db.query<Row>(
-        `SELECT q.object_type, q.object_id, q.property, v.value, v.occurred_at, v.actor_type, v.actor_id, v.trusted
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS q(object_type, object_id, property, before)
-           CROSS JOIN LATERAL (
-             SELECT value, occurred_at, actor_type, actor_id, trusted FROM record_values r
-              WHERE r.tenant_id = $1 AND r.object_type = q.object_type AND r.object_id = q.object_id
-                AND r.property = q.property AND r.trusted AND r.occurred_at < q.before
-              ORDER BY r.occurred_at DESC, r.id DESC LIMIT 1) v`,
-        [tenantId, refs.map((r) => r.objectType), refs.map((r) => r.objectId), refs.map((r) => r.property), refs.map((r) => r.before.toISOString())],
-      );
-      return new Map(rows.map((r) => [propertyKey({ objectType: r.object_type, objectId: r.object_id, property: r.property }), toLatest(r)]));
-    },
+    trustedValuesBefore: (tenantId, refs) => valuesBefore(tenantId, refs, true),
+    valuesBefore: (tenantId, refs) => valuesBefore(tenantId, refs, false),
 
     async latestValues(tenantId, refs) {
       if (refs.length === 0) return new Map();

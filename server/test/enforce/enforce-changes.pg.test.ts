@@ -169,4 +169,19 @@ describe("enforceChanges", () => {
     expect(event?.decision).toMatchObject({ outcome: "allow", tier: 2 });
     expect(row).toEqual({ purpose: "provenance", properties: { ai_sdr_event_id: event!.event_id, ai_sdr_last_action_at: String(Date.parse("2026-03-02T09:00:00Z")) } });
   });
+
+  it("records what an observed or allowed change replaced, also for several changes of one field in a batch", async () => {
+    const deps = depsWith();
+    await enforceChanges(deps, TENANT, [change({ objectId: "608", property: "jobtitle", value: "Engineer", at: "08:00:00", sourceId: "userId:42" })]);
+    await enforceChanges(deps, TENANT, [
+      change({ objectId: "608", property: "jobtitle", value: "Lead Engineer", at: "09:00:00", sourceId: "userId:42" }),
+      change({ objectId: "608", property: "jobtitle", value: "CTO", at: "10:00:00", sourceId: "userId:42" }),
+    ]);
+    const diffs = (await audit.query({ tenantId: TENANT, objectId: "608", limit: 10 })).events.map((e) => e.field_diffs[0]).reverse();
+    expect(diffs).toEqual([
+      { field: "jobtitle", before: null, after: "Engineer" },
+      { field: "jobtitle", before: "Engineer", after: "Lead Engineer" },
+      { field: "jobtitle", before: "Lead Engineer", after: "CTO" },
+    ]);
+  });
 });
