@@ -7,13 +7,13 @@
  * the local test PostgreSQL, and Redis on REDIS_URL.
  */
 import { pathToFileURL } from "node:url";
-import { startDemoStack } from "../server/src/demo/start-demo-stack.js";
+import { startLocalStack } from "../server/src/demo/start-local-stack.js";
 
 const TENANT = "62515";
 const agent = { kind: "app", appId: "1000002" } as const;
 
 async function runaway(records: number, withBaseline: boolean) {
-  const stack = await startDemoStack({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test" });
+  const stack = await startLocalStack({ databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", redisUrl: process.env.REDIS_URL });
   try {
     const { sandbox } = stack.started;
     const ids = Array.from({ length: records }, (_, i) => String(100_000 + i));

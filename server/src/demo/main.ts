@@ -1,19 +1,35 @@
 import type { AuditEvent } from "../../../shared/audit-event.js";
 import { bold, dim, green, heading, red, say, short, table, yellow } from "./narrate.js";
-import { DEMO_PORTAL_ID, startDemoStack, type DemoStack } from "./start-demo-stack.js";
+import { randomBytes } from "node:crypto";
+import { LOCAL_PORTAL_ID, startLocalStack, type LocalStack } from "./start-local-stack.js";
 
 /**
  * `npm run demo`: Tollgate against a local HubSpot-compatible sandbox, with simulated agents
  * making good and bad writes. No CRM account needed; Redis must answer on REDIS_URL.
  */
-const TENANT = String(DEMO_PORTAL_ID);
+const TENANT = String(LOCAL_PORTAL_ID);
+const run = randomBytes(4).toString("hex");
+/** The people of the demo, each with an API key of their role. */
+const KEYS = { revops: `demo-revops-${run}-key`, approver: `demo-approver-${run}-key`, auditor: `demo-auditor-${run}-key` };
+
 const enrichment = { kind: "app", appId: "1000002" } as const;
 const outreach = { kind: "app", appId: "1000003" } as const;
 const rep = { kind: "user", userId: "42" } as const;
 
 async function main(): Promise<void> {
   console.log(bold("Tollgate demo") + dim(" — a HubSpot-compatible sandbox, a real Tollgate backend, simulated agents"));
-  const stack = await startDemoStack();
+  const stack = await startLocalStack({
+    // The demo runs on an in-memory PGlite, or in a fresh schema of DATABASE_URL, so every run starts clean.
+    databaseUrl: process.env.DATABASE_URL,
+    redisUrl: process.env.REDIS_URL,
+    env: {
+      TOLLGATE_API_KEYS: JSON.stringify([
+        { key: KEYS.revops, role: "revops_admin", name: "Rita (RevOps)" },
+        { key: KEYS.approver, role: "approver", name: "Sam (sales rep)" },
+        { key: KEYS.auditor, role: "auditor", name: "Aud (auditor)" },
+      ]),
+    },
+  });
   try {
     await runScenes(stack);
   } finally {
@@ -21,7 +37,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function runScenes(s: DemoStack): Promise<void> {
+async function runScenes(s: LocalStack): Promise<void> {
   const { sandbox } = s.started;
   const contact = (id: string) => sandbox.getRecord("contacts", id)!.properties;
 
@@ -104,11 +120,11 @@ function row(e: AuditEvent): string[] {
 }
 
 /** Approves through the HTTP API as a rep would from the card, once the approval routes exist. */
-async function approveIfAvailable(s: DemoStack, id: string | undefined): Promise<void> {
+async function approveIfAvailable(s: LocalStack, id: string | undefined): Promise<void> {
   if (!id) return;
   const res = await fetch(`${s.baseUrl}/v1/approvals/${id}/approve`, {
     method: "POST",
-    headers: { authorization: `Bearer ${s.apiKeys.approver}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${KEYS.approver}`, "content-type": "application/json" },
     body: JSON.stringify({ expected: { value: "+1 555 0100" } }),
   });
   if (res.status === 404) return;
