@@ -96,7 +96,32 @@ async function runScenes(s: LocalStack): Promise<void> {
   say(`${reverted === ids.length ? green(`${reverted}/${ids.length}`) : red(`${reverted}/${ids.length}`)} reverted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   say(`CRM calls by Tollgate: ${total(after) - total(before)} (${batchUpdates} batch updates of ≤100 records); 429s provoked: ${after.rateLimited - before.rateLimited}`);
 
-  heading(8, "The audit trail");
+  heading(8, "The runaway tripped the automatic kill switches");
+  const api = (method: string, path: string, key: string, body?: unknown) =>
+    fetch(`${s.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+  type Switch = { scope: { type: string; value?: string | null }; reason: string; who?: { id?: string } };
+  const listed = await api("GET", "/v1/kill-switches", KEYS.auditor);
+  const active = (listed.body.switches ?? []) as Switch[];
+  for (const sw of active) say(`${red("on")}  ${sw.scope.type}${sw.scope.value ? `:${sw.scope.value}` : ""} — ${sw.reason} ${dim(`(by ${sw.who?.id ?? "?"})`)}`);
+  sandbox.write("contacts", "101", { ai_sdr_confidence_score: "0.99", ai_sdr_source: "apollo", ai_proposed_email: "ada.l@northwind.example" }, enrichment);
+  await s.settle();
+  say(`while they are on, enrichment-bot's next proposal (confidence 0.99) is refused as ${red("killed")}; Ada's email stays ${contact("101").email}`);
+  for (const sw of active) {
+    const scope = sw.scope.value ? { type: sw.scope.type, value: sw.scope.value } : { type: sw.scope.type };
+    await api("PUT", "/v1/kill-switches", KEYS.revops, { scope, state: "off", reason: "runaway reviewed and fixed" });
+  }
+  say(`Rita (RevOps) reviews and switches them off with PUT /v1/kill-switches; who, when and why are audited`);
+
+  heading(9, "RevOps rolls back what an agent did");
+  const dry = await api("POST", "/v1/rollback", KEYS.revops, { agentId: "enrichment-bot", dryRun: true });
+  const planned = (dry.body.planned as { objectId: string; field: string; restoreTo: unknown }[]) ?? [];
+  say(`dry run: ${planned.map((p) => `${p.field} of contacts/${p.objectId} → ${short(p.restoreTo)}`).join("; ") || "nothing"}`);
+  const job = await api("POST", "/v1/rollback", KEYS.revops, { agentId: "enrichment-bot" });
+  await s.settle();
+  const progress = await api("GET", `/v1/rollback/${String(job.body.jobId)}`, KEYS.revops);
+  say(`rollback job ${short(job.body.jobId, 12)}: ${String(progress.body.state)}, ${String(progress.body.done)}/${String(progress.body.total)} restored; Grace's email is ${green(contact("102").email!)} again`);
+
+  heading(10, "The audit trail");
   const page = await s.tollgate.audit.query({ tenantId: TENANT, limit: 1000 });
   const shown = page.events.filter((e) => !(e.object_id && Number(e.object_id) >= 20_000)).reverse();
   table([["when", "actor", "action", "record", "change", "outcome"], ...shown.map(row)]);
