@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { Decision } from "../../../shared/decision.js";
 import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
 import { propertyKey, type ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
 import { auditDecision, changeEventBase, summarizeDiff } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
-import { decideProposals, type ProposalOutcome } from "./decide-proposals.js";
+import { decideProposals, routeOf, type ProposalOutcome } from "./decide-proposals.js";
 import { findRestoreValues, type RestoreValue } from "./find-restore-values.js";
 import { guardBatch } from "./guard-batch.js";
 import type { Actor, CrmChange, EnforcementDeps, NewApproval, NewException, PlannedCrmWrite } from "./types.js";
@@ -100,12 +101,21 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
         const target = restore.get(key);
         const isLatest = revertCarriers.has(change);
         const diff = { field: change.property!, before: target?.state === "restore" ? target.value : null, after: change.value ?? null };
+        // A direct write a person could have approved is not lost: it is reverted AND waits for a
+        // person as an approval, exactly as if the agent had proposed it through the shadow field.
+        const held = isLatest && target?.state === "restore" && actor.type === "agent" && routeOf(step.decision, policy) === "approval";
+        const approval = held ? directWriteApproval(change, actor, step.decision, target.value, deps.now(), policy.approvalTtlMs(), events.length) : undefined;
+        if (approval) {
+          approvals.push(approval);
+          summary.approvalsOpened++;
+        }
         const i = addEvent({
           ...base,
           field_diffs: [diff],
           diff_summary: summarizeDiff(diff.field, diff.before, diff.after),
           decision: auditDecision(step.decision),
           reason: step.decision.reasons.join("; "),
+          ...(approval ? { approval: { id: approval.id, approvers: [], expires_at: approval.expiresAt.toISOString() }, risk_flags: approval.riskFlags } : {}),
           result: target?.state === "restore" || !isLatest ? "ok" : "failed",
           error: isLatest && target?.state === "conflict" ? `conflict: ${target.changedBy} changed ${diff.field} since; not reverted` : isLatest && target?.state === "unknown" ? target.error : null,
         });
@@ -328,4 +338,33 @@ async function replacedValues(deps: EnforcementDeps, tenantId: string, classifie
     running.set(key, change.value ?? null);
   }
   return (change) => before.get(change) ?? null;
+}
+
+/** The approval a direct write becomes when the policy wanted a person to decide it. */
+function directWriteApproval(change: CrmChange, actor: Extract<Actor, { type: "agent" }>, decision: Decision, restoredTo: string | null, now: Date, ttlMs: number, eventIndex: number): NewApproval {
+  return {
+    id: randomUUID(),
+    tenantId: change.tenantId,
+    crm: change.crm,
+    objectType: change.objectType,
+    objectId: change.objectId,
+    field: change.property!,
+    // No shadow field was used: applying writes the canonical field only.
+    shadowField: null,
+    currentValue: restoredTo,
+    proposedValue: change.value ?? null,
+    confidence: null,
+    source: null,
+    reason: null,
+    evidence: null,
+    riskFlags: ["direct_write", "no_evidence"],
+    approvalsNeeded: Math.max(1, decision.approvers ?? 1),
+    agentId: actor.agentId,
+    agentRole: actor.role,
+    ruleId: decision.ruleId,
+    policyVersion: decision.policyVersion,
+    // Resolved to the audit event id inside the transaction.
+    proposalEventId: String(eventIndex),
+    expiresAt: new Date(now.getTime() + ttlMs),
+  };
 }

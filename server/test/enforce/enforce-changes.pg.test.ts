@@ -184,4 +184,18 @@ describe("enforceChanges", () => {
       { field: "jobtitle", before: "Lead Engineer", after: "CTO" },
     ]);
   });
+
+  it("turns a direct write that needed a person into a pending approval, after reverting it", async () => {
+    const deps = depsWith();
+    await enforceChanges(deps, TENANT, [change({ objectId: "609", property: "email", value: "old@acme.example", at: "08:00:00", sourceId: "userId:42" })]);
+    // Enrichment may set email only through approval (or an auto rule it cannot pass without provenance).
+    const summary = await enforceChanges(deps, TENANT, [change({ objectId: "609", property: "email", value: "new@acme.example", at: "09:00:00", sourceId: "1000002" })]);
+    expect(summary).toMatchObject({ reverted: 1, approvalsOpened: 1 });
+    expect(await writeRows("609")).toEqual([{ properties: { email: "old@acme.example" }, purpose: "revert" }]);
+    const [approval] = await createApprovalStore(t.db).listForRecord(TENANT, "contacts", "609");
+    expect(approval).toMatchObject({ status: "pending", field: "email", shadowField: null, currentValue: "old@acme.example", proposedValue: "new@acme.example", agentId: "enrichment-bot", riskFlags: ["direct_write", "no_evidence"] });
+    const [event] = (await audit.query({ tenantId: TENANT, objectId: "609", outcome: "needs_approval" })).events;
+    expect(event?.approval?.id).toBe(approval!.id);
+    expect(approval!.proposalEventId).toBe(event!.event_id);
+  });
 });
