@@ -19,7 +19,7 @@ const getServices = () => (services ??= createCliServices());
 const program = new Command("tollgate").description("Tollgate: policy, approvals, reverts and audit for AI sales agents").exitOverride();
 registerPolicyCommands(program);
 registerAuditCommands(program, getServices);
-registerInstallCommands(program);
+registerInstallCommands(program, getServices);
 registerBaselineCommand(program);
 const withRuntime = async () => {
   const s = await getServices();

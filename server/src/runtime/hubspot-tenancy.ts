@@ -23,6 +23,11 @@ export interface HubSpotTenancy {
   connectorFor(tenantId: string): Promise<CrmConnector>;
   /** Creates the Tollgate group, provenance and shadow properties (idempotent). */
   provision(tenantId: string, fields: readonly GovernedField[]): Promise<ProvisioningResult>;
+  /**
+   * Marks an OAuth installation uninstalled and wipes its tokens (its data and audit stay).
+   * @throws NotFoundError in private-app mode, whose token lives in the environment.
+   */
+  uninstall(tenantId: string): Promise<void>;
   /** The OAuth install routes, when OAuth is configured. */
   routers(onInstalled: (installation: Installation) => Promise<void>): Router[];
 }
@@ -71,6 +76,11 @@ export async function createHubSpotTenancy(options: { config: Config; db: Databa
       const { result } = await provisionGovernedFields(await connectorFor(tenantId), fields);
       for (const p of result.problems) logger.warn({ tenantId, problem: p }, "provisioning problem");
       return result;
+    },
+    async uninstall(tenantId) {
+      if (!oauth) throw new NotFoundError("no OAuth installations here: in private-app mode remove HUBSPOT_ACCESS_TOKEN instead");
+      await oauth.uninstall(tenantId);
+      connectors.delete(tenantId);
     },
     routers(onInstalled) {
       return oauth ? [createInstallRouter({ oauth, onInstalled, logger })] : [];

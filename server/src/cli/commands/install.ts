@@ -3,9 +3,23 @@ import { createHubSpotConnector } from "../../crm/hubspot/index.js";
 import { formatProvisioningPlan, getProvisioningPlan, provision } from "../../install/index.js";
 import { listGovernedFields, loadPolicyFile } from "../../policy/index.js";
 import { loadConfig } from "../../config/index.js";
+import type { CliServices } from "../services.js";
 
-/** `tollgate install hubspot [--dry-run]`: provisions the Tollgate properties in a portal. */
-export function registerInstallCommands(program: Command): void {
+/** `tollgate install hubspot [--dry-run]` and `tollgate uninstall hubspot --portal <id>`. */
+export function registerInstallCommands(program: Command, services: () => Promise<CliServices>): void {
+  program
+    .command("uninstall")
+    .argument("<crm>", "hubspot")
+    .requiredOption("--portal <id>", "the HubSpot portal to uninstall")
+    .description("mark an OAuth installation uninstalled and wipe its stored tokens (records, approvals and audit are kept)")
+    .action(async (crm: string, o: { portal: string }) => {
+      if (crm !== "hubspot") throw new Error(`uninstall ${crm}: only hubspot is supported`);
+      const s = await services();
+      await s.runtime.hubspot.uninstall(o.portal);
+      await s.runtime.audit.append({ tenant_id: o.portal, actor: s.operator, action: "uninstall", crm: "hubspot", reason: "tokens wiped by the operator" });
+      console.log(`portal ${o.portal}: uninstalled, tokens wiped`);
+    });
+
   program
     .command("install")
     .argument("<crm>", "hubspot")

@@ -1,0 +1,39 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), "tollgate-start-"));
+
+/** Runs `npm start`'s entry point; start-up must fail before anything listens. */
+async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  try {
+    await run("node", ["--import", "tsx", "server/src/main.ts"], { env: { ...process.env, PORT: "0", LOG_LEVEL: "silent", TOLLGATE_DATA_DIR: dir, ...env }, timeout: 30_000 });
+    return { code: 0, stderr: "" };
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+describe("npm start refuses bad configuration", () => {
+  it("stops with one line naming a bad variable", async () => {
+    const r = await start({ TOLLGATE_ENCRYPTION_KEY: "not-hex" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("tollgate: TOLLGATE_ENCRYPTION_KEY: must be 32 bytes as 64 hex characters");
+  });
+
+  it("stops on a malformed policy with one line per problem, each with its line", async () => {
+    const file = join(dir, "policy.yaml");
+    writeFileSync(file, ["version: 1", "tenant: default", "agents: []", "roles:", "  r:", "    objects:", "      contact:", "        fields:", "          email: { tier: 7 }", "          phone: { tier: two }", ""].join("\n"));
+    const r = await start({ TOLLGATE_POLICY: file });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines[0]).toBe("policy.yaml is invalid (2 problems)");
+    expect(lines[1]).toMatch(/^policy\.yaml:9:\d+ roles\.r\.objects\.contact\.fields\.email\.tier: /);
+    expect(lines[2]).toMatch(/^policy\.yaml:10:\d+ roles\.r\.objects\.contact\.fields\.phone\.tier: /);
+  });
+});
