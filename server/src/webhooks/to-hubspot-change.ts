@@ -1,5 +1,5 @@
 import { HUBSPOT_OBJECTS, toPolicyObject, type PolicyObject } from "../../../shared/index.js";
-import type { ChangeKind, HubSpotChange, HubSpotWebhookEvent } from "./events.js";
+import { HUBSPOT_SUBSCRIPTION_TYPES, type ChangeKind, type HubSpotChange, type HubSpotWebhookEvent } from "./events.js";
 
 const KIND_OF_ACTION: Record<string, ChangeKind> = {
   propertyChange: "property_change",
@@ -26,6 +26,13 @@ const policyObjectOf = (crmObjectType: string): PolicyObject | null => {
   return found;
 };
 
+const splitSubscriptionType = (subscriptionType: string): { scope: string; kind: ChangeKind } => {
+  const [scope, action] = subscriptionType.split(".") as [string, string];
+  return { scope, kind: KIND_OF_ACTION[action] ?? "other" };
+};
+// Split once per known type, not once per event.
+const TYPE_PARTS = new Map(HUBSPOT_SUBSCRIPTION_TYPES.map((t) => [t, splitSubscriptionType(t)]));
+
 /** HubSpot's type id for a legacy prefix (`contact` → `0-1`), so both subscription styles name objects alike. */
 function crmObjectTypeOf(e: HubSpotWebhookEvent, scope: string): string {
   if (scope === "object") return e.objectTypeId ?? e.fromObjectTypeId!;
@@ -41,13 +48,12 @@ function crmObjectTypeOf(e: HubSpotWebhookEvent, scope: string): string {
 export function getDedupeKey(e: HubSpotWebhookEvent, crmObjectType: string, objectId: string): string {
   const detail =
     e.propertyName ?? (e.toObjectId !== undefined ? `${e.associationType ?? ""}>${String(e.toObjectId)}:${e.associationRemoved ? "removed" : "added"}` : "");
-  return [String(e.portalId), String(e.eventId), e.subscriptionType, crmObjectType, objectId, detail, String(e.occurredAt)].join("|");
+  return `${e.portalId}|${e.eventId}|${e.subscriptionType}|${crmObjectType}|${objectId}|${detail}|${e.occurredAt}`;
 }
 
 /** Normalises one validated HubSpot event; pure. */
 export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
-  const [scope, action] = e.subscriptionType.split(".") as [string, string];
-  const kind = KIND_OF_ACTION[action] ?? "other";
+  const { scope, kind } = TYPE_PARTS.get(e.subscriptionType) ?? splitSubscriptionType(e.subscriptionType);
   const crmObjectType = crmObjectTypeOf(e, scope);
   // The schema guarantees one of these per kind (objectId, or fromObjectId for associations).
   const objectId = String(e.objectId ?? (kind === "association" ? e.fromObjectId : e.primaryObjectId));

@@ -128,6 +128,12 @@ describe("normalising to HubSpotChange", () => {
     }
   });
 
+  it("keeps the dedupe key's exact spelling: marks and audit rows written before a deploy must still match after it", () => {
+    expect(changesOf("contact.propertyChange.agent-write.json").changes[0]!.dedupeKey).toBe("62515|3816279340|contact.propertyChange|0-1|1201|ai_proposed_industry|1763642112450");
+    const [added] = changesOf("contact.associationChange.json").changes;
+    expect(added!.dedupeKey).toMatch(/^62515\|\d+\|contact\.associationChange\|0-1\|1201\|CONTACT_TO_COMPANY>5001:added\|\d+$/);
+  });
+
   it("recognises Tollgate's own writes, and only those", () => {
     const [own] = changesOf("contact.propertyChange.own-write.json").changes;
     const [agent] = changesOf("contact.propertyChange.agent-write.json").changes;
