@@ -44,5 +44,6 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  if (services) await (await services).close();
+  // A runtime that failed to build has already said why above; there is nothing to close.
+  if (services) await services.then((s) => s.close(), () => undefined);
 }
