@@ -1,6 +1,7 @@
 import { hash } from "node:crypto";
 import { Queue } from "bullmq";
 import { TollgateError } from "../errors/index.js";
+import { createRedisScript } from "./create-redis-script.js";
 import { QueueUnavailableError } from "./errors.js";
 import type { HubSpotChange, WebhookJob } from "./events.js";
 import type { EnqueuedJob, ReceiveResult, WebhookReceiver, WebhookReceiverOptions } from "./types.js";
@@ -16,7 +17,7 @@ const DAY_MS = 86_400_000;
  * send every id once per day). KEYS: the daily sets of one tenant. ARGV: change digests.
  * Returns one 0/1 per id.
  */
-const SEEN_IN_ANY = `
+const seenInAny = createRedisScript(`
 local seen = {}
 for i = 1, #ARGV do seen[i] = 0 end
 for k = 1, #KEYS do
@@ -25,18 +26,17 @@ for k = 1, #KEYS do
     for i = 1, #flags do if flags[i] == 1 then seen[i] = 1 end end
   end
 end
-return seen`;
+return seen`);
 
-type PipelineResult = [error: Error | null, result: unknown][] | null;
-
-/** ioredis reports per-command failures inside the result instead of rejecting. */
-function unwrap(results: PipelineResult): unknown[] {
-  if (!results) throw new Error("redis transaction was aborted");
-  return results.map(([err, value]) => {
-    if (err) throw err;
-    return value;
-  });
-}
+/**
+ * Marks ids seen and (re)sets the day's expiry, atomically: a set never outlives its TTL
+ * because the second step was lost. KEYS[1]: today's set. ARGV[1]: TTL in seconds; the
+ * rest: change digests.
+ */
+const markSeen = createRedisScript(`
+redis.call("SADD", KEYS[1], unpack(ARGV, 2))
+redis.call("EXPIRE", KEYS[1], ARGV[1])
+return 1`);
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -122,7 +122,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         const ids = [...unique.keys()];
         const days: string[] = [];
         for (let day = today - windowDays; day <= today; day++) days.push(keys.seen(tenantId, day));
-        const seen = (await redis.eval(SEEN_IN_ANY, days.length, ...days, ...ids)) as number[];
+        const seen = (await seenInAny(redis, days, ids)) as number[];
         const fresh = ids.filter((_, i) => seen[i] !== 1);
         duplicates += ids.length - fresh.length;
         if (fresh.length === 0) return undefined;
@@ -133,7 +133,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         await queue.add("hubspot.batch", { tenantId, changes: fresh.map((id) => unique.get(id)!) }, { jobId });
         // Only now: a mark written before the enqueue could outlive a failed one and hide the retry.
         const todayKey = keys.seen(tenantId, today);
-        unwrap(await redis.multi().sadd(todayKey, ...fresh).expire(todayKey, ttl + DAY_MS / 1000).exec());
+        await markSeen(redis, [todayKey], [ttl + DAY_MS / 1000, ...fresh]);
         return { tenantId, queue: queue.name, jobId, changes: fresh.length };
       }),
     );
