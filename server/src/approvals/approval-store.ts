@@ -22,6 +22,18 @@ export interface StoredApproval extends Approval {
   proposalEventId: string | null;
   rejectedBy: string | null;
   updatedAt: string;
+  /**
+   * What the approval is for: `field_write` (a proposed field value, applied on approval), or a
+   * verb the pre-write gate (`POST /v1/actions`) parked, such as `send_email`. Tollgate cannot
+   * perform a verb itself: approving one only marks it approved, and the agent's retry with the
+   * approval's id is then allowed. @defaultValue "field_write"
+   */
+  action?: string;
+}
+
+/** Whether approving `a` calls for a CRM write (a field value) rather than an agent's retry (a verb). */
+export function isFieldApproval(a: Pick<StoredApproval, "action">): boolean {
+  return (a.action ?? "field_write") === "field_write";
 }
 
 const iso = (v: unknown) => new Date(v as string).toISOString();
@@ -55,6 +67,7 @@ export function toStoredApproval(r: Record<string, unknown>): StoredApproval {
     proposalEventId: (r.proposal_event_id as string | null) ?? null,
     rejectedBy: (r.rejected_by as string | null) ?? null,
     rejectReason: (r.reject_reason as string | null) ?? null,
+    action: (r.action as string | undefined) ?? "field_write",
   };
 }
 

@@ -2,7 +2,7 @@ import type { AuditEventInput } from "../../../shared/audit-event.js";
 import type { PlannedCrmWrite } from "../enforce/index.js";
 import type { Sql } from "../db/index.js";
 import { approveEvent, batchEvent, conflictEvent, expireEvent, humanActor, approvalEventBase, rejectEvent, type ManifestEntry } from "./approval-events.js";
-import { toStoredApproval, type StoredApproval } from "./approval-store.js";
+import { isFieldApproval, toStoredApproval, type StoredApproval } from "./approval-store.js";
 import { applyWrite, clearShadowWrite, rejectWrite } from "./approval-writes.js";
 import { loadSql } from "./load-sql.js";
 import { approvedByOf, planDecision, type ApprovedByEntry, type Plan } from "./plan-decision.js";
@@ -32,7 +32,9 @@ export async function decideApprovals(deps: Deps, tenantId: string, approver: Ap
   const toCheck = items
     .filter((i) => i.decision === "approve")
     .map((i) => first.get(i.id))
-    .filter((a): a is StoredApproval => !!a && a.status === "pending" && new Date(a.expiresAt).getTime() > now.getTime());
+    .filter((a): a is StoredApproval => !!a && a.status === "pending" && new Date(a.expiresAt).getTime() > now.getTime())
+    // An approved verb (send_email…) changes no CRM field: there is no value to check.
+    .filter(isFieldApproval);
   const current = await readCurrentValues(deps, tenantId, [...new Map(toCheck.map((a) => [a.id, a])).values()], now);
 
   const { results, wrote } = await deps.db.transaction(async (tx) => {
@@ -102,7 +104,8 @@ async function record(tx: Sql, a: StoredApproval, plan: Plan, approver: Approver
     case "approve": {
       const approvedBy = [...approvedByOf(a), { id: approver.id, name: approver.name, at, via: approver.via, eventId }];
       await update(plan.reached ? "approved" : "pending", approvedBy);
-      return plan.reached ? [applyWrite(a, eventId, now)] : [];
+      // A verb is not Tollgate's to perform: approving it lets the agent's retry through (actions/).
+      return plan.reached && isFieldApproval(a) ? [applyWrite(a, eventId, now)] : [];
     }
     case "reject":
       await update("rejected", approvedByOf(a), approver.name, plan.reason);

@@ -1,4 +1,4 @@
-export { createApprovalStore, toStoredApproval } from "./approval-store.js";
+export { createApprovalStore, isFieldApproval, toStoredApproval } from "./approval-store.js";
 export type { ApprovalStore, StoredApproval } from "./approval-store.js";
 export { createApprovalQueue } from "./approval-queue.js";
 export type { ApprovalQueue, ApprovalJob } from "./approval-queue.js";

@@ -3,7 +3,11 @@ import type { ProvenanceChange } from "../../../shared/provenance.js";
 import { APPROVAL_ACTIONS } from "./approval-events.js";
 
 /** Audit actions that are governed changes of a record (plus failed `crm_write`s). */
-export const PROVENANCE_ACTIONS = ["field_write", "proposal", "revert", "rollback", APPROVAL_ACTIONS.approve, APPROVAL_ACTIONS.reject, APPROVAL_ACTIONS.expire, APPROVAL_ACTIONS.apply] as const;
+export const PROVENANCE_ACTIONS = [
+  "field_write", "proposal", "revert", "rollback", APPROVAL_ACTIONS.approve, APPROVAL_ACTIONS.reject, APPROVAL_ACTIONS.expire, APPROVAL_ACTIONS.apply,
+  // A field write an agent asked for through the pre-write gate (`POST /v1/actions`, actions/).
+  "update_field",
+] as const;
 
 /** An approval's state now, for events that name it. */
 export interface ApprovalSummary {

@@ -1,0 +1,82 @@
+import type { ActionResponse } from "../../../shared/action.js";
+import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { CrmName } from "../../../shared/crm-objects.js";
+import type { NewException, PlannedCrmWrite } from "../enforce/index.js";
+import type { IdempotencyKey, IdempotencyStore } from "./idempotency-store.js";
+import { loadSql } from "./load-sql.js";
+import type { ActionGateOptions } from "./types.js";
+
+/** A row for `approvals` (sql/insert-approval.sql); its `proposal_event_id` is the decision's event. */
+export interface ActionApprovalRow {
+  id: string;
+  tenantId: string;
+  crm: CrmName;
+  objectType: string;
+  objectId: string;
+  field: string;
+  /** The verb, or `field_write` for an update_field the approvals flow applies itself. */
+  action: string;
+  currentValue: string | null;
+  proposedValue: string | null;
+  confidence: number | null;
+  source: string | null;
+  reason: string | null;
+  evidence: unknown;
+  riskFlags: string[];
+  approvalsNeeded: number;
+  agentId: string;
+  agentRole: string | null;
+  ruleId: string;
+  policyVersion: string;
+  runId: string | null;
+  expiresAt: string;
+}
+
+/** Everything one decision writes, committed together (DESIGN §9: the intent before the execution). */
+export interface Recording {
+  event: AuditEventInput;
+  /** An approved approval this action carries out: taken (approved → applied) first. */
+  useApprovalId?: string | undefined;
+  newApproval?: ActionApprovalRow | undefined;
+  write?: ((eventId: string) => PlannedCrmWrite) | undefined;
+  exception?: ((eventId: string) => NewException) | undefined;
+  idempotency?: IdempotencyKey | undefined;
+  /** The answer, once the event (and write) ids are known; stored with the idempotency key. */
+  respond(eventId: string, writeId: string | undefined): ActionResponse;
+}
+
+/** Thrown inside the transaction when the approval was used by another request first; nothing is committed. */
+export class ApprovalTakenError extends Error {}
+
+type Deps = Pick<ActionGateOptions, "db" | "audit" | "writes" | "exceptions">;
+
+/**
+ * Writes one decision in ONE transaction: the approval it uses, its audit event, then what the
+ * event decided — a new approval, a queued CRM write, an exception — and the idempotent answer.
+ * @throws ApprovalTakenError when `useApprovalId` is no longer approved (rolled back)
+ */
+export async function recordDecision(deps: Deps, idempotency: IdempotencyStore, rec: Recording, now: Date): Promise<ActionResponse> {
+  const at = now.toISOString();
+  return deps.db.transaction(async (tx) => {
+    if (rec.useApprovalId) {
+      const used = await tx.query(loadSql("use-approval"), [rec.event.tenant_id, rec.useApprovalId, at]);
+      if (used.rows.length === 0) throw new ApprovalTakenError(rec.useApprovalId);
+    }
+    const { event_id: eventId } = await deps.audit.append(rec.event, { tx });
+    const a = rec.newApproval;
+    if (a) {
+      await tx.query(loadSql("supersede-pending-approval"), [a.tenantId, a.objectType, a.objectId, a.field, at]);
+      await tx.query(loadSql("insert-approval"), [
+        a.id, a.tenantId, a.crm, a.objectType, a.objectId, a.field, a.action, a.currentValue, a.proposedValue, a.confidence, a.source, a.reason,
+        JSON.stringify(a.evidence ?? null), JSON.stringify(a.riskFlags), a.approvalsNeeded, a.agentId, a.agentRole, a.ruleId, a.policyVersion,
+        eventId, a.runId, a.expiresAt, at,
+      ]);
+    }
+    let writeId: string | undefined;
+    if (rec.write) [writeId] = await deps.writes.enqueue([rec.write(eventId)], { tx });
+    if (rec.exception) await deps.exceptions.open([rec.exception(eventId)], { tx });
+    const response = rec.respond(eventId, writeId);
+    if (rec.idempotency) await idempotency.complete(tx, rec.idempotency, response, eventId, now);
+    return response;
+  });
+}

@@ -1,0 +1,87 @@
+import type { Redis } from "ioredis";
+import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { ActionResponse } from "../../../shared/action.js";
+import type { CrmName } from "../../../shared/crm-objects.js";
+import type { CrmRecord } from "../crm/index.js";
+import type { Database, Sql } from "../db/index.js";
+import type { GuardPort, NewException, PlannedCrmWrite } from "../enforce/index.js";
+import type { CounterStore } from "../limits/index.js";
+import type { Logger } from "../observability/index.js";
+import type { CompiledPolicy, KillSwitchState } from "../policy/index.js";
+import type { StoredApproval } from "../approvals/index.js";
+
+/** Who asks the gate: an agent's API key (`Principal` of http/authenticate.ts satisfies it). */
+export interface ActionCaller {
+  role: string;
+  /** The key's name, shown in the audit as `api_key:<name>`. */
+  name: string;
+  via: string;
+  agentId?: string | undefined;
+}
+
+/** What one request came to; `replayed` when an idempotency key answered from a stored result. */
+export interface ActionResult {
+  response: ActionResponse;
+  replayed: boolean;
+}
+
+export interface ActionGate {
+  /**
+   * Decides one agent action and carries out what Tollgate can (DESIGN §1, §5):
+   * - every decision is audited BEFORE anything is executed (DESIGN §9), with the intent;
+   * - an allowed `update_field` is queued as a CRM write in the same transaction (`executed`);
+   * - an allowed send, enrollment, meeting or task is answered with a `permit`: Tollgate has
+   *   no email, sequence or calendar provider, so the agent performs it and cites the event id;
+   * - needing a person (or a window or cap exception) creates an approval; retrying with its
+   *   `approvalId` once approved is allowed;
+   * - refusals open an exception and count toward the denial trigger.
+   * @throws ValidationError (400) on a bad request; nothing is written.
+   * @throws ForbiddenError (403) for a key that is not an agent's.
+   * @throws ConflictError (409) for an idempotency key reused with another request, or in use.
+   */
+  handle(tenantId: string, caller: ActionCaller, request: unknown): Promise<ActionResult>;
+}
+
+export interface ActionGateOptions {
+  /** The system of record: audit event, approval, CRM write and idempotency row commit together. */
+  db: Database;
+  audit: { append(input: AuditEventInput, options?: { tx?: Sql }): Promise<{ event_id: string }> };
+  policies: { current(tenantId: string): { compiled: CompiledPolicy } };
+  /** Cap counters (limits/): snapshot before deciding, atomic consume after. */
+  counters: CounterStore;
+  killSwitches: { active(tenantId: string): Promise<KillSwitchState> };
+  /**
+   * The enforcement guard (killswitch/): counts each request toward `agent_writes_per_minute`
+   * before deciding (a trip stops the request that crossed it) and, after, toward
+   * `denials_per_minute` and what switches prevented. Without it only `killSwitches` is read.
+   */
+  guard?: Pick<GuardPort, "prepare" | "settled"> | undefined;
+  writes: { enqueue(writes: PlannedCrmWrite[], options?: { tx?: Sql }): Promise<string[]>; kick(tenantIds: string[]): Promise<void> };
+  /** Reads approvals (with their `action`) for retries that carry an `approvalId`. */
+  approvals: { get(tenantId: string, id: string, sql?: Sql): Promise<StoredApproval | undefined> };
+  exceptions: { open(exceptions: NewException[], options: { tx: Sql }): Promise<void> };
+  /** After commit: schedules expiry of the approvals created (approvals/ `ApprovalQueue.schedule`). */
+  scheduleApprovals?: ((tenantId: string, ids: string[]) => Promise<void>) | undefined;
+  /**
+   * Reads the target record: the current value of a field to update (its `before`, and what an
+   * approver is shown) and a contact's `hs_email_optout` before a send. Without it, opt-out
+   * comes only from `payload.optedOut`.
+   */
+  readRecords?: ((tenantId: string, crm: CrmName, objectType: string, ids: string[], properties: string[]) => Promise<CrmRecord[]>) | undefined;
+  /** CRMs whose field writes the write queue can carry out. @defaultValue ["hubspot"] */
+  executableCrms?: readonly CrmName[];
+  /** Holds the send-dedupe memory (24 h keys). Shared; never closed by the gate. */
+  redis: Redis;
+  /** @defaultValue "tollgate" */
+  prefix?: string;
+  /** Signs permits (HMAC-SHA256); without it, permits carry no token. */
+  permitSecret?: Uint8Array | undefined;
+  /** @defaultValue 300_000 (5 minutes) */
+  permitTtlMs?: number;
+  /** Same recipient and template within this window is a duplicate. @defaultValue 86_400_000 */
+  dedupeWindowMs?: number;
+  /** @defaultValue `() => new Date()` */
+  now?: () => Date;
+  /** @defaultValue a silent logger */
+  logger?: Logger;
+}
