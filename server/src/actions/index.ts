@@ -6,6 +6,6 @@ export { decideAction, parksForApproval } from "./decide-action.js";
 export type { ActionVerdict, ActionContext } from "./decide-action.js";
 export { checkApproval } from "./check-approval.js";
 export type { ApprovalCheck } from "./check-approval.js";
-export { signPermit, verifyPermit } from "./permit.js";
+export { derivePermitSecret, signPermit, verifyPermit } from "./permit.js";
 export type { PermitClaims } from "./permit.js";
 export { IdempotencyKeyReusedError, ActionInProgressError, CrmUnavailableError, CrmNotConnectedError } from "./action-errors.js";

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { canonicalJson } from "../../../shared/canonical-json.js";
 
 /** What a permit says: this agent may do this, on this target, until then, under this audit event. */
@@ -35,4 +35,12 @@ export function verifyPermit(secret: Uint8Array, token: string, now: Date = new 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   const claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as PermitClaims;
   return new Date(claims.expiresAt).getTime() > now.getTime() ? claims : undefined;
+}
+
+/**
+ * The permit signing key, derived from `TOLLGATE_ENCRYPTION_KEY` (HKDF-SHA256, info
+ * "tollgate-action-permit"), so no key is shared between purposes and none needs configuring.
+ */
+export function derivePermitSecret(encryptionKey: Uint8Array): Uint8Array {
+  return new Uint8Array(hkdfSync("sha256", encryptionKey, new Uint8Array(0), "tollgate-action-permit", 32));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkApproval, checkSendCompliance, decideAction, signPermit, verifyPermit, type ApprovalCheck } from "../../src/actions/index.js";
+import { checkApproval, checkSendCompliance, decideAction, derivePermitSecret, signPermit, verifyPermit, type ApprovalCheck } from "../../src/actions/index.js";
 import type { StoredApproval } from "../../src/approvals/index.js";
 import { getCounterKeys, loadPolicy, NO_KILL_SWITCHES, type DecisionInput } from "../../src/policy/index.js";
 
@@ -117,5 +117,13 @@ describe("permits", () => {
     const forged = Buffer.from(JSON.stringify({ ...claims, action: "merge" })).toString("base64url");
     expect(verifyPermit(secret, `${forged}.${sig}`, TUESDAY)).toBeUndefined();
     expect(verifyPermit(Buffer.alloc(32, 2), `${body}.${sig}`, TUESDAY)).toBeUndefined();
+  });
+
+  it("derives the signing key from the encryption key, one per purpose", () => {
+    const key = Buffer.alloc(32, 9);
+    const secret = derivePermitSecret(key);
+    expect(secret).toHaveLength(32);
+    expect(Buffer.from(derivePermitSecret(key)).equals(Buffer.from(secret))).toBe(true);
+    expect(Buffer.from(secret).equals(key)).toBe(false);
   });
 });
