@@ -14,6 +14,8 @@ import { createRollbackService } from "../rollback/index.js";
 import { createAlerter, createEnforcementGuard, createKillSwitchService, createTriggerCounter, type KillSwitchService } from "../killswitch/index.js";
 import { createCounterStore } from "../limits/index.js";
 import { createKillSwitchRouter } from "../http/routes/kill-switch-routes.js";
+import { createActionGate, derivePermitSecret } from "../actions/index.js";
+import { createActionRouter } from "../http/routes/action-routes.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
 import { createRollbackRouter } from "../http/routes/rollback-routes.js";
@@ -180,7 +182,27 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
   );
+  // The pre-write gate (DESIGN §1): the same decision, counters and switches as the webhook path.
+  const actionGate = createActionGate({
+    db,
+    audit,
+    policies,
+    killSwitches,
+    guard: enforcementGuard,
+    writes,
+    approvals,
+    exceptions,
+    counters: createCounterStore({ redis, prefix, now }),
+    scheduleApprovals: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
+    readRecords: async (tenantId, _crm, objectType, ids, properties) => (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties),
+    redis,
+    prefix,
+    now,
+    logger,
+    permitSecret: config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined,
+  });
   const routers: Router[] = [
+    createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
     createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
     createKillSwitchRouter({ service: killSwitches, authenticate, defaultTenant, policyOf: (tenantId) => policies.current(tenantId).compiled }),
     createAuditRouter({ audit, authenticate, defaultTenant }),
