@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import { createAuditLog } from "../server/src/audit/index.js";
 import type { CrmConnector, RecordWrite, WriteResult } from "../server/src/crm/index.js";
-import { createDatabase, migrate, type Database } from "../server/src/db/index.js";
+import { createDatabase, migrate } from "../server/src/db/index.js";
 import { createCrmWriteQueue, type CrmWriteQueueOptions, type PlannedWrite } from "../server/src/writes/index.js";
 
 export interface CrmWriteQueueFigures {
