@@ -172,8 +172,29 @@ export const hubSpotChangeSchema = z.object({
 });
 export type HubSpotChange = z.infer<typeof hubSpotChangeSchema>;
 
-/** The data of one BullMQ job: one tenant's share of one webhook batch. */
+/**
+ * One tenant's share of one webhook batch, as the worker's handler gets it. Jobs queued before
+ * compact rows existed were stored in exactly this shape, and are still read.
+ */
 export const webhookJobSchema = z
   .object({ tenantId: z.string().min(1), changes: z.array(hubSpotChangeSchema).min(1) })
   .refine((job) => job.changes.every((c) => c.tenantId === job.tenantId), { message: "every change must belong to the job's tenant", path: ["changes"] });
 export type WebhookJob = z.infer<typeof webhookJobSchema>;
+
+/**
+ * The optional parts of a change in a compact row, in row order. `dedupeKey` is listed only
+ * when it differs from the key the change's own fields give (`getChangeDedupeKey`).
+ */
+export const COMPACT_OPTIONAL_FIELDS = ["property", "value", "changeSource", "sourceId", "appId", "attemptNumber", "sensitive", "merge", "association", "dedupeKey"] as const;
+
+/**
+ * How a webhook job is stored in Redis: one row per change,
+ * `[subscriptionType, kind, objectType, crmObjectType, objectId, occurredAt, eventId, mask, ...optional]`,
+ * where bit i of `mask` says `COMPACT_OPTIONAL_FIELDS[i]` is present and its value follows,
+ * in field order. `crm` and `tenantId` are the job's. Why: the verbose form repeated every
+ * key and the dedupe key in each change, 45 KB for 100 events; serialising, sending and
+ * storing it was the largest cost of the webhook request (bench/webhook-ingest.ts). The
+ * worker decodes rows back into `HubSpotChange`s (`decodeWebhookJob`) and validates them.
+ */
+export const compactWebhookJobSchema = z.object({ tenantId: z.string().min(1), v: z.literal(2), rows: z.array(z.array(z.unknown())).min(1) });
+export type CompactWebhookJob = z.infer<typeof compactWebhookJobSchema>;

@@ -10,9 +10,14 @@ export {
   hubSpotWebhookBatchSchema,
   hubSpotChangeSchema,
   webhookJobSchema,
+  compactWebhookJobSchema,
+  COMPACT_OPTIONAL_FIELDS,
 } from "./events.js";
-export type { HubSpotSubscriptionType, ChangeKind, HubSpotWebhookEvent, HubSpotChange, WebhookJob } from "./events.js";
-export { toHubSpotChange, getDedupeKey, isOwnHubSpotWrite } from "./to-hubspot-change.js";
+export type { HubSpotSubscriptionType, ChangeKind, HubSpotWebhookEvent, HubSpotChange, WebhookJob, CompactWebhookJob } from "./events.js";
+export { toHubSpotChange, getDedupeKey, getChangeDedupeKey, isOwnHubSpotWrite } from "./to-hubspot-change.js";
+export { encodeWebhookJob } from "./encode-webhook-job.js";
+export { decodeWebhookJob } from "./decode-webhook-job.js";
+export type { DecodedWebhookJob } from "./decode-webhook-job.js";
 export { parseHubSpotBatch } from "./parse-hubspot-batch.js";
 export type { ParsedBatch, RejectedEvent, BatchIssue } from "./parse-hubspot-batch.js";
 export { createWebhookReceiver } from "./receive.js";

@@ -3,7 +3,8 @@ import { Queue } from "bullmq";
 import { TollgateError } from "../errors/index.js";
 import { createRedisScript } from "./create-redis-script.js";
 import { QueueUnavailableError } from "./errors.js";
-import type { HubSpotChange, WebhookJob } from "./events.js";
+import { encodeWebhookJob } from "./encode-webhook-job.js";
+import type { CompactWebhookJob, HubSpotChange } from "./events.js";
 import type { EnqueuedJob, ReceiveResult, WebhookReceiver, WebhookReceiverOptions } from "./types.js";
 import { DEFAULT_PREFIX, getWebhookKeys, tenantQueueName } from "./webhook-keys.js";
 
@@ -73,13 +74,13 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const now = options.now ?? Date.now;
   const windowDays = Math.ceil((ttl * 1000) / DAY_MS);
   const keys = getWebhookKeys(prefix);
-  const queues = new Map<string, Queue<WebhookJob>>();
+  const queues = new Map<string, Queue<CompactWebhookJob>>();
   const registered = new Set<string>();
 
-  const queueFor = (tenantId: string): Queue<WebhookJob> => {
+  const queueFor = (tenantId: string): Queue<CompactWebhookJob> => {
     let queue = queues.get(tenantId);
     if (!queue) {
-      queue = new Queue<WebhookJob>(tenantQueueName(tenantId), {
+      queue = new Queue<CompactWebhookJob>(tenantQueueName(tenantId), {
         connection: redis,
         prefix,
         defaultJobOptions: {
@@ -130,7 +131,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         const queue = queueFor(tenantId);
         await register(tenantId);
         const jobId = `hs-${digest([...fresh].sort().join("\n"))}`;
-        await queue.add("hubspot.batch", { tenantId, changes: fresh.map((id) => unique.get(id)!) }, { jobId });
+        await queue.add("hubspot.batch", encodeWebhookJob({ tenantId, changes: fresh.map((id) => unique.get(id)!) }), { jobId });
         // Only now: a mark written before the enqueue could outlive a failed one and hide the retry.
         const todayKey = keys.seen(tenantId, today);
         await markSeen(redis, [todayKey], [ttl + DAY_MS / 1000, ...fresh]);

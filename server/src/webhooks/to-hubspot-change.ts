@@ -51,6 +51,17 @@ export function getDedupeKey(e: HubSpotWebhookEvent, crmObjectType: string, obje
   return `${e.portalId}|${e.eventId}|${e.subscriptionType}|${crmObjectType}|${objectId}|${detail}|${e.occurredAt}`;
 }
 
+/**
+ * The key `getDedupeKey` gave a change, rebuilt from the change itself, so compact jobs need
+ * not carry it. Equal for every change `toHubSpotChange` makes, except an event that is not
+ * an association yet names a `toObjectId`; `encodeWebhookJob` stores the key for those.
+ */
+export function getChangeDedupeKey(c: HubSpotChange): string {
+  const a = c.association;
+  const detail = c.property ?? (a !== undefined ? `${a.associationType ?? ""}>${a.toObjectId}:${a.removed ? "removed" : "added"}` : "");
+  return `${c.tenantId}|${c.eventId}|${c.subscriptionType}|${c.crmObjectType}|${c.objectId}|${detail}|${c.occurredAt}`;
+}
+
 /** Normalises one validated HubSpot event; pure. */
 export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
   const { scope, kind } = TYPE_PARTS.get(e.subscriptionType) ?? splitSubscriptionType(e.subscriptionType);

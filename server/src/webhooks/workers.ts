@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import { webhookJobSchema, type WebhookJob } from "./events.js";
+import { decodeWebhookJob } from "./decode-webhook-job.js";
 import type { WebhookWorkers, WebhookWorkersOptions } from "./types.js";
 import { DEFAULT_PREFIX, getWebhookKeys, isValidTenantId, tenantQueueName } from "./webhook-keys.js";
 
@@ -24,18 +24,16 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
   // BullMQ workers block on Redis and refuse a connection that gives up on requests.
   const connection = redis.duplicate({ maxRetriesPerRequest: null });
   const subscriber = redis.duplicate();
-  const workers = new Map<string, Worker<WebhookJob>>();
+  const workers = new Map<string, Worker<unknown>>();
   let closed = false;
 
-  const processorFor = (tenantId: string) => async (job: Job<WebhookJob>) => {
-    const parsed = webhookJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      throw new UnrecoverableError(`malformed webhook job ${job.id}: ${first ? `${first.path.join(".")}: ${first.message}` : "invalid"}`);
-    }
+  const processorFor = (tenantId: string) => async (job: Job<unknown>) => {
+    // Compact rows (or an older release's verbose job) back to changes, validated.
+    const decoded = decodeWebhookJob(job.data);
+    if (!decoded.ok) throw new UnrecoverableError(`malformed webhook job ${job.id}: ${decoded.issue}`);
     // A job in another tenant's queue would act on the wrong portal: never run it.
-    if (parsed.data.tenantId !== tenantId) throw new UnrecoverableError(`webhook job ${job.id} names tenant ${parsed.data.tenantId} but sits in ${tenantId}'s queue`);
-    await handler(parsed.data, { jobId: job.id ?? "", attemptsMade: job.attemptsMade });
+    if (decoded.job.tenantId !== tenantId) throw new UnrecoverableError(`webhook job ${job.id} names tenant ${decoded.job.tenantId} but sits in ${tenantId}'s queue`);
+    await handler(decoded.job, { jobId: job.id ?? "", attemptsMade: job.attemptsMade });
   };
 
   const start = (tenantId: string): void => {
@@ -44,7 +42,7 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
       logger?.warn({ tenantId }, "ignoring an invalid tenant id in the webhook registry");
       return;
     }
-    const worker = new Worker<WebhookJob>(tenantQueueName(tenantId), processorFor(tenantId), {
+    const worker = new Worker<unknown>(tenantQueueName(tenantId), processorFor(tenantId), {
       connection,
       prefix,
       concurrency: options.concurrency ?? 1,

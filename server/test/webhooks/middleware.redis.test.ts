@@ -8,6 +8,7 @@ import {
   createHubSpotWebhookRouter,
   createWebhookReceiver,
   createWebhookWorkers,
+  decodeWebhookJob,
   tenantQueueName,
   type WebhookJob,
   type WebhookLogger,
@@ -60,7 +61,13 @@ const queueOf = (tenantId: string) => {
   }
   return q;
 };
-const jobsOf = async (tenantId: string) => queueOf(tenantId).getJobs(["waiting", "active", "completed"]);
+/** The tenant's jobs, decoded as the worker's handler will get them. */
+const jobsOf = async (tenantId: string) =>
+  (await queueOf(tenantId).getJobs(["waiting", "active", "completed"])).map((job) => {
+    const decoded = decodeWebhookJob(job.data);
+    if (!decoded.ok) throw new Error(decoded.issue);
+    return { id: job.id, data: decoded.job };
+  });
 
 async function post(body: Buffer | string, headers: Record<string, string>, path = "/webhooks/hubspot", method = "POST") {
   const res = await fetch(base + path, { method, headers, body: method === "GET" ? undefined : body });

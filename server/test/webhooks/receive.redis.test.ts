@@ -5,6 +5,7 @@ import {
   QueueUnavailableError,
   createWebhookReceiver,
   createWebhookWorkers,
+  decodeWebhookJob,
   parseHubSpotBatch,
   tenantQueueName,
   type HubSpotChange,
@@ -18,6 +19,13 @@ const changesOf = (name: HubSpotFixtureName): HubSpotChange[] => {
   const parsed = parseHubSpotBatch(readHubSpotFixture(name).events);
   if (!parsed.ok) throw new Error("fixture should parse");
   return parsed.changes;
+};
+
+/** A stored job as the worker's handler will get it. */
+const stored = (data: unknown): WebhookJob => {
+  const decoded = decodeWebhookJob(data);
+  if (!decoded.ok) throw new Error(decoded.issue);
+  return decoded.job;
 };
 
 let redis: Redis;
@@ -63,7 +71,7 @@ describe("createWebhookReceiver", () => {
     const jobs = await queue("62515").getJobs(["waiting"]);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.id).toBe(result.jobs[0]!.jobId);
-    expect(jobs[0]!.data).toEqual({ tenantId: "62515", changes });
+    expect(stored(jobs[0]!.data)).toEqual({ tenantId: "62515", changes });
     expect(jobs[0]!.opts.attempts).toBe(10);
   });
 
@@ -110,8 +118,8 @@ describe("createWebhookReceiver", () => {
     expect(result.accepted).toBe(3);
     const [a] = await queue("62515").getJobs(["waiting"]);
     const [b] = await queue("71234").getJobs(["waiting"]);
-    expect(a!.data.changes.map((c) => c.objectId)).toEqual(["9001", "9002"]);
-    expect(b!.data).toMatchObject({ tenantId: "71234", changes: [expect.objectContaining({ objectId: "7007" })] });
+    expect(stored(a!.data).changes.map((c) => c.objectId)).toEqual(["9001", "9002"]);
+    expect(stored(b!.data)).toMatchObject({ tenantId: "71234", changes: [expect.objectContaining({ objectId: "7007" })] });
   });
 
   it("leaves no dedupe mark when the enqueue fails, so HubSpot's retry goes through", async () => {
@@ -189,12 +197,24 @@ describe("createWebhookWorkers", () => {
     const q = queue("62515");
     const bad = await q.add("hubspot.batch", { tenantId: "62515", changes: [{ nope: true }] } as unknown as WebhookJob, { attempts: 5 });
     const foreign = await q.add("hubspot.batch", { tenantId: "71234", changes: changesOf("deal.propertyChange.two-portals.json").slice(1, 2) }, { attempts: 5 });
-    for (const job of [bad, foreign]) {
+    const badRow = await q.add("hubspot.batch", { tenantId: "62515", v: 2, rows: [["contact.creation", "creation"]] } as unknown as WebhookJob, { attempts: 5 });
+    for (const job of [bad, foreign, badRow]) {
       await waitFor(async () => ((await q.getJobState(job.id!)) === "failed" ? true : undefined));
       const failed = await q.getJob(job.id!);
       expect(failed!.attemptsMade).toBe(1);
       expect(failed!.failedReason).toMatch(/malformed|sits in/);
     }
     expect(calls).toBe(1);
+  });
+
+  it("runs a job an older release queued in the verbose form, so a deploy strands nothing", async () => {
+    const { receiver, workers, queue } = setup();
+    const seen: WebhookJob[] = [];
+    await workers(async (job) => void seen.push(job));
+    await receiver.receive(changesOf("contact.creation.json")); // registers the tenant
+    const changes = changesOf("contact.propertyChange.agent-write.json");
+    await queue("62515").add("hubspot.batch", { tenantId: "62515", changes });
+    const old = await waitFor(() => seen.find((j) => j.changes.length === changes.length));
+    expect(old).toEqual({ tenantId: "62515", changes });
   });
 });

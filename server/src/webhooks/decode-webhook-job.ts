@@ -1,0 +1,51 @@
+import { COMPACT_OPTIONAL_FIELDS, compactWebhookJobSchema, webhookJobSchema, type HubSpotChange, type WebhookJob } from "./events.js";
+import { getChangeDedupeKey } from "./to-hubspot-change.js";
+
+export type DecodedWebhookJob = { ok: true; job: WebhookJob } | { ok: false; issue: string };
+
+const FIXED = 8;
+
+const firstIssue = (error: { issues: { path: PropertyKey[]; message: string }[] }): string => {
+  const first = error.issues[0];
+  return first ? `${first.path.map(String).join(".")}: ${first.message}` : "invalid";
+};
+
+/** A compact row back to the change it was, or a reason it cannot be one. Not yet validated. */
+function decodeRow(row: unknown[], tenantId: string): Record<string, unknown> | string {
+  const [subscriptionType, kind, objectType, crmObjectType, objectId, occurredAt, eventId, mask] = row;
+  if (!Number.isSafeInteger(mask) || (mask as number) < 0 || (mask as number) >= 1 << COMPACT_OPTIONAL_FIELDS.length) return "bad field mask";
+  const change: Record<string, unknown> = { crm: "hubspot", tenantId, subscriptionType, kind, objectType, crmObjectType, objectId, occurredAt, eventId };
+  let next = FIXED;
+  COMPACT_OPTIONAL_FIELDS.forEach((field, bit) => {
+    if ((mask as number) & (1 << bit)) change[field] = row[next++];
+  });
+  if (next !== row.length) return `expected ${next} values, found ${row.length}`;
+  if (change.association !== undefined && (typeof change.association !== "object" || change.association === null)) return "association must be an object";
+  // Left out because the change's own fields give it back (see encodeWebhookJob); the schema
+  // then checks those fields, so a key built from bad ones never gets through.
+  change.dedupeKey ??= getChangeDedupeKey(change as HubSpotChange);
+  return change;
+}
+
+/**
+ * A stored webhook job (compact rows, or the verbose form older releases queued) → the job
+ * the handler gets, validated against `webhookJobSchema`. Never throws: the worker turns a
+ * failure into an `UnrecoverableError`, since retrying cannot repair stored data.
+ */
+export function decodeWebhookJob(data: unknown): DecodedWebhookJob {
+  const compact = typeof data === "object" && data !== null && "v" in data ? compactWebhookJobSchema.safeParse(data) : undefined;
+  let candidate: unknown = data;
+  if (compact) {
+    if (!compact.success) return { ok: false, issue: firstIssue(compact.error) };
+    const changes: Record<string, unknown>[] = [];
+    for (const [i, row] of compact.data.rows.entries()) {
+      const change = decodeRow(row, compact.data.tenantId);
+      if (typeof change === "string") return { ok: false, issue: `rows.${i}: ${change}` };
+      changes.push(change);
+    }
+    candidate = { tenantId: compact.data.tenantId, changes };
+  }
+  const parsed = webhookJobSchema.safeParse(candidate);
+  if (!parsed.success) return { ok: false, issue: firstIssue(parsed.error) };
+  return { ok: true, job: parsed.data };
+}
