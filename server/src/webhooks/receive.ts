@@ -16,18 +16,20 @@ const DAY_MS = 86_400_000;
 /**
  * Which ids are in any of the daily sets, in one command (a pipeline of SMISMEMBERs would
  * send every id once per day). KEYS: the daily sets of one tenant. ARGV: change digests.
- * Returns one 0/1 per id.
+ * Returns the 1-based positions of the ids already seen: nearly always none, so the reply
+ * stays empty instead of carrying a 0 per id.
  */
 const seenInAny = createRedisScript(`
 local seen = {}
-for i = 1, #ARGV do seen[i] = 0 end
 for k = 1, #KEYS do
   if redis.call("EXISTS", KEYS[k]) == 1 then
     local flags = redis.call("SMISMEMBER", KEYS[k], unpack(ARGV))
-    for i = 1, #flags do if flags[i] == 1 then seen[i] = 1 end end
+    for i = 1, #flags do if flags[i] == 1 then seen[i] = true end end
   end
 end
-return seen`);
+local found = {}
+for i = 1, #ARGV do if seen[i] then found[#found + 1] = i end end
+return found`);
 
 /**
  * Marks ids seen and (re)sets the day's expiry, atomically: a set never outlives its TTL
@@ -123,8 +125,8 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         const ids = [...unique.keys()];
         const days: string[] = [];
         for (let day = today - windowDays; day <= today; day++) days.push(keys.seen(tenantId, day));
-        const seen = (await seenInAny(redis, days, ids)) as number[];
-        const fresh = ids.filter((_, i) => seen[i] !== 1);
+        const seen = new Set((await seenInAny(redis, days, ids)) as number[]);
+        const fresh = seen.size === 0 ? ids : ids.filter((_, i) => !seen.has(i + 1));
         duplicates += ids.length - fresh.length;
         if (fresh.length === 0) return undefined;
 
