@@ -26,6 +26,7 @@ import { createApprovalRouter } from "../server/src/http/routes/approval-routes.
 import { createLogger, createMetrics } from "../server/src/observability/index.js";
 import { createSnapshotStore } from "../server/src/snapshots/index.js";
 import { createCrmWriteQueue } from "../server/src/writes/index.js";
+import { deleteKeysUnder } from "../server/src/redis/index.js";
 
 export interface ApprovalsFigures {
   list: { pastApprovals: number; otherApprovals: number; runs: number; storeMs: Stats; serviceMs: Stats; httpMs: Stats };
@@ -205,12 +206,7 @@ function stats(xs: number[]): Stats {
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -16,6 +16,7 @@ import { createAuditLog } from "../server/src/audit/index.js";
 import type { CrmConnector, RecordWrite, WriteResult } from "../server/src/crm/index.js";
 import { createDatabase, migrate } from "../server/src/db/index.js";
 import { createCrmWriteQueue, type CrmWriteQueueOptions, type PlannedWrite } from "../server/src/writes/index.js";
+import { deleteKeysUnder } from "../server/src/redis/index.js";
 
 export interface CrmWriteQueueFigures {
   oneTenant: { rows: number; seconds: number; rowsPerSec: number; flushesPerSec: number };
@@ -138,12 +139,7 @@ function redisOptions(redisUrl: string) {
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }

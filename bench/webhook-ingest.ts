@@ -15,6 +15,7 @@ import express, { type Express } from "express";
 import { Redis } from "ioredis";
 import { createHubSpotWebhookRouter, createWebhookReceiver } from "../server/src/webhooks/index.js";
 import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL, hubspotSignedHeaders, readHubSpotFixture } from "../test/fixtures/index.js";
+import { deleteKeysUnder } from "../server/src/redis/index.js";
 
 export interface WebhookIngestFigures {
   batches: number;
@@ -103,12 +104,7 @@ async function drive(port: number, batches: { body: Buffer; headers: Record<stri
 }
 
 async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = nextCursor;
-  } while (cursor !== "0");
+  await deleteKeysUnder(redis, prefix);
 }
 
 export async function run(options: { redisUrl?: string; clients?: number; log?: (line: string) => void } = {}): Promise<WebhookIngestFigures> {

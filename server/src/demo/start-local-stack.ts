@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { loadConfig } from "../config/index.js";
 import { createDatabase, type Database } from "../db/index.js";
 import { createLogger, type Logger } from "../observability/index.js";
+import { deleteKeysUnder } from "../redis/index.js";
 import { createTollgate, type Tollgate } from "../runtime/create-tollgate.js";
 import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../sandbox/index.js";
 
@@ -151,12 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await started.sandbox.close();
       if (options.prefix === undefined) {
         // Leave no keys of this stack behind in a shared Redis.
-        let cursor = "0";
-        do {
-          const [next, keys] = await cleanup.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-          cursor = next;
-          if (keys.length) await cleanup.del(...keys);
-        } while (cursor !== "0");
+        await deleteKeysUnder(cleanup, prefix);
       }
       cleanup.disconnect();
       if (!options.db) {

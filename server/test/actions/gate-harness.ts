@@ -11,6 +11,7 @@ import { createCounterStore, type CounterStore } from "../../src/limits/index.js
 import { createLogger } from "../../src/observability/index.js";
 import { startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 import { testPrefix } from "../helpers/test-database.js";
+import { deleteKeysUnder } from "../../src/redis/index.js";
 
 /** Agents of the test policy, one API key each (R1: one identity per agent). */
 export const AGENTS = ["outreach-bot", "compliance-bot", "approval-bot", "nosend-bot", "enrichment-bot", "capped-bot", "killme-bot", "idem-bot"] as const;
@@ -184,12 +185,7 @@ export async function startGateHarness(): Promise<GateHarness> {
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      let cursor = "0";
-      do {
-        const [next, keys] = await tollgate.redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length) await tollgate.redis.del(...keys);
-      } while (cursor !== "0");
+      await deleteKeysUnder(tollgate.redis, prefix);
       await h.close();
     },
   };

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
+import { deleteKeysUnder } from "../../src/redis/index.js";
 import type { AuditEvent } from "../../../shared/audit-event.js";
 import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL } from "../../../test/fixtures/index.js";
 import { createApprovalService, createApprovalStore, type ApprovalService, type ApprovalStore, type StoredApproval } from "../../src/approvals/index.js";
@@ -212,28 +212,13 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
 export async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }
 }
 
-export function newTenantId(): string {
-  return String(10_000_000 + (randomBytes(3).readUIntBE(0, 3) % 89_999_999));
-}
-
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+export { newTenantId, waitFor } from "../helpers/wait-for.js";
 
 export interface CardRequest {
   method?: "GET" | "POST";

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import { createKillSwitchService, type KillSwitchService, type KillSwitchServiceOptions } from "../../src/killswitch/index.js";
 import { createTestDatabase, testPrefix, TEST_REDIS_URL, type TestDatabase } from "../helpers/test-database.js";
+import { deleteKeysUnder } from "../../src/redis/index.js";
 
 /** One suite's stores: its own schema, its own Redis prefix, the real audit log. */
 export interface KillSwitchHarness {
@@ -21,16 +22,7 @@ export async function createKillSwitchHarness(name: string): Promise<KillSwitchH
   const audit = await createAuditLog(t.db);
   const prefix = testPrefix(name);
   const services: KillSwitchService[] = [];
-  const flushPrefix = async () => {
-    let cursor = "0";
-    let n = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) n += await redis.del(...keys);
-    } while (cursor !== "0");
-    return n;
-  };
+  const flushPrefix = () => deleteKeysUnder(redis, prefix);
   return {
     t,
     redis,

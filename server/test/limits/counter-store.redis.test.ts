@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCounterStore, type CounterStore } from "../../src/limits/index.js";
 import type { CounterKey } from "../../src/policy/index.js";
 import { TEST_REDIS_URL, testPrefix } from "../helpers/test-database.js";
+import { deleteKeysUnder } from "../../src/redis/index.js";
 
 const prefix = testPrefix("limits");
 const clients: Redis[] = [];
@@ -19,13 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const redis = clients[0]!;
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
+  await deleteKeysUnder(clients[0]!, prefix);
   for (const c of clients) c.disconnect();
 });
 

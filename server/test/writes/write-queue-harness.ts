@@ -1,6 +1,5 @@
 import { Redis } from "ioredis";
-import { randomBytes } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
+import { deleteKeysUnder } from "../../src/redis/index.js";
 import type { AuditEvent } from "../../../shared/audit-event.js";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import type { Database } from "../../src/db/index.js";
@@ -73,27 +72,10 @@ function redisOptions() {
 async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }
 }
 
-/** A tenant id of its own for each test, so tests in one suite never share rows or queues. */
-export function newTenantId(): string {
-  return String(10_000_000 + (randomBytes(3).readUIntBE(0, 3) % 89_999_999));
-}
-
-/** Polls until `check` is true, or fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+export { newTenantId, waitFor } from "../helpers/wait-for.js";

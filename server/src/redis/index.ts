@@ -1,0 +1,1 @@
+export { deleteKeysUnder } from "./delete-keys-under.js";
