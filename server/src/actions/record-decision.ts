@@ -1,33 +1,16 @@
 import type { ActionResponse } from "../../../shared/action.js";
 import type { AuditEventInput } from "../../../shared/audit-event.js";
-import type { CrmName } from "../../../shared/crm-objects.js";
-import type { NewException, PlannedCrmWrite } from "../enforce/index.js";
+import type { NewApproval, NewException, PlannedCrmWrite } from "../enforce/index.js";
 import type { IdempotencyKey, IdempotencyStore } from "./idempotency-store.js";
 import { loadSql } from "./load-sql.js";
 import type { ActionGateOptions } from "./types.js";
 
 /** A row for `approvals` (sql/insert-approval.sql); its `proposal_event_id` is the decision's event. */
-export interface ActionApprovalRow {
-  id: string;
-  tenantId: string;
-  crm: CrmName;
-  objectType: string;
-  objectId: string;
-  field: string;
+/** An approval for a verb: the shape enforcement opens for proposals, plus the verb and run. */
+export interface ActionApprovalRow extends Omit<NewApproval, "shadowField" | "proposalEventId" | "expiresAt" | "agentRole"> {
   /** The verb, or `field_write` for an update_field the approvals flow applies itself. */
   action: string;
-  currentValue: string | null;
-  proposedValue: string | null;
-  confidence: number | null;
-  source: string | null;
-  reason: string | null;
-  evidence: unknown;
-  riskFlags: string[];
-  approvalsNeeded: number;
-  agentId: string;
   agentRole: string | null;
-  ruleId: string;
-  policyVersion: string;
   runId: string | null;
   expiresAt: string;
 }
