@@ -212,12 +212,16 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const f = await run();
+/** Prints the figures (`npm run bench approvals` and a direct run both use it). */
+export function report(f: ApprovalsFigures): void {
   console.log(`list approvals of one record (${f.list.pastApprovals} past, ${f.list.otherApprovals} on other records), ${f.list.runs} runs, ms per list:`);
   console.log(`  store   mean ${f.list.storeMs.mean}  p50 ${f.list.storeMs.p50}  p95 ${f.list.storeMs.p95}`);
   console.log(`  service mean ${f.list.serviceMs.mean}  p50 ${f.list.serviceMs.p50}  p95 ${f.list.serviceMs.p95}`);
   console.log(`  HTTP    mean ${f.list.httpMs.mean}  p50 ${f.list.httpMs.p50}  p95 ${f.list.httpMs.p95}`);
   console.log(`approve → CRM write issued, ${f.approveToWrite.approvals} approvals one at a time, ms: median ${f.approveToWrite.ms.p50}  p95 ${f.approveToWrite.ms.p95}  mean ${f.approveToWrite.ms.mean}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  report(await run());
   process.exit(0);
 }

@@ -146,12 +146,14 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
 }
 
 // Checked against the runtime's file URL so the module can be imported by bench/index.ts too.
+/** Prints the figures (`npm run bench crm-write-queue` and a direct run both use it). */
+export function report(figures: CrmWriteQueueFigures): void {
+  console.log(JSON.stringify(figures, null, 2));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  run().then(
-    (figures) => console.log(JSON.stringify(figures, null, 2)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+  run().then(report, (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

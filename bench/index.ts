@@ -2,7 +2,12 @@
  * `npm run bench [name…]`: runs the benchmarks one after another and prints their figures.
  * Benchmarks are measurements, not tests: nothing here passes or fails on timing.
  */
-const BENCHES: Record<string, () => Promise<{ run: () => Promise<unknown> }>> = {
+/** A benchmark module: `run()` measures (and may print); `report()`, when present, prints what run returned. */
+interface Bench {
+  run: () => Promise<unknown>;
+  report?: (figures: never) => void;
+}
+const BENCHES: Record<string, () => Promise<Bench>> = {
   "policy-vs-cedar": () => import("./policy-vs-cedar.js"),
   "audit-append": () => import("./audit-append.js"),
   "webhook-ingest": () => import("./webhook-ingest.js"),
@@ -22,7 +27,8 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   console.log(`\n=== ${name}`);
   try {
     const mod = await BENCHES[name]!();
-    await mod.run();
+    const figures = await mod.run();
+    mod.report?.(figures as never);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") console.log(`(not available: ${(err as Error).message.split("\n")[0]})`);
     else throw err;
