@@ -1,14 +1,14 @@
-import { randomUUID } from "node:crypto";
 import type { AuditEventInput } from "../../../shared/audit-event.js";
-import type { Decision } from "../../../shared/decision.js";
-import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
 import { propertyKey, type ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
 import { auditDecision, changeEventBase, summarizeDiff } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
-import { decideProposals, routeOf, type ProposalOutcome } from "./decide-proposals.js";
+import { decideProposals, routeOf } from "./decide-proposals.js";
 import { findRestoreValues, type RestoreValue } from "./find-restore-values.js";
 import { guardBatch } from "./guard-batch.js";
+import { planProposal } from "./plan-proposal.js";
+import { directWriteApproval, exceptionFor } from "./plan-revert.js";
+import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
 import type { Actor, CrmChange, EnforcementDeps, NewApproval, NewException, PlannedCrmWrite } from "./types.js";
 
 export interface EnforcementSummary {
@@ -159,8 +159,6 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
 }
 
 const keyOf = (c: CrmChange) => propertyKey({ objectType: c.objectType, objectId: c.objectId, property: c.property! });
-const agentOf = (a: Actor) => (a.type === "agent" ? a.agentId : null);
-const writeTarget = (c: CrmChange) => ({ tenantId: c.tenantId, crm: c.crm, objectType: c.objectType, objectId: c.objectId });
 
 /** Only the newest disallowed write of each property needs a revert; earlier ones are audited. */
 function latestPerProperty(items: readonly Classified[]): Classified[] {
@@ -173,119 +171,6 @@ function outcomeOfRevert(target: RestoreValue | undefined, summary: EnforcementS
   if (target?.state === "restore") summary.reverted++;
   else if (target?.state === "conflict") summary.conflicts++;
   else summary.unknownPrior++;
-}
-
-/** Provenance stamped on a record an agent changed (DESIGN §2). */
-function provenanceStamp(change: CrmChange, eventId: string): Record<string, string> {
-  const names = change.crm === "hubspot" ? { at: PROVENANCE_FIELDS.lastActionAt.hubspot, id: PROVENANCE_FIELDS.eventId.hubspot } : { at: PROVENANCE_FIELDS.lastActionAt.salesforce, id: PROVENANCE_FIELDS.eventId.salesforce };
-  // HubSpot datetime properties take epoch milliseconds; Salesforce takes ISO-8601.
-  const at = change.crm === "hubspot" ? String(change.occurredAt.getTime()) : change.occurredAt.toISOString();
-  return { [names.at]: at, [names.id]: eventId };
-}
-
-function exceptionFor(change: CrmChange, actor: Actor, ruleId: string, eventId: string, target: RestoreValue | undefined): NewException {
-  const who = actor.type === "agent" ? actor.agentId : actor.type === "tollgate" ? "tollgate" : actor.id;
-  const what = target?.state === "conflict" ? "changed since by someone else; not reverted" : target?.state === "unknown" ? `could not be reverted (${target.error})` : "reverted";
-  return {
-    tenantId: change.tenantId,
-    kind: target?.state === "conflict" ? "revert_conflict" : target?.state === "unknown" ? "revert_failed" : "disallowed_write",
-    ruleId,
-    agentId: agentOf(actor),
-    crm: change.crm,
-    objectType: change.objectType,
-    objectId: change.objectId,
-    field: change.property ?? null,
-    eventId,
-    summary: `${who} wrote ${change.property} on ${change.objectType}/${change.objectId}: ${what}`,
-  };
-}
-
-interface PlanSinks {
-  addEvent(e: AuditEventInput): number;
-  addWrite(eventIndex: number, make: (eventId: string) => PlannedCrmWrite): void;
-  approvals: NewApproval[];
-  exceptions: ((eventIds: string[]) => NewException)[];
-  summary: EnforcementSummary;
-  policyTtl: number;
-  now: Date;
-}
-
-function planProposal(c: Classified, p: ProposalOutcome, sinks: PlanSinks): void {
-  const { change, actor } = c;
-  const field = (c.step as { field: string }).field;
-  const shadow = change.property!;
-  const d = p.decision;
-  const provenance = p.provenance;
-  const base = {
-    ...changeEventBase(change, actor),
-    action: "proposal",
-    field_diffs: [{ field, before: p.currentValue, after: change.value ?? null }],
-    diff_summary: summarizeDiff(field, p.currentValue, change.value),
-    decision: auditDecision(d),
-    reason: provenance.reason,
-    confidence: provenance.confidence,
-    evidence: provenance.evidence,
-    source_signal: provenance.source ?? `${change.crm}:webhook`,
-  };
-  if (p.route === "apply") {
-    sinks.summary.proposalsApplied++;
-    const i = sinks.addEvent(base);
-    sinks.addWrite(i, (eventId) => ({
-      ...writeTarget(change),
-      properties: { [field]: change.value ?? "", [shadow]: "", ...provenanceStamp(change, eventId) },
-      purpose: "apply",
-      agentId: agentOf(actor),
-      causedBy: eventId,
-      expected: { [field]: p.currentValue },
-    }));
-    return;
-  }
-  if (p.route === "approval") {
-    sinks.summary.approvalsOpened++;
-    const id = randomUUID();
-    const expiresAt = new Date(sinks.now.getTime() + sinks.policyTtl);
-    const i = sinks.addEvent({ ...base, approval: { id, approvers: [], expires_at: expiresAt.toISOString() }, risk_flags: p.riskFlags });
-    sinks.approvals.push({
-      id,
-      tenantId: change.tenantId,
-      crm: change.crm,
-      objectType: change.objectType,
-      objectId: change.objectId,
-      field,
-      shadowField: shadow,
-      currentValue: p.currentValue,
-      proposedValue: change.value ?? null,
-      confidence: provenance.confidence,
-      source: provenance.source,
-      reason: provenance.reason,
-      evidence: provenance.evidence,
-      riskFlags: p.riskFlags,
-      approvalsNeeded: Math.max(1, d.approvers ?? 1),
-      agentId: actor.type === "agent" ? actor.agentId : "unknown",
-      agentRole: actor.type === "agent" ? actor.role : "unknown",
-      ruleId: d.ruleId,
-      policyVersion: d.policyVersion,
-      // Resolved to the audit event id inside the transaction.
-      proposalEventId: String(i),
-      expiresAt,
-    });
-    return;
-  }
-  sinks.summary.proposalsDenied++;
-  const i = sinks.addEvent({ ...base, error: "proposal refused; shadow field cleared" });
-  sinks.addWrite(i, (eventId) => ({ ...writeTarget(change), properties: { [shadow]: "" }, purpose: "clear_shadow", agentId: null, causedBy: eventId, expected: { [shadow]: change.value ?? null } }));
-  sinks.exceptions.push((ids) => ({
-    tenantId: change.tenantId,
-    kind: "proposal_refused",
-    ruleId: d.ruleId,
-    agentId: agentOf(actor),
-    crm: change.crm,
-    objectType: change.objectType,
-    objectId: change.objectId,
-    field,
-    eventId: ids[i]!,
-    summary: `${agentOf(actor)} proposed ${field} on ${change.objectType}/${change.objectId}: ${d.outcome} (${d.reasons.join("; ")})`,
-  }));
 }
 
 function toObservedValue(c: Classified): ObservedValue[] {
@@ -338,33 +223,4 @@ async function replacedValues(deps: EnforcementDeps, tenantId: string, classifie
     running.set(key, change.value ?? null);
   }
   return (change) => before.get(change) ?? null;
-}
-
-/** The approval a direct write becomes when the policy wanted a person to decide it. */
-function directWriteApproval(change: CrmChange, actor: Extract<Actor, { type: "agent" }>, decision: Decision, restoredTo: string | null, now: Date, ttlMs: number, eventIndex: number): NewApproval {
-  return {
-    id: randomUUID(),
-    tenantId: change.tenantId,
-    crm: change.crm,
-    objectType: change.objectType,
-    objectId: change.objectId,
-    field: change.property!,
-    // No shadow field was used: applying writes the canonical field only.
-    shadowField: null,
-    currentValue: restoredTo,
-    proposedValue: change.value ?? null,
-    confidence: null,
-    source: null,
-    reason: null,
-    evidence: null,
-    riskFlags: ["direct_write", "no_evidence"],
-    approvalsNeeded: Math.max(1, decision.approvers ?? 1),
-    agentId: actor.agentId,
-    agentRole: actor.role,
-    ruleId: decision.ruleId,
-    policyVersion: decision.policyVersion,
-    // Resolved to the audit event id inside the transaction.
-    proposalEventId: String(eventIndex),
-    expiresAt: new Date(now.getTime() + ttlMs),
-  };
 }
