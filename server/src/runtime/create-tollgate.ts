@@ -32,7 +32,7 @@ import { createAuditRouter } from "../http/routes/audit-routes.js";
 import { createPolicyRouter } from "../http/routes/policy-routes.js";
 import { createApprovalRouter } from "../http/routes/approval-routes.js";
 import { createProvenanceRouter } from "../http/routes/provenance-routes.js";
-import { createLogger, createMetrics, type Logger, type Metrics } from "../observability/index.js";
+import { createLogger, createMetrics, instrumentAudit, type Logger, type Metrics } from "../observability/index.js";
 import { createHubSpotTenancy, type HubSpotTenancy } from "./hubspot-tenancy.js";
 import { toCrmChange } from "./to-crm-change.js";
 
@@ -97,13 +97,16 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
 
   const checkpointKey = config.encryptionKey ? deriveCheckpointKey(config.encryptionKey.toString("hex")) : undefined;
-  const audit = await createAuditLog(db, checkpointKey ? { signingSeed: checkpointKey.seed, now } : { now });
+  // Every decision is audited, so the audit log is where decisions are counted for /metrics:
+  // each path appends through its own labelled view of the one log.
+  const auditLog = await createAuditLog(db, checkpointKey ? { signingSeed: checkpointKey.seed, now } : { now });
+  const audit = instrumentAudit(auditLog, metrics, "other");
   const policies = await createPolicyRegistry({ db, audit, path: config.policyPath, now });
   const snapshots = createSnapshotStore(db);
   const approvals = createApprovalStore(db);
   const approvalQueue = createApprovalQueue({ connection: redis, prefix, store: approvals, now });
   const exceptions = createExceptionStore(db, { now });
-  const hubspot = await createHubSpotTenancy({ config, db, logger });
+  const hubspot = await createHubSpotTenancy({ config, db, logger, metrics });
 
   const roleOf = (tenantId: string, agentId: string) => policies.current(tenantId).compiled.agents.get(agentId)?.role;
   const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger });
@@ -124,9 +127,11 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
   });
   killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
+  // One counter store for both paths: caps span webhooks and the pre-write gate.
+  const counters = createCounterStore({ redis, prefix, now });
   const enforcementGuard = createEnforcementGuard({
     killSwitches,
-    counters: createCounterStore({ redis, prefix, now }),
+    counters,
     triggers: createTriggerCounter({ redis, prefix }),
     policyOf: (tenantId) => policies.current(tenantId).compiled,
     alert: createAlerter({ logger, webhookUrl: config.alertWebhookUrl }),
@@ -148,7 +153,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const enforcement: EnforcementDeps = {
     db,
     // QA items are sampled from each batch's events in the same transaction.
-    audit: withQaSampling(audit, qa),
+    audit: withQaSampling(instrumentAudit(auditLog, metrics, "webhook"), qa),
     snapshots,
     writes,
     approvals: { create: (a, o) => approvals.create(a, o), scheduled: async (ids) => void (ids.length && (await scheduleApprovals(ids))) },
@@ -168,7 +173,16 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     for (const [tenantId, list] of byTenant) await approvalQueue.schedule(tenantId, list);
   }
 
-  const receiver = createWebhookReceiver({ redis, prefix, logger });
+  const baseReceiver = createWebhookReceiver({ redis, prefix, logger });
+  const receiver: WebhookReceiver = {
+    async receive(changes) {
+      const result = await baseReceiver.receive(changes);
+      metrics.webhookEvents.inc({ result: "accepted" }, result.accepted);
+      metrics.webhookEvents.inc({ result: "duplicate" }, result.duplicates);
+      return result;
+    },
+    close: () => baseReceiver.close(),
+  };
   const authenticate = createApiKeyAuthenticator(config.apiKeys);
   const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
 
@@ -185,14 +199,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   // The pre-write gate (DESIGN §1): the same decision, counters and switches as the webhook path.
   const actionGate = createActionGate({
     db,
-    audit,
+    audit: instrumentAudit(auditLog, metrics, "gate"),
     policies,
     killSwitches,
     guard: enforcementGuard,
     writes,
     approvals,
     exceptions,
-    counters: createCounterStore({ redis, prefix, now }),
+    counters,
     scheduleApprovals: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
     readRecords: async (tenantId, _crm, objectType, ids, properties) => (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties),
     redis,

@@ -16,7 +16,7 @@ import {
   type ProvisioningResult,
   type TokenProvider,
 } from "../install/index.js";
-import type { Logger } from "../observability/index.js";
+import { instrumentConnector, type Logger, type Metrics } from "../observability/index.js";
 
 export interface HubSpotTenancy {
   /** The tenant's connector (one per portal, reused). */
@@ -36,7 +36,7 @@ export interface HubSpotTenancy {
  * How Tollgate reaches each HubSpot portal: one static private-app token for one portal, or
  * OAuth tokens per installed portal, stored encrypted.
  */
-export async function createHubSpotTenancy(options: { config: Config; db: Database; logger: Logger }): Promise<HubSpotTenancy> {
+export async function createHubSpotTenancy(options: { config: Config; db: Database; logger: Logger; metrics?: Metrics }): Promise<HubSpotTenancy> {
   const { config, db, logger } = options;
   const hs = config.hubspot;
   let tokens: TokenProvider | undefined;
@@ -65,6 +65,7 @@ export async function createHubSpotTenancy(options: { config: Config; db: Databa
     if (!c) {
       const provider = tokens;
       c = createHubSpotConnector({ portalId: tenantId, baseUrl: hs.apiBaseUrl, getAccessToken: () => provider.getAccessToken(tenantId) });
+      if (options.metrics) c = instrumentConnector(c, options.metrics);
       connectors.set(tenantId, c);
     }
     return c;

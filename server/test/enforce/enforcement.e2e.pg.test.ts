@@ -101,4 +101,14 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
     expect(res.ok).toBe(true);
     expect(res.checked).toBeGreaterThan(5);
   });
+
+  it("reports decisions, webhook events, CRM calls and audit events on /metrics", async () => {
+    const text = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+    expect(value(/^tollgate_decisions_total\{outcome="deny",source="webhook"\} (\d+)/m)).toBeGreaterThanOrEqual(2);
+    expect(value(/^tollgate_decisions_total\{outcome="observed",source="webhook"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^tollgate_webhook_events_total\{result="accepted"\} (\d+)/m)).toBeGreaterThan(5);
+    expect(value(/^tollgate_crm_calls_total\{crm="hubspot",operation="write",status="ok"\} (\d+)/m)).toBeGreaterThanOrEqual(3);
+    expect(value(/^tollgate_audit_events_total\{tenant="62515"\} (\d+)/m)).toBeGreaterThan(5);
+  });
 });
