@@ -86,6 +86,46 @@ describe("verifyHubSpotSignatureV3", () => {
     expect(verifyHubSpotSignatureV3(input({ rawBody: body, signature, timestamp: String(now) }))).toEqual({ ok: false, reason: "bad_signature" });
   });
 
+  describe("same MAC as the SDK's Signature.getSignature (verify.ts hashes the raw bytes instead)", () => {
+    // Deterministic generator, so a failure names an input that can be reproduced.
+    let seed = 0x2545f491;
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pieces = ["a", "Z", "0", " ", '"', "\\", "{", "}", "é", "ß", "€", "日本", "😀", "\u{10FFFF}", "\uFEFF", "\n", "\u0000", "%3A", "%20"];
+    const text = (max: number) => Array.from({ length: rand(max) }, () => pieces[rand(pieces.length)]).join("");
+    const methods = ["POST", "post", "Put", "GET", "pAtCh"];
+    const urls = [url, `${url}?a=%3A%2F%3f&b=%20%25&c=${text(8)}`, `${HUBSPOT_TEST_PUBLIC_URL}/x%40y%21/${text(6)}`];
+    const sdk = (method: string, uri: string, body: string, ts: number) =>
+      Signature.getSignature(method.toUpperCase(), "v3", { clientSecret: secret, url: decodeHubSpotUri(uri), requestBody: body, timestamp: ts, signature: "" });
+
+    it("on 500 generated methods, URLs, UTF-8 bodies and timestamps", () => {
+      for (let i = 0; i < 500; i++) {
+        const method = methods[rand(methods.length)]!;
+        const publicUrl = urls[rand(urls.length)]!;
+        const body = (rand(4) === 0 ? "\uFEFF" : "") + text(200);
+        const ts = now - 299_000 + rand(598_000);
+        const expected = sdk(method, publicUrl, body, ts);
+        const rawBody = Buffer.from(body, "utf8");
+        expect(signHubSpotV3({ clientSecret: secret, method, publicUrl, rawBody, timestamp: ts })).toBe(expected);
+        expect(signHubSpotV3({ clientSecret: secret, method, publicUrl, rawBody: body, timestamp: ts })).toBe(expected);
+        expect(verifyHubSpotSignatureV3({ clientSecret: secret, method, publicUrl, rawBody, signature: expected, timestamp: String(ts), now })).toEqual({ ok: true });
+      }
+    });
+
+    it("on the fixtures' bytes", () => {
+      const signature = sdk("POST", url, raw.toString("utf8"), now);
+      expect(verifyHubSpotSignatureV3(input({ signature, timestamp: String(now) }))).toEqual({ ok: true });
+    });
+
+    it("signHubSpotV3 refuses to sign bytes that are not UTF-8", () => {
+      expect(() => signHubSpotV3({ clientSecret: secret, publicUrl: url, rawBody: Buffer.from([0x5b, 0xc3, 0x5d]), timestamp: now })).toThrow(TypeError);
+    });
+  });
+
   describe("URI decoding (v3 step 2)", () => {
     const encoded = `${HUBSPOT_TEST_PUBLIC_URL}/webhooks/hubspot?next=https%3A%2F%2Fa.example%2Fx%40y%21%24%27%28%29%2A%2C%3B%3F&name=a%20b%25`;
     // What HubSpot signs: the twelve escapes decoded, %20 and %25 left alone.
