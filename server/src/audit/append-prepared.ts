@@ -5,6 +5,9 @@ import type { PreparedEvent } from "./prepare-event.js";
 // Parameters: $1 tenant id, $2 canonical-JSON heads, $3 tails (see migration 001_audit.sql).
 // Returns [prev_hash of the first event, hash of each event…].
 const APPEND_SQL = "SELECT audit_append($1, $2::text[], $3::text[]) AS hashes";
+// The same for one event (migration 008), with plain text parameters: most appends are single,
+// and a ~1 KB JSON text escaped into an array literal and parsed back costs measurable time.
+const APPEND_ONE_SQL = "SELECT audit_append_one($1, $2, $3) AS hashes";
 
 /**
  * Writes prepared events: one `audit_append` call per tenant, which locks that tenant's head,
@@ -23,7 +26,10 @@ export async function appendPrepared(sql: Sql, prepared: readonly PreparedEvent[
   const stored = new Map<PreparedEvent, AuditEvent>();
   for (const tenantId of [...byTenant.keys()].sort()) {
     const batch = byTenant.get(tenantId)!;
-    const { rows } = await sql.query<{ hashes: string[] }>(APPEND_SQL, [tenantId, batch.map((p) => p.head), batch.map((p) => p.tail)]);
+    const { rows } =
+      batch.length === 1
+        ? await sql.query<{ hashes: string[] }>(APPEND_ONE_SQL, [tenantId, batch[0]!.head, batch[0]!.tail])
+        : await sql.query<{ hashes: string[] }>(APPEND_SQL, [tenantId, batch.map((p) => p.head), batch.map((p) => p.tail)]);
     const hashes = rows[0]?.hashes ?? [];
     if (hashes.length !== batch.length + 1) throw new Error(`audit_append returned ${hashes.length} hashes for ${batch.length} events`);
     batch.forEach((p, i) => stored.set(p, { ...p.body, prev_hash: hashes[i], hash: hashes[i + 1] } as AuditEvent));

@@ -14,7 +14,7 @@ import { verifyChain } from "./verify-chain.js";
 
 /**
  * The tamper-evident audit log over the system-of-record database (DESIGN §6). The database
- * must be migrated (migration 001_audit); the factory checks, so a missing table fails at
+ * must be migrated (migrations 001_audit and 008_audit_append_fast); the factory checks, so a missing table fails at
  * start-up rather than on the first event.
  *
  * @example
@@ -22,8 +22,10 @@ import { verifyChain } from "./verify-chain.js";
  * const event = await audit.append({ tenant_id: "default", actor: { type: "agent", id: "enrichment-bot" }, action: "field_write" });
  */
 export async function createAuditLog(db: Database, options: AuditLogOptions = {}): Promise<AuditLog> {
-  const found = await db.query<{ returns: string }>("SELECT prorettype::regtype::text AS returns FROM pg_proc WHERE oid = to_regprocedure('audit_append(text, text[], text[])')");
-  if (found.rows[0]?.returns !== "text[]") throw new ConfigError("audit log tables are missing or out of date: run the database migrations first");
+  const found = await db.query<{ many: string | null; one: string | null }>(
+    "SELECT to_regprocedure('audit_append(text, text[], text[])')::text AS many, to_regprocedure('audit_append_one(text, text, text)')::text AS one",
+  );
+  if (!found.rows[0]?.many || !found.rows[0]?.one) throw new ConfigError("audit log tables are missing or out of date: run the database migrations first");
   const key = options.signingSeed ? checkpointKeyFromSeed(options.signingSeed) : null;
   const now = options.now ?? (() => new Date());
   const pageSize = options.pageSize ?? 1000;

@@ -72,6 +72,33 @@ export function chainSuite(open: () => Promise<OpenedDatabase>): void {
       expect((await audit.verify(a)).checked).toBe(2);
     });
 
+    it("has the database refuse, in the one-event and the batch function, an event of another tenant", async () => {
+      const { tenant, events } = await chainOf(1);
+      const { hash: _hash, prev_hash: _prev, ...body } = events[0]!;
+      const json = canonicalJson({ ...body, event_id: `${body.event_id}-x`, tenant_id: "someone-else", prev_hash: "P" });
+      const [head, tail] = json.split("P") as [string, string];
+      const headBefore = (await db.query("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [tenant])).rows;
+      await expect(db.query("SELECT audit_append_one($1, $2, $3)", [tenant, head, tail])).rejects.toThrow(/does not belong/);
+      await expect(db.query("SELECT audit_append($1, $2::text[], $3::text[])", [tenant, [head], [tail]])).rejects.toThrow(/does not belong/);
+      expect((await db.query("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [tenant])).rows).toEqual(headBefore);
+      expect(await audit.verify(tenant)).toEqual({ ok: true, checked: 1, firstBroken: null });
+    });
+
+    it("chains a batch of one tenant's events in one statement, each hashed as if appended alone", async () => {
+      const tenant = newTenant();
+      const first = await audit.append(fieldWrite(tenant));
+      const batch = await audit.appendMany([1, 2, 3].map((i) => fieldWrite(tenant, { object_id: String(i) })));
+      let prev = first.hash;
+      for (const e of batch) {
+        expect(e.prev_hash).toBe(prev);
+        expect(e.hash).toBe(computeEventHash(prev, e));
+        prev = e.hash;
+      }
+      const head = (await db.query<{ seq: string | number; hash: string }>("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [tenant])).rows[0]!;
+      expect([Number(head.seq), head.hash]).toEqual([4, batch[2]!.hash]);
+      expect(await audit.verify(tenant)).toEqual({ ok: true, checked: 4, firstBroken: null });
+    });
+
     it("writes with the caller's transaction and leaves no trace when it rolls back", async () => {
       const tenant = newTenant();
       await db.exec("CREATE TABLE IF NOT EXISTS audit_test_intents (id text PRIMARY KEY)");
