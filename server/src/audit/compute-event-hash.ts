@@ -1,4 +1,5 @@
 import { canonicalJson, sha256Hex } from "../../../shared/canonical-json.js";
+import { canonicalText } from "./canonical-text.js";
 
 /** The prev_hash of a tenant's first event. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -27,14 +28,14 @@ export function computeEventHash(prevHash: string, event: object): string {
  * (see `audit_append` in migration 001) without a second round trip.
  */
 export function splitAroundPrevHash(body: Record<string, unknown>): { head: string; tail: string } {
-  const before: string[] = [];
-  const after: string[] = [];
-  const keys = Object.keys(body)
-    .filter((k) => k !== "prev_hash" && k !== "hash" && body[k] !== undefined)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const key of keys) (key < "prev_hash" ? before : after).push(`${JSON.stringify(key)}:${canonicalJson(body[key])}`);
-  return {
-    head: `{${before.map((m) => `${m},`).join("")}"prev_hash":"`,
-    tail: `"${after.map((m) => `,${m}`).join("")}}`,
-  };
+  let head = "{";
+  let tail = '"';
+  for (const key of Object.keys(body).sort()) {
+    const value = body[key];
+    if (key === "prev_hash" || key === "hash" || value === undefined) continue;
+    const member = `${JSON.stringify(key)}:${canonicalText(value)}`;
+    if (key < "prev_hash") head += `${member},`;
+    else tail += `,${member}`;
+  }
+  return { head: `${head}"prev_hash":"`, tail: `${tail}}` };
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../shared/canonical-json.js";
 import { computeEventHash, deriveCheckpointKey, GENESIS_HASH, isSecretKey, verifyCheckpoint } from "../../src/audit/index.js";
+import { canonicalText } from "../../src/audit/canonical-text.js";
 import { splitAroundPrevHash } from "../../src/audit/compute-event-hash.js";
 import { newEventId } from "../../src/audit/new-event-id.js";
 import { toStoredJson } from "../../src/audit/to-stored-json.js";
@@ -91,5 +92,22 @@ describe("deriveCheckpointKey", () => {
     expect(verifyCheckpoint(cp, key.publicKeyPem)).toBe(true);
     expect(verifyCheckpoint({ ...cp, at: "2026-01-01T00:00:00.001Z" }, key.publicKeyPem)).toBe(false);
     expect(() => verifyCheckpoint(cp, "not a key")).toThrow(ValidationError);
+  });
+});
+
+describe("canonicalText", () => {
+  it.each<[string, unknown]>([
+    ["keys out of order, nested", { b: { y: [1, { d: null, c: true }], x: "é" }, a: -0, "": "empty" }],
+    ["integer-like keys, which objects keep first", { "10": 1, "9": 2, a: 3, "-1": 4, "01": 5 }],
+    ["undefined members and array holes", { a: undefined, b: [undefined, 1], c: new Date(0) }],
+    ["escapes and astral characters", { "q\"k": "line\nbreak \u2028 😀 \\", n: 1e21, f: 0.1 }],
+    ["scalars", "just a string"],
+  ])("gives exactly canonicalJson's bytes (%s)", (_name, value) => {
+    expect(canonicalText(value)).toBe(canonicalJson(value));
+  });
+
+  it("refuses what canonical JSON cannot hold", () => {
+    expect(() => canonicalText({ n: Number.NaN })).toThrow(TypeError);
+    expect(() => canonicalText({ f: () => 1 })).toThrow(TypeError);
   });
 });
