@@ -1,4 +1,4 @@
-import { COMPACT_OPTIONAL_FIELDS, compactWebhookJobSchema, webhookJobSchema, type HubSpotChange, type WebhookJob } from "./events.js";
+import { COMPACT_INTERNED_FIELDS, COMPACT_OPTIONAL_FIELDS, compactWebhookJobSchema, webhookJobSchema, type HubSpotChange, type WebhookJob } from "./events.js";
 import { getChangeDedupeKey } from "./to-hubspot-change.js";
 
 export type DecodedWebhookJob = { ok: true; job: WebhookJob } | { ok: false; issue: string };
@@ -10,8 +10,21 @@ const firstIssue = (error: { issues: { path: PropertyKey[]; message: string }[] 
   return first ? `${first.path.map(String).join(".")}: ${first.message}` : "invalid";
 };
 
+const INTERNED: ReadonlySet<string> = new Set(COMPACT_INTERNED_FIELDS);
+
+/** A `v: 3` row's interned fields back to their strings (`null` stays `null`). */
+function resolveStrings(change: Record<string, unknown>, strings: readonly string[]): string | undefined {
+  for (const field of INTERNED) {
+    const i = change[field];
+    if (i === undefined || i === null) continue;
+    if (!Number.isSafeInteger(i) || (i as number) < 0 || (i as number) >= strings.length) return `${field}: not an index into strings`;
+    change[field] = strings[i as number];
+  }
+  return undefined;
+}
+
 /** A compact row back to the change it was, or a reason it cannot be one. Not yet validated. */
-function decodeRow(row: unknown[], tenantId: string): Record<string, unknown> | string {
+function decodeRow(row: unknown[], tenantId: string, strings: readonly string[] | undefined): Record<string, unknown> | string {
   const [subscriptionType, kind, objectType, crmObjectType, objectId, occurredAt, eventId, mask] = row;
   if (!Number.isSafeInteger(mask) || (mask as number) < 0 || (mask as number) >= 1 << COMPACT_OPTIONAL_FIELDS.length) return "bad field mask";
   const change: Record<string, unknown> = { crm: "hubspot", tenantId, subscriptionType, kind, objectType, crmObjectType, objectId, occurredAt, eventId };
@@ -20,6 +33,10 @@ function decodeRow(row: unknown[], tenantId: string): Record<string, unknown> | 
     if ((mask as number) & (1 << bit)) change[field] = row[next++];
   });
   if (next !== row.length) return `expected ${next} values, found ${row.length}`;
+  if (strings !== undefined) {
+    const issue = resolveStrings(change, strings);
+    if (issue !== undefined) return issue;
+  }
   if (change.association !== undefined && (typeof change.association !== "object" || change.association === null)) return "association must be an object";
   // Left out because the change's own fields give it back (see encodeWebhookJob); the schema
   // then checks those fields, so a key built from bad ones never gets through.
@@ -39,7 +56,7 @@ export function decodeWebhookJob(data: unknown): DecodedWebhookJob {
     if (!compact.success) return { ok: false, issue: firstIssue(compact.error) };
     const changes: Record<string, unknown>[] = [];
     for (const [i, row] of compact.data.rows.entries()) {
-      const change = decodeRow(row, compact.data.tenantId);
+      const change = decodeRow(row, compact.data.tenantId, compact.data.v === 3 ? compact.data.strings : undefined);
       if (typeof change === "string") return { ok: false, issue: `rows.${i}: ${change}` };
       changes.push(change);
     }

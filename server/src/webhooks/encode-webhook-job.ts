@@ -7,13 +7,25 @@ import { getChangeDedupeKey } from "./to-hubspot-change.js";
  * Written out field by field: it runs for every change of every batch.
  */
 export function encodeWebhookJob(job: WebhookJob): CompactWebhookJob {
+  // COMPACT_INTERNED_FIELDS: each distinct string stored once, rows hold its index.
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const intern = (s: string): number => {
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.push(s) - 1;
+      index.set(s, i);
+    }
+    return i;
+  };
   const rows = job.changes.map((c) => {
-    const row: unknown[] = [c.subscriptionType, c.kind, c.objectType, c.crmObjectType, c.objectId, c.occurredAt, c.eventId, 0];
+    const objectType = c.objectType;
+    const row: unknown[] = [intern(c.subscriptionType), intern(c.kind), objectType === null ? null : intern(objectType), intern(c.crmObjectType), c.objectId, c.occurredAt, c.eventId, 0];
     let mask = 0;
     // Bits follow COMPACT_OPTIONAL_FIELDS.
     if (c.property !== undefined) {
       mask |= 1;
-      row.push(c.property);
+      row.push(intern(c.property));
     }
     if (c.value !== undefined) {
       mask |= 2;
@@ -21,15 +33,15 @@ export function encodeWebhookJob(job: WebhookJob): CompactWebhookJob {
     }
     if (c.changeSource !== undefined) {
       mask |= 4;
-      row.push(c.changeSource);
+      row.push(intern(c.changeSource));
     }
     if (c.sourceId !== undefined) {
       mask |= 8;
-      row.push(c.sourceId);
+      row.push(intern(c.sourceId));
     }
     if (c.appId !== undefined) {
       mask |= 16;
-      row.push(c.appId);
+      row.push(intern(c.appId));
     }
     if (c.attemptNumber !== undefined) {
       mask |= 32;
@@ -54,5 +66,5 @@ export function encodeWebhookJob(job: WebhookJob): CompactWebhookJob {
     row[7] = mask;
     return row;
   });
-  return { tenantId: job.tenantId, v: 2, rows };
+  return { tenantId: job.tenantId, v: 3, strings, rows };
 }

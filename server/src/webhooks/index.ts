@@ -12,6 +12,7 @@ export {
   webhookJobSchema,
   compactWebhookJobSchema,
   COMPACT_OPTIONAL_FIELDS,
+  COMPACT_INTERNED_FIELDS,
 } from "./events.js";
 export type { HubSpotSubscriptionType, ChangeKind, HubSpotWebhookEvent, HubSpotChange, WebhookJob, CompactWebhookJob } from "./events.js";
 export { toHubSpotChange, getDedupeKey, getChangeDedupeKey, isOwnHubSpotWrite } from "./to-hubspot-change.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  COMPACT_INTERNED_FIELDS,
   COMPACT_OPTIONAL_FIELDS,
   decodeWebhookJob,
   encodeWebhookJob,
@@ -84,19 +85,51 @@ describe("encodeWebhookJob / decodeWebhookJob", () => {
     expect(compact).toBeLessThan(full / 2);
   });
 
+  it("stores each repeated string once (v: 3)", () => {
+    const template = readHubSpotFixture("contact.propertyChange.agent-write.json").events[0]!;
+    const events = Array.from({ length: 100 }, (_, i) => ({ ...template, eventId: 5_000_000 + i, objectId: 10_000 + i }));
+    const encoded = encodeWebhookJob({ tenantId: "62515", changes: changesOf(events) });
+    expect(encoded.v).toBe(3);
+    expect(encoded.v === 3 && encoded.strings).toEqual(["contact.propertyChange", "property_change", "contact", "0-1", template.propertyName, template.changeSource, String(template.sourceId), String(template.appId)]);
+    // Every interned position holds an index, so the subscription type appears nowhere in the rows.
+    expect(JSON.stringify(encoded.rows)).not.toContain("contact.propertyChange");
+  });
+
+  it("still reads a v: 2 job (strings inline) queued by the previous release", () => {
+    const interned = new Set<string>(COMPACT_INTERNED_FIELDS);
+    for (const job of sampleJobs()) {
+      const v3 = throughRedis(encodeWebhookJob(job)) as { tenantId: string; strings: string[]; rows: unknown[][] };
+      // Rewrite as v2 by hand: the fixed fields, then the optional ones the mask names, indices replaced by their strings.
+      const fixed = ["subscriptionType", "kind", "objectType", "crmObjectType", "objectId", "occurredAt", "eventId", "mask"];
+      const rows = v3.rows.map((row) => {
+        const names = [...fixed, ...COMPACT_OPTIONAL_FIELDS.filter((_, bit) => (row[7] as number) & (1 << bit))];
+        return row.map((value, i) => (interned.has(names[i]!) && typeof value === "number" ? v3.strings[value] : value));
+      });
+      const v2 = { tenantId: v3.tenantId, v: 2, rows };
+      expect(JSON.stringify(v2)).toContain(job.changes[0]!.subscriptionType);
+      expect(decodeWebhookJob(v2)).toEqual({ ok: true, job: verbose(job) });
+    }
+  });
+
   it("still reads a verbose job queued by an older release", () => {
     for (const job of sampleJobs()) expect(decodeWebhookJob(verbose(job))).toEqual({ ok: true, job: verbose(job) });
   });
 
   it("refuses stored data that is not a job, with a reason", () => {
     const [job] = sampleJobs();
-    const good = throughRedis(encodeWebhookJob(job!)) as { tenantId: string; v: 2; rows: unknown[][] };
+    const good = throughRedis(encodeWebhookJob(job!)) as { tenantId: string; v: 3; strings: string[]; rows: unknown[][] };
     const row = good.rows[0]!;
     const bad: unknown[] = [
       null,
       "job",
       { tenantId: "62515", changes: [{ nope: true }] },
-      { ...good, v: 3 },
+      { ...good, v: 4 },
+      { tenantId: good.tenantId, v: 3, rows: good.rows },
+      { ...good, strings: [] },
+      { ...good, rows: [[good.strings.length, ...row.slice(1)]] },
+      { ...good, rows: [[-1, ...row.slice(1)]] },
+      { ...good, rows: [[0.5, ...row.slice(1)]] },
+      { ...good, rows: [[good.strings[row[0] as number], ...row.slice(1)]] },
       { ...good, rows: [] },
       { ...good, rows: [row.slice(0, 5)] },
       { ...good, rows: [[...row, "one too many"]] },
