@@ -17,28 +17,34 @@ const APPEND_ONE_SQL = "SELECT audit_append_one($1, $2, $3) AS hashes";
  * @returns the stored events, in the order given
  */
 export async function appendPrepared(sql: Sql, prepared: readonly PreparedEvent[]): Promise<AuditEvent[]> {
-  const byTenant = new Map<string, PreparedEvent[]>();
-  for (const p of prepared) {
-    const list = byTenant.get(p.tenantId);
-    if (list) list.push(p);
-    else byTenant.set(p.tenantId, [p]);
+  // One event (most appends) needs no grouping.
+  if (prepared.length === 1) await appendTenant(sql, prepared[0]!.tenantId, prepared);
+  else {
+    const byTenant = new Map<string, PreparedEvent[]>();
+    for (const p of prepared) {
+      const list = byTenant.get(p.tenantId);
+      if (list) list.push(p);
+      else byTenant.set(p.tenantId, [p]);
+    }
+    for (const tenantId of [...byTenant.keys()].sort()) await appendTenant(sql, tenantId, byTenant.get(tenantId)!);
   }
-  const stored = new Map<PreparedEvent, AuditEvent>();
-  for (const tenantId of [...byTenant.keys()].sort()) {
-    const batch = byTenant.get(tenantId)!;
-    const { rows } =
-      batch.length === 1
-        ? await sql.query<{ hashes: string[] }>(APPEND_ONE_SQL, [tenantId, batch[0]!.head, batch[0]!.tail])
-        : await sql.query<{ hashes: string[] }>(APPEND_SQL, [tenantId, batch.map((p) => p.head), batch.map((p) => p.tail)]);
-    const hashes = rows[0]?.hashes ?? [];
-    if (hashes.length !== batch.length + 1) throw new Error(`audit_append returned ${hashes.length} hashes for ${batch.length} events`);
-    // The body is this append's own copy (prepareEvent made it), so it is completed in place:
-    // spreading its ~30 members into a new object was a visible share of an append's Node time.
-    batch.forEach((p, i) => {
-      p.body.prev_hash = hashes[i];
-      p.body.hash = hashes[i + 1];
-      stored.set(p, p.body as unknown as AuditEvent);
-    });
-  }
-  return prepared.map((p) => stored.get(p)!);
+  return prepared.map((p) => p.body as unknown as AuditEvent);
+}
+
+/**
+ * One tenant's events in one statement. Each body is this append's own copy (prepareEvent made
+ * it), so it is completed in place: spreading its ~30 members into a new object was a visible
+ * share of an append's Node time.
+ */
+async function appendTenant(sql: Sql, tenantId: string, batch: readonly PreparedEvent[]): Promise<void> {
+  const { rows } =
+    batch.length === 1
+      ? await sql.query<{ hashes: string[] }>(APPEND_ONE_SQL, [tenantId, batch[0]!.head, batch[0]!.tail])
+      : await sql.query<{ hashes: string[] }>(APPEND_SQL, [tenantId, batch.map((p) => p.head), batch.map((p) => p.tail)]);
+  const hashes = rows[0]?.hashes ?? [];
+  if (hashes.length !== batch.length + 1) throw new Error(`audit_append returned ${hashes.length} hashes for ${batch.length} events`);
+  batch.forEach((p, i) => {
+    p.body.prev_hash = hashes[i];
+    p.body.hash = hashes[i + 1];
+  });
 }

@@ -40,9 +40,9 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
     publicKeyPem: key?.publicKeyPem ?? null,
 
     async append(input, { tx } = {}) {
-      const [prepared] = prepare([input]);
-      if (tx) return (await appendPrepared(tx, [prepared!]))[0]!;
-      return appendGrouped(prepared!);
+      const prepared = prepareEvent(input, { now: now(), newId: newEventId });
+      if (tx) return (await appendPrepared(tx, [prepared]))[0]!;
+      return appendGrouped(prepared);
     },
 
     async appendMany(inputs, { tx } = {}) {
