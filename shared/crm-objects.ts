@@ -9,7 +9,7 @@ export type PolicyObject = (typeof POLICY_OBJECTS)[number];
 export const CRMS = ["hubspot", "salesforce"] as const;
 export type CrmName = (typeof CRMS)[number];
 
-interface HubSpotObjectName {
+export interface HubSpotObjectName {
   name: string;
   typeId: string;
   /** Legacy webhook subscription prefix (`contact.propertyChange`). */
@@ -39,17 +39,33 @@ export const SALESFORCE_OBJECTS: Partial<Record<PolicyObject, string>> = {
 };
 
 /**
+ * The HubSpot object a name means — HubSpot names one type three ways: the API name
+ * (`contacts`), the type id (`0-1`, in generic `object.*` webhooks) and the legacy singular
+ * (`contact`, in `contact.propertyChange`) — or `undefined` for a type Tollgate does not know.
+ */
+export function findHubSpotObject(crmObjectType: string): (HubSpotObjectName & { object: PolicyObject }) | undefined {
+  const t = crmObjectType.toLowerCase();
+  for (const [object, names] of Object.entries(HUBSPOT_OBJECTS)) {
+    if (names && (names.name === t || names.typeId === t || names.legacy === t)) return { ...names, object: object as PolicyObject };
+  }
+  return undefined;
+}
+
+/**
+ * The name Tollgate stores a HubSpot record's type under, whichever way it was named
+ * (`0-1`, `contact` → `contacts`; a custom type lowercased), so the webhook path and the card
+ * routes find the same rows.
+ */
+export function toStoredHubSpotObjectType(crmObjectType: string): string {
+  return findHubSpotObject(crmObjectType)?.name ?? crmObjectType.toLowerCase();
+}
+
+/**
  * Maps a CRM's object name (`contacts`, `0-1`, `contact`, `Lead`) to the policy's generic
  * name, or `undefined` for an object Tollgate does not govern.
  */
 export function toPolicyObject(crm: CrmName, crmObjectType: string): PolicyObject | undefined {
-  if (crm === "hubspot") {
-    const t = crmObjectType.toLowerCase();
-    for (const [generic, names] of Object.entries(HUBSPOT_OBJECTS)) {
-      if (names && (names.name === t || names.typeId === t || names.legacy === t)) return generic as PolicyObject;
-    }
-    return undefined;
-  }
+  if (crm === "hubspot") return findHubSpotObject(crmObjectType)?.object;
   // Account and Opportunity come back as themselves, not as company/deal.
   const exact = Object.entries(SALESFORCE_OBJECTS).find(([generic, name]) => name === crmObjectType && generic !== "company" && generic !== "deal");
   return exact?.[0] as PolicyObject | undefined;

@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { approvalBatchBodySchema, approveBodySchema, rejectBodySchema } from "../../../../shared/approval.js";
-import { CRMS, toCrmObjectType, toPolicyObject, type CrmName } from "../../../../shared/crm-objects.js";
+import { CRMS, toStoredHubSpotObjectType, type CrmName } from "../../../../shared/crm-objects.js";
 import type { ApiKeyRole } from "../../config/index.js";
 import type { ApprovalService, Approver } from "../../approvals/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
@@ -89,8 +89,7 @@ export function recordOf(req: Request): { crm: CrmName; objectType: string; obje
   if (!(CRMS as readonly string[]).includes(crm)) throw new ValidationError(`unknown CRM ${JSON.stringify(crm)}: use ${CRMS.join(" or ")}`);
   const raw = String(req.params.objectType);
   const objectId = String(req.params.objectId);
-  const policyObject = crm === "hubspot" ? toPolicyObject("hubspot", raw) : undefined;
-  const objectType = crm === "hubspot" ? (policyObject ? toCrmObjectType("hubspot", policyObject)! : raw.toLowerCase()) : raw;
+  const objectType = crm === "hubspot" ? toStoredHubSpotObjectType(raw) : raw;
   if (req.card?.objectId && req.card.objectId !== objectId) throw new ForbiddenError(`this card is on record ${req.card.objectId}, not ${objectId}`);
   return { crm: crm as CrmName, objectType, objectId };
 }
