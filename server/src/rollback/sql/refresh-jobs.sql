@@ -1,12 +1,14 @@
--- Recomputes the counters and state of unfinished jobs from their writes (the system of record),
--- so progress is right even if a settle hook was lost. A job is done when every restore settled,
--- failed when any of them failed.
+-- Recomputes the counters and state of unfinished jobs, so progress is right even if a settle
+-- hook was lost. Counts come from the items, which settle-items.sql has just brought up to date
+-- with their writes: a write that settles between the two statements leaves the job running
+-- until the next refresh, instead of marking it done before its item (and its conflict) is
+-- recorded. A job is done when every restore settled, failed when any of them failed.
 -- $1 job ids text[], $2 now timestamptz
 WITH s AS (
   SELECT i.job_id,
-         count(*) FILTER (WHERE w.status IN ('done', 'failed', 'skipped')) AS settled,
-         count(*) FILTER (WHERE w.status = 'failed') AS failed,
-         count(*) FILTER (WHERE w.status = 'skipped') AS skipped,
+         count(*) FILTER (WHERE i.state IN ('done', 'failed', 'skipped')) AS settled,
+         count(*) FILTER (WHERE i.state = 'failed') AS failed,
+         count(*) FILTER (WHERE i.state = 'skipped') AS skipped,
          count(*) FILTER (WHERE w.status = 'in_flight') AS in_flight
     FROM rollback_items i JOIN crm_writes w ON w.id = i.write_id
    WHERE i.job_id = ANY($1::text[])
