@@ -153,7 +153,7 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
     return created;
   });
   if (writes.length) await deps.writes.kick([tenantId]);
-  if (approvalIds.length) await deps.approvals.scheduled(approvalIds);
+  if (approvalIds.length) await deps.approvals.scheduled(tenantId, approvalIds);
   await guard.settled(classified, proposals);
   return summary;
 }
@@ -195,9 +195,10 @@ function toObservedValue(c: Classified): ObservedValue[] {
 
 async function dropProcessed(deps: EnforcementDeps, tenantId: string, changes: readonly CrmChange[]): Promise<CrmChange[]> {
   const unique = [...new Map(changes.map((c) => [c.eventKey, c])).values()];
-  const { rows } = await deps.db.transaction((tx) =>
-    tx.query<{ event_key: string }>("SELECT event_key FROM processed_events WHERE tenant_id = $1 AND event_key = ANY($2::text[])", [tenantId, unique.map((c) => c.eventKey)]),
-  );
+  const { rows } = await deps.db.query<{ event_key: string }>("SELECT event_key FROM processed_events WHERE tenant_id = $1 AND event_key = ANY($2::text[])", [
+    tenantId,
+    unique.map((c) => c.eventKey),
+  ]);
   const seen = new Set(rows.map((r) => r.event_key));
   return unique.filter((c) => !seen.has(c.eventKey));
 }

@@ -175,7 +175,7 @@ export interface ApprovalsPort {
   /** Stores a pending approval (superseding an older pending one for the same field) and returns its id. */
   create(approval: NewApproval, options: { tx: Sql }): Promise<string>;
   /** After commit: schedule expiry and notification jobs. */
-  scheduled(ids: string[]): Promise<void>;
+  scheduled(tenantId: string, ids: string[]): Promise<void>;
 }
 
 export interface NewException {
@@ -196,7 +196,7 @@ export interface ExceptionsPort {
 }
 
 export interface EnforcementDeps {
-  db: { transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> };
+  db: Sql & { transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> };
   audit: AuditPort;
   snapshots: SnapshotStore;
   writes: WritesPort;

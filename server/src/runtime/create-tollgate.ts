@@ -156,7 +156,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     audit: withQaSampling(instrumentAudit(auditLog, metrics, "webhook"), qa),
     snapshots,
     writes,
-    approvals: { create: (a, o) => approvals.create(a, o), scheduled: async (ids) => void (ids.length && (await scheduleApprovals(ids))) },
+    approvals: { create: (a, o) => approvals.create(a, o), scheduled: (tenantId, ids) => approvalQueue.schedule(tenantId, ids) },
     exceptions,
     policyFor: (tenantId) => createPolicyPort(policies.current(tenantId).compiled),
     // Kill switches, caps and automatic triggers, applied to each batch.
@@ -165,13 +165,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     self: { hubspotAppId: config.hubspot.appId, salesforceClient: config.salesforce.clientName, salesforceUserId: config.salesforce.integrationUserId },
     now,
   };
-  // Approvals are scheduled per tenant; ids from one batch share a tenant.
-  async function scheduleApprovals(ids: string[]) {
-    const pending = await db.query<{ tenant_id: string; id: string }>("SELECT tenant_id, id FROM approvals WHERE id = ANY($1::text[])", [ids]);
-    const byTenant = new Map<string, string[]>();
-    for (const r of pending.rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r.id]);
-    for (const [tenantId, list] of byTenant) await approvalQueue.schedule(tenantId, list);
-  }
+
 
   const baseReceiver = createWebhookReceiver({ redis, prefix, logger });
   const receiver: WebhookReceiver = {
