@@ -10,6 +10,26 @@
 -- audit_append(p_tenant, p_heads, p_tails) keeps its signature and result; it now computes each
 -- hash once (the last is the one the UPDATE already computed).
 
+-- Stores one chained event, for both append functions: the hashed text (head || prev_hash ||
+-- tail) plus its hash, parsed once (the text ends with "}"), after checking it belongs to this
+-- tenant at this head — the one copy of that guard and of the column mapping.
+CREATE OR REPLACE FUNCTION audit_insert_event(p_tenant text, p_seq bigint, p_prev text, p_hash text, p_text text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_ev jsonb := (left(p_text, -1) || ',"hash":"' || p_hash || '"}')::jsonb;
+BEGIN
+  IF v_ev->>'tenant_id' IS DISTINCT FROM p_tenant OR v_ev->>'prev_hash' IS DISTINCT FROM p_prev THEN
+    RAISE EXCEPTION 'audit_append: event % does not belong to tenant % at this head', v_ev->>'event_id', p_tenant;
+  END IF;
+  INSERT INTO audit_events (event_id, tenant_id, seq, occurred_at, recorded_at, object_type, object_id,
+                            agent_id, run_id, outcome, event, prev_hash, hash)
+  VALUES (v_ev->>'event_id', p_tenant, p_seq, (v_ev->>'occurred_at')::timestamptz,
+          (v_ev->>'recorded_at')::timestamptz, v_ev->>'object_type', v_ev->>'object_id',
+          CASE WHEN v_ev->'actor'->>'type' = 'agent' THEN v_ev->'actor'->>'id' END,
+          v_ev->>'run_id', v_ev->'decision'->>'outcome',
+          v_ev, p_prev, p_hash);
+END $$;
+
 -- Returns [prev_hash, hash] of the one event; see audit_append in 001 for the parameters.
 CREATE OR REPLACE FUNCTION audit_append_one(p_tenant text, p_head text, p_tail text)
 RETURNS text[] LANGUAGE plpgsql AS $$
@@ -17,7 +37,6 @@ DECLARE
   v_seq   bigint;
   v_prev  text;
   v_hash  text;
-  v_ev    jsonb;
 BEGIN
   FOR attempt IN 1 .. 2 LOOP
     UPDATE audit_heads h SET base_hash = h.hash, seq = h.seq + 1,
@@ -27,18 +46,7 @@ BEGIN
     INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (p_tenant, 0, repeat('0', 64))
       ON CONFLICT (tenant_id) DO NOTHING;
   END LOOP;
-  -- The stored event is the hashed text plus its hash, parsed once (the text ends with "}").
-  v_ev := (left(p_head || v_prev || p_tail, -1) || ',"hash":"' || v_hash || '"}')::jsonb;
-  IF v_ev->>'tenant_id' IS DISTINCT FROM p_tenant OR v_ev->>'prev_hash' IS DISTINCT FROM v_prev THEN
-    RAISE EXCEPTION 'audit_append: event % does not belong to tenant % at this head', v_ev->>'event_id', p_tenant;
-  END IF;
-  INSERT INTO audit_events (event_id, tenant_id, seq, occurred_at, recorded_at, object_type, object_id,
-                            agent_id, run_id, outcome, event, prev_hash, hash)
-  VALUES (v_ev->>'event_id', p_tenant, v_seq, (v_ev->>'occurred_at')::timestamptz,
-          (v_ev->>'recorded_at')::timestamptz, v_ev->>'object_type', v_ev->>'object_id',
-          CASE WHEN v_ev->'actor'->>'type' = 'agent' THEN v_ev->'actor'->>'id' END,
-          v_ev->>'run_id', v_ev->'decision'->>'outcome',
-          v_ev, v_prev, v_hash);
+  PERFORM audit_insert_event(p_tenant, v_seq, v_prev, v_hash, p_head || v_prev || p_tail);
   RETURN ARRAY[v_prev, v_hash];
 END $$;
 
@@ -51,7 +59,6 @@ DECLARE
   v_last  text;
   v_prev  text;
   v_text  text;
-  v_ev    jsonb;
   v_out   text[];
 BEGIN
   FOR attempt IN 1 .. 2 LOOP
@@ -68,17 +75,7 @@ BEGIN
     -- The head's new hash is the last event's: no need to compute it again.
     v_hash := CASE WHEN i = n THEN v_last ELSE encode(sha256(convert_to(v_prev || v_text, 'UTF8')), 'hex') END;
     v_seq := v_seq + 1;
-    v_ev := (left(v_text, -1) || ',"hash":"' || v_hash || '"}')::jsonb;
-    IF v_ev->>'tenant_id' IS DISTINCT FROM p_tenant OR v_ev->>'prev_hash' IS DISTINCT FROM v_prev THEN
-      RAISE EXCEPTION 'audit_append: event % does not belong to tenant % at this head', v_ev->>'event_id', p_tenant;
-    END IF;
-    INSERT INTO audit_events (event_id, tenant_id, seq, occurred_at, recorded_at, object_type, object_id,
-                              agent_id, run_id, outcome, event, prev_hash, hash)
-    VALUES (v_ev->>'event_id', p_tenant, v_seq, (v_ev->>'occurred_at')::timestamptz,
-            (v_ev->>'recorded_at')::timestamptz, v_ev->>'object_type', v_ev->>'object_id',
-            CASE WHEN v_ev->'actor'->>'type' = 'agent' THEN v_ev->'actor'->>'id' END,
-            v_ev->>'run_id', v_ev->'decision'->>'outcome',
-            v_ev, v_prev, v_hash);
+    PERFORM audit_insert_event(p_tenant, v_seq, v_prev, v_hash, v_text);
     v_out := v_out || v_hash;
   END LOOP;
   RETURN v_out;
