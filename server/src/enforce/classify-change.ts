@@ -1,5 +1,5 @@
 import type { Decision } from "../../../shared/decision.js";
-import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES, canonicalOfHubspotShadow } from "../../../shared/fields.js";
+import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES } from "../../../shared/fields.js";
 import type { Actor, CrmChange, PolicyPort } from "./types.js";
 
 /**
@@ -26,13 +26,6 @@ export type ChangeStep =
 
 const PROVENANCE = new Set([...HUBSPOT_PROVENANCE_NAMES, ...SALESFORCE_PROVENANCE_NAMES]);
 
-/** `AI_Proposed_Industry__c` → `Industry` (Salesforce); `ai_proposed_industry` → `industry` (HubSpot). */
-export function canonicalOfShadow(crm: CrmChange["crm"], property: string): string | undefined {
-  if (crm === "hubspot") return canonicalOfHubspotShadow(property);
-  const m = /^AI_Proposed_(.+)__c$/.exec(property);
-  return m ? m[1] : undefined;
-}
-
 export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPort): ChangeStep {
   if (change.kind !== "property_change" || change.property === undefined) return actor.type === "tollgate" ? { kind: "own_write" } : { kind: "record_event" };
   if (actor.type === "tollgate") return { kind: "own_write" };
@@ -53,7 +46,7 @@ export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPo
   }
   const property = change.property;
   if (PROVENANCE.has(property)) return { kind: "provenance" };
-  const shadowOf = canonicalOfShadow(change.crm, property);
+  const shadowOf = policy.canonicalOfShadow(property);
   if (shadowOf !== undefined) {
     return change.value === null || change.value === undefined || change.value === "" ? { kind: "shadow_cleared", field: shadowOf } : { kind: "proposal", field: shadowOf };
   }

@@ -1,5 +1,5 @@
 import type { PolicyObject } from "../../../shared/crm-objects.js";
-import { NO_KILL_SWITCHES, decide, findAgent, getCounterKeys, shouldEnforceUnattributed, type CompiledPolicy, type CountersSnapshot, type DecisionInput, type KillSwitchState } from "../policy/index.js";
+import { NO_KILL_SWITCHES, canonicalOfShadow, decide, findAgent, getCounterKeys, shouldEnforceUnattributed, type CompiledPolicy, type CountersSnapshot, type DecisionInput, type KillSwitchState } from "../policy/index.js";
 import type { FieldWriteInput, PolicyPort } from "./types.js";
 
 /**
@@ -14,6 +14,7 @@ export function createPolicyPort(policy: CompiledPolicy, state: { counters?: Cou
     version: policy.version,
     findAgent: (identity) => findAgent(policy, identity),
     decideFieldWrite: (input) => decide(policy, toDecisionInput(input), counters, switches),
+    canonicalOfShadow: (field) => canonicalOfShadow(policy, field),
     enforcesUnattributed: () => shouldEnforceUnattributed(policy),
     approvalTtlMs: () => policy.approvalsExpireAfterMs,
     overCapHolds: () => policy.overCap === "hold",

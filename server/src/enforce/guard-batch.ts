@@ -1,7 +1,6 @@
 import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES } from "../../../shared/fields.js";
 import type { Decision } from "../../../shared/decision.js";
 import type { ChangeStep } from "./classify-change.js";
-import { canonicalOfShadow } from "./classify-change.js";
 import { routeOf, type ProposalOutcome } from "./decide-proposals.js";
 import type { Actor, CrmChange, EnforcementDeps, GuardedOutcome, GuardedWrite, PolicyPort } from "./types.js";
 
@@ -38,7 +37,7 @@ export async function guardBatch(deps: EnforcementDeps, policy: PolicyPort, tena
   const guard = deps.guard;
   const withState = policy.withState;
   const writes = items.flatMap((item, position) => {
-    const w = governedWrite(item, position);
+    const w = governedWrite(policy, item, position);
     return w ? [w] : [];
   });
   if (!guard || !withState || writes.length === 0) return { portFor: () => policy, consume: async () => undefined, settled: async () => undefined };
@@ -99,10 +98,10 @@ export async function guardBatch(deps: EnforcementDeps, policy: PolicyPort, tena
 }
 
 /** A change the policy decides for an agent: a direct write or a non-empty proposal, provenance excepted. */
-function governedWrite({ change, actor }: Attributed, position: number): GuardedWrite | undefined {
+function governedWrite(policy: PolicyPort, { change, actor }: Attributed, position: number): GuardedWrite | undefined {
   if (actor.type !== "agent" || change.kind !== "property_change" || change.property === undefined) return undefined;
   if (PROVENANCE.has(change.property)) return undefined;
-  const shadowOf = canonicalOfShadow(change.crm, change.property);
+  const shadowOf = policy.canonicalOfShadow(change.property);
   if (shadowOf !== undefined && (change.value === null || change.value === undefined || change.value === "")) return undefined;
   return {
     position,

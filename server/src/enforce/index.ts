@@ -1,7 +1,7 @@
 export { enforceChanges } from "./enforce-changes.js";
 export type { EnforcementSummary } from "./enforce-changes.js";
 export { attributeChange } from "./attribute-change.js";
-export { classifyChange, canonicalOfShadow } from "./classify-change.js";
+export { classifyChange } from "./classify-change.js";
 export type { ChangeStep } from "./classify-change.js";
 export type {
   CrmChange,

@@ -74,6 +74,8 @@ export interface PolicyPort {
   findAgent(identity: { crm: CrmName; appId?: string; userId?: string; client?: string }): DeclaredAgent | undefined;
   /** The decision for an agent writing `field` (directly, or proposing it through its shadow). */
   decideFieldWrite(input: FieldWriteInput): Decision;
+  /** The canonical field a shadow field proposes, or `undefined` for a field that is not a shadow. */
+  canonicalOfShadow(field: string): string | undefined;
   /** DESIGN §9: writes from unknown sources are enforced only where the policy says so. */
   enforcesUnattributed(): boolean;
   /** When a proposal needing approval lapses. */

@@ -1,5 +1,5 @@
 import type { PolicyObject } from "../../../shared/crm-objects.js";
-import { canonicalOfHubspotShadow } from "../../../shared/fields.js";
+import { canonicalOfShadow } from "./canonical-of-shadow.js";
 import { REASONS } from "./reasons.js";
 import type { CompiledPolicy, PolicyDecision } from "./types.js";
 
@@ -17,7 +17,7 @@ export function shouldEnforceUnattributed(policy: CompiledPolicy): boolean {
 export function decideUnattributed(policy: CompiledPolicy, input: { object: PolicyObject; field: string }): PolicyDecision | undefined {
   if (!shouldEnforceUnattributed(policy)) return undefined;
   // A shadow field is governed when its canonical field is.
-  const field = canonicalOfHubspotShadow(input.field) ?? policy.salesforceShadows.get(input.field) ?? input.field;
+  const field = canonicalOfShadow(policy, input.field) ?? input.field;
   let governed = false;
   for (const role of policy.roles.values()) {
     if (role.objects.get(input.object)?.fields.has(field)) {
