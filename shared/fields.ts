@@ -17,6 +17,13 @@ export type ProvenanceKey = keyof typeof PROVENANCE_FIELDS;
 export const HUBSPOT_PROVENANCE_NAMES: readonly string[] = Object.values(PROVENANCE_FIELDS).map((f) => f.hubspot);
 export const SALESFORCE_PROVENANCE_NAMES: readonly string[] = Object.values(PROVENANCE_FIELDS).map((f) => f.salesforce);
 
+const PROVENANCE_NAMES: ReadonlySet<string> = new Set([...HUBSPOT_PROVENANCE_NAMES, ...SALESFORCE_PROVENANCE_NAMES]);
+
+/** Whether `field` is one of the provenance properties, in either CRM's spelling. */
+export function isProvenanceField(field: string): boolean {
+  return PROVENANCE_NAMES.has(field);
+}
+
 /** `industry` → `ai_proposed_industry` */
 export function hubspotShadowName(field: string): string {
   return `${SHADOW_PREFIX_HUBSPOT}${field}`;

@@ -6,6 +6,7 @@ export {
   PROVENANCE_FIELDS,
   HUBSPOT_PROVENANCE_NAMES,
   SALESFORCE_PROVENANCE_NAMES,
+  isProvenanceField,
   hubspotShadowName,
   salesforceShadowName,
   canonicalOfHubspotShadow,

@@ -1,5 +1,5 @@
 import type { Decision } from "../../../shared/decision.js";
-import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES } from "../../../shared/fields.js";
+import { isProvenanceField } from "../../../shared/fields.js";
 import type { Actor, CrmChange, PolicyPort } from "./types.js";
 
 /**
@@ -24,7 +24,6 @@ export type ChangeStep =
   /** A record created, deleted, merged or re-associated: audited. */
   | { kind: "record_event" };
 
-const PROVENANCE = new Set([...HUBSPOT_PROVENANCE_NAMES, ...SALESFORCE_PROVENANCE_NAMES]);
 
 export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPort): ChangeStep {
   if (change.kind !== "property_change" || change.property === undefined) return actor.type === "tollgate" ? { kind: "own_write" } : { kind: "record_event" };
@@ -45,7 +44,7 @@ export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPo
     };
   }
   const property = change.property;
-  if (PROVENANCE.has(property)) return { kind: "provenance" };
+  if (isProvenanceField(property)) return { kind: "provenance" };
   const shadowOf = policy.canonicalOfShadow(property);
   if (shadowOf !== undefined) {
     return change.value === null || change.value === undefined || change.value === "" ? { kind: "shadow_cleared", field: shadowOf } : { kind: "proposal", field: shadowOf };

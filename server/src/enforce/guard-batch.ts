@@ -1,10 +1,9 @@
-import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES } from "../../../shared/fields.js";
+import { isProvenanceField } from "../../../shared/fields.js";
 import type { Decision } from "../../../shared/decision.js";
 import type { ChangeStep } from "./classify-change.js";
 import { routeOf, type ProposalOutcome } from "./decide-proposals.js";
 import type { Actor, CrmChange, EnforcementDeps, GuardedOutcome, GuardedWrite, PolicyPort } from "./types.js";
 
-const PROVENANCE = new Set<string>([...HUBSPOT_PROVENANCE_NAMES, ...SALESFORCE_PROVENANCE_NAMES]);
 
 interface Attributed {
   change: CrmChange;
@@ -100,7 +99,7 @@ export async function guardBatch(deps: EnforcementDeps, policy: PolicyPort, tena
 /** A change the policy decides for an agent: a direct write or a non-empty proposal, provenance excepted. */
 function governedWrite(policy: PolicyPort, { change, actor }: Attributed, position: number): GuardedWrite | undefined {
   if (actor.type !== "agent" || change.kind !== "property_change" || change.property === undefined) return undefined;
-  if (PROVENANCE.has(change.property)) return undefined;
+  if (isProvenanceField(change.property)) return undefined;
   const shadowOf = policy.canonicalOfShadow(change.property);
   if (shadowOf !== undefined && (change.value === null || change.value === undefined || change.value === "")) return undefined;
   return {

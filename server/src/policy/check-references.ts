@@ -1,5 +1,5 @@
 import type { PolicyManifest } from "../../../shared/policy-manifest.js";
-import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES, SHADOW_PREFIX_HUBSPOT, SHADOW_PREFIX_SALESFORCE } from "../../../shared/fields.js";
+import { SHADOW_PREFIX_HUBSPOT, SHADOW_PREFIX_SALESFORCE, isProvenanceField } from "../../../shared/fields.js";
 import { forEachRule } from "./for-each-rule.js";
 import type { KeyPath } from "./locate-node.js";
 
@@ -10,7 +10,6 @@ export interface ReferenceProblem {
   message: string;
 }
 
-const PROVENANCE = new Set([...HUBSPOT_PROVENANCE_NAMES, ...SALESFORCE_PROVENANCE_NAMES]);
 
 /**
  * Rules the schema alone cannot express: references between parts of the file, and settings
@@ -46,7 +45,7 @@ export function checkReferences(manifest: PolicyManifest): ReferenceProblem[] {
     if (kind === "field") {
       if (name.startsWith(SHADOW_PREFIX_HUBSPOT) || name.startsWith(SHADOW_PREFIX_SALESFORCE)) {
         problems.push({ path, atKey: true, message: `${name} is a shadow field: govern the canonical field instead` });
-      } else if (PROVENANCE.has(name)) {
+      } else if (isProvenanceField(name)) {
         problems.push({ path, atKey: true, message: `${name} is a provenance field: declared agents may always write it, it needs no rule` });
       }
     }

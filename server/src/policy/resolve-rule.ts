@@ -1,9 +1,8 @@
-import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES, SHADOW_PREFIX_HUBSPOT } from "../../../shared/fields.js";
+import { SHADOW_PREFIX_HUBSPOT, isProvenanceField } from "../../../shared/fields.js";
 import type { Tier } from "../../../shared/decision.js";
 import { REASONS } from "./reasons.js";
 import type { CompiledAgent, CompiledPolicy, CompiledRole, CompiledRule, DecisionInput } from "./types.js";
 
-const PROVENANCE = new Set([...HUBSPOT_PROVENANCE_NAMES, ...SALESFORCE_PROVENANCE_NAMES]);
 
 /** The rule that governs an input, or a fixed answer when no rule applies. */
 export type Resolution =
@@ -58,7 +57,7 @@ export function resolveRule(policy: CompiledPolicy, input: DecisionInput): Resol
   if (input.kind === "field_write") {
     let field = input.field;
     if (!field) return denied(REASONS.missingField, agent, role);
-    if (PROVENANCE.has(field)) {
+    if (isProvenanceField(field)) {
       return { kind: "fixed", agent, role, outcome: "allow", tier: 2, ruleId: PROVENANCE_RULE, reason: REASONS.provenance(field), isRead: false };
     }
     // A shadow write proposes a value for the canonical field: same rule, same decision (DESIGN §2).

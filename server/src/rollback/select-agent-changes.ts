@@ -1,4 +1,4 @@
-import { HUBSPOT_PROVENANCE_NAMES, SALESFORCE_PROVENANCE_NAMES, canonicalOfHubspotShadow } from "../../../shared/fields.js";
+import { canonicalOfHubspotShadow, isProvenanceField } from "../../../shared/fields.js";
 import type { CrmName } from "../../../shared/crm-objects.js";
 import type { Sql } from "../db/index.js";
 import { loadSql } from "./load-sql.js";
@@ -22,8 +22,7 @@ interface Row {
 }
 
 // An apply also clears the shadow field and stamps provenance; only the canonical field is the agent's change.
-const NOT_A_CHANGE = new Set([...HUBSPOT_PROVENANCE_NAMES, ...SALESFORCE_PROVENANCE_NAMES]);
-const isBookkeeping = (field: string) => NOT_A_CHANGE.has(field) || canonicalOfHubspotShadow(field) !== undefined || /^AI_Proposed_.+__c$/.test(field);
+const isBookkeeping = (field: string) => isProvenanceField(field) || canonicalOfHubspotShadow(field) !== undefined || /^AI_Proposed_.+__c$/.test(field);
 
 /** The agent-made changes a rollback request selects, newest first (DESIGN §5 selectors). */
 export async function selectAgentChanges(sql: Sql, tenantId: string, request: RollbackRequest): Promise<AgentChange[]> {
