@@ -114,3 +114,9 @@ export const auditVerifyResultSchema = z.object({
   firstBroken: z.object({ eventId: z.string(), reason: z.string() }).nullable(),
 });
 export type AuditVerifyResult = z.infer<typeof auditVerifyResultSchema>;
+
+/** An event's `diff_summary` for one field: `email: "a@x" → "b@x"`, an empty value shown as `(empty)`. */
+export function summarizeDiff(field: string, before: unknown, after: unknown): string {
+  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(empty)" : JSON.stringify(v));
+  return `${field}: ${show(before)} → ${show(after)}`;
+}

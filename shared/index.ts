@@ -17,6 +17,7 @@ export {
   auditQuerySchema,
   auditVerifyResultSchema,
   AUDIT_OUTCOMES,
+  summarizeDiff,
 } from "./audit-event.js";
 export type { AuditEvent, AuditEventInput, AuditActor, AuditQuery, AuditVerifyResult } from "./audit-event.js";
 export { canonicalJson, sha256Hex } from "./canonical-json.js";

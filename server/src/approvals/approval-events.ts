@@ -1,4 +1,4 @@
-import type { AuditActor, AuditEventInput } from "../../../shared/audit-event.js";
+import { summarizeDiff, type AuditActor, type AuditEventInput } from "../../../shared/audit-event.js";
 import type { CrmWriteRow } from "../writes/index.js";
 import type { StoredApproval } from "./approval-store.js";
 import type { Approver, DecisionItem, DecisionResult } from "./types.js";
@@ -32,7 +32,7 @@ export function approvalEventBase(a: StoredApproval, actor: AuditActor, approver
     object_type: a.objectType,
     object_id: a.objectId,
     field_diffs: [{ field: a.field, before: a.currentValue, after: a.proposedValue }],
-    diff_summary: `${a.field}: ${show(a.currentValue)} → ${show(a.proposedValue)}`,
+    diff_summary: summarizeDiff(a.field, a.currentValue, a.proposedValue),
     approval: { id: a.id, approvers: [...approvers], expires_at: a.expiresAt },
     confidence: a.confidence,
     source_signal: a.source,

@@ -35,8 +35,3 @@ export function changeEventBase(change: CrmChange, actor: Actor): AuditEventInpu
     connector: change.crm,
   };
 }
-
-export function summarizeDiff(field: string, before: unknown, after: unknown): string {
-  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(empty)" : JSON.stringify(v));
-  return `${field}: ${show(before)} → ${show(after)}`;
-}

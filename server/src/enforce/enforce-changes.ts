@@ -1,7 +1,7 @@
-import type { AuditEventInput } from "../../../shared/audit-event.js";
 import { propertyKey, type ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
-import { auditDecision, changeEventBase, summarizeDiff } from "./audit-inputs.js";
+import { summarizeDiff, type AuditEventInput } from "../../../shared/audit-event.js";
+import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
 import { decideProposals, routeOf } from "./decide-proposals.js";
 import { findRestoreValues, type RestoreValue } from "./find-restore-values.js";

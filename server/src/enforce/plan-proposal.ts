@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
-import { auditDecision, changeEventBase, summarizeDiff } from "./audit-inputs.js";
+import { summarizeDiff, type AuditEventInput } from "../../../shared/audit-event.js";
+import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import type { ProposalOutcome } from "./decide-proposals.js";
 import type { EnforcementSummary } from "./enforce-changes.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AuditActor, AuditEventInput } from "../../../shared/audit-event.js";
+import { summarizeDiff, type AuditActor, type AuditEventInput } from "../../../shared/audit-event.js";
 import type { Database } from "../db/index.js";
 import { ConflictError } from "../errors/index.js";
 import { loadSql } from "./load-sql.js";
@@ -7,7 +7,6 @@ import type { RestorePlan } from "./plan-restores.js";
 import type { RollbackRequest } from "./rollback-request.js";
 import type { RollbackAuditPort, RollbackWritesPort } from "./types.js";
 
-const show = (v: string | null) => (v === null || v === "" ? "(empty)" : JSON.stringify(v));
 
 /**
  * Records a rollback in ONE transaction (DESIGN §9: intent before execution): the job, a
@@ -61,7 +60,7 @@ export async function commitRollback(
       object_type: p.objectType,
       object_id: p.objectId,
       field_diffs: [{ field: p.field, before: p.expected, after: p.restoreTo }],
-      diff_summary: `${p.field}: ${show(p.expected)} → ${show(p.restoreTo)}`,
+      diff_summary: summarizeDiff(p.field, p.expected, p.restoreTo),
       reason: `rollback job ${jobId}: undo ${p.undoes.length} agent change(s)`,
       evidence: { jobId, undoes: p.undoes },
       risk_flags: p.forced ? ["forced_over_conflict"] : [],
