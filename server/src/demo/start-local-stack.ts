@@ -8,7 +8,7 @@ import { createDatabase, type Database } from "../db/index.js";
 import { createLogger, type Logger } from "../observability/index.js";
 import { deleteKeysUnder } from "../redis/index.js";
 import { createTollgate, type Tollgate } from "../runtime/create-tollgate.js";
-import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../sandbox/index.js";
+import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../../sandbox/hubspot/index.js";
 
 export const LOCAL_PORTAL_ID = 62515;
 export const LOCAL_TOLLGATE_APP_ID = 7777;

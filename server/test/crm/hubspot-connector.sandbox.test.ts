@@ -1,5 +1,5 @@
 import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
-import { createHubSpotSandbox } from "../../src/sandbox/index.js";
+import { createHubSpotSandbox } from "../../sandbox/hubspot/index.js";
 import { crmConnectorContract } from "../../../test/contract/crm-connector.contract.js";
 
 // The HubSpot connector against the local HubSpot-compatible sandbox, over real HTTP.

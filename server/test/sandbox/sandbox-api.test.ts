@@ -1,6 +1,6 @@
 import { Client } from "@hubspot/api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHubSpotSandbox, type HubSpotSandbox } from "../../src/sandbox/index.js";
+import { createHubSpotSandbox, type HubSpotSandbox } from "../../sandbox/hubspot/index.js";
 
 let sandbox: HubSpotSandbox;
 let agent: string;

@@ -1,6 +1,6 @@
 import { Client } from "@hubspot/api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHubSpotSandbox, type HubSpotSandbox } from "../../src/sandbox/index.js";
+import { createHubSpotSandbox, type HubSpotSandbox } from "../../sandbox/hubspot/index.js";
 
 const CLIENT_ID = "tollgate-client";
 const CLIENT_SECRET = "tollgate-secret";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHubSpotSandbox, type HubSpotSandbox } from "../../src/sandbox/index.js";
+import { createHubSpotSandbox, type HubSpotSandbox } from "../../sandbox/hubspot/index.js";
 import { isOwnHubSpotWrite, parseHubSpotBatch, verifyHubSpotSignatureV3 } from "../../src/webhooks/index.js";
 import { startWebhookReceiver } from "./webhook-receiver.js";
 

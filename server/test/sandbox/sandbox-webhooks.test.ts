@@ -1,6 +1,6 @@
 import { Signature } from "@hubspot/api-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from "../../src/sandbox/index.js";
+import { createHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from "../../sandbox/hubspot/index.js";
 import { startWebhookReceiver } from "./webhook-receiver.js";
 
 const SECRET = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";

@@ -1,6 +1,6 @@
 import { Signature } from "@hubspot/api-client";
 import { describe, expect, it } from "vitest";
-import { signWebhook } from "../../src/sandbox/index.js";
+import { signWebhook } from "../../sandbox/hubspot/index.js";
 
 // HubSpot's published v1 test vector (developers.hubspot.com/docs/api/webhooks/validating-requests).
 const SECRET = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SandboxWebhookEvent } from "../../src/sandbox/index.js";
+import type { SandboxWebhookEvent } from "../../sandbox/hubspot/index.js";
 
 export interface ReceivedPost {
   headers: IncomingHttpHeaders;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
-import { createHubSpotSandbox, type HubSpotSandbox } from "../../src/sandbox/index.js";
+import { createHubSpotSandbox, type HubSpotSandbox } from "../../sandbox/hubspot/index.js";
 import { createSnapshotStore, propertyKey, takeBaseline } from "../../src/snapshots/index.js";
 import { HUBSPOT_TEST_CLIENT_SECRET } from "../../../test/fixtures/index.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";

@@ -1,4 +1,4 @@
-import { toHubSpotLegacyName, toHubSpotObjectName, toHubSpotObjectTypeId } from "../crm/hubspot/index.js";
+import { toHubSpotLegacyName, toHubSpotObjectName, toHubSpotObjectTypeId } from "../../src/crm/hubspot/index.js";
 import { SANDBOX_OBJECT_TYPES } from "./default-properties.js";
 import type { StoreChange } from "./record-store.js";
 import { sourceOf } from "./record-store.js";

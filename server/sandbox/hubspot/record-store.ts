@@ -1,4 +1,4 @@
-import { toHubSpotObjectName } from "../crm/hubspot/index.js";
+import { toHubSpotObjectName } from "../../src/crm/hubspot/index.js";
 import { DEFAULT_READ_PROPERTIES, SANDBOX_OBJECT_TYPES } from "./default-properties.js";
 import type { PropertyRegistry } from "./property-registry.js";
 import { SandboxApiError } from "./sandbox-api-error.js";

@@ -1,7 +1,7 @@
 /**
  * Runs the HubSpot sandbox on its own and prints the tokens to use with it:
  *
- *   tsx server/src/sandbox/main.ts --port 4010 --webhook-url http://127.0.0.1:3000/webhooks/hubspot
+ *   tsx server/sandbox/hubspot/main.ts --port 4010 --webhook-url http://127.0.0.1:3000/webhooks/hubspot
  *
  * `HUBSPOT_CLIENT_SECRET` and `HUBSPOT_APP_ID` are read like the backend reads them, so webhook
  * signatures and Tollgate's own writes line up with a backend started from the same environment.

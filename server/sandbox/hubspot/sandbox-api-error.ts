@@ -1,4 +1,4 @@
-import { TollgateError } from "../errors/index.js";
+import { TollgateError } from "../../src/errors/index.js";
 
 /**
  * An answer the sandbox gives the way HubSpot does: `{status: "error", message, correlationId,
