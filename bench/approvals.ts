@@ -29,7 +29,14 @@ import { createCrmWriteQueue } from "../server/src/writes/index.js";
 import { deleteKeysUnder } from "../server/src/redis/index.js";
 
 export interface ApprovalsFigures {
-  list: { pastApprovals: number; otherApprovals: number; runs: number; storeMs: Stats; serviceMs: Stats; httpMs: Stats };
+  list: {
+    pastApprovals: number;
+    otherApprovals: number;
+    runs: number;
+    storeMs: Stats;
+    serviceMs: Stats;
+    httpMs: Stats;
+  };
   approveToWrite: { approvals: number; ms: Stats };
 }
 interface Stats {
@@ -41,8 +48,14 @@ interface Stats {
 const TENANT = "62515";
 const KEY = "bench-approver-key-0123456789";
 
-export async function run(options: { url?: string; redisUrl?: string; runs?: number; approvals?: number } = {}): Promise<ApprovalsFigures> {
-  const url = options.url ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export async function run(
+  options: { url?: string; redisUrl?: string; runs?: number; approvals?: number } = {},
+): Promise<ApprovalsFigures> {
+  const url =
+    options.url ??
+    process.env.DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/test";
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const runs = options.runs ?? 300;
   const approvals = options.approvals ?? 100;
@@ -80,7 +93,13 @@ export async function run(options: { url?: string; redisUrl?: string; runs?: num
       logger: createLogger({ level: "silent" }),
       metrics: createMetrics({ defaultMetrics: false }),
       healthChecks: {},
-      rawRouters: [createApprovalRouter({ service, authenticate: createApiKeyAuthenticator([{ key: KEY, role: "approver", name: "bench" }]), defaultTenant: TENANT })],
+      rawRouters: [
+        createApprovalRouter({
+          service,
+          authenticate: createApiKeyAuthenticator([{ key: KEY, role: "approver", name: "bench" }]),
+          defaultTenant: TENANT,
+        }),
+      ],
       routers: [],
     });
     server = await new Promise<Server>((resolve) => {
@@ -90,7 +109,9 @@ export async function run(options: { url?: string; redisUrl?: string; runs?: num
     const storeMs = await timeEach(runs, () => store.listForRecord(TENANT, "contacts", "1"));
     const serviceMs = await timeEach(runs, () => service.listForRecord(TENANT, "contacts", "1"));
     const httpMs = await timeEach(runs, async () => {
-      const res = await fetch(`${base}/v1/records/hubspot/contacts/1/approvals`, { headers: { authorization: `Bearer ${KEY}` } });
+      const res = await fetch(`${base}/v1/records/hubspot/contacts/1/approvals`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      });
       if (res.status !== 200) throw new Error(`list answered ${res.status}`);
       await res.arrayBuffer();
     });
@@ -102,12 +123,24 @@ export async function run(options: { url?: string; redisUrl?: string; runs?: num
       const id = await seedPending(db, audit, store, objectId);
       const started = performance.now();
       const seen = crm.waitFor(objectId);
-      await service.approve(TENANT, id, { id: "api_key:bench", name: "bench", via: "api_key" }, { expected: { value: "new@example.com" } });
+      await service.approve(
+        TENANT,
+        id,
+        { id: "api_key:bench", name: "bench", via: "api_key" },
+        { expected: { value: "new@example.com" } },
+      );
       latencies.push((await seen) - started);
     }
     await writes.close();
     return {
-      list: { pastApprovals: 1_000, otherApprovals: 50_000, runs, storeMs: stats(storeMs), serviceMs: stats(serviceMs), httpMs: stats(httpMs) },
+      list: {
+        pastApprovals: 1_000,
+        otherApprovals: 50_000,
+        runs,
+        storeMs: stats(storeMs),
+        serviceMs: stats(serviceMs),
+        httpMs: stats(httpMs),
+      },
       approveToWrite: { approvals, ms: stats(latencies) },
     };
   } finally {
@@ -118,7 +151,13 @@ export async function run(options: { url?: string; redisUrl?: string; runs?: num
   }
 }
 
-async function insertPastApprovals(db: Awaited<ReturnType<typeof createDatabase>>, objectType: string, objectId: string | null, count: number, records: number): Promise<void> {
+async function insertPastApprovals(
+  db: Awaited<ReturnType<typeof createDatabase>>,
+  objectType: string,
+  objectId: string | null,
+  count: number,
+  records: number,
+): Promise<void> {
   // Decided approvals of past weeks: applied, rejected, expired; oldest first.
   await db.query(
     `INSERT INTO approvals (id, tenant_id, crm, object_type, object_id, field, shadow_field, current_value, proposed_value, confidence, source, reason,
@@ -134,18 +173,51 @@ async function insertPastApprovals(db: Awaited<ReturnType<typeof createDatabase>
   );
 }
 
-async function seedPending(db: Awaited<ReturnType<typeof createDatabase>>, audit: Awaited<ReturnType<typeof createAuditLog>>, store: ReturnType<typeof createApprovalStore>, objectId: string): Promise<string> {
+async function seedPending(
+  db: Awaited<ReturnType<typeof createDatabase>>,
+  audit: Awaited<ReturnType<typeof createAuditLog>>,
+  store: ReturnType<typeof createApprovalStore>,
+  objectId: string,
+): Promise<string> {
   const id = randomUUID();
   await db.transaction(async (tx) => {
     const [proposal] = await audit.appendMany(
-      [{ tenant_id: TENANT, actor: { type: "agent", id: "enrichment-bot", role: "enrichment", via: "bench" }, action: "proposal", crm: "hubspot", object_type: "contacts", object_id: objectId, field_diffs: [{ field: "email", before: "old@example.com", after: "new@example.com" }] }],
+      [
+        {
+          tenant_id: TENANT,
+          actor: { type: "agent", id: "enrichment-bot", role: "enrichment", via: "bench" },
+          action: "proposal",
+          crm: "hubspot",
+          object_type: "contacts",
+          object_id: objectId,
+          field_diffs: [{ field: "email", before: "old@example.com", after: "new@example.com" }],
+        },
+      ],
       { tx },
     );
     await store.create(
       {
-        id, tenantId: TENANT, crm: "hubspot", objectType: "contacts", objectId, field: "email", shadowField: "ai_proposed_email", currentValue: "old@example.com", proposedValue: "new@example.com",
-        confidence: 0.7, source: "apollo", reason: "bench", evidence: null, riskFlags: [], approvalsNeeded: 1, agentId: "enrichment-bot", agentRole: "enrichment", ruleId: "rule", policyVersion: "v",
-        proposalEventId: proposal!.event_id, expiresAt: new Date(Date.now() + 3_600_000),
+        id,
+        tenantId: TENANT,
+        crm: "hubspot",
+        objectType: "contacts",
+        objectId,
+        field: "email",
+        shadowField: "ai_proposed_email",
+        currentValue: "old@example.com",
+        proposedValue: "new@example.com",
+        confidence: 0.7,
+        source: "apollo",
+        reason: "bench",
+        evidence: null,
+        riskFlags: [],
+        approvalsNeeded: 1,
+        agentId: "enrichment-bot",
+        agentRole: "enrichment",
+        ruleId: "rule",
+        policyVersion: "v",
+        proposalEventId: proposal!.event_id,
+        expiresAt: new Date(Date.now() + 3_600_000),
       },
       { tx },
     );
@@ -168,7 +240,11 @@ class RecordingCrm implements CrmConnector {
   }
   async readRecords(objectType: string, ids: readonly string[], properties: readonly string[]) {
     // The value the proposal was shown against: approvals are not in conflict.
-    return ids.map((objectId) => ({ objectType, objectId, properties: Object.fromEntries(properties.map((p) => [p, "old@example.com"])) }));
+    return ids.map((objectId) => ({
+      objectType,
+      objectId,
+      properties: Object.fromEntries(properties.map((p) => [p, "old@example.com"])),
+    }));
   }
   async listRecords() {
     return { records: [], after: undefined };
@@ -214,11 +290,15 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
 
 /** Prints the figures (`npm run bench approvals` and a direct run both use it). */
 export function report(f: ApprovalsFigures): void {
-  console.log(`list approvals of one record (${f.list.pastApprovals} past, ${f.list.otherApprovals} on other records), ${f.list.runs} runs, ms per list:`);
+  console.log(
+    `list approvals of one record (${f.list.pastApprovals} past, ${f.list.otherApprovals} on other records), ${f.list.runs} runs, ms per list:`,
+  );
   console.log(`  store   mean ${f.list.storeMs.mean}  p50 ${f.list.storeMs.p50}  p95 ${f.list.storeMs.p95}`);
   console.log(`  service mean ${f.list.serviceMs.mean}  p50 ${f.list.serviceMs.p50}  p95 ${f.list.serviceMs.p95}`);
   console.log(`  HTTP    mean ${f.list.httpMs.mean}  p50 ${f.list.httpMs.p50}  p95 ${f.list.httpMs.p95}`);
-  console.log(`approve → CRM write issued, ${f.approveToWrite.approvals} approvals one at a time, ms: median ${f.approveToWrite.ms.p50}  p95 ${f.approveToWrite.ms.p95}  mean ${f.approveToWrite.ms.mean}`);
+  console.log(
+    `approve → CRM write issued, ${f.approveToWrite.approvals} approvals one at a time, ms: median ${f.approveToWrite.ms.p50}  p95 ${f.approveToWrite.ms.p95}  mean ${f.approveToWrite.ms.mean}`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -27,8 +27,14 @@ const WARMUP = 400;
 const PLAIN_INSERT = `INSERT INTO plain_events (event_id, tenant_id, seq, occurred_at, recorded_at, object_type, object_id,
   agent_id, run_id, outcome, event, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
 
-export async function run(options: { url?: string; events?: number; writers?: number } = {}): Promise<AuditAppendFigures> {
-  const url = options.url ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export async function run(
+  options: { url?: string; events?: number; writers?: number } = {},
+): Promise<AuditAppendFigures> {
+  const url =
+    options.url ??
+    process.env.DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/test";
   const events = options.events ?? Number(process.env.AUDIT_BENCH_EVENTS ?? 3000);
   const writers = options.writers ?? 8;
   const schema = `bench_audit_${randomBytes(4).toString("hex")}`;
@@ -56,7 +62,8 @@ export async function run(options: { url?: string; events?: number; writers?: nu
     const con = await alternate(events, writers, append("con"), plain("plain-con"));
 
     const verified = await audit.verify("con");
-    if (!verified.ok || verified.checked !== events) throw new Error(`concurrent chain did not verify: ${JSON.stringify(verified)}`);
+    if (!verified.ok || verified.checked !== events)
+      throw new Error(`concurrent chain did not verify: ${JSON.stringify(verified)}`);
     const figures: AuditAppendFigures = {
       events,
       writers,
@@ -95,7 +102,11 @@ async function alternate(count: number, writers: number, audit: () => Promise<un
     ratios.push(a / p);
   }
   ratios.sort((x, y) => x - y);
-  return { auditPerSec: count / auditSeconds, plainPerSec: count / plainSeconds, medianRatio: ratios[ratios.length >> 1]! };
+  return {
+    auditPerSec: count / auditSeconds,
+    plainPerSec: count / plainSeconds,
+    medianRatio: ratios[ratios.length >> 1]!,
+  };
 }
 
 /** Runs `count` operations with `writers` in parallel; returns the seconds taken. */
@@ -119,8 +130,19 @@ function plainInsert(db: Database, e: AuditEvent, tenantId: string, seq: number)
   const agentId = e.actor.type === "agent" ? e.actor.id : null;
   const { object_id, run_id } = sampleInput(tenantId, seq);
   return db.query(PLAIN_INSERT, [
-    eventId, tenantId, seq + 1, e.occurred_at, e.recorded_at, e.object_type, object_id,
-    agentId, run_id, e.decision?.outcome ?? null, { ...e, event_id: eventId, tenant_id: tenantId, object_id, run_id }, e.prev_hash, e.hash,
+    eventId,
+    tenantId,
+    seq + 1,
+    e.occurred_at,
+    e.recorded_at,
+    e.object_type,
+    object_id,
+    agentId,
+    run_id,
+    e.decision?.outcome ?? null,
+    { ...e, event_id: eventId, tenant_id: tenantId, object_id, run_id },
+    e.prev_hash,
+    e.hash,
   ]);
 }
 
@@ -134,11 +156,19 @@ function sampleInput(tenantId: string, i: number): AuditEventInput {
     object_type: "contact",
     object_id: String(1000 + (i % 97)),
     field_diffs: [{ field: "industry", before: "Software", after: "Fintech" }],
-    decision: { outcome: "allow", tier: 2, rule_id: "roles.enrichment.objects.contact.fields.industry", policy_version: "9f2c".repeat(16) },
+    decision: {
+      outcome: "allow",
+      tier: 2,
+      rule_id: "roles.enrichment.objects.contact.fields.industry",
+      policy_version: "9f2c".repeat(16),
+    },
     reason: "Company website and Clearbit agree on fintech",
     source_signal: "clearbit",
     confidence: 0.92,
-    evidence: { sources: ["https://example.com/about", "clearbit:company/123"], facts: { sector: "payments", employees: 240 } },
+    evidence: {
+      sources: ["https://example.com/about", "clearbit:company/123"],
+      facts: { sector: "payments", employees: 240 },
+    },
     model_version: "gpt-4.1-2025-04-14",
     prompt_version: "enrich-v7",
     tool_name: "hubspot.update_contact",

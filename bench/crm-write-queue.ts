@@ -24,8 +24,14 @@ export interface CrmWriteQueueFigures {
   limiter: { limit: string; calls: number; maxCallsInAnyWindow: number };
 }
 
-export async function run(options: { url?: string; redisUrl?: string; rows?: number } = {}): Promise<CrmWriteQueueFigures> {
-  const url = options.url ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export async function run(
+  options: { url?: string; redisUrl?: string; rows?: number } = {},
+): Promise<CrmWriteQueueFigures> {
+  const url =
+    options.url ??
+    process.env.DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/test";
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const rows = options.rows ?? Number(process.env.WRITES_BENCH_ROWS ?? 10_000);
   const tag = randomBytes(4).toString("hex");
@@ -37,7 +43,13 @@ export async function run(options: { url?: string; redisUrl?: string; rows?: num
     const audit = await createAuditLog(db);
     const redis = redisOptions(redisUrl);
     const crms = new Map<string, FastCrm>();
-    const base = { db, redis, prefix, audit, connectorFor: async (t: string) => crmFor(crms, t) } satisfies Partial<CrmWriteQueueOptions>;
+    const base = {
+      db,
+      redis,
+      prefix,
+      audit,
+      connectorFor: async (t: string) => crmFor(crms, t),
+    } satisfies Partial<CrmWriteQueueOptions>;
 
     // Unthrottled: the queue's own cost.
     const fast = await createCrmWriteQueue({ ...base, limiter: { max: 100_000, durationMs: 1_000 } });
@@ -56,9 +68,18 @@ export async function run(options: { url?: string; redisUrl?: string; rows?: num
 
     const flushes = crms.get("bench-a")!.callTimes.length;
     return {
-      oneTenant: { rows, seconds: round(one / 1000), rowsPerSec: Math.round(rows / (one / 1000)), flushesPerSec: round(flushes / (one / 1000)) },
+      oneTenant: {
+        rows,
+        seconds: round(one / 1000),
+        rowsPerSec: Math.round(rows / (one / 1000)),
+        flushesPerSec: round(flushes / (one / 1000)),
+      },
       fourTenants: { rows, seconds: round(four / 1000), rowsPerSec: Math.round(rows / (four / 1000)) },
-      limiter: { limit: `${limit.max} per ${limit.durationMs} ms`, calls: calls.length, maxCallsInAnyWindow: maxInWindow(calls, limit.durationMs) },
+      limiter: {
+        limit: `${limit.max} per ${limit.durationMs} ms`,
+        calls: calls.length,
+        maxCallsInAnyWindow: maxInWindow(calls, limit.durationMs),
+      },
     };
   } finally {
     await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
@@ -67,13 +88,26 @@ export async function run(options: { url?: string; redisUrl?: string; rows?: num
   }
 }
 
-async function enqueueAndDrain(queue: Awaited<ReturnType<typeof createCrmWriteQueue>>, audit: Awaited<ReturnType<typeof createAuditLog>>, tenants: string[], rows: number) {
+async function enqueueAndDrain(
+  queue: Awaited<ReturnType<typeof createCrmWriteQueue>>,
+  audit: Awaited<ReturnType<typeof createAuditLog>>,
+  tenants: string[],
+  rows: number,
+) {
   const per = Math.ceil(rows / tenants.length);
   await Promise.all(
     tenants.map(async (tenantId) => {
-      const [intent] = await audit.appendMany([{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "bench_intent" }]);
+      const [intent] = await audit.appendMany([
+        { tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "bench_intent" },
+      ]);
       const writes: PlannedWrite[] = Array.from({ length: per }, (_, i) => ({
-        tenantId, crm: "hubspot", objectType: "contacts", objectId: String(i + 1), properties: { industry: `I-${i}` }, purpose: "revert", causedBy: intent!.event_id,
+        tenantId,
+        crm: "hubspot",
+        objectType: "contacts",
+        objectId: String(i + 1),
+        properties: { industry: `I-${i}` },
+        purpose: "revert",
+        causedBy: intent!.event_id,
       }));
       for (let i = 0; i < writes.length; i += 1_000) await queue.enqueue(writes.slice(i, i + 1_000));
     }),

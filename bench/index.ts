@@ -30,7 +30,8 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
     const figures = await mod.run();
     mod.report?.(figures as never);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") console.log(`(not available: ${(err as Error).message.split("\n")[0]})`);
+    if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND")
+      console.log(`(not available: ${(err as Error).message.split("\n")[0]})`);
     else throw err;
   }
 }

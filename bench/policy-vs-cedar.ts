@@ -13,7 +13,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
-import { decide, loadPolicy, NO_KILL_SWITCHES, type CompiledPolicy, type DecisionInput } from "../server/src/policy/index.js";
+import {
+  decide,
+  loadPolicy,
+  NO_KILL_SWITCHES,
+  type CompiledPolicy,
+  type DecisionInput,
+} from "../server/src/policy/index.js";
 
 const POLICY_PATH = fileURLToPath(new URL("../manifests/policy.yaml", import.meta.url));
 const CEDAR_PATH = fileURLToPath(new URL("./cedar/seed-matrix.cedar", import.meta.url));
@@ -48,7 +54,15 @@ export function makeInputs(n: number, seed = 42): DecisionInput[] {
   const zones = ["America/New_York", "America/Chicago", "America/Toronto", "Europe/London"];
   const firmographics = ["industry", "numberofemployees", "annualrevenue", "city", "state", "country"];
   const makers: (() => DecisionInput)[] = [
-    () => ({ agentId: "prospecting-bot", object: "lead", kind: "action", action: "create_staging", icpMatch: score(), attributes: { newSegment: chance(0.1) }, at: at() }),
+    () => ({
+      agentId: "prospecting-bot",
+      object: "lead",
+      kind: "action",
+      action: "create_staging",
+      icpMatch: score(),
+      attributes: { newSegment: chance(0.1) },
+      at: at(),
+    }),
     () => ({ agentId: "prospecting-bot", object: "lead", kind: "action", action: "create", at: at() }),
     () => ({
       agentId: "enrichment-bot",
@@ -70,13 +84,22 @@ export function makeInputs(n: number, seed = 42): DecisionInput[] {
       recordId: `r${Math.floor(r() * 1000)}`,
       at: at(),
     }),
-    () => ({ agentId: "enrichment-bot", object: "contact", kind: "field_write", field: pick(["hs_lead_status", "hs_email_optout", "jobtitle"]), at: at() }),
+    () => ({
+      agentId: "enrichment-bot",
+      object: "contact",
+      kind: "field_write",
+      field: pick(["hs_lead_status", "hs_email_optout", "jobtitle"]),
+      at: at(),
+    }),
     () => ({
       agentId: "outreach-bot",
       object: "email",
       kind: "action",
       action: "send_email",
-      attributes: { template: pick(["intro-v1", "follow-up-v1", "pricing-blast"]), domain: pick(["mail.acme.io", "go.acme.io"]) },
+      attributes: {
+        template: pick(["intro-v1", "follow-up-v1", "pricing-blast"]),
+        domain: pick(["mail.acme.io", "go.acme.io"]),
+      },
       prospectTimeZone: pick(zones),
       accountId: `a${Math.floor(r() * 200)}`,
       at: at(),
@@ -84,12 +107,51 @@ export function makeInputs(n: number, seed = 42): DecisionInput[] {
     () => ({ agentId: "outreach-bot", object: "task", kind: "action", action: "create_task", at: at() }),
     () =>
       chance(0.5)
-        ? { agentId: "routing-bot", object: "lead", kind: "field_write", field: "hubspot_owner_id", attributes: { slaMatch: chance(0.7), namedAccount: chance(0.1) }, at: at() }
-        : { agentId: "routing-bot", object: "lead", kind: "action", action: "change_owner", attributes: { slaMatch: chance(0.7), namedAccount: chance(0.1) }, at: at() },
-    () => ({ agentId: "routing-bot", object: pick(["deal", "opportunity"] as const), kind: "action", action: "create", at: at() }),
-    () => ({ agentId: "admin-bot", object: pick(["company", "account"] as const), kind: "action", action: "merge", at: at() }),
-    () => ({ agentId: "admin-bot", object: "deal", kind: "field_write", field: "dealstage", confidence: score(), at: at() }),
-    () => ({ agentId: pick(Object.keys(ROLES)), object: "contact", kind: "field_write", field: pick(["ai_sdr_source", "ai_sdr_confidence_score"]), at: at() }),
+        ? {
+            agentId: "routing-bot",
+            object: "lead",
+            kind: "field_write",
+            field: "hubspot_owner_id",
+            attributes: { slaMatch: chance(0.7), namedAccount: chance(0.1) },
+            at: at(),
+          }
+        : {
+            agentId: "routing-bot",
+            object: "lead",
+            kind: "action",
+            action: "change_owner",
+            attributes: { slaMatch: chance(0.7), namedAccount: chance(0.1) },
+            at: at(),
+          },
+    () => ({
+      agentId: "routing-bot",
+      object: pick(["deal", "opportunity"] as const),
+      kind: "action",
+      action: "create",
+      at: at(),
+    }),
+    () => ({
+      agentId: "admin-bot",
+      object: pick(["company", "account"] as const),
+      kind: "action",
+      action: "merge",
+      at: at(),
+    }),
+    () => ({
+      agentId: "admin-bot",
+      object: "deal",
+      kind: "field_write",
+      field: "dealstage",
+      confidence: score(),
+      at: at(),
+    }),
+    () => ({
+      agentId: pick(Object.keys(ROLES)),
+      object: "contact",
+      kind: "field_write",
+      field: pick(["ai_sdr_source", "ai_sdr_confidence_score"]),
+      at: at(),
+    }),
     () => ({ agentId: "unknown-bot", object: "contact", kind: "field_write", field: "email", at: at() }),
   ];
   return Array.from({ length: n }, () => pick(makers)());
@@ -114,14 +176,32 @@ function toCedar(input: DecisionInput): CedarRequest {
   if (input.kind === "field_write") {
     const field = input.field!.replace(/^ai_proposed_/, "");
     const id = field.startsWith("ai_sdr_") ? field : `${input.object}.${field}`;
-    return { principal, action: { type: "Tollgate::Action", id: "write_field" }, resource: { type: "Tollgate::Field", id }, context };
+    return {
+      principal,
+      action: { type: "Tollgate::Action", id: "write_field" },
+      resource: { type: "Tollgate::Field", id },
+      context,
+    };
   }
-  return { principal, action: { type: "Tollgate::Action", id: input.action! }, resource: { type: "Tollgate::Object", id: input.object }, context };
+  return {
+    principal,
+    action: { type: "Tollgate::Action", id: input.action! },
+    resource: { type: "Tollgate::Object", id: input.object },
+    context,
+  };
 }
 
 const ENTITIES: cedar.Entities = [
-  ...Object.entries(ROLES).map(([agent, role]) => ({ uid: { type: "Tollgate::Agent", id: agent }, attrs: {}, parents: [{ type: "Tollgate::Role", id: role }] })),
-  ...[...new Set(Object.values(ROLES))].map((role) => ({ uid: { type: "Tollgate::Role", id: role }, attrs: {}, parents: [{ type: "Tollgate::Role", id: "declared" }] })),
+  ...Object.entries(ROLES).map(([agent, role]) => ({
+    uid: { type: "Tollgate::Agent", id: agent },
+    attrs: {},
+    parents: [{ type: "Tollgate::Role", id: role }],
+  })),
+  ...[...new Set(Object.values(ROLES))].map((role) => ({
+    uid: { type: "Tollgate::Role", id: role },
+    attrs: {},
+    parents: [{ type: "Tollgate::Role", id: "declared" }],
+  })),
 ];
 
 /** Runs `fn` over all inputs repeatedly for about `ms`; returns calls per second. */
@@ -158,7 +238,11 @@ export async function run(options: { inputs?: number; ms?: number } = {}): Promi
   const parsed = cedar.preparsePolicySet("seed-matrix", { staticPolicies: cedarText });
   if (parsed.type !== "success") throw new Error(`Cedar policies do not parse: ${JSON.stringify(parsed.errors)}`);
   const cedarAllows = (i: number): boolean => {
-    const ans = cedar.statefulIsAuthorized({ ...requests[i]!, preparsedPolicySetId: "seed-matrix", entities: ENTITIES });
+    const ans = cedar.statefulIsAuthorized({
+      ...requests[i]!,
+      preparsedPolicySetId: "seed-matrix",
+      entities: ENTITIES,
+    });
     if (ans.type !== "success") throw new Error(`Cedar failed: ${JSON.stringify(ans.errors)}`);
     return ans.response.decision === "allow";
   };
@@ -171,30 +255,56 @@ export async function run(options: { inputs?: number; ms?: number } = {}): Promi
     if (ours === cedarAllows(i)) agree++;
     else if (disagreements.length < 5) disagreements.push(JSON.stringify(inputs[i]));
   }
-  if (agree !== count) throw new Error(`engines disagree on ${count - agree} of ${count} inputs, e.g.\n${disagreements.join("\n")}`);
+  if (agree !== count)
+    throw new Error(`engines disagree on ${count - agree} of ${count} inputs, e.g.\n${disagreements.join("\n")}`);
   const allowed = inputs.filter((input) => decide(policy, input, {}, NO_KILL_SWITCHES).outcome === "allow").length;
 
   let sink = 0;
-  const tollgatePerSecond = rate(count, (i) => {
-    sink += decide(policy, inputs[i]!, {}, NO_KILL_SWITCHES).reasons.length;
-  }, ms);
-  const cedarPerSecond = rate(count, (i) => {
-    sink += cedarAllows(i) ? 1 : 0;
-  }, ms);
-  const cedarParsedPerCallPerSecond = rate(Math.min(count, 500), (i) => {
-    const ans = cedar.isAuthorized({ ...requests[i]!, policies: { staticPolicies: cedarText }, entities: ENTITIES });
-    sink += ans.type === "success" && ans.response.decision === "allow" ? 1 : 0;
-  }, ms);
+  const tollgatePerSecond = rate(
+    count,
+    (i) => {
+      sink += decide(policy, inputs[i]!, {}, NO_KILL_SWITCHES).reasons.length;
+    },
+    ms,
+  );
+  const cedarPerSecond = rate(
+    count,
+    (i) => {
+      sink += cedarAllows(i) ? 1 : 0;
+    },
+    ms,
+  );
+  const cedarParsedPerCallPerSecond = rate(
+    Math.min(count, 500),
+    (i) => {
+      const ans = cedar.isAuthorized({ ...requests[i]!, policies: { staticPolicies: cedarText }, entities: ENTITIES });
+      sink += ans.type === "success" && ans.response.decision === "allow" ? 1 : 0;
+    },
+    ms,
+  );
 
   const ratio = tollgatePerSecond / cedarPerSecond;
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
   console.log(`inputs: ${count} mixed (${allowed} allowed without a human); both engines agree on all of them`);
-  console.log(`tollgate decide (compiled):           ${fmt(tollgatePerSecond)} decisions/s  (${(1e6 / tollgatePerSecond).toFixed(2)} µs each)`);
-  console.log(`cedar-wasm ${cedar.getCedarVersion()} statefulIsAuthorized:   ${fmt(cedarPerSecond)} decisions/s  (${(1e6 / cedarPerSecond).toFixed(2)} µs each)`);
-  console.log(`cedar-wasm isAuthorized (parse/call): ${fmt(cedarParsedPerCallPerSecond)} decisions/s  (${(1e6 / cedarParsedPerCallPerSecond).toFixed(2)} µs each)`);
+  console.log(
+    `tollgate decide (compiled):           ${fmt(tollgatePerSecond)} decisions/s  (${(1e6 / tollgatePerSecond).toFixed(2)} µs each)`,
+  );
+  console.log(
+    `cedar-wasm ${cedar.getCedarVersion()} statefulIsAuthorized:   ${fmt(cedarPerSecond)} decisions/s  (${(1e6 / cedarPerSecond).toFixed(2)} µs each)`,
+  );
+  console.log(
+    `cedar-wasm isAuthorized (parse/call): ${fmt(cedarParsedPerCallPerSecond)} decisions/s  (${(1e6 / cedarParsedPerCallPerSecond).toFixed(2)} µs each)`,
+  );
   console.log(`ratio tollgate / cedar (pre-parsed):  ${ratio.toFixed(1)}×  (goal ≥ 100×)`);
   if (sink < 0) console.log(sink); // keep the work observable
-  return { inputs: count, tollgatePerSecond, cedarPerSecond, cedarParsedPerCallPerSecond, ratio, agreement: agree / count };
+  return {
+    inputs: count,
+    tollgatePerSecond,
+    cedarPerSecond,
+    cedarParsedPerCallPerSecond,
+    ratio,
+    agreement: agree / count,
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -13,11 +13,17 @@ const TENANT = "62515";
 const agent = { kind: "app", appId: "1000002" } as const;
 
 async function runaway(records: number, withBaseline: boolean) {
-  const stack = await startLocalStack({ databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", redisUrl: process.env.REDIS_URL });
+  const stack = await startLocalStack({
+    databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+    redisUrl: process.env.REDIS_URL,
+  });
   try {
     const { sandbox } = stack.started;
     const ids = Array.from({ length: records }, (_, i) => String(100_000 + i));
-    sandbox.seed("contacts", ids.map((id) => ({ id, properties: { lifecyclestage: "lead", email: `p${id}@prospect.example` } })));
+    sandbox.seed(
+      "contacts",
+      ids.map((id) => ({ id, properties: { lifecyclestage: "lead", email: `p${id}@prospect.example` } })),
+    );
     const total = () => Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0);
     let baselineCalls = 0;
     if (withBaseline) {
@@ -34,8 +40,22 @@ async function runaway(records: number, withBaseline: boolean) {
     const reverted = ids.filter((id) => sandbox.getRecord("contacts", id)!.properties.lifecyclestage === "lead").length;
     const calls = total() - callsBefore;
     const stats = sandbox.stats();
-    const byRoute = Object.entries(stats.calls).filter(([, n]) => n > 0).map(([r, n]) => `${r}=${n}`).join(", ");
-    return { records, withBaseline, reverted, calls, perThousand: (calls / reverted) * 1000, rateLimited: stats.rateLimited - limitedBefore, seconds, baselineCalls, webhookRequests: stats.webhookRequests, byRoute };
+    const byRoute = Object.entries(stats.calls)
+      .filter(([, n]) => n > 0)
+      .map(([r, n]) => `${r}=${n}`)
+      .join(", ");
+    return {
+      records,
+      withBaseline,
+      reverted,
+      calls,
+      perThousand: (calls / reverted) * 1000,
+      rateLimited: stats.rateLimited - limitedBefore,
+      seconds,
+      baselineCalls,
+      webhookRequests: stats.webhookRequests,
+      byRoute,
+    };
   } finally {
     await stack.close();
   }
@@ -43,11 +63,20 @@ async function runaway(records: number, withBaseline: boolean) {
 
 export async function run(): Promise<void> {
   const n = Number(process.env.BENCH_RECORDS ?? 10_000);
-  for (const [records, withBaseline] of [[n, true], [Math.min(n, 2_000), false]] as const) {
+  for (const [records, withBaseline] of [
+    [n, true],
+    [Math.min(n, 2_000), false],
+  ] as const) {
     const r = await runaway(records, withBaseline);
-    console.log(`runaway ${r.records} disallowed writes, ${r.withBaseline ? `baseline taken first (${r.baselineCalls} list calls)` : "no baseline (history reads)"}:`);
-    console.log(`  reverted ${r.reverted}/${r.records} in ${r.seconds.toFixed(1)} s (${(r.reverted / r.seconds).toFixed(0)} reverts/s)`);
-    console.log(`  CRM calls ${r.calls} → ${r.perThousand.toFixed(1)} per 1,000 reverts (goal ≤ 12); 429s provoked: ${r.rateLimited} (goal 0)`);
+    console.log(
+      `runaway ${r.records} disallowed writes, ${r.withBaseline ? `baseline taken first (${r.baselineCalls} list calls)` : "no baseline (history reads)"}:`,
+    );
+    console.log(
+      `  reverted ${r.reverted}/${r.records} in ${r.seconds.toFixed(1)} s (${(r.reverted / r.seconds).toFixed(0)} reverts/s)`,
+    );
+    console.log(
+      `  CRM calls ${r.calls} → ${r.perThousand.toFixed(1)} per 1,000 reverts (goal ≤ 12); 429s provoked: ${r.rateLimited} (goal 0)`,
+    );
     console.log(`  webhook POSTs received: ${r.webhookRequests}; calls by route (whole run): ${r.byRoute}`);
   }
 }

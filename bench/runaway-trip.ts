@@ -20,7 +20,9 @@ export async function run(): Promise<void> {
   });
   console.log(`runaway ${report.writesMade} allowed-one-by-one writes vs the kill switch:`);
   for (const line of formatRunawayReport(report)) console.log(`  ${line}`);
-  console.log(`  goal: trip within the first 50 writes → ${report.trippedAtWrite !== null && report.trippedAtWrite <= 50 ? "met" : "MISSED"}; every write after it reverted → ${report.notRestoredAfterTrip === 0 ? "met" : "MISSED"}`);
+  console.log(
+    `  goal: trip within the first 50 writes → ${report.trippedAtWrite !== null && report.trippedAtWrite <= 50 ? "met" : "MISSED"}; every write after it reverted → ${report.notRestoredAfterTrip === 0 ? "met" : "MISSED"}`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

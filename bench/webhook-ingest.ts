@@ -14,7 +14,12 @@ import { pathToFileURL } from "node:url";
 import express, { type Express } from "express";
 import { Redis } from "ioredis";
 import { createHubSpotWebhookRouter, createWebhookReceiver } from "../server/src/webhooks/index.js";
-import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL, hubspotSignedHeaders, readHubSpotFixture } from "../test/fixtures/index.js";
+import {
+  HUBSPOT_TEST_CLIENT_SECRET,
+  HUBSPOT_TEST_PUBLIC_URL,
+  hubspotSignedHeaders,
+  readHubSpotFixture,
+} from "../test/fixtures/index.js";
 import { deleteKeysUnder } from "../server/src/redis/index.js";
 
 export interface WebhookIngestFigures {
@@ -71,10 +76,13 @@ async function listen(app: Express): Promise<{ server: Server; port: number }> {
 
 function post(agent: Agent, port: number, batch: { body: Buffer; headers: Record<string, string> }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ agent, host: "127.0.0.1", port, method: "POST", path: "/webhooks/hubspot", headers: batch.headers }, (res) => {
-      res.resume();
-      res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const req = request(
+      { agent, host: "127.0.0.1", port, method: "POST", path: "/webhooks/hubspot", headers: batch.headers },
+      (res) => {
+        res.resume();
+        res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
     req.on("error", reject);
     req.end(batch.body);
   });
@@ -87,7 +95,11 @@ interface Run {
 }
 
 /** Sends every batch with `clients` requests in flight. */
-async function drive(port: number, batches: { body: Buffer; headers: Record<string, string> }[], clients: number): Promise<Run> {
+async function drive(
+  port: number,
+  batches: { body: Buffer; headers: Record<string, string> }[],
+  clients: number,
+): Promise<Run> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   let next = 0;
   const cpu = process.cpuUsage();
@@ -100,22 +112,35 @@ async function drive(port: number, batches: { body: Buffer; headers: Record<stri
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   agent.destroy();
-  return { eventsPerSecond: (batches.length * EVENTS_PER_BATCH) / seconds, cpuMsPerBatch: (used.user + used.system) / 1000 / batches.length };
+  return {
+    eventsPerSecond: (batches.length * EVENTS_PER_BATCH) / seconds,
+    cpuMsPerBatch: (used.user + used.system) / 1000 / batches.length,
+  };
 }
 
 async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
   await deleteKeysUnder(redis, prefix);
 }
 
-export async function run(options: { redisUrl?: string; clients?: number; log?: (line: string) => void } = {}): Promise<WebhookIngestFigures> {
+export async function run(
+  options: { redisUrl?: string; clients?: number; log?: (line: string) => void } = {},
+): Promise<WebhookIngestFigures> {
   const log = options.log ?? console.log;
   const clients = options.clients ?? DEFAULT_CLIENTS;
-  const redis = new Redis(options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const redis = new Redis(options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+    maxRetriesPerRequest: null,
+  });
   const prefix = `bench-webhooks-${randomUUID()}`;
   const receiver = createWebhookReceiver({ redis, prefix });
 
   const full = express();
-  full.use(createHubSpotWebhookRouter({ clientSecret: HUBSPOT_TEST_CLIENT_SECRET, publicUrl: HUBSPOT_TEST_PUBLIC_URL, receiver }));
+  full.use(
+    createHubSpotWebhookRouter({
+      clientSecret: HUBSPOT_TEST_CLIENT_SECRET,
+      publicUrl: HUBSPOT_TEST_PUBLIC_URL,
+      receiver,
+    }),
+  );
   const bare = express();
   bare.post("/webhooks/hubspot", express.json({ limit: "1mb" }), (req, res) => {
     res.status(200).json({ accepted: Array.isArray(req.body) ? req.body.length : 0 });
@@ -156,11 +181,19 @@ export async function run(options: { redisUrl?: string; clients?: number; log?: 
       cpuRatio: Number((bareCpu / fullCpu).toFixed(2)),
       loadAverage: Number(load.toFixed(1)),
     };
-    log(`webhook ingest: ${BATCHES} signed batches × ${EVENTS_PER_BATCH} events, ${clients} keep-alive clients over loopback, median of ${ROUNDS} alternating rounds after ${WARMUP} warm-up batches (load average ${figures.loadAverage} at start, ${loadavg()[0]!.toFixed(1)} at end, on ${cpus().length} CPUs)`);
-    log(`  full path (verify + validate + Redis dedupe + BullMQ enqueue): ${figures.fullEventsPerSecond.toLocaleString("en-US")} events/s`);
-    log(`  bare express (JSON parse + 200):                              ${figures.bareEventsPerSecond.toLocaleString("en-US")} events/s`);
+    log(
+      `webhook ingest: ${BATCHES} signed batches × ${EVENTS_PER_BATCH} events, ${clients} keep-alive clients over loopback, median of ${ROUNDS} alternating rounds after ${WARMUP} warm-up batches (load average ${figures.loadAverage} at start, ${loadavg()[0]!.toFixed(1)} at end, on ${cpus().length} CPUs)`,
+    );
+    log(
+      `  full path (verify + validate + Redis dedupe + BullMQ enqueue): ${figures.fullEventsPerSecond.toLocaleString("en-US")} events/s`,
+    );
+    log(
+      `  bare express (JSON parse + 200):                              ${figures.bareEventsPerSecond.toLocaleString("en-US")} events/s`,
+    );
     log(`  ratio: ${figures.ratio}× (goal ≥ 0.5×; rounds ranged ${figures.ratioRange[0]}–${figures.ratioRange[1]}×)`);
-    log(`  this process's CPU per batch (server + client): full ${figures.fullCpuMsPerBatch} ms, bare ${figures.bareCpuMsPerBatch} ms, ratio ${figures.cpuRatio}× (Redis's own CPU not included)`);
+    log(
+      `  this process's CPU per batch (server + client): full ${figures.fullCpuMsPerBatch} ms, bare ${figures.bareCpuMsPerBatch} ms, ratio ${figures.cpuRatio}× (Redis's own CPU not included)`,
+    );
     return figures;
   } finally {
     await new Promise<void>((resolve) => fullServer.server.close(() => resolve()));

@@ -18,8 +18,12 @@ export type ActionVerb = (typeof ACTION_VERBS)[number];
 export const MAX_BODY_CHARS = 100_000;
 
 const text = (max: number) => z.string().max(max, `expected at most ${max} characters`);
-const nonEmpty = (max: number) => z.string().trim().min(1, "expected a non-empty value").max(max, `expected at most ${max} characters`);
-const unit = z.number({ error: "expected a number from 0 to 1" }).min(0, "expected a number from 0 to 1").max(1, "expected a number from 0 to 1");
+const nonEmpty = (max: number) =>
+  z.string().trim().min(1, "expected a non-empty value").max(max, `expected at most ${max} characters`);
+const unit = z
+  .number({ error: "expected a number from 0 to 1" })
+  .min(0, "expected a number from 0 to 1")
+  .max(1, "expected a number from 0 to 1");
 
 /** What the agent is about to send, enroll or book: checked for compliance (R4) and audited whole. */
 export const actionPayloadSchema = z.strictObject({
@@ -72,7 +76,11 @@ export const actionRequestSchema = z
     /** The CRM record. Required for `update_field`. */
     objectId: nonEmpty(100).optional(),
     /** For `update_field`: the CRM property. */
-    field: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "expected a CRM property name").max(100).optional(),
+    field: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "expected a CRM property name")
+      .max(100)
+      .optional(),
     /** For `update_field`: the new value; null clears it. */
     value: text(65_536).nullable().optional(),
     payload: actionPayloadSchema.optional(),
@@ -110,17 +118,21 @@ export const actionRequestSchema = z
       if (r.value === undefined) need(["value"], "update_field needs a value (null clears the field)");
       if (r.objectId === undefined) need(["objectId"], "update_field needs the record's id");
       // A field approval is applied by Tollgate once approved: there is nothing to retry.
-      if (r.approvalId !== undefined) need(["approvalId"], "update_field is applied by Tollgate once approved; do not retry it with approvalId");
+      if (r.approvalId !== undefined)
+        need(["approvalId"], "update_field is applied by Tollgate once approved; do not retry it with approvalId");
     } else {
       if (r.field !== undefined) need(["field"], `field is for update_field, not ${r.action}`);
       if (r.value !== undefined) need(["value"], `value is for update_field, not ${r.action}`);
     }
     if (r.action === "send_email") {
       if (r.payload?.to === undefined) need(["payload", "to"], "send_email needs the recipient");
-      if (r.payload?.body === undefined) need(["payload", "body"], "send_email needs the body, to check it before it is sent");
+      if (r.payload?.body === undefined)
+        need(["payload", "body"], "send_email needs the body, to check it before it is sent");
     }
-    if (r.action === "book_meeting" && r.payload?.meetingAt === undefined) need(["payload", "meetingAt"], "book_meeting needs the meeting time");
-    if (r.action === "enroll_sequence" && r.payload?.sequenceId === undefined) need(["payload", "sequenceId"], "enroll_sequence needs the sequence id");
+    if (r.action === "book_meeting" && r.payload?.meetingAt === undefined)
+      need(["payload", "meetingAt"], "book_meeting needs the meeting time");
+    if (r.action === "enroll_sequence" && r.payload?.sequenceId === undefined)
+      need(["payload", "sequenceId"], "enroll_sequence needs the sequence id");
   });
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 

@@ -1,6 +1,14 @@
 import { z } from "zod";
 
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired", "applied", "conflict", "failed"] as const;
+export const APPROVAL_STATUSES = [
+  "pending",
+  "approved",
+  "rejected",
+  "expired",
+  "applied",
+  "conflict",
+  "failed",
+] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /** DESIGN §5 (contract): one approval as the cards and operators see it. */
@@ -30,7 +38,9 @@ export type Approval = z.infer<typeof approvalSchema>;
 export const approvalListSchema = z.object({ approvals: z.array(approvalSchema) });
 
 export const approveBodySchema = z.object({ expected: z.object({ value: z.string().nullable() }).optional() }).strict();
-export const rejectBodySchema = z.object({ reason: z.string().trim().min(1, "a reason is required").max(2000) }).strict();
+export const rejectBodySchema = z
+  .object({ reason: z.string().trim().min(1, "a reason is required").max(2000) })
+  .strict();
 
 /**
  * `POST /v1/approvals/:id/approve` and `/reject` answer with the approval as it now stands, plus
@@ -51,7 +61,9 @@ export const approvalBatchItemSchema = z
   })
   .strict();
 /** Items are checked one by one (a bad item fails alone), so the envelope only bounds the list. */
-export const approvalBatchBodySchema = z.object({ items: z.array(z.unknown()).min(1).max(APPROVAL_BATCH_MAX) }).strict();
+export const approvalBatchBodySchema = z
+  .object({ items: z.array(z.unknown()).min(1).max(APPROVAL_BATCH_MAX) })
+  .strict();
 export const approvalBatchResultSchema = z.object({
   results: z.array(
     z.object({

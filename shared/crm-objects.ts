@@ -3,7 +3,17 @@
  * HubSpot accepts both the plural name and the object type id in its API paths; webhooks of
  * generic `object.*` subscriptions carry the id (`0-1`).
  */
-export const POLICY_OBJECTS = ["contact", "company", "deal", "lead", "account", "opportunity", "task", "note", "email"] as const;
+export const POLICY_OBJECTS = [
+  "contact",
+  "company",
+  "deal",
+  "lead",
+  "account",
+  "opportunity",
+  "task",
+  "note",
+  "email",
+] as const;
 export type PolicyObject = (typeof POLICY_OBJECTS)[number];
 
 export const CRMS = ["hubspot", "salesforce"] as const;
@@ -46,7 +56,8 @@ export const SALESFORCE_OBJECTS: Partial<Record<PolicyObject, string>> = {
 export function findHubSpotObject(crmObjectType: string): (HubSpotObjectName & { object: PolicyObject }) | undefined {
   const t = crmObjectType.toLowerCase();
   for (const [object, names] of Object.entries(HUBSPOT_OBJECTS)) {
-    if (names && (names.name === t || names.typeId === t || names.legacy === t)) return { ...names, object: object as PolicyObject };
+    if (names && (names.name === t || names.typeId === t || names.legacy === t))
+      return { ...names, object: object as PolicyObject };
   }
   return undefined;
 }
@@ -67,7 +78,9 @@ export function toStoredHubSpotObjectType(crmObjectType: string): string {
 export function toPolicyObject(crm: CrmName, crmObjectType: string): PolicyObject | undefined {
   if (crm === "hubspot") return findHubSpotObject(crmObjectType)?.object;
   // Account and Opportunity come back as themselves, not as company/deal.
-  const exact = Object.entries(SALESFORCE_OBJECTS).find(([generic, name]) => name === crmObjectType && generic !== "company" && generic !== "deal");
+  const exact = Object.entries(SALESFORCE_OBJECTS).find(
+    ([generic, name]) => name === crmObjectType && generic !== "company" && generic !== "deal",
+  );
   return exact?.[0] as PolicyObject | undefined;
 }
 

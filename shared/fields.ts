@@ -37,5 +37,7 @@ export function salesforceShadowName(field: string): string {
 
 /** `ai_proposed_industry` → `industry`; anything else → undefined. */
 export function canonicalOfHubspotShadow(name: string): string | undefined {
-  return name.startsWith(SHADOW_PREFIX_HUBSPOT) && name.length > SHADOW_PREFIX_HUBSPOT.length ? name.slice(SHADOW_PREFIX_HUBSPOT.length) : undefined;
+  return name.startsWith(SHADOW_PREFIX_HUBSPOT) && name.length > SHADOW_PREFIX_HUBSPOT.length
+    ? name.slice(SHADOW_PREFIX_HUBSPOT.length)
+    : undefined;
 }

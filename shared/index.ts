@@ -1,6 +1,15 @@
 export { OUTCOMES, TIERS, decisionSchema } from "./decision.js";
 export type { Outcome, Tier, Decision } from "./decision.js";
-export { POLICY_OBJECTS, CRMS, HUBSPOT_OBJECTS, SALESFORCE_OBJECTS, findHubSpotObject, toStoredHubSpotObjectType, toPolicyObject, toCrmObjectType } from "./crm-objects.js";
+export {
+  POLICY_OBJECTS,
+  CRMS,
+  HUBSPOT_OBJECTS,
+  SALESFORCE_OBJECTS,
+  findHubSpotObject,
+  toStoredHubSpotObjectType,
+  toPolicyObject,
+  toCrmObjectType,
+} from "./crm-objects.js";
 export type { PolicyObject, CrmName } from "./crm-objects.js";
 export {
   PROVENANCE_FIELDS,

@@ -12,7 +12,15 @@ import { KILL_SWITCH_SCOPES } from "./policy-manifest.js";
 export const KILL_SWITCH_STATES = ["on", "off"] as const;
 export type KillSwitchStateName = (typeof KILL_SWITCH_STATES)[number];
 
-export const KILL_SWITCH_CHANNELS = ["crm", "email", "meetings", "crm_writes", "sends", "enrollments", "all_outbound"] as const;
+export const KILL_SWITCH_CHANNELS = [
+  "crm",
+  "email",
+  "meetings",
+  "crm_writes",
+  "sends",
+  "enrollments",
+  "all_outbound",
+] as const;
 
 const scopeValue = z
   .string()
@@ -29,7 +37,8 @@ export const killSwitchScopeSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.type === "tenant") return;
-    if (s.value === undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `scope ${s.type} needs a value` });
+    if (s.value === undefined)
+      ctx.addIssue({ code: "custom", path: ["value"], message: `scope ${s.type} needs a value` });
     else if (s.type === "channel" && !(KILL_SWITCH_CHANNELS as readonly string[]).includes(s.value)) {
       ctx.addIssue({ code: "custom", path: ["value"], message: `expected one of ${KILL_SWITCH_CHANNELS.join(", ")}` });
     }
@@ -39,7 +48,11 @@ export const killSwitchRequestSchema = z.strictObject({
   scope: killSwitchScopeSchema,
   state: z.enum(KILL_SWITCH_STATES),
   /** Why: shown in the audit and on the switch. */
-  reason: z.string().trim().min(3, "give a reason of at least 3 characters").max(500, "expected at most 500 characters"),
+  reason: z
+    .string()
+    .trim()
+    .min(3, "give a reason of at least 3 characters")
+    .max(500, "expected at most 500 characters"),
 });
 
 export type KillSwitchScopeInput = z.infer<typeof killSwitchScopeSchema>;

@@ -38,17 +38,36 @@ export const EXCEPTION_EFFECTS = ["deny", "human"] as const;
 export type ExceptionEffect = (typeof EXCEPTION_EFFECTS)[number];
 
 /** Exception conditions, each answered by a flag on the decision input's `attributes`. */
-export const EXCEPTION_CONDITIONS = ["named_account", "regulated_industry", "exec_persona", "new_segment", "new_domain"] as const;
+export const EXCEPTION_CONDITIONS = [
+  "named_account",
+  "regulated_industry",
+  "exec_persona",
+  "new_segment",
+  "new_domain",
+] as const;
 export type ExceptionCondition = (typeof EXCEPTION_CONDITIONS)[number];
 
-export const KILL_SWITCH_SCOPES = ["tenant", "channel", "agent", "role", "segment", "domain", "template", "provider"] as const;
+export const KILL_SWITCH_SCOPES = [
+  "tenant",
+  "channel",
+  "agent",
+  "role",
+  "segment",
+  "domain",
+  "template",
+  "provider",
+] as const;
 export type KillSwitchScope = (typeof KILL_SWITCH_SCOPES)[number];
 
 /** `expected 0–4, got 7`; a missing value just says so. */
-const expected = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? "required" : `expected ${what}, got ${JSON.stringify(iss.input)}`);
+const expected = (what: string) => (iss: { input?: unknown }) =>
+  iss.input === undefined ? "required" : `expected ${what}, got ${JSON.stringify(iss.input)}`;
 const tierSchema = z.literal([0, 1, 2, 3, 4], { error: expected("0–4") });
 const approversSchema = z.literal([1, 2], { error: expected("1 or 2") });
-const unitSchema = z.number({ error: "expected a number from 0 to 1" }).min(0, "expected a number from 0 to 1").max(1, "expected a number from 0 to 1");
+const unitSchema = z
+  .number({ error: "expected a number from 0 to 1" })
+  .min(0, "expected a number from 0 to 1")
+  .max(1, "expected a number from 0 to 1");
 const countSchema = z.number().int("expected a whole number").min(0, "expected 0 or more");
 const nameList = z.array(z.string().min(1)).min(1, "expected at least one entry");
 const identifier = z.string().regex(/^[a-z][a-z0-9_-]*$/, "expected lower-case letters, digits, '_' or '-'");
@@ -61,7 +80,9 @@ export function isValidTimeZone(tz: string): boolean {
     return false;
   }
 }
-const timeZoneSchema = z.string().refine(isValidTimeZone, { error: (iss) => `unknown time zone ${JSON.stringify(iss.input)}` });
+const timeZoneSchema = z
+  .string()
+  .refine(isValidTimeZone, { error: (iss) => `unknown time zone ${JSON.stringify(iss.input)}` });
 
 /** `72h`, `30m`, `7d`, `45s`. */
 export const DURATION_PATTERN = /^(\d+)(s|m|h|d)$/;
@@ -121,7 +142,10 @@ export const objectRulesSchema = z.strictObject({
 
 export const windowSchema = z
   .strictObject({
-    days: z.array(z.enum(WEEKDAYS)).min(1, "expected at least one day").default([...WEEKDAYS]),
+    days: z
+      .array(z.enum(WEEKDAYS))
+      .min(1, "expected at least one day")
+      .default([...WEEKDAYS]),
     from: clockSchema.optional(),
     to: clockSchema.optional(),
     /** `prospect` (the prospect's zone when the input gives one, else the tenant's), `tenant`, or an IANA zone. */
@@ -156,10 +180,14 @@ export const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected letters, digits, '.', '_' or '-'"),
   role: identifier,
   description: z.string().optional(),
-  hubspot: z.strictObject({ appIds: z.array(hubspotIdSchema).optional(), userIds: z.array(hubspotIdSchema).optional() }).optional(),
+  hubspot: z
+    .strictObject({ appIds: z.array(hubspotIdSchema).optional(), userIds: z.array(hubspotIdSchema).optional() })
+    .optional(),
   salesforce: z
     .strictObject({
-      userIds: z.array(z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "expected a Salesforce user id (005…)")).optional(),
+      userIds: z
+        .array(z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "expected a Salesforce user id (005…)"))
+        .optional(),
       /** `Sforce-Call-Options` client names, as they appear in CDC `changeOrigin`. */
       clients: z.array(z.string().min(1)).optional(),
     })

@@ -31,7 +31,10 @@ export const provenanceChangeSchema = z.object({
 });
 export type ProvenanceChange = z.infer<typeof provenanceChangeSchema>;
 
-export const provenancePageSchema = z.object({ changes: z.array(provenanceChangeSchema), nextCursor: z.string().nullable() });
+export const provenancePageSchema = z.object({
+  changes: z.array(provenanceChangeSchema),
+  nextCursor: z.string().nullable(),
+});
 export type ProvenancePage = z.infer<typeof provenancePageSchema>;
 
 export const provenanceQuerySchema = z.object({

@@ -13,7 +13,15 @@ async function main(): Promise<void> {
   const server = await tollgate.start();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  tollgate.logger.info({ port, publicUrl: config.publicUrl, hubspot: config.hubspot.mode, database: config.databaseUrl ? "postgres" : "pglite" }, "tollgate listening");
+  tollgate.logger.info(
+    {
+      port,
+      publicUrl: config.publicUrl,
+      hubspot: config.hubspot.mode,
+      database: config.databaseUrl ? "postgres" : "pglite",
+    },
+    "tollgate listening",
+  );
 
   const shutdown = async (signal: string) => {
     tollgate.logger.info({ signal }, "shutting down");

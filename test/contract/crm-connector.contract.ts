@@ -64,8 +64,12 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
 
     it("returns each property's history newest first", async () => {
       const [id] = await h.seed([{ [p1]: "first" }]);
-      await expectAllOk(h.connector.writeRecords([{ objectType: h.objectType, objectId: id!, properties: { [p1]: "second" } }]));
-      await expectAllOk(h.connector.writeRecords([{ objectType: h.objectType, objectId: id!, properties: { [p1]: "third" } }]));
+      await expectAllOk(
+        h.connector.writeRecords([{ objectType: h.objectType, objectId: id!, properties: { [p1]: "second" } }]),
+      );
+      await expectAllOk(
+        h.connector.writeRecords([{ objectType: h.objectType, objectId: id!, properties: { [p1]: "third" } }]),
+      );
       const [record] = await h.connector.readRecords(h.objectType, [id!], [p1], { withHistory: true });
       const history = record!.history![p1]!;
       expect(history.map((e) => e.value)).toEqual(["third", "second", "first"]);
@@ -78,7 +82,11 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
 
     it("writes in batches and answers one result per input, in input order", async () => {
       const ids = await h.seed(Array.from({ length: 120 }, () => ({ [p1]: "before" })));
-      const writes = ids.map((id, i) => ({ objectType: h.objectType, objectId: id, properties: { [p1]: `after-${i}` } }));
+      const writes = ids.map((id, i) => ({
+        objectType: h.objectType,
+        objectId: id,
+        properties: { [p1]: `after-${i}` },
+      }));
       writes.splice(60, 0, { objectType: h.objectType, objectId: h.missingId, properties: { [p1]: "nowhere" } });
       const results = await h.connector.writeRecords(writes);
       expect(results.map((r) => r.objectId)).toEqual(writes.map((w) => w.objectId));
@@ -108,7 +116,9 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
       const group = `tollgate_contract_${randomUUID().slice(0, 8)}`;
       const created = await h.connector.ensurePropertyGroup(h.objectType, { name: group, label: "Tollgate contract" });
       expect(typeof created).toBe("boolean");
-      expect(await h.connector.ensurePropertyGroup(h.objectType, { name: group, label: "Tollgate contract" })).toBe(false);
+      expect(await h.connector.ensurePropertyGroup(h.objectType, { name: group, label: "Tollgate contract" })).toBe(
+        false,
+      );
 
       const fresh = `ai_contract_${randomUUID().slice(0, 8)}`;
       const definition = h.newTextProperty(fresh, group);
@@ -119,7 +129,9 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
       expect(after.length).toBe(listed.length + 1);
 
       const [id] = await h.seed([{ [p1]: "with a new property" }]);
-      await expectAllOk(h.connector.writeRecords([{ objectType: h.objectType, objectId: id!, properties: { [fresh]: "provisioned" } }]));
+      await expectAllOk(
+        h.connector.writeRecords([{ objectType: h.objectType, objectId: id!, properties: { [fresh]: "provisioned" } }]),
+      );
       const [record] = await h.connector.readRecords(h.objectType, [id!], [fresh]);
       expect(record!.properties[fresh]).toBe("provisioned");
     });

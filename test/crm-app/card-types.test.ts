@@ -73,7 +73,8 @@ describe("the cards' wire types match shared/", () => {
   });
 
   it("every status the card knows is one the schema accepts", () => {
-    for (const status of card.APPROVAL_STATUSES) expect(approvalSchema.parse({ ...fullApproval, status }).status).toBe(status);
+    for (const status of card.APPROVAL_STATUSES)
+      expect(approvalSchema.parse({ ...fullApproval, status }).status).toBe(status);
   });
 
   it("an approval list parses with approvalListSchema", () => {
@@ -108,8 +109,19 @@ describe("the cards' wire types match shared/", () => {
   it("a batch answer typed by the card parses with approvalBatchResultSchema", () => {
     const answer: card.BatchResponse = {
       results: [
-        { id: "ap_1", ok: true, status: "approved", outcome: "approved", approval: { ...fullApproval, status: "approved" } },
-        { id: "ap_2", ok: false, status: "pending", error: { code: "conflict", message: "changed", details: { reason: "canonical_changed" } } },
+        {
+          id: "ap_1",
+          ok: true,
+          status: "approved",
+          outcome: "approved",
+          approval: { ...fullApproval, status: "approved" },
+        },
+        {
+          id: "ap_2",
+          ok: false,
+          status: "pending",
+          error: { code: "conflict", message: "changed", details: { reason: "canonical_changed" } },
+        },
         { id: "#2", ok: false, status: null, error: { code: "validation_failed", message: "bad item" } },
       ],
     };
@@ -135,7 +147,10 @@ describe("the cards' wire types match shared/", () => {
       source: "clearbit",
       evidence: { sources: ["https://acme.test/about"] },
     };
-    const page: card.ProvenancePage = { changes: [change, { ...change, eventId: "evt_0", field: null, before: null, after: null, approvalId: null }], nextCursor: "c2" };
+    const page: card.ProvenancePage = {
+      changes: [change, { ...change, eventId: "evt_0", field: null, before: null, after: null, approvalId: null }],
+      nextCursor: "c2",
+    };
     expect(provenancePageSchema.strict().parse(page)).toEqual(page);
     expect(provenanceChangeSchema.strict().parse(change)).toEqual(change);
   });

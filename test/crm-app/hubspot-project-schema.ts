@@ -33,7 +33,10 @@ export const COMPONENT_DIRS: Record<string, { dir: string; singular: boolean }> 
   webhooks: { dir: "app/webhooks", singular: true },
 };
 
-const uid = z.string().regex(/^[a-zA-Z0-9_\-.]+$/, "uid: letters, digits, _ - . only").max(64);
+const uid = z
+  .string()
+  .regex(/^[a-zA-Z0-9_\-.]+$/, "uid: letters, digits, _ - . only")
+  .max(64);
 const httpsUrl = z.url({ protocol: /^https$/ });
 
 export const hsprojectSchema = z
@@ -66,7 +69,12 @@ export const appHsmetaSchema = z
         permittedUrls: z
           .object({
             // hubspot.fetch: https only, never localhost (reference §5).
-            fetch: z.array(httpsUrl.refine((u) => !/^https:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(u), "fetch URLs cannot be localhost")),
+            fetch: z.array(
+              httpsUrl.refine(
+                (u) => !/^https:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(u),
+                "fetch URLs cannot be localhost",
+              ),
+            ),
             iframe: z.array(httpsUrl),
             img: z.array(httpsUrl),
           })
@@ -83,14 +91,23 @@ export const appHsmetaSchema = z
       .strict()
       .superRefine((config, ctx) => {
         if (config.distribution === "marketplace" && config.auth.type !== "oauth") {
-          ctx.addIssue({ code: "custom", path: ["auth", "type"], message: "marketplace distribution requires auth.type oauth" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["auth", "type"],
+            message: "marketplace distribution requires auth.type oauth",
+          });
         }
         if (config.auth.type === "oauth") {
-          if (config.auth.redirectUrls.length === 0) ctx.addIssue({ code: "custom", path: ["auth", "redirectUrls"], message: "oauth needs a redirect URL" });
+          if (config.auth.redirectUrls.length === 0)
+            ctx.addIssue({ code: "custom", path: ["auth", "redirectUrls"], message: "oauth needs a redirect URL" });
           config.auth.redirectUrls.forEach((url, i) => {
             const u = new URL(url);
             if (u.protocol !== "https:" && u.hostname !== "localhost") {
-              ctx.addIssue({ code: "custom", path: ["auth", "redirectUrls", i], message: "redirect URLs must be https (http only for localhost)" });
+              ctx.addIssue({
+                code: "custom",
+                path: ["auth", "redirectUrls", i],
+                message: "redirect URLs must be https (http only for localhost)",
+              });
             }
           });
         }
@@ -126,7 +143,11 @@ const crmObjectSubscription = z
     message: "propertyName is required on object.propertyChange and only there",
   });
 const legacySubscription = z
-  .object({ subscriptionType: z.string().regex(/^[a-z_]+\.[a-zA-Z]+$/), propertyName: z.string().optional(), active: z.boolean() })
+  .object({
+    subscriptionType: z.string().regex(/^[a-z_]+\.[a-zA-Z]+$/),
+    propertyName: z.string().optional(),
+    active: z.boolean(),
+  })
   .strict();
 
 export const webhooksHsmetaSchema = z
@@ -153,11 +174,16 @@ export const webhooksHsmetaSchema = z
           .strict()
           .superRefine((subs, ctx) => {
             const total = subs.crmObjects.length + subs.legacyCrmObjects.length + subs.hubEvents.length;
-            if (total > MAX_WEBHOOK_SUBSCRIPTIONS) ctx.addIssue({ code: "custom", message: `${total} subscriptions; HubSpot allows ${MAX_WEBHOOK_SUBSCRIPTIONS} per app` });
+            if (total > MAX_WEBHOOK_SUBSCRIPTIONS)
+              ctx.addIssue({
+                code: "custom",
+                message: `${total} subscriptions; HubSpot allows ${MAX_WEBHOOK_SUBSCRIPTIONS} per app`,
+              });
             const seen = new Set<string>();
             subs.crmObjects.forEach((s, i) => {
               const key = `${s.subscriptionType}/${s.objectType}/${s.propertyName ?? ""}`;
-              if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["crmObjects", i], message: `duplicate subscription ${key}` });
+              if (seen.has(key))
+                ctx.addIssue({ code: "custom", path: ["crmObjects", i], message: `duplicate subscription ${key}` });
               seen.add(key);
             });
           }),

@@ -37,7 +37,11 @@ async function loadProject() {
   const hsproject = hsprojectSchema.parse(await readJson(join(PROJECT, "hsproject.json")));
   const srcDir = join(PROJECT, hsproject.srcDir);
   const files = await Promise.all(
-    (await findHsmetaFiles(srcDir)).map(async (path) => ({ path, rel: relative(srcDir, path), meta: await readJson(path) })),
+    (await findHsmetaFiles(srcDir)).map(async (path) => ({
+      path,
+      rel: relative(srcDir, path),
+      meta: await readJson(path),
+    })),
   );
   return { hsproject, srcDir, files };
 }
@@ -51,7 +55,12 @@ describe("HubSpot project files", () => {
   it("every hsmeta file passes its type's schema and sits where the platform looks for that type", async () => {
     const { files } = await loadProject();
     expect(files.map((f) => f.rel).sort()).toEqual(
-      ["app/app-hsmeta.json", "app/cards/approval-card-hsmeta.json", "app/cards/provenance-card-hsmeta.json", "app/webhooks/webhooks-hsmeta.json"].sort(),
+      [
+        "app/app-hsmeta.json",
+        "app/cards/approval-card-hsmeta.json",
+        "app/cards/provenance-card-hsmeta.json",
+        "app/webhooks/webhooks-hsmeta.json",
+      ].sort(),
     );
     for (const { rel, meta } of files) {
       const type = String(meta.type);
@@ -109,7 +118,9 @@ describe("the project schemas refuse what the platform refuses", () => {
   it("a marketplace app without OAuth", async () => {
     const meta = await app();
     meta.config.auth.type = "static";
-    expect(appHsmetaSchema.safeParse(meta).error?.issues.map((i) => i.message)).toContain("marketplace distribution requires auth.type oauth");
+    expect(appHsmetaSchema.safeParse(meta).error?.issues.map((i) => i.message)).toContain(
+      "marketplace distribution requires auth.type oauth",
+    );
   });
 
   it("a plain-http redirect or fetch URL", async () => {
@@ -121,14 +132,29 @@ describe("the project schemas refuse what the platform refuses", () => {
   });
 
   it("a card in an unknown location, or with an entrypoint outside app/cards", () => {
-    const card = { uid: "c", type: "card", config: { name: "C", location: "crm.record.footer", entrypoint: "/app/cards/C.tsx", objectTypes: ["contacts"] } };
+    const card = {
+      uid: "c",
+      type: "card",
+      config: { name: "C", location: "crm.record.footer", entrypoint: "/app/cards/C.tsx", objectTypes: ["contacts"] },
+    };
     expect(cardHsmetaSchema.safeParse(card).success).toBe(false);
-    expect(cardHsmetaSchema.safeParse({ ...card, config: { ...card.config, location: "crm.record.tab", entrypoint: "/app/C.tsx" } }).success).toBe(false);
-    expect(cardHsmetaSchema.safeParse({ ...card, config: { ...card.config, location: "crm.record.tab" } }).success).toBe(true);
+    expect(
+      cardHsmetaSchema.safeParse({
+        ...card,
+        config: { ...card.config, location: "crm.record.tab", entrypoint: "/app/C.tsx" },
+      }).success,
+    ).toBe(false);
+    expect(
+      cardHsmetaSchema.safeParse({ ...card, config: { ...card.config, location: "crm.record.tab" } }).success,
+    ).toBe(true);
   });
 
   it("a bad uid", () => {
-    const card = { uid: "my card!", type: "card", config: { name: "C", location: "crm.record.tab", entrypoint: "/app/cards/C.tsx", objectTypes: ["contacts"] } };
+    const card = {
+      uid: "my card!",
+      type: "card",
+      config: { name: "C", location: "crm.record.tab", entrypoint: "/app/cards/C.tsx", objectTypes: ["contacts"] },
+    };
     expect(cardHsmetaSchema.safeParse(card).success).toBe(false);
   });
 
@@ -136,13 +162,29 @@ describe("the project schemas refuse what the platform refuses", () => {
     const hooks = (crmObjects: unknown[]) => ({
       uid: "webhooks",
       type: "webhooks",
-      config: { settings: { targetUrl: "https://tollgate.example.com/webhooks/hubspot", maxConcurrentRequests: 10 }, subscriptions: { crmObjects } },
+      config: {
+        settings: { targetUrl: "https://tollgate.example.com/webhooks/hubspot", maxConcurrentRequests: 10 },
+        subscriptions: { crmObjects },
+      },
     });
-    const many = Array.from({ length: MAX_WEBHOOK_SUBSCRIPTIONS + 1 }, (_, i) => ({ subscriptionType: "object.propertyChange", objectType: "contact", propertyName: `p${i}`, active: true }));
+    const many = Array.from({ length: MAX_WEBHOOK_SUBSCRIPTIONS + 1 }, (_, i) => ({
+      subscriptionType: "object.propertyChange",
+      objectType: "contact",
+      propertyName: `p${i}`,
+      active: true,
+    }));
     expect(webhooksHsmetaSchema.safeParse(hooks(many)).success).toBe(false);
     expect(webhooksHsmetaSchema.safeParse(hooks(many.slice(0, MAX_WEBHOOK_SUBSCRIPTIONS))).success).toBe(true);
     expect(webhooksHsmetaSchema.safeParse(hooks([many[0], many[0]])).success).toBe(false);
-    expect(webhooksHsmetaSchema.safeParse(hooks([{ subscriptionType: "object.propertyChange", objectType: "contact", active: true }])).success).toBe(false);
-    expect(webhooksHsmetaSchema.safeParse(hooks([{ subscriptionType: "contact.propertyChange", objectType: "contact", active: true }])).success).toBe(false);
+    expect(
+      webhooksHsmetaSchema.safeParse(
+        hooks([{ subscriptionType: "object.propertyChange", objectType: "contact", active: true }]),
+      ).success,
+    ).toBe(false);
+    expect(
+      webhooksHsmetaSchema.safeParse(
+        hooks([{ subscriptionType: "contact.propertyChange", objectType: "contact", active: true }]),
+      ).success,
+    ).toBe(false);
   });
 });

@@ -22,7 +22,9 @@ interface Subscription {
 
 const committedText = () => readFile(WEBHOOKS_HSMETA_PATH, "utf8");
 const propertyKeys = (subs: Subscription[]) =>
-  new Set(subs.filter((s) => s.subscriptionType === "object.propertyChange").map((s) => `${s.objectType}.${s.propertyName}`));
+  new Set(
+    subs.filter((s) => s.subscriptionType === "object.propertyChange").map((s) => `${s.objectType}.${s.propertyName}`),
+  );
 
 describe("webhooks-hsmeta.json", () => {
   it("is exactly what the generator writes from manifests/policy.yaml now (run npm run hubspot:webhooks)", async () => {
@@ -31,7 +33,9 @@ describe("webhooks-hsmeta.json", () => {
 
   it("names its generator and posts to Tollgate's webhook route", async () => {
     const file = JSON.parse(await committedText());
-    expect(file[GENERATED_BANNER_KEY]).toMatch(/crm-app\/hubspot\/scripts\/generate-webhooks\.ts from manifests\/policy\.yaml/);
+    expect(file[GENERATED_BANNER_KEY]).toMatch(
+      /crm-app\/hubspot\/scripts\/generate-webhooks\.ts from manifests\/policy\.yaml/,
+    );
     expect(file.config.settings.targetUrl).toBe(DEFAULT_TARGET_URL);
     expect(new URL(DEFAULT_TARGET_URL).pathname).toBe("/webhooks/hubspot");
   });
@@ -53,7 +57,8 @@ describe("webhooks-hsmeta.json", () => {
     expect(other).not.toBe(await committedText());
     expect(JSON.parse(other)[GENERATED_BANNER_KEY]).toContain("manifests/policy.small-team.yaml");
     const keys = propertyKeys(JSON.parse(other).config.subscriptions.crmObjects);
-    for (const f of listGovernedFields(await loadPolicyFile("manifests/policy.small-team.yaml"))) expect(keys).toContain(`${f.object}.${f.field}`);
+    for (const f of listGovernedFields(await loadPolicyFile("manifests/policy.small-team.yaml")))
+      expect(keys).toContain(`${f.object}.${f.field}`);
   });
 
   it("takes the target URL it is given", async () => {

@@ -75,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
     policyPath: values.policy === undefined ? undefined : resolve(cwd, values.policy),
   });
   const out = values.out === undefined ? WEBHOOKS_HSMETA_PATH : resolve(cwd, values.out);
-  const count = (JSON.parse(text) as { config: { subscriptions: { crmObjects: unknown[] } } }).config.subscriptions.crmObjects.length;
+  const count = (JSON.parse(text) as { config: { subscriptions: { crmObjects: unknown[] } } }).config.subscriptions
+    .crmObjects.length;
 
   if (values.check) {
     const current = await readFile(out, "utf8").catch(() => "");

@@ -25,12 +25,20 @@ export function registerBatchRoutes(route: Route, ctx: SandboxContext): void {
 
   route("post", "/crm/v3/objects/:type/batch/update", (req, res) => {
     const type = ctx.store.resolveType(String(req.params["type"]));
-    const items = inputs(bodyOf(req)).map((i) => ({ id: String(i["id"]), properties: stringProperties(i["properties"]) }));
+    const items = inputs(bodyOf(req)).map((i) => ({
+      id: String(i["id"]),
+      properties: stringProperties(i["properties"]),
+    }));
     assertSize(items.length, BATCH_LIMIT);
     const seen = new Set<string>();
     const duplicates = [...new Set(items.map((i) => i.id).filter((id) => seen.size === seen.add(id).size))];
     if (duplicates.length > 0) {
-      throw new SandboxApiError(400, "VALIDATION_ERROR", `Duplicate IDs found in batch input: [${duplicates.join(", ")}]. IDs must be unique`, { context: { ids: duplicates } });
+      throw new SandboxApiError(
+        400,
+        "VALIDATION_ERROR",
+        `Duplicate IDs found in batch input: [${duplicates.join(", ")}]. IDs must be unique`,
+        { context: { ids: duplicates } },
+      );
     }
     // HubSpot validates the whole batch before writing any of it.
     for (const item of items) ctx.store.assertValid(type, item.properties);
@@ -56,7 +64,12 @@ export function registerBatchRoutes(route: Route, ctx: SandboxContext): void {
     const results = items.map((properties) => {
       const { record, changes: c } = ctx.store.create(type, properties, tokenOf(res).actor);
       changes.push(...c);
-      return ctx.store.toPublicObject(type, record.id, [...Object.keys(properties), "hs_object_id", "createdate"], undefined);
+      return ctx.store.toPublicObject(
+        type,
+        record.id,
+        [...Object.keys(properties), "hs_object_id", "createdate"],
+        undefined,
+      );
     });
     ctx.emit(changes);
     sendBatch(res, results, [], 201);
@@ -64,7 +77,12 @@ export function registerBatchRoutes(route: Route, ctx: SandboxContext): void {
 }
 
 /** HubSpot's batch envelope; a 207 Multi-Status when some inputs failed. */
-export function sendBatch(res: Response, results: unknown[], errors: Record<string, unknown>[], okStatus: number): void {
+export function sendBatch(
+  res: Response,
+  results: unknown[],
+  errors: Record<string, unknown>[],
+  okStatus: number,
+): void {
   const at = new Date().toISOString();
   res.status(errors.length > 0 ? 207 : okStatus).json({
     status: "COMPLETE",
@@ -89,10 +107,12 @@ function notFound(type: string, ids: string[]): Record<string, unknown> {
 
 function inputs(body: Record<string, unknown>): Record<string, unknown>[] {
   const list = body["inputs"];
-  if (!Array.isArray(list)) throw new SandboxApiError(400, "VALIDATION_ERROR", "Invalid input JSON: inputs is required");
+  if (!Array.isArray(list))
+    throw new SandboxApiError(400, "VALIDATION_ERROR", "Invalid input JSON: inputs is required");
   return list.map((i) => (i !== null && typeof i === "object" ? (i as Record<string, unknown>) : {}));
 }
 
 function assertSize(count: number, limit: number): void {
-  if (count > limit) throw new SandboxApiError(400, "VALIDATION_ERROR", `Batch input contains ${count} items; the limit is ${limit}.`);
+  if (count > limit)
+    throw new SandboxApiError(400, "VALIDATION_ERROR", `Batch input contains ${count} items; the limit is ${limit}.`);
 }

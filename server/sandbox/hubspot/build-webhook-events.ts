@@ -13,12 +13,22 @@ export interface ResolvedSubscription {
 }
 
 /** Expands the `subscriptions` option into one entry per (type, object, property), with ids. */
-export function resolveSubscriptions(option: "all" | "all-legacy" | SandboxSubscription[] | undefined): ResolvedSubscription[] {
-  const list: SandboxSubscription[] = Array.isArray(option) ? option : SANDBOX_OBJECT_TYPES.flatMap((objectType) => everything(objectType, option === "all-legacy"));
+export function resolveSubscriptions(
+  option: "all" | "all-legacy" | SandboxSubscription[] | undefined,
+): ResolvedSubscription[] {
+  const list: SandboxSubscription[] = Array.isArray(option)
+    ? option
+    : SANDBOX_OBJECT_TYPES.flatMap((objectType) => everything(objectType, option === "all-legacy"));
   return list.map((s, i) => {
     const [prefix, kind] = s.subscriptionType.split(".") as [string, "creation" | "propertyChange"];
     const objectType = toHubSpotObjectName(prefix === "object" ? (s.objectType ?? "") : prefix);
-    return { id: s.id ?? 1000 + i, subscriptionType: s.subscriptionType, objectType, kind, propertyName: s.propertyName };
+    return {
+      id: s.id ?? 1000 + i,
+      subscriptionType: s.subscriptionType,
+      objectType,
+      kind,
+      propertyName: s.propertyName,
+    };
   });
 }
 
@@ -28,7 +38,10 @@ function everything(objectType: string, legacy: boolean): SandboxSubscription[] 
     const l = legacyName as (typeof LEGACY_OBJECTS)[number];
     return [{ subscriptionType: `${l}.creation` }, { subscriptionType: `${l}.propertyChange` }];
   }
-  return [{ subscriptionType: "object.creation", objectType }, { subscriptionType: "object.propertyChange", objectType }];
+  return [
+    { subscriptionType: "object.creation", objectType },
+    { subscriptionType: "object.propertyChange", objectType },
+  ];
 }
 
 /**
@@ -45,7 +58,12 @@ export function buildWebhookEvents(
   for (const change of changes) {
     for (const sub of subscriptions) {
       if (sub.objectType !== change.objectType || sub.kind !== change.kind) continue;
-      if (change.kind === "propertyChange" && sub.propertyName !== undefined && sub.propertyName !== change.propertyName) continue;
+      if (
+        change.kind === "propertyChange" &&
+        sub.propertyName !== undefined &&
+        sub.propertyName !== change.propertyName
+      )
+        continue;
       const source = sourceOf(change.actor);
       const generic = sub.subscriptionType.startsWith("object.");
       const event: SandboxWebhookEvent = {

@@ -34,7 +34,11 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   const registry = new PropertyRegistry(now);
   const store = new RecordStore(registry, now, options.strictProperties ?? true);
   const tokens = new TokenRegistry(options.appId, options.installingUserId ?? 1, now);
-  const limiter = new RollingRateLimiter(options.rateLimit?.max ?? 190, options.rateLimit?.daily ?? 1_000_000, options.rateLimit?.intervalMs);
+  const limiter = new RollingRateLimiter(
+    options.rateLimit?.max ?? 190,
+    options.rateLimit?.daily ?? 1_000_000,
+    options.rateLimit?.intervalMs,
+  );
   const subscriptions = resolveSubscriptions(options.subscriptions);
   const newDispatcher = (targetUrl: string): WebhookDispatcher =>
     new WebhookDispatcher({
@@ -56,9 +60,21 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
 
   const emit = (changes: readonly StoreChange[]): void => {
     if (!dispatcher || !sendWebhooks) return;
-    dispatcher.enqueue(buildWebhookEvents(changes, subscriptions, { portalId, appId: options.appId, nextEventId: () => eventId++ }));
+    dispatcher.enqueue(
+      buildWebhookEvents(changes, subscriptions, { portalId, appId: options.appId, nextEventId: () => eventId++ }),
+    );
   };
-  const ctx: SandboxContext = { store, registry, tokens, emit, portalId, appId: options.appId, clientId: options.clientId ?? "sandbox-client-id", clientSecret: options.clientSecret, now };
+  const ctx: SandboxContext = {
+    store,
+    registry,
+    tokens,
+    emit,
+    portalId,
+    appId: options.appId,
+    clientId: options.clientId ?? "sandbox-client-id",
+    clientSecret: options.clientSecret,
+    now,
+  };
 
   const app = express();
   app.disable("x-powered-by");
@@ -80,7 +96,12 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   registerObjectRoutes(route, ctx);
   registerOAuthRoutes(route, ctx);
   app.use((_req: Request, res: Response) => {
-    res.status(404).json({ status: "error", message: "No such endpoint in the HubSpot sandbox", correlationId: randomUUID(), category: "OBJECT_NOT_FOUND" });
+    res.status(404).json({
+      status: "error",
+      message: "No such endpoint in the HubSpot sandbox",
+      correlationId: randomUUID(),
+      category: "OBJECT_NOT_FOUND",
+    });
   });
   app.use(renderError);
 
@@ -135,7 +156,9 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
 function renderError(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
   const correlationId = randomUUID();
   if (error instanceof SandboxApiError) {
-    res.status(error.status).json({ status: "error", message: error.message, correlationId, category: error.category, ...error.extra });
+    res
+      .status(error.status)
+      .json({ status: "error", message: error.message, correlationId, category: error.category, ...error.extra });
     return;
   }
   const parseFailed = (error as { type?: string } | null)?.type === "entity.parse.failed";

@@ -15,10 +15,12 @@ export function registerOAuthRoutes(route: Route, ctx: SandboxContext): void {
       return;
     }
     const approve = `/oauth/authorize/approve?${new URLSearchParams(q as Record<string, string>).toString()}`;
-    res.type("html").send(
-      `<!doctype html><title>Connect app</title><h1>Install app ${ctx.appId} in account ${ctx.portalId}?</h1>` +
-        `<p>Scopes: ${escapeHtml(q["scope"] ?? "")}</p><a id="approve" href="${escapeHtml(approve)}">Connect app</a>`,
-    );
+    res
+      .type("html")
+      .send(
+        `<!doctype html><title>Connect app</title><h1>Install app ${ctx.appId} in account ${ctx.portalId}?</h1>` +
+          `<p>Scopes: ${escapeHtml(q["scope"] ?? "")}</p><a id="approve" href="${escapeHtml(approve)}">Connect app</a>`,
+      );
   };
   route("get", "/oauth/authorize", authorize);
   route("get", "/oauth/:portalId/authorize", authorize);
@@ -26,7 +28,8 @@ export function registerOAuthRoutes(route: Route, ctx: SandboxContext): void {
   // What clicking "Connect app" does: back to the app with a one-time code.
   route("get", "/oauth/authorize/approve", (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    if (q["client_id"] !== ctx.clientId || !q["redirect_uri"]) throw new SandboxApiError(400, "BAD_CLIENT_ID", "missing or invalid client id", { status: "BAD_CLIENT_ID" });
+    if (q["client_id"] !== ctx.clientId || !q["redirect_uri"])
+      throw new SandboxApiError(400, "BAD_CLIENT_ID", "missing or invalid client id", { status: "BAD_CLIENT_ID" });
     const scopes = `${q["scope"] ?? ""} ${q["optional_scope"] ?? ""}`.split(/[\s+]+/).filter((s) => s !== "");
     const target = new URL(q["redirect_uri"]);
     target.searchParams.set("code", ctx.tokens.createCode(q["redirect_uri"], scopes));
@@ -36,8 +39,12 @@ export function registerOAuthRoutes(route: Route, ctx: SandboxContext): void {
 
   route("post", "/oauth/v1/token", (req, res) => {
     const form = bodyOf(req) as Record<string, string | undefined>;
-    if (form["client_id"] !== ctx.clientId) throw new SandboxApiError(400, "BAD_CLIENT_ID", "missing or invalid client id", { status: "BAD_CLIENT_ID" });
-    if (form["client_secret"] !== ctx.clientSecret) throw new SandboxApiError(400, "BAD_CLIENT_SECRET", "missing or invalid client secret", { status: "BAD_CLIENT_SECRET" });
+    if (form["client_id"] !== ctx.clientId)
+      throw new SandboxApiError(400, "BAD_CLIENT_ID", "missing or invalid client id", { status: "BAD_CLIENT_ID" });
+    if (form["client_secret"] !== ctx.clientSecret)
+      throw new SandboxApiError(400, "BAD_CLIENT_SECRET", "missing or invalid client secret", {
+        status: "BAD_CLIENT_SECRET",
+      });
     let grant: { accessToken: string; refreshToken: string; scopes: string[] };
     if (form["grant_type"] === "authorization_code") {
       grant = ctx.tokens.exchangeCode(form["code"] ?? "", form["redirect_uri"] ?? "");
@@ -45,7 +52,9 @@ export function registerOAuthRoutes(route: Route, ctx: SandboxContext): void {
       const refreshToken = form["refresh_token"] ?? "";
       grant = { ...ctx.tokens.refresh(refreshToken), refreshToken };
     } else {
-      throw new SandboxApiError(400, "BAD_GRANT_TYPE", "grant_type must be authorization_code or refresh_token", { status: "BAD_GRANT_TYPE" });
+      throw new SandboxApiError(400, "BAD_GRANT_TYPE", "grant_type must be authorization_code or refresh_token", {
+        status: "BAD_GRANT_TYPE",
+      });
     }
     res.json({
       token_type: "bearer",

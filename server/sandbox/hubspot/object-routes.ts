@@ -14,7 +14,9 @@ export function registerObjectRoutes(route: Route, ctx: SandboxContext): void {
     const properties = listParam(req.query["properties"]);
     const next = ids[start + limit];
     res.json({
-      results: page.map((id) => ctx.store.toPublicObject(type, id, properties, listParam(req.query["propertiesWithHistory"]))),
+      results: page.map((id) =>
+        ctx.store.toPublicObject(type, id, properties, listParam(req.query["propertiesWithHistory"])),
+      ),
       ...(next === undefined ? {} : { paging: { next: { after: page[page.length - 1] } } }),
     });
   });
@@ -22,8 +24,16 @@ export function registerObjectRoutes(route: Route, ctx: SandboxContext): void {
   route("get", "/crm/v3/objects/:type/:id", (req, res) => {
     const type = ctx.store.resolveType(String(req.params["type"]));
     const id = String(req.params["id"]);
-    const object = ctx.store.toPublicObject(type, id, listParam(req.query["properties"]), listParam(req.query["propertiesWithHistory"]));
-    if (!object) throw new SandboxApiError(404, "OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric.", { context: { id: [id] } });
+    const object = ctx.store.toPublicObject(
+      type,
+      id,
+      listParam(req.query["properties"]),
+      listParam(req.query["propertiesWithHistory"]),
+    );
+    if (!object)
+      throw new SandboxApiError(404, "OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric.", {
+        context: { id: [id] },
+      });
     res.json(object);
   });
 
@@ -42,6 +52,15 @@ export function registerObjectRoutes(route: Route, ctx: SandboxContext): void {
     ctx.store.assertValid(type, properties);
     const { record, changes } = ctx.store.create(type, properties, tokenOf(res).actor);
     ctx.emit(changes);
-    res.status(201).json(ctx.store.toPublicObject(type, record.id, [...Object.keys(properties), "hs_object_id", "createdate"], undefined));
+    res
+      .status(201)
+      .json(
+        ctx.store.toPublicObject(
+          type,
+          record.id,
+          [...Object.keys(properties), "hs_object_id", "createdate"],
+          undefined,
+        ),
+      );
   });
 }

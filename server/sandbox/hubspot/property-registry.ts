@@ -1,4 +1,11 @@
-import { defaultGroupName, defaultGroups, defaultProperties, makeProperty, type SandboxGroup, type SandboxProperty } from "./default-properties.js";
+import {
+  defaultGroupName,
+  defaultGroups,
+  defaultProperties,
+  makeProperty,
+  type SandboxGroup,
+  type SandboxProperty,
+} from "./default-properties.js";
 import { SandboxApiError } from "./sandbox-api-error.js";
 
 /** type → allowed fieldTypes, from HubSpot's properties guide. */
@@ -29,18 +36,31 @@ export class PropertyRegistry {
   /** `POST /crm/v3/properties/{type}`: 409 when the name is taken, 400 for a bad definition or group. */
   create(objectType: string, input: Record<string, unknown>): SandboxProperty {
     const name = typeof input["name"] === "string" ? input["name"] : "";
-    const missing = ["name", "label", "type", "fieldType", "groupName"].filter((k) => typeof input[k] !== "string" || input[k] === "");
-    if (missing.length > 0) throw new SandboxApiError(400, "VALIDATION_ERROR", `Invalid input JSON: missing ${missing.join(", ")}`);
+    const missing = ["name", "label", "type", "fieldType", "groupName"].filter(
+      (k) => typeof input[k] !== "string" || input[k] === "",
+    );
+    if (missing.length > 0)
+      throw new SandboxApiError(400, "VALIDATION_ERROR", `Invalid input JSON: missing ${missing.join(", ")}`);
     const type = String(input["type"]);
     const fieldType = String(input["fieldType"]);
-    if (!FIELD_TYPES[type]?.includes(fieldType)) throw new SandboxApiError(400, "VALIDATION_ERROR", `fieldType ${fieldType} is not valid for type ${type}`);
+    if (!FIELD_TYPES[type]?.includes(fieldType))
+      throw new SandboxApiError(400, "VALIDATION_ERROR", `fieldType ${fieldType} is not valid for type ${type}`);
     const groupName = String(input["groupName"]);
-    if (!this.groupsOf(objectType).has(groupName)) throw new SandboxApiError(400, "VALIDATION_ERROR", `property group ${groupName} does not exist`);
+    if (!this.groupsOf(objectType).has(groupName))
+      throw new SandboxApiError(400, "VALIDATION_ERROR", `property group ${groupName} does not exist`);
     const props = this.ensure(objectType);
-    if (props.has(name)) throw new SandboxApiError(409, "OBJECT_ALREADY_EXISTS", `Property named '${name}' already exists.`, { context: { name: [name] } });
-    const options = Array.isArray(input["options"]) ? (input["options"] as { label: string; value: string; hidden?: boolean; displayOrder?: number }[]) : [];
+    if (props.has(name))
+      throw new SandboxApiError(409, "OBJECT_ALREADY_EXISTS", `Property named '${name}' already exists.`, {
+        context: { name: [name] },
+      });
+    const options = Array.isArray(input["options"])
+      ? (input["options"] as { label: string; value: string; hidden?: boolean; displayOrder?: number }[])
+      : [];
     const description = typeof input["description"] === "string" ? input["description"] : "";
-    const property = makeProperty({ name, label: String(input["label"]), type, fieldType, groupName, description, options }, new Date(this.now()).toISOString());
+    const property = makeProperty(
+      { name, label: String(input["label"]), type, fieldType, groupName, description, options },
+      new Date(this.now()).toISOString(),
+    );
     props.set(name, property);
     return property;
   }
@@ -48,7 +68,14 @@ export class PropertyRegistry {
   /** Seeding data with a property the sandbox does not know adds it as text, so fixtures stay short. */
   addTextIfMissing(objectType: string, name: string): void {
     const props = this.ensure(objectType);
-    if (!props.has(name)) props.set(name, makeProperty({ name, type: "string", fieldType: "text", groupName: defaultGroupName(objectType) }, new Date(this.now()).toISOString()));
+    if (!props.has(name))
+      props.set(
+        name,
+        makeProperty(
+          { name, type: "string", fieldType: "text", groupName: defaultGroupName(objectType) },
+          new Date(this.now()).toISOString(),
+        ),
+      );
   }
 
   listGroups(objectType: string): SandboxGroup[] {
@@ -62,10 +89,17 @@ export class PropertyRegistry {
   createGroup(objectType: string, input: Record<string, unknown>): SandboxGroup {
     const name = input["name"];
     const label = input["label"];
-    if (typeof name !== "string" || name === "" || typeof label !== "string") throw new SandboxApiError(400, "VALIDATION_ERROR", "Invalid input JSON: name and label are required");
+    if (typeof name !== "string" || name === "" || typeof label !== "string")
+      throw new SandboxApiError(400, "VALIDATION_ERROR", "Invalid input JSON: name and label are required");
     const groups = this.groupsOf(objectType);
-    if (groups.has(name)) throw new SandboxApiError(409, "OBJECT_ALREADY_EXISTS", `A property group named '${name}' already exists.`);
-    const group = { name, label, displayOrder: typeof input["displayOrder"] === "number" ? input["displayOrder"] : -1, archived: false };
+    if (groups.has(name))
+      throw new SandboxApiError(409, "OBJECT_ALREADY_EXISTS", `A property group named '${name}' already exists.`);
+    const group = {
+      name,
+      label,
+      displayOrder: typeof input["displayOrder"] === "number" ? input["displayOrder"] : -1,
+      archived: false,
+    };
     groups.set(name, group);
     return group;
   }

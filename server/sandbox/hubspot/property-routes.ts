@@ -11,7 +11,8 @@ export function registerPropertyRoutes(route: Route, ctx: SandboxContext): void 
 
   route("get", "/crm/v3/properties/:type/groups/:name", (req, res) => {
     const group = ctx.registry.getGroup(ctx.store.resolveType(String(req.params["type"])), String(req.params["name"]));
-    if (!group) throw new SandboxApiError(404, "OBJECT_NOT_FOUND", `Unable to find property group ${String(req.params["name"])}`);
+    if (!group)
+      throw new SandboxApiError(404, "OBJECT_NOT_FOUND", `Unable to find property group ${String(req.params["name"])}`);
     res.json(group);
   });
 
@@ -25,7 +26,8 @@ export function registerPropertyRoutes(route: Route, ctx: SandboxContext): void 
 
   route("get", "/crm/v3/properties/:type/:name", (req, res) => {
     const property = ctx.registry.get(ctx.store.resolveType(String(req.params["type"])), String(req.params["name"]));
-    if (!property) throw new SandboxApiError(404, "OBJECT_NOT_FOUND", `Unable to find property ${String(req.params["name"])}`);
+    if (!property)
+      throw new SandboxApiError(404, "OBJECT_NOT_FOUND", `Unable to find property ${String(req.params["name"])}`);
     res.json(property);
   });
 
@@ -36,7 +38,8 @@ export function registerPropertyRoutes(route: Route, ctx: SandboxContext): void 
   route("post", "/crm/v3/properties/:type/batch/create", (req, res) => {
     const type = ctx.store.resolveType(String(req.params["type"]));
     const list = bodyOf(req)["inputs"];
-    if (!Array.isArray(list)) throw new SandboxApiError(400, "VALIDATION_ERROR", "Invalid input JSON: inputs is required");
+    if (!Array.isArray(list))
+      throw new SandboxApiError(400, "VALIDATION_ERROR", "Invalid input JSON: inputs is required");
     const results: unknown[] = [];
     const errors: Record<string, unknown>[] = [];
     for (const input of list as Record<string, unknown>[]) {
@@ -44,7 +47,14 @@ export function registerPropertyRoutes(route: Route, ctx: SandboxContext): void 
         results.push(ctx.registry.create(type, input));
       } catch (error) {
         if (!(error instanceof SandboxApiError)) throw error;
-        errors.push({ status: "error", category: error.category, message: error.message, context: error.extra["context"] ?? {}, links: {}, errors: [] });
+        errors.push({
+          status: "error",
+          category: error.category,
+          message: error.message,
+          context: error.extra["context"] ?? {},
+          links: {},
+          errors: [],
+        });
       }
     }
     sendBatch(res, results, errors, 201);

@@ -23,7 +23,15 @@ interface StoredRecord {
 /** What a write changed: the record's creation and each property whose value moved. */
 export type StoreChange =
   | { kind: "creation"; objectType: string; objectId: string; occurredAt: number; actor: SandboxActor }
-  | { kind: "propertyChange"; objectType: string; objectId: string; propertyName: string; value: string; occurredAt: number; actor: SandboxActor };
+  | {
+      kind: "propertyChange";
+      objectType: string;
+      objectId: string;
+      propertyName: string;
+      value: string;
+      occurredAt: number;
+      actor: SandboxActor;
+    };
 
 /**
  * Records and their property history. Only a value that differs from the current one is a
@@ -42,13 +50,16 @@ export class RecordStore {
   /** Path segment (`contacts`, `0-1`) → the sandbox's type name; 400 for a type it does not model. */
   resolveType(pathType: string): string {
     const name = toHubSpotObjectName(pathType);
-    if (!SANDBOX_OBJECT_TYPES.includes(name)) throw new SandboxApiError(400, "VALIDATION_ERROR", `Unable to infer object type from: ${pathType}`);
+    if (!SANDBOX_OBJECT_TYPES.includes(name))
+      throw new SandboxApiError(400, "VALIDATION_ERROR", `Unable to infer object type from: ${pathType}`);
     return name;
   }
 
   issues(objectType: string, properties: Record<string, string>): PropertyIssue[] {
     if (!this.strict) return [];
-    return Object.entries(properties).flatMap(([name, value]) => validatePropertyValue(this.registry.get(objectType, name), name, value) ?? []);
+    return Object.entries(properties).flatMap(
+      ([name, value]) => validatePropertyValue(this.registry.get(objectType, name), name, value) ?? [],
+    );
   }
 
   /** 400 `VALIDATION_ERROR` naming every invalid property, as HubSpot's "Property values were not valid". */
@@ -61,11 +72,17 @@ export class RecordStore {
     }
   }
 
-  create(objectType: string, properties: Record<string, string>, actor: SandboxActor, id?: string): { record: SandboxRecord; changes: StoreChange[] } {
+  create(
+    objectType: string,
+    properties: Record<string, string>,
+    actor: SandboxActor,
+    id?: string,
+  ): { record: SandboxRecord; changes: StoreChange[] } {
     const at = this.now();
     const table = this.table(objectType);
     // HubSpot ids are numeric; webhooks carry them as numbers.
-    if (id !== undefined && !/^\d+$/.test(id)) throw new SandboxApiError(400, "VALIDATION_ERROR", `Object ids are numeric; got ${id}`);
+    if (id !== undefined && !/^\d+$/.test(id))
+      throw new SandboxApiError(400, "VALIDATION_ERROR", `Object ids are numeric; got ${id}`);
     while (id === undefined && table.has(String(this.nextId))) this.nextId += 1;
     const objectId = id ?? String(this.nextId++);
     if (table.has(objectId)) throw new SandboxApiError(409, "CONFLICT", `Object ${objectId} already exists.`);
@@ -76,8 +93,16 @@ export class RecordStore {
   }
 
   /** 404 `OBJECT_NOT_FOUND` when the record does not exist. Validate first with `assertValid`. */
-  update(objectType: string, objectId: string, properties: Record<string, string>, actor: SandboxActor): { record: SandboxRecord; changes: StoreChange[] } {
-    if (!this.table(objectType).has(objectId)) throw new SandboxApiError(404, "OBJECT_NOT_FOUND", `Object not found. objectId are usually numeric.`, { context: { id: [objectId] } });
+  update(
+    objectType: string,
+    objectId: string,
+    properties: Record<string, string>,
+    actor: SandboxActor,
+  ): { record: SandboxRecord; changes: StoreChange[] } {
+    if (!this.table(objectType).has(objectId))
+      throw new SandboxApiError(404, "OBJECT_NOT_FOUND", `Object not found. objectId are usually numeric.`, {
+        context: { id: [objectId] },
+      });
     const changes = this.apply(objectType, objectId, properties, actor);
     return { record: this.snapshot(objectType, objectId)!, changes };
   }
@@ -93,7 +118,13 @@ export class RecordStore {
   snapshot(objectType: string, objectId: string): SandboxRecord | undefined {
     const r = this.table(objectType).get(objectId);
     if (!r) return undefined;
-    return { objectType, id: r.id, properties: Object.fromEntries(r.values), createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) };
+    return {
+      objectType,
+      id: r.id,
+      properties: Object.fromEntries(r.values),
+      createdAt: iso(r.createdAt),
+      updatedAt: iso(r.updatedAt),
+    };
   }
 
   history(objectType: string, objectId: string, property: string): SandboxHistoryEntry[] {
@@ -101,10 +132,18 @@ export class RecordStore {
   }
 
   /** The record as CRM v3 returns it (`SimplePublicObject`); unset properties read `null`. */
-  toPublicObject(objectType: string, objectId: string, properties: string[] | undefined, withHistory: string[] | undefined): Record<string, unknown> | undefined {
+  toPublicObject(
+    objectType: string,
+    objectId: string,
+    properties: string[] | undefined,
+    withHistory: string[] | undefined,
+  ): Record<string, unknown> | undefined {
     const r = this.table(objectType).get(objectId);
     if (!r) return undefined;
-    const names = properties && properties.length > 0 ? properties : (DEFAULT_READ_PROPERTIES[objectType] ?? ["hs_object_id", "hs_createdate", "hs_lastmodifieddate"]);
+    const names =
+      properties && properties.length > 0
+        ? properties
+        : (DEFAULT_READ_PROPERTIES[objectType] ?? ["hs_object_id", "hs_createdate", "hs_lastmodifieddate"]);
     const out: Record<string, unknown> = {
       id: r.id,
       properties: Object.fromEntries(names.map((n) => [n, this.valueOf(r, n)])),
@@ -113,7 +152,9 @@ export class RecordStore {
       archived: false,
     };
     if (withHistory && withHistory.length > 0) {
-      out["propertiesWithHistory"] = Object.fromEntries(withHistory.map((n) => [n, (r.history.get(n) ?? []).map(toHistoryEntry)]));
+      out["propertiesWithHistory"] = Object.fromEntries(
+        withHistory.map((n) => [n, (r.history.get(n) ?? []).map(toHistoryEntry)]),
+      );
     }
     return out;
   }
@@ -126,7 +167,12 @@ export class RecordStore {
     return value === undefined || value === "" ? null : value;
   }
 
-  private apply(objectType: string, objectId: string, properties: Record<string, string>, actor: SandboxActor): StoreChange[] {
+  private apply(
+    objectType: string,
+    objectId: string,
+    properties: Record<string, string>,
+    actor: SandboxActor,
+  ): StoreChange[] {
     const r = this.table(objectType).get(objectId)!;
     const at = Math.max(this.now(), r.updatedAt);
     const changes: StoreChange[] = [];
@@ -155,11 +201,17 @@ export class RecordStore {
 }
 
 /** How HubSpot records an actor: app tokens as `INTEGRATION`/app id, UI users as `CRM_UI`/`userId:<id>`. */
-export function sourceOf(actor: SandboxActor): Pick<SandboxHistoryEntry, "sourceType" | "sourceId" | "updatedByUserId"> {
+export function sourceOf(
+  actor: SandboxActor,
+): Pick<SandboxHistoryEntry, "sourceType" | "sourceId" | "updatedByUserId"> {
   if (actor.kind === "app") return { sourceType: "INTEGRATION", sourceId: actor.appId };
   if (actor.kind === "user") {
     const numeric = Number(actor.userId);
-    return { sourceType: "CRM_UI", sourceId: `userId:${actor.userId}`, ...(Number.isInteger(numeric) ? { updatedByUserId: numeric } : {}) };
+    return {
+      sourceType: "CRM_UI",
+      sourceId: `userId:${actor.userId}`,
+      ...(Number.isInteger(numeric) ? { updatedByUserId: numeric } : {}),
+    };
   }
   return { sourceType: "IMPORT" };
 }

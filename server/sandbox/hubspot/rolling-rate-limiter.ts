@@ -32,10 +32,23 @@ export class RollingRateLimiter {
     const used = this.daily.get(key) ?? 0;
     if (window.length >= this.max || used >= this.dailyMax) {
       const policy = window.length >= this.max ? "TEN_SECONDLY_ROLLING" : "DAILY";
-      return { allowed: false, policy, max: this.max, remaining: 0, daily: this.dailyMax, dailyRemaining: Math.max(0, this.dailyMax - used) };
+      return {
+        allowed: false,
+        policy,
+        max: this.max,
+        remaining: 0,
+        daily: this.dailyMax,
+        dailyRemaining: Math.max(0, this.dailyMax - used),
+      };
     }
     window.push(now);
     this.daily.set(key, used + 1);
-    return { allowed: true, max: this.max, remaining: this.max - window.length, daily: this.dailyMax, dailyRemaining: this.dailyMax - used - 1 };
+    return {
+      allowed: true,
+      max: this.max,
+      remaining: this.max - window.length,
+      daily: this.dailyMax,
+      dailyRemaining: this.dailyMax - used - 1,
+    };
   }
 }

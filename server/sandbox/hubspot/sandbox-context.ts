@@ -18,7 +18,11 @@ export interface SandboxContext {
 }
 
 /** Registers a handler and counts its calls under `METHOD /path`. */
-export type Route = (method: "get" | "post" | "patch", path: string, handler: (req: Request, res: Response) => void) => void;
+export type Route = (
+  method: "get" | "post" | "patch",
+  path: string,
+  handler: (req: Request, res: Response) => void,
+) => void;
 
 /** The token holder of an authenticated CRM request (set by the gate). */
 export function tokenOf(res: Response): TokenInfo {
@@ -34,11 +38,18 @@ export function listParam(value: unknown): string[] | undefined {
 }
 
 export function bodyOf(req: Request): Record<string, unknown> {
-  return req.body !== null && typeof req.body === "object" && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+  return req.body !== null && typeof req.body === "object" && !Array.isArray(req.body)
+    ? (req.body as Record<string, unknown>)
+    : {};
 }
 
 /** Property maps arrive as JSON; HubSpot takes numbers and booleans as their string forms. */
 export function stringProperties(value: unknown): Record<string, string> {
   if (value === null || typeof value !== "object") return {};
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? "" : String(v)]));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      v === null || v === undefined ? "" : String(v),
+    ]),
+  );
 }

@@ -24,15 +24,22 @@ export function registerSearchRoute(route: Route, ctx: SandboxContext): void {
     const body = bodyOf(req);
     const groups = (Array.isArray(body["filterGroups"]) ? body["filterGroups"] : []) as { filters?: Filter[] }[];
     if (groups.length > MAX_GROUPS || groups.some((g) => (g.filters ?? []).length > MAX_FILTERS)) {
-      throw new SandboxApiError(400, "VALIDATION_ERROR", `at most ${MAX_GROUPS} filterGroups of ${MAX_FILTERS} filters`);
+      throw new SandboxApiError(
+        400,
+        "VALIDATION_ERROR",
+        `at most ${MAX_GROUPS} filterGroups of ${MAX_FILTERS} filters`,
+      );
     }
     for (const f of groups.flatMap((g) => g.filters ?? [])) {
-      if (!OPERATORS.has(f.operator)) throw new SandboxApiError(400, "VALIDATION_ERROR", `The sandbox does not support operator ${f.operator}`);
+      if (!OPERATORS.has(f.operator))
+        throw new SandboxApiError(400, "VALIDATION_ERROR", `The sandbox does not support operator ${f.operator}`);
     }
     const matches = ctx.store.ids(type).filter((id) => {
       const values = ctx.store.snapshot(type, id)!.properties;
       const valueOf = (name: string): string => (name === "hs_object_id" ? id : (values[name] ?? ""));
-      return groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => test(f, valueOf(f.propertyName))));
+      return (
+        groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => test(f, valueOf(f.propertyName))))
+      );
     });
     const limit = Math.min(Number(body["limit"] ?? 10) || 10, MAX_PAGE);
     const start = Number(body["after"] ?? 0) || 0;

@@ -5,8 +5,15 @@ import { createHash, createHmac } from "node:crypto";
  * over `METHOD + targetUrl + rawBody + timestamp`) and v1 (hex SHA-256 of `clientSecret + rawBody`).
  * @see ../../../shared/reference/hubspot.md §1 "Signatures"
  */
-export function signWebhook(clientSecret: string, targetUrl: string, rawBody: string, timestamp: number): Record<string, string> {
-  const v3 = createHmac("sha256", clientSecret).update(`POST${targetUrl}${rawBody}${timestamp}`, "utf8").digest("base64");
+export function signWebhook(
+  clientSecret: string,
+  targetUrl: string,
+  rawBody: string,
+  timestamp: number,
+): Record<string, string> {
+  const v3 = createHmac("sha256", clientSecret)
+    .update(`POST${targetUrl}${rawBody}${timestamp}`, "utf8")
+    .digest("base64");
   const v1 = createHash("sha256").update(`${clientSecret}${rawBody}`, "utf8").digest("hex");
   return {
     "X-HubSpot-Signature-v3": v3,

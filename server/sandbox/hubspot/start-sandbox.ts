@@ -36,13 +36,60 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Starte
 
 function seedDemoData(sandbox: HubSpotSandbox): void {
   sandbox.seed("companies", [
-    { id: "5001", properties: { name: "Northwind Traders", domain: "northwind.example", industry: "Retail", numberofemployees: "240" } },
-    { id: "5002", properties: { name: "Globex", domain: "globex.example", industry: "Manufacturing", numberofemployees: "1200" } },
+    {
+      id: "5001",
+      properties: {
+        name: "Northwind Traders",
+        domain: "northwind.example",
+        industry: "Retail",
+        numberofemployees: "240",
+      },
+    },
+    {
+      id: "5002",
+      properties: { name: "Globex", domain: "globex.example", industry: "Manufacturing", numberofemployees: "1200" },
+    },
   ]);
   sandbox.seed("contacts", [
-    { id: "101", properties: { email: "ada@northwind.example", firstname: "Ada", lastname: "Lovelace", jobtitle: "VP Operations", industry: "Retail", lifecyclestage: "lead", hs_lead_status: "NEW" } },
-    { id: "102", properties: { email: "grace@globex.example", firstname: "Grace", lastname: "Hopper", jobtitle: "CTO", industry: "Manufacturing", lifecyclestage: "salesqualifiedlead", hs_lead_status: "OPEN" } },
-    { id: "103", properties: { email: "alan@globex.example", firstname: "Alan", lastname: "Turing", jobtitle: "Engineer", lifecyclestage: "subscriber" } },
+    {
+      id: "101",
+      properties: {
+        email: "ada@northwind.example",
+        firstname: "Ada",
+        lastname: "Lovelace",
+        jobtitle: "VP Operations",
+        industry: "Retail",
+        lifecyclestage: "lead",
+        hs_lead_status: "NEW",
+      },
+    },
+    {
+      id: "102",
+      properties: {
+        email: "grace@globex.example",
+        firstname: "Grace",
+        lastname: "Hopper",
+        jobtitle: "CTO",
+        industry: "Manufacturing",
+        lifecyclestage: "salesqualifiedlead",
+        hs_lead_status: "OPEN",
+      },
+    },
+    {
+      id: "103",
+      properties: {
+        email: "alan@globex.example",
+        firstname: "Alan",
+        lastname: "Turing",
+        jobtitle: "Engineer",
+        lifecyclestage: "subscriber",
+      },
+    },
   ]);
-  sandbox.seed("deals", [{ id: "9001", properties: { dealname: "Globex renewal", amount: "48000", dealstage: "qualifiedtobuy", pipeline: "default" } }]);
+  sandbox.seed("deals", [
+    {
+      id: "9001",
+      properties: { dealname: "Globex renewal", amount: "48000", dealstage: "qualifiedtobuy", pipeline: "default" },
+    },
+  ]);
 }

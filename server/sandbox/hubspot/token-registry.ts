@@ -14,7 +14,17 @@ export interface TokenInfo {
 
 /** OAuth access tokens live 30 minutes (`expires_in: 1800`). */
 export const OAUTH_EXPIRES_IN_SECONDS = 1800;
-const DEFAULT_SCOPES = ["oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.companies.read", "crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write", "crm.schemas.contacts.read", "crm.schemas.contacts.write"];
+const DEFAULT_SCOPES = [
+  "oauth",
+  "crm.objects.contacts.read",
+  "crm.objects.contacts.write",
+  "crm.objects.companies.read",
+  "crm.objects.companies.write",
+  "crm.objects.deals.read",
+  "crm.objects.deals.write",
+  "crm.schemas.contacts.read",
+  "crm.schemas.contacts.write",
+];
 
 /**
  * Access tokens, OAuth codes and refresh tokens. A token says who writes: an app (`INTEGRATION`)
@@ -31,20 +41,40 @@ export class TokenRegistry {
     private readonly now: () => number,
   ) {}
 
-  issue(who: { appId: number | string } | { userId: number | string }, options: { expiresInSeconds?: number; scopes?: string[] } = {}): string {
-    const actor: TokenInfo["actor"] = "appId" in who ? { kind: "app", appId: String(who.appId) } : { kind: "user", userId: String(who.userId) };
+  issue(
+    who: { appId: number | string } | { userId: number | string },
+    options: { expiresInSeconds?: number; scopes?: string[] } = {},
+  ): string {
+    const actor: TokenInfo["actor"] =
+      "appId" in who ? { kind: "app", appId: String(who.appId) } : { kind: "user", userId: String(who.userId) };
     const token = `${actor.kind === "app" ? "pat-sbx" : "usr-sbx"}-${randomBytes(18).toString("base64url")}`;
     const expiresAt = options.expiresInSeconds === undefined ? undefined : this.now() + options.expiresInSeconds * 1000;
-    this.tokens.set(token, { token, actor, scopes: options.scopes ?? DEFAULT_SCOPES, expiresAt, installingUserId: undefined });
+    this.tokens.set(token, {
+      token,
+      actor,
+      scopes: options.scopes ?? DEFAULT_SCOPES,
+      expiresAt,
+      installingUserId: undefined,
+    });
     return token;
   }
 
   /** 401 with HubSpot's categories for a missing, unknown or expired token. */
   authenticate(authorization: string | undefined): TokenInfo {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-    if (!match) throw new SandboxApiError(401, "INVALID_AUTHENTICATION", "Authentication credentials not found. This API supports OAuth 2.0 authentication.");
+    if (!match)
+      throw new SandboxApiError(
+        401,
+        "INVALID_AUTHENTICATION",
+        "Authentication credentials not found. This API supports OAuth 2.0 authentication.",
+      );
     const info = this.tokens.get(match[1]!);
-    if (!info) throw new SandboxApiError(401, "INVALID_AUTHENTICATION", "Authentication credentials not found. This API supports OAuth 2.0 authentication.");
+    if (!info)
+      throw new SandboxApiError(
+        401,
+        "INVALID_AUTHENTICATION",
+        "Authentication credentials not found. This API supports OAuth 2.0 authentication.",
+      );
     if (info.expiresAt !== undefined && info.expiresAt <= this.now()) {
       throw new SandboxApiError(401, "EXPIRED_AUTHENTICATION", "The OAuth token used to make this call expired.");
     }
@@ -65,7 +95,8 @@ export class TokenRegistry {
 
   exchangeCode(code: string, redirectUri: string): { accessToken: string; refreshToken: string; scopes: string[] } {
     const grant = this.codes.get(code);
-    if (!grant || grant.redirectUri !== redirectUri) throw new SandboxApiError(400, "BAD_AUTH_CODE", "missing or unknown auth code", { status: "BAD_AUTH_CODE" });
+    if (!grant || grant.redirectUri !== redirectUri)
+      throw new SandboxApiError(400, "BAD_AUTH_CODE", "missing or unknown auth code", { status: "BAD_AUTH_CODE" });
     this.codes.delete(code);
     const refreshToken = `rt-sbx-${randomBytes(18).toString("base64url")}`;
     this.refreshTokens.set(refreshToken, { scopes: grant.scopes });
@@ -74,7 +105,10 @@ export class TokenRegistry {
 
   refresh(refreshToken: string): { accessToken: string; scopes: string[] } {
     const grant = this.refreshTokens.get(refreshToken);
-    if (!grant) throw new SandboxApiError(400, "BAD_REFRESH_TOKEN", "missing or unknown refresh token", { status: "BAD_REFRESH_TOKEN" });
+    if (!grant)
+      throw new SandboxApiError(400, "BAD_REFRESH_TOKEN", "missing or unknown refresh token", {
+        status: "BAD_REFRESH_TOKEN",
+      });
     return { accessToken: this.issueOAuth(grant.scopes), scopes: grant.scopes };
   }
 

@@ -13,10 +13,7 @@ export type SandboxChangeSource = (typeof SANDBOX_CHANGE_SOURCES)[number];
 export const LEGACY_OBJECTS = ["contact", "company", "deal"] as const;
 export type LegacyObject = (typeof LEGACY_OBJECTS)[number];
 export type SandboxSubscriptionType =
-  | "object.propertyChange"
-  | "object.creation"
-  | `${LegacyObject}.propertyChange`
-  | `${LegacyObject}.creation`;
+  "object.propertyChange" | "object.creation" | `${LegacyObject}.propertyChange` | `${LegacyObject}.creation`;
 
 export interface SandboxSubscription {
   subscriptionType: SandboxSubscriptionType;
@@ -145,6 +142,9 @@ export interface HubSpotSandbox {
   webhooksIdle(): Promise<void>;
   tokens: {
     /** A token that writes as this app (`INTEGRATION`, sourceId = app id) or user (`CRM_UI`, `userId:<id>`). */
-    issue(who: { appId: number | string } | { userId: number | string }, options?: { expiresInSeconds?: number; scopes?: string[] }): string;
+    issue(
+      who: { appId: number | string } | { userId: number | string },
+      options?: { expiresInSeconds?: number; scopes?: string[] },
+    ): string;
   };
 }

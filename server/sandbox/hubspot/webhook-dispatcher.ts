@@ -90,10 +90,13 @@ export class WebhookDispatcher {
     if (this.options.failFirstDelivery && attempt === 0) ok = false;
     if (ok || attempt + 1 >= this.options.maxAttempts || this.closed) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        this.retryTimers.delete(t);
-        resolve();
-      }, this.options.retryDelayMs(attempt + 1));
+      const t = setTimeout(
+        () => {
+          this.retryTimers.delete(t);
+          resolve();
+        },
+        this.options.retryDelayMs(attempt + 1),
+      );
       this.retryTimers.add(t);
     });
     return this.deliver(batch, attempt + 1);
@@ -105,8 +108,17 @@ export class WebhookDispatcher {
     this.counters.requests += 1;
     this.counters.events += eventCount;
     try {
-      const headers = { "Content-Type": "application/json", "User-Agent": "HubSpot Connect 2.0 (sandbox) - WebhooksExecutorDaemon", ...signWebhook(this.options.clientSecret, this.options.targetUrl, body, Date.now()) };
-      const response = await fetch(this.options.targetUrl, { method: "POST", headers, body, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "HubSpot Connect 2.0 (sandbox) - WebhooksExecutorDaemon",
+        ...signWebhook(this.options.clientSecret, this.options.targetUrl, body, Date.now()),
+      };
+      const response = await fetch(this.options.targetUrl, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
       await response.arrayBuffer().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) return true;
     } catch {

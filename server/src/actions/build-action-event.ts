@@ -45,7 +45,9 @@ export function buildActionEvent(r: ActionRequest, verdict: ActionVerdict, c: Ac
     field_diffs: field ? [{ field: r.field!, before: c.before ?? null, after: r.value ?? null }] : [],
     diff_summary: describeAction(r),
     decision: { outcome: d.outcome, tier: d.tier, rule_id: d.ruleId, policy_version: d.policyVersion },
-    approval: c.approval ? { id: c.approval.id, approvers: c.approval.approvers, expires_at: c.approval.expiresAt } : null,
+    approval: c.approval
+      ? { id: c.approval.id, approvers: c.approval.approvers, expires_at: c.approval.expiresAt }
+      : null,
     reason: r.reason ?? null,
     source_signal: r.source ?? null,
     source_signal_ref: r.sourceRef ?? null,

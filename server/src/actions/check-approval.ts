@@ -29,13 +29,18 @@ export function checkApproval(id: string, a: StoredApproval | undefined, t: Appr
   const unusable = (reason: string): ApprovalCheck => ({ state: "unusable", id, flag: "approval_not_usable", reason });
   if (!a) return mismatch(`no approval ${id}`);
   if (a.agentId !== t.agentId) return mismatch(`approval ${id} was requested by another agent`);
-  if ((a.action ?? "field_write") !== t.action) return mismatch(`approval ${id} is for ${a.action ?? "field_write"}, not ${t.action}`);
-  if (a.objectType !== t.objectType || a.objectId !== t.objectId) return mismatch(`approval ${id} is for ${a.objectType}/${a.objectId}, not ${t.objectType}/${t.objectId}`);
-  if (a.proposedValue !== t.digest) return mismatch(`approval ${id} was given for different content than this request carries`);
+  if ((a.action ?? "field_write") !== t.action)
+    return mismatch(`approval ${id} is for ${a.action ?? "field_write"}, not ${t.action}`);
+  if (a.objectType !== t.objectType || a.objectId !== t.objectId)
+    return mismatch(`approval ${id} is for ${a.objectType}/${a.objectId}, not ${t.objectType}/${t.objectId}`);
+  if (a.proposedValue !== t.digest)
+    return mismatch(`approval ${id} was given for different content than this request carries`);
   const lapsed = new Date(a.expiresAt).getTime() <= now.getTime();
   switch (a.status) {
     case "pending":
-      return lapsed ? unusable(`approval ${id} expired at ${a.expiresAt} before anyone approved it`) : { state: "pending", approval: a };
+      return lapsed
+        ? unusable(`approval ${id} expired at ${a.expiresAt} before anyone approved it`)
+        : { state: "pending", approval: a };
     case "approved":
       if (lapsed) return unusable(`approval ${id} expired at ${a.expiresAt} before it was used`);
       return { state: "approved", approval: a, approvers: a.approvedBy.map((b) => b.name ?? b.id) };

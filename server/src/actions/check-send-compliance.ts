@@ -16,7 +16,8 @@ export interface SendFacts {
 
 // An unsubscribe link or instruction (CAN-SPAM §7704(a)(3), GDPR/PECR opt-out): the word, an
 // opt-out phrase, a preferences link, or the usual merge tags that render one.
-const UNSUBSCRIBE = /unsubscribe|opt[\s-]?out|manage\s+(your\s+)?(email\s+|subscription\s+)?preferences|\{\{\s*unsubscribe|%unsubscribe%|\[unsubscribe\]/i;
+const UNSUBSCRIBE =
+  /unsubscribe|opt[\s-]?out|manage\s+(your\s+)?(email\s+|subscription\s+)?preferences|\{\{\s*unsubscribe|%unsubscribe%|\[unsubscribe\]/i;
 // A street address or PO box: the shapes CAN-SPAM's "valid physical postal address" takes.
 const POSTAL = [
   /\bP\.?\s?O\.?\s+Box\s+\d+/i,
@@ -34,7 +35,8 @@ const withinDomain = (host: string, domain: string) => host === domain || host.e
 export function checkSendCompliance(payload: ActionPayload, facts: SendFacts = {}): ComplianceFinding[] {
   const out: ComplianceFinding[] = [];
   const body = payload.body ?? "";
-  if (!UNSUBSCRIBE.test(body)) out.push({ flag: "missing_unsubscribe", reason: "the body has no unsubscribe link or opt-out instruction" });
+  if (!UNSUBSCRIBE.test(body))
+    out.push({ flag: "missing_unsubscribe", reason: "the body has no unsubscribe link or opt-out instruction" });
 
   const domain = payload.domain?.toLowerCase();
   if (payload.from && domain && !withinDomain(domainOf(payload.from), domain)) {
@@ -44,19 +46,31 @@ export function checkSendCompliance(payload: ActionPayload, facts: SendFacts = {
   const named = payload.fromName?.match(/[^\s<>"']+@[^\s<>"']+/g) ?? [];
   const senderDomain = payload.from ? domainOf(payload.from) : domain;
   if (senderDomain && named.some((a) => !withinDomain(domainOf(a), senderDomain))) {
-    out.push({ flag: "deceptive_sender", reason: `the sender name ${JSON.stringify(payload.fromName)} shows an address on another domain` });
+    out.push({
+      flag: "deceptive_sender",
+      reason: `the sender name ${JSON.stringify(payload.fromName)} shows an address on another domain`,
+    });
   }
 
   if (payload.requirePostalAddress === true) {
     const given = payload.postalAddress ? squash(body).includes(squash(payload.postalAddress)) : false;
-    if (!given && !POSTAL.some((p) => p.test(body))) out.push({ flag: "missing_postal_address", reason: "a postal address is required and the body has none" });
+    if (!given && !POSTAL.some((p) => p.test(body)))
+      out.push({ flag: "missing_postal_address", reason: "a postal address is required and the body has none" });
   }
 
-  if (payload.optedOut === true || facts.optedOut === true) out.push({ flag: "recipient_opted_out", reason: `${payload.to ?? "the recipient"} opted out of email` });
-  else if (facts.optedOut === "unknown") out.push({ flag: "optout_unknown", reason: "the recipient's opt-out status could not be read from the CRM; not sending blind" });
+  if (payload.optedOut === true || facts.optedOut === true)
+    out.push({ flag: "recipient_opted_out", reason: `${payload.to ?? "the recipient"} opted out of email` });
+  else if (facts.optedOut === "unknown")
+    out.push({
+      flag: "optout_unknown",
+      reason: "the recipient's opt-out status could not be read from the CRM; not sending blind",
+    });
 
   if (facts.duplicateOf !== undefined) {
-    out.push({ flag: "duplicate_send", reason: `the same message went to ${payload.to ?? "this recipient"} within 24 hours (event ${facts.duplicateOf})` });
+    out.push({
+      flag: "duplicate_send",
+      reason: `the same message went to ${payload.to ?? "this recipient"} within 24 hours (event ${facts.duplicateOf})`,
+    });
   }
   return out;
 }

@@ -65,19 +65,44 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
   const permitTtlMs = options.permitTtlMs ?? 300_000;
   const executable = new Set<string>(options.executableCrms ?? ["hubspot"]);
   const idempotency = createIdempotencyStore(options.db);
-  const dedupe = createSendDedupe({ redis: options.redis, prefix: options.prefix ?? "tollgate", windowMs: options.dedupeWindowMs ?? 86_400_000 });
+  const dedupe = createSendDedupe({
+    redis: options.redis,
+    prefix: options.prefix ?? "tollgate",
+    windowMs: options.dedupeWindowMs ?? 86_400_000,
+  });
 
   /** Switches in force, after counting this request toward the write-rate trigger (which may trip on it). */
-  async function switchesFor(tenantId: string, policy: CompiledPolicy, agentId: string, role: string | null, r: ActionRequest, at: Date): Promise<KillSwitchState> {
+  async function switchesFor(
+    tenantId: string,
+    policy: CompiledPolicy,
+    agentId: string,
+    role: string | null,
+    r: ActionRequest,
+    at: Date,
+  ): Promise<KillSwitchState> {
     if (!options.guard || r.dryRun) return options.killSwitches.active(tenantId);
     // Counting needs no cap keys from the port: the gate reads its own counters below.
     const port = { ...createPolicyPort(policy), counterKeys: undefined };
-    const input = { agentId, object: r.object, field: r.field ?? r.action, viaShadow: false, value: r.value ?? null, recordId: r.objectId ?? "", at };
+    const input = {
+      agentId,
+      object: r.object,
+      field: r.field ?? r.action,
+      viaShadow: false,
+      value: r.value ?? null,
+      recordId: r.objectId ?? "",
+      at,
+    };
     const prepared = await options.guard.prepare(tenantId, port, [{ position: 0, agentId, role: role ?? "", input }]);
     return prepared.stateAt(0).switches;
   }
 
-  async function run(tenantId: string, caller: ActionCaller, agentId: string, r: ActionRequest, key: IdempotencyKey | undefined): Promise<ActionResponse> {
+  async function run(
+    tenantId: string,
+    caller: ActionCaller,
+    agentId: string,
+    r: ActionRequest,
+    key: IdempotencyKey | undefined,
+  ): Promise<ActionResponse> {
     const at = now();
     const policy = options.policies.current(tenantId).compiled;
     const role = policy.agents.get(agentId)?.role ?? null;
@@ -93,14 +118,23 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
     const window = { timeZone: policy.timezone, at };
     const counters = await options.counters.snapshot(tenantId, keys, window);
     const approval = r.approvalId
-      ? checkApproval(r.approvalId, await options.approvals.get(tenantId, r.approvalId), { agentId, action: r.action, ...target, digest }, at)
+      ? checkApproval(
+          r.approvalId,
+          await options.approvals.get(tenantId, r.approvalId),
+          { agentId, action: r.action, ...target, digest },
+          at,
+        )
       : undefined;
     // Facts cost a CRM read: only for actions the policy leaves a chance.
     const first = decide(policy, input, counters, switches);
-    const facts: ActionFacts = first.outcome === "deny" || first.outcome === "killed" ? {} : await gatherFacts(options, dedupe, tenantId, r, objectType);
+    const facts: ActionFacts =
+      first.outcome === "deny" || first.outcome === "killed"
+        ? {}
+        : await gatherFacts(options, dedupe, tenantId, r, objectType);
     const compliance = r.action === "send_email" && r.payload ? checkSendCompliance(r.payload, facts) : [];
     let verdict = decideAction(policy, input, counters, switches, { approval, compliance });
-    if (r.dryRun) return toResponse(r, verdict, { eventId: null, approvalId: approvalIdOf(verdict, approval), dryRun: true });
+    if (r.dryRun)
+      return toResponse(r, verdict, { eventId: null, approvalId: approvalIdOf(verdict, approval), dryRun: true });
 
     // Reservations for an allowed action, each undone if a later one fails: the send's dedupe
     // slot, then the caps — atomically, so N parallel requests never exceed a cap (a lost race is over_cap).
@@ -110,7 +144,10 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       heldSend = await dedupe.claim(tenantId, r.payload!, ref);
       if (!heldSend) {
         const duplicateOf = (await dedupe.find(tenantId, r.payload!)) ?? "a concurrent request";
-        verdict = decideAction(policy, input, counters, switches, { approval, compliance: checkSendCompliance(r.payload!, { ...facts, duplicateOf }) });
+        verdict = decideAction(policy, input, counters, switches, {
+          approval,
+          compliance: checkSendCompliance(r.payload!, { ...facts, duplicateOf }),
+        });
       }
     }
     if (verdict.decision.outcome === "allow" && keys.length > 0) {
@@ -118,7 +155,10 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       const limited = verdict.capWaived ? keys.map((k) => ({ ...k, limit: Number.MAX_SAFE_INTEGER })) : keys;
       const consumed = await options.counters.consume(tenantId, limited, window);
       if (!consumed.ok) {
-        verdict = decideAction(policy, input, { ...counters, ...consumed.counters }, switches, { approval, compliance });
+        verdict = decideAction(policy, input, { ...counters, ...consumed.counters }, switches, {
+          approval,
+          compliance,
+        });
         if (heldSend) await dedupe.release(tenantId, r.payload!, ref);
         heldSend = false;
       }
@@ -129,45 +169,100 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       let linked = v.used;
       let newApproval: ActionApprovalRow | undefined;
       if (!linked && approval?.state === "pending" && parksForApproval(d)) {
-        linked = { id: approval.approval.id, approvers: approval.approval.approvedBy.map((b) => b.name ?? b.id), expiresAt: approval.approval.expiresAt };
+        linked = {
+          id: approval.approval.id,
+          approvers: approval.approval.approvedBy.map((b) => b.name ?? b.id),
+          expiresAt: approval.approval.expiresAt,
+        };
       } else if (!linked && parksForApproval(d)) {
-        const existing = r.action === "update_field" ? undefined : await findPending(tenantId, target, r.action, agentId, digest, at);
+        const existing =
+          r.action === "update_field" ? undefined : await findPending(tenantId, target, r.action, agentId, digest, at);
         if (existing) linked = { ...existing, approvers: [] };
         else {
           if (r.action === "update_field" && facts.before === undefined && options.readRecords) {
-            throw new CrmUnavailableError(`could not read ${r.field} on ${target.objectType}/${target.objectId} to show an approver: ${facts.beforeError ?? "no value"}`);
+            throw new CrmUnavailableError(
+              `could not read ${r.field} on ${target.objectType}/${target.objectId} to show an approver: ${facts.beforeError ?? "no value"}`,
+            );
           }
-          newApproval = approvalRow(tenantId, agentId, role, r, v, target, digest, facts, new Date(at.getTime() + policy.approvalsExpireAfterMs));
+          newApproval = approvalRow(
+            tenantId,
+            agentId,
+            role,
+            r,
+            v,
+            target,
+            digest,
+            facts,
+            new Date(at.getTime() + policy.approvalsExpireAfterMs),
+          );
           linked = { id: newApproval.id, approvers: [], expiresAt: newApproval.expiresAt };
         }
       }
       const executes = d.outcome === "allow" && r.action === "update_field";
-      const permitExpiresAt = d.outcome === "allow" && !executes ? new Date(at.getTime() + permitTtlMs).toISOString() : undefined;
+      const permitExpiresAt =
+        d.outcome === "allow" && !executes ? new Date(at.getTime() + permitTtlMs).toISOString() : undefined;
       const event = buildActionEvent(r, v, {
-        tenantId, agentId, role, via: `${caller.via}:${caller.name}`, objectType: objectType ?? null, objectId: r.objectId ?? null,
-        before: facts.before, approval: linked, permitExpiresAt, at,
+        tenantId,
+        agentId,
+        role,
+        via: `${caller.via}:${caller.name}`,
+        objectType: objectType ?? null,
+        objectId: r.objectId ?? null,
+        before: facts.before,
+        approval: linked,
+        permitExpiresAt,
+        at,
       });
-      const refused = d.outcome === "deny" || d.outcome === "killed" || (d.outcome === "over_cap" && d.overCap !== "hold");
-      return recordDecision(options, idempotency, {
-        event,
-        useApprovalId: v.used?.id,
-        newApproval,
-        write: executes ? (eventId) => planFieldWrite(tenantId, agentId, r, objectType!, eventId, at) : undefined,
-        exception: refused
-          ? (eventId) => ({
-              tenantId, kind: d.outcome === "killed" ? "action_killed" : "action_denied", ruleId: d.ruleId, agentId, crm: r.crm,
-              objectType: objectType ?? null, objectId: r.objectId ?? null, field: r.field ?? r.action, eventId,
-              summary: `${agentId} asked to ${describeAction(r)}: ${d.outcome} (${d.reasons.join("; ")})`,
-            })
-          : undefined,
-        idempotency: key,
-        respond: (eventId, writeId) => {
-          const permit = permitExpiresAt
-            ? { eventId, expiresAt: permitExpiresAt, ...(options.permitSecret ? { token: signPermit(options.permitSecret, { tenantId, agentId, action: r.action, objectType: objectType ?? null, objectId: r.objectId ?? null, eventId, expiresAt: permitExpiresAt }) } : {}) }
-            : undefined;
-          return toResponse(r, v, { eventId, approvalId: linked?.id, writeId, permit });
+      const refused =
+        d.outcome === "deny" || d.outcome === "killed" || (d.outcome === "over_cap" && d.overCap !== "hold");
+      return recordDecision(
+        options,
+        idempotency,
+        {
+          event,
+          useApprovalId: v.used?.id,
+          newApproval,
+          write: executes ? (eventId) => planFieldWrite(tenantId, agentId, r, objectType!, eventId, at) : undefined,
+          exception: refused
+            ? (eventId) => ({
+                tenantId,
+                kind: d.outcome === "killed" ? "action_killed" : "action_denied",
+                ruleId: d.ruleId,
+                agentId,
+                crm: r.crm,
+                objectType: objectType ?? null,
+                objectId: r.objectId ?? null,
+                field: r.field ?? r.action,
+                eventId,
+                summary: `${agentId} asked to ${describeAction(r)}: ${d.outcome} (${d.reasons.join("; ")})`,
+              })
+            : undefined,
+          idempotency: key,
+          respond: (eventId, writeId) => {
+            const permit = permitExpiresAt
+              ? {
+                  eventId,
+                  expiresAt: permitExpiresAt,
+                  ...(options.permitSecret
+                    ? {
+                        token: signPermit(options.permitSecret, {
+                          tenantId,
+                          agentId,
+                          action: r.action,
+                          objectType: objectType ?? null,
+                          objectId: r.objectId ?? null,
+                          eventId,
+                          expiresAt: permitExpiresAt,
+                        }),
+                      }
+                    : {}),
+                }
+              : undefined;
+            return toResponse(r, v, { eventId, approvalId: linked?.id, writeId, permit });
+          },
         },
-      }, at);
+        at,
+      );
     };
 
     let response: ActionResponse;
@@ -178,42 +273,90 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       heldSend = false;
       if (!(err instanceof ApprovalTakenError)) throw err;
       // Another request carried out this approval first: this one is refused, and says so.
-      const taken: ApprovalCheck = { state: "unusable", id: verdict.used!.id, flag: "approval_not_usable", reason: `approval ${verdict.used!.id} was already used` };
+      const taken: ApprovalCheck = {
+        state: "unusable",
+        id: verdict.used!.id,
+        flag: "approval_not_usable",
+        reason: `approval ${verdict.used!.id} was already used`,
+      };
       verdict = decideAction(policy, input, counters, switches, { approval: taken, compliance: [] });
       response = await record(verdict);
     }
-    if (heldSend && response.eventId) await dedupe.settle(tenantId, r.payload!, response.eventId).catch(() => undefined);
+    if (heldSend && response.eventId)
+      await dedupe.settle(tenantId, r.payload!, response.eventId).catch(() => undefined);
     await after(tenantId, agentId, role, r, verdict, response);
     return response;
   }
 
-  async function findPending(tenantId: string, target: { objectType: string; objectId: string }, action: string, agentId: string, digest: string, at: Date) {
-    const { rows } = await options.db.query<{ id: string; expires_at: string | Date }>(loadSql("select-pending-approval"), [tenantId, target.objectType, target.objectId, action, agentId, digest, at.toISOString()]);
+  async function findPending(
+    tenantId: string,
+    target: { objectType: string; objectId: string },
+    action: string,
+    agentId: string,
+    digest: string,
+    at: Date,
+  ) {
+    const { rows } = await options.db.query<{ id: string; expires_at: string | Date }>(
+      loadSql("select-pending-approval"),
+      [tenantId, target.objectType, target.objectId, action, agentId, digest, at.toISOString()],
+    );
     return rows[0] ? { id: rows[0].id, expiresAt: new Date(rows[0].expires_at).toISOString() } : undefined;
   }
 
   /** After commit: send the write, schedule the approval's expiry, feed the triggers. None of it may fail the answer. */
-  async function after(tenantId: string, agentId: string, role: string | null, r: ActionRequest, v: ActionVerdict, response: ActionResponse) {
+  async function after(
+    tenantId: string,
+    agentId: string,
+    role: string | null,
+    r: ActionRequest,
+    v: ActionVerdict,
+    response: ActionResponse,
+  ) {
     const d = v.decision;
-    if (response.writeId) await options.writes.kick([tenantId]).catch((err) => logger.warn({ err: (err as Error).message, tenantId }, "write queue kick failed; the next kick sends it"));
+    if (response.writeId)
+      await options.writes
+        .kick([tenantId])
+        .catch((err) =>
+          logger.warn({ err: (err as Error).message, tenantId }, "write queue kick failed; the next kick sends it"),
+        );
     if (response.approvalId && parksForApproval(d) && options.scheduleApprovals) {
-      await options.scheduleApprovals(tenantId, [response.approvalId]).catch((err) => logger.warn({ err: (err as Error).message, tenantId }, "approval expiry not scheduled; the queue's rebuild schedules it"));
+      await options
+        .scheduleApprovals(tenantId, [response.approvalId])
+        .catch((err) =>
+          logger.warn(
+            { err: (err as Error).message, tenantId },
+            "approval expiry not scheduled; the queue's rebuild schedules it",
+          ),
+        );
     }
     // Asking first is the opposite of a bypass: counted like a proposal (viaShadow), so a refusal
     // counts toward denials_per_minute and a killed request toward what its switch prevented.
-    await options.guard?.settled(tenantId, [{ agentId, role: role ?? "", viaShadow: true, decision: d, refused: false }]);
-    const log = { tenantId, agentId, action: r.action, outcome: d.outcome, ruleId: d.ruleId, eventId: response.eventId };
+    await options.guard?.settled(tenantId, [
+      { agentId, role: role ?? "", viaShadow: true, decision: d, refused: false },
+    ]);
+    const log = {
+      tenantId,
+      agentId,
+      action: r.action,
+      outcome: d.outcome,
+      ruleId: d.ruleId,
+      eventId: response.eventId,
+    };
     if (d.outcome === "deny" || d.outcome === "killed") logger.warn(log, "agent action refused");
     else logger.info(log, "agent action decided");
   }
 
   return {
     async handle(tenantId, caller, raw) {
-      if (caller.role !== "agent" || !caller.agentId) throw new ForbiddenError("only an agent's API key may ask the action gate", { allowedRoles: ["agent"] });
+      if (caller.role !== "agent" || !caller.agentId)
+        throw new ForbiddenError("only an agent's API key may ask the action gate", { allowedRoles: ["agent"] });
       const r = parseRequest(raw);
       const agentId = caller.agentId;
       // Dry runs change nothing, so they claim no key either.
-      const key = r.idempotencyKey && !r.dryRun ? { tenantId, agentId, key: r.idempotencyKey, approvalId: r.approvalId } : undefined;
+      const key =
+        r.idempotencyKey && !r.dryRun
+          ? { tenantId, agentId, key: r.idempotencyKey, approvalId: r.approvalId }
+          : undefined;
       if (key) {
         const claim = await idempotency.claim(key, requestHash(r), now());
         if (claim.kind === "replay") return { response: claim.response, replayed: true };
@@ -233,33 +376,69 @@ function approvalIdOf(v: ActionVerdict, approval: ApprovalCheck | undefined): st
 }
 
 function approvalRow(
-  tenantId: string, agentId: string, role: string | null, r: ActionRequest, v: ActionVerdict, target: { objectType: string; objectId: string },
-  digest: string, facts: ActionFacts, expiresAt: Date,
+  tenantId: string,
+  agentId: string,
+  role: string | null,
+  r: ActionRequest,
+  v: ActionVerdict,
+  target: { objectType: string; objectId: string },
+  digest: string,
+  facts: ActionFacts,
+  expiresAt: Date,
 ): ActionApprovalRow {
   const d = v.decision;
   const field = r.action === "update_field";
   return {
-    id: randomUUID(), tenantId, crm: r.crm, ...target,
+    id: randomUUID(),
+    tenantId,
+    crm: r.crm,
+    ...target,
     field: field ? r.field! : r.action,
     action: field ? "field_write" : r.action,
     currentValue: field ? (facts.before ?? null) : null,
     proposedValue: field ? (r.value ?? null) : digest,
-    confidence: r.confidence ?? null, source: r.source ?? null, reason: r.reason ?? null,
-    evidence: { agent: r.evidence ?? null, request: summarizeAction(r), payload: r.payload ?? null, reasons: d.reasons },
+    confidence: r.confidence ?? null,
+    source: r.source ?? null,
+    reason: r.reason ?? null,
+    evidence: {
+      agent: r.evidence ?? null,
+      request: summarizeAction(r),
+      payload: r.payload ?? null,
+      reasons: d.reasons,
+    },
     // Why a person is asked: the policy's tier, or an exception to a window or a held cap.
     riskFlags: [...v.riskFlags, ...(d.outcome === "needs_approval" ? [] : [d.outcome])],
-    approvalsNeeded: Math.max(1, d.approvers ?? 1), agentId, agentRole: role, ruleId: d.ruleId, policyVersion: d.policyVersion,
-    runId: r.runId ?? null, expiresAt: expiresAt.toISOString(),
+    approvalsNeeded: Math.max(1, d.approvers ?? 1),
+    agentId,
+    agentRole: role,
+    ruleId: d.ruleId,
+    policyVersion: d.policyVersion,
+    runId: r.runId ?? null,
+    expiresAt: expiresAt.toISOString(),
   };
 }
 
 function toResponse(
-  r: ActionRequest, v: ActionVerdict,
-  o: { eventId: string | null; approvalId?: string | undefined; writeId?: string | undefined; permit?: ActionResponse["permit"]; dryRun?: boolean },
+  r: ActionRequest,
+  v: ActionVerdict,
+  o: {
+    eventId: string | null;
+    approvalId?: string | undefined;
+    writeId?: string | undefined;
+    permit?: ActionResponse["permit"];
+    dryRun?: boolean;
+  },
 ): ActionResponse {
   const d = v.decision;
   return {
-    decision: { outcome: d.outcome, tier: d.tier, ruleId: d.ruleId, policyVersion: d.policyVersion, reasons: d.reasons, ...(d.approvers === undefined ? {} : { approvers: d.approvers }) },
+    decision: {
+      outcome: d.outcome,
+      tier: d.tier,
+      ruleId: d.ruleId,
+      policyVersion: d.policyVersion,
+      reasons: d.reasons,
+      ...(d.approvers === undefined ? {} : { approvers: d.approvers }),
+    },
     executed: d.outcome === "allow" && r.action === "update_field" && o.writeId !== undefined,
     eventId: o.eventId,
     ...(o.approvalId ? { approvalId: o.approvalId } : {}),

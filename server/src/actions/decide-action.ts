@@ -1,4 +1,11 @@
-import { decide, type CompiledPolicy, type CountersSnapshot, type DecisionInput, type KillSwitchState, type PolicyDecision } from "../policy/index.js";
+import {
+  decide,
+  type CompiledPolicy,
+  type CountersSnapshot,
+  type DecisionInput,
+  type KillSwitchState,
+  type PolicyDecision,
+} from "../policy/index.js";
 import type { ApprovalCheck } from "./check-approval.js";
 import type { ComplianceFinding } from "./check-send-compliance.js";
 
@@ -25,11 +32,22 @@ function withoutWindow(policy: CompiledPolicy, ruleId: string): CompiledPolicy {
   return {
     ...policy,
     windows: new Map([...policy.windows].filter(([, w]) => w.ruleId !== ruleId)),
-    roles: new Map([...policy.roles].map(([name, role]) => [name, role.window?.ruleId === ruleId ? { ...role, window: undefined } : role])),
+    roles: new Map(
+      [...policy.roles].map(([name, role]) => [
+        name,
+        role.window?.ruleId === ruleId ? { ...role, window: undefined } : role,
+      ]),
+    ),
   };
 }
 
-const refuse = (d: PolicyDecision, ruleId: string, reasons: string[]): PolicyDecision => ({ outcome: "deny", tier: d.tier, ruleId, policyVersion: d.policyVersion, reasons });
+const refuse = (d: PolicyDecision, ruleId: string, reasons: string[]): PolicyDecision => ({
+  outcome: "deny",
+  tier: d.tier,
+  ruleId,
+  policyVersion: d.policyVersion,
+  reasons,
+});
 
 /**
  * The decision for one gate request (pure): `decide` first — a kill switch or a deny is final,
@@ -41,15 +59,30 @@ const refuse = (d: PolicyDecision, ruleId: string, reasons: string[]): PolicyDec
  * when that window or cap is the rule it was requested under (its `ruleId`), so a person is never
  * taken to have allowed an exception they were not shown. It never lifts a deny or a switch.
  */
-export function decideAction(policy: CompiledPolicy, input: DecisionInput, counters: CountersSnapshot, switches: KillSwitchState, ctx: ActionContext): ActionVerdict {
+export function decideAction(
+  policy: CompiledPolicy,
+  input: DecisionInput,
+  counters: CountersSnapshot,
+  switches: KillSwitchState,
+  ctx: ActionContext,
+): ActionVerdict {
   let d = decide(policy, input, counters, switches);
   const base = { riskFlags: [] as string[], waived: [] as string[], capWaived: false };
   if (d.outcome === "deny" || d.outcome === "killed") return { ...base, decision: d };
 
   const a = ctx.approval;
-  if (a?.state === "unusable") return { ...base, decision: refuse(d, `approval:${a.id}`, [a.reason]), riskFlags: [a.flag] };
+  if (a?.state === "unusable")
+    return { ...base, decision: refuse(d, `approval:${a.id}`, [a.reason]), riskFlags: [a.flag] };
   if (ctx.compliance.length > 0) {
-    return { ...base, decision: refuse(d, `compliance:${input.action ?? "action"}`, ctx.compliance.map((f) => f.reason)), riskFlags: [...new Set(ctx.compliance.map((f) => f.flag))] };
+    return {
+      ...base,
+      decision: refuse(
+        d,
+        `compliance:${input.action ?? "action"}`,
+        ctx.compliance.map((f) => f.reason),
+      ),
+      riskFlags: [...new Set(ctx.compliance.map((f) => f.flag))],
+    };
   }
   if (a?.state !== "approved") return { ...base, decision: d };
 
@@ -73,11 +106,23 @@ export function decideAction(policy: CompiledPolicy, input: DecisionInput, count
   const needed = d.approvers ?? 1;
   if (d.outcome === "needs_approval" && a.approvers.length < needed) {
     // The policy asks for more people than approved this (the two-person rule came in since).
-    return { ...base, decision: { ...d, reasons: [...d.reasons, `approval ${approval.id} has ${a.approvers.length} approver(s); ${needed} needed`] }, waived, capWaived };
+    return {
+      ...base,
+      decision: {
+        ...d,
+        reasons: [...d.reasons, `approval ${approval.id} has ${a.approvers.length} approver(s); ${needed} needed`],
+      },
+      waived,
+      capWaived,
+    };
   }
   const { approvers: _needed, ...rest } = d;
   return {
-    decision: { ...rest, outcome: "allow", reasons: [...d.reasons, `approved by ${a.approvers.join(" and ")} (approval ${approval.id})`] },
+    decision: {
+      ...rest,
+      outcome: "allow",
+      reasons: [...d.reasons, `approved by ${a.approvers.join(" and ")} (approval ${approval.id})`],
+    },
     riskFlags: [],
     waived,
     capWaived,
@@ -87,5 +132,9 @@ export function decideAction(policy: CompiledPolicy, input: DecisionInput, count
 
 /** Outcomes that park the action as an approval for a person: the policy asks for one, or the policy holds it. */
 export function parksForApproval(d: PolicyDecision): boolean {
-  return d.outcome === "needs_approval" || d.outcome === "outside_window" || (d.outcome === "over_cap" && d.overCap === "hold");
+  return (
+    d.outcome === "needs_approval" ||
+    d.outcome === "outside_window" ||
+    (d.outcome === "over_cap" && d.overCap === "hold")
+  );
 }

@@ -41,7 +41,14 @@ export async function gatherFacts(
   if (r.action !== "send_email" || !r.payload) return {};
   const facts: ActionFacts = { duplicateOf: await dedupe.find(tenantId, r.payload) };
   // The caller's own flag settles it; otherwise ask the CRM when the recipient is a HubSpot contact.
-  if (r.payload.optedOut !== true && read && r.crm === "hubspot" && r.object === "contact" && objectType && r.objectId) {
+  if (
+    r.payload.optedOut !== true &&
+    read &&
+    r.crm === "hubspot" &&
+    r.object === "contact" &&
+    objectType &&
+    r.objectId
+  ) {
     try {
       const [record] = await read(tenantId, r.crm, objectType, [r.objectId], [OPT_OUT]);
       facts.optedOut = record ? record.properties[OPT_OUT] === "true" : false;

@@ -30,9 +30,17 @@ export function createIdempotencyStore(db: Sql) {
      * @throws ActionInProgressError (409) while another request holds the key
      */
     async claim(k: IdempotencyKey, hash: string, now: Date): Promise<Claim> {
-      const { rows } = await db.query(loadSql("claim-request"), [...params(k), hash, now.toISOString(), STALE_AFTER_SECONDS]);
+      const { rows } = await db.query(loadSql("claim-request"), [
+        ...params(k),
+        hash,
+        now.toISOString(),
+        STALE_AFTER_SECONDS,
+      ]);
       if (rows.length > 0) return { kind: "claimed" };
-      const found = await db.query<{ request_hash: string; state: string; response: ActionResponse | null }>(loadSql("select-request"), params(k));
+      const found = await db.query<{ request_hash: string; state: string; response: ActionResponse | null }>(
+        loadSql("select-request"),
+        params(k),
+      );
       const row = found.rows[0];
       // Released between our insert and this read: the caller may simply retry.
       if (!row) throw new ActionInProgressError(k.key);
@@ -42,7 +50,13 @@ export function createIdempotencyStore(db: Sql) {
     },
 
     /** Stores the answer inside the decision's transaction. */
-    async complete(tx: Sql, k: IdempotencyKey, response: ActionResponse, eventId: string | null, now: Date): Promise<void> {
+    async complete(
+      tx: Sql,
+      k: IdempotencyKey,
+      response: ActionResponse,
+      eventId: string | null,
+      now: Date,
+    ): Promise<void> {
       await tx.query(loadSql("complete-request"), [...params(k), JSON.stringify(response), eventId, now.toISOString()]);
     },
 

@@ -8,4 +8,9 @@ export { checkApproval } from "./check-approval.js";
 export type { ApprovalCheck } from "./check-approval.js";
 export { derivePermitSecret, signPermit, verifyPermit } from "./permit.js";
 export type { PermitClaims } from "./permit.js";
-export { IdempotencyKeyReusedError, ActionInProgressError, CrmUnavailableError, CrmNotConnectedError } from "./action-errors.js";
+export {
+  IdempotencyKeyReusedError,
+  ActionInProgressError,
+  CrmUnavailableError,
+  CrmNotConnectedError,
+} from "./action-errors.js";

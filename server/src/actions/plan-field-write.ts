@@ -8,8 +8,16 @@ import type { PlannedCrmWrite } from "../enforce/index.js";
  * an `agent_action` write with the agent named, so a kill switch covering the agent holds it in
  * the queue (killswitch/ `holdWrite`), and Tollgate's own app id marks its echo as Tollgate's.
  */
-export function planFieldWrite(tenantId: string, agentId: string, r: ActionRequest, objectType: string, eventId: string, at: Date): PlannedCrmWrite {
-  const name = (key: ProvenanceKey) => (r.crm === "hubspot" ? PROVENANCE_FIELDS[key].hubspot : PROVENANCE_FIELDS[key].salesforce);
+export function planFieldWrite(
+  tenantId: string,
+  agentId: string,
+  r: ActionRequest,
+  objectType: string,
+  eventId: string,
+  at: Date,
+): PlannedCrmWrite {
+  const name = (key: ProvenanceKey) =>
+    r.crm === "hubspot" ? PROVENANCE_FIELDS[key].hubspot : PROVENANCE_FIELDS[key].salesforce;
   const properties: Record<string, string> = {
     // HubSpot clears a value with "", and takes datetimes as epoch milliseconds.
     [r.field!]: r.value ?? "",
@@ -19,5 +27,14 @@ export function planFieldWrite(tenantId: string, agentId: string, r: ActionReque
   if (r.confidence !== undefined) properties[name("confidence")] = String(r.confidence);
   if (r.source !== undefined) properties[name("source")] = r.source;
   if (r.reason !== undefined) properties[name("reason")] = r.reason;
-  return { tenantId, crm: r.crm, objectType, objectId: r.objectId!, properties, purpose: "agent_action", agentId, causedBy: eventId };
+  return {
+    tenantId,
+    crm: r.crm,
+    objectType,
+    objectId: r.objectId!,
+    properties,
+    purpose: "agent_action",
+    agentId,
+    causedBy: eventId,
+  };
 }

@@ -7,7 +7,10 @@ import type { ActionGateOptions } from "./types.js";
 
 /** A row for `approvals` (sql/insert-approval.sql); its `proposal_event_id` is the decision's event. */
 /** An approval for a verb: the shape enforcement opens for proposals, plus the verb and run. */
-export interface ActionApprovalRow extends Omit<NewApproval, "shadowField" | "proposalEventId" | "expiresAt" | "agentRole"> {
+export interface ActionApprovalRow extends Omit<
+  NewApproval,
+  "shadowField" | "proposalEventId" | "expiresAt" | "agentRole"
+> {
   /** The verb, or `field_write` for an update_field the approvals flow applies itself. */
   action: string;
   agentRole: string | null;
@@ -38,7 +41,12 @@ type Deps = Pick<ActionGateOptions, "db" | "audit" | "writes" | "exceptions">;
  * event decided — a new approval, a queued CRM write, an exception — and the idempotent answer.
  * @throws ApprovalTakenError when `useApprovalId` is no longer approved (rolled back)
  */
-export async function recordDecision(deps: Deps, idempotency: IdempotencyStore, rec: Recording, now: Date): Promise<ActionResponse> {
+export async function recordDecision(
+  deps: Deps,
+  idempotency: IdempotencyStore,
+  rec: Recording,
+  now: Date,
+): Promise<ActionResponse> {
   const at = now.toISOString();
   return deps.db.transaction(async (tx) => {
     if (rec.useApprovalId) {
@@ -50,9 +58,29 @@ export async function recordDecision(deps: Deps, idempotency: IdempotencyStore, 
     if (a) {
       await tx.query(loadSql("supersede-pending-approval"), [a.tenantId, a.objectType, a.objectId, a.field, at]);
       await tx.query(loadSql("insert-approval"), [
-        a.id, a.tenantId, a.crm, a.objectType, a.objectId, a.field, a.action, a.currentValue, a.proposedValue, a.confidence, a.source, a.reason,
-        JSON.stringify(a.evidence ?? null), JSON.stringify(a.riskFlags), a.approvalsNeeded, a.agentId, a.agentRole, a.ruleId, a.policyVersion,
-        eventId, a.runId, a.expiresAt, at,
+        a.id,
+        a.tenantId,
+        a.crm,
+        a.objectType,
+        a.objectId,
+        a.field,
+        a.action,
+        a.currentValue,
+        a.proposedValue,
+        a.confidence,
+        a.source,
+        a.reason,
+        JSON.stringify(a.evidence ?? null),
+        JSON.stringify(a.riskFlags),
+        a.approvalsNeeded,
+        a.agentId,
+        a.agentRole,
+        a.ruleId,
+        a.policyVersion,
+        eventId,
+        a.runId,
+        a.expiresAt,
+        at,
       ]);
     }
     let writeId: string | undefined;

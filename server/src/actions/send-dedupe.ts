@@ -11,7 +11,10 @@ import { sha256Hex } from "../../../shared/canonical-json.js";
 export function createSendDedupe(options: { redis: Redis; prefix: string; windowMs: number }) {
   const { redis, prefix, windowMs } = options;
   const keyOf = (tenantId: string, p: ActionPayload) => {
-    const what = p.template !== undefined ? `template:${p.template}` : `content:${sha256Hex(`${p.subject ?? ""}\u0000${p.body ?? ""}`)}`;
+    const what =
+      p.template !== undefined
+        ? `template:${p.template}`
+        : `content:${sha256Hex(`${p.subject ?? ""}\u0000${p.body ?? ""}`)}`;
     return `${prefix}:act:{${tenantId}}:sent:${sha256Hex(`${(p.to ?? "").toLowerCase()}\u0000${what}`)}`;
   };
   return {
@@ -30,7 +33,12 @@ export function createSendDedupe(options: { redis: Redis; prefix: string; window
     /** Frees a slot whose send was not permitted after all. */
     async release(tenantId: string, p: ActionPayload, ref: string): Promise<void> {
       // Only our own claim: compare-and-delete, so a slot another request took is never freed.
-      await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, keyOf(tenantId, p), ref);
+      await redis.eval(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+        1,
+        keyOf(tenantId, p),
+        ref,
+      );
     },
   };
 }

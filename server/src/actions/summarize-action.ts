@@ -31,7 +31,8 @@ export function actionDigest(r: ActionRequest): string {
 
 /** One line for people: `send_email to ada@example.com (template intro-v1): "Hello"`. */
 export function describeAction(r: ActionRequest): string {
-  if (r.action === "update_field") return `update_field ${r.object}.${r.field} on ${r.objectId} → ${JSON.stringify(r.value ?? null)}`;
+  if (r.action === "update_field")
+    return `update_field ${r.object}.${r.field} on ${r.objectId} → ${JSON.stringify(r.value ?? null)}`;
   const p = r.payload ?? {};
   const parts: string[] = [r.action];
   if (p.to) parts.push(`to ${p.to}`);

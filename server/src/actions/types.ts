@@ -56,7 +56,10 @@ export interface ActionGateOptions {
    * `denials_per_minute` and what switches prevented. Without it only `killSwitches` is read.
    */
   guard?: Pick<GuardPort, "prepare" | "settled"> | undefined;
-  writes: { enqueue(writes: PlannedCrmWrite[], options?: { tx?: Sql }): Promise<string[]>; kick(tenantIds: string[]): Promise<void> };
+  writes: {
+    enqueue(writes: PlannedCrmWrite[], options?: { tx?: Sql }): Promise<string[]>;
+    kick(tenantIds: string[]): Promise<void>;
+  };
   /** Reads approvals (with their `action`) for retries that carry an `approvalId`. */
   approvals: { get(tenantId: string, id: string, sql?: Sql): Promise<StoredApproval | undefined> };
   exceptions: { open(exceptions: NewException[], options: { tx: Sql }): Promise<void> };
@@ -67,7 +70,15 @@ export interface ActionGateOptions {
    * approver is shown) and a contact's `hs_email_optout` before a send. Without it, opt-out
    * comes only from `payload.optedOut`.
    */
-  readRecords?: ((tenantId: string, crm: CrmName, objectType: string, ids: string[], properties: string[]) => Promise<CrmRecord[]>) | undefined;
+  readRecords?:
+    | ((
+        tenantId: string,
+        crm: CrmName,
+        objectType: string,
+        ids: string[],
+        properties: string[],
+      ) => Promise<CrmRecord[]>)
+    | undefined;
   /** CRMs whose field writes the write queue can carry out. @defaultValue ["hubspot"] */
   executableCrms?: readonly CrmName[];
   /** Holds the send-dedupe memory (24 h keys). Shared; never closed by the gate. */

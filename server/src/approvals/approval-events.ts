@@ -22,7 +22,12 @@ export function humanActor(approver: Approver): AuditActor {
 const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(empty)" : JSON.stringify(v));
 
 /** What every event about one approval shares: the record, the proposed diff, the approval. */
-export function approvalEventBase(a: StoredApproval, actor: AuditActor, approvers: readonly string[], now: Date): AuditEventInput {
+export function approvalEventBase(
+  a: StoredApproval,
+  actor: AuditActor,
+  approvers: readonly string[],
+  now: Date,
+): AuditEventInput {
   return {
     tenant_id: a.tenantId,
     occurred_at: now.toISOString(),
@@ -48,11 +53,18 @@ export function approveEvent(a: StoredApproval, approver: Approver, reached: boo
   const left = a.approvalsNeeded - approvers.length;
   return {
     ...approvalEventBase(a, humanActor(approver), approvers, now),
-    reason: reached ? `approved by ${approvers.join(" and ")}` : `approved by ${approver.name}; ${left} more approver${left === 1 ? "" : "s"} needed`,
+    reason: reached
+      ? `approved by ${approvers.join(" and ")}`
+      : `approved by ${approver.name}; ${left} more approver${left === 1 ? "" : "s"} needed`,
   };
 }
 
-export function conflictEvent(a: StoredApproval, approver: Approver, current: { value: string | null; by: string | null }, now: Date): AuditEventInput {
+export function conflictEvent(
+  a: StoredApproval,
+  approver: Approver,
+  current: { value: string | null; by: string | null },
+  now: Date,
+): AuditEventInput {
   return {
     ...approvalEventBase(a, humanActor(approver), names(a), now),
     reason: `approval by ${approver.name} refused: ${a.field} changed since the proposal`,
@@ -63,7 +75,11 @@ export function conflictEvent(a: StoredApproval, approver: Approver, current: { 
 }
 
 export function rejectEvent(a: StoredApproval, approver: Approver, reason: string, now: Date): AuditEventInput {
-  return { ...approvalEventBase(a, humanActor(approver), names(a), now), action: APPROVAL_ACTIONS.reject, reason: `Rejected by ${approver.name}: ${reason}` };
+  return {
+    ...approvalEventBase(a, humanActor(approver), names(a), now),
+    action: APPROVAL_ACTIONS.reject,
+    reason: `Rejected by ${approver.name}: ${reason}`,
+  };
 }
 
 export function expireEvent(a: StoredApproval, now: Date, attemptedBy?: Approver): AuditEventInput {
@@ -75,11 +91,19 @@ export function expireEvent(a: StoredApproval, now: Date, attemptedBy?: Approver
 }
 
 /** The final state of an approved proposal, once its apply write settled. */
-export function settledEvent(a: StoredApproval, row: CrmWriteRow, status: "applied" | "conflict" | "failed", now: Date): AuditEventInput {
+export function settledEvent(
+  a: StoredApproval,
+  row: CrmWriteRow,
+  status: "applied" | "conflict" | "failed",
+  now: Date,
+): AuditEventInput {
   return {
     ...approvalEventBase(a, { ...SYSTEM_ACTOR, via: "crm_write_queue" }, names(a), now),
     action: APPROVAL_ACTIONS.apply,
-    reason: status === "applied" ? `applied to ${a.field} after approval by ${names(a).join(" and ")}` : `not applied: ${status}`,
+    reason:
+      status === "applied"
+        ? `applied to ${a.field} after approval by ${names(a).join(" and ")}`
+        : `not applied: ${status}`,
     caused_by: row.resultEventId ?? row.causedBy,
     risk_flags: status === "conflict" ? ["conflict"] : [],
     result: status === "applied" ? "ok" : "failed",
@@ -102,7 +126,13 @@ export interface ManifestEntry {
 }
 
 /** Requirements R4: a batch is logged as ONE event with its manifest and every item's result. */
-export function batchEvent(tenantId: string, approver: Approver, manifest: readonly ManifestEntry[], results: readonly DecisionResult[], now: Date): AuditEventInput {
+export function batchEvent(
+  tenantId: string,
+  approver: Approver,
+  manifest: readonly ManifestEntry[],
+  results: readonly DecisionResult[],
+  now: Date,
+): AuditEventInput {
   const count = (pred: (r: DecisionResult) => boolean) => results.filter(pred).length;
   const approved = count((r) => r.ok && (r.outcome === "approved" || r.outcome === "partially_approved"));
   const rejected = count((r) => r.ok && r.outcome === "rejected");

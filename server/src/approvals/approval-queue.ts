@@ -21,7 +21,12 @@ export interface ApprovalQueue {
  * Approvals live in PostgreSQL; Redis only carries their timers (DESIGN §7). A job id names its
  * tenant and approval, so scheduling twice — or rebuilding after a restart — adds nothing.
  */
-export function createApprovalQueue(options: { connection: ConnectionOptions; prefix: string; store: ApprovalStore; now?: () => Date }): ApprovalQueue {
+export function createApprovalQueue(options: {
+  connection: ConnectionOptions;
+  prefix: string;
+  store: ApprovalStore;
+  now?: () => Date;
+}): ApprovalQueue {
   const queue = new Queue<ApprovalJob>("approvals", { connection: options.connection, prefix: options.prefix });
   const now = options.now ?? (() => new Date());
   let worker: Worker<ApprovalJob> | undefined;
@@ -32,7 +37,14 @@ export function createApprovalQueue(options: { connection: ConnectionOptions; pr
         {
           name: "expire",
           data: { tenantId: a.tenantId, approvalId: a.id, kind: "expire" as const },
-          opts: { jobId: `expire.${a.tenantId}.${a.id}`, delay: Math.max(0, new Date(a.expiresAt).getTime() - now().getTime()), attempts: 10, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+          opts: {
+            jobId: `expire.${a.tenantId}.${a.id}`,
+            delay: Math.max(0, new Date(a.expiresAt).getTime() - now().getTime()),
+            attempts: 10,
+            backoff: { type: "exponential", delay: 1000 },
+            removeOnComplete: 1000,
+            removeOnFail: 5000,
+          },
         },
         {
           name: "notify",
@@ -45,7 +57,9 @@ export function createApprovalQueue(options: { connection: ConnectionOptions; pr
 
   return {
     async schedule(tenantId, ids) {
-      const found = (await Promise.all(ids.map((id) => options.store.get(tenantId, id)))).filter((a): a is StoredApproval => a?.status === "pending");
+      const found = (await Promise.all(ids.map((id) => options.store.get(tenantId, id)))).filter(
+        (a): a is StoredApproval => a?.status === "pending",
+      );
       await add(found);
     },
     async rebuild() {

@@ -85,8 +85,26 @@ export function createApprovalStore(db: Sql): ApprovalStore {
                                 evidence, risk_flags, approvals_needed, agent_id, agent_role, rule_id, policy_version, proposal_event_id, expires_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
         [
-          a.id, a.tenantId, a.crm, a.objectType, a.objectId, a.field, a.shadowField, a.currentValue, a.proposedValue, a.confidence, a.source, a.reason,
-          JSON.stringify(a.evidence ?? null), JSON.stringify(a.riskFlags), a.approvalsNeeded, a.agentId, a.agentRole, a.ruleId, a.policyVersion, a.proposalEventId,
+          a.id,
+          a.tenantId,
+          a.crm,
+          a.objectType,
+          a.objectId,
+          a.field,
+          a.shadowField,
+          a.currentValue,
+          a.proposedValue,
+          a.confidence,
+          a.source,
+          a.reason,
+          JSON.stringify(a.evidence ?? null),
+          JSON.stringify(a.riskFlags),
+          a.approvalsNeeded,
+          a.agentId,
+          a.agentRole,
+          a.ruleId,
+          a.policyVersion,
+          a.proposalEventId,
           a.expiresAt.toISOString(),
         ],
       );
@@ -94,7 +112,10 @@ export function createApprovalStore(db: Sql): ApprovalStore {
     },
 
     async get(tenantId, id, sql = db) {
-      const { rows } = await sql.query<Record<string, unknown>>("SELECT * FROM approvals WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
+      const { rows } = await sql.query<Record<string, unknown>>(
+        "SELECT * FROM approvals WHERE tenant_id = $1 AND id = $2",
+        [tenantId, id],
+      );
       return rows[0] ? toStoredApproval(rows[0]) : undefined;
     },
 

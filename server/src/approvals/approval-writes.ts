@@ -2,9 +2,15 @@ import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
 import type { PlannedCrmWrite } from "../enforce/index.js";
 import type { StoredApproval } from "./approval-store.js";
 
-const prop = (a: StoredApproval, key: keyof typeof PROVENANCE_FIELDS) => (a.crm === "hubspot" ? PROVENANCE_FIELDS[key].hubspot : PROVENANCE_FIELDS[key].salesforce);
+const prop = (a: StoredApproval, key: keyof typeof PROVENANCE_FIELDS) =>
+  a.crm === "hubspot" ? PROVENANCE_FIELDS[key].hubspot : PROVENANCE_FIELDS[key].salesforce;
 
-const target = (a: StoredApproval) => ({ tenantId: a.tenantId, crm: a.crm, objectType: a.objectType, objectId: a.objectId });
+const target = (a: StoredApproval) => ({
+  tenantId: a.tenantId,
+  crm: a.crm,
+  objectType: a.objectType,
+  objectId: a.objectId,
+});
 
 /**
  * The ONE write that carries out an approved proposal: the canonical field takes the proposed
@@ -35,7 +41,11 @@ export function applyWrite(a: StoredApproval, eventId: string, now: Date): Plann
  * conflicting, failed). It expects the shadow to still hold this proposal, so a newer proposal
  * the agent wrote since is left alone. `extra` adds properties (the rejection reason).
  */
-export function clearShadowWrite(a: StoredApproval, eventId: string, extra: Record<string, string> = {}): PlannedCrmWrite | undefined {
+export function clearShadowWrite(
+  a: StoredApproval,
+  eventId: string,
+  extra: Record<string, string> = {},
+): PlannedCrmWrite | undefined {
   if (!a.shadowField) return undefined;
   return {
     ...target(a),
@@ -52,9 +62,16 @@ export function clearShadowWrite(a: StoredApproval, eventId: string, extra: Reco
  * "Rejected by <name>: <reason>". The agent's next proposal overwrites it, so the approval
  * itself (`GET …/approvals`, `rejectReason`) stays the lasting record.
  */
-export function rejectWrite(a: StoredApproval, eventId: string, approverName: string, reason: string): PlannedCrmWrite | undefined {
+export function rejectWrite(
+  a: StoredApproval,
+  eventId: string,
+  approverName: string,
+  reason: string,
+): PlannedCrmWrite | undefined {
   const text = `Rejected by ${approverName}: ${reason}`;
   // HubSpot single-line text holds 65,536 characters; a Salesforce text field often 255.
   const limit = a.crm === "hubspot" ? 2000 : 255;
-  return clearShadowWrite(a, eventId, { [prop(a, "reason")]: text.length > limit ? `${text.slice(0, limit - 1)}…` : text });
+  return clearShadowWrite(a, eventId, {
+    [prop(a, "reason")]: text.length > limit ? `${text.slice(0, limit - 1)}…` : text,
+  });
 }

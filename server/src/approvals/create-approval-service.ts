@@ -7,7 +7,15 @@ import { toStoredApproval } from "./approval-store.js";
 import { loadSql } from "./load-sql.js";
 import { reconcileAppliedWrites, settleAppliedWrites } from "./settle-applied-writes.js";
 import { toApprovalWire } from "./to-approval-wire.js";
-import type { ApprovalService, ApprovalServiceOptions, Approver, ApproveResult, DecisionItem, DecisionResult, RejectResult } from "./types.js";
+import type {
+  ApprovalService,
+  ApprovalServiceOptions,
+  Approver,
+  ApproveResult,
+  DecisionItem,
+  DecisionResult,
+  RejectResult,
+} from "./types.js";
 
 /** Thrown by `onExpireJob` while an approval is pending and not yet due, so BullMQ retries. */
 class ExpiryNotDueError extends TollgateError {
@@ -60,7 +68,10 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
 
     async batch(tenantId, approver, rawItems) {
       if (rawItems.length === 0 || rawItems.length > APPROVAL_BATCH_MAX) {
-        throw new ApprovalError(APPROVAL_ERROR_CODES.invalid, `a batch holds 1 to ${APPROVAL_BATCH_MAX} items, not ${rawItems.length}`);
+        throw new ApprovalError(
+          APPROVAL_ERROR_CODES.invalid,
+          `a batch holds 1 to ${APPROVAL_BATCH_MAX} items, not ${rawItems.length}`,
+        );
       }
       const seen = new Set<string>();
       const entries: DecisionEntry[] = rawItems.map((raw, index) => {
@@ -69,9 +80,14 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
         const id = typeof idOf === "string" && idOf ? idOf : `#${index}`;
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          return refused(id, APPROVAL_ERROR_CODES.invalid, `item ${index}: ${issue.path.join(".") || "item"}: ${issue.message}`);
+          return refused(
+            id,
+            APPROVAL_ERROR_CODES.invalid,
+            `item ${index}: ${issue.path.join(".") || "item"}: ${issue.message}`,
+          );
         }
-        if (seen.has(parsed.data.id)) return refused(id, APPROVAL_ERROR_CODES.duplicate, `approval ${id} appears more than once in the batch`);
+        if (seen.has(parsed.data.id))
+          return refused(id, APPROVAL_ERROR_CODES.duplicate, `approval ${id} appears more than once in the batch`);
         seen.add(parsed.data.id);
         return { item: parsed.data };
       });
@@ -81,8 +97,13 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
       const byId = new Map(found.rows.map((r) => [r.id as string, toStoredApproval(r)]));
       return {
         results: results.map((r) => {
-          const a = r.error?.code === APPROVAL_ERROR_CODES.notFound || r.error?.code === APPROVAL_ERROR_CODES.duplicate ? undefined : byId.get(r.id);
-          return a && (approver.objectId === undefined || approver.objectId === a.objectId) ? { ...r, approval: toApprovalWire(a) } : r;
+          const a =
+            r.error?.code === APPROVAL_ERROR_CODES.notFound || r.error?.code === APPROVAL_ERROR_CODES.duplicate
+              ? undefined
+              : byId.get(r.id);
+          return a && (approver.objectId === undefined || approver.objectId === a.objectId)
+            ? { ...r, approval: toApprovalWire(a) }
+            : r;
         }),
       };
     },
@@ -92,7 +113,8 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
     },
 
     async onExpireJob(job) {
-      if ((await expireApproval(deps, job.tenantId, job.approvalId)) === "not_due") throw new ExpiryNotDueError(job.approvalId);
+      if ((await expireApproval(deps, job.tenantId, job.approvalId)) === "not_due")
+        throw new ExpiryNotDueError(job.approvalId);
     },
 
     async onWritesSettled(rows) {
@@ -105,7 +127,12 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
 
     async listForRecord(tenantId, objectType, objectId, listOptions = {}) {
       // Fail closed even when an expiry timer is late: a lapsed approval is expired before anyone sees it as pending.
-      const { rows } = await options.db.query<{ id: string }>(loadSql("select-due-for-record"), [tenantId, objectType, objectId, now().toISOString()]);
+      const { rows } = await options.db.query<{ id: string }>(loadSql("select-due-for-record"), [
+        tenantId,
+        objectType,
+        objectId,
+        now().toISOString(),
+      ]);
       for (const r of rows) await expireApproval(deps, tenantId, r.id);
       const list = await options.store.listForRecord(tenantId, objectType, objectId, listOptions.limit ?? 50);
       return list.filter((a) => !listOptions.crm || a.crm === listOptions.crm).map(toApprovalWire);

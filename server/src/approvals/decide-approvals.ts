@@ -1,7 +1,16 @@
 import type { AuditEventInput } from "../../../shared/audit-event.js";
 import type { PlannedCrmWrite } from "../enforce/index.js";
 import type { Sql } from "../db/index.js";
-import { approveEvent, batchEvent, conflictEvent, expireEvent, humanActor, approvalEventBase, rejectEvent, type ManifestEntry } from "./approval-events.js";
+import {
+  approveEvent,
+  batchEvent,
+  conflictEvent,
+  expireEvent,
+  humanActor,
+  approvalEventBase,
+  rejectEvent,
+  type ManifestEntry,
+} from "./approval-events.js";
 import { isFieldApproval, toStoredApproval, type StoredApproval } from "./approval-store.js";
 import { applyWrite, clearShadowWrite, rejectWrite } from "./approval-writes.js";
 import { loadSql } from "./load-sql.js";
@@ -12,7 +21,9 @@ import type { ApprovalServiceOptions, Approver, DecisionItem, DecisionResult } f
 /** A batch entry: an item to decide, or one already refused (malformed, duplicated). */
 export type DecisionEntry = { item: DecisionItem } | { refused: DecisionResult; raw?: unknown };
 
-type Deps = Pick<ApprovalServiceOptions, "db" | "audit" | "writes" | "snapshots" | "connectorFor"> & { now: () => Date };
+type Deps = Pick<ApprovalServiceOptions, "db" | "audit" | "writes" | "snapshots" | "connectorFor"> & {
+  now: () => Date;
+};
 
 /**
  * Decides approvals in ONE transaction: lock the rows, plan each decision (pure), append the
@@ -23,7 +34,13 @@ type Deps = Pick<ApprovalServiceOptions, "db" | "audit" | "writes" | "snapshots"
  * `single`: one audit event per approval that changed. `batch`: ONE `approval_batch` event
  * with the manifest and every result, which each resulting write names as its cause.
  */
-export async function decideApprovals(deps: Deps, tenantId: string, approver: Approver, entries: readonly DecisionEntry[], mode: "single" | "batch"): Promise<DecisionResult[]> {
+export async function decideApprovals(
+  deps: Deps,
+  tenantId: string,
+  approver: Approver,
+  entries: readonly DecisionEntry[],
+  mode: "single" | "batch",
+): Promise<DecisionResult[]> {
   const items = entries.flatMap((e) => ("item" in e ? [e.item] : []));
   const ids = [...new Set(items.map((i) => i.id))];
   const now = deps.now();
@@ -32,14 +49,20 @@ export async function decideApprovals(deps: Deps, tenantId: string, approver: Ap
   const toCheck = items
     .filter((i) => i.decision === "approve")
     .map((i) => first.get(i.id))
-    .filter((a): a is StoredApproval => !!a && a.status === "pending" && new Date(a.expiresAt).getTime() > now.getTime())
+    .filter(
+      (a): a is StoredApproval => !!a && a.status === "pending" && new Date(a.expiresAt).getTime() > now.getTime(),
+    )
     // An approved verb (send_email…) changes no CRM field: there is no value to check.
     .filter(isFieldApproval);
   const current = await readCurrentValues(deps, tenantId, [...new Map(toCheck.map((a) => [a.id, a])).values()], now);
 
   const { results, wrote } = await deps.db.transaction(async (tx) => {
     const locked = await selectApprovals(tx, tenantId, ids, "lock-approvals");
-    const plans = entries.map((e) => ("item" in e ? planDecision(locked.get(e.item.id), e.item, approver, current.get(e.item.id) ?? { state: "unknown" }, now) : undefined));
+    const plans = entries.map((e) =>
+      "item" in e
+        ? planDecision(locked.get(e.item.id), e.item, approver, current.get(e.item.id) ?? { state: "unknown" }, now)
+        : undefined,
+    );
     const changing = plans.map((p, i) => (p && isChange(p) ? i : -1)).filter((i) => i >= 0);
 
     // The events, then their ids: single mode has one per changing plan, batch mode one in all.
@@ -47,15 +70,38 @@ export async function decideApprovals(deps: Deps, tenantId: string, approver: Ap
     const eventOfEntry = new Map<number, number>();
     if (mode === "batch") {
       const resultList = entries.map((e, i) => ("item" in e ? plans[i]!.result : e.refused));
-      events.push(batchEvent(tenantId, approver, entries.map((e) => manifestEntry(e, locked)), resultList, now));
+      events.push(
+        batchEvent(
+          tenantId,
+          approver,
+          entries.map((e) => manifestEntry(e, locked)),
+          resultList,
+          now,
+        ),
+      );
       for (const i of changing) eventOfEntry.set(i, 0);
     } else {
-      for (const i of changing) eventOfEntry.set(i, events.push(eventFor(plans[i]!, locked.get((entries[i] as { item: DecisionItem }).item.id)!, approver, now)) - 1);
+      for (const i of changing)
+        eventOfEntry.set(
+          i,
+          events.push(eventFor(plans[i]!, locked.get((entries[i] as { item: DecisionItem }).item.id)!, approver, now)) -
+            1,
+        );
       // An attempt to approve one's own proposal is recorded: it is an attempt to bypass R4.
       plans.forEach((p, i) => {
         if (p?.kind === "refuse" && p.result.error?.code === "self_approval") {
           const a = locked.get((entries[i] as { item: DecisionItem }).item.id)!;
-          events.push({ ...approvalEventBase(a, humanActor(approver), approvedByOf(a).map((b) => b.name ?? b.id), now), result: "failed", error: p.result.error.message, risk_flags: ["self_approval"] });
+          events.push({
+            ...approvalEventBase(
+              a,
+              humanActor(approver),
+              approvedByOf(a).map((b) => b.name ?? b.id),
+              now,
+            ),
+            result: "failed",
+            error: p.result.error.message,
+            risk_flags: ["self_approval"],
+          });
         }
       });
     }
@@ -77,7 +123,8 @@ export async function decideApprovals(deps: Deps, tenantId: string, approver: Ap
   return results;
 }
 
-const isChange = (p: Plan) => p.kind === "approve" || p.kind === "reject" || p.kind === "expire" || p.kind === "conflict";
+const isChange = (p: Plan) =>
+  p.kind === "approve" || p.kind === "reject" || p.kind === "expire" || p.kind === "conflict";
 
 function eventFor(plan: Plan, a: StoredApproval, approver: Approver, now: Date): AuditEventInput {
   switch (plan.kind) {
@@ -95,10 +142,30 @@ function eventFor(plan: Plan, a: StoredApproval, approver: Approver, now: Date):
 }
 
 /** Writes one decision's new state and returns the CRM writes it calls for. */
-async function record(tx: Sql, a: StoredApproval, plan: Plan, approver: Approver, eventId: string, now: Date): Promise<PlannedCrmWrite[]> {
+async function record(
+  tx: Sql,
+  a: StoredApproval,
+  plan: Plan,
+  approver: Approver,
+  eventId: string,
+  now: Date,
+): Promise<PlannedCrmWrite[]> {
   const at = now.toISOString();
-  const update = (status: string, approvedBy: ApprovedByEntry[], rejectedBy: string | null = null, reason: string | null = null) =>
-    tx.query(loadSql("update-decision"), [a.tenantId, a.id, status, JSON.stringify(approvedBy), rejectedBy, reason, at]);
+  const update = (
+    status: string,
+    approvedBy: ApprovedByEntry[],
+    rejectedBy: string | null = null,
+    reason: string | null = null,
+  ) =>
+    tx.query(loadSql("update-decision"), [
+      a.tenantId,
+      a.id,
+      status,
+      JSON.stringify(approvedBy),
+      rejectedBy,
+      reason,
+      at,
+    ]);
   const defined = (w: PlannedCrmWrite | undefined): PlannedCrmWrite[] => (w ? [w] : []);
   switch (plan.kind) {
     case "approve": {
@@ -123,7 +190,17 @@ async function record(tx: Sql, a: StoredApproval, plan: Plan, approver: Approver
 
 function manifestEntry(e: DecisionEntry, approvals: Map<string, StoredApproval>): ManifestEntry {
   if (!("item" in e)) {
-    return { id: e.refused.id, decision: null, objectType: null, objectId: null, field: null, seenValue: undefined, proposedValue: null, currentValue: null, reason: null };
+    return {
+      id: e.refused.id,
+      decision: null,
+      objectType: null,
+      objectId: null,
+      field: null,
+      seenValue: undefined,
+      proposedValue: null,
+      currentValue: null,
+      reason: null,
+    };
   }
   const a = approvals.get(e.item.id);
   return {
@@ -139,7 +216,12 @@ function manifestEntry(e: DecisionEntry, approvals: Map<string, StoredApproval>)
   };
 }
 
-async function selectApprovals(sql: Sql, tenantId: string, ids: readonly string[], query: "select-approvals" | "lock-approvals"): Promise<Map<string, StoredApproval>> {
+async function selectApprovals(
+  sql: Sql,
+  tenantId: string,
+  ids: readonly string[],
+  query: "select-approvals" | "lock-approvals",
+): Promise<Map<string, StoredApproval>> {
   if (ids.length === 0) return new Map();
   const { rows } = await sql.query<Record<string, unknown>>(loadSql(query), [tenantId, ids]);
   return new Map(rows.map((r) => [r.id as string, toStoredApproval(r)]));

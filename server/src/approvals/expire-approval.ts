@@ -12,7 +12,11 @@ type Deps = Pick<ApprovalServiceOptions, "db" | "audit" | "writes"> & { now: () 
  * @returns `expired` when it expired now; `not_due` when it is pending and not yet due;
  *   `settled` when it was already decided (or does not exist)
  */
-export async function expireApproval(deps: Deps, tenantId: string, id: string): Promise<"expired" | "not_due" | "settled"> {
+export async function expireApproval(
+  deps: Deps,
+  tenantId: string,
+  id: string,
+): Promise<"expired" | "not_due" | "settled"> {
   const outcome = await deps.db.transaction(async (tx) => {
     const { rows } = await tx.query<Record<string, unknown>>(loadSql("lock-approvals"), [tenantId, [id]]);
     if (!rows[0]) return "settled" as const;
@@ -21,7 +25,15 @@ export async function expireApproval(deps: Deps, tenantId: string, id: string): 
     const now = deps.now();
     if (new Date(a.expiresAt).getTime() > now.getTime()) return "not_due" as const;
     const [event] = await deps.audit.appendMany([expireEvent(a, now)], { tx });
-    await tx.query(loadSql("update-decision"), [tenantId, id, "expired", JSON.stringify(a.approvedBy), null, null, now.toISOString()]);
+    await tx.query(loadSql("update-decision"), [
+      tenantId,
+      id,
+      "expired",
+      JSON.stringify(a.approvedBy),
+      null,
+      null,
+      now.toISOString(),
+    ]);
     const clear = clearShadowWrite(a, event!.event_id);
     if (clear) await deps.writes.enqueue([clear], { tx });
     return "expired" as const;

@@ -3,7 +3,15 @@ export type { ApprovalStore, StoredApproval } from "./approval-store.js";
 export { createApprovalQueue } from "./approval-queue.js";
 export type { ApprovalQueue, ApprovalJob } from "./approval-queue.js";
 export { createApprovalService } from "./create-approval-service.js";
-export type { ApprovalService, ApprovalServiceOptions, Approver, DecisionItem, DecisionResult, ApproveResult, RejectResult } from "./types.js";
+export type {
+  ApprovalService,
+  ApprovalServiceOptions,
+  Approver,
+  DecisionItem,
+  DecisionResult,
+  ApproveResult,
+  RejectResult,
+} from "./types.js";
 export { ApprovalError, APPROVAL_ERROR_CODES } from "./approval-errors.js";
 export type { ApprovalErrorCode } from "./approval-errors.js";
 export { planDecision, isSamePerson } from "./plan-decision.js";

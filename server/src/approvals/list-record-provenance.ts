@@ -20,7 +20,14 @@ export interface ProvenanceQuery {
  */
 export async function listRecordProvenance(db: Sql, q: ProvenanceQuery): Promise<ProvenancePage> {
   const before = q.cursor === undefined ? null : decodeCursor(q.cursor);
-  const { rows } = await db.query<{ id: string | number; event: AuditEvent }>(loadSql("select-record-events"), [q.tenantId, q.objectType, q.objectId, [...PROVENANCE_ACTIONS], before, q.limit + 1]);
+  const { rows } = await db.query<{ id: string | number; event: AuditEvent }>(loadSql("select-record-events"), [
+    q.tenantId,
+    q.objectType,
+    q.objectId,
+    [...PROVENANCE_ACTIONS],
+    before,
+    q.limit + 1,
+  ]);
   const page = rows.slice(0, q.limit);
   const ids = [...new Set(page.flatMap((r) => (r.event.approval ? [r.event.approval.id] : [])))];
   const approvals = new Map<string, ApprovalSummary>();
@@ -40,8 +47,14 @@ export async function listRecordProvenance(db: Sql, q: ProvenanceQuery): Promise
   }
   const last = page[page.length - 1];
   return {
-    changes: toProvenanceChanges(page.map((r) => r.event), approvals),
-    nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ before: String(last.id) }), "utf8").toString("base64url") : null,
+    changes: toProvenanceChanges(
+      page.map((r) => r.event),
+      approvals,
+    ),
+    nextCursor:
+      rows.length > q.limit && last
+        ? Buffer.from(JSON.stringify({ before: String(last.id) }), "utf8").toString("base64url")
+        : null,
   };
 }
 
@@ -52,5 +65,7 @@ function decodeCursor(cursor: string): string {
   } catch {
     // fall through
   }
-  throw new ValidationError("invalid provenance cursor", { issues: [{ path: "cursor", message: "not a cursor this endpoint issued" }] });
+  throw new ValidationError("invalid provenance cursor", {
+    issues: [{ path: "cursor", message: "not a cursor this endpoint issued" }],
+  });
 }

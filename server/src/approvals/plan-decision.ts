@@ -30,7 +30,8 @@ export type Plan =
   | { kind: "conflict"; current: { value: string | null; by: string | null }; result: DecisionResult };
 
 const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? "") === (b ?? "");
-const eqi = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+const eqi = (a: string | null | undefined, b: string | null | undefined) =>
+  !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** Two records of a person are the same person when their stable ids or their names match. */
 export function isSamePerson(a: { id: string; name: string | null }, b: { id: string; name: string | null }): boolean {
@@ -44,7 +45,8 @@ export function isSamePerson(a: { id: string; name: string | null }, b: { id: st
  */
 export function isProposer(approval: StoredApproval, approver: Approver): boolean {
   if (approver.agentId) return true;
-  if (approval.agentId && (approver.id === `agent:${approval.agentId}` || eqi(approver.name, approval.agentId))) return true;
+  if (approval.agentId && (approver.id === `agent:${approval.agentId}` || eqi(approver.name, approval.agentId)))
+    return true;
   const evidence = approval.evidence as Record<string, unknown> | null;
   const delegates = [evidence?.delegatedBy, evidence?.onBehalfOf].filter((d): d is string => typeof d === "string");
   return delegates.some((d) => d === approver.id || eqi(d, approver.name));
@@ -54,7 +56,13 @@ export function approvedByOf(approval: StoredApproval): ApprovedByEntry[] {
   return approval.approvedBy as ApprovedByEntry[];
 }
 
-const fail = (id: string, status: DecisionResult["status"], code: ApprovalErrorCode, message: string, details?: unknown): DecisionResult => ({
+const fail = (
+  id: string,
+  status: DecisionResult["status"],
+  code: ApprovalErrorCode,
+  message: string,
+  details?: unknown,
+): DecisionResult => ({
   id,
   ok: false,
   status,
@@ -68,7 +76,13 @@ const fail = (id: string, status: DecisionResult["status"], code: ApprovalErrorC
  * not expired (fail closed) → the value the approver saw is the one proposed → the canonical
  * field still holds the value the approver was shown → record.
  */
-export function planDecision(approval: StoredApproval | undefined, item: DecisionItem, approver: Approver, current: CurrentValue, now: Date): Plan {
+export function planDecision(
+  approval: StoredApproval | undefined,
+  item: DecisionItem,
+  approver: Approver,
+  current: CurrentValue,
+  now: Date,
+): Plan {
   const id = item.id;
   if (!approval || (approver.objectId !== undefined && approver.objectId !== approval.objectId)) {
     return { kind: "refuse", result: fail(id, null, E.notFound, `no approval ${id}`) };
@@ -78,50 +92,101 @@ export function planDecision(approval: StoredApproval | undefined, item: Decisio
     return { kind: "refuse", result: fail(id, status, E.invalid, "a reason is required to reject") };
   }
   if (item.decision === "approve" && isProposer(approval, approver)) {
-    return { kind: "refuse", result: fail(id, status, E.selfApproval, "a proposal cannot be approved by the agent that proposed it, nor by the rep it acted for") };
+    return {
+      kind: "refuse",
+      result: fail(
+        id,
+        status,
+        E.selfApproval,
+        "a proposal cannot be approved by the agent that proposed it, nor by the rep it acted for",
+      ),
+    };
   }
   if (item.decision === "approve" && approvedByOf(approval).some((a) => isSamePerson(a, approver))) {
     // Approving twice is answered, not counted: the two-person rule needs two people.
     return { kind: "unchanged", result: { id, ok: true, status, outcome: "unchanged" } };
   }
-  if (item.decision === "reject" && status === "rejected" && (approval.rejectedBy === approver.name || approval.rejectedBy === approver.id)) {
+  if (
+    item.decision === "reject" &&
+    status === "rejected" &&
+    (approval.rejectedBy === approver.name || approval.rejectedBy === approver.id)
+  ) {
     return { kind: "unchanged", result: { id, ok: true, status, outcome: "unchanged" } };
   }
   if (status !== "pending") {
     return { kind: "refuse", result: fail(id, status, E.notPending, `approval ${id} is ${status}`, { status }) };
   }
   if (new Date(approval.expiresAt).getTime() <= now.getTime()) {
-    return { kind: "expire", result: fail(id, "expired", E.expired, `approval ${id} expired at ${approval.expiresAt}; it was not applied`, { expiresAt: approval.expiresAt }) };
+    return {
+      kind: "expire",
+      result: fail(id, "expired", E.expired, `approval ${id} expired at ${approval.expiresAt}; it was not applied`, {
+        expiresAt: approval.expiresAt,
+      }),
+    };
   }
   if (item.decision === "reject") {
-    return { kind: "reject", reason: item.reason!.trim(), result: { id, ok: true, status: "rejected", outcome: "rejected" } };
+    return {
+      kind: "reject",
+      reason: item.reason!.trim(),
+      result: { id, ok: true, status: "rejected", outcome: "rejected" },
+    };
   }
   if (item.expected !== undefined && !same(item.expected.value, approval.proposedValue)) {
     return {
       kind: "refuse",
-      result: fail(id, status, E.conflict, `the proposed value is ${JSON.stringify(approval.proposedValue)}, not the ${JSON.stringify(item.expected.value)} you approved`, {
-        reason: "proposal_changed",
-        proposedValue: approval.proposedValue,
-        expected: item.expected.value,
-      }),
+      result: fail(
+        id,
+        status,
+        E.conflict,
+        `the proposed value is ${JSON.stringify(approval.proposedValue)}, not the ${JSON.stringify(item.expected.value)} you approved`,
+        {
+          reason: "proposal_changed",
+          proposedValue: approval.proposedValue,
+          expected: item.expected.value,
+        },
+      ),
     };
   }
   if (current.state === "unavailable") {
-    return { kind: "refuse", result: fail(id, status, E.crmUnavailable, `could not read ${approval.field} to check it is unchanged: ${current.error}`) };
+    return {
+      kind: "refuse",
+      result: fail(
+        id,
+        status,
+        E.crmUnavailable,
+        `could not read ${approval.field} to check it is unchanged: ${current.error}`,
+      ),
+    };
   }
   if (current.state === "changed") {
     return {
       kind: "conflict",
       current: { value: current.value, by: current.by },
-      result: fail(id, "conflict", E.conflict, `${approval.field} is now ${JSON.stringify(current.value)}, not the ${JSON.stringify(approval.currentValue)} shown with the proposal; nothing was overwritten`, {
-        reason: "canonical_changed",
-        field: approval.field,
-        shown: approval.currentValue,
-        current: current.value,
-        changedBy: current.by,
-      }),
+      result: fail(
+        id,
+        "conflict",
+        E.conflict,
+        `${approval.field} is now ${JSON.stringify(current.value)}, not the ${JSON.stringify(approval.currentValue)} shown with the proposal; nothing was overwritten`,
+        {
+          reason: "canonical_changed",
+          field: approval.field,
+          shown: approval.currentValue,
+          current: current.value,
+          changedBy: current.by,
+        },
+      ),
     };
   }
   const reached = approvedByOf(approval).length + 1 >= approval.approvalsNeeded;
-  return { kind: "approve", reached, approver, result: { id, ok: true, status: reached ? "approved" : "pending", outcome: reached ? "approved" : "partially_approved" } };
+  return {
+    kind: "approve",
+    reached,
+    approver,
+    result: {
+      id,
+      ok: true,
+      status: reached ? "approved" : "pending",
+      outcome: reached ? "approved" : "partially_approved",
+    },
+  };
 }

@@ -27,7 +27,12 @@ export async function readCurrentValues(
   if (untrusted.length > 0) {
     const trusted = await deps.snapshots.trustedValuesBefore(
       tenantId,
-      untrusted.map((a) => ({ objectType: a.objectType, objectId: a.objectId, property: a.field, before: new Date(now.getTime() + 1000) })),
+      untrusted.map((a) => ({
+        objectType: a.objectType,
+        objectId: a.objectId,
+        property: a.field,
+        before: new Date(now.getTime() + 1000),
+      })),
     );
     for (const a of untrusted) {
       const t = trusted.get(keyOf(a));
@@ -40,7 +45,8 @@ export async function readCurrentValues(
   for (const a of approvals) {
     const seen: LatestValue | undefined = latest.get(keyOf(a));
     if (seen && same(seen.value, a.currentValue)) out.set(a.id, { state: "same" });
-    else if (seen && seen.occurredAt.getTime() >= new Date(a.createdAt).getTime()) out.set(a.id, { state: "changed", value: seen.value, by: seen.actorId ?? seen.actorType });
+    else if (seen && seen.occurredAt.getTime() >= new Date(a.createdAt).getTime())
+      out.set(a.id, { state: "changed", value: seen.value, by: seen.actorId ?? seen.actorType });
     else toRead.push(a);
   }
   if (toRead.length === 0) return out;
@@ -50,7 +56,10 @@ export async function readCurrentValues(
     // (fail closed); with no observation at all, the write queue's guard checks at send time.
     for (const a of toRead) {
       const seen = latest.get(keyOf(a));
-      out.set(a.id, seen ? { state: "changed", value: seen.value, by: seen.actorId ?? seen.actorType } : { state: "unknown" });
+      out.set(
+        a.id,
+        seen ? { state: "changed", value: seen.value, by: seen.actorId ?? seen.actorType } : { state: "unknown" },
+      );
     }
     return out;
   }
@@ -66,7 +75,11 @@ export async function readCurrentValues(
   }
   for (const [objectType, group] of byType) {
     try {
-      const records = await connector.readRecords(objectType, [...new Set(group.map((a) => a.objectId))], [...new Set(group.map((a) => a.field))]);
+      const records = await connector.readRecords(
+        objectType,
+        [...new Set(group.map((a) => a.objectId))],
+        [...new Set(group.map((a) => a.field))],
+      );
       const byId = new Map(records.map((r) => [r.objectId, r.properties]));
       for (const a of group) {
         const props = byId.get(a.objectId);

@@ -21,21 +21,40 @@ const FINAL = { done: "applied", skipped: "conflict", failed: "failed" } as cons
 export async function settleAppliedWrites(deps: Deps, rows: readonly CrmWriteRow[]): Promise<number> {
   const applies = await withApprovals(
     deps,
-    rows.filter((r) => r.purpose === "apply" && (r.status === "done" || r.status === "skipped" || r.status === "failed")),
+    rows.filter(
+      (r) => r.purpose === "apply" && (r.status === "done" || r.status === "skipped" || r.status === "failed"),
+    ),
   );
   let settled = 0;
   const tenants = new Set<string>();
   for (const row of applies) {
     const wrote = await deps.db.transaction(async (tx) => {
-      const { rows: found } = await tx.query<Record<string, unknown>>(loadSql("lock-approved-by-event"), [row.tenantId, row.objectType, row.objectId, Object.keys(row.properties), row.causedBy]);
+      const { rows: found } = await tx.query<Record<string, unknown>>(loadSql("lock-approved-by-event"), [
+        row.tenantId,
+        row.objectType,
+        row.objectId,
+        Object.keys(row.properties),
+        row.causedBy,
+      ]);
       if (found.length === 0) return false;
       const now = deps.now();
       const status = FINAL[row.status as keyof typeof FINAL];
       const approvals = found.map(toStoredApproval);
-      const events = await deps.audit.appendMany(approvals.map((a) => settledEvent(a, row, status, now)), { tx });
+      const events = await deps.audit.appendMany(
+        approvals.map((a) => settledEvent(a, row, status, now)),
+        { tx },
+      );
       const writes: PlannedCrmWrite[] = [];
       for (const [i, a] of approvals.entries()) {
-        await tx.query(loadSql("update-decision"), [a.tenantId, a.id, status, JSON.stringify(a.approvedBy), null, null, now.toISOString()]);
+        await tx.query(loadSql("update-decision"), [
+          a.tenantId,
+          a.id,
+          status,
+          JSON.stringify(a.approvedBy),
+          null,
+          null,
+          now.toISOString(),
+        ]);
         if (status !== "applied") {
           const clear = clearShadowWrite(a, events[i]!.event_id);
           if (clear) writes.push(clear);
@@ -57,20 +76,35 @@ async function withApprovals(deps: Deps, rows: CrmWriteRow[]): Promise<CrmWriteR
   for (const r of rows) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
   const out: CrmWriteRow[] = [];
   for (const [tenantId, group] of byTenant) {
-    const { rows: approved } = await deps.db.query<{ object_type: string; object_id: string; field: string; event_id: string | null }>(loadSql("select-approved-for-records"), [
+    const { rows: approved } = await deps.db.query<{
+      object_type: string;
+      object_id: string;
+      field: string;
+      event_id: string | null;
+    }>(loadSql("select-approved-for-records"), [
       tenantId,
       [...new Set(group.map((r) => r.objectType))],
       [...new Set(group.map((r) => r.objectId))],
     ]);
-    const keys = new Set(approved.map((a) => `${a.object_type}\u0000${a.object_id}\u0000${a.field}\u0000${a.event_id}`));
-    out.push(...group.filter((r) => Object.keys(r.properties).some((f) => keys.has(`${r.objectType}\u0000${r.objectId}\u0000${f}\u0000${r.causedBy}`))));
+    const keys = new Set(
+      approved.map((a) => `${a.object_type}\u0000${a.object_id}\u0000${a.field}\u0000${a.event_id}`),
+    );
+    out.push(
+      ...group.filter((r) =>
+        Object.keys(r.properties).some((f) =>
+          keys.has(`${r.objectType}\u0000${r.objectId}\u0000${f}\u0000${r.causedBy}`),
+        ),
+      ),
+    );
   }
   return out;
 }
 
 /** Settles what `settleAppliedWrites` missed (its callback runs after the write's commit). */
 export async function reconcileAppliedWrites(deps: Deps, tenantId?: string): Promise<number> {
-  const { rows } = await deps.db.query<Record<string, unknown>>(loadSql("select-settled-unreconciled"), [tenantId ?? null]);
+  const { rows } = await deps.db.query<Record<string, unknown>>(loadSql("select-settled-unreconciled"), [
+    tenantId ?? null,
+  ]);
   return settleAppliedWrites(
     deps,
     rows.map((r) => ({

@@ -4,7 +4,14 @@ import { APPROVAL_ACTIONS } from "./approval-events.js";
 
 /** Audit actions that are governed changes of a record (plus failed `crm_write`s). */
 export const PROVENANCE_ACTIONS = [
-  "field_write", "proposal", "revert", "rollback", APPROVAL_ACTIONS.approve, APPROVAL_ACTIONS.reject, APPROVAL_ACTIONS.expire, APPROVAL_ACTIONS.apply,
+  "field_write",
+  "proposal",
+  "revert",
+  "rollback",
+  APPROVAL_ACTIONS.approve,
+  APPROVAL_ACTIONS.reject,
+  APPROVAL_ACTIONS.expire,
+  APPROVAL_ACTIONS.apply,
   // A field write an agent asked for through the pre-write gate (`POST /v1/actions`, actions/).
   "update_field",
 ] as const;
@@ -26,7 +33,10 @@ export interface ApprovalSummary {
  * approved it since — including people who decided in a batch, whose one `approval_batch` event
  * names no record.
  */
-export function toProvenanceChanges(events: readonly AuditEvent[], approvals: ReadonlyMap<string, ApprovalSummary>): ProvenanceChange[] {
+export function toProvenanceChanges(
+  events: readonly AuditEvent[],
+  approvals: ReadonlyMap<string, ApprovalSummary>,
+): ProvenanceChange[] {
   return events.flatMap((e) => {
     const approval = e.approval ? approvals.get(e.approval.id) : undefined;
     const base = {
@@ -39,7 +49,8 @@ export function toProvenanceChanges(events: readonly AuditEvent[], approvals: Re
       policyVersion: e.decision?.policy_version ?? approval?.policyVersion ?? null,
       approvedBy: approvedByOf(e, approval),
       approvalId: e.approval?.id ?? null,
-      reason: e.reason ?? (e.action === "proposal" && approval?.rejectReason ? `rejected: ${approval.rejectReason}` : null),
+      reason:
+        e.reason ?? (e.action === "proposal" && approval?.rejectReason ? `rejected: ${approval.rejectReason}` : null),
       confidence: e.confidence ?? null,
       source: e.source_signal ?? null,
       evidence: e.evidence ?? null,
@@ -54,7 +65,9 @@ function outcomeOf(e: AuditEvent, approval: ApprovalSummary | undefined): string
   switch (e.action) {
     case APPROVAL_ACTIONS.approve:
       if (e.result === "failed") return conflict ? "conflict" : "refused";
-      return approval && (e.approval?.approvers.length ?? 0) < approval.approvalsNeeded ? "partially_approved" : "approved";
+      return approval && (e.approval?.approvers.length ?? 0) < approval.approvalsNeeded
+        ? "partially_approved"
+        : "approved";
     case APPROVAL_ACTIONS.reject:
       return "rejected";
     case APPROVAL_ACTIONS.expire:

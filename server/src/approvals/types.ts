@@ -100,7 +100,12 @@ export interface ApprovalService {
    * queued in the same transaction as the audit event. Approving twice is `unchanged`.
    * @throws ApprovalError subclasses (404, 403, 409, 503)
    */
-  approve(tenantId: string, id: string, approver: Approver, body?: { expected?: { value: string | null } | undefined }): Promise<ApproveResult>;
+  approve(
+    tenantId: string,
+    id: string,
+    approver: Approver,
+    body?: { expected?: { value: string | null } | undefined },
+  ): Promise<ApproveResult>;
   /** Rejects with a reason: shadow cleared, `ai_sdr_change_reason` = "Rejected by <name>: <reason>". */
   reject(tenantId: string, id: string, approver: Approver, body: { reason: string }): Promise<RejectResult>;
   /**
@@ -128,5 +133,10 @@ export interface ApprovalService {
    */
   reconcile(tenantId?: string): Promise<number>;
   /** Pending and recent approvals of one record, pending first; lapsed ones are expired first. */
-  listForRecord(tenantId: string, objectType: string, objectId: string, options?: { crm?: string; limit?: number }): Promise<Approval[]>;
+  listForRecord(
+    tenantId: string,
+    objectType: string,
+    objectId: string,
+    options?: { crm?: string; limit?: number },
+  ): Promise<Approval[]>;
 }

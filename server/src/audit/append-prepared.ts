@@ -40,9 +40,14 @@ async function appendTenant(sql: Sql, tenantId: string, batch: readonly Prepared
   const { rows } =
     batch.length === 1
       ? await sql.query<{ hashes: string[] }>(APPEND_ONE_SQL, [tenantId, batch[0]!.head, batch[0]!.tail])
-      : await sql.query<{ hashes: string[] }>(APPEND_SQL, [tenantId, batch.map((p) => p.head), batch.map((p) => p.tail)]);
+      : await sql.query<{ hashes: string[] }>(APPEND_SQL, [
+          tenantId,
+          batch.map((p) => p.head),
+          batch.map((p) => p.tail),
+        ]);
   const hashes = rows[0]?.hashes ?? [];
-  if (hashes.length !== batch.length + 1) throw new Error(`audit_append returned ${hashes.length} hashes for ${batch.length} events`);
+  if (hashes.length !== batch.length + 1)
+    throw new Error(`audit_append returned ${hashes.length} hashes for ${batch.length} events`);
   batch.forEach((p, i) => {
     p.body.prev_hash = hashes[i];
     p.body.hash = hashes[i + 1];

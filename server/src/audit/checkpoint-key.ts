@@ -23,7 +23,9 @@ export interface CheckpointKey {
  */
 export function deriveCheckpointKey(encryptionKeyHex: string): CheckpointKey {
   if (!/^[0-9a-fA-F]{64}$/.test(encryptionKeyHex)) {
-    throw new ValidationError("encryption key must be 32 bytes as 64 hex characters", [{ path: ["TOLLGATE_ENCRYPTION_KEY"], message: "not 64 hex characters" }]);
+    throw new ValidationError("encryption key must be 32 bytes as 64 hex characters", [
+      { path: ["TOLLGATE_ENCRYPTION_KEY"], message: "not 64 hex characters" },
+    ]);
   }
   const seed = Buffer.from(hkdfSync("sha256", Buffer.from(encryptionKeyHex, "hex"), Buffer.alloc(0), HKDF_INFO, 32));
   return checkpointKeyFromSeed(seed);
@@ -31,8 +33,15 @@ export function deriveCheckpointKey(encryptionKeyHex: string): CheckpointKey {
 
 /** The Ed25519 key whose private scalar comes deterministically from a 32-byte seed. */
 export function checkpointKeyFromSeed(seed: Uint8Array): CheckpointKey {
-  if (seed.length !== 32) throw new ValidationError("checkpoint signing seed must be 32 bytes", [{ path: ["signingSeed"], message: `got ${seed.length} bytes` }]);
-  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  if (seed.length !== 32)
+    throw new ValidationError("checkpoint signing seed must be 32 bytes", [
+      { path: ["signingSeed"], message: `got ${seed.length} bytes` },
+    ]);
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: "der",
+    type: "pkcs8",
+  });
   const publicKey = createPublicKey(privateKey);
   return {
     keyId: publicKeyId(publicKey),
@@ -44,5 +53,8 @@ export function checkpointKeyFromSeed(seed: Uint8Array): CheckpointKey {
 }
 
 export function publicKeyId(publicKey: KeyObject): string {
-  return createHash("sha256").update(publicKey.export({ format: "der", type: "spki" })).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(publicKey.export({ format: "der", type: "spki" }))
+    .digest("hex")
+    .slice(0, 16);
 }

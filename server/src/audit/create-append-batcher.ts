@@ -27,7 +27,10 @@ export function createAppendBatcher(sql: Sql, maxBatch: number): (prepared: Prep
       while (queue.length > 0) {
         const batch = queue.splice(0, maxBatch);
         try {
-          const events = await appendPrepared(sql, batch.map((w) => w.prepared));
+          const events = await appendPrepared(
+            sql,
+            batch.map((w) => w.prepared),
+          );
           batch.forEach((w, i) => w.resolve(events[i]!));
         } catch (err) {
           if (batch.length === 1) batch[0]!.reject(err);

@@ -25,7 +25,8 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
   const found = await db.query<{ many: string | null; one: string | null }>(
     "SELECT to_regprocedure('audit_append(text, text[], text[])')::text AS many, to_regprocedure('audit_append_one(text, text, text)')::text AS one",
   );
-  if (!found.rows[0]?.many || !found.rows[0]?.one) throw new ConfigError("audit log tables are missing or out of date: run the database migrations first");
+  if (!found.rows[0]?.many || !found.rows[0]?.one)
+    throw new ConfigError("audit log tables are missing or out of date: run the database migrations first");
   const key = options.signingSeed ? checkpointKeyFromSeed(options.signingSeed) : null;
   const now = options.now ?? (() => new Date());
   const pageSize = options.pageSize ?? 1000;

@@ -10,9 +10,21 @@ const CHECKPOINT_COLUMNS = "tenant_id, seq, hash, at, key_id, signature";
  * Signs the tenant's current head and stores the checkpoint. The head row changes only in the
  * statement that appends, so one read of it is always a head that really existed.
  */
-export async function createCheckpoint(sql: Sql, tenantId: string, key: CheckpointKey, now: Date): Promise<AuditCheckpoint> {
-  const head = (await sql.query<{ seq: string | number; hash: string }>("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [tenantId])).rows[0];
-  const checkpoint = signCheckpoint({ tenant_id: tenantId, seq: head ? Number(head.seq) : 0, hash: head?.hash ?? GENESIS_HASH, at: now.toISOString() }, key);
+export async function createCheckpoint(
+  sql: Sql,
+  tenantId: string,
+  key: CheckpointKey,
+  now: Date,
+): Promise<AuditCheckpoint> {
+  const head = (
+    await sql.query<{ seq: string | number; hash: string }>("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [
+      tenantId,
+    ])
+  ).rows[0];
+  const checkpoint = signCheckpoint(
+    { tenant_id: tenantId, seq: head ? Number(head.seq) : 0, hash: head?.hash ?? GENESIS_HASH, at: now.toISOString() },
+    key,
+  );
   await sql.query(`INSERT INTO audit_checkpoints (${CHECKPOINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [
     checkpoint.tenant_id,
     checkpoint.seq,

@@ -1,5 +1,12 @@
 export { createAuditLog } from "./create-audit-log.js";
-export type { AuditLog, AuditLogOptions, AppendOptions, AuditPage, AuditCheckpoint, ExportVerifyResult } from "./types.js";
+export type {
+  AuditLog,
+  AuditLogOptions,
+  AppendOptions,
+  AuditPage,
+  AuditCheckpoint,
+  ExportVerifyResult,
+} from "./types.js";
 export { computeEventHash, GENESIS_HASH } from "./compute-event-hash.js";
 export { verifyCheckpoint } from "./verify-checkpoint.js";
 export { verifyExport } from "./verify-export.js";

@@ -29,7 +29,10 @@ export interface PrepareContext {
 export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent {
   const parsed = auditEventInputSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ValidationError("invalid audit event", parsed.error.issues.map(({ code, path, message }) => ({ code, path, message })));
+    throw new ValidationError(
+      "invalid audit event",
+      parsed.error.issues.map(({ code, path, message }) => ({ code, path, message })),
+    );
   }
   // zod's output is a fresh object of our own: completed in place rather than copied by
   // spreads, as toStoredJson copies it anyway (an append's Node-side cost is mostly such copies).
@@ -37,7 +40,8 @@ export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent
   const recordedAt = ctx.now.toISOString();
   event.field_diffs = redactFieldDiffs(parsed.data.field_diffs);
   event.event_id = ctx.newId(ctx.now);
-  event.occurred_at = parsed.data.occurred_at === undefined ? recordedAt : new Date(parsed.data.occurred_at).toISOString();
+  event.occurred_at =
+    parsed.data.occurred_at === undefined ? recordedAt : new Date(parsed.data.occurred_at).toISOString();
   event.recorded_at = recordedAt;
   let body: Record<string, unknown>;
   try {

@@ -13,7 +13,10 @@ export type QueryOrder = "newest_first" | "oldest_first";
 export async function queryEvents(sql: Sql, q: AuditQuery, order: QueryOrder): Promise<AuditPage> {
   const parsed = auditQuerySchema.safeParse(q);
   if (!parsed.success) {
-    throw new ValidationError("invalid audit query", parsed.error.issues.map(({ code, path, message }) => ({ code, path, message })));
+    throw new ValidationError(
+      "invalid audit query",
+      parsed.error.issues.map(({ code, path, message }) => ({ code, path, message })),
+    );
   }
   const f = parsed.data;
   const where: string[] = [];
@@ -30,7 +33,8 @@ export async function queryEvents(sql: Sql, q: AuditQuery, order: QueryOrder): P
   if (f.outcome !== undefined) add("outcome = ?", f.outcome);
   if (f.from !== undefined) add("occurred_at >= ?::timestamptz", f.from);
   if (f.to !== undefined) add("occurred_at < ?::timestamptz", f.to);
-  if (f.cursor !== undefined) add(order === "newest_first" ? "id < ?::bigint" : "id > ?::bigint", decodeCursor(f.cursor, order));
+  if (f.cursor !== undefined)
+    add(order === "newest_first" ? "id < ?::bigint" : "id > ?::bigint", decodeCursor(f.cursor, order));
   params.push(f.limit + 1);
   const { rows } = await sql.query<{ id: string | number; event: AuditEvent }>(
     `SELECT id, event FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}

@@ -3,7 +3,19 @@ export const REDACTED = "[redacted]";
 
 // Words that make a key secret. Keys are split into words (snake, kebab, camel case) so that
 // `access_token`, `apiKey` and `X-Api-Key` match while `prompt_tokens` does not.
-const SECRET_WORDS = new Set(["token", "secret", "password", "passwd", "passphrase", "authorization", "cookie", "credential", "credentials", "apikey", "privatekey"]);
+const SECRET_WORDS = new Set([
+  "token",
+  "secret",
+  "password",
+  "passwd",
+  "passphrase",
+  "authorization",
+  "cookie",
+  "credential",
+  "credentials",
+  "apikey",
+  "privatekey",
+]);
 const SECRET_PAIRS = new Set(["api key", "private key", "access key", "session key", "signing key"]);
 
 // Secrets that hide inside ordinary strings, e.g. an HTTP error message quoting its request.
@@ -49,7 +61,9 @@ export function redactInline(s: string): string {
  * Field diffs name the field in a value (`{field: "api_key", before, after}`), so a key test
  * alone would miss them: a diff of a secret-named field keeps its name and loses its values.
  */
-export function redactFieldDiffs<D extends { field: string; before?: unknown; after?: unknown }>(diffs: readonly D[]): D[] {
+export function redactFieldDiffs<D extends { field: string; before?: unknown; after?: unknown }>(
+  diffs: readonly D[],
+): D[] {
   return diffs.map((d) =>
     isSecretKey(d.field)
       ? { ...d, before: d.before == null ? d.before : REDACTED, after: d.after == null ? d.after : REDACTED }

@@ -9,7 +9,10 @@ export function checkpointPayload(head: Pick<AuditCheckpoint, "tenant_id" | "seq
 }
 
 /** Signs a chain head with Ed25519. Pure apart from the key. */
-export function signCheckpoint(head: Pick<AuditCheckpoint, "tenant_id" | "seq" | "hash" | "at">, key: CheckpointKey): AuditCheckpoint {
+export function signCheckpoint(
+  head: Pick<AuditCheckpoint, "tenant_id" | "seq" | "hash" | "at">,
+  key: CheckpointKey,
+): AuditCheckpoint {
   return {
     tenant_id: head.tenant_id,
     seq: head.seq,

@@ -33,11 +33,20 @@ interface EventRow {
  * checkpoint — hashes alone cannot catch that, since anyone can recompute them).
  * Stops at the first break.
  */
-export async function verifyChain(sql: Sql, tenantId: string | undefined, key: CheckpointKey | null, pageSize: number): Promise<AuditVerifyResult> {
+export async function verifyChain(
+  sql: Sql,
+  tenantId: string | undefined,
+  key: CheckpointKey | null,
+  pageSize: number,
+): Promise<AuditVerifyResult> {
   const tenants =
     tenantId !== undefined
       ? [tenantId]
-      : (await sql.query<{ tenant_id: string }>("SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_events ORDER BY 1")).rows.map((r) => r.tenant_id);
+      : (
+          await sql.query<{ tenant_id: string }>(
+            "SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_events ORDER BY 1",
+          )
+        ).rows.map((r) => r.tenant_id);
   let checked = 0;
   for (const tenant of tenants) {
     const result = await verifyTenant(sql, tenant, key, pageSize);
@@ -47,11 +56,20 @@ export async function verifyChain(sql: Sql, tenantId: string | undefined, key: C
   return { ok: true, checked, firstBroken: null };
 }
 
-async function verifyTenant(sql: Sql, tenantId: string, key: CheckpointKey | null, pageSize: number): Promise<AuditVerifyResult> {
+async function verifyTenant(
+  sql: Sql,
+  tenantId: string,
+  key: CheckpointKey | null,
+  pageSize: number,
+): Promise<AuditVerifyResult> {
   const checkpoints = await loadCheckpoints(sql, tenantId);
   for (const cp of checkpoints) {
     if (key && cp.key_id === key.keyId && !verifyCheckpoint(cp, key.publicKey)) {
-      return { ok: false, checked: 0, firstBroken: { eventId: "", reason: `checkpoint at seq ${cp.seq} has an invalid signature` } };
+      return {
+        ok: false,
+        checked: 0,
+        firstBroken: { eventId: "", reason: `checkpoint at seq ${cp.seq} has an invalid signature` },
+      };
     }
   }
   const signedAt = new Map(checkpoints.map((cp) => [cp.seq, cp.hash]));
@@ -59,8 +77,13 @@ async function verifyTenant(sql: Sql, tenantId: string, key: CheckpointKey | nul
   let seq = 0;
   let prevHash = GENESIS_HASH;
   let lastId = "";
-  const broken = (eventId: string, reason: string): AuditVerifyResult => ({ ok: false, checked, firstBroken: { eventId, reason } });
-  if (signedAt.has(0) && signedAt.get(0) !== GENESIS_HASH) return broken("", "empty-chain checkpoint does not carry the genesis hash");
+  const broken = (eventId: string, reason: string): AuditVerifyResult => ({
+    ok: false,
+    checked,
+    firstBroken: { eventId, reason },
+  });
+  if (signedAt.has(0) && signedAt.get(0) !== GENESIS_HASH)
+    return broken("", "empty-chain checkpoint does not carry the genesis hash");
 
   for (;;) {
     const { rows } = await sql.query<EventRow>(PAGE_SQL, [tenantId, seq, pageSize]);
@@ -72,16 +95,26 @@ async function verifyTenant(sql: Sql, tenantId: string, key: CheckpointKey | nul
       prevHash = row.hash;
       lastId = row.event_id;
       const signed = signedAt.get(seq);
-      if (signed !== undefined && signed !== row.hash) return broken(row.event_id, `event differs from the signed checkpoint at seq ${seq}`);
+      if (signed !== undefined && signed !== row.hash)
+        return broken(row.event_id, `event differs from the signed checkpoint at seq ${seq}`);
     }
     if (rows.length < pageSize) break;
   }
 
-  const head = (await sql.query<{ seq: string | number; hash: string }>("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [tenantId])).rows[0];
+  const head = (
+    await sql.query<{ seq: string | number; hash: string }>("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [
+      tenantId,
+    ])
+  ).rows[0];
   if (!head && seq > 0) return broken(lastId, "the tenant's chain head is missing");
   const headSeq = head ? Number(head.seq) : 0;
-  if (headSeq > seq) return broken(lastId, `events missing after this event: the chain head is at seq ${headSeq}, the last event at seq ${seq}`);
-  if (headSeq !== seq || (head && head.hash !== prevHash)) return broken(lastId, "the chain head does not match the last event");
+  if (headSeq > seq)
+    return broken(
+      lastId,
+      `events missing after this event: the chain head is at seq ${headSeq}, the last event at seq ${seq}`,
+    );
+  if (headSeq !== seq || (head && head.hash !== prevHash))
+    return broken(lastId, "the chain head does not match the last event");
   const beyond = checkpoints.find((cp) => cp.seq > seq);
   if (beyond) return broken(lastId, `events missing after this event: a signed checkpoint covers seq ${beyond.seq}`);
   return { ok: true, checked, firstBroken: null };

@@ -25,5 +25,7 @@ function parsePublicKey(pem: string): KeyObject {
   } catch {
     // reported below
   }
-  throw new ValidationError("not an Ed25519 public key in PEM form", [{ path: ["publicKeyPem"], message: "expected an SPKI PEM Ed25519 key" }]);
+  throw new ValidationError("not an Ed25519 public key in PEM form", [
+    { path: ["publicKeyPem"], message: "expected an SPKI PEM Ed25519 key" },
+  ]);
 }

@@ -28,7 +28,8 @@ export async function verifyExport(
     firstBroken: { line, eventId, reason },
   });
   if (!verifyCheckpoint(checkpoint, publicKeyPem)) return broken(0, null, "checkpoint signature invalid");
-  if (checkpoint.seq === 0 && checkpoint.hash !== GENESIS_HASH) return broken(0, null, "checkpoint of an empty chain must carry the genesis hash");
+  if (checkpoint.seq === 0 && checkpoint.hash !== GENESIS_HASH)
+    return broken(0, null, "checkpoint of an empty chain must carry the genesis hash");
 
   let prevHash = GENESIS_HASH;
   let lastId: string | null = null;
@@ -43,15 +44,23 @@ export async function verifyExport(
         return broken(line, null, "line is not JSON");
       }
       const eventId = typeof event.event_id === "string" ? event.event_id : null;
-      if (event.tenant_id !== checkpoint.tenant_id) return broken(line, eventId, "event belongs to another tenant than the checkpoint");
+      if (event.tenant_id !== checkpoint.tenant_id)
+        return broken(line, eventId, "event belongs to another tenant than the checkpoint");
       const reason = checkChainLink(prevHash, event);
-      if (reason) return broken(line, eventId, line === 1 && reason.startsWith("prev_hash") ? "export does not start at the genesis of the chain" : reason);
+      if (reason)
+        return broken(
+          line,
+          eventId,
+          line === 1 && reason.startsWith("prev_hash") ? "export does not start at the genesis of the chain" : reason,
+        );
       checked = line;
-      if (line === checkpoint.seq && event.hash !== checkpoint.hash) return broken(line, eventId, "event at the checkpoint's seq differs from the signed head");
+      if (line === checkpoint.seq && event.hash !== checkpoint.hash)
+        return broken(line, eventId, "event at the checkpoint's seq differs from the signed head");
       prevHash = event.hash as string;
       lastId = eventId;
     }
   }
-  if (checked < checkpoint.seq) return broken(checked, lastId, `export ends at event ${checked}, before the checkpoint's seq ${checkpoint.seq}`);
+  if (checked < checkpoint.seq)
+    return broken(checked, lastId, `export ends at event ${checked}, before the checkpoint's seq ${checkpoint.seq}`);
   return { ok: true, checked, beyondCheckpoint: checked - checkpoint.seq, firstBroken: null };
 }

@@ -16,14 +16,22 @@ import { createCliServices, type CliServices } from "./services.js";
 let services: Promise<CliServices> | undefined;
 const getServices = () => (services ??= createCliServices());
 
-const program = new Command("tollgate").description("Tollgate: policy, approvals, reverts and audit for AI sales agents").exitOverride();
+const program = new Command("tollgate")
+  .description("Tollgate: policy, approvals, reverts and audit for AI sales agents")
+  .exitOverride();
 registerPolicyCommands(program);
 registerAuditCommands(program, getServices);
 registerInstallCommands(program, getServices);
 registerBaselineCommand(program);
 const withRuntime = async () => {
   const s = await getServices();
-  return { defaultTenant: s.defaultTenant, operator: s.operator, rollback: s.runtime.rollback, qa: s.runtime.qa, exceptions: s.runtime.exceptionQueue };
+  return {
+    defaultTenant: s.defaultTenant,
+    operator: s.operator,
+    rollback: s.runtime.rollback,
+    qa: s.runtime.qa,
+    exceptions: s.runtime.exceptionQueue,
+  };
 };
 registerRollbackCommands(program, withRuntime);
 registerQaCommands(program, withRuntime);
@@ -45,5 +53,9 @@ try {
   }
 } finally {
   // A runtime that failed to build has already said why above; there is nothing to close.
-  if (services) await services.then((s) => s.close(), () => undefined);
+  if (services)
+    await services.then(
+      (s) => s.close(),
+      () => undefined,
+    );
 }

@@ -14,7 +14,10 @@ export const apiKeyEntrySchema = z
     tenantId: z.string().min(1).optional(),
   })
   .strict()
-  .refine((k) => k.role !== "agent" || k.agentId !== undefined, { message: "an agent key needs agentId", path: ["agentId"] });
+  .refine((k) => k.role !== "agent" || k.agentId !== undefined, {
+    message: "an agent key needs agentId",
+    path: ["agentId"],
+  });
 
 export type ApiKeyEntry = z.infer<typeof apiKeyEntrySchema>;
 export const apiKeysSchema = z.array(apiKeyEntrySchema);

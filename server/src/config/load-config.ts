@@ -44,12 +44,22 @@ const envSchema = z.object({
   SALESFORCE_JWT_KEY: optional(z.string()),
   SALESFORCE_INSTANCE_URL: optional(url),
   SALESFORCE_ACCESS_TOKEN: optional(z.string()),
-  SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, "must look like 62.0").default("62.0"),
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d+\.\d$/, "must look like 62.0")
+    .default("62.0"),
   SALESFORCE_CLIENT_NAME: z.string().default("tollgate"),
-  SALESFORCE_INTEGRATION_USER_ID: optional(z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be a Salesforce user id (005…)")),
+  SALESFORCE_INTEGRATION_USER_ID: optional(
+    z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be a Salesforce user id (005…)"),
+  ),
   SALESFORCE_WEBHOOK_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
   /** Beyond DESIGN §8: where kill-switch trips are POSTed as JSON alerts (optional). */
-  TOLLGATE_ALERT_WEBHOOK_URL: optional(z.string().url("must be a URL").refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL")),
+  TOLLGATE_ALERT_WEBHOOK_URL: optional(
+    z
+      .string()
+      .url("must be a URL")
+      .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL"),
+  ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -104,7 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const [variable, ...rest] = issue.path;
     const where = rest.length ? ` (entry ${rest.join(".")})` : "";
-    throw new ConfigError(`${String(variable)}${where}: ${issue.message}`, { issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })) });
+    throw new ConfigError(`${String(variable)}${where}: ${issue.message}`, {
+      issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
+    });
   }
   const e = parsed.data;
   const requireTogether = (names: (keyof Env)[]) => {

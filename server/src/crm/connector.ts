@@ -15,7 +15,12 @@ export interface CrmConnector {
    * history (newest first). Batches internally (HubSpot: 100 ids a call; with history, 50).
    * Records that do not exist are absent from the result.
    */
-  readRecords(objectType: string, ids: readonly string[], properties: readonly string[], options?: { withHistory?: boolean }): Promise<CrmRecord[]>;
+  readRecords(
+    objectType: string,
+    ids: readonly string[],
+    properties: readonly string[],
+    options?: { withHistory?: boolean },
+  ): Promise<CrmRecord[]>;
 
   /**
    * Writes property values, batching internally (HubSpot: 100 inputs per batch update).
@@ -29,7 +34,11 @@ export interface CrmConnector {
    * One page of every record of a type, with the named properties (HubSpot: 100 a call).
    * Pass the returned `after` back for the next page; none means the last page.
    */
-  listRecords(objectType: string, properties: readonly string[], options?: { after?: string | undefined }): Promise<{ records: CrmRecord[]; after: string | undefined }>;
+  listRecords(
+    objectType: string,
+    properties: readonly string[],
+    options?: { after?: string | undefined },
+  ): Promise<{ records: CrmRecord[]; after: string | undefined }>;
 
   /** Property definitions of one object type (for provisioning and typing shadow fields). */
   listProperties(objectType: string): Promise<PropertyDefinition[]>;

@@ -22,7 +22,10 @@ export class CrmError extends TollgateError {
   readonly retryAfterMs: number | undefined;
   readonly status: number | undefined;
 
-  constructor(crmCode: CrmErrorCode, options: { status?: number; retryAfterMs?: number; detail?: string; cause?: unknown } = {}) {
+  constructor(
+    crmCode: CrmErrorCode,
+    options: { status?: number; retryAfterMs?: number; detail?: string; cause?: unknown } = {},
+  ) {
     const message = options.detail ? `${CRM_ERROR_CODES[crmCode]} (${options.detail})` : CRM_ERROR_CODES[crmCode];
     super(`crm_${crmCode}`, message, { httpStatus: 502, details: { status: options.status }, cause: options.cause });
     this.crmCode = crmCode;

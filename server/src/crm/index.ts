@@ -1,3 +1,11 @@
-export type { CrmConnector, CrmRecord, PropertyHistoryEntry, RecordWrite, WriteResult, PropertyDefinition, RateLimitState } from "./connector.js";
+export type {
+  CrmConnector,
+  CrmRecord,
+  PropertyHistoryEntry,
+  RecordWrite,
+  WriteResult,
+  PropertyDefinition,
+  RateLimitState,
+} from "./connector.js";
 export { CrmError, CRM_ERROR_CODES, crmErrorCodeForStatus } from "./errors.js";
 export type { CrmErrorCode } from "./errors.js";

@@ -4,7 +4,10 @@ import { mkdirSync } from "node:fs";
 
 /** Anything that runs SQL: the database itself or one transaction on it. */
 export interface Sql {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: R[]; rowCount: number }>;
   /** Runs a script of several statements, no parameters (migrations). */
   exec(script: string): Promise<void>;
 }
@@ -43,7 +46,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const schema = options.schema ?? "public";
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name: ${schema}`);
-  return options.url ? createPostgres(options.url, schema, options.poolSize ?? 10) : createPglite(options.dataDir ?? "./data/pglite", schema);
+  return options.url
+    ? createPostgres(options.url, schema, options.poolSize ?? 10)
+    : createPglite(options.dataDir ?? "./data/pglite", schema);
 }
 
 async function createPostgres(url: string, schema: string, max: number): Promise<Database> {
@@ -59,7 +64,11 @@ async function createPostgres(url: string, schema: string, max: number): Promise
   }
   // Only override the search path when a schema is asked for, so a DATABASE_URL may carry its own
   // (`?options=-c%20search_path%3Dtollgate`).
-  const pool = new pg.Pool({ connectionString: url, max, ...(schema === "public" ? {} : { options: `-c search_path=${schema}` }) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    ...(schema === "public" ? {} : { options: `-c search_path=${schema}` }),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
   const toResult = <R>(r: pg.QueryResult) => ({ rows: r.rows as R[], rowCount: r.rowCount ?? 0 });
@@ -103,7 +112,10 @@ async function createPglite(dataDir: string, schema: string): Promise<Database> 
   const db = new PGlite(dataDir);
   await db.waitReady;
   if (schema !== "public") await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
-  const toResult = <R>(r: { rows: unknown[]; affectedRows?: number }) => ({ rows: r.rows as R[], rowCount: r.affectedRows ?? r.rows.length });
+  const toResult = <R>(r: { rows: unknown[]; affectedRows?: number }) => ({
+    rows: r.rows as R[],
+    rowCount: r.affectedRows ?? r.rows.length,
+  });
   return {
     kind: "pglite",
     async query<R>(text: string, params?: readonly unknown[]) {
@@ -114,7 +126,8 @@ async function createPglite(dataDir: string, schema: string): Promise<Database> 
       // transactions just as row locks would on a server.
       return db.transaction(async (t) =>
         fn({
-          query: async <R>(text: string, params?: readonly unknown[]) => toResult<R>(await t.query(text, params as unknown[] | undefined)),
+          query: async <R>(text: string, params?: readonly unknown[]) =>
+            toResult<R>(await t.query(text, params as unknown[] | undefined)),
           exec: async (script: string) => {
             await t.exec(script);
           },

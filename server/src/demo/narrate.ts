@@ -25,6 +25,11 @@ export function table(rows: string[][]): void {
 }
 
 export function short(value: unknown, max = 28): string {
-  const s = value === null || value === undefined || value === "" ? "∅" : typeof value === "string" ? value : JSON.stringify(value);
+  const s =
+    value === null || value === undefined || value === ""
+      ? "∅"
+      : typeof value === "string"
+        ? value
+        : JSON.stringify(value);
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }

@@ -87,9 +87,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...options.sandbox,
   });
   const schema = `stack_${run}`;
-  const db = options.db ?? (await createDatabase(options.databaseUrl ? { url: options.databaseUrl, schema } : { dataDir: "memory://" }));
+  const db =
+    options.db ??
+    (await createDatabase(options.databaseUrl ? { url: options.databaseUrl, schema } : { dataDir: "memory://" }));
   const dir = mkdtempSync(join(tmpdir(), "tollgate-stack-"));
-  const policyPath = options.policyYaml === undefined ? (process.env.TOLLGATE_POLICY ?? "manifests/policy.yaml") : join(dir, "policy.yaml");
+  const policyPath =
+    options.policyYaml === undefined
+      ? (process.env.TOLLGATE_POLICY ?? "manifests/policy.yaml")
+      : join(dir, "policy.yaml");
   if (options.policyYaml !== undefined) writeFileSync(policyPath, options.policyYaml);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -108,7 +113,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...options.env,
   });
   const prefix = options.prefix ?? `tollgate-stack-${run}`;
-  const tollgate = await createTollgate(config, { db, prefix, logger: options.logger ?? createLogger({ level: "silent" }) });
+  const tollgate = await createTollgate(config, {
+    db,
+    prefix,
+    logger: options.logger ?? createLogger({ level: "silent" }),
+  });
   await tollgate.start();
   started.sandbox.setWebhookTargetUrl(`${baseUrl}/webhooks/hubspot`);
   const tenantId = String(LOCAL_PORTAL_ID);
@@ -119,7 +128,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       "SELECT purpose, agent_id, status FROM crm_writes WHERE tenant_id = $1 AND status IN ('pending', 'in_flight')",
       [tenantId],
     );
-    const toGo = rows.filter((r) => r.status === "in_flight" || !tollgate.killSwitches.holdWrite({ tenantId, purpose: r.purpose, agentId: r.agent_id })).length;
+    const toGo = rows.filter(
+      (r) =>
+        r.status === "in_flight" ||
+        !tollgate.killSwitches.holdWrite({ tenantId, purpose: r.purpose, agentId: r.agent_id }),
+    ).length;
     return { toGo, pending: rows.filter((r) => r.status === "pending").length };
   }
 

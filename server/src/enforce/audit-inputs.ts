@@ -17,7 +17,12 @@ export function toAuditActor(actor: Actor): AuditActor {
 }
 
 export function auditDecision(decision: Decision) {
-  return { outcome: decision.outcome, tier: decision.tier, rule_id: decision.ruleId, policy_version: decision.policyVersion };
+  return {
+    outcome: decision.outcome,
+    tier: decision.tier,
+    rule_id: decision.ruleId,
+    policy_version: decision.policyVersion,
+  };
 }
 
 /** The fields every event about one CRM change shares. */

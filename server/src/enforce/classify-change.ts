@@ -24,9 +24,9 @@ export type ChangeStep =
   /** A record created, deleted, merged or re-associated: audited. */
   | { kind: "record_event" };
 
-
 export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPort): ChangeStep {
-  if (change.kind !== "property_change" || change.property === undefined) return actor.type === "tollgate" ? { kind: "own_write" } : { kind: "record_event" };
+  if (change.kind !== "property_change" || change.property === undefined)
+    return actor.type === "tollgate" ? { kind: "own_write" } : { kind: "record_event" };
   if (actor.type === "tollgate") return { kind: "own_write" };
   if (actor.type === "human") return { kind: "observe" };
   if (actor.type === "unattributed") {
@@ -47,7 +47,9 @@ export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPo
   if (isProvenanceField(property)) return { kind: "provenance" };
   const shadowOf = policy.canonicalOfShadow(property);
   if (shadowOf !== undefined) {
-    return change.value === null || change.value === undefined || change.value === "" ? { kind: "shadow_cleared", field: shadowOf } : { kind: "proposal", field: shadowOf };
+    return change.value === null || change.value === undefined || change.value === ""
+      ? { kind: "shadow_cleared", field: shadowOf }
+      : { kind: "proposal", field: shadowOf };
   }
   const decision = policy.decideFieldWrite({
     agentId: actor.agentId,

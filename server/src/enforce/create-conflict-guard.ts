@@ -19,14 +19,19 @@ export function createConflictGuard(snapshots: SnapshotStore): (rows: GuardedRow
     const byTenant = new Map<string, GuardedRow[]>();
     for (const r of rows) if (r.expected) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
     for (const [tenantId, group] of byTenant) {
-      const refs = group.flatMap((r) => Object.keys(r.expected!).map((property) => ({ objectType: r.objectType, objectId: r.objectId, property })));
+      const refs = group.flatMap((r) =>
+        Object.keys(r.expected!).map((property) => ({ objectType: r.objectType, objectId: r.objectId, property })),
+      );
       const latest = await snapshots.latestValues(tenantId, refs);
       for (const r of group) {
         for (const [property, expected] of Object.entries(r.expected!)) {
           const now = latest.get(propertyKey({ objectType: r.objectType, objectId: r.objectId, property }));
           if (!now || !now.trusted || now.actorType === "tollgate") continue;
           if ((now.value ?? "") !== (expected ?? "")) {
-            skip.set(r.id, `conflict: ${property} is now ${JSON.stringify(now.value)} (set by ${now.actorId ?? now.actorType}), expected ${JSON.stringify(expected)}`);
+            skip.set(
+              r.id,
+              `conflict: ${property} is now ${JSON.stringify(now.value)} (set by ${now.actorId ?? now.actorType}), expected ${JSON.stringify(expected)}`,
+            );
             break;
           }
         }

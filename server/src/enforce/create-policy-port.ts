@@ -1,5 +1,16 @@
 import type { PolicyObject } from "../../../shared/crm-objects.js";
-import { NO_KILL_SWITCHES, canonicalOfShadow, decide, findAgent, getCounterKeys, shouldEnforceUnattributed, type CompiledPolicy, type CountersSnapshot, type DecisionInput, type KillSwitchState } from "../policy/index.js";
+import {
+  NO_KILL_SWITCHES,
+  canonicalOfShadow,
+  decide,
+  findAgent,
+  getCounterKeys,
+  shouldEnforceUnattributed,
+  type CompiledPolicy,
+  type CountersSnapshot,
+  type DecisionInput,
+  type KillSwitchState,
+} from "../policy/index.js";
 import type { FieldWriteInput, PolicyPort } from "./types.js";
 
 /**
@@ -7,7 +18,10 @@ import type { FieldWriteInput, PolicyPort } from "./types.js";
  * enforcement decides through. The snapshot is taken once per batch, so `decide` stays pure;
  * `withState` rebinds it (a write after an automatic trip sees the new switch).
  */
-export function createPolicyPort(policy: CompiledPolicy, state: { counters?: CountersSnapshot; switches?: KillSwitchState } = {}): PolicyPort {
+export function createPolicyPort(
+  policy: CompiledPolicy,
+  state: { counters?: CountersSnapshot; switches?: KillSwitchState } = {},
+): PolicyPort {
   const counters = state.counters ?? {};
   const switches = state.switches ?? NO_KILL_SWITCHES;
   return {

@@ -30,11 +30,18 @@ interface ProposalChange {
  * (confidence, source, reason, evidence) may arrive in other webhook batches than the shadow
  * value, so it is read from the record itself — one batch read per 100 records with proposals.
  */
-export async function decideProposals(deps: EnforcementDeps, policy: PolicyPort, tenantId: string, items: readonly ProposalChange[]): Promise<Map<string, ProposalOutcome>> {
+export async function decideProposals(
+  deps: EnforcementDeps,
+  policy: PolicyPort,
+  tenantId: string,
+  items: readonly ProposalChange[],
+): Promise<Map<string, ProposalOutcome>> {
   const out = new Map<string, ProposalOutcome>();
   if (items.length === 0) return out;
   const crm = items[0]!.change.crm;
-  const names = Object.fromEntries(Object.entries(PROVENANCE_FIELDS).map(([k, v]) => [k, crm === "hubspot" ? v.hubspot : v.salesforce])) as Record<keyof typeof PROVENANCE_FIELDS, string>;
+  const names = Object.fromEntries(
+    Object.entries(PROVENANCE_FIELDS).map(([k, v]) => [k, crm === "hubspot" ? v.hubspot : v.salesforce]),
+  ) as Record<keyof typeof PROVENANCE_FIELDS, string>;
 
   const current = new Map<string, Record<string, string | null>>();
   const byType = new Map<string, ProposalChange[]>();
@@ -43,7 +50,8 @@ export async function decideProposals(deps: EnforcementDeps, policy: PolicyPort,
     const ids = [...new Set(group.map((g) => g.change.objectId))];
     const props = [...new Set([...group.map((g) => g.step.field!), ...Object.values(names)])];
     try {
-      for (const r of await deps.readRecords(tenantId, objectType, ids, props, false)) current.set(`${objectType}/${r.objectId}`, r.properties);
+      for (const r of await deps.readRecords(tenantId, objectType, ids, props, false))
+        current.set(`${objectType}/${r.objectId}`, r.properties);
     } catch {
       // Unreadable now: decide on what the webhook carried; missing provenance becomes a risk flag.
     }
@@ -64,7 +72,13 @@ export async function decideProposals(deps: EnforcementDeps, policy: PolicyPort,
       at: change.occurredAt,
     });
     const currentValue = props[step.field!] ?? null;
-    out.set(change.eventKey, { decision, route: routeOf(decision, policy), currentValue, provenance, riskFlags: riskFlagsOf(provenance, props, currentValue, names) });
+    out.set(change.eventKey, {
+      decision,
+      route: routeOf(decision, policy),
+      currentValue,
+      provenance,
+      riskFlags: riskFlagsOf(provenance, props, currentValue, names),
+    });
   }
   return out;
 }
@@ -84,9 +98,13 @@ export function routeOf(decision: Decision, policy: PolicyPort): ProposalOutcome
   }
 }
 
-function parseProvenance(props: Record<string, string | null>, names: Record<keyof typeof PROVENANCE_FIELDS, string>): Provenance {
+function parseProvenance(
+  props: Record<string, string | null>,
+  names: Record<keyof typeof PROVENANCE_FIELDS, string>,
+): Provenance {
   const rawConfidence = props[names.confidence];
-  const confidence = rawConfidence === null || rawConfidence === undefined || rawConfidence === "" ? null : Number(rawConfidence);
+  const confidence =
+    rawConfidence === null || rawConfidence === undefined || rawConfidence === "" ? null : Number(rawConfidence);
   const rawEvidence = props[names.evidence];
   let evidence: unknown = null;
   if (rawEvidence) {
@@ -97,20 +115,27 @@ function parseProvenance(props: Record<string, string | null>, names: Record<key
     }
   }
   return {
-    confidence: confidence !== null && Number.isFinite(confidence) && confidence >= 0 && confidence <= 1 ? confidence : null,
+    confidence:
+      confidence !== null && Number.isFinite(confidence) && confidence >= 0 && confidence <= 1 ? confidence : null,
     source: props[names.source] || null,
     reason: props[names.reason] || null,
     evidence,
   };
 }
 
-function riskFlagsOf(p: Provenance, props: Record<string, string | null>, currentValue: string | null, names: Record<keyof typeof PROVENANCE_FIELDS, string>): string[] {
+function riskFlagsOf(
+  p: Provenance,
+  props: Record<string, string | null>,
+  currentValue: string | null,
+  names: Record<keyof typeof PROVENANCE_FIELDS, string>,
+): string[] {
   const flags: string[] = [];
   const rawConfidence = props[names.confidence];
   if (p.confidence === null) flags.push(rawConfidence ? "invalid_confidence" : "no_confidence");
   else if (p.confidence < 0.5) flags.push("low_confidence");
   if (!p.evidence) flags.push("no_evidence");
-  else if (typeof p.evidence === "object" && p.evidence !== null && "unparsed" in p.evidence) flags.push("evidence_not_json");
+  else if (typeof p.evidence === "object" && p.evidence !== null && "unparsed" in p.evidence)
+    flags.push("evidence_not_json");
   if (!p.reason) flags.push("no_reason");
   if (!p.source) flags.push("no_source");
   if (currentValue !== null && currentValue !== "") flags.push("overwrites_value");

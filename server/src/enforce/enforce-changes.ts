@@ -36,8 +36,23 @@ interface Classified {
  * exceptions — so a crash leaves either all of it or none, and a retried job finds its events
  * already processed.
  */
-export async function enforceChanges(deps: EnforcementDeps, tenantId: string, incoming: readonly CrmChange[]): Promise<EnforcementSummary> {
-  const summary: EnforcementSummary = { skippedDuplicates: 0, ownWrites: 0, observed: 0, allowed: 0, reverted: 0, conflicts: 0, proposalsApplied: 0, approvalsOpened: 0, proposalsDenied: 0, unknownPrior: 0 };
+export async function enforceChanges(
+  deps: EnforcementDeps,
+  tenantId: string,
+  incoming: readonly CrmChange[],
+): Promise<EnforcementSummary> {
+  const summary: EnforcementSummary = {
+    skippedDuplicates: 0,
+    ownWrites: 0,
+    observed: 0,
+    allowed: 0,
+    reverted: 0,
+    conflicts: 0,
+    proposalsApplied: 0,
+    approvalsOpened: 0,
+    proposalsDenied: 0,
+    unknownPrior: 0,
+  };
   const fresh = await dropProcessed(deps, tenantId, incoming);
   summary.skippedDuplicates = incoming.length - fresh.length;
   if (fresh.length === 0) return summary;
@@ -48,8 +63,17 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
   const attributed = ordered.map((change) => ({ change, actor: attributeChange(change, policy, deps.self) }));
   // Kill switches, automatic triggers and caps: each write is decided in the state it arrived in.
   const guard = await guardBatch(deps, policy, tenantId, attributed);
-  const classified: Classified[] = attributed.map(({ change, actor }, i) => ({ change, actor, step: classifyChange(change, actor, guard.portFor(i)) }));
-  const proposals = await decideProposals(deps, policy, tenantId, classified.flatMap((c, i) => (c.step.kind === "proposal" ? [{ ...c, port: guard.portFor(i) }] : [])));
+  const classified: Classified[] = attributed.map(({ change, actor }, i) => ({
+    change,
+    actor,
+    step: classifyChange(change, actor, guard.portFor(i)),
+  }));
+  const proposals = await decideProposals(
+    deps,
+    policy,
+    tenantId,
+    classified.flatMap((c, i) => (c.step.kind === "proposal" ? [{ ...c, port: guard.portFor(i) }] : [])),
+  );
   await guard.consume(classified, proposals);
 
   await deps.snapshots.record(classified.flatMap(toObservedValue));
@@ -86,25 +110,56 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
         addEvent({
           ...base,
           action: step.kind === "observe" ? "field_write" : `record_${change.kind}`,
-          field_diffs: change.property ? [{ field: change.property, before: beforeOf(change), after: change.value ?? null }] : [],
+          field_diffs: change.property
+            ? [{ field: change.property, before: beforeOf(change), after: change.value ?? null }]
+            : [],
           decision: { outcome: "observed", tier: null, rule_id: null, policy_version: policy.version },
         });
         break;
       case "allowed_write": {
         summary.allowed++;
-        const i = addEvent({ ...base, field_diffs: [{ field: change.property!, before: beforeOf(change), after: change.value ?? null }], decision: auditDecision(step.decision), reason: step.decision.reasons.join("; ") });
-        addWrite(i, (eventId) => ({ ...writeTarget(change), properties: provenanceStamp(change, eventId), purpose: "provenance", agentId: agentOf(actor), causedBy: eventId }));
+        const i = addEvent({
+          ...base,
+          field_diffs: [{ field: change.property!, before: beforeOf(change), after: change.value ?? null }],
+          decision: auditDecision(step.decision),
+          reason: step.decision.reasons.join("; "),
+        });
+        addWrite(i, (eventId) => ({
+          ...writeTarget(change),
+          properties: provenanceStamp(change, eventId),
+          purpose: "provenance",
+          agentId: agentOf(actor),
+          causedBy: eventId,
+        }));
         break;
       }
       case "revert": {
         const key = keyOf(change);
         const target = restore.get(key);
         const isLatest = revertCarriers.has(change);
-        const diff = { field: change.property!, before: target?.state === "restore" ? target.value : null, after: change.value ?? null };
+        const diff = {
+          field: change.property!,
+          before: target?.state === "restore" ? target.value : null,
+          after: change.value ?? null,
+        };
         // A direct write a person could have approved is not lost: it is reverted AND waits for a
         // person as an approval, exactly as if the agent had proposed it through the shadow field.
-        const held = isLatest && target?.state === "restore" && actor.type === "agent" && routeOf(step.decision, policy) === "approval";
-        const approval = held ? directWriteApproval(change, actor, step.decision, target.value, deps.now(), policy.approvalTtlMs(), events.length) : undefined;
+        const held =
+          isLatest &&
+          target?.state === "restore" &&
+          actor.type === "agent" &&
+          routeOf(step.decision, policy) === "approval";
+        const approval = held
+          ? directWriteApproval(
+              change,
+              actor,
+              step.decision,
+              target.value,
+              deps.now(),
+              policy.approvalTtlMs(),
+              events.length,
+            )
+          : undefined;
         if (approval) {
           approvals.push(approval);
           summary.approvalsOpened++;
@@ -115,9 +170,19 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
           diff_summary: summarizeDiff(diff.field, diff.before, diff.after),
           decision: auditDecision(step.decision),
           reason: step.decision.reasons.join("; "),
-          ...(approval ? { approval: { id: approval.id, approvers: [], expires_at: approval.expiresAt.toISOString() }, risk_flags: approval.riskFlags } : {}),
+          ...(approval
+            ? {
+                approval: { id: approval.id, approvers: [], expires_at: approval.expiresAt.toISOString() },
+                risk_flags: approval.riskFlags,
+              }
+            : {}),
           result: target?.state === "restore" || !isLatest ? "ok" : "failed",
-          error: isLatest && target?.state === "conflict" ? `conflict: ${target.changedBy} changed ${diff.field} since; not reverted` : isLatest && target?.state === "unknown" ? target.error : null,
+          error:
+            isLatest && target?.state === "conflict"
+              ? `conflict: ${target.changedBy} changed ${diff.field} since; not reverted`
+              : isLatest && target?.state === "unknown"
+                ? target.error
+                : null,
         });
         if (!isLatest) break; // a later write of the same field by the same agent carries the revert
         outcomeOfRevert(target, summary);
@@ -135,21 +200,40 @@ export async function enforceChanges(deps: EnforcementDeps, tenantId: string, in
         break;
       }
       case "proposal":
-        planProposal(c, proposals.get(c.change.eventKey)!, { addEvent, addWrite, approvals, exceptions, summary, policyTtl: policy.approvalTtlMs(), now: deps.now() });
+        planProposal(c, proposals.get(c.change.eventKey)!, {
+          addEvent,
+          addWrite,
+          approvals,
+          exceptions,
+          summary,
+          policyTtl: policy.approvalTtlMs(),
+          now: deps.now(),
+        });
         break;
     }
   }
 
   const approvalIds = await deps.db.transaction(async (tx) => {
-    await tx.query("INSERT INTO processed_events (tenant_id, event_key) SELECT $1, unnest($2::text[])", [tenantId, fresh.map((c) => c.eventKey)]);
+    await tx.query("INSERT INTO processed_events (tenant_id, event_key) SELECT $1, unnest($2::text[])", [
+      tenantId,
+      fresh.map((c) => c.eventKey),
+    ]);
     const ids = events.length ? (await deps.audit.appendMany(events, { tx })).map((e) => e.event_id) : [];
-    if (writes.length) await deps.writes.enqueue(writes.map((w) => w(ids)), { tx });
+    if (writes.length)
+      await deps.writes.enqueue(
+        writes.map((w) => w(ids)),
+        { tx },
+      );
     const created: string[] = [];
     for (const a of approvals) {
       const eventIndex = Number(a.proposalEventId);
       created.push(await deps.approvals.create({ ...a, proposalEventId: ids[eventIndex]! }, { tx }));
     }
-    if (exceptions.length) await deps.exceptions.open(exceptions.map((e) => e(ids)), { tx });
+    if (exceptions.length)
+      await deps.exceptions.open(
+        exceptions.map((e) => e(ids)),
+        { tx },
+      );
     return created;
   });
   if (writes.length) await deps.writes.kick([tenantId]);
@@ -193,12 +277,16 @@ function toObservedValue(c: Classified): ObservedValue[] {
   ];
 }
 
-async function dropProcessed(deps: EnforcementDeps, tenantId: string, changes: readonly CrmChange[]): Promise<CrmChange[]> {
+async function dropProcessed(
+  deps: EnforcementDeps,
+  tenantId: string,
+  changes: readonly CrmChange[],
+): Promise<CrmChange[]> {
   const unique = [...new Map(changes.map((c) => [c.eventKey, c])).values()];
-  const { rows } = await deps.db.query<{ event_key: string }>("SELECT event_key FROM processed_events WHERE tenant_id = $1 AND event_key = ANY($2::text[])", [
-    tenantId,
-    unique.map((c) => c.eventKey),
-  ]);
+  const { rows } = await deps.db.query<{ event_key: string }>(
+    "SELECT event_key FROM processed_events WHERE tenant_id = $1 AND event_key = ANY($2::text[])",
+    [tenantId, unique.map((c) => c.eventKey)],
+  );
   const seen = new Set(rows.map((r) => r.event_key));
   return unique.filter((c) => !seen.has(c.eventKey));
 }
@@ -208,12 +296,22 @@ async function dropProcessed(deps: EnforcementDeps, tenantId: string, changes: r
  * the first change of a property in the batch comes from the snapshots, and each later change
  * of it replaced the one before it in the batch (the batch is in time order).
  */
-async function replacedValues(deps: EnforcementDeps, tenantId: string, classified: readonly Classified[]): Promise<(change: CrmChange) => string | null> {
+async function replacedValues(
+  deps: EnforcementDeps,
+  tenantId: string,
+  classified: readonly Classified[],
+): Promise<(change: CrmChange) => string | null> {
   const first = new Map<string, CrmChange>();
-  for (const { change } of classified) if (change.property !== undefined && !first.has(keyOf(change))) first.set(keyOf(change), change);
+  for (const { change } of classified)
+    if (change.property !== undefined && !first.has(keyOf(change))) first.set(keyOf(change), change);
   const known = await deps.snapshots.valuesBefore(
     tenantId,
-    [...first.values()].map((c) => ({ objectType: c.objectType, objectId: c.objectId, property: c.property!, before: c.occurredAt })),
+    [...first.values()].map((c) => ({
+      objectType: c.objectType,
+      objectId: c.objectId,
+      property: c.property!,
+      before: c.occurredAt,
+    })),
   );
   const before = new Map<CrmChange, string | null>();
   const running = new Map<string, string | null>();

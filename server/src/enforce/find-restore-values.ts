@@ -19,8 +19,18 @@ export type RestoreValue =
  * values come from the snapshot store; only properties never seen before cost a CRM history
  * read, batched per object type.
  */
-export async function findRestoreValues(deps: EnforcementDeps, policy: PolicyPort, tenantId: string, targets: readonly RevertTarget[]): Promise<Map<string, RestoreValue>> {
-  const refs = targets.map((t) => ({ objectType: t.change.objectType, objectId: t.change.objectId, property: t.change.property!, before: t.change.occurredAt }));
+export async function findRestoreValues(
+  deps: EnforcementDeps,
+  policy: PolicyPort,
+  tenantId: string,
+  targets: readonly RevertTarget[],
+): Promise<Map<string, RestoreValue>> {
+  const refs = targets.map((t) => ({
+    objectType: t.change.objectType,
+    objectId: t.change.objectId,
+    property: t.change.property!,
+    before: t.change.occurredAt,
+  }));
   let priors = await deps.snapshots.trustedValuesBefore(tenantId, refs);
 
   const missing = targets.filter((t) => !priors.has(keyOf(t.change)));
@@ -51,7 +61,13 @@ export async function findRestoreValues(deps: EnforcementDeps, policy: PolicyPor
 
 const keyOf = (c: CrmChange) => propertyKey({ objectType: c.objectType, objectId: c.objectId, property: c.property! });
 
-async function learnFromHistory(deps: EnforcementDeps, policy: PolicyPort, tenantId: string, missing: readonly RevertTarget[], unreadable: Map<string, string>): Promise<number> {
+async function learnFromHistory(
+  deps: EnforcementDeps,
+  policy: PolicyPort,
+  tenantId: string,
+  missing: readonly RevertTarget[],
+  unreadable: Map<string, string>,
+): Promise<number> {
   const byType = new Map<string, RevertTarget[]>();
   for (const t of missing) byType.set(t.change.objectType, [...(byType.get(t.change.objectType) ?? []), t]);
   let learned = 0;
@@ -77,7 +93,12 @@ async function learnFromHistory(deps: EnforcementDeps, policy: PolicyPort, tenan
       for (const h of record.history?.[t.change.property!] ?? []) {
         // Attribute each history entry the way a webhook would be, so the offender's values stay untrusted.
         const who = attributeChange(
-          { ...t.change, value: h.value, occurredAt: new Date(h.timestamp), source: { changeSource: h.sourceType, sourceId: h.sourceId } },
+          {
+            ...t.change,
+            value: h.value,
+            occurredAt: new Date(h.timestamp),
+            source: { changeSource: h.sourceType, sourceId: h.sourceId },
+          },
           policy,
           deps.self,
         );

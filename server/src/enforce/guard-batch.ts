@@ -4,7 +4,6 @@ import type { ChangeStep } from "./classify-change.js";
 import { routeOf, type ProposalOutcome } from "./decide-proposals.js";
 import type { Actor, CrmChange, EnforcementDeps, GuardedOutcome, GuardedWrite, PolicyPort } from "./types.js";
 
-
 interface Attributed {
   change: CrmChange;
   actor: Actor;
@@ -32,14 +31,20 @@ export interface BatchGuard {
  * state each is decided with. Without a guard (or a port that cannot rebind) every change is
  * decided with `policy` as it is.
  */
-export async function guardBatch(deps: EnforcementDeps, policy: PolicyPort, tenantId: string, items: readonly Attributed[]): Promise<BatchGuard> {
+export async function guardBatch(
+  deps: EnforcementDeps,
+  policy: PolicyPort,
+  tenantId: string,
+  items: readonly Attributed[],
+): Promise<BatchGuard> {
   const guard = deps.guard;
   const withState = policy.withState;
   const writes = items.flatMap((item, position) => {
     const w = governedWrite(policy, item, position);
     return w ? [w] : [];
   });
-  if (!guard || !withState || writes.length === 0) return { portFor: () => policy, consume: async () => undefined, settled: async () => undefined };
+  if (!guard || !withState || writes.length === 0)
+    return { portFor: () => policy, consume: async () => undefined, settled: async () => undefined };
 
   const plan = await guard.prepare(tenantId, policy, writes);
   const ports = new Map<number, PolicyPort>();
@@ -57,11 +62,19 @@ export async function guardBatch(deps: EnforcementDeps, policy: PolicyPort, tena
     async consume(decided, proposals) {
       const allowed = writes.filter((w) => {
         const d = decided[w.position]!;
-        return d.step.kind === "allowed_write" || (d.step.kind === "proposal" && proposals.get(d.change.eventKey)?.route === "apply");
+        return (
+          d.step.kind === "allowed_write" ||
+          (d.step.kind === "proposal" && proposals.get(d.change.eventKey)?.route === "apply")
+        );
       });
-      const keyed = allowed.map((w) => ({ w, keys: policy.counterKeys?.(w.input) ?? [] })).filter((k) => k.keys.length > 0);
+      const keyed = allowed
+        .map((w) => ({ w, keys: policy.counterKeys?.(w.input) ?? [] }))
+        .filter((k) => k.keys.length > 0);
       if (keyed.length === 0) return;
-      const results = await guard.consume(tenantId, keyed.map((k) => k.keys));
+      const results = await guard.consume(
+        tenantId,
+        keyed.map((k) => k.keys),
+      );
       results.forEach((r, i) => {
         if (r.ok) return;
         const { w } = keyed[i]!;
@@ -82,9 +95,15 @@ export async function guardBatch(deps: EnforcementDeps, policy: PolicyPort, tena
       for (const w of writes) {
         const d = decided[w.position]!;
         const decision: Decision | undefined =
-          d.step.kind === "allowed_write" || d.step.kind === "revert" ? d.step.decision : d.step.kind === "proposal" ? proposals.get(d.change.eventKey)?.decision : undefined;
+          d.step.kind === "allowed_write" || d.step.kind === "revert"
+            ? d.step.decision
+            : d.step.kind === "proposal"
+              ? proposals.get(d.change.eventKey)?.decision
+              : undefined;
         if (!decision) continue;
-        const refused = d.step.kind === "revert" || (d.step.kind === "proposal" && proposals.get(d.change.eventKey)?.route === "refuse");
+        const refused =
+          d.step.kind === "revert" ||
+          (d.step.kind === "proposal" && proposals.get(d.change.eventKey)?.route === "refuse");
         outcomes.push({ agentId: w.agentId, role: w.role, viaShadow: w.input.viaShadow, decision, refused });
       }
       try {
@@ -101,7 +120,8 @@ function governedWrite(policy: PolicyPort, { change, actor }: Attributed, positi
   if (actor.type !== "agent" || change.kind !== "property_change" || change.property === undefined) return undefined;
   if (isProvenanceField(change.property)) return undefined;
   const shadowOf = policy.canonicalOfShadow(change.property);
-  if (shadowOf !== undefined && (change.value === null || change.value === undefined || change.value === "")) return undefined;
+  if (shadowOf !== undefined && (change.value === null || change.value === undefined || change.value === ""))
+    return undefined;
   return {
     position,
     agentId: actor.agentId,

@@ -18,7 +18,11 @@ export interface PlanSinks {
 }
 
 /** Plans one shadow-field proposal: apply it, open an approval, or refuse it and clear the shadow. */
-export function planProposal(c: { change: CrmChange; actor: Actor; step: { kind: "proposal"; field: string } | { kind: string } }, p: ProposalOutcome, sinks: PlanSinks): void {
+export function planProposal(
+  c: { change: CrmChange; actor: Actor; step: { kind: "proposal"; field: string } | { kind: string } },
+  p: ProposalOutcome,
+  sinks: PlanSinks,
+): void {
   const { change, actor } = c;
   const field = "field" in c.step ? c.step.field : c.change.property!;
   const shadow = change.property!;
@@ -52,7 +56,11 @@ export function planProposal(c: { change: CrmChange; actor: Actor; step: { kind:
     sinks.summary.approvalsOpened++;
     const id = randomUUID();
     const expiresAt = new Date(sinks.now.getTime() + sinks.policyTtl);
-    const i = sinks.addEvent({ ...base, approval: { id, approvers: [], expires_at: expiresAt.toISOString() }, risk_flags: p.riskFlags });
+    const i = sinks.addEvent({
+      ...base,
+      approval: { id, approvers: [], expires_at: expiresAt.toISOString() },
+      risk_flags: p.riskFlags,
+    });
     sinks.approvals.push({
       id,
       tenantId: change.tenantId,
@@ -81,7 +89,14 @@ export function planProposal(c: { change: CrmChange; actor: Actor; step: { kind:
   }
   sinks.summary.proposalsDenied++;
   const i = sinks.addEvent({ ...base, error: "proposal refused; shadow field cleared" });
-  sinks.addWrite(i, (eventId) => ({ ...writeTarget(change), properties: { [shadow]: "" }, purpose: "clear_shadow", agentId: null, causedBy: eventId, expected: { [shadow]: change.value ?? null } }));
+  sinks.addWrite(i, (eventId) => ({
+    ...writeTarget(change),
+    properties: { [shadow]: "" },
+    purpose: "clear_shadow",
+    agentId: null,
+    causedBy: eventId,
+    expected: { [shadow]: change.value ?? null },
+  }));
   sinks.exceptions.push((ids) => ({
     tenantId: change.tenantId,
     kind: "proposal_refused",

@@ -5,12 +5,28 @@ import { agentOf } from "./provenance-stamp.js";
 import type { Actor, CrmChange, NewApproval, NewException } from "./types.js";
 
 /** The exception a disallowed write opens: reverted, or not (a conflict, an unknown prior value). */
-export function exceptionFor(change: CrmChange, actor: Actor, ruleId: string, eventId: string, target: RestoreValue | undefined): NewException {
+export function exceptionFor(
+  change: CrmChange,
+  actor: Actor,
+  ruleId: string,
+  eventId: string,
+  target: RestoreValue | undefined,
+): NewException {
   const who = actor.type === "agent" ? actor.agentId : actor.type === "tollgate" ? "tollgate" : actor.id;
-  const what = target?.state === "conflict" ? "changed since by someone else; not reverted" : target?.state === "unknown" ? `could not be reverted (${target.error})` : "reverted";
+  const what =
+    target?.state === "conflict"
+      ? "changed since by someone else; not reverted"
+      : target?.state === "unknown"
+        ? `could not be reverted (${target.error})`
+        : "reverted";
   return {
     tenantId: change.tenantId,
-    kind: target?.state === "conflict" ? "revert_conflict" : target?.state === "unknown" ? "revert_failed" : "disallowed_write",
+    kind:
+      target?.state === "conflict"
+        ? "revert_conflict"
+        : target?.state === "unknown"
+          ? "revert_failed"
+          : "disallowed_write",
     ruleId,
     agentId: agentOf(actor),
     crm: change.crm,
@@ -23,7 +39,15 @@ export function exceptionFor(change: CrmChange, actor: Actor, ruleId: string, ev
 }
 
 /** The approval a direct write becomes when the policy wanted a person to decide it. */
-export function directWriteApproval(change: CrmChange, actor: Extract<Actor, { type: "agent" }>, decision: Decision, restoredTo: string | null, now: Date, ttlMs: number, eventIndex: number): NewApproval {
+export function directWriteApproval(
+  change: CrmChange,
+  actor: Extract<Actor, { type: "agent" }>,
+  decision: Decision,
+  restoredTo: string | null,
+  now: Date,
+  ttlMs: number,
+  eventIndex: number,
+): NewApproval {
   return {
     id: randomUUID(),
     tenantId: change.tenantId,

@@ -121,7 +121,11 @@ export interface GuardPort {
    * threshold is itself refused — trips switches, and reads the switches and cap counters.
    * Returns the state each write (by `position`) is decided with.
    */
-  prepare(tenantId: string, policy: PolicyPort, writes: readonly GuardedWrite[]): Promise<{ stateAt(position: number): DecisionState }>;
+  prepare(
+    tenantId: string,
+    policy: PolicyPort,
+    writes: readonly GuardedWrite[],
+  ): Promise<{ stateAt(position: number): DecisionState }>;
   /** Takes cap slots for the allowed writes, in order, atomically; one that no longer fits is not counted. */
   consume(tenantId: string, items: readonly (readonly CounterKey[])[]): Promise<ConsumeOutcome[]>;
   /** After the batch is committed: post-decision triggers and what switches prevented. Never throws. */
@@ -206,9 +210,19 @@ export interface EnforcementDeps {
   exceptions: ExceptionsPort;
   policyFor(tenantId: string): PolicyPort;
   /** Reads records from the tenant's CRM (history included when asked): the fallback when no prior value is known. */
-  readRecords(tenantId: string, objectType: string, ids: string[], properties: string[], withHistory: boolean): Promise<CrmRecord[]>;
+  readRecords(
+    tenantId: string,
+    objectType: string,
+    ids: string[],
+    properties: string[],
+    withHistory: boolean,
+  ): Promise<CrmRecord[]>;
   /** Tollgate's own identities, whose writes are never re-enforced. */
-  self: { hubspotAppId?: string | undefined; salesforceUserId?: string | undefined; salesforceClient?: string | undefined };
+  self: {
+    hubspotAppId?: string | undefined;
+    salesforceUserId?: string | undefined;
+    salesforceClient?: string | undefined;
+  };
   now(): Date;
   /** Kill switches, automatic triggers and caps (optional). */
   guard?: GuardPort | undefined;

@@ -9,7 +9,11 @@ export class TollgateError extends Error {
   readonly httpStatus: number;
   readonly details: unknown;
 
-  constructor(code: string, message: string, options: { httpStatus?: number; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { httpStatus?: number; details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = this.constructor.name;
     this.code = code;

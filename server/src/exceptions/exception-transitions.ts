@@ -22,7 +22,12 @@ export function canTransition(from: ExceptionState, to: ExceptionState): boolean
  * still open past its review deadline; remediation is late while it is neither remediated nor
  * closed past its remediation deadline.
  */
-export function slaStatus(state: ExceptionState, reviewDueAt: Date, remediateDueAt: Date, now: Date): { reviewOverdue: boolean; remediateOverdue: boolean; overdue: boolean } {
+export function slaStatus(
+  state: ExceptionState,
+  reviewDueAt: Date,
+  remediateDueAt: Date,
+  now: Date,
+): { reviewOverdue: boolean; remediateOverdue: boolean; overdue: boolean } {
   const t = now.getTime();
   const reviewOverdue = state === "open" && reviewDueAt.getTime() < t;
   const remediateOverdue = (state === "open" || state === "reviewing") && remediateDueAt.getTime() < t;

@@ -13,7 +13,13 @@ export interface Principal {
   tenantId?: string | undefined;
 }
 
-export const HUMAN_ROLES = ["owner", "revops_admin", "operator", "approver", "auditor"] as const satisfies readonly ApiKeyRole[];
+export const HUMAN_ROLES = [
+  "owner",
+  "revops_admin",
+  "operator",
+  "approver",
+  "auditor",
+] as const satisfies readonly ApiKeyRole[];
 export const POLICY_EDITORS = ["owner", "revops_admin"] as const satisfies readonly ApiKeyRole[];
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
@@ -23,7 +29,9 @@ const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
  * are kept in memory, and every digest is compared in constant time, without stopping at the
  * first match, so timing says nothing about which key (or how much of one) was right.
  */
-export function createApiKeyAuthenticator(entries: readonly ApiKeyEntry[]): (header: string | undefined) => Principal | undefined {
+export function createApiKeyAuthenticator(
+  entries: readonly ApiKeyEntry[],
+): (header: string | undefined) => Principal | undefined {
   const known = entries.map((e) => ({
     digest: sha256(e.key),
     principal: {
@@ -52,12 +60,19 @@ declare module "express-serve-static-core" {
 }
 
 /** Refuses the request unless an API key with one of `roles` authenticated it. */
-export function requireRole(authenticate: (header: string | undefined) => Principal | undefined, roles: readonly ApiKeyRole[]): RequestHandler {
+export function requireRole(
+  authenticate: (header: string | undefined) => Principal | undefined,
+  roles: readonly ApiKeyRole[],
+): RequestHandler {
   return (req, _res, next) => {
     const principal = req.principal ?? authenticate(req.get("authorization"));
     if (!principal) return next(new UnauthorizedError("missing or unknown API key: send Authorization: Bearer <key>"));
     if (!roles.includes(principal.role)) {
-      return next(new ForbiddenError(`role ${principal.role} may not ${req.method} ${req.baseUrl}${req.path}`, { allowedRoles: roles }));
+      return next(
+        new ForbiddenError(`role ${principal.role} may not ${req.method} ${req.baseUrl}${req.path}`, {
+          allowedRoles: roles,
+        }),
+      );
     }
     req.principal = principal;
     next();

@@ -34,7 +34,10 @@ export interface CardAuthOptions {
 /** 401: a card request whose v3 signature does not hold (or that names no user). Nothing was done. */
 export class CardSignatureError extends TollgateError {
   constructor(reason: SignatureFailure | "no_identity", message?: string) {
-    super("card_signature_invalid", message ?? `HubSpot v3 signature check failed: ${reason}`, { httpStatus: 401, details: { reason } });
+    super("card_signature_invalid", message ?? `HubSpot v3 signature check failed: ${reason}`, {
+      httpStatus: 401,
+      details: { reason },
+    });
   }
 }
 
@@ -55,7 +58,8 @@ export const jsonWithRawBody: RequestHandler = express.json({
 
 export const isCardRequest = (req: Request): boolean => req.get(SIGNATURE_HEADER) !== undefined;
 
-const first = (v: unknown): string | undefined => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined);
+const first = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined;
 
 /**
  * Verifies a card's `hubspot.fetch` request and returns who sent it.
@@ -96,13 +100,21 @@ export function verifyCardRequest(options: CardAuthOptions, req: Request): { pri
   const portalId = first(req.query.portalId);
   const userId = first(req.query.userId);
   if (!portalId || !/^\d+$/.test(portalId) || !userId || !/^\d+$/.test(userId)) {
-    throw new CardSignatureError("no_identity", "a card request must carry numeric portalId and userId query parameters");
+    throw new CardSignatureError(
+      "no_identity",
+      "a card request must carry numeric portalId and userId query parameters",
+    );
   }
   const userEmail = first(req.query.userEmail) || undefined;
   const objectId = first(req.query.objectId) || undefined;
   return {
     card: { portalId, userId, userEmail, objectId },
-    principal: { via: "hubspot_card", role: "approver", name: userEmail ?? `hubspot:user:${userId}`, tenantId: portalId },
+    principal: {
+      via: "hubspot_card",
+      role: "approver",
+      name: userEmail ?? `hubspot:user:${userId}`,
+      tenantId: portalId,
+    },
   };
 }
 
@@ -119,10 +131,12 @@ export function authorizeCardOrKey(options: {
   const byKey = requireRole(options.authenticate, options.roles);
   return (req, res, next) => {
     if (!isCardRequest(req)) return byKey(req, res, next);
-    if (!options.card) return next(new UnauthorizedError("card requests are not accepted: HUBSPOT_CLIENT_SECRET is not configured"));
+    if (!options.card)
+      return next(new UnauthorizedError("card requests are not accepted: HUBSPOT_CLIENT_SECRET is not configured"));
     try {
       const { principal, card } = verifyCardRequest(options.card, req);
-      if (!options.roles.includes(principal.role)) return next(new ForbiddenError(`a card may not ${req.method} ${req.path}`, { allowedRoles: options.roles }));
+      if (!options.roles.includes(principal.role))
+        return next(new ForbiddenError(`a card may not ${req.method} ${req.path}`, { allowedRoles: options.roles }));
       req.principal = principal;
       req.card = card;
       next();

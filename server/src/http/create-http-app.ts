@@ -43,7 +43,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
     });
     next();
   });
-  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId ?? randomUUID(), autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" } }));
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as express.Request).requestId ?? randomUUID(),
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
+    }),
+  );
 
   app.get("/healthz", async (_req, res) => {
     const results = await Promise.all(

@@ -13,18 +13,42 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  res.status(404).json({ error: { code: "not_found", message: `no route for ${req.method} ${req.path}`, details: null } });
+  res
+    .status(404)
+    .json({ error: { code: "not_found", message: `no route for ${req.method} ${req.path}`, details: null } });
 };
 
-function toErrorBody(err: unknown, requestId: string | undefined): { status: number; error: { code: string; message: string; details: unknown } } {
+function toErrorBody(
+  err: unknown,
+  requestId: string | undefined,
+): { status: number; error: { code: string; message: string; details: unknown } } {
   if (err instanceof TollgateError) {
     return { status: err.httpStatus, error: { code: err.code, message: err.message, details: err.details ?? null } };
   }
   // body-parser marks its own failures with `type` and `status` (malformed JSON, too large, bad charset).
   const e = err as { type?: string; status?: number; message?: string };
   if (e && typeof e.status === "number" && e.status >= 400 && e.status < 500) {
-    const code = e.type === "entity.parse.failed" ? "invalid_json" : e.type === "entity.too.large" ? "payload_too_large" : "bad_request";
-    return { status: e.status, error: { code, message: code === "invalid_json" ? "the request body is not valid JSON" : (e.message ?? code), details: null } };
+    const code =
+      e.type === "entity.parse.failed"
+        ? "invalid_json"
+        : e.type === "entity.too.large"
+          ? "payload_too_large"
+          : "bad_request";
+    return {
+      status: e.status,
+      error: {
+        code,
+        message: code === "invalid_json" ? "the request body is not valid JSON" : (e.message ?? code),
+        details: null,
+      },
+    };
   }
-  return { status: 500, error: { code: "internal", message: "internal error; the request id is in details", details: { requestId: requestId ?? null } } };
+  return {
+    status: 500,
+    error: {
+      code: "internal",
+      message: "internal error; the request id is in details",
+      details: { requestId: requestId ?? null },
+    },
+  };
 }

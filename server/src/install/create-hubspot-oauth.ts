@@ -1,5 +1,10 @@
 import { NotInstalledError, OAuthCallbackError, OAuthDeniedError, OAuthStateError, OAuthTokenError } from "./errors.js";
-import { fetchHubSpotTokenInfo, requestHubSpotToken, type HubSpotTokenInfo, type TokenEndpoint } from "./hubspot-token-endpoint.js";
+import {
+  fetchHubSpotTokenInfo,
+  requestHubSpotToken,
+  type HubSpotTokenInfo,
+  type TokenEndpoint,
+} from "./hubspot-token-endpoint.js";
 import {
   markReauthRequired,
   selectInstallation,
@@ -19,7 +24,12 @@ export const HUBSPOT_CALLBACK_PATH = "/oauth/hubspot/callback";
 /** What Tollgate needs: records, and property definitions for provisioning (hubspot.md §4). */
 export const DEFAULT_HUBSPOT_SCOPES = [
   "oauth",
-  ...["contacts", "companies", "deals"].flatMap((o) => [`crm.objects.${o}.read`, `crm.objects.${o}.write`, `crm.schemas.${o}.read`, `crm.schemas.${o}.write`]),
+  ...["contacts", "companies", "deals"].flatMap((o) => [
+    `crm.objects.${o}.read`,
+    `crm.objects.${o}.write`,
+    `crm.schemas.${o}.read`,
+    `crm.schemas.${o}.write`,
+  ]),
 ] as const;
 
 // Refresh this long before expiry, so a token handed out stays valid for the call it is for.
@@ -74,10 +84,15 @@ export function createHubSpotOAuth(options: HubSpotOAuthOptions): HubSpotOAuth {
   // Single-flight per tenant: concurrent callers of an expiring token share one refresh.
   const refreshing = new Map<string, Promise<string>>();
 
-  const seal = (tenantId: string, kind: "access" | "refresh", token: string) => cipher.encrypt(token, `${tenantId}:${kind}`);
-  const open = (tenantId: string, kind: "access" | "refresh", sealed: string) => cipher.decrypt(sealed, `${tenantId}:${kind}`);
+  const seal = (tenantId: string, kind: "access" | "refresh", token: string) =>
+    cipher.encrypt(token, `${tenantId}:${kind}`);
+  const open = (tenantId: string, kind: "access" | "refresh", sealed: string) =>
+    cipher.decrypt(sealed, `${tenantId}:${kind}`);
 
-  function activeRow(tenantId: string, row: InstallationRow | undefined): InstallationRow & { access_token_enc: string; refresh_token_enc: string; expires_at: Date | string } {
+  function activeRow(
+    tenantId: string,
+    row: InstallationRow | undefined,
+  ): InstallationRow & { access_token_enc: string; refresh_token_enc: string; expires_at: Date | string } {
     if (!row) throw new NotInstalledError(tenantId, "never_installed");
     if (row.status !== "active") throw new NotInstalledError(tenantId, row.status);
     if (row.auth_mode !== "oauth" || !row.access_token_enc || !row.refresh_token_enc || row.expires_at === null) {
@@ -151,7 +166,11 @@ export function createHubSpotOAuth(options: HubSpotOAuthOptions): HubSpotOAuth {
       await consumeOAuthState(db, params.state, now());
       if (!params.code) throw new OAuthCallbackError("HubSpot's redirect carried no code. Start the install again.");
 
-      const tokens = await requestHubSpotToken(endpoint, { grant_type: "authorization_code", code: params.code, redirect_uri: redirectUri });
+      const tokens = await requestHubSpotToken(endpoint, {
+        grant_type: "authorization_code",
+        code: params.code,
+        redirect_uri: redirectUri,
+      });
       // Token info adds the hub domain, app id and installing user; when the token answer
       // already named the portal, that detail is welcome but not required.
       let info: HubSpotTokenInfo | undefined;

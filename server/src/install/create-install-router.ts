@@ -44,21 +44,37 @@ export function createInstallRouter(options: InstallRouterOptions): Router {
       fail(res, err, "Install failed");
       return;
     }
-    const where = installation.hubDomain ? `${installation.hubDomain} (portal ${installation.tenantId})` : `portal ${installation.tenantId}`;
+    const where = installation.hubDomain
+      ? `${installation.hubDomain} (portal ${installation.tenantId})`
+      : `portal ${installation.tenantId}`;
     try {
       await options.onInstalled?.(installation);
     } catch (err) {
-      fail(res, err, "Installed, but setup did not finish", `Tollgate is connected to ${where}, but adding its properties failed. Run the install again; it is safe to repeat.`);
+      fail(
+        res,
+        err,
+        "Installed, but setup did not finish",
+        `Tollgate is connected to ${where}, but adding its properties failed. Run the install again; it is safe to repeat.`,
+      );
       return;
     }
-    send(res, 200, { ok: true, title: "Tollgate is installed", message: `Tollgate is connected to ${where}. You can close this tab and return to HubSpot.` });
+    send(res, 200, {
+      ok: true,
+      title: "Tollgate is installed",
+      message: `Tollgate is connected to ${where}. You can close this tab and return to HubSpot.`,
+    });
   });
 
   function fail(res: Response, err: unknown, title: string, message?: string): void {
     const known = err instanceof TollgateError;
-    options.logger?.error({ code: known ? err.code : "internal", err: known ? undefined : { name: (err as Error)?.name } }, title);
+    options.logger?.error(
+      { code: known ? err.code : "internal", err: known ? undefined : { name: (err as Error)?.name } },
+      title,
+    );
     const status = known ? err.httpStatus : 500;
-    const detail = known ? `${err.message} (${err.code})` : "Something went wrong on Tollgate's side; try again in a minute.";
+    const detail = known
+      ? `${err.message} (${err.code})`
+      : "Something went wrong on Tollgate's side; try again in a minute.";
     send(res, status, { ok: false, title, message: message ?? detail, ...(message ? { detail } : {}) });
   }
 
@@ -69,7 +85,11 @@ function send(res: Response, status: number, page: Parameters<typeof renderInsta
   // The callback URL carries the one-time code: keep it out of caches and Referer headers.
   res
     .status(status)
-    .set({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'" })
+    .set({
+      "Cache-Control": "no-store",
+      "Referrer-Policy": "no-referrer",
+      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    })
     .type("html")
     .send(renderInstallPage(page));
 }

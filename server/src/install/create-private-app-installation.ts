@@ -21,7 +21,10 @@ export interface PrivateAppInstallation extends TokenProvider {
  * const tokens = createPrivateAppInstallation({ accessToken: env.HUBSPOT_ACCESS_TOKEN, portalId: env.HUBSPOT_PORTAL_ID });
  * await tokens.getAccessToken("123456");
  */
-export function createPrivateAppInstallation(options: { accessToken: string; portalId: string }): PrivateAppInstallation {
+export function createPrivateAppInstallation(options: {
+  accessToken: string;
+  portalId: string;
+}): PrivateAppInstallation {
   const { accessToken, portalId } = options;
   return {
     tenantId: portalId,

@@ -33,7 +33,10 @@ export class OAuthStateError extends TollgateError {
 /** HubSpot redirected back with `?error=` (the user declined, or the app is misconfigured). */
 export class OAuthDeniedError extends TollgateError {
   constructor(error: string, description: string | undefined) {
-    super("oauth_denied", `HubSpot did not authorise the install: ${description ?? error}`, { httpStatus: 400, details: { error } });
+    super("oauth_denied", `HubSpot did not authorise the install: ${description ?? error}`, {
+      httpStatus: 400,
+      details: { error },
+    });
   }
 }
 
@@ -54,13 +57,22 @@ export class OAuthTokenError extends TollgateError {
     grant: "authorization_code" | "refresh_token" | "token_info",
     options: { status?: number; error?: string; description?: string; cause?: unknown },
   ) {
-    const what = grant === "authorization_code" ? "exchange the install code" : grant === "refresh_token" ? "refresh the access token" : "read the token's portal";
+    const what =
+      grant === "authorization_code"
+        ? "exchange the install code"
+        : grant === "refresh_token"
+          ? "refresh the access token"
+          : "read the token's portal";
     const why = options.description ?? options.error ?? (options.status ? `HTTP ${options.status}` : "no answer");
-    super(grant === "refresh_token" ? "oauth_refresh_failed" : "oauth_token_exchange_failed", `HubSpot would not ${what}: ${why}`, {
-      httpStatus: 502,
-      details: { grant, status: options.status, error: options.error },
-      cause: options.cause,
-    });
+    super(
+      grant === "refresh_token" ? "oauth_refresh_failed" : "oauth_token_exchange_failed",
+      `HubSpot would not ${what}: ${why}`,
+      {
+        httpStatus: 502,
+        details: { grant, status: options.status, error: options.error },
+        cause: options.cause,
+      },
+    );
     this.status = options.status;
   }
 }
@@ -78,7 +90,10 @@ const NOT_INSTALLED_MESSAGES: Record<NotInstalledReason, (tenantId: string) => s
 export class NotInstalledError extends TollgateError {
   readonly reason: NotInstalledReason;
   constructor(tenantId: string, reason: NotInstalledReason) {
-    super("not_installed", NOT_INSTALLED_MESSAGES[reason](tenantId), { httpStatus: 404, details: { tenantId, reason } });
+    super("not_installed", NOT_INSTALLED_MESSAGES[reason](tenantId), {
+      httpStatus: 404,
+      details: { tenantId, reason },
+    });
     this.reason = reason;
   }
 }

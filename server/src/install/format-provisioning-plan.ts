@@ -20,16 +20,29 @@ export function formatProvisioningPlan(plan: ProvisioningPlan): string {
       else present++;
       const type = `${p.definition.type}/${p.definition.fieldType}`;
       const options = p.definition.options?.length ? ` (${p.definition.options.length} options)` : "";
-      rows.push([obj.objectType, p.definition.name, p.kind, type + options, p.action === "create" ? "create" : "exists (kept)", p.definition.label]);
+      rows.push([
+        obj.objectType,
+        p.definition.name,
+        p.kind,
+        type + options,
+        p.action === "create" ? "create" : "exists (kept)",
+        p.definition.label,
+      ]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const table = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd());
+  const table = rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 
   const lines = [...table, ""];
   if (plan.problems.length) {
     lines.push("Problems (nothing is created or changed for these):");
-    for (const p of plan.problems) lines.push(`  - [${p.kind}] ${p.objectType}${p.name ? ` ${p.name}` : ""}: ${p.message}`);
+    for (const p of plan.problems)
+      lines.push(`  - [${p.kind}] ${p.objectType}${p.name ? ` ${p.name}` : ""}: ${p.message}`);
     lines.push("");
   }
   lines.push(

@@ -27,7 +27,12 @@ export function getShadowProperty(canonical: PropertyDefinition): PropertyDefini
           type: canonical.type,
           fieldType: canonical.fieldType,
           options: canonical.options?.length
-            ? canonical.options.map((o, i) => ({ label: o.label, value: o.value, hidden: o.hidden ?? false, displayOrder: o.displayOrder ?? i }))
+            ? canonical.options.map((o, i) => ({
+                label: o.label,
+                value: o.value,
+                hidden: o.hidden ?? false,
+                displayOrder: o.displayOrder ?? i,
+              }))
             : canonical.type === "bool"
               ? BOOL_OPTIONS
               : undefined,

@@ -64,10 +64,18 @@ export async function requestHubSpotToken(endpoint: TokenEndpoint, grant: TokenG
   });
   const parsed = tokenResponse.safeParse(json);
   if (!parsed.success || (grant.grant_type === "authorization_code" && !parsed.data.refresh_token)) {
-    throw new OAuthTokenError(grant.grant_type, { description: "the token answer lacked access_token, refresh_token or expires_in" });
+    throw new OAuthTokenError(grant.grant_type, {
+      description: "the token answer lacked access_token, refresh_token or expires_in",
+    });
   }
   const t = parsed.data;
-  return { accessToken: t.access_token, refreshToken: t.refresh_token, expiresInSeconds: t.expires_in, hubId: t.hub_id, scopes: t.scopes };
+  return {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    expiresInSeconds: t.expires_in,
+    hubId: t.hub_id,
+    scopes: t.scopes,
+  };
 }
 
 /** `GET /oauth/v1/access-tokens/{token}`: which portal, app and user a token belongs to. */
@@ -80,13 +88,20 @@ export async function fetchHubSpotTokenInfo(endpoint: TokenEndpoint, accessToken
   return { hubId: t.hub_id, hubDomain: t.hub_domain, appId: t.app_id, user: t.user, scopes: t.scopes };
 }
 
-async function call(endpoint: TokenEndpoint, grant: "authorization_code" | "refresh_token" | "token_info", url: string, init: RequestInit): Promise<unknown> {
+async function call(
+  endpoint: TokenEndpoint,
+  grant: "authorization_code" | "refresh_token" | "token_info",
+  url: string,
+  init: RequestInit,
+): Promise<unknown> {
   let res: Response;
   try {
     res = await endpoint.fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (cause) {
     // The cause may quote the URL, which for token info contains the token: keep only its name.
-    throw new OAuthTokenError(grant, { description: `HubSpot could not be reached (${(cause as Error)?.name ?? "error"})` });
+    throw new OAuthTokenError(grant, {
+      description: `HubSpot could not be reached (${(cause as Error)?.name ?? "error"})`,
+    });
   }
   const text = await res.text();
   let json: unknown;
@@ -99,7 +114,11 @@ async function call(endpoint: TokenEndpoint, grant: "authorization_code" | "refr
     // HubSpot v1 answers {status, message}; the 2026-03 endpoints RFC 6749 {error, error_description}.
     const e = (json ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v.slice(0, 300) : undefined);
-    throw new OAuthTokenError(grant, { status: res.status, error: str(e.error) ?? str(e.status), description: str(e.error_description) ?? str(e.message) });
+    throw new OAuthTokenError(grant, {
+      status: res.status,
+      error: str(e.error) ?? str(e.status),
+      description: str(e.error_description) ?? str(e.message),
+    });
   }
   return json;
 }

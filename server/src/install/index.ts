@@ -10,8 +10,18 @@ export { getProvisioningPlan, provision, provisionGovernedFields } from "./provi
 export { formatProvisioningPlan } from "./format-provisioning-plan.js";
 export { getProvenanceProperties, TOLLGATE_GROUP } from "./provenance-properties.js";
 export { getShadowProperty } from "./get-shadow-property.js";
-export { planWebhookSubscriptions, renderWebhooksHsmeta, HUBSPOT_SUBSCRIPTION_CAP, REVENUE_CRITICAL_PROPERTIES } from "./plan-webhook-subscriptions.js";
-export type { CrmObjectSubscription, CrmObjectSubscriptionType, WebhooksHsmeta, WebhooksHsmetaOptions } from "./plan-webhook-subscriptions.js";
+export {
+  planWebhookSubscriptions,
+  renderWebhooksHsmeta,
+  HUBSPOT_SUBSCRIPTION_CAP,
+  REVENUE_CRITICAL_PROPERTIES,
+} from "./plan-webhook-subscriptions.js";
+export type {
+  CrmObjectSubscription,
+  CrmObjectSubscriptionType,
+  WebhooksHsmeta,
+  WebhooksHsmetaOptions,
+} from "./plan-webhook-subscriptions.js";
 export { createInstallRouter } from "./create-install-router.js";
 export type { InstallRouterOptions } from "./create-install-router.js";
 export {

@@ -38,8 +38,17 @@ export interface InstallationWrite {
 export async function upsertInstallation(db: Sql, w: InstallationWrite): Promise<InstallationRow> {
   await db.query(loadSql("insert-tenant"), [w.tenantId, w.crm]);
   const { rows } = await db.query<InstallationRow>(loadSql("upsert-installation"), [
-    w.tenantId, w.crm, w.authMode, w.accessTokenEnc, w.refreshTokenEnc, w.expiresAt, [...w.scopes],
-    w.hubDomain ?? null, w.appId ?? null, w.installedBy ?? null, w.now,
+    w.tenantId,
+    w.crm,
+    w.authMode,
+    w.accessTokenEnc,
+    w.refreshTokenEnc,
+    w.expiresAt,
+    [...w.scopes],
+    w.hubDomain ?? null,
+    w.appId ?? null,
+    w.installedBy ?? null,
+    w.now,
   ]);
   return rows[0]!;
 }
@@ -52,10 +61,24 @@ export async function selectInstallation(db: Sql, tenantId: string): Promise<Ins
 /** @returns the updated row, or undefined when `tokenVersion` is stale (someone else won). */
 export async function updateInstallationTokens(
   db: Sql,
-  u: { tenantId: string; tokenVersion: number; accessTokenEnc: string; refreshTokenEnc: string; expiresAt: Date; scopes: readonly string[] | undefined; now: Date },
+  u: {
+    tenantId: string;
+    tokenVersion: number;
+    accessTokenEnc: string;
+    refreshTokenEnc: string;
+    expiresAt: Date;
+    scopes: readonly string[] | undefined;
+    now: Date;
+  },
 ): Promise<InstallationRow | undefined> {
   const { rows } = await db.query<InstallationRow>(loadSql("update-installation-tokens"), [
-    u.tenantId, u.tokenVersion, u.accessTokenEnc, u.refreshTokenEnc, u.expiresAt, u.scopes ? [...u.scopes] : null, u.now,
+    u.tenantId,
+    u.tokenVersion,
+    u.accessTokenEnc,
+    u.refreshTokenEnc,
+    u.expiresAt,
+    u.scopes ? [...u.scopes] : null,
+    u.now,
   ]);
   return rows[0];
 }
@@ -64,7 +87,11 @@ export async function markReauthRequired(db: Sql, tenantId: string, tokenVersion
   await db.query(loadSql("mark-reauth-required"), [tenantId, tokenVersion, now]);
 }
 
-export async function uninstallInstallation(db: Sql, tenantId: string, now: Date): Promise<InstallationRow | undefined> {
+export async function uninstallInstallation(
+  db: Sql,
+  tenantId: string,
+  now: Date,
+): Promise<InstallationRow | undefined> {
   const { rows } = await db.query<InstallationRow>(loadSql("uninstall-installation"), [tenantId, now]);
   return rows[0];
 }

@@ -19,7 +19,9 @@ export interface ProvisioningInput {
  * always, plus every other object the policy names a field on. Objects HubSpot lacks
  * (`account`, `opportunity`) are left out; {@link planProvisioning} reports them.
  */
-export function listProvisionedObjects(governedFields: readonly GovernedField[]): { object: PolicyObject; objectType: string }[] {
+export function listProvisionedObjects(
+  governedFields: readonly GovernedField[],
+): { object: PolicyObject; objectType: string }[] {
   const named = new Set<PolicyObject>([...ALWAYS_PROVISIONED_OBJECTS, ...governedFields.map((f) => f.object)]);
   return POLICY_OBJECTS.filter((o) => named.has(o)).flatMap((object) => {
     const hs = HUBSPOT_OBJECTS[object];
@@ -37,7 +39,11 @@ export function planProvisioning(input: ProvisioningInput): ProvisioningPlan {
   const problems: ProvisioningProblem[] = [];
   const unsupported = new Set(input.governedFields.map((f) => f.object).filter((o) => !HUBSPOT_OBJECTS[o]));
   for (const object of unsupported) {
-    problems.push({ kind: "unsupported_object", objectType: object, message: `HubSpot has no "${object}" object; its fields are not provisioned.` });
+    problems.push({
+      kind: "unsupported_object",
+      objectType: object,
+      message: `HubSpot has no "${object}" object; its fields are not provisioned.`,
+    });
   }
 
   const objects = listProvisionedObjects(input.governedFields).map(({ object, objectType }): ObjectPlan => {
@@ -62,13 +68,23 @@ export function planProvisioning(input: ProvisioningInput): ProvisioningPlan {
       if (HUBSPOT_PROVENANCE_NAMES.includes(field) || canonicalOfHubspotShadow(field) !== undefined) {
         // Tollgate's own properties need no shadow; a policy proposing to them is a mistake.
         if (proposable) {
-          problems.push({ kind: "not_a_canonical_field", objectType, name: field, message: `${field} is a Tollgate property, not a canonical field; it gets no shadow.` });
+          problems.push({
+            kind: "not_a_canonical_field",
+            objectType,
+            name: field,
+            message: `${field} is a Tollgate property, not a canonical field; it gets no shadow.`,
+          });
         }
         continue;
       }
       const canonical = existing.get(field);
       if (!canonical) {
-        problems.push({ kind: "missing_canonical", objectType, name: field, message: `The policy governs ${object}.${field}, but HubSpot ${objectType} has no such property.` });
+        problems.push({
+          kind: "missing_canonical",
+          objectType,
+          name: field,
+          message: `The policy governs ${object}.${field}, but HubSpot ${objectType} has no such property.`,
+        });
         continue;
       }
       if (proposable) place("shadow", getShadowProperty(canonical), field);

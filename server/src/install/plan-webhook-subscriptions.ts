@@ -41,7 +41,10 @@ export const REVENUE_CRITICAL_PROPERTIES: Partial<Record<PolicyObject, readonly 
  * and the revenue-critical defaults. Deduplicated, in a stable order.
  * @throws WebhookSubscriptionCapError above HubSpot's 1,000-subscription cap.
  */
-export function planWebhookSubscriptions(governedFields: readonly GovernedField[], options: { cap?: number } = {}): CrmObjectSubscription[] {
+export function planWebhookSubscriptions(
+  governedFields: readonly GovernedField[],
+  options: { cap?: number } = {},
+): CrmObjectSubscription[] {
   const out: CrmObjectSubscription[] = [];
   const seen = new Set<string>();
   const add = (s: CrmObjectSubscription) => {
@@ -52,7 +55,8 @@ export function planWebhookSubscriptions(governedFields: readonly GovernedField[
   };
 
   for (const { object } of listProvisionedObjects(governedFields)) {
-    for (const subscriptionType of RECORD_SUBSCRIPTION_TYPES) add({ subscriptionType, objectType: object, active: true });
+    for (const subscriptionType of RECORD_SUBSCRIPTION_TYPES)
+      add({ subscriptionType, objectType: object, active: true });
     const fields = governedFields.filter((f) => f.object === object);
     const properties = [
       ...(REVENUE_CRITICAL_PROPERTIES[object] ?? []),
@@ -60,7 +64,8 @@ export function planWebhookSubscriptions(governedFields: readonly GovernedField[
       ...fields.filter((f) => f.proposable).map((f) => hubspotShadowName(f.field)),
       ...HUBSPOT_PROVENANCE_NAMES,
     ];
-    for (const propertyName of properties) add({ subscriptionType: "object.propertyChange", objectType: object, propertyName, active: true });
+    for (const propertyName of properties)
+      add({ subscriptionType: "object.propertyChange", objectType: object, propertyName, active: true });
   }
 
   const cap = options.cap ?? HUBSPOT_SUBSCRIPTION_CAP;
@@ -101,7 +106,8 @@ export function renderWebhooksHsmeta(options: WebhooksHsmetaOptions): WebhooksHs
   } catch {
     throw new ValidationError(`targetUrl must be an absolute URL, got "${options.targetUrl}"`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ValidationError(`targetUrl must be http(s), got "${options.targetUrl}"`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new ValidationError(`targetUrl must be http(s), got "${options.targetUrl}"`);
   const maxConcurrentRequests = options.maxConcurrentRequests ?? 10;
   if (!Number.isInteger(maxConcurrentRequests) || maxConcurrentRequests < 1) {
     throw new ValidationError(`maxConcurrentRequests must be a positive integer, got ${maxConcurrentRequests}`);

@@ -17,11 +17,23 @@ const HUBSPOT_TYPES = {
 
 const LABELS: Record<ProvenanceKey, { label: string; description: string }> = {
   lastActionAt: { label: "AI SDR: last action at", description: "When an AI agent last changed this record." },
-  confidence: { label: "AI SDR: confidence score", description: "The agent's confidence in its latest proposal, from 0 to 1." },
-  source: { label: "AI SDR: source", description: "Where the agent's value came from: data provider, prompt version, signal." },
+  confidence: {
+    label: "AI SDR: confidence score",
+    description: "The agent's confidence in its latest proposal, from 0 to 1.",
+  },
+  source: {
+    label: "AI SDR: source",
+    description: "Where the agent's value came from: data provider, prompt version, signal.",
+  },
   reason: { label: "AI SDR: change reason", description: "The agent's one-sentence reason for its latest change." },
-  eventId: { label: "AI SDR: audit event id", description: "The Tollgate audit event id of the latest governed change." },
-  evidence: { label: "AI SDR: evidence (JSON)", description: "Evidence bundle of the latest change, as JSON: sources, signals, extracted facts." },
+  eventId: {
+    label: "AI SDR: audit event id",
+    description: "The Tollgate audit event id of the latest governed change.",
+  },
+  evidence: {
+    label: "AI SDR: evidence (JSON)",
+    description: "Evidence bundle of the latest change, as JSON: sources, signals, extracted facts.",
+  },
 };
 
 /** The six provenance properties of DESIGN §2, as HubSpot property definitions. */

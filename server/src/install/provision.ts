@@ -1,13 +1,22 @@
 import type { CrmConnector } from "../crm/index.js";
 import { ValidationError } from "../errors/index.js";
 import { listProvisionedObjects, planProvisioning } from "./plan-provisioning.js";
-import type { GovernedField, ProvisionedItem, ProvisioningPlan, ProvisioningProblem, ProvisioningResult } from "./types.js";
+import type {
+  GovernedField,
+  ProvisionedItem,
+  ProvisioningPlan,
+  ProvisioningProblem,
+  ProvisioningResult,
+} from "./types.js";
 
 /**
  * Reads the CRM's property definitions of every object provisioning touches and plans
  * against them (for `tollgate install hubspot --dry-run`, or before {@link provision}).
  */
-export async function getProvisioningPlan(connector: CrmConnector, governedFields: readonly GovernedField[]): Promise<ProvisioningPlan> {
+export async function getProvisioningPlan(
+  connector: CrmConnector,
+  governedFields: readonly GovernedField[],
+): Promise<ProvisioningPlan> {
   assertHubSpot(connector);
   const existing: Record<string, Awaited<ReturnType<CrmConnector["listProperties"]>>> = {};
   for (const { objectType } of listProvisionedObjects(governedFields)) {
@@ -36,9 +45,15 @@ export async function provision(connector: CrmConnector, plan: ProvisioningPlan)
       (groupCreated ? created : existing).push({ kind: "group", objectType, name: obj.group.name });
 
       const wanted = obj.properties.filter((p) => p.action === "create");
-      const present = wanted.length ? new Set((await connector.listProperties(objectType)).map((p) => p.name)) : new Set<string>();
+      const present = wanted.length
+        ? new Set((await connector.listProperties(objectType)).map((p) => p.name))
+        : new Set<string>();
       const toCreate = wanted.filter((p) => !present.has(p.definition.name));
-      if (toCreate.length) await connector.createProperties(objectType, toCreate.map((p) => p.definition));
+      if (toCreate.length)
+        await connector.createProperties(
+          objectType,
+          toCreate.map((p) => p.definition),
+        );
 
       for (const p of obj.properties) {
         const item = { kind: p.kind, objectType, name: p.definition.name };
@@ -70,5 +85,6 @@ export async function provisionGovernedFields(
 
 function assertHubSpot(connector: CrmConnector): void {
   // Salesforce fields ship in the DX package (crm-app/), not through this API.
-  if (connector.crm !== "hubspot") throw new ValidationError(`Property provisioning is for HubSpot; got a ${connector.crm} connector.`);
+  if (connector.crm !== "hubspot")
+    throw new ValidationError(`Property provisioning is for HubSpot; got a ${connector.crm} connector.`);
 }

@@ -3,7 +3,12 @@
  * escaped (HubSpot's `error_description` comes from the query string), and nothing but the
  * message is shown: never a stack trace (DESIGN §5).
  */
-export function renderInstallPage(page: { ok: boolean; title: string; message: string; detail?: string | undefined }): string {
+export function renderInstallPage(page: {
+  ok: boolean;
+  title: string;
+  message: string;
+  detail?: string | undefined;
+}): string {
   const color = page.ok ? "#00796b" : "#b3261e";
   return `<!doctype html>
 <html lang="en">

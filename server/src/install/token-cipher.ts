@@ -58,7 +58,10 @@ export function createTokenCipher(options: TokenCipherOptions): TokenCipher {
       const parts = parse(ciphertext);
       const key = keys.get(parts.keyId);
       if (!key) {
-        throw new TokenDecryptError("unknown_key", `Token was encrypted with key ${parts.keyId}, which is not configured (TOLLGATE_ENCRYPTION_KEY or a previous key).`);
+        throw new TokenDecryptError(
+          "unknown_key",
+          `Token was encrypted with key ${parts.keyId}, which is not configured (TOLLGATE_ENCRYPTION_KEY or a previous key).`,
+        );
       }
       try {
         const decipher = createDecipheriv("aes-256-gcm", key, parts.iv, { authTagLength: TAG_BYTES });
@@ -67,7 +70,10 @@ export function createTokenCipher(options: TokenCipherOptions): TokenCipher {
         return Buffer.concat([decipher.update(parts.ct), decipher.final()]).toString("utf8");
       } catch {
         // GCM reports every mismatch the same way; the cause carries nothing worth keeping.
-        throw new TokenDecryptError("tampered", "Token failed authentication: the stored ciphertext was altered or belongs to another record.");
+        throw new TokenDecryptError(
+          "tampered",
+          "Token failed authentication: the stored ciphertext was altered or belongs to another record.",
+        );
       }
     },
     isStale(ciphertext) {
@@ -79,7 +85,8 @@ export function createTokenCipher(options: TokenCipherOptions): TokenCipher {
 function toKey(key: string | Buffer): { id: string; bytes: Buffer } {
   let bytes: Buffer;
   if (typeof key === "string") {
-    if (!/^[0-9a-fA-F]{64}$/.test(key)) throw new ConfigError("TOLLGATE_ENCRYPTION_KEY: must be 32 bytes as 64 hex characters");
+    if (!/^[0-9a-fA-F]{64}$/.test(key))
+      throw new ConfigError("TOLLGATE_ENCRYPTION_KEY: must be 32 bytes as 64 hex characters");
     bytes = Buffer.from(key, "hex");
   } else {
     if (key.length !== 32) throw new ConfigError("TOLLGATE_ENCRYPTION_KEY: must be 32 bytes as 64 hex characters");
@@ -94,10 +101,23 @@ function parse(ciphertext: string): { keyId: string; iv: Buffer; ct: Buffer; tag
   const parts = ciphertext.split(":");
   const [format, keyId, iv, ct, tag] = parts;
   const b64url = /^[A-Za-z0-9_-]*$/;
-  if (parts.length !== 5 || format !== FORMAT || !keyId || iv === undefined || ct === undefined || tag === undefined || ![iv, ct, tag].every((p) => b64url.test(p))) {
+  if (
+    parts.length !== 5 ||
+    format !== FORMAT ||
+    !keyId ||
+    iv === undefined ||
+    ct === undefined ||
+    tag === undefined ||
+    ![iv, ct, tag].every((p) => b64url.test(p))
+  ) {
     throw new TokenDecryptError("malformed", `Token ciphertext is not in the ${FORMAT} format.`);
   }
-  const out = { keyId, iv: Buffer.from(iv, "base64url"), ct: Buffer.from(ct, "base64url"), tag: Buffer.from(tag, "base64url") };
+  const out = {
+    keyId,
+    iv: Buffer.from(iv, "base64url"),
+    ct: Buffer.from(ct, "base64url"),
+    tag: Buffer.from(tag, "base64url"),
+  };
   if (out.iv.length !== IV_BYTES || out.tag.length !== TAG_BYTES) {
     throw new TokenDecryptError("malformed", `Token ciphertext is not in the ${FORMAT} format.`);
   }

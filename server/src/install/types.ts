@@ -93,11 +93,7 @@ export interface ObjectPlan {
 }
 
 export type ProvisioningProblemKind =
-  | "missing_canonical"
-  | "unsupported_object"
-  | "type_mismatch"
-  | "not_a_canonical_field"
-  | "create_failed";
+  "missing_canonical" | "unsupported_object" | "type_mismatch" | "not_a_canonical_field" | "create_failed";
 
 export interface ProvisioningProblem {
   kind: ProvisioningProblemKind;

@@ -7,7 +7,11 @@ import type { KillSwitchService } from "./types.js";
  * replace the policy (an owner may need to, to fix what caused the stop).
  * @throws PolicyLockedError (403 `policy_locked`)
  */
-export async function assertPolicyEditable(service: Pick<KillSwitchService, "active">, tenantId: string, principal: Principal): Promise<void> {
+export async function assertPolicyEditable(
+  service: Pick<KillSwitchService, "active">,
+  tenantId: string,
+  principal: Principal,
+): Promise<void> {
   if (principal.role === "owner") return;
   if ((await service.active(tenantId)).active.has("tenant")) throw new PolicyLockedError(tenantId);
 }

@@ -61,6 +61,7 @@ export function alertWebhookUrlFrom(env: NodeJS.ProcessEnv): string | undefined 
   } catch {
     throw new ConfigError("TOLLGATE_ALERT_WEBHOOK_URL: expected an http(s) URL");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError("TOLLGATE_ALERT_WEBHOOK_URL: expected an http(s) URL");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigError("TOLLGATE_ALERT_WEBHOOK_URL: expected an http(s) URL");
   return url.toString();
 }

@@ -70,8 +70,16 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
   const logger = options.logger ?? pino({ level: "silent" });
 
   /** Counts events per (metric, subject) once, then trips every trigger the new rate crosses. Returns the trips with the position of the event that crossed. */
-  async function count(tenantId: string, metricTriggers: readonly KillSwitchTrigger[], events: readonly { metric: string; position: number; agentId: string; role: string }[], active: ReadonlySet<string>) {
-    const groups = new Map<string, { metric: string; subject: Subject; positions: number[]; triggers: KillSwitchTrigger[] }>();
+  async function count(
+    tenantId: string,
+    metricTriggers: readonly KillSwitchTrigger[],
+    events: readonly { metric: string; position: number; agentId: string; role: string }[],
+    active: ReadonlySet<string>,
+  ) {
+    const groups = new Map<
+      string,
+      { metric: string; subject: Subject; positions: number[]; triggers: KillSwitchTrigger[] }
+    >();
     for (const t of metricTriggers) {
       for (const e of events) {
         if (e.metric !== t.metric) continue;
@@ -86,7 +94,11 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
     }
     const list = [...groups.values()];
     const at = now();
-    const rates = await triggers.add(tenantId, list.map((g) => ({ metric: g.metric, subject: g.subject.key, n: g.positions.length })), at);
+    const rates = await triggers.add(
+      tenantId,
+      list.map((g) => ({ metric: g.metric, subject: g.subject.key, n: g.positions.length })),
+      at,
+    );
     const trips: { position: number; key: string }[] = [];
     for (const [i, g] of list.entries()) {
       const rate = rates[i]!;
@@ -102,9 +114,23 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
 
   async function trip(tenantId: string, t: KillSwitchTrigger, subject: Subject, measured: number, at: Date) {
     const reason = `trigger ${t.metric} above ${t.above}`;
-    const sw = await killSwitches.set(tenantId, { scope: { type: subject.type, value: subject.value }, state: "on", reason }, { type: "system", id: "tollgate", role: null, via: `trigger:${t.metric}` });
+    const sw = await killSwitches.set(
+      tenantId,
+      { scope: { type: subject.type, value: subject.value }, state: "on", reason },
+      { type: "system", id: "tollgate", role: null, via: `trigger:${t.metric}` },
+    );
     if (sw.changed === false) return;
-    const alert: KillSwitchAlert = { type: "kill_switch.tripped", tenantId, scope: sw.scope, metric: t.metric, above: t.above, measured: Math.round(measured * 100) / 100, reason, eventId: sw.eventId, at: at.toISOString() };
+    const alert: KillSwitchAlert = {
+      type: "kill_switch.tripped",
+      tenantId,
+      scope: sw.scope,
+      metric: t.metric,
+      above: t.above,
+      measured: Math.round(measured * 100) / 100,
+      reason,
+      eventId: sw.eventId,
+      at: at.toISOString(),
+    };
     try {
       void Promise.resolve(options.alert?.(alert)).catch(() => undefined);
     } catch {
@@ -116,13 +142,28 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
     async prepare(tenantId, policy, writes: readonly GuardedWrite[]) {
       const compiled = policyOf(tenantId);
       const base = await killSwitches.active(tenantId);
-      const writeTriggers = compiled.manifest.kill_switch_triggers.filter((t) => t.metric === "agent_writes_per_minute");
+      const writeTriggers = compiled.manifest.kill_switch_triggers.filter(
+        (t) => t.metric === "agent_writes_per_minute",
+      );
       const trips = writeTriggers.length
-        ? await count(tenantId, writeTriggers, writes.map((w) => ({ metric: "agent_writes_per_minute", position: w.position, agentId: w.agentId, role: w.role })), base.active)
+        ? await count(
+            tenantId,
+            writeTriggers,
+            writes.map((w) => ({
+              metric: "agent_writes_per_minute",
+              position: w.position,
+              agentId: w.agentId,
+              role: w.role,
+            })),
+            base.active,
+          )
         : [];
       const keys = new Map<string, CounterKey>();
       for (const w of writes) for (const k of policy.counterKeys?.(w.input) ?? []) keys.set(k.key, k);
-      const snapshot = await counters.snapshot(tenantId, [...keys.values()], { timeZone: compiled.timezone, at: now() });
+      const snapshot = await counters.snapshot(tenantId, [...keys.values()], {
+        timeZone: compiled.timezone,
+        at: now(),
+      });
       const baseState: DecisionState = { counters: snapshot, switches: base };
       const states = new Map<number, DecisionState>();
       return {
@@ -152,9 +193,13 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
           killedBy.set(key, (killedBy.get(key) ?? 0) + 1);
         }
         if (killedBy.size) await killSwitches.countPrevented(tenantId, killedBy);
-        const postTriggers = policyOf(tenantId).manifest.kill_switch_triggers.filter((t) => t.metric !== "agent_writes_per_minute" && isTriggerMetric(t.metric));
+        const postTriggers = policyOf(tenantId).manifest.kill_switch_triggers.filter(
+          (t) => t.metric !== "agent_writes_per_minute" && isTriggerMetric(t.metric),
+        );
         if (postTriggers.length === 0) return;
-        const events = outcomes.flatMap((o, position) => metricsOf(o).map((metric) => ({ metric, position, agentId: o.agentId, role: o.role })));
+        const events = outcomes.flatMap((o, position) =>
+          metricsOf(o).map((metric) => ({ metric, position, agentId: o.agentId, role: o.role })),
+        );
         if (events.length) await count(tenantId, postTriggers, events, (await killSwitches.active(tenantId)).active);
       } catch (err) {
         logger.warn({ err: (err as Error).message, tenantId }, "kill switch triggers could not be evaluated");

@@ -72,9 +72,23 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
 
   /** Queued agent writes the new switch now holds: the "in flight" it stopped. */
   async function pendingHeldBy(tenantId: string, field: string): Promise<number> {
-    const { rows } = await db.query<{ agent_id: string; purpose: string; n: number }>(loadSql("count-pending-agent-writes"), [tenantId]);
+    const { rows } = await db.query<{ agent_id: string; purpose: string; n: number }>(
+      loadSql("count-pending-agent-writes"),
+      [tenantId],
+    );
     const state = { active: new Set([field]) };
-    return rows.reduce((sum, r) => sum + (holdingSwitch({ tenantId, purpose: r.purpose, agentId: r.agent_id }, state, options.roleOf?.(tenantId, r.agent_id)) ? r.n : 0), 0);
+    return rows.reduce(
+      (sum, r) =>
+        sum +
+        (holdingSwitch(
+          { tenantId, purpose: r.purpose, agentId: r.agent_id },
+          state,
+          options.roleOf?.(tenantId, r.agent_id),
+        )
+          ? r.n
+          : 0),
+      0,
+    );
   }
 
   const service: KillSwitchService = {
@@ -84,17 +98,29 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
       const at = now();
       const who = { type: actor.type, id: actor.id, role: actor.role ?? null, via: actor.via ?? null };
       // Read before the transaction: Redis is not part of it, and the counts are best effort.
-      const prevented: Prevented | undefined = request.state === "off" ? await cache.prevented(tenantId, field).catch(() => undefined) : undefined;
+      const prevented: Prevented | undefined =
+        request.state === "off" ? await cache.prevented(tenantId, field).catch(() => undefined) : undefined;
       const inFlight = request.state === "on" ? await pendingHeldBy(tenantId, field) : undefined;
 
       const result = await db.transaction(async (tx): Promise<KillSwitch> => {
         await tx.query(loadSql("lock-scope"), [`kill_switch|${tenantId}|${field}`]);
-        const current = (await tx.query<KillSwitchRecord>(loadSql("select-switch"), [tenantId, scope.type, scope.value ?? ""])).rows[0];
+        const current = (
+          await tx.query<KillSwitchRecord>(loadSql("select-switch"), [tenantId, scope.type, scope.value ?? ""])
+        ).rows[0];
         const before = current?.state === "on" ? "on" : "off";
         if (before === request.state) {
           return current
             ? { ...toKillSwitch(current), changed: false }
-            : { tenantId, scope, state: "off", reason: request.reason, who, when: at.toISOString(), eventId: null, changed: false };
+            : {
+                tenantId,
+                scope,
+                state: "off",
+                reason: request.reason,
+                who,
+                when: at.toISOString(),
+                eventId: null,
+                changed: false,
+              };
         }
         const event = await audit.append(
           {
@@ -105,18 +131,47 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
             field_diffs: [{ field: `kill_switch:${field}`, before, after: request.state }],
             diff_summary: `kill switch ${field}: ${before} → ${request.state}`,
             reason: request.reason,
-            evidence: { scope, state: request.state, ...(inFlight !== undefined ? { heldPendingWrites: inFlight } : {}), ...(prevented ? { prevented } : {}) },
+            evidence: {
+              scope,
+              state: request.state,
+              ...(inFlight !== undefined ? { heldPendingWrites: inFlight } : {}),
+              ...(prevented ? { prevented } : {}),
+            },
           },
           { tx },
         );
-        const params = [tenantId, scope.type, scope.value ?? "", request.state, request.reason, who.type, who.id, who.role, at.toISOString(), event.event_id];
+        const params = [
+          tenantId,
+          scope.type,
+          scope.value ?? "",
+          request.state,
+          request.reason,
+          who.type,
+          who.id,
+          who.role,
+          at.toISOString(),
+          event.event_id,
+        ];
         await tx.query(loadSql("upsert-switch"), params);
         await tx.query(loadSql("insert-history"), [...params, prevented ? JSON.stringify(prevented) : null]);
-        return { tenantId, scope, state: request.state, reason: request.reason, who, when: at.toISOString(), eventId: event.event_id, changed: true, ...(prevented ? { prevented } : {}) };
+        return {
+          tenantId,
+          scope,
+          state: request.state,
+          reason: request.reason,
+          who,
+          when: at.toISOString(),
+          eventId: event.event_id,
+          changed: true,
+          ...(prevented ? { prevented } : {}),
+        };
       });
       if (!result.changed) return result;
 
-      logger.warn({ tenantId, scope, state: request.state, reason: request.reason, who: who.id }, request.state === "on" ? "kill switch on" : "kill switch off");
+      logger.warn(
+        { tenantId, scope, state: request.state, reason: request.reason, who: who.id },
+        request.state === "on" ? "kill switch on" : "kill switch off",
+      );
       await cache.invalidate(tenantId);
       await cache.resetPrevented(tenantId, field);
       for (const k of [...heldSeen]) if (k.startsWith(`${tenantId}\u0000${field}\u0000`)) heldSeen.delete(k);
@@ -133,7 +188,12 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
     async list(tenantId) {
       const switches = await readActive(tenantId);
       remember(tenantId, switches);
-      return Promise.all(switches.map(async (s) => ({ ...s, prevented: await cache.prevented(tenantId, fieldOf(s.scope.type, s.scope.value)) })));
+      return Promise.all(
+        switches.map(async (s) => ({
+          ...s,
+          prevented: await cache.prevented(tenantId, fieldOf(s.scope.type, s.scope.value)),
+        })),
+      );
     },
 
     async history(tenantId, limit = 100) {
@@ -149,7 +209,9 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
       if (row.id !== undefined && !heldSeen.has(seen)) {
         heldSeen.add(seen);
         // `hold` is synchronous: the count is recorded on the side and never delays the flush.
-        void cache.addHeld(row.tenantId, key, row.id).catch((err) => logger.warn({ err: (err as Error).message }, "could not count a held write"));
+        void cache
+          .addHeld(row.tenantId, key, row.id)
+          .catch((err) => logger.warn({ err: (err as Error).message }, "could not count a held write"));
       }
       return true;
     },
@@ -162,7 +224,11 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
       const byField = new Map<string, number>();
       for (const [key, n] of byKey) {
         const owner = switches.find((s) => stateOf([s]).active.has(key));
-        if (owner) byField.set(fieldOf(owner.scope.type, owner.scope.value), (byField.get(fieldOf(owner.scope.type, owner.scope.value)) ?? 0) + n);
+        if (owner)
+          byField.set(
+            fieldOf(owner.scope.type, owner.scope.value),
+            (byField.get(fieldOf(owner.scope.type, owner.scope.value)) ?? 0) + n,
+          );
       }
       await cache.countDecisions(tenantId, byField);
     },
@@ -187,7 +253,10 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
           .catch((err) => logger.warn({ err: (err as Error).message, tenantId }, "kill switch refresh failed"));
       });
       await subscriber.subscribe(cache.channel);
-      timer = setInterval(() => void syncAll().catch((err) => logger.warn({ err: (err as Error).message }, "kill switch sync failed")), options.syncIntervalMs ?? 5_000);
+      timer = setInterval(
+        () => void syncAll().catch((err) => logger.warn({ err: (err as Error).message }, "kill switch sync failed")),
+        options.syncIntervalMs ?? 5_000,
+      );
       timer.unref();
     },
 

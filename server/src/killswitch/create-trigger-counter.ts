@@ -34,7 +34,11 @@ export function createTriggerCounter(options: { redis: Redis; prefix?: string })
   const prefix = options.prefix ?? "tollgate";
   return {
     /** Counts the events; returns each counter's rate before and after them. */
-    async add(tenantId: string, counts: readonly TriggerCount[], at: Date): Promise<{ before: number; after: number }[]> {
+    async add(
+      tenantId: string,
+      counts: readonly TriggerCount[],
+      at: Date,
+    ): Promise<{ before: number; after: number }[]> {
       if (counts.length === 0) return [];
       const keys: string[] = [];
       const args: number[] = [];

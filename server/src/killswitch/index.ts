@@ -13,4 +13,12 @@ export { normalizeScope, policyKeysOf } from "./switch-keys.js";
 export { TRIGGER_METRICS, triggerWindowMs, firstCrossing, isTriggerMetric } from "./trigger-metrics.js";
 export type { TriggerMetric } from "./trigger-metrics.js";
 export { AgentKilledError, PolicyLockedError } from "./errors.js";
-export type { HoldableWrite, KillSwitch, KillSwitchActor, KillSwitchService, KillSwitchServiceOptions, Prevented, SetKillSwitch } from "./types.js";
+export type {
+  HoldableWrite,
+  KillSwitch,
+  KillSwitchActor,
+  KillSwitchService,
+  KillSwitchServiceOptions,
+  Prevented,
+  SetKillSwitch,
+} from "./types.js";

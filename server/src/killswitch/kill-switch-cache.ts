@@ -62,7 +62,10 @@ export function createKillSwitchCache(redis: Redis, prefix: string) {
       await redis.sadd(heldKey(tenantId, field), rowId);
     },
     async prevented(tenantId: string, field: string): Promise<Prevented> {
-      const [decisions, held] = await Promise.all([redis.hget(preventedKey(tenantId), field), redis.scard(heldKey(tenantId, field))]);
+      const [decisions, held] = await Promise.all([
+        redis.hget(preventedKey(tenantId), field),
+        redis.scard(heldKey(tenantId, field)),
+      ]);
       return { decisions: Number(decisions ?? 0), heldWrites: held };
     },
     /** A switch turned on starts counting from zero; one turned off has been reported. */

@@ -8,11 +8,20 @@ export const AGENT_WRITE_PURPOSES: ReadonlySet<string> = new Set(["apply", "prov
  * The switch that keeps a queued write pending, or `undefined`. Only the scopes a queued write
  * can be told apart by apply: tenant, the CRM-writes channel, the agent's role, the agent.
  */
-export function holdingSwitch(row: HoldableWrite, switches: KillSwitchState, role: string | undefined): string | undefined {
+export function holdingSwitch(
+  row: HoldableWrite,
+  switches: KillSwitchState,
+  role: string | undefined,
+): string | undefined {
   if (row.agentId === null || !AGENT_WRITE_PURPOSES.has(row.purpose)) return undefined;
   const active = switches.active;
   if (active.size === 0) return undefined;
-  for (const key of ["tenant", "channel:crm", role === undefined ? undefined : `role:${role}`, `agent:${row.agentId}`]) {
+  for (const key of [
+    "tenant",
+    "channel:crm",
+    role === undefined ? undefined : `role:${role}`,
+    `agent:${row.agentId}`,
+  ]) {
     if (key !== undefined && active.has(key)) return key;
   }
   return undefined;

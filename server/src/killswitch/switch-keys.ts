@@ -7,7 +7,10 @@ const CHANNEL_ALIASES: Readonly<Record<string, string>> = { crm_writes: "crm", s
 const CHANNEL_GROUPS: Readonly<Record<string, readonly string[]>> = { all_outbound: ["email", "meetings"] };
 
 /** The scope as stored: tenant has no value, channel aliases become the policy's channel. */
-export function normalizeScope(type: KillSwitchScope, value: string | null | undefined): { type: KillSwitchScope; value: string | null } {
+export function normalizeScope(
+  type: KillSwitchScope,
+  value: string | null | undefined,
+): { type: KillSwitchScope; value: string | null } {
   if (type === "tenant") return { type, value: null };
   const v = (value ?? "").trim();
   return { type, value: type === "channel" ? (CHANNEL_ALIASES[v] ?? v) : v };
@@ -15,7 +18,8 @@ export function normalizeScope(type: KillSwitchScope, value: string | null | und
 
 /** The `KillSwitchState` keys one stored switch turns on (`all_outbound` is two). */
 export function policyKeysOf(type: KillSwitchScope, value: string | null): string[] {
-  if (type === "channel" && value !== null && CHANNEL_GROUPS[value]) return CHANNEL_GROUPS[value].map((c) => killSwitchKey("channel", c));
+  if (type === "channel" && value !== null && CHANNEL_GROUPS[value])
+    return CHANNEL_GROUPS[value].map((c) => killSwitchKey("channel", c));
   return [killSwitchKey(type, value ?? undefined)];
 }
 
@@ -24,7 +28,9 @@ export function fieldOf(type: KillSwitchScope, value: string | null): string {
   return type === "tenant" ? "tenant" : `${type}:${value ?? ""}`;
 }
 
-export function stateOf(switches: Iterable<{ scope: { type: KillSwitchScope; value: string | null } }>): KillSwitchState {
+export function stateOf(
+  switches: Iterable<{ scope: { type: KillSwitchScope; value: string | null } }>,
+): KillSwitchState {
   const active = new Set<string>();
   for (const s of switches) for (const key of policyKeysOf(s.scope.type, s.scope.value)) active.add(key);
   return { active };

@@ -13,7 +13,13 @@
  * A switch's own refusals (`killed`) count in none of the last four: the switch already holds
  * what they would trip, and counting them would spread one agent's stop to the whole tenant.
  */
-export const TRIGGER_METRICS = ["agent_writes_per_minute", "reverts_per_minute", "denials_per_minute", "approval_bypass_attempts", "writes_to_excluded_segments"] as const;
+export const TRIGGER_METRICS = [
+  "agent_writes_per_minute",
+  "reverts_per_minute",
+  "denials_per_minute",
+  "approval_bypass_attempts",
+  "writes_to_excluded_segments",
+] as const;
 export type TriggerMetric = (typeof TRIGGER_METRICS)[number];
 
 export function isTriggerMetric(metric: string): metric is TriggerMetric {

@@ -25,7 +25,11 @@ export function createCounterStore(options: CounterStoreOptions): CounterStore {
     return { name: `${prefix}:cap:{${tenantId}}:${period.id}:${key.key}`, ttl: period.ttlSeconds };
   };
 
-  async function consumeMany(tenantId: string, items: readonly (readonly CounterKey[])[], o: CounterWindowOptions): Promise<ConsumeResult[]> {
+  async function consumeMany(
+    tenantId: string,
+    items: readonly (readonly CounterKey[])[],
+    o: CounterWindowOptions,
+  ): Promise<ConsumeResult[]> {
     const keys: string[] = [];
     const index = new Map<string, number>();
     const args: (string | number)[] = [items.length];

@@ -16,7 +16,12 @@ export function defineScript(source: string): RedisScript {
  * use, a restart, `SCRIPT FLUSH`). Redis runs a script alone, so check-then-write inside one
  * cannot interleave with another client.
  */
-export async function runScript(redis: Redis, script: RedisScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+export async function runScript(
+  redis: Redis,
+  script: RedisScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
   try {
     return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (err) {

@@ -34,5 +34,9 @@ export interface CounterStore {
   /** One action: increments all of `keys` if every one stays within its limit, else none. */
   consume(tenantId: string, keys: readonly CounterKey[], options: CounterWindowOptions): Promise<ConsumeResult>;
   /** Several actions, in order, in one round trip; later ones see earlier ones' increments. */
-  consumeMany(tenantId: string, items: readonly (readonly CounterKey[])[], options: CounterWindowOptions): Promise<ConsumeResult[]>;
+  consumeMany(
+    tenantId: string,
+    items: readonly (readonly CounterKey[])[],
+    options: CounterWindowOptions,
+  ): Promise<ConsumeResult[]>;
 }

@@ -51,10 +51,26 @@ function localParts(at: Date, timeZone: string): LocalParts {
   let fmt = formatters.get(timeZone);
   if (fmt === undefined) {
     // Throws RangeError for an unknown zone; policy zones are validated when the policy loads.
-    fmt = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
     formatters.set(timeZone, fmt);
   }
   const out: Record<string, number> = {};
   for (const part of fmt.formatToParts(at)) if (part.type !== "literal") out[part.type] = Number(part.value);
-  return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour! % 24, minute: out.minute!, second: out.second! };
+  return {
+    year: out.year!,
+    month: out.month!,
+    day: out.day!,
+    hour: out.hour! % 24,
+    minute: out.minute!,
+    second: out.second!,
+  };
 }

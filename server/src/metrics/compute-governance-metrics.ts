@@ -11,7 +11,12 @@ const round = (v: number | null, digits = 4) => (v === null ? null : Math.round(
  * system of record: audit events, approvals, exceptions and crm_writes. `now` only matters for
  * the SLA state of exceptions.
  */
-export async function computeGovernanceMetrics(sql: Sql, tenantId: string, range: { from: Date; to: Date }, now: Date = new Date()): Promise<GovernanceMetrics> {
+export async function computeGovernanceMetrics(
+  sql: Sql,
+  tenantId: string,
+  range: { from: Date; to: Date },
+  now: Date = new Date(),
+): Promise<GovernanceMetrics> {
   const p = [tenantId, range.from.toISOString(), range.to.toISOString()];
   const one = async <R>(name: string, params: unknown[] = p) => (await sql.query<R>(loadSql(name), params)).rows;
   const [[actions], [approvals], [exceptions], protective, fields, bypass, [review], outbound] = await Promise.all([
@@ -36,7 +41,12 @@ export async function computeGovernanceMetrics(sql: Sql, tenantId: string, range
   const concentrationRows =
     withDomain.length > 0
       ? sumBy(withDomain.map((o) => [o.domain!, o.n]))
-      : sumBy((await one<{ object_type: string; object_id: string; n: number }>("actions-by-object")).map((o) => [`${o.object_type}/${o.object_id}`, o.n]));
+      : sumBy(
+          (await one<{ object_type: string; object_id: string; n: number }>("actions-by-object")).map((o) => [
+            `${o.object_type}/${o.object_id}`,
+            o.n,
+          ]),
+        );
   const total = [...concentrationRows.values()].reduce((s, n) => s + n, 0);
   const ranked = [...concentrationRows.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
 
@@ -55,8 +65,15 @@ export async function computeGovernanceMetrics(sql: Sql, tenantId: string, range
     reverts: writesOf("revert"),
     rollbacks: writesOf("rollback"),
     topChangedFields: fields.map((f) => ({ objectType: f.object_type, field: f.field, changes: f.changes })),
-    approvalBypassAttempts: { total: bypass.reduce((s, b) => s + b.attempts, 0), byAgent: bypass.map((b) => ({ agentId: b.agent_id, attempts: b.attempts })) },
-    timeToReview: { decided: review?.n ?? 0, medianSeconds: round(review?.p50 ?? null, 1), p90Seconds: round(review?.p90 ?? null, 1) },
+    approvalBypassAttempts: {
+      total: bypass.reduce((s, b) => s + b.attempts, 0),
+      byAgent: bypass.map((b) => ({ agentId: b.agent_id, attempts: b.attempts })),
+    },
+    timeToReview: {
+      decided: review?.n ?? 0,
+      medianSeconds: round(review?.p50 ?? null, 1),
+      p90Seconds: round(review?.p90 ?? null, 1),
+    },
     concentration: {
       by: withDomain.length > 0 ? "domain" : "object",
       total,

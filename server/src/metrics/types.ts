@@ -17,7 +17,12 @@ export interface GovernanceMetrics {
   /** Approval created → a person's decision, in seconds. */
   timeToReview: { decided: number; medianSeconds: number | null; p90Seconds: number | null };
   /** Share of outbound actions per recipient domain; per record when no domain is known. */
-  concentration: { by: "domain" | "object"; total: number; top: { key: string; count: number; share: number }[]; hhi: number | null };
+  concentration: {
+    by: "domain" | "object";
+    total: number;
+    top: { key: string; count: number; share: number }[];
+    hhi: number | null;
+  };
 }
 
 export interface ProtectiveWrites {

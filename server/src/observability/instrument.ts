@@ -36,7 +36,8 @@ export function instrumentAudit<A extends AppendingLog>(audit: A, metrics: Metri
 
 /** Counts connector operations by outcome (`tollgate_crm_calls_total{crm, operation, status}`). */
 export function instrumentConnector(connector: CrmConnector, metrics: Metrics): CrmConnector {
-  const timed = <Args extends unknown[], R>(operation: string, fn: (...args: Args) => Promise<R>) =>
+  const timed =
+    <Args extends unknown[], R>(operation: string, fn: (...args: Args) => Promise<R>) =>
     async (...args: Args): Promise<R> => {
       try {
         const result = await fn(...args);

@@ -10,7 +10,8 @@ export function autoFailures(auto: CompiledAutoIf, input: DecisionInput): string
   const out: string[] = [];
   if (auto.min_confidence !== undefined) {
     if (input.confidence === undefined) out.push(REASONS.confidenceMissing(auto.min_confidence));
-    else if (!(input.confidence >= auto.min_confidence)) out.push(REASONS.confidenceLow(input.confidence, auto.min_confidence));
+    else if (!(input.confidence >= auto.min_confidence))
+      out.push(REASONS.confidenceLow(input.confidence, auto.min_confidence));
   }
   if (auto.sourceSet !== undefined) {
     if (input.source === undefined) out.push(REASONS.sourceMissing);
@@ -21,8 +22,10 @@ export function autoFailures(auto: CompiledAutoIf, input: DecisionInput): string
     else if (!(input.icpMatch >= auto.min_icp_match)) out.push(REASONS.icpLow(input.icpMatch, auto.min_icp_match));
   }
   const a = input.attributes;
-  if (auto.segmentSet !== undefined && (a?.segment === undefined || !auto.segmentSet.has(a.segment))) out.push(REASONS.segmentNotKnownGood(a?.segment));
-  if (auto.templateSet !== undefined && (a?.template === undefined || !auto.templateSet.has(a.template))) out.push(REASONS.templateNotApproved(a?.template));
+  if (auto.segmentSet !== undefined && (a?.segment === undefined || !auto.segmentSet.has(a.segment)))
+    out.push(REASONS.segmentNotKnownGood(a?.segment));
+  if (auto.templateSet !== undefined && (a?.template === undefined || !auto.templateSet.has(a.template)))
+    out.push(REASONS.templateNotApproved(a?.template));
   if (auto.sla_match === true && a?.slaMatch !== true) out.push(REASONS.slaNotMatched);
   return out;
 }

@@ -10,7 +10,6 @@ export interface ReferenceProblem {
   message: string;
 }
 
-
 /**
  * Rules the schema alone cannot express: references between parts of the file, and settings
  * that would be silently meaningless. Returns every problem, in file order.
@@ -24,21 +23,39 @@ export function checkReferences(manifest: PolicyManifest): ReferenceProblem[] {
     const key = `${kind}:${value}`;
     const owner = identities.get(key);
     if (owner !== undefined && owner !== agentId) {
-      problems.push({ path, message: `${kind} ${value} is already used by agent ${JSON.stringify(owner)}: attribution would be ambiguous` });
+      problems.push({
+        path,
+        message: `${kind} ${value} is already used by agent ${JSON.stringify(owner)}: attribution would be ambiguous`,
+      });
     } else identities.set(key, agentId);
   };
 
   manifest.agents.forEach((agent, i) => {
     const seen = agentIds.get(agent.id);
-    if (seen !== undefined) problems.push({ path: ["agents", i, "id"], message: `duplicate agent id ${JSON.stringify(agent.id)} (also agents[${seen}])` });
+    if (seen !== undefined)
+      problems.push({
+        path: ["agents", i, "id"],
+        message: `duplicate agent id ${JSON.stringify(agent.id)} (also agents[${seen}])`,
+      });
     else agentIds.set(agent.id, i);
     if (!(agent.role in manifest.roles)) {
-      problems.push({ path: ["agents", i, "role"], message: `role ${JSON.stringify(agent.role)} is not defined under roles` });
+      problems.push({
+        path: ["agents", i, "role"],
+        message: `role ${JSON.stringify(agent.role)} is not defined under roles`,
+      });
     }
-    agent.hubspot?.appIds?.forEach((id, j) => claim("HubSpot app id", id, agent.id, ["agents", i, "hubspot", "appIds", j]));
-    agent.hubspot?.userIds?.forEach((id, j) => claim("HubSpot user id", id, agent.id, ["agents", i, "hubspot", "userIds", j]));
-    agent.salesforce?.userIds?.forEach((id, j) => claim("Salesforce user id", id.slice(0, 15), agent.id, ["agents", i, "salesforce", "userIds", j]));
-    agent.salesforce?.clients?.forEach((c, j) => claim("Salesforce client", c, agent.id, ["agents", i, "salesforce", "clients", j]));
+    agent.hubspot?.appIds?.forEach((id, j) =>
+      claim("HubSpot app id", id, agent.id, ["agents", i, "hubspot", "appIds", j]),
+    );
+    agent.hubspot?.userIds?.forEach((id, j) =>
+      claim("HubSpot user id", id, agent.id, ["agents", i, "hubspot", "userIds", j]),
+    );
+    agent.salesforce?.userIds?.forEach((id, j) =>
+      claim("Salesforce user id", id.slice(0, 15), agent.id, ["agents", i, "salesforce", "userIds", j]),
+    );
+    agent.salesforce?.clients?.forEach((c, j) =>
+      claim("Salesforce client", c, agent.id, ["agents", i, "salesforce", "clients", j]),
+    );
   });
 
   forEachRule(manifest, ({ kind, name, rule, path }) => {
@@ -46,14 +63,23 @@ export function checkReferences(manifest: PolicyManifest): ReferenceProblem[] {
       if (name.startsWith(SHADOW_PREFIX_HUBSPOT) || name.startsWith(SHADOW_PREFIX_SALESFORCE)) {
         problems.push({ path, atKey: true, message: `${name} is a shadow field: govern the canonical field instead` });
       } else if (isProvenanceField(name)) {
-        problems.push({ path, atKey: true, message: `${name} is a provenance field: declared agents may always write it, it needs no rule` });
+        problems.push({
+          path,
+          atKey: true,
+          message: `${name} is a provenance field: declared agents may always write it, it needs no rule`,
+        });
       }
     }
     // Auto rules, exceptions and approvers only change tier 2/3 outcomes; on other tiers they
     // would read like permissions that are not there.
     if (rule.tier !== 2 && rule.tier !== 3) {
       for (const key of ["auto_if", "exceptions", "approvers"] as const) {
-        if (rule[key] !== undefined) problems.push({ path: [...path, key], atKey: true, message: `${key} only applies to tiers 2 and 3, this rule is tier ${rule.tier}` });
+        if (rule[key] !== undefined)
+          problems.push({
+            path: [...path, key],
+            atKey: true,
+            message: `${key} only applies to tiers 2 and 3, this rule is tier ${rule.tier}`,
+          });
       }
     }
   });

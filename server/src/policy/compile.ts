@@ -1,4 +1,12 @@
-import { WEEKDAYS, durationToMs, type PolicyManifest, type PolicyRoleCaps, type PolicyRule, type PolicyRuleCap, type PolicyWindow } from "../../../shared/policy-manifest.js";
+import {
+  WEEKDAYS,
+  durationToMs,
+  type PolicyManifest,
+  type PolicyRoleCaps,
+  type PolicyRule,
+  type PolicyRuleCap,
+  type PolicyWindow,
+} from "../../../shared/policy-manifest.js";
 import { salesforceShadowName } from "../../../shared/fields.js";
 import { forEachRule } from "./for-each-rule.js";
 import { policyVersion } from "./version.js";
@@ -68,7 +76,8 @@ export function compilePolicy(manifest: PolicyManifest): CompiledPolicy {
   for (const [name, def] of Object.entries(manifest.roles)) {
     for (const [object, rules] of Object.entries(def.objects)) {
       const objects = roles.get(name)!.objects as Map<string, CompiledObjectRules>;
-      if (rules && !objects.has(object)) objects.set(object, { read: rules.read === "allow", fields: new Map(), actions: new Map() });
+      if (rules && !objects.has(object))
+        objects.set(object, { read: rules.read === "allow", fields: new Map(), actions: new Map() });
     }
   }
 
@@ -117,7 +126,9 @@ function compileRule(id: string, role: string, rule: PolicyRule): CompiledRule {
     tier: rule.tier,
     ...(auto ? { auto } : {}),
     approvers: rule.approvers ?? 1,
-    exceptions: Object.entries(rule.exceptions ?? {}).filter((e): e is [never, never] => e[1] !== undefined) as CompiledRule["exceptions"],
+    exceptions: Object.entries(rule.exceptions ?? {}).filter(
+      (e): e is [never, never] => e[1] !== undefined,
+    ) as CompiledRule["exceptions"],
     caps: rule.cap ? compileRuleCap(role, id, rule.cap) : [],
   };
 }
@@ -133,7 +144,13 @@ function compileRoleCaps(scope: string, ruleIdPrefix: string, caps: PolicyRoleCa
   const add = (key: "per_hour" | "per_day" | "per_record_per_day", window: CounterWindow, perRecord: boolean) => {
     const limit = caps[key];
     if (limit === undefined) return;
-    out.push({ ruleId: `${ruleIdPrefix}.${key}`, window, limit, perRecord, keyPrefix: perRecord ? `${scope}:${window}:record:` : `${scope}:${window}` });
+    out.push({
+      ruleId: `${ruleIdPrefix}.${key}`,
+      window,
+      limit,
+      perRecord,
+      keyPrefix: perRecord ? `${scope}:${window}:record:` : `${scope}:${window}`,
+    });
   };
   add("per_hour", "hour", false);
   add("per_day", "day", false);
@@ -148,7 +165,14 @@ function compileWindow(ruleId: string, w: PolicyWindow, tenantZone: string): Com
   const from = w.from === undefined ? undefined : toMinutes(w.from);
   const to = w.to === undefined ? undefined : toMinutes(w.to);
   const hours = w.from === undefined ? "all day" : `${w.from}–${w.to}`;
-  return { ruleId, dayMask, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), tz, label: `${formatDays(dayMask)} ${hours}` };
+  return {
+    ruleId,
+    dayMask,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    tz,
+    label: `${formatDays(dayMask)} ${hours}`,
+  };
 }
 
 function toMinutes(clock: string): number {

@@ -14,7 +14,10 @@ export function shouldEnforceUnattributed(policy: CompiledPolicy): boolean {
  * field is one no role names. Under `unattributed: enforce` such a writer has no permissions at
  * all, so a governed field is denied (and the backstop reverts it).
  */
-export function decideUnattributed(policy: CompiledPolicy, input: { object: PolicyObject; field: string }): PolicyDecision | undefined {
+export function decideUnattributed(
+  policy: CompiledPolicy,
+  input: { object: PolicyObject; field: string },
+): PolicyDecision | undefined {
   if (!shouldEnforceUnattributed(policy)) return undefined;
   // A shadow field is governed when its canonical field is.
   const field = canonicalOfShadow(policy, input.field) ?? input.field;
@@ -26,5 +29,11 @@ export function decideUnattributed(policy: CompiledPolicy, input: { object: Poli
     }
   }
   if (!governed) return undefined;
-  return { outcome: "deny", tier: 0, ruleId: "unattributed", policyVersion: policy.version, reasons: [REASONS.unattributedEnforced(input.field)] };
+  return {
+    outcome: "deny",
+    tier: 0,
+    ruleId: "unattributed",
+    policyVersion: policy.version,
+    reasons: [REASONS.unattributedEnforced(input.field)],
+  };
 }

@@ -31,14 +31,26 @@ import type { CompiledPolicy, CountersSnapshot, DecisionInput, KillSwitchState, 
  *   confidence: 0.95, at: new Date() }, {}, NO_KILL_SWITCHES)
  * // → { outcome: "allow", tier: 3, ruleId: "roles.enrichment.objects.contact.fields.email", … }
  */
-export function decide(policy: CompiledPolicy, input: DecisionInput, counters: CountersSnapshot, switches: KillSwitchState): PolicyDecision {
+export function decide(
+  policy: CompiledPolicy,
+  input: DecisionInput,
+  counters: CountersSnapshot,
+  switches: KillSwitchState,
+): PolicyDecision {
   const policyVersion = policy.version;
   const r = resolveRule(policy, input);
 
   if (r.kind === "fixed") {
     if (!r.isRead) {
       const kill = findActiveKillSwitch(switches, input, r.agent?.role);
-      if (kill !== undefined) return { outcome: "killed", tier: r.tier, ruleId: `kill_switch:${kill}`, policyVersion, reasons: [REASONS.killed(kill)] };
+      if (kill !== undefined)
+        return {
+          outcome: "killed",
+          tier: r.tier,
+          ruleId: `kill_switch:${kill}`,
+          policyVersion,
+          reasons: [REASONS.killed(kill)],
+        };
     }
     return { outcome: r.outcome, tier: r.tier, ruleId: r.ruleId, policyVersion, reasons: [r.reason] };
   }
@@ -46,18 +58,27 @@ export function decide(policy: CompiledPolicy, input: DecisionInput, counters: C
   const { role, rule } = r;
   const tier = rule.tier;
   const kill = findActiveKillSwitch(switches, input, role.name);
-  if (kill !== undefined) return { outcome: "killed", tier, ruleId: `kill_switch:${kill}`, policyVersion, reasons: [REASONS.killed(kill)] };
+  if (kill !== undefined)
+    return { outcome: "killed", tier, ruleId: `kill_switch:${kill}`, policyVersion, reasons: [REASONS.killed(kill)] };
 
-  if (tier !== 2 && tier !== 3) return { outcome: "deny", tier, ruleId: rule.id, policyVersion, reasons: [TIER_REASONS[tier]] };
+  if (tier !== 2 && tier !== 3)
+    return { outcome: "deny", tier, ruleId: rule.id, policyVersion, reasons: [TIER_REASONS[tier]] };
   if (rule.exceptions.length > 0) {
     const blocked = triggeredExceptions(rule, input, "deny");
-    if (blocked.length > 0) return { outcome: "deny", tier, ruleId: rule.id, policyVersion, reasons: [TIER_REASONS[tier], ...blocked] };
+    if (blocked.length > 0)
+      return { outcome: "deny", tier, ruleId: rule.id, policyVersion, reasons: [TIER_REASONS[tier], ...blocked] };
   }
 
   const closed = findClosedWindow(policy, role, input);
   if (closed !== undefined) {
     const w = closed.window;
-    return { outcome: "outside_window", tier, ruleId: w.ruleId, policyVersion, reasons: [REASONS.outsideWindow(w.ruleId, w.label, closed.zone)] };
+    return {
+      outcome: "outside_window",
+      tier,
+      ruleId: w.ruleId,
+      policyVersion,
+      reasons: [REASONS.outsideWindow(w.ruleId, w.label, closed.zone)],
+    };
   }
 
   const cap = findExceededCap(policy, role, rule, input, counters);
@@ -84,5 +105,11 @@ export function decide(policy: CompiledPolicy, input: DecisionInput, counters: C
     if (rule.approvers === 2) reasons.push(REASONS.twoPersonRule);
     return { outcome: "needs_approval", tier, ruleId: rule.id, policyVersion, reasons, approvers: rule.approvers };
   }
-  return { outcome: "allow", tier, ruleId: rule.id, policyVersion, reasons: autoPassed ? [TIER_REASONS[tier], REASONS.autoPassed] : [TIER_REASONS[tier]] };
+  return {
+    outcome: "allow",
+    tier,
+    ruleId: rule.id,
+    policyVersion,
+    reasons: autoPassed ? [TIER_REASONS[tier], REASONS.autoPassed] : [TIER_REASONS[tier]],
+  };
 }

@@ -11,7 +11,8 @@ export function diffManifests(before: unknown, after: unknown, maxItems = 20): {
 }
 
 const show = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 function walk(a: unknown, b: unknown, path: string, out: string[]): void {
   if (isPlainObject(a) && isPlainObject(b)) {

@@ -3,7 +3,14 @@ import { getCounterKeys } from "./get-counter-keys.js";
 import { NO_KILL_SWITCHES } from "./kill-switches.js";
 import { TIER_NAMES } from "./reasons.js";
 import { resolveRule } from "./resolve-rule.js";
-import type { CompiledPolicy, CompiledRule, CountersSnapshot, DecisionInput, KillSwitchState, PolicyDecision } from "./types.js";
+import type {
+  CompiledPolicy,
+  CompiledRule,
+  CountersSnapshot,
+  DecisionInput,
+  KillSwitchState,
+  PolicyDecision,
+} from "./types.js";
 
 export interface Explanation {
   decision: PolicyDecision;
@@ -32,18 +39,23 @@ export function explainDecision(
   if (r.kind === "rule") {
     lines.push(`rule ${r.rule.id}: tier ${r.rule.tier} (${TIER_NAMES[r.rule.tier]})`);
     lines.push(...describeRule(r.rule));
-    for (const c of getCounterKeys(policy, input)) lines.push(`cap ${c.ruleId}: ${counters[c.key] ?? 0} of ${c.limit} used (${c.key})`);
+    for (const c of getCounterKeys(policy, input))
+      lines.push(`cap ${c.ruleId}: ${counters[c.key] ?? 0} of ${c.limit} used (${c.key})`);
   } else {
     lines.push(`rule ${r.ruleId}: tier ${r.tier} (${TIER_NAMES[r.tier]})`);
   }
-  const approvers = decision.approvers === undefined ? "" : ` (${decision.approvers} approver${decision.approvers === 2 ? "s" : ""})`;
-  lines.push(`outcome: ${decision.outcome}${approvers}${decision.overCap ? ` — over_cap: ${decision.overCap}` : ""} [policy ${decision.policyVersion.slice(0, 12)}]`);
+  const approvers =
+    decision.approvers === undefined ? "" : ` (${decision.approvers} approver${decision.approvers === 2 ? "s" : ""})`;
+  lines.push(
+    `outcome: ${decision.outcome}${approvers}${decision.overCap ? ` — over_cap: ${decision.overCap}` : ""} [policy ${decision.policyVersion.slice(0, 12)}]`,
+  );
   for (const reason of decision.reasons) lines.push(`because: ${reason}`);
   return { decision, lines };
 }
 
 function describeRequest(input: DecisionInput): string {
-  if (input.kind === "field_write") return `write ${input.object}.${input.field ?? "?"}${input.viaShadow ? " (proposed through its shadow field)" : ""}`;
+  if (input.kind === "field_write")
+    return `write ${input.object}.${input.field ?? "?"}${input.viaShadow ? " (proposed through its shadow field)" : ""}`;
   return `${input.action ?? "?"} on ${input.object}`;
 }
 
@@ -60,7 +72,8 @@ function describeRule(rule: CompiledRule): string[] {
     if (a.sla_match) parts.push("SLA rules match");
     out.push(`auto if ${parts.join(" and ")}`);
   }
-  for (const [condition, effect] of rule.exceptions) out.push(`exception: ${condition} → ${effect === "deny" ? "blocked" : "a human decides"}`);
+  for (const [condition, effect] of rule.exceptions)
+    out.push(`exception: ${condition} → ${effect === "deny" ? "blocked" : "a human decides"}`);
   if (rule.tier === 2 || rule.tier === 3) out.push(`approvers when needed: ${rule.approvers}`);
   return out;
 }

@@ -18,5 +18,7 @@ export function findAgent(policy: CompiledPolicy, identity: AgentIdentity): Comp
     const agent = policy.bySalesforceClient.get(identity.client);
     if (agent) return agent;
   }
-  return identity.userId === undefined ? undefined : policy.bySalesforceUserId.get(String(identity.userId).slice(0, 15));
+  return identity.userId === undefined
+    ? undefined
+    : policy.bySalesforceUserId.get(String(identity.userId).slice(0, 15));
 }

@@ -12,8 +12,13 @@ export interface ClosedWindow {
  * then the verb's tenant window (`windows.send_email`). `tz: prospect` uses the prospect's zone
  * when the input gives a known one, else the tenant's.
  */
-export function findClosedWindow(policy: CompiledPolicy, role: CompiledRole, input: DecisionInput): ClosedWindow | undefined {
-  if (role.window !== undefined && !isOpen(policy, role.window, input)) return { window: role.window, zone: zoneOf(policy, role.window, input) };
+export function findClosedWindow(
+  policy: CompiledPolicy,
+  role: CompiledRole,
+  input: DecisionInput,
+): ClosedWindow | undefined {
+  if (role.window !== undefined && !isOpen(policy, role.window, input))
+    return { window: role.window, zone: zoneOf(policy, role.window, input) };
   if (input.kind === "action" && input.action !== undefined) {
     const w = policy.windows.get(input.action);
     if (w !== undefined && !isOpen(policy, w, input)) return { window: w, zone: zoneOf(policy, w, input) };

@@ -16,12 +16,23 @@ export interface RuleVisit {
 /** Every rule of the manifest, in file order: compile, validation and the field list all walk it. */
 export function forEachRule(manifest: PolicyManifest, visit: (v: RuleVisit) => void): void {
   for (const [role, def] of Object.entries(manifest.roles)) {
-    for (const [object, rules] of Object.entries(def.objects) as [PolicyObject, NonNullable<(typeof def.objects)[PolicyObject]>][]) {
+    for (const [object, rules] of Object.entries(def.objects) as [
+      PolicyObject,
+      NonNullable<(typeof def.objects)[PolicyObject]>,
+    ][]) {
       for (const [name, rule] of Object.entries(rules.fields)) {
         visit({ role, object, kind: "field", name, rule, path: ["roles", role, "objects", object, "fields", name] });
       }
       for (const [name, rule] of Object.entries(rules.actions)) {
-        if (rule) visit({ role, object, kind: "action", name, rule, path: ["roles", role, "objects", object, "actions", name] });
+        if (rule)
+          visit({
+            role,
+            object,
+            kind: "action",
+            name,
+            rule,
+            path: ["roles", role, "objects", object, "actions", name],
+          });
       }
     }
     for (const [name, rule] of Object.entries(def.actions)) {

@@ -1,5 +1,14 @@
 import { resolveRule } from "./resolve-rule.js";
-import type { CompiledCap, CompiledPolicy, CompiledRole, CompiledRule, CounterKey, CounterWindow, CountersSnapshot, DecisionInput } from "./types.js";
+import type {
+  CompiledCap,
+  CompiledPolicy,
+  CompiledRole,
+  CompiledRule,
+  CounterKey,
+  CounterWindow,
+  CountersSnapshot,
+  DecisionInput,
+} from "./types.js";
 
 /** Return `true` to stop visiting. */
 type CapVisitor = (key: string, window: CounterWindow, limit: number, ruleId: string) => boolean;
@@ -13,7 +22,13 @@ type CapVisitor = (key: string, window: CounterWindow, limit: number, ruleId: st
  * `bucket:<role>.<bucket>:<window>`, `domain:<domain>:day`, `account:<id>:day`,
  * `account:<id>:meetings:week`.
  */
-export function visitCaps(policy: CompiledPolicy, role: CompiledRole, rule: CompiledRule, input: DecisionInput, visit: CapVisitor): void {
+export function visitCaps(
+  policy: CompiledPolicy,
+  role: CompiledRole,
+  rule: CompiledRule,
+  input: DecisionInput,
+  visit: CapVisitor,
+): void {
   if (visitList(role.caps, input, visit) || visitList(rule.caps, input, visit)) return;
   if (input.kind !== "action") return;
   const t = policy.tenantCaps;
@@ -22,7 +37,11 @@ export function visitCaps(policy: CompiledPolicy, role: CompiledRole, rule: Comp
   if (action === "send_email" && domain !== undefined) {
     const fresh = input.attributes?.newDomain === true && t.perNewDomainPerDay !== undefined;
     const limit = fresh ? t.perNewDomainPerDay : t.perDomainPerDay;
-    if (limit !== undefined && visit(`domain:${domain}:day`, "day", limit, fresh ? "caps.per_new_domain_per_day" : "caps.per_domain_per_day")) return;
+    if (
+      limit !== undefined &&
+      visit(`domain:${domain}:day`, "day", limit, fresh ? "caps.per_new_domain_per_day" : "caps.per_domain_per_day")
+    )
+      return;
   }
   const account = input.accountId;
   if (account === undefined) return;
@@ -30,14 +49,20 @@ export function visitCaps(policy: CompiledPolicy, role: CompiledRole, rule: Comp
     if (visit(`account:${account}:day`, "day", t.perAccountPerDay, "caps.per_account_per_day")) return;
   }
   if (action === "book_meeting" && t.meetingsPerAccountPerWeek !== undefined) {
-    visit(`account:${account}:meetings:week`, "week", t.meetingsPerAccountPerWeek, "caps.meetings_per_account_per_week");
+    visit(
+      `account:${account}:meetings:week`,
+      "week",
+      t.meetingsPerAccountPerWeek,
+      "caps.meetings_per_account_per_week",
+    );
   }
 }
 
 function visitList(caps: readonly CompiledCap[], input: DecisionInput, visit: CapVisitor): boolean {
   for (const cap of caps) {
     if (cap.perRecord) {
-      if (input.recordId !== undefined && visit(cap.keyPrefix + input.recordId, cap.window, cap.limit, cap.ruleId)) return true;
+      if (input.recordId !== undefined && visit(cap.keyPrefix + input.recordId, cap.window, cap.limit, cap.ruleId))
+        return true;
     } else if (visit(cap.keyPrefix, cap.window, cap.limit, cap.ruleId)) return true;
   }
   return false;
@@ -50,7 +75,13 @@ export interface ExceededCap {
 }
 
 /** The first cap this action would exceed (count + 1 > limit), if any. */
-export function findExceededCap(policy: CompiledPolicy, role: CompiledRole, rule: CompiledRule, input: DecisionInput, counters: CountersSnapshot): ExceededCap | undefined {
+export function findExceededCap(
+  policy: CompiledPolicy,
+  role: CompiledRole,
+  rule: CompiledRule,
+  input: DecisionInput,
+  counters: CountersSnapshot,
+): ExceededCap | undefined {
   let hit: ExceededCap | undefined;
   visitCaps(policy, role, rule, input, (key, _window, limit, ruleId) => {
     const used = counters[key] ?? 0;

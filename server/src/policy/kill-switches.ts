@@ -28,7 +28,11 @@ export function channelOf(input: DecisionInput): Channel {
 }
 
 /** The first active switch that covers this input, widest scope first; `undefined` when none. */
-export function findActiveKillSwitch(switches: KillSwitchState, input: DecisionInput, role: string | undefined): string | undefined {
+export function findActiveKillSwitch(
+  switches: KillSwitchState,
+  input: DecisionInput,
+  role: string | undefined,
+): string | undefined {
   const active = switches.active;
   if (active.size === 0) return undefined;
   const a = input.attributes;

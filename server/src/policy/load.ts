@@ -30,7 +30,12 @@ export function parsePolicy(text: string, options: LoadPolicyOptions = {}): Poli
       filename,
       doc.errors.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
-        return { line: Math.max(pos.line, 1), column: Math.max(pos.col, 1), path: "(yaml)", message: e.message.split("\n")[0]! };
+        return {
+          line: Math.max(pos.line, 1),
+          column: Math.max(pos.col, 1),
+          path: "(yaml)",
+          message: e.message.split("\n")[0]!,
+        };
       }),
     );
   }
@@ -42,7 +47,10 @@ export function parsePolicy(text: string, options: LoadPolicyOptions = {}): Poli
     message,
   });
   if (!parsed.success) {
-    throw new PolicyValidationError(filename, sortProblems(parsed.error.issues.flatMap((issue) => toProblems(issue, at))));
+    throw new PolicyValidationError(
+      filename,
+      sortProblems(parsed.error.issues.flatMap((issue) => toProblems(issue, at))),
+    );
   }
   const problems = checkReferences(parsed.data).map((p) => at(p.path, p.message, p.atKey));
   if (problems.length > 0) throw new PolicyValidationError(filename, sortProblems(problems));
@@ -65,7 +73,10 @@ export async function loadPolicyFile(path: string): Promise<CompiledPolicy> {
   return loadPolicy(await readFile(path, "utf8"), { filename: basename(path) });
 }
 
-function toProblems(issue: z.core.$ZodIssue, at: (path: KeyPath, message: string, atKey?: boolean) => PolicyProblem): PolicyProblem[] {
+function toProblems(
+  issue: z.core.$ZodIssue,
+  at: (path: KeyPath, message: string, atKey?: boolean) => PolicyProblem,
+): PolicyProblem[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   if (issue.code === "unrecognized_keys") {
     // One problem per unknown key, each pointing at the key itself.

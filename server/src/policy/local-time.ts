@@ -60,7 +60,13 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
   let fmt = formatters.get(timeZone);
   if (fmt === undefined) {
     try {
-      fmt = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      fmt = new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        weekday: "short",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      });
     } catch {
       fmt = null;
     }

@@ -16,7 +16,12 @@ export function formatKeyPath(path: KeyPath): string {
  * last segment (for "unknown key" problems). Aliases are followed, so a problem inside an anchored
  * block is reported at the anchor.
  */
-export function locateNode(doc: Document, lineCounter: LineCounter, path: KeyPath, atKey = false): { line: number; column: number } {
+export function locateNode(
+  doc: Document,
+  lineCounter: LineCounter,
+  path: KeyPath,
+  atKey = false,
+): { line: number; column: number } {
   let node: unknown = doc.contents;
   let offset = rangeStart(node) ?? 0;
   for (let i = 0; i < path.length; i++) {

@@ -37,12 +37,24 @@ interface Auditor {
  * Loads the default policy from `path` (refusing to start on a bad one) and each tenant's
  * stored active version from PostgreSQL. A bad upload never replaces the last good policy.
  */
-export async function createPolicyRegistry(options: { db: Database; audit: Auditor; path: string; now?: () => Date }): Promise<PolicyRegistry> {
+export async function createPolicyRegistry(options: {
+  db: Database;
+  audit: Auditor;
+  path: string;
+  now?: () => Date;
+}): Promise<PolicyRegistry> {
   const { db, audit } = options;
   const now = options.now ?? (() => new Date());
   const yaml = await readFile(options.path, "utf8");
   const fileCompiled = loadPolicy(yaml, { filename: basename(options.path) });
-  const fallback: ActivePolicy = { compiled: fileCompiled, yaml, version: fileCompiled.version, source: "file", updatedAt: now().toISOString(), updatedBy: options.path };
+  const fallback: ActivePolicy = {
+    compiled: fileCompiled,
+    yaml,
+    version: fileCompiled.version,
+    source: "file",
+    updatedAt: now().toISOString(),
+    updatedBy: options.path,
+  };
   let stored = new Map<string, ActivePolicy>();
 
   async function refresh() {
@@ -57,7 +69,14 @@ export async function createPolicyRegistry(options: { db: Database; audit: Audit
         continue;
       }
       const compiled = loadPolicy(r.source_yaml, { filename: `tenant ${r.tenant_id} policy` });
-      next.set(r.tenant_id, { compiled, yaml: r.source_yaml, version: compiled.version, source: "stored", updatedAt: new Date(r.created_at).toISOString(), updatedBy: r.created_by });
+      next.set(r.tenant_id, {
+        compiled,
+        yaml: r.source_yaml,
+        version: compiled.version,
+        source: "stored",
+        updatedAt: new Date(r.created_at).toISOString(),
+        updatedBy: r.created_by,
+      });
     }
     stored = next;
   }
@@ -92,7 +111,14 @@ export async function createPolicyRegistry(options: { db: Database; audit: Audit
           { tx },
         );
       });
-      const policy: ActivePolicy = { compiled, yaml: newYaml, version: compiled.version, source: "stored", updatedAt: at.toISOString(), updatedBy: actor.id };
+      const policy: ActivePolicy = {
+        compiled,
+        yaml: newYaml,
+        version: compiled.version,
+        source: "stored",
+        updatedAt: at.toISOString(),
+        updatedBy: actor.id,
+      };
       stored = new Map(stored).set(tenantId, policy);
       return { policy, diffSummary: summary };
     },

@@ -36,9 +36,13 @@ export const REASONS = {
   icpMissing: (min: number) => `no ICP match given; the auto rule needs at least ${min}`,
   icpLow: (got: number, min: number) => `ICP match ${got} is below ${min}`,
   segmentNotKnownGood: (segment: string | undefined) =>
-    segment === undefined ? "no segment given; the auto rule needs a known-good segment" : `segment ${q(segment)} is not a known-good segment`,
+    segment === undefined
+      ? "no segment given; the auto rule needs a known-good segment"
+      : `segment ${q(segment)} is not a known-good segment`,
   templateNotApproved: (template: string | undefined) =>
-    template === undefined ? "no template given; the auto rule needs an approved template" : `template ${q(template)} is not approved`,
+    template === undefined
+      ? "no template given; the auto rule needs an approved template"
+      : `template ${q(template)} is not approved`,
   slaNotMatched: "routing SLA rules did not match",
 
   // exceptions
@@ -72,4 +76,10 @@ export const EXCEPTION_REASONS = {
 export const TIER_REASONS = [REASONS.tier0, REASONS.tier1, REASONS.tier2, REASONS.tier3, REASONS.tier4] as const;
 
 /** Human words for a tier, for `explain`. */
-export const TIER_NAMES = ["blocked", "read-only", "safe write (auto, provenance required)", "approval required", "humans only"] as const;
+export const TIER_NAMES = [
+  "blocked",
+  "read-only",
+  "safe write (auto, provenance required)",
+  "approval required",
+  "humans only",
+] as const;

@@ -3,7 +3,6 @@ import type { Tier } from "../../../shared/decision.js";
 import { REASONS } from "./reasons.js";
 import type { CompiledAgent, CompiledPolicy, CompiledRole, CompiledRule, DecisionInput } from "./types.js";
 
-
 /** The rule that governs an input, or a fixed answer when no rule applies. */
 export type Resolution =
   | {
@@ -58,7 +57,16 @@ export function resolveRule(policy: CompiledPolicy, input: DecisionInput): Resol
     let field = input.field;
     if (!field) return denied(REASONS.missingField, agent, role);
     if (isProvenanceField(field)) {
-      return { kind: "fixed", agent, role, outcome: "allow", tier: 2, ruleId: PROVENANCE_RULE, reason: REASONS.provenance(field), isRead: false };
+      return {
+        kind: "fixed",
+        agent,
+        role,
+        outcome: "allow",
+        tier: 2,
+        ruleId: PROVENANCE_RULE,
+        reason: REASONS.provenance(field),
+        isRead: false,
+      };
     }
     // A shadow write proposes a value for the canonical field: same rule, same decision (DESIGN §2).
     let viaShadow = input.viaShadow === true;

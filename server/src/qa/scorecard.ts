@@ -1,10 +1,18 @@
 import { z } from "zod";
 
 /** Each scorecard line: a 1–5 score, pass/fail, or n/a where it does not apply (no message in a field write). */
-const lineSchema = z.union([z.number().int().min(1).max(5), z.enum(["pass", "fail", "n/a"])], { error: "expected 1–5, pass, fail or n/a" });
+const lineSchema = z.union([z.number().int().min(1).max(5), z.enum(["pass", "fail", "n/a"])], {
+  error: "expected 1–5, pass, fail or n/a",
+});
 
 /** Requirements R9: the QA scorecard. */
-export const SCORECARD_LINES = ["data_correctness", "persona", "dedupe_frequency", "message_integrity", "crm_hygiene"] as const;
+export const SCORECARD_LINES = [
+  "data_correctness",
+  "persona",
+  "dedupe_frequency",
+  "message_integrity",
+  "crm_hygiene",
+] as const;
 
 export const scorecardSchema = z
   .strictObject({

@@ -33,7 +33,12 @@ export function shouldSample(policy: PolicyQa, action: QaAction, randomValue: nu
   let best: { reason: QaReason; rate: number } = { reason: "base", rate: policy.sample_rate };
   for (const [reason, applies, rate] of rules) if (applies && rate > best.rate) best = { reason, rate };
   // A rule that applies at the same rate as base still explains the pick better than "base".
-  if (best.reason === "base") for (const [reason, applies, rate] of rules) if (applies && rate === best.rate) { best = { reason, rate }; break; }
+  if (best.reason === "base")
+    for (const [reason, applies, rate] of rules)
+      if (applies && rate === best.rate) {
+        best = { reason, rate };
+        break;
+      }
   return { sampled: randomValue < best.rate, rate: best.rate, reason: best.reason };
 }
 

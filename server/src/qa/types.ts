@@ -17,7 +17,15 @@ export interface QaAction {
   regulatedIndustry: boolean;
 }
 
-export const QA_REASONS = ["restricted", "regulated_industry", "new_segment", "new_source", "new_sequence", "large_account", "base"] as const;
+export const QA_REASONS = [
+  "restricted",
+  "regulated_industry",
+  "new_segment",
+  "new_source",
+  "new_sequence",
+  "large_account",
+  "base",
+] as const;
 export type QaReason = (typeof QA_REASONS)[number];
 
 export interface SampleDecision {
@@ -63,7 +71,12 @@ export interface QaItem {
 export interface QaSamplerOptions {
   db: Database;
   /** Reviews are audited; `createAuditLog` satisfies this. */
-  audit: { append(input: import("../../../shared/audit-event.js").AuditEventInput, opts?: { tx?: Sql }): Promise<{ event_id: string }> };
+  audit: {
+    append(
+      input: import("../../../shared/audit-event.js").AuditEventInput,
+      opts?: { tx?: Sql },
+    ): Promise<{ event_id: string }>;
+  };
   /** The tenant's `qa` policy section (`policies.current(t).compiled.manifest.qa`). */
   policyFor(tenantId: string): PolicyQa;
   /** Extra facts about an event's record (segment, size, industry). @defaultValue none: the event's evidence only */

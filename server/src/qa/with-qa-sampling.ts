@@ -8,10 +8,9 @@ import type { QaSampler } from "./types.js";
  * the wrapper to enforcement (`EnforcementDeps.audit`) or any other path that records agent
  * decisions.
  */
-export function withQaSampling<A extends { appendMany(inputs: readonly AuditEventInput[], opts?: { tx?: Sql }): Promise<AuditEvent[]> }>(
-  audit: A,
-  qa: Pick<QaSampler, "recordDecisionForQa">,
-): Pick<A, "appendMany"> {
+export function withQaSampling<
+  A extends { appendMany(inputs: readonly AuditEventInput[], opts?: { tx?: Sql }): Promise<AuditEvent[]> },
+>(audit: A, qa: Pick<QaSampler, "recordDecisionForQa">): Pick<A, "appendMany"> {
   return {
     async appendMany(inputs: readonly AuditEventInput[], opts: { tx?: Sql } = {}) {
       const events = await audit.appendMany(inputs, opts);

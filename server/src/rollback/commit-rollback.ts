@@ -7,7 +7,6 @@ import type { RestorePlan } from "./plan-restores.js";
 import type { RollbackRequest } from "./rollback-request.js";
 import type { RollbackAuditPort, RollbackWritesPort } from "./types.js";
 
-
 /**
  * Records a rollback in ONE transaction (DESIGN §9: intent before execution): the job, a
  * `rollback_job` audit event naming the request and its conflicts, one `rollback` event per
@@ -31,7 +30,10 @@ export async function commitRollback(
     const undone = planned.flatMap((p) => p.undoes);
     if (undone.length > 0) {
       const { rows } = await tx.query<{ event_id: string }>(loadSql("select-live-events"), [tenantId, undone]);
-      if (rows.length > 0) throw new ConflictError("another rollback is already undoing some of these changes; plan again", { eventIds: rows.map((r) => r.event_id) });
+      if (rows.length > 0)
+        throw new ConflictError("another rollback is already undoing some of these changes; plan again", {
+          eventIds: rows.map((r) => r.event_id),
+        });
     }
     await tx.query(loadSql("insert-job"), [
       jobId,

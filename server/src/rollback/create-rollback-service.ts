@@ -30,7 +30,10 @@ export function createRollbackService(options: RollbackServiceOptions): Rollback
       const parsed = rollbackRequestSchema.safeParse(input);
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-        throw new ValidationError(`invalid rollback request: ${issues[0]!.path ? `${issues[0]!.path}: ` : ""}${issues[0]!.message}`, { issues });
+        throw new ValidationError(
+          `invalid rollback request: ${issues[0]!.path ? `${issues[0]!.path}: ` : ""}${issues[0]!.message}`,
+          { issues },
+        );
       }
       const request = parsed.data;
       const groups = groupChanges(await selectAgentChanges(db, tenantId, request));
@@ -41,13 +44,21 @@ export function createRollbackService(options: RollbackServiceOptions): Rollback
       );
       const plan = planRestores(groups, priors, latest, request.force);
       const planned = plan.planned.map(({ crm: _crm, expected: _expected, ...p }) => p);
-      if (request.dryRun) return { jobId: null, dryRun: true, planned, conflicts: plan.conflicts, unrestorable: plan.unrestorable };
-      const jobId = await commitRollback({ db, audit: options.audit, writes: options.writes, now }, tenantId, request, requestedBy, plan);
+      if (request.dryRun)
+        return { jobId: null, dryRun: true, planned, conflicts: plan.conflicts, unrestorable: plan.unrestorable };
+      const jobId = await commitRollback(
+        { db, audit: options.audit, writes: options.writes, now },
+        tenantId,
+        request,
+        requestedBy,
+        plan,
+      );
       return { jobId, dryRun: false, planned, conflicts: plan.conflicts, unrestorable: plan.unrestorable };
     },
 
     async getJob(tenantId, jobId) {
-      const read = async () => (await db.query<Record<string, unknown>>(loadSql("select-job"), [tenantId, jobId])).rows[0];
+      const read = async () =>
+        (await db.query<Record<string, unknown>>(loadSql("select-job"), [tenantId, jobId])).rows[0];
       let row = await read();
       if (!row) return undefined;
       if (row.state === "queued" || row.state === "running") {
@@ -61,8 +72,11 @@ export function createRollbackService(options: RollbackServiceOptions): Rollback
       const ids = rows.filter((r) => r.purpose === "rollback").map((r) => r.id);
       if (ids.length === 0) return;
       const { rows: jobs } = await db.query<{ job_id: string }>(loadSql("select-jobs-of-writes"), [ids]);
-      await refreshJobs(db, jobs.map((j) => j.job_id), now());
+      await refreshJobs(
+        db,
+        jobs.map((j) => j.job_id),
+        now(),
+      );
     },
   };
 }
-

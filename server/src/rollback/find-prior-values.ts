@@ -23,7 +23,12 @@ export async function findPriorValues(
   }
   const seen = await snapshots.trustedValuesBefore(
     tenantId,
-    needSnapshot.map((g) => ({ objectType: g.earliest.objectType, objectId: g.earliest.objectId, property: g.earliest.field, before: g.earliest.occurredAt })),
+    needSnapshot.map((g) => ({
+      objectType: g.earliest.objectType,
+      objectId: g.earliest.objectId,
+      property: g.earliest.field,
+      before: g.earliest.occurredAt,
+    })),
   );
   const missing: FieldChanges[] = [];
   for (const g of needSnapshot) {
@@ -33,7 +38,8 @@ export async function findPriorValues(
   }
   if (missing.length === 0) return out;
   if (!readHistory) {
-    for (const g of missing) out.set(g.key, { known: false, reason: "Tollgate never saw the value before the agent's change" });
+    for (const g of missing)
+      out.set(g.key, { known: false, reason: "Tollgate never saw the value before the agent's change" });
     return out;
   }
   const byType = new Map<string, FieldChanges[]>();

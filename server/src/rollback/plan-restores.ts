@@ -19,14 +19,22 @@ const same = (a: string | null | undefined, b: string | null | undefined) => (a 
  * then someone moved on, and DESIGN §9 says report it rather than overwrite them. `force` (an
  * owner's call) restores anyway.
  */
-export function planRestores(groups: readonly FieldChanges[], priors: ReadonlyMap<string, PriorValue>, latest: ReadonlyMap<string, LatestValue>, force: boolean): RestorePlan {
+export function planRestores(
+  groups: readonly FieldChanges[],
+  priors: ReadonlyMap<string, PriorValue>,
+  latest: ReadonlyMap<string, LatestValue>,
+  force: boolean,
+): RestorePlan {
   const out: RestorePlan = { planned: [], conflicts: [], unrestorable: [] };
   for (const g of groups) {
     const { latest: last } = g;
     const where = { eventId: last.eventId, objectType: last.objectType, objectId: last.objectId, field: last.field };
     const prior = priors.get(g.key);
     if (!prior || !prior.known) {
-      out.unrestorable.push({ ...where, reason: prior && !prior.known ? prior.reason : "the value before the agent's change is not known" });
+      out.unrestorable.push({
+        ...where,
+        reason: prior && !prior.known ? prior.reason : "the value before the agent's change is not known",
+      });
       continue;
     }
     // Nothing to undo: the agent's changes left the field as it was.
@@ -34,7 +42,12 @@ export function planRestores(groups: readonly FieldChanges[], priors: ReadonlyMa
     const now = latest.get(g.key);
     const conflict = now !== undefined && !same(now.value, last.after);
     if (conflict) {
-      out.conflicts.push({ ...where, current: now.value, expected: last.after, changedBy: now.actorId ?? now.actorType });
+      out.conflicts.push({
+        ...where,
+        current: now.value,
+        expected: last.after,
+        changedBy: now.actorId ?? now.actorType,
+      });
       if (!force) continue;
     }
     out.planned.push({

@@ -1,6 +1,8 @@
 import { z } from "zod";
 
-const isoSchema = z.string().datetime({ offset: true, error: "expected an ISO-8601 date-time with offset, e.g. 2026-03-02T10:00:00Z" });
+const isoSchema = z
+  .string()
+  .datetime({ offset: true, error: "expected an ISO-8601 date-time with offset, e.g. 2026-03-02T10:00:00Z" });
 
 /**
  * DESIGN §5 (contract): the body of `POST /v1/rollback`. At least one selector (`eventIds`,
@@ -15,15 +17,32 @@ export const rollbackRequestSchema = z
     from: isoSchema.optional(),
     to: isoSchema.optional(),
     /** The agent's last N changes (after the other selectors). */
-    last: z.number().int("expected a whole number").min(1, "expected 1 to 10000").max(10_000, "expected 1 to 10000").optional(),
+    last: z
+      .number()
+      .int("expected a whole number")
+      .min(1, "expected 1 to 10000")
+      .max(10_000, "expected 1 to 10000")
+      .optional(),
     dryRun: z.boolean().default(false),
     /** Restore even where someone changed the field since (owners only; checked by the route). */
     force: z.boolean().default(false),
   })
-  .refine((r) => r.eventIds !== undefined || r.runId !== undefined || r.agentId !== undefined || r.from !== undefined || r.to !== undefined || r.last !== undefined, {
-    error: "name what to roll back: eventIds, runId, agentId, from/to or last",
-  })
-  .refine((r) => r.from === undefined || r.to === undefined || Date.parse(r.from) < Date.parse(r.to), { error: "from must be before to", path: ["to"] });
+  .refine(
+    (r) =>
+      r.eventIds !== undefined ||
+      r.runId !== undefined ||
+      r.agentId !== undefined ||
+      r.from !== undefined ||
+      r.to !== undefined ||
+      r.last !== undefined,
+    {
+      error: "name what to roll back: eventIds, runId, agentId, from/to or last",
+    },
+  )
+  .refine((r) => r.from === undefined || r.to === undefined || Date.parse(r.from) < Date.parse(r.to), {
+    error: "from must be before to",
+    path: ["to"],
+  });
 
 export type RollbackRequest = z.output<typeof rollbackRequestSchema>;
 export type RollbackRequestInput = z.input<typeof rollbackRequestSchema>;

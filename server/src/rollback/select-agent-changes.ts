@@ -22,7 +22,8 @@ interface Row {
 }
 
 // An apply also clears the shadow field and stamps provenance; only the canonical field is the agent's change.
-const isBookkeeping = (field: string) => isProvenanceField(field) || canonicalOfHubspotShadow(field) !== undefined || /^AI_Proposed_.+__c$/.test(field);
+const isBookkeeping = (field: string) =>
+  isProvenanceField(field) || canonicalOfHubspotShadow(field) !== undefined || /^AI_Proposed_.+__c$/.test(field);
 
 /** The agent-made changes a rollback request selects, newest first (DESIGN §5 selectors). */
 export async function selectAgentChanges(sql: Sql, tenantId: string, request: RollbackRequest): Promise<AgentChange[]> {

@@ -8,10 +8,27 @@ import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/ind
 import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
 import { toCrmObjectType } from "../../../shared/crm-objects.js";
-import { createApprovalQueue, createApprovalService, createApprovalStore, type ApprovalQueue, type ApprovalStore } from "../approvals/index.js";
-import { createExceptionQueue, createExceptionStore, type ExceptionQueue, type ExceptionStore } from "../exceptions/index.js";
+import {
+  createApprovalQueue,
+  createApprovalService,
+  createApprovalStore,
+  type ApprovalQueue,
+  type ApprovalStore,
+} from "../approvals/index.js";
+import {
+  createExceptionQueue,
+  createExceptionStore,
+  type ExceptionQueue,
+  type ExceptionStore,
+} from "../exceptions/index.js";
 import { createRollbackService } from "../rollback/index.js";
-import { createAlerter, createEnforcementGuard, createKillSwitchService, createTriggerCounter, type KillSwitchService } from "../killswitch/index.js";
+import {
+  createAlerter,
+  createEnforcementGuard,
+  createKillSwitchService,
+  createTriggerCounter,
+  type KillSwitchService,
+} from "../killswitch/index.js";
 import { createCounterStore } from "../limits/index.js";
 import { createKillSwitchRouter } from "../http/routes/kill-switch-routes.js";
 import { createActionGate, derivePermitSecret } from "../actions/index.js";
@@ -25,7 +42,14 @@ import { createGovernanceRouter } from "../http/routes/governance-routes.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
 import { Queue } from "bullmq";
-import { createHubSpotWebhookRouter, createWebhookReceiver, createWebhookWorkers, tenantQueueName, type WebhookReceiver, type WebhookWorkers } from "../webhooks/index.js";
+import {
+  createHubSpotWebhookRouter,
+  createWebhookReceiver,
+  createWebhookWorkers,
+  tenantQueueName,
+  type WebhookReceiver,
+  type WebhookWorkers,
+} from "../webhooks/index.js";
 import { createHttpApp } from "../http/create-http-app.js";
 import { createApiKeyAuthenticator } from "../http/authenticate.js";
 import { createAuditRouter } from "../http/routes/audit-routes.js";
@@ -144,9 +168,15 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     writes,
     snapshots,
     now,
-    readHistory: async (tenantId, objectType, ids, props) => (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
+    readHistory: async (tenantId, objectType, ids, props) =>
+      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
   });
-  const qa = createQaSampler({ db, audit, now, policyFor: (tenantId) => policies.current(tenantId).compiled.manifest.qa });
+  const qa = createQaSampler({
+    db,
+    audit,
+    now,
+    policyFor: (tenantId) => policies.current(tenantId).compiled.manifest.qa,
+  });
   const exceptionQueue = createExceptionQueue({ db, audit, now });
   registerGovernanceMetrics(metrics.registry, { db, now });
 
@@ -156,16 +186,23 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     audit: withQaSampling(instrumentAudit(auditLog, metrics, "webhook"), qa),
     snapshots,
     writes,
-    approvals: { create: (a, o) => approvals.create(a, o), scheduled: (tenantId, ids) => approvalQueue.schedule(tenantId, ids) },
+    approvals: {
+      create: (a, o) => approvals.create(a, o),
+      scheduled: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
+    },
     exceptions,
     policyFor: (tenantId) => createPolicyPort(policies.current(tenantId).compiled),
     // Kill switches, caps and automatic triggers, applied to each batch.
     guard: enforcementGuard,
-    readRecords: async (tenantId, objectType, ids, properties, withHistory) => (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
-    self: { hubspotAppId: config.hubspot.appId, salesforceClient: config.salesforce.clientName, salesforceUserId: config.salesforce.integrationUserId },
+    readRecords: async (tenantId, objectType, ids, properties, withHistory) =>
+      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
+    self: {
+      hubspotAppId: config.hubspot.appId,
+      salesforceClient: config.salesforce.clientName,
+      salesforceUserId: config.salesforce.integrationUserId,
+    },
     now,
   };
-
 
   const baseReceiver = createWebhookReceiver({ redis, prefix, logger });
   const receiver: WebhookReceiver = {
@@ -181,11 +218,29 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
 
   const rawRouters: Router[] = [];
-  if (config.hubspot.clientSecret) rawRouters.push(createHubSpotWebhookRouter({ clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, receiver, logger }));
+  if (config.hubspot.clientSecret)
+    rawRouters.push(
+      createHubSpotWebhookRouter({
+        clientSecret: config.hubspot.clientSecret,
+        publicUrl: config.publicUrl,
+        receiver,
+        logger,
+      }),
+    );
 
   // ── approvals: service, card-signed routes (raw, so signatures cover the exact bytes), provenance ──
-  const approvalService = createApprovalService({ db, audit, store: approvals, writes, snapshots, connectorFor: (tenantId) => hubspot.connectorFor(tenantId), now });
-  const cardAuth = config.hubspot.clientSecret ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl } : undefined;
+  const approvalService = createApprovalService({
+    db,
+    audit,
+    store: approvals,
+    writes,
+    snapshots,
+    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    now,
+  });
+  const cardAuth = config.hubspot.clientSecret
+    ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl }
+    : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
@@ -202,7 +257,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     exceptions,
     counters,
     scheduleApprovals: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
-    readRecords: async (tenantId, _crm, objectType, ids, properties) => (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties),
+    readRecords: async (tenantId, _crm, objectType, ids, properties) =>
+      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties),
     redis,
     prefix,
     now,
@@ -212,14 +268,22 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const routers: Router[] = [
     createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
     createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
-    createKillSwitchRouter({ service: killSwitches, authenticate, defaultTenant, policyOf: (tenantId) => policies.current(tenantId).compiled }),
+    createKillSwitchRouter({
+      service: killSwitches,
+      authenticate,
+      defaultTenant,
+      policyOf: (tenantId) => policies.current(tenantId).compiled,
+    }),
     createAuditRouter({ audit, authenticate, defaultTenant }),
     createRollbackRouter({ rollback, authenticate, defaultTenant }),
     createQaRouter({ qa, authenticate, defaultTenant }),
     createExceptionRouter({ exceptions: exceptionQueue, authenticate, defaultTenant }),
     createGovernanceRouter({ db, authenticate, defaultTenant, now }),
     ...hubspot.routers(async (installation) => {
-      await hubspot.provision(installation.tenantId, listGovernedFields(policies.current(installation.tenantId).compiled));
+      await hubspot.provision(
+        installation.tenantId,
+        listGovernedFields(policies.current(installation.tenantId).compiled),
+      );
     }),
   ];
   const app = createHttpApp({
@@ -235,7 +299,25 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let refreshTimer: NodeJS.Timeout | undefined;
 
   return {
-    config, logger, metrics, db, redis, audit, policies, approvals, approvalQueue, exceptions, exceptionQueue, killSwitches, rollback, qa, writes, receiver, hubspot, enforcement, app,
+    config,
+    logger,
+    metrics,
+    db,
+    redis,
+    audit,
+    policies,
+    approvals,
+    approvalQueue,
+    exceptions,
+    exceptionQueue,
+    killSwitches,
+    rollback,
+    qa,
+    writes,
+    receiver,
+    hubspot,
+    enforcement,
+    app,
     async baseline(tenantId) {
       const connector = await hubspot.connectorFor(tenantId);
       const byObject = new Map<string, string[]>();
@@ -244,7 +326,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
         if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
       }
       const results: BaselineResult[] = [];
-      for (const [objectType, properties] of byObject) results.push(await takeBaseline({ connector, snapshots, objectType, properties: [...new Set(properties)], now }));
+      for (const [objectType, properties] of byObject)
+        results.push(
+          await takeBaseline({ connector, snapshots, objectType, properties: [...new Set(properties)], now }),
+        );
       return results;
     },
     async backlog(tenantId) {
@@ -252,7 +337,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       try {
         const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
         const stats = await writes.stats(tenantId);
-        return { webhookJobs: Object.values(counts).reduce((a, b) => a + b, 0), pendingWrites: stats.pending + stats.in_flight };
+        return {
+          webhookJobs: Object.values(counts).reduce((a, b) => a + b, 0),
+          pendingWrites: stats.pending + stats.in_flight,
+        };
       } finally {
         await queue.close();
       }
@@ -264,7 +352,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       if (config.hubspot.mode === "private_app") {
         const tenantId = config.hubspot.portalId!;
         const result = await hubspot.provision(tenantId, listGovernedFields(policies.current(tenantId).compiled));
-        logger.info({ tenantId, created: result.created.length, problems: result.problems.length }, "hubspot provisioned");
+        logger.info(
+          { tenantId, created: result.created.length, problems: result.problems.length },
+          "hubspot provisioned",
+        );
       }
       if (options.workers ?? true) {
         await writes.start();
@@ -282,7 +373,11 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           },
         });
       }
-      refreshTimer = setInterval(() => void policies.refresh().catch((err) => logger.warn({ err: (err as Error).message }, "policy refresh failed")), 5000);
+      refreshTimer = setInterval(
+        () =>
+          void policies.refresh().catch((err) => logger.warn({ err: (err as Error).message }, "policy refresh failed")),
+        5000,
+      );
       refreshTimer.unref();
       server = await new Promise<Server>((resolve) => {
         const s = app.listen(config.port, () => resolve(s));

@@ -36,7 +36,12 @@ export interface HubSpotTenancy {
  * How Tollgate reaches each HubSpot portal: one static private-app token for one portal, or
  * OAuth tokens per installed portal, stored encrypted.
  */
-export async function createHubSpotTenancy(options: { config: Config; db: Database; logger: Logger; metrics?: Metrics }): Promise<HubSpotTenancy> {
+export async function createHubSpotTenancy(options: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics?: Metrics;
+}): Promise<HubSpotTenancy> {
   const { config, db, logger } = options;
   const hs = config.hubspot;
   let tokens: TokenProvider | undefined;
@@ -60,11 +65,18 @@ export async function createHubSpotTenancy(options: { config: Config; db: Databa
 
   const connectors = new Map<string, CrmConnector>();
   async function connectorFor(tenantId: string): Promise<CrmConnector> {
-    if (!tokens) throw new NotFoundError("HubSpot is not configured: set HUBSPOT_ACCESS_TOKEN and HUBSPOT_PORTAL_ID, or the OAuth client");
+    if (!tokens)
+      throw new NotFoundError(
+        "HubSpot is not configured: set HUBSPOT_ACCESS_TOKEN and HUBSPOT_PORTAL_ID, or the OAuth client",
+      );
     let c = connectors.get(tenantId);
     if (!c) {
       const provider = tokens;
-      c = createHubSpotConnector({ portalId: tenantId, baseUrl: hs.apiBaseUrl, getAccessToken: () => provider.getAccessToken(tenantId) });
+      c = createHubSpotConnector({
+        portalId: tenantId,
+        baseUrl: hs.apiBaseUrl,
+        getAccessToken: () => provider.getAccessToken(tenantId),
+      });
       if (options.metrics) c = instrumentConnector(c, options.metrics);
       connectors.set(tenantId, c);
     }
@@ -79,7 +91,8 @@ export async function createHubSpotTenancy(options: { config: Config; db: Databa
       return result;
     },
     async uninstall(tenantId) {
-      if (!oauth) throw new NotFoundError("no OAuth installations here: in private-app mode remove HUBSPOT_ACCESS_TOKEN instead");
+      if (!oauth)
+        throw new NotFoundError("no OAuth installations here: in private-app mode remove HUBSPOT_ACCESS_TOKEN instead");
       await oauth.uninstall(tenantId);
       connectors.delete(tenantId);
     },

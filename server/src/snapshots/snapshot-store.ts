@@ -11,7 +11,10 @@ export interface SnapshotStore {
   /** Records values; a value already recorded under the same event key is ignored. */
   record(values: readonly ObservedValue[], sql?: Sql): Promise<void>;
   /** Per property, the latest trusted value strictly before `before`; absent when none is known. */
-  trustedValuesBefore(tenantId: string, refs: readonly (PropertyRef & { before: Date })[]): Promise<Map<string, LatestValue>>;
+  trustedValuesBefore(
+    tenantId: string,
+    refs: readonly (PropertyRef & { before: Date })[],
+  ): Promise<Map<string, LatestValue>>;
   /** Per property, the latest value seen strictly before `before`, trusted or not (the "before" of a change). */
   valuesBefore(tenantId: string, refs: readonly (PropertyRef & { before: Date })[]): Promise<Map<string, LatestValue>>;
   /** Per property, the latest value seen, trusted or not. */
@@ -41,7 +44,11 @@ const toLatest = (r: Row): LatestValue => ({
 });
 
 export function createSnapshotStore(db: Sql): SnapshotStore {
-  async function valuesBefore(tenantId: string, refs: readonly (PropertyRef & { before: Date })[], trustedOnly: boolean): Promise<Map<string, LatestValue>> {
+  async function valuesBefore(
+    tenantId: string,
+    refs: readonly (PropertyRef & { before: Date })[],
+    trustedOnly: boolean,
+  ): Promise<Map<string, LatestValue>> {
     if (refs.length === 0) return new Map();
     const { rows } = await db.query<Row>(
       `SELECT q.object_type, q.object_id, q.property, v.value, v.occurred_at, v.actor_type, v.actor_id, v.trusted
@@ -51,9 +58,21 @@ export function createSnapshotStore(db: Sql): SnapshotStore {
             WHERE r.tenant_id = $1 AND r.object_type = q.object_type AND r.object_id = q.object_id
               AND r.property = q.property AND (r.trusted OR NOT $6::boolean) AND r.occurred_at < q.before
             ORDER BY r.occurred_at DESC, r.id DESC LIMIT 1) v`,
-      [tenantId, refs.map((r) => r.objectType), refs.map((r) => r.objectId), refs.map((r) => r.property), refs.map((r) => r.before.toISOString()), trustedOnly],
+      [
+        tenantId,
+        refs.map((r) => r.objectType),
+        refs.map((r) => r.objectId),
+        refs.map((r) => r.property),
+        refs.map((r) => r.before.toISOString()),
+        trustedOnly,
+      ],
     );
-    return new Map(rows.map((r) => [propertyKey({ objectType: r.object_type, objectId: r.object_id, property: r.property }), toLatest(r)]));
+    return new Map(
+      rows.map((r) => [
+        propertyKey({ objectType: r.object_type, objectId: r.object_id, property: r.property }),
+        toLatest(r),
+      ]),
+    );
   }
 
   return {
@@ -94,7 +113,12 @@ export function createSnapshotStore(db: Sql): SnapshotStore {
               ORDER BY r.occurred_at DESC, r.id DESC LIMIT 1) v`,
         [tenantId, refs.map((r) => r.objectType), refs.map((r) => r.objectId), refs.map((r) => r.property)],
       );
-      return new Map(rows.map((r) => [propertyKey({ objectType: r.object_type, objectId: r.object_id, property: r.property }), toLatest(r)]));
+      return new Map(
+        rows.map((r) => [
+          propertyKey({ objectType: r.object_type, objectId: r.object_id, property: r.property }),
+          toLatest(r),
+        ]),
+      );
     },
   };
 }

@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 
-export type RedisScript = (redis: Redis, keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+export type RedisScript = (
+  redis: Redis,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+) => Promise<unknown>;
 
 /**
  * A Lua script sent by its SHA1 (`EVALSHA`), and in full only when Redis does not know it

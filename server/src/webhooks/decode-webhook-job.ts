@@ -1,4 +1,11 @@
-import { COMPACT_INTERNED_FIELDS, COMPACT_OPTIONAL_FIELDS, compactWebhookJobSchema, webhookJobSchema, type HubSpotChange, type WebhookJob } from "./events.js";
+import {
+  COMPACT_INTERNED_FIELDS,
+  COMPACT_OPTIONAL_FIELDS,
+  compactWebhookJobSchema,
+  webhookJobSchema,
+  type HubSpotChange,
+  type WebhookJob,
+} from "./events.js";
 import { getChangeDedupeKey } from "./to-hubspot-change.js";
 
 export type DecodedWebhookJob = { ok: true; job: WebhookJob } | { ok: false; issue: string };
@@ -17,17 +24,33 @@ function resolveStrings(change: Record<string, unknown>, strings: readonly strin
   for (const field of INTERNED) {
     const i = change[field];
     if (i === undefined || i === null) continue;
-    if (!Number.isSafeInteger(i) || (i as number) < 0 || (i as number) >= strings.length) return `${field}: not an index into strings`;
+    if (!Number.isSafeInteger(i) || (i as number) < 0 || (i as number) >= strings.length)
+      return `${field}: not an index into strings`;
     change[field] = strings[i as number];
   }
   return undefined;
 }
 
 /** A compact row back to the change it was, or a reason it cannot be one. Not yet validated. */
-function decodeRow(row: unknown[], tenantId: string, strings: readonly string[] | undefined): Record<string, unknown> | string {
+function decodeRow(
+  row: unknown[],
+  tenantId: string,
+  strings: readonly string[] | undefined,
+): Record<string, unknown> | string {
   const [subscriptionType, kind, objectType, crmObjectType, objectId, occurredAt, eventId, mask] = row;
-  if (!Number.isSafeInteger(mask) || (mask as number) < 0 || (mask as number) >= 1 << COMPACT_OPTIONAL_FIELDS.length) return "bad field mask";
-  const change: Record<string, unknown> = { crm: "hubspot", tenantId, subscriptionType, kind, objectType, crmObjectType, objectId, occurredAt, eventId };
+  if (!Number.isSafeInteger(mask) || (mask as number) < 0 || (mask as number) >= 1 << COMPACT_OPTIONAL_FIELDS.length)
+    return "bad field mask";
+  const change: Record<string, unknown> = {
+    crm: "hubspot",
+    tenantId,
+    subscriptionType,
+    kind,
+    objectType,
+    crmObjectType,
+    objectId,
+    occurredAt,
+    eventId,
+  };
   let next = FIXED;
   COMPACT_OPTIONAL_FIELDS.forEach((field, bit) => {
     if ((mask as number) & (1 << bit)) change[field] = row[next++];
@@ -37,7 +60,8 @@ function decodeRow(row: unknown[], tenantId: string, strings: readonly string[] 
     const issue = resolveStrings(change, strings);
     if (issue !== undefined) return issue;
   }
-  if (change.association !== undefined && (typeof change.association !== "object" || change.association === null)) return "association must be an object";
+  if (change.association !== undefined && (typeof change.association !== "object" || change.association === null))
+    return "association must be an object";
   // Left out because the change's own fields give it back (see encodeWebhookJob); the schema
   // then checks those fields, so a key built from bad ones never gets through.
   change.dedupeKey ??= getChangeDedupeKey(change as HubSpotChange);
@@ -50,7 +74,8 @@ function decodeRow(row: unknown[], tenantId: string, strings: readonly string[] 
  * failure into an `UnrecoverableError`, since retrying cannot repair stored data.
  */
 export function decodeWebhookJob(data: unknown): DecodedWebhookJob {
-  const compact = typeof data === "object" && data !== null && "v" in data ? compactWebhookJobSchema.safeParse(data) : undefined;
+  const compact =
+    typeof data === "object" && data !== null && "v" in data ? compactWebhookJobSchema.safeParse(data) : undefined;
   let candidate: unknown = data;
   if (compact) {
     if (!compact.success) return { ok: false, issue: firstIssue(compact.error) };

@@ -20,7 +20,16 @@ export function encodeWebhookJob(job: WebhookJob): CompactWebhookJob {
   };
   const rows = job.changes.map((c) => {
     const objectType = c.objectType;
-    const row: unknown[] = [intern(c.subscriptionType), intern(c.kind), objectType === null ? null : intern(objectType), intern(c.crmObjectType), c.objectId, c.occurredAt, c.eventId, 0];
+    const row: unknown[] = [
+      intern(c.subscriptionType),
+      intern(c.kind),
+      objectType === null ? null : intern(objectType),
+      intern(c.crmObjectType),
+      c.objectId,
+      c.occurredAt,
+      c.eventId,
+      0,
+    ];
     let mask = 0;
     // Bits follow COMPACT_OPTIONAL_FIELDS.
     if (c.property !== undefined) {

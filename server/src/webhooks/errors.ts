@@ -4,7 +4,10 @@ import type { SignatureFailure } from "./verify.js";
 /** 401: the request is unsigned, stale, or signed with another secret. Nothing was processed. */
 export class WebhookSignatureError extends TollgateError {
   constructor(reason: SignatureFailure) {
-    super("webhook_signature_invalid", `HubSpot v3 signature check failed: ${reason}`, { httpStatus: 401, details: { reason } });
+    super("webhook_signature_invalid", `HubSpot v3 signature check failed: ${reason}`, {
+      httpStatus: 401,
+      details: { reason },
+    });
   }
 }
 
@@ -23,6 +26,10 @@ export class MethodNotAllowedError extends TollgateError {
 
 export class UnsupportedMediaTypeError extends TollgateError {
   constructor(contentType: string | undefined) {
-    super("unsupported_media_type", `expected application/json, got ${contentType ? JSON.stringify(contentType) : "no content type"}`, { httpStatus: 415 });
+    super(
+      "unsupported_media_type",
+      `expected application/json, got ${contentType ? JSON.stringify(contentType) : "no content type"}`,
+      { httpStatus: 415 },
+    );
   }
 }

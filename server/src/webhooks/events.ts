@@ -88,13 +88,16 @@ export const hubSpotWebhookEventBaseSchema = z.looseObject({
  * rather than a zod refinement on the hot path: the refinement costs more than the rest of
  * the schema together, and a batch holds up to 100 events.
  */
-export function getEventShapeIssues(e: z.infer<typeof hubSpotWebhookEventBaseSchema>): { path: string; message: string }[] {
+export function getEventShapeIssues(
+  e: z.infer<typeof hubSpotWebhookEventBaseSchema>,
+): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   const dot = e.subscriptionType.indexOf(".");
   const generic = e.subscriptionType.startsWith("object.");
   const action = e.subscriptionType.slice(dot + 1);
   const required = `required for ${e.subscriptionType}`;
-  if (action === "propertyChange" && e.propertyName === undefined) issues.push({ path: "propertyName", message: required });
+  if (action === "propertyChange" && e.propertyName === undefined)
+    issues.push({ path: "propertyName", message: required });
   if (action === "associationChange") {
     if (e.fromObjectId === undefined) issues.push({ path: "fromObjectId", message: required });
     if (e.toObjectId === undefined) issues.push({ path: "toObjectId", message: required });
@@ -102,8 +105,10 @@ export function getEventShapeIssues(e: z.infer<typeof hubSpotWebhookEventBaseSch
       issues.push({ path: "objectTypeId", message: "required for object.* events (or fromObjectTypeId)" });
     }
   } else {
-    if (e.objectId === undefined && !(action === "merge" && e.primaryObjectId !== undefined)) issues.push({ path: "objectId", message: required });
-    if (generic && e.objectTypeId === undefined) issues.push({ path: "objectTypeId", message: "required for object.* events" });
+    if (e.objectId === undefined && !(action === "merge" && e.primaryObjectId !== undefined))
+      issues.push({ path: "objectId", message: required });
+    if (generic && e.objectTypeId === undefined)
+      issues.push({ path: "objectTypeId", message: "required for object.* events" });
   }
   return issues;
 }
@@ -113,7 +118,8 @@ export function getEventShapeIssues(e: z.infer<typeof hubSpotWebhookEventBaseSch
  * else kept (HubSpot adds fields without notice; rejecting them would drop real changes).
  */
 export const hubSpotWebhookEventSchema = hubSpotWebhookEventBaseSchema.superRefine((e, ctx) => {
-  for (const issue of getEventShapeIssues(e)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+  for (const issue of getEventShapeIssues(e))
+    ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
 });
 export type HubSpotWebhookEvent = z.infer<typeof hubSpotWebhookEventSchema>;
 
@@ -155,7 +161,12 @@ export const hubSpotChangeSchema = z.object({
   attemptNumber: z.number().int().optional(),
   sensitive: z.boolean().optional(),
   merge: z
-    .object({ primaryObjectId: z.string().optional(), mergedObjectIds: z.array(z.string()), newObjectId: z.string().nullable().optional(), numberOfPropertiesMoved: z.number().optional() })
+    .object({
+      primaryObjectId: z.string().optional(),
+      mergedObjectIds: z.array(z.string()),
+      newObjectId: z.string().nullable().optional(),
+      numberOfPropertiesMoved: z.number().optional(),
+    })
     .optional(),
   association: z
     .object({
@@ -178,14 +189,28 @@ export type HubSpotChange = z.infer<typeof hubSpotChangeSchema>;
  */
 export const webhookJobSchema = z
   .object({ tenantId: z.string().min(1), changes: z.array(hubSpotChangeSchema).min(1) })
-  .refine((job) => job.changes.every((c) => c.tenantId === job.tenantId), { message: "every change must belong to the job's tenant", path: ["changes"] });
+  .refine((job) => job.changes.every((c) => c.tenantId === job.tenantId), {
+    message: "every change must belong to the job's tenant",
+    path: ["changes"],
+  });
 export type WebhookJob = z.infer<typeof webhookJobSchema>;
 
 /**
  * The optional parts of a change in a compact row, in row order. `dedupeKey` is listed only
  * when it differs from the key the change's own fields give (`getChangeDedupeKey`).
  */
-export const COMPACT_OPTIONAL_FIELDS = ["property", "value", "changeSource", "sourceId", "appId", "attemptNumber", "sensitive", "merge", "association", "dedupeKey"] as const;
+export const COMPACT_OPTIONAL_FIELDS = [
+  "property",
+  "value",
+  "changeSource",
+  "sourceId",
+  "appId",
+  "attemptNumber",
+  "sensitive",
+  "merge",
+  "association",
+  "dedupeKey",
+] as const;
 
 /**
  * How a webhook job is stored in Redis: one row per change,
@@ -203,9 +228,23 @@ export const COMPACT_OPTIONAL_FIELDS = ["property", "value", "changeSource", "so
  */
 export const compactWebhookJobSchema = z.union([
   z.object({ tenantId: z.string().min(1), v: z.literal(2), rows: z.array(z.array(z.unknown())).min(1) }),
-  z.object({ tenantId: z.string().min(1), v: z.literal(3), strings: z.array(z.string()), rows: z.array(z.array(z.unknown())).min(1) }),
+  z.object({
+    tenantId: z.string().min(1),
+    v: z.literal(3),
+    strings: z.array(z.string()),
+    rows: z.array(z.array(z.unknown())).min(1),
+  }),
 ]);
 export type CompactWebhookJob = z.infer<typeof compactWebhookJobSchema>;
 
 /** The fields a `v: 3` row stores as an index into the job's `strings` (when not `null`). */
-export const COMPACT_INTERNED_FIELDS = ["subscriptionType", "kind", "objectType", "crmObjectType", "property", "changeSource", "sourceId", "appId"] as const;
+export const COMPACT_INTERNED_FIELDS = [
+  "subscriptionType",
+  "kind",
+  "objectType",
+  "crmObjectType",
+  "property",
+  "changeSource",
+  "sourceId",
+  "appId",
+] as const;

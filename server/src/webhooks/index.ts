@@ -1,4 +1,10 @@
-export { verifyHubSpotSignatureV3, signHubSpotV3, decodeHubSpotUri, HUBSPOT_SIGNATURE_WINDOW_MS, SIGNATURE_FAILURES } from "./verify.js";
+export {
+  verifyHubSpotSignatureV3,
+  signHubSpotV3,
+  decodeHubSpotUri,
+  HUBSPOT_SIGNATURE_WINDOW_MS,
+  SIGNATURE_FAILURES,
+} from "./verify.js";
 export type { SignatureCheck, SignatureFailure, VerifyHubSpotSignatureV3Input, SignHubSpotV3Input } from "./verify.js";
 export {
   HUBSPOT_SUBSCRIPTION_TYPES,
@@ -14,7 +20,14 @@ export {
   COMPACT_OPTIONAL_FIELDS,
   COMPACT_INTERNED_FIELDS,
 } from "./events.js";
-export type { HubSpotSubscriptionType, ChangeKind, HubSpotWebhookEvent, HubSpotChange, WebhookJob, CompactWebhookJob } from "./events.js";
+export type {
+  HubSpotSubscriptionType,
+  ChangeKind,
+  HubSpotWebhookEvent,
+  HubSpotChange,
+  WebhookJob,
+  CompactWebhookJob,
+} from "./events.js";
 export { toHubSpotChange, getDedupeKey, getChangeDedupeKey, isOwnHubSpotWrite } from "./to-hubspot-change.js";
 export { encodeWebhookJob } from "./encode-webhook-job.js";
 export { decodeWebhookJob } from "./decode-webhook-job.js";
@@ -25,7 +38,12 @@ export { createWebhookReceiver } from "./receive.js";
 export { createWebhookWorkers } from "./workers.js";
 export { createHubSpotWebhookRouter } from "./middleware.js";
 export { tenantQueueName } from "./webhook-keys.js";
-export { WebhookSignatureError, QueueUnavailableError, MethodNotAllowedError, UnsupportedMediaTypeError } from "./errors.js";
+export {
+  WebhookSignatureError,
+  QueueUnavailableError,
+  MethodNotAllowedError,
+  UnsupportedMediaTypeError,
+} from "./errors.js";
 export type {
   WebhookLogger,
   WebhookReceiverOptions,

@@ -1,6 +1,11 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Response, type Router } from "express";
 import { TollgateError, ValidationError } from "../errors/index.js";
-import { MethodNotAllowedError, QueueUnavailableError, UnsupportedMediaTypeError, WebhookSignatureError } from "./errors.js";
+import {
+  MethodNotAllowedError,
+  QueueUnavailableError,
+  UnsupportedMediaTypeError,
+  WebhookSignatureError,
+} from "./errors.js";
 import { parseHubSpotBatch } from "./parse-hubspot-batch.js";
 import type { HubSpotWebhookResponse, HubSpotWebhookRouterOptions } from "./types.js";
 import { verifyHubSpotSignatureV3 } from "./verify.js";
@@ -81,15 +86,31 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
     try {
       body = JSON.parse(rawBody.toString("utf8"));
     } catch {
-      return sendError(res, new TollgateError("invalid_json", "the request body is not valid JSON", { httpStatus: 400 }));
+      return sendError(
+        res,
+        new TollgateError("invalid_json", "the request body is not valid JSON", { httpStatus: 400 }),
+      );
     }
 
     const parsed = parseHubSpotBatch(body);
-    if (!parsed.ok) return sendError(res, new ValidationError("not a HubSpot webhook batch: expected an array of 1 to 1000 events", { issues: parsed.issues }));
+    if (!parsed.ok)
+      return sendError(
+        res,
+        new ValidationError("not a HubSpot webhook batch: expected an array of 1 to 1000 events", {
+          issues: parsed.issues,
+        }),
+      );
     if (parsed.changes.length === 0) {
-      return sendError(res, new ValidationError("no event of the batch is valid", { issues: parsed.rejected.flatMap((r) => r.issues), rejected: parsed.rejected }));
+      return sendError(
+        res,
+        new ValidationError("no event of the batch is valid", {
+          issues: parsed.rejected.flatMap((r) => r.issues),
+          rejected: parsed.rejected,
+        }),
+      );
     }
-    if (parsed.rejected.length > 0) logger?.warn({ rejected: parsed.rejected }, "accepted a HubSpot batch without its invalid events");
+    if (parsed.rejected.length > 0)
+      logger?.warn({ rejected: parsed.rejected }, "accepted a HubSpot batch without its invalid events");
 
     let result;
     try {
@@ -99,7 +120,11 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
       logger?.error({ err }, "could not queue a HubSpot webhook batch; HubSpot will retry");
       return sendError(res, failure);
     }
-    const response: HubSpotWebhookResponse = { accepted: result.accepted, duplicates: result.duplicates, rejected: parsed.rejected };
+    const response: HubSpotWebhookResponse = {
+      accepted: result.accepted,
+      duplicates: result.duplicates,
+      rejected: parsed.rejected,
+    };
     res.status(200).json(response);
   };
 
@@ -112,7 +137,14 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
     const e = err as { status?: number; type?: string };
     if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) {
       const code = e.type === "entity.too.large" ? "payload_too_large" : "bad_request";
-      return sendError(res, new TollgateError(code, code === "payload_too_large" ? "the webhook body is too large" : "the webhook body could not be read", { httpStatus: e.status }));
+      return sendError(
+        res,
+        new TollgateError(
+          code,
+          code === "payload_too_large" ? "the webhook body is too large" : "the webhook body could not be read",
+          { httpStatus: e.status },
+        ),
+      );
     }
     logger?.error({ err }, "HubSpot webhook failed");
     sendError(res, new TollgateError("internal", "internal error", { httpStatus: 500 }));

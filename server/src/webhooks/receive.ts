@@ -142,7 +142,9 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         const queue = queueFor(tenantId);
         await register(tenantId);
         const jobId = `hs-${digest([...fresh].sort().join("\n"))}`;
-        await queue.add("hubspot.batch", encodeWebhookJob({ tenantId, changes: fresh.map((id) => unique.get(id)!) }), { jobId });
+        await queue.add("hubspot.batch", encodeWebhookJob({ tenantId, changes: fresh.map((id) => unique.get(id)!) }), {
+          jobId,
+        });
         // Only now: a mark written before the enqueue could outlive a failed one and hide the retry.
         const todayKey = keys.seen(tenantId, today);
         await markSeen(redis, [todayKey], [ttl + DAY_MS / 1000, fresh.join(",")]);

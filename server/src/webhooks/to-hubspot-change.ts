@@ -11,10 +11,13 @@ const KIND_OF_ACTION: Record<string, ChangeKind> = {
   associationChange: "association",
 };
 
-const str = (v: string | number | undefined | null): string | undefined => (v === undefined || v === null ? undefined : String(v));
+const str = (v: string | number | undefined | null): string | undefined =>
+  v === undefined || v === null ? undefined : String(v);
 
 // Looked up once per event on the ingest path, so built once here.
-const TYPE_ID_OF_LEGACY = new Map(Object.values(HUBSPOT_OBJECTS).flatMap((o) => (o?.legacy ? [[o.legacy, o.typeId] as const] : [])));
+const TYPE_ID_OF_LEGACY = new Map(
+  Object.values(HUBSPOT_OBJECTS).flatMap((o) => (o?.legacy ? [[o.legacy, o.typeId] as const] : [])),
+);
 const policyObjects = new Map<string, PolicyObject | null>();
 const policyObjectOf = (crmObjectType: string): PolicyObject | null => {
   let found = policyObjects.get(crmObjectType);
@@ -47,7 +50,10 @@ function crmObjectTypeOf(e: HubSpotWebhookEvent, scope: string): string {
  */
 export function getDedupeKey(e: HubSpotWebhookEvent, crmObjectType: string, objectId: string): string {
   const detail =
-    e.propertyName ?? (e.toObjectId !== undefined ? `${e.associationType ?? ""}>${String(e.toObjectId)}:${e.associationRemoved ? "removed" : "added"}` : "");
+    e.propertyName ??
+    (e.toObjectId !== undefined
+      ? `${e.associationType ?? ""}>${String(e.toObjectId)}:${e.associationRemoved ? "removed" : "added"}`
+      : "");
   return `${e.portalId}|${e.eventId}|${e.subscriptionType}|${crmObjectType}|${objectId}|${detail}|${e.occurredAt}`;
 }
 
@@ -58,7 +64,9 @@ export function getDedupeKey(e: HubSpotWebhookEvent, crmObjectType: string, obje
  */
 export function getChangeDedupeKey(c: HubSpotChange): string {
   const a = c.association;
-  const detail = c.property ?? (a !== undefined ? `${a.associationType ?? ""}>${a.toObjectId}:${a.removed ? "removed" : "added"}` : "");
+  const detail =
+    c.property ??
+    (a !== undefined ? `${a.associationType ?? ""}>${a.toObjectId}:${a.removed ? "removed" : "added"}` : "");
   return `${c.tenantId}|${c.eventId}|${c.subscriptionType}|${c.crmObjectType}|${c.objectId}|${detail}|${c.occurredAt}`;
 }
 
@@ -113,6 +121,9 @@ export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
  * `changeSource: "INTEGRATION"` with `sourceId` = that app's id. Such changes must never be
  * re-enforced (loop safety, DESIGN §1).
  */
-export function isOwnHubSpotWrite(change: Pick<HubSpotChange, "changeSource" | "sourceId">, ownAppId: string | undefined): boolean {
+export function isOwnHubSpotWrite(
+  change: Pick<HubSpotChange, "changeSource" | "sourceId">,
+  ownAppId: string | undefined,
+): boolean {
   return ownAppId !== undefined && change.changeSource === "INTEGRATION" && change.sourceId === ownAppId;
 }

@@ -9,7 +9,13 @@ import { Signature } from "@hubspot/api-client";
 export const HUBSPOT_SIGNATURE_WINDOW_MS = Signature.MAX_ALLOWED_TIMESTAMP;
 
 /** Why a request's v3 signature was refused; each maps to 401 and nothing is processed. */
-export const SIGNATURE_FAILURES = ["missing_signature", "missing_timestamp", "stale_timestamp", "future_timestamp", "bad_signature"] as const;
+export const SIGNATURE_FAILURES = [
+  "missing_signature",
+  "missing_timestamp",
+  "stale_timestamp",
+  "future_timestamp",
+  "bad_signature",
+] as const;
 export type SignatureFailure = (typeof SIGNATURE_FAILURES)[number];
 export type SignatureCheck = { ok: true } | { ok: false; reason: SignatureFailure };
 
@@ -60,7 +66,13 @@ function parseTimestamp(value: string | number | undefined): number | undefined 
  * `verify.test.ts` holds both to equality on many generated inputs. A string body is
  * hashed as a string, exactly as the SDK does.
  */
-function computeV3(clientSecret: string, method: string, publicUrl: string, body: Buffer | string, timestamp: number): string {
+function computeV3(
+  clientSecret: string,
+  method: string,
+  publicUrl: string,
+  body: Buffer | string,
+  timestamp: number,
+): string {
   // Consecutive updates MAC the concatenation, without copying the body into a new buffer.
   return createHmac("sha256", clientSecret)
     .update(method.toUpperCase() + decodeHubSpotUri(publicUrl), "utf8")
@@ -96,10 +108,14 @@ export function verifyHubSpotSignatureV3(input: VerifyHubSpotSignatureV3Input): 
   // HubSpot signs a UTF-8 string. A body that is not valid UTF-8 cannot be what it signed, and
   // decoding it leniently would map different bytes to the same U+FFFD string.
   if (!isUtf8(input.rawBody)) return { ok: false, reason: "bad_signature" };
-  const expected = Buffer.from(computeV3(input.clientSecret, input.method, input.publicUrl, input.rawBody, timestamp), "utf8");
+  const expected = Buffer.from(
+    computeV3(input.clientSecret, input.method, input.publicUrl, input.rawBody, timestamp),
+    "utf8",
+  );
   const presented = Buffer.from(signature, "utf8");
   // timingSafeEqual needs equal lengths; the length of a base64 SHA-256 MAC is public anyway.
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return { ok: false, reason: "bad_signature" };
+  if (expected.length !== presented.length || !timingSafeEqual(expected, presented))
+    return { ok: false, reason: "bad_signature" };
   return { ok: true };
 }
 
@@ -120,6 +136,7 @@ export interface SignHubSpotV3Input {
  */
 export function signHubSpotV3(input: SignHubSpotV3Input): string {
   // Bytes that are not UTF-8 are refused by the check, so signing them is a caller's mistake.
-  if (typeof input.rawBody !== "string" && !isUtf8(input.rawBody)) throw new TypeError("signHubSpotV3: the body is not valid UTF-8");
+  if (typeof input.rawBody !== "string" && !isUtf8(input.rawBody))
+    throw new TypeError("signHubSpotV3: the body is not valid UTF-8");
   return computeV3(input.clientSecret, input.method ?? "POST", input.publicUrl, input.rawBody, input.timestamp);
 }

@@ -15,7 +15,8 @@ export function isValidTenantId(tenantId: string): boolean {
  * names (it separates key parts), hence dots: `webhooks.hubspot.62515`.
  */
 export function tenantQueueName(tenantId: string): string {
-  if (!isValidTenantId(tenantId)) throw new ValidationError(`tenant id ${JSON.stringify(tenantId)} is not usable in a queue name`);
+  if (!isValidTenantId(tenantId))
+    throw new ValidationError(`tenant id ${JSON.stringify(tenantId)} is not usable in a queue name`);
   return `webhooks.hubspot.${tenantId}`;
 }
 

@@ -32,7 +32,10 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
     const decoded = decodeWebhookJob(job.data);
     if (!decoded.ok) throw new UnrecoverableError(`malformed webhook job ${job.id}: ${decoded.issue}`);
     // A job in another tenant's queue would act on the wrong portal: never run it.
-    if (decoded.job.tenantId !== tenantId) throw new UnrecoverableError(`webhook job ${job.id} names tenant ${decoded.job.tenantId} but sits in ${tenantId}'s queue`);
+    if (decoded.job.tenantId !== tenantId)
+      throw new UnrecoverableError(
+        `webhook job ${job.id} names tenant ${decoded.job.tenantId} but sits in ${tenantId}'s queue`,
+      );
     await handler(decoded.job, { jobId: job.id ?? "", attemptsMade: job.attemptsMade });
   };
 

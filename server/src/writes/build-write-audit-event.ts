@@ -27,7 +27,11 @@ export function buildWriteAuditEvent(outcome: WriteOutcome): AuditEventInput {
     object_id: row.objectId,
     // The value the write was planned against, when the caller gave one; the CRM's current value
     // is not read back (that would cost a call per batch).
-    field_diffs: Object.entries(row.properties).map(([field, after]) => ({ field, before: row.expected?.[field] ?? null, after })),
+    field_diffs: Object.entries(row.properties).map(([field, after]) => ({
+      field,
+      before: row.expected?.[field] ?? null,
+      after,
+    })),
     diff_summary: outcome.status === "skipped" ? "skipped: conflict" : null,
     reason: row.agentId ? `${row.purpose} for agent ${row.agentId}` : row.purpose,
     risk_flags: outcome.status === "skipped" ? ["conflict"] : [],

@@ -19,7 +19,9 @@ export async function claimWrites(
     let after = "0";
     // Held rows stay pending and are paged past; without `hold` one page is enough.
     for (;;) {
-      const page = (await tx.query<CrmWriteRecord>(loadSql("select-claimable"), [tenantId, after, limit])).rows.map(toCrmWriteRow);
+      const page = (await tx.query<CrmWriteRecord>(loadSql("select-claimable"), [tenantId, after, limit])).rows.map(
+        toCrmWriteRow,
+      );
       for (const row of page) {
         if (hold?.(row)) continue;
         chosen.push(row.id);

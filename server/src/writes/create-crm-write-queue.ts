@@ -44,7 +44,11 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
   const prefix = options.prefix ?? "tollgate";
   const limiter = options.limiter ?? { max: 9, durationMs: 1_000 };
   const lockDurationMs = options.lockDurationMs ?? 30_000;
-  const retry = { attempts: options.retry?.attempts ?? 5, baseDelayMs: options.retry?.baseDelayMs ?? 1_000, maxDelayMs: options.retry?.maxDelayMs ?? 60_000 };
+  const retry = {
+    attempts: options.retry?.attempts ?? 5,
+    baseDelayMs: options.retry?.baseDelayMs ?? 1_000,
+    maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
+  };
   const ctx: FlushContext = {
     db,
     audit: options.audit,
@@ -125,7 +129,11 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
 
   async function addFlush(tenantId: string, delayMs: number): Promise<void> {
     const lane = laneFor(tenantId);
-    await lane.queue.add("flush", { tenantId }, { jobId: FLUSH_JOB_ID, delay: delayMs, removeOnComplete: true, removeOnFail: true });
+    await lane.queue.add(
+      "flush",
+      { tenantId },
+      { jobId: FLUSH_JOB_ID, delay: delayMs, removeOnComplete: true, removeOnFail: true },
+    );
   }
 
   async function scheduleNext(tenantId: string, minDelayMs: number): Promise<void> {
@@ -160,7 +168,9 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
       await db.query(loadSql("reset-in-flight"));
       started = true;
       for (const [tenantId, lane] of lanes) if (!lane.worker) lane.worker = startWorker(tenantId, lane);
-      const tenants = (await db.query<{ tenant_id: string }>(loadSql("select-tenants-with-work"))).rows.map((r) => r.tenant_id);
+      const tenants = (await db.query<{ tenant_id: string }>(loadSql("select-tenants-with-work"))).rows.map(
+        (r) => r.tenant_id,
+      );
       await kick(tenants);
     },
 

@@ -69,13 +69,19 @@ export async function flushTenant(ctx: FlushContext, tenantId: string): Promise<
     throw err;
   }
   if (settledRows.length > 0 && ctx.onSettled) {
-    await ctx.onSettled(settledRows).catch((err: unknown) => ctx.logger.error({ err, tenantId }, "crm write queue: onSettled failed"));
+    await ctx
+      .onSettled(settledRows)
+      .catch((err: unknown) => ctx.logger.error({ err, tenantId }, "crm write queue: onSettled failed"));
   }
   if (rateLimitedFor > 0) return { kind: "rate_limited", waitMs: rateLimitedFor };
   return { kind: "flushed", claimed: rows.length, settled: settledRows.length, retried: result.retry.length };
 }
 
-async function sendRows(ctx: FlushContext, connector: CrmConnector, rows: CrmWriteRow[]): Promise<{ result: FlushResult; rateLimitedFor: number }> {
+async function sendRows(
+  ctx: FlushContext,
+  connector: CrmConnector,
+  rows: CrmWriteRow[],
+): Promise<{ result: FlushResult; rateLimitedFor: number }> {
   const result: FlushResult = { settled: [], retry: [], release: [] };
   const conflicts = ctx.guard ? await ctx.guard(rows) : new Map<string, string>();
   const toSend: CrmWriteRow[] = [];
@@ -110,7 +116,9 @@ async function sendRows(ctx: FlushContext, connector: CrmConnector, rows: CrmWri
     const r = results[inputOf[i]!];
     if (r?.ok) result.settled.push({ row, status: "done", error: null, sent: true });
     else {
-      const error = r?.error ? `${r.error.code}: ${r.error.message}` : "the connector returned no result for this write";
+      const error = r?.error
+        ? `${r.error.code}: ${r.error.message}`
+        : "the connector returned no result for this write";
       result.settled.push({ row, status: "failed", error, sent: true });
     }
   });
@@ -121,7 +129,8 @@ async function sendRows(ctx: FlushContext, connector: CrmConnector, rows: CrmWri
 function retryOrFail(ctx: FlushContext, rows: CrmWriteRow[], error: string, into: FlushResult): void {
   for (const row of rows) {
     const attempt = row.attempts + 1;
-    if (attempt >= ctx.retry.attempts) into.settled.push({ row, status: "failed", error: `gave up after ${attempt} attempts: ${error}`, sent: true });
+    if (attempt >= ctx.retry.attempts)
+      into.settled.push({ row, status: "failed", error: `gave up after ${attempt} attempts: ${error}`, sent: true });
     else into.retry.push({ row, error, delayMs: backoffDelay(attempt, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs) });
   }
 }

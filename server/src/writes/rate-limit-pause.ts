@@ -17,7 +17,8 @@ export const DAILY_EXHAUSTED_WAIT_MS = 15 * 60_000;
 export function rateLimitPause(state: RateLimitState | undefined, headroom: number, now: number): number {
   if (!state) return 0;
   const elapsed = Math.max(0, now - state.observedAt);
-  if (state.dailyRemaining !== undefined && state.dailyRemaining <= 0) return Math.max(0, DAILY_EXHAUSTED_WAIT_MS - elapsed);
+  if (state.dailyRemaining !== undefined && state.dailyRemaining <= 0)
+    return Math.max(0, DAILY_EXHAUSTED_WAIT_MS - elapsed);
   if (elapsed >= state.intervalMs) return 0;
   return state.remaining <= headroom ? state.intervalMs - elapsed : 0;
 }

@@ -20,7 +20,11 @@ export interface FlushResult {
  * @returns the rows settled by this call, with their final status
  */
 export async function recordFlushResult(db: Database, audit: AuditSink, result: FlushResult): Promise<CrmWriteRow[]> {
-  const ids = [...result.settled.map((o) => o.row.id), ...result.retry.map((r) => r.row.id), ...result.release.map((r) => r.id)];
+  const ids = [
+    ...result.settled.map((o) => o.row.id),
+    ...result.retry.map((r) => r.row.id),
+    ...result.release.map((r) => r.id),
+  ];
   if (ids.length === 0) return [];
   return db.transaction(async (tx) => {
     const open = new Set((await tx.query<CrmWriteRecord>(loadSql("lock-unsettled"), [ids])).rows.map((r) => r.id));
@@ -39,7 +43,11 @@ export async function recordFlushResult(db: Database, audit: AuditSink, result: 
     }
     const retry = result.retry.filter((r) => open.has(r.row.id));
     if (retry.length > 0) {
-      await tx.query(loadSql("retry-writes"), [retry.map((r) => r.row.id), retry.map((r) => r.error), retry.map((r) => r.delayMs)]);
+      await tx.query(loadSql("retry-writes"), [
+        retry.map((r) => r.row.id),
+        retry.map((r) => r.error),
+        retry.map((r) => r.delayMs),
+      ]);
     }
     const release = result.release.filter((r) => open.has(r.id));
     if (release.length > 0) await tx.query(loadSql("release-writes"), [release.map((r) => r.id)]);

@@ -22,15 +22,23 @@ export async function waitUntilDrained(
     const busy = await countBusy(db, tenantId, hold);
     if (busy === 0) return;
     if (Date.now() > deadline) {
-      throw new TollgateError("crm_writes_not_drained", `${busy} CRM write(s) still unsettled after ${timeoutMs} ms`, { details: { tenantId } });
+      throw new TollgateError("crm_writes_not_drained", `${busy} CRM write(s) still unsettled after ${timeoutMs} ms`, {
+        details: { tenantId },
+      });
     }
     await sleep(POLL_MS);
   }
 }
 
-async function countBusy(db: Database, tenantId: string | undefined, hold: ((row: CrmWriteRow) => boolean) | undefined): Promise<number> {
+async function countBusy(
+  db: Database,
+  tenantId: string | undefined,
+  hold: ((row: CrmWriteRow) => boolean) | undefined,
+): Promise<number> {
   // Without `hold` a count will do; polling full rows would slow the flushes being waited on.
   if (!hold) return (await db.query<{ n: number }>(loadSql("count-unsettled"), [tenantId ?? null])).rows[0]?.n ?? 0;
-  const rows = (await db.query<CrmWriteRecord>(loadSql("select-unsettled"), [tenantId ?? null])).rows.map(toCrmWriteRow);
+  const rows = (await db.query<CrmWriteRecord>(loadSql("select-unsettled"), [tenantId ?? null])).rows.map(
+    toCrmWriteRow,
+  );
   return rows.filter((r) => r.status === "in_flight" || !hold(r)).length;
 }

@@ -6,7 +6,13 @@ import { createActionGate, type ActionGate } from "../../src/actions/index.js";
 import { createApiKeyAuthenticator } from "../../src/http/authenticate.js";
 import { createErrorHandler, notFoundHandler } from "../../src/http/error-handler.js";
 import { createActionRouter } from "../../src/http/routes/action-routes.js";
-import { createAlerter, createEnforcementGuard, createTriggerCounter, type KillSwitchAlert, type TriggerCounter } from "../../src/killswitch/index.js";
+import {
+  createAlerter,
+  createEnforcementGuard,
+  createTriggerCounter,
+  type KillSwitchAlert,
+  type TriggerCounter,
+} from "../../src/killswitch/index.js";
 import { createCounterStore, type CounterStore } from "../../src/limits/index.js";
 import { createLogger } from "../../src/observability/index.js";
 import { startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
@@ -14,7 +20,16 @@ import { testPrefix } from "../helpers/test-database.js";
 import { deleteKeysUnder } from "../../src/redis/index.js";
 
 /** Agents of the test policy, one API key each (R1: one identity per agent). */
-export const AGENTS = ["outreach-bot", "compliance-bot", "approval-bot", "nosend-bot", "enrichment-bot", "capped-bot", "killme-bot", "idem-bot"] as const;
+export const AGENTS = [
+  "outreach-bot",
+  "compliance-bot",
+  "approval-bot",
+  "nosend-bot",
+  "enrichment-bot",
+  "capped-bot",
+  "killme-bot",
+  "idem-bot",
+] as const;
 export type TestAgent = (typeof AGENTS)[number];
 export const keyOf = (agent: string) => `test-key-for-${agent}-0123456789`;
 export const APPROVER_KEY = "test-approver-key-ada-0123456789";
@@ -130,13 +145,16 @@ export async function startGateHarness(): Promise<GateHarness> {
     approvals: tollgate.approvals,
     exceptions: tollgate.exceptions,
     scheduleApprovals: (t, ids) => tollgate.approvalQueue.schedule(t, ids),
-    readRecords: async (t, _crm, objectType, ids, properties) => (await tollgate.hubspot.connectorFor(t)).readRecords(objectType, ids, properties),
+    readRecords: async (t, _crm, objectType, ids, properties) =>
+      (await tollgate.hubspot.connectorFor(t)).readRecords(objectType, ids, properties),
     redis: tollgate.redis,
     prefix,
     permitSecret: PERMIT_SECRET,
     logger,
   });
-  const authenticate = createApiKeyAuthenticator(AGENTS.map((a) => ({ key: keyOf(a), role: "agent" as const, agentId: a })));
+  const authenticate = createApiKeyAuthenticator(
+    AGENTS.map((a) => ({ key: keyOf(a), role: "agent" as const, agentId: a })),
+  );
   const app = express();
   app.use(express.json({ limit: "1mb" }));
   app.use(
@@ -156,8 +174,16 @@ export async function startGateHarness(): Promise<GateHarness> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const post = async (to: string, key: string, body: unknown) => {
-    const res = await fetch(to, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any, replayed: res.headers.get("idempotent-replayed") === "true" };
+    const res = await fetch(to, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as any,
+      replayed: res.headers.get("idempotent-replayed") === "true",
+    };
   };
 
   return {
@@ -175,12 +201,18 @@ export async function startGateHarness(): Promise<GateHarness> {
       return { status: res.status, body: (await res.json()) as any };
     },
     async event(eventId) {
-      const { rows } = await tollgate.db.query<{ event: AuditEvent }>("SELECT event FROM audit_events WHERE event_id = $1", [eventId]);
+      const { rows } = await tollgate.db.query<{ event: AuditEvent }>(
+        "SELECT event FROM audit_events WHERE event_id = $1",
+        [eventId],
+      );
       if (!rows[0]) throw new Error(`no audit event ${eventId}`);
       return rows[0].event;
     },
     async auditCount() {
-      const { rows } = await tollgate.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1", [tenantId]);
+      const { rows } = await tollgate.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1",
+        [tenantId],
+      );
       return rows[0]!.n;
     },
     async close() {

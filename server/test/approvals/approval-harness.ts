@@ -5,7 +5,13 @@ import { Redis } from "ioredis";
 import { deleteKeysUnder } from "../../src/redis/index.js";
 import type { AuditEvent } from "../../../shared/audit-event.js";
 import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL } from "../../../test/fixtures/index.js";
-import { createApprovalService, createApprovalStore, type ApprovalService, type ApprovalStore, type StoredApproval } from "../../src/approvals/index.js";
+import {
+  createApprovalService,
+  createApprovalStore,
+  type ApprovalService,
+  type ApprovalStore,
+  type StoredApproval,
+} from "../../src/approvals/index.js";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import type { ApiKeyEntry } from "../../src/config/index.js";
 import type { Database } from "../../src/db/index.js";
@@ -99,7 +105,15 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
     onSettled: (rows) => service.onWritesSettled(rows),
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
   });
-  const service = createApprovalService({ db, audit, store, writes, snapshots, connectorFor: async (tenantId) => crmOf(tenantId), now: clock.now });
+  const service = createApprovalService({
+    db,
+    audit,
+    store,
+    writes,
+    snapshots,
+    connectorFor: async (tenantId) => crmOf(tenantId),
+    now: clock.now,
+  });
   if (options.startWrites ?? true) await writes.start();
 
   const authenticate = createApiKeyAuthenticator(Object.values(API_KEYS));
@@ -109,7 +123,10 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
     metrics: createMetrics({ defaultMetrics: false }),
     healthChecks: {},
     rawRouters: [createApprovalRouter({ service, authenticate, card, defaultTenant: "default" })],
-    routers: [createProvenanceRouter({ db, authenticate, card, defaultTenant: "default" }), createAuditRouter({ audit, authenticate, defaultTenant: "default" })],
+    routers: [
+      createProvenanceRouter({ db, authenticate, card, defaultTenant: "default" }),
+      createAuditRouter({ audit, authenticate, defaultTenant: "default" }),
+    ],
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -147,8 +164,17 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
               object_type: "contacts",
               object_id: objectId,
               field_diffs: [{ field, before: currentValue, after: proposedValue }],
-              decision: { outcome: "needs_approval", tier: 3, rule_id: `enrichment.contact.${field}`, policy_version: "v-test" },
-              approval: { id, approvers: [], expires_at: new Date(clock.now().getTime() + (o.expiresInMs ?? 3_600_000)).toISOString() },
+              decision: {
+                outcome: "needs_approval",
+                tier: 3,
+                rule_id: `enrichment.contact.${field}`,
+                policy_version: "v-test",
+              },
+              approval: {
+                id,
+                approvers: [],
+                expires_at: new Date(clock.now().getTime() + (o.expiresInMs ?? 3_600_000)).toISOString(),
+              },
               confidence: 0.6,
               evidence: o.evidence ?? { sources: ["apollo"] },
               source_signal: "apollo",
@@ -255,14 +281,23 @@ export async function cardFetch(baseUrl: string, r: CardRequest): Promise<{ stat
   });
   const res = await fetch(`${baseUrl}${r.path}?${qs(r.sendQuery ?? r.query)}`, {
     method,
-    headers: { "x-hubspot-signature-v3": signature, "x-hubspot-request-timestamp": String(timestamp), ...(r.body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      "x-hubspot-signature-v3": signature,
+      "x-hubspot-request-timestamp": String(timestamp),
+      ...(r.body === undefined ? {} : { "content-type": "application/json" }),
+    },
     ...(r.body === undefined ? {} : { body: raw }),
   });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
 /** A request with an API key. */
-export async function keyFetch(baseUrl: string, key: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function keyFetch(
+  baseUrl: string,
+  key: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${baseUrl}${path}`, {
     method: body === undefined ? "GET" : "POST",
     headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },

@@ -15,7 +15,9 @@ const PROPOSED = "ada.lovelace@northwind.example";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startTollgateWithSandbox({ env: { TOLLGATE_API_KEYS: JSON.stringify([{ key: AUDITOR_KEY, role: "auditor", name: "auditor" }]) } });
+  h = await startTollgateWithSandbox({
+    env: { TOLLGATE_API_KEYS: JSON.stringify([{ key: AUDITOR_KEY, role: "auditor", name: "auditor" }]) },
+  });
 });
 afterAll(async () => h?.close());
 
@@ -28,7 +30,10 @@ describe("approvals end to end (agent app → signed webhook → card → HubSpo
     // The enrichment agent proposes a new email with its provenance, through the HubSpot API with its own app token.
     const write = await fetch(`${h.started.sandbox.url}/crm/v3/objects/contacts/101`, {
       method: "PATCH",
-      headers: { authorization: `Bearer ${h.started.agentTokens["enrichment-bot"]}`, "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${h.started.agentTokens["enrichment-bot"]}`,
+        "content-type": "application/json",
+      },
       body: JSON.stringify({
         properties: {
           ai_proposed_email: PROPOSED,
@@ -48,21 +53,44 @@ describe("approvals end to end (agent app → signed webhook → card → HubSpo
     const { approvals } = approvalListSchema.parse(listed.body);
     expect(approvals).toHaveLength(1);
     const approval = approvals[0]!;
-    expect(approval).toMatchObject({ status: "pending", field: "email", currentValue: "ada@northwind.example", proposedValue: PROPOSED, confidence: 0.7, source: "apollo", agentId: "enrichment-bot", approvalsNeeded: 1 });
+    expect(approval).toMatchObject({
+      status: "pending",
+      field: "email",
+      currentValue: "ada@northwind.example",
+      proposedValue: PROPOSED,
+      confidence: 0.7,
+      source: "apollo",
+      agentId: "enrichment-bot",
+      approvalsNeeded: 1,
+    });
     expect(h.started.sandbox.getRecord("contacts", "101")!.properties.email).toBe("ada@northwind.example");
 
     // The rep approves from the card, bound to the value shown.
-    const approved = await card(`/v1/approvals/${approval.id}/approve`, { expected: { value: approval.proposedValue } });
+    const approved = await card(`/v1/approvals/${approval.id}/approve`, {
+      expected: { value: approval.proposedValue },
+    });
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ outcome: "approved", status: "approved", approvedBy: [{ id: "hubspot:user:42", name: "rep@northwind.example" }] });
+    expect(approved.body).toMatchObject({
+      outcome: "approved",
+      status: "approved",
+      approvedBy: [{ id: "hubspot:user:42", name: "rep@northwind.example" }],
+    });
     await h.settle();
-    await waitFor(async () => (await card("/v1/records/hubspot/contacts/101/approvals")).body.approvals[0]?.status === "applied", 10_000, "applied");
+    await waitFor(
+      async () => (await card("/v1/records/hubspot/contacts/101/approvals")).body.approvals[0]?.status === "applied",
+      10_000,
+      "applied",
+    );
 
     // HubSpot holds the value, written by Tollgate's own app; the shadow is empty.
     const record = h.started.sandbox.getRecord("contacts", "101")!.properties;
     expect(record.email).toBe(PROPOSED);
     expect(record.ai_proposed_email ?? "").toBe("");
-    expect(h.started.sandbox.history("contacts", "101", "email")[0]).toMatchObject({ value: PROPOSED, sourceType: "INTEGRATION", sourceId: "7777" });
+    expect(h.started.sandbox.history("contacts", "101", "email")[0]).toMatchObject({
+      value: PROPOSED,
+      sourceType: "INTEGRATION",
+      sourceId: "7777",
+    });
 
     // Provenance (signed card GET) shows the proposal, the approval and the apply.
     const provenance = await card("/v1/records/hubspot/contacts/101/provenance");
@@ -75,7 +103,12 @@ describe("approvals end to end (agent app → signed webhook → card → HubSpo
       ["proposal", "needs_approval"],
     ]);
     const approveStep = changes.find((c) => c.action === "approve")!;
-    expect(approveStep).toMatchObject({ actor: { type: "human", id: "hubspot:user:42" }, before: "ada@northwind.example", after: PROPOSED, approvedBy: ["rep@northwind.example"] });
+    expect(approveStep).toMatchObject({
+      actor: { type: "human", id: "hubspot:user:42" },
+      before: "ada@northwind.example",
+      after: PROPOSED,
+      approvedBy: ["rep@northwind.example"],
+    });
     expect(record.ai_sdr_event_id).toBe(approveStep.eventId);
 
     // Tollgate's own writes came back as webhooks and were not re-enforced: one approval, no revert.
@@ -88,7 +121,12 @@ describe("approvals end to end (agent app → signed webhook → card → HubSpo
   });
 
   it("refuses a card request signed with another secret", async () => {
-    const res = await cardFetch(h.baseUrl, { path: "/v1/records/hubspot/contacts/101/approvals", query: rep, publicUrl: h.baseUrl, secret: "someone-else" });
+    const res = await cardFetch(h.baseUrl, {
+      path: "/v1/records/hubspot/contacts/101/approvals",
+      query: rep,
+      publicUrl: h.baseUrl,
+      secret: "someone-else",
+    });
     expect(res.status).toBe(401);
   });
 });

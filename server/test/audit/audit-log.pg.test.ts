@@ -50,12 +50,15 @@ describe("audit log on PostgreSQL: concurrent writers", () => {
   it("keeps tenants apart under parallel appends to both, starting from no head at all", async () => {
     const tenants = [newTenant("x"), newTenant("y")];
     await Promise.all(Array.from({ length: 40 }, (_, i) => logs[i % logs.length]!.append(fieldWrite(tenants[i % 2]!))));
-    for (const tenant of tenants) expect(await logs[1]!.verify(tenant)).toEqual({ ok: true, checked: 20, firstBroken: null });
+    for (const tenant of tenants)
+      expect(await logs[1]!.verify(tenant)).toEqual({ ok: true, checked: 20, firstBroken: null });
   });
 
   it("groups a burst of appends from one writer into few statements, each caller getting its own event", async () => {
     const tenant = newTenant("burst");
-    const events = await Promise.all(Array.from({ length: 25 }, (_, i) => logs[0]!.append(fieldWrite(tenant, { object_id: `b${i}` }))));
+    const events = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => logs[0]!.append(fieldWrite(tenant, { object_id: `b${i}` }))),
+    );
     expect(events.map((e) => e.object_id)).toEqual(Array.from({ length: 25 }, (_, i) => `b${i}`));
     expect(await logs[0]!.verify(tenant)).toEqual({ ok: true, checked: 25, firstBroken: null });
   });

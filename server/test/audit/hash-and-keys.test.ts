@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../shared/canonical-json.js";
-import { computeEventHash, deriveCheckpointKey, GENESIS_HASH, isSecretKey, verifyCheckpoint } from "../../src/audit/index.js";
+import {
+  computeEventHash,
+  deriveCheckpointKey,
+  GENESIS_HASH,
+  isSecretKey,
+  verifyCheckpoint,
+} from "../../src/audit/index.js";
 import { canonicalText } from "../../src/audit/canonical-text.js";
 import { splitAroundPrevHash } from "../../src/audit/compute-event-hash.js";
 import { newEventId } from "../../src/audit/new-event-id.js";
@@ -12,9 +18,18 @@ import { TEST_ENCRYPTION_KEY } from "./support.js";
 
 describe("computeEventHash", () => {
   it("is sha256 over prev_hash as hex text followed by the canonical JSON of everything but hash", () => {
-    const event = { tenant_id: "t", prev_hash: GENESIS_HASH, action: "x", evidence: { b: 1, a: [true, null] }, hash: "ignored" };
+    const event = {
+      tenant_id: "t",
+      prev_hash: GENESIS_HASH,
+      action: "x",
+      evidence: { b: 1, a: [true, null] },
+      hash: "ignored",
+    };
     const expected = createHash("sha256")
-      .update(`${GENESIS_HASH}{"action":"x","evidence":{"a":[true,null],"b":1},"prev_hash":"${GENESIS_HASH}","tenant_id":"t"}`, "utf8")
+      .update(
+        `${GENESIS_HASH}{"action":"x","evidence":{"a":[true,null],"b":1},"prev_hash":"${GENESIS_HASH}","tenant_id":"t"}`,
+        "utf8",
+      )
       .digest("hex");
     expect(computeEventHash(GENESIS_HASH, event)).toBe(expected);
     expect(computeEventHash(GENESIS_HASH, { ...event, hash: "other" })).toBe(expected);
@@ -37,16 +52,30 @@ describe("splitAroundPrevHash", () => {
 });
 
 describe("isSecretKey", () => {
-  it.each(["token", "access_token", "refreshToken", "client_secret", "password", "Authorization", "api_key", "apiKey", "X-Api-Key", "private_key", "Cookie"])(
-    "treats %s as secret",
-    (key) => expect(isSecretKey(key)).toBe(true),
+  it.each([
+    "token",
+    "access_token",
+    "refreshToken",
+    "client_secret",
+    "password",
+    "Authorization",
+    "api_key",
+    "apiKey",
+    "X-Api-Key",
+    "private_key",
+    "Cookie",
+  ])("treats %s as secret", (key) => expect(isSecretKey(key)).toBe(true));
+  it.each(["prompt_tokens", "prompt_hash", "key", "monkey", "author", "tokenizer_version", "object_id"])(
+    "leaves %s alone",
+    (key) => expect(isSecretKey(key)).toBe(false),
   );
-  it.each(["prompt_tokens", "prompt_hash", "key", "monkey", "author", "tokenizer_version", "object_id"])("leaves %s alone", (key) => expect(isSecretKey(key)).toBe(false));
 });
 
 describe("toStoredJson", () => {
   it("gives plain JSON the database can hold, with secrets redacted", () => {
-    expect(toStoredJson({ at: new Date(0), gone: undefined, zero: -0, text: "a\u0000b\ud800", nested: [{ apiKey: "k" }] })).toEqual({
+    expect(
+      toStoredJson({ at: new Date(0), gone: undefined, zero: -0, text: "a\u0000b\ud800", nested: [{ apiKey: "k" }] }),
+    ).toEqual({
       at: "1970-01-01T00:00:00.000Z",
       zero: 0,
       text: "a\ufffdb\ufffd",
@@ -76,7 +105,12 @@ describe("deriveCheckpointKey", () => {
     expect(a.publicKeyPem).toBe(b.publicKeyPem);
     expect(a.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect(a.keyId).toMatch(/^[0-9a-f]{16}$/);
-    expect(a.keyId).toBe(createHash("sha256").update(a.publicKey.export({ format: "der", type: "spki" })).digest("hex").slice(0, 16));
+    expect(a.keyId).toBe(
+      createHash("sha256")
+        .update(a.publicKey.export({ format: "der", type: "spki" }))
+        .digest("hex")
+        .slice(0, 16),
+    );
     expect(c.keyId).not.toBe(a.keyId);
     // The seed is not the encryption key itself: HKDF separates the two uses.
     expect(a.seed.toString("hex")).not.toBe(TEST_ENCRYPTION_KEY);
@@ -100,7 +134,7 @@ describe("canonicalText", () => {
     ["keys out of order, nested", { b: { y: [1, { d: null, c: true }], x: "é" }, a: -0, "": "empty" }],
     ["integer-like keys, which objects keep first", { "10": 1, "9": 2, a: 3, "-1": 4, "01": 5 }],
     ["undefined members and array holes", { a: undefined, b: [undefined, 1], c: new Date(0) }],
-    ["escapes and astral characters", { "q\"k": "line\nbreak \u2028 😀 \\", n: 1e21, f: 0.1 }],
+    ["escapes and astral characters", { 'q"k': "line\nbreak \u2028 😀 \\", n: 1e21, f: 0.1 }],
     ["scalars", "just a string"],
   ])("gives exactly canonicalJson's bytes (%s)", (_name, value) => {
     expect(canonicalText(value)).toBe(canonicalJson(value));

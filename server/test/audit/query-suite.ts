@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent, AuditQuery } from "../../../shared/audit-event.js";
-import { createAuditLog, deriveCheckpointKey, REDACTED, verifyCheckpoint, verifyExport, type AuditLog } from "../../src/audit/index.js";
+import {
+  createAuditLog,
+  deriveCheckpointKey,
+  REDACTED,
+  verifyCheckpoint,
+  verifyExport,
+  type AuditLog,
+} from "../../src/audit/index.js";
 import type { Database } from "../../src/db/index.js";
 import { ValidationError } from "../../src/errors/index.js";
 import { collect, fieldWrite, newTenant, TEST_ENCRYPTION_KEY, type OpenedDatabase } from "./support.js";
@@ -27,7 +34,10 @@ export function querySuite(open: () => Promise<OpenedDatabase>): void {
       all.push(
         await audit.append(
           fieldWrite(tenant, {
-            actor: i % 3 === 0 ? { type: "human", id: "rep@example.com" } : { type: "agent", id: i % 2 ? "enrichment-bot" : "routing-bot" },
+            actor:
+              i % 3 === 0
+                ? { type: "human", id: "rep@example.com" }
+                : { type: "agent", id: i % 2 ? "enrichment-bot" : "routing-bot" },
             object_id: String(100 + (i % 4)),
             run_id: `run-${i % 5}`,
             decision: { outcome: i % 4 === 0 ? "deny" : "allow" },
@@ -55,10 +65,18 @@ export function querySuite(open: () => Promise<OpenedDatabase>): void {
   describe("query()", () => {
     it.each<[string, AuditQuery, (e: AuditEvent) => boolean]>([
       ["objectType and objectId", { objectType: "contact", objectId: "102" }, (e) => e.object_id === "102"],
-      ["agentId (agents only)", { agentId: "enrichment-bot" }, (e) => e.actor.type === "agent" && e.actor.id === "enrichment-bot"],
+      [
+        "agentId (agents only)",
+        { agentId: "enrichment-bot" },
+        (e) => e.actor.type === "agent" && e.actor.id === "enrichment-bot",
+      ],
       ["runId", { runId: "run-3" }, (e) => e.run_id === "run-3"],
       ["outcome", { outcome: "deny" }, (e) => e.decision?.outcome === "deny"],
-      ["from (inclusive) and to (exclusive)", { from: "2026-01-05T00:00:00Z", to: "2026-01-10T00:00:00Z" }, (e) => e.occurred_at >= "2026-01-05" && e.occurred_at < "2026-01-10"],
+      [
+        "from (inclusive) and to (exclusive)",
+        { from: "2026-01-05T00:00:00Z", to: "2026-01-10T00:00:00Z" },
+        (e) => e.occurred_at >= "2026-01-05" && e.occurred_at < "2026-01-10",
+      ],
     ])("filters by %s, newest first", async (_name, filter, expected) => {
       const { events, nextCursor } = await audit.query({ tenantId: tenant, limit: 1000, ...filter });
       const want = all.filter(expected);
@@ -78,11 +96,15 @@ export function querySuite(open: () => Promise<OpenedDatabase>): void {
     it("never shows one tenant another's events", async () => {
       const { events } = await audit.query({ tenantId: newTenant("empty") });
       expect(events).toEqual([]);
-      expect((await audit.query({ tenantId: tenant, limit: 1000 })).events.every((e) => e.tenant_id === tenant)).toBe(true);
+      expect((await audit.query({ tenantId: tenant, limit: 1000 })).events.every((e) => e.tenant_id === tenant)).toBe(
+        true,
+      );
     });
 
     it("refuses a forged cursor and a malformed filter", async () => {
-      await expect(audit.query({ tenantId: tenant, cursor: "bm90IGEgY3Vyc29y" })).rejects.toBeInstanceOf(ValidationError);
+      await expect(audit.query({ tenantId: tenant, cursor: "bm90IGEgY3Vyc29y" })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
       await expect(audit.query({ tenantId: tenant, from: "yesterday" })).rejects.toBeInstanceOf(ValidationError);
     });
   });
@@ -111,20 +133,34 @@ export function querySuite(open: () => Promise<OpenedDatabase>): void {
     it("lets an outside auditor check an export against it, and catches a tampered export", async () => {
       const checkpoint = await audit.checkpoint(tenant);
       const lines = await collect(audit.exportJsonl({ tenantId: tenant }));
-      expect(await verifyExport(lines, checkpoint, key.publicKeyPem)).toEqual({ ok: true, checked: 30, beyondCheckpoint: 0, firstBroken: null });
+      expect(await verifyExport(lines, checkpoint, key.publicKeyPem)).toEqual({
+        ok: true,
+        checked: 30,
+        beyondCheckpoint: 0,
+        firstBroken: null,
+      });
 
       const edited = [...lines];
       edited[4] = edited[4]!.replace('"confidence":0.91', '"confidence":0.99');
-      expect((await verifyExport(edited, checkpoint, key.publicKeyPem)).firstBroken).toMatchObject({ line: 5, reason: "hash mismatch" });
+      expect((await verifyExport(edited, checkpoint, key.publicKeyPem)).firstBroken).toMatchObject({
+        line: 5,
+        reason: "hash mismatch",
+      });
 
       const dropped = lines.filter((_, i) => i !== 10);
-      expect((await verifyExport(dropped, checkpoint, key.publicKeyPem)).firstBroken).toMatchObject({ line: 11, reason: "prev_hash does not match previous event" });
+      expect((await verifyExport(dropped, checkpoint, key.publicKeyPem)).firstBroken).toMatchObject({
+        line: 11,
+        reason: "prev_hash does not match previous event",
+      });
 
       const truncated = lines.slice(0, 29);
       expect((await verifyExport(truncated, checkpoint, key.publicKeyPem)).ok).toBe(false);
 
       const wrongKey = deriveCheckpointKey("22".repeat(32)).publicKeyPem;
-      expect((await verifyExport(lines, checkpoint, wrongKey)).firstBroken).toMatchObject({ line: 0, reason: "checkpoint signature invalid" });
+      expect((await verifyExport(lines, checkpoint, wrongKey)).firstBroken).toMatchObject({
+        line: 0,
+        reason: "checkpoint signature invalid",
+      });
     });
 
     it("vouches only for the signed prefix when events were appended after the checkpoint", async () => {
@@ -133,27 +169,48 @@ export function querySuite(open: () => Promise<OpenedDatabase>): void {
       const checkpoint = await audit.checkpoint(side);
       await audit.append(fieldWrite(side));
       const lines = await collect(audit.exportJsonl({ tenantId: side }));
-      expect(await verifyExport(lines, checkpoint, key.publicKeyPem)).toEqual({ ok: true, checked: 2, beyondCheckpoint: 1, firstBroken: null });
+      expect(await verifyExport(lines, checkpoint, key.publicKeyPem)).toEqual({
+        ok: true,
+        checked: 2,
+        beyondCheckpoint: 1,
+        firstBroken: null,
+      });
     });
   });
 
   describe("what never enters the log", () => {
-    const secrets = ["s3cr3t-pass", "tok-abcdef123456", "rt-zyxwvu987654", "sk_live_abcdef", "hunter2hunter2", "ABCDEFGH12345678"];
+    const secrets = [
+      "s3cr3t-pass",
+      "tok-abcdef123456",
+      "rt-zyxwvu987654",
+      "sk_live_abcdef",
+      "hunter2hunter2",
+      "ABCDEFGH12345678",
+    ];
 
     it("redacts secrets anywhere in the event, including nested evidence and field diffs", async () => {
       const t = newTenant("secret");
       const event = await audit.append(
         fieldWrite(t, {
           evidence: {
-            request: { headers: { Authorization: "Bearer ABCDEFGH12345678", "X-Api-Key": "sk_live_abcdef" }, body: { password: "s3cr3t-pass" } },
+            request: {
+              headers: { Authorization: "Bearer ABCDEFGH12345678", "X-Api-Key": "sk_live_abcdef" },
+              body: { password: "s3cr3t-pass" },
+            },
             oauth: [{ access_token: "tok-abcdef123456", refresh_token: "rt-zyxwvu987654", expires_in: 1800 }],
             prompt_tokens: 812,
           },
-          field_diffs: [{ field: "api_key", before: "hunter2hunter2", after: "sk_live_abcdef" }, { field: "industry", before: null, after: "Fintech" }],
+          field_diffs: [
+            { field: "api_key", before: "hunter2hunter2", after: "sk_live_abcdef" },
+            { field: "industry", before: null, after: "Fintech" },
+          ],
           error: "HubSpot 401 for request with Authorization: Bearer ABCDEFGH12345678",
         }),
       );
-      const { rows } = await db.query<{ raw: string }>("SELECT event::text AS raw FROM audit_events WHERE tenant_id = $1", [t]);
+      const { rows } = await db.query<{ raw: string }>(
+        "SELECT event::text AS raw FROM audit_events WHERE tenant_id = $1",
+        [t],
+      );
       for (const secret of secrets) {
         expect(rows[0]!.raw).not.toContain(secret);
         expect(JSON.stringify(event)).not.toContain(secret);
@@ -163,7 +220,10 @@ export function querySuite(open: () => Promise<OpenedDatabase>): void {
         oauth: [{ access_token: REDACTED, refresh_token: REDACTED, expires_in: 1800 }],
         prompt_tokens: 812,
       });
-      expect(event.field_diffs).toEqual([{ field: "api_key", before: REDACTED, after: REDACTED }, { field: "industry", before: null, after: "Fintech" }]);
+      expect(event.field_diffs).toEqual([
+        { field: "api_key", before: REDACTED, after: REDACTED },
+        { field: "industry", before: null, after: "Fintech" },
+      ]);
       expect(event.error).toBe(`HubSpot 401 for request with Authorization: Bearer ${REDACTED}`);
       expect((await audit.verify(t)).ok).toBe(true);
     });
@@ -176,8 +236,10 @@ export function querySuite(open: () => Promise<OpenedDatabase>): void {
       ["a malformed occurred_at", fieldWrite("x", { occurred_at: "last tuesday" })],
       ["evidence JSON cannot hold", fieldWrite("x", { evidence: { n: 10n } })],
     ])("refuses %s with a ValidationError and writes nothing", async (_name, input) => {
-      const count = async () => (await db.query<{ n: string | number }>("SELECT count(*) AS n FROM audit_events")).rows[0]!.n;
-      const heads = async () => (await db.query("SELECT tenant_id, seq, hash FROM audit_heads ORDER BY tenant_id")).rows;
+      const count = async () =>
+        (await db.query<{ n: string | number }>("SELECT count(*) AS n FROM audit_events")).rows[0]!.n;
+      const heads = async () =>
+        (await db.query("SELECT tenant_id, seq, hash FROM audit_heads ORDER BY tenant_id")).rows;
       const [before, headsBefore] = [await count(), await heads()];
       const error = await audit.append(input as never).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);

@@ -23,7 +23,12 @@ export function fieldWrite(tenantId: string, overrides: Partial<AuditEventInput>
     object_type: "contact",
     object_id: "101",
     field_diffs: [{ field: "industry", before: "Software", after: "Fintech" }],
-    decision: { outcome: "allow", tier: 2, rule_id: "roles.enrichment.objects.contact.fields.industry", policy_version: "ab".repeat(32) },
+    decision: {
+      outcome: "allow",
+      tier: 2,
+      rule_id: "roles.enrichment.objects.contact.fields.industry",
+      policy_version: "ab".repeat(32),
+    },
     reason: "website and Clearbit agree",
     confidence: 0.91,
     evidence: { sources: ["https://example.com/about"], facts: { sector: "payments", employees: 240 } },

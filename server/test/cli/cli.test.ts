@@ -20,9 +20,14 @@ beforeAll(async () => {
 });
 afterAll(async () => t.drop());
 
-async function tollgate(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function tollgate(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("node", ["server/bin/tollgate.js", ...args], { env: { ...process.env, LOG_LEVEL: "silent", ...env } });
+    const { stdout, stderr } = await run("node", ["server/bin/tollgate.js", ...args], {
+      env: { ...process.env, LOG_LEVEL: "silent", ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -39,7 +44,22 @@ describe("tollgate CLI", () => {
 
   it("refuses a malformed policy with one line per problem, naming line, column and key", async () => {
     const file = join(dir, "bad.yaml");
-    writeFileSync(file, ["version: 1", "tenant: default", "agents: []", "roles:", "  r:", "    objects:", "      contact:", "        fields:", "          email: { tier: 7 }", "          phone: { tier: 2, colour: blue }", ""].join("\n"));
+    writeFileSync(
+      file,
+      [
+        "version: 1",
+        "tenant: default",
+        "agents: []",
+        "roles:",
+        "  r:",
+        "    objects:",
+        "      contact:",
+        "        fields:",
+        "          email: { tier: 7 }",
+        "          phone: { tier: 2, colour: blue }",
+        "",
+      ].join("\n"),
+    );
     const r = await tollgate(["policy", "validate", file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.yaml is invalid \(2 problems\)/);
@@ -48,12 +68,45 @@ describe("tollgate CLI", () => {
   });
 
   it("explains a decision: the rule, the tier and why", async () => {
-    const pass = await tollgate(["policy", "explain", "--agent", "enrichment-bot", "--object", "contact", "--field", "email", "--shadow", "--confidence", "0.95"]);
+    const pass = await tollgate([
+      "policy",
+      "explain",
+      "--agent",
+      "enrichment-bot",
+      "--object",
+      "contact",
+      "--field",
+      "email",
+      "--shadow",
+      "--confidence",
+      "0.95",
+    ]);
     expect(pass.stdout).toContain("rule roles.enrichment.objects.contact.fields.email: tier 3");
     expect(pass.stdout).toMatch(/outcome: allow/);
-    const low = await tollgate(["policy", "explain", "--agent", "enrichment-bot", "--object", "contact", "--field", "email", "--shadow", "--confidence", "0.5"]);
+    const low = await tollgate([
+      "policy",
+      "explain",
+      "--agent",
+      "enrichment-bot",
+      "--object",
+      "contact",
+      "--field",
+      "email",
+      "--shadow",
+      "--confidence",
+      "0.5",
+    ]);
     expect(low.stdout).toMatch(/outcome: needs_approval/);
-    const unknown = await tollgate(["policy", "explain", "--agent", "ghost-bot", "--object", "contact", "--action", "send_email"]);
+    const unknown = await tollgate([
+      "policy",
+      "explain",
+      "--agent",
+      "ghost-bot",
+      "--object",
+      "contact",
+      "--action",
+      "send_email",
+    ]);
     expect(unknown.stdout).toMatch(/outcome: deny/);
   });
 
@@ -61,7 +114,18 @@ describe("tollgate CLI", () => {
     const r = await tollgate(["policy", "explain", "--agent", "a", "--object", "spaceship", "--field", "x"]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/expected one of contact, company/);
-    const both = await tollgate(["policy", "explain", "--agent", "a", "--object", "contact", "--field", "x", "--action", "merge"]);
+    const both = await tollgate([
+      "policy",
+      "explain",
+      "--agent",
+      "a",
+      "--object",
+      "contact",
+      "--field",
+      "x",
+      "--action",
+      "merge",
+    ]);
     expect(both.stderr).toMatch(/give exactly one of --field or --action/);
   });
 
@@ -82,7 +146,10 @@ describe("tollgate CLI", () => {
       await audit.append({ tenant_id: tenant, actor: { type: "system", id: "cli-test" }, action });
     }
     const out = join(dir, `${tenant}.jsonl`);
-    const r = await tollgate(["audit", "export", "--tenant", tenant, "--out", out, "--checkpoint"], { DATABASE_URL: databaseUrl, TOLLGATE_ENCRYPTION_KEY: "ab".repeat(32) });
+    const r = await tollgate(["audit", "export", "--tenant", tenant, "--out", out, "--checkpoint"], {
+      DATABASE_URL: databaseUrl,
+      TOLLGATE_ENCRYPTION_KEY: "ab".repeat(32),
+    });
     expect(r.code).toBe(0);
     const { checkpoint, publicKeyPem } = JSON.parse(r.stderr.split("\n").find((l) => l.startsWith("{"))!);
     const lines = readFileSync(out, "utf8").trim().split("\n");

@@ -27,7 +27,12 @@ describe("loadConfig", () => {
   });
 
   it("reads private-app mode and trims trailing slashes from URLs", () => {
-    const c = loadConfig({ HUBSPOT_ACCESS_TOKEN: "pat-1", HUBSPOT_PORTAL_ID: "123", TOLLGATE_PUBLIC_URL: "https://t.example.com/", HUBSPOT_API_BASE_URL: "http://127.0.0.1:4010/" });
+    const c = loadConfig({
+      HUBSPOT_ACCESS_TOKEN: "pat-1",
+      HUBSPOT_PORTAL_ID: "123",
+      TOLLGATE_PUBLIC_URL: "https://t.example.com/",
+      HUBSPOT_API_BASE_URL: "http://127.0.0.1:4010/",
+    });
     expect(c.hubspot.mode).toBe("private_app");
     expect(c.publicUrl).toBe("https://t.example.com");
     expect(c.hubspot.apiBaseUrl).toBe("http://127.0.0.1:4010");
@@ -37,8 +42,14 @@ describe("loadConfig", () => {
     [{ PORT: "not-a-port" }, /^PORT: /],
     [{ TOLLGATE_ENCRYPTION_KEY: "abc" }, /^TOLLGATE_ENCRYPTION_KEY: must be 32 bytes as 64 hex characters$/],
     [{ TOLLGATE_API_KEYS: "{oops" }, /^TOLLGATE_API_KEYS: must be a JSON list/],
-    [{ TOLLGATE_API_KEYS: '[{"key":"short","role":"auditor"}]' }, /^TOLLGATE_API_KEYS \(entry 0\.key\): an API key must be at least 16 characters$/],
-    [{ TOLLGATE_API_KEYS: '[{"key":"0123456789abcdef","role":"agent"}]' }, /^TOLLGATE_API_KEYS \(entry 0\.agentId\): an agent key needs agentId$/],
+    [
+      { TOLLGATE_API_KEYS: '[{"key":"short","role":"auditor"}]' },
+      /^TOLLGATE_API_KEYS \(entry 0\.key\): an API key must be at least 16 characters$/,
+    ],
+    [
+      { TOLLGATE_API_KEYS: '[{"key":"0123456789abcdef","role":"agent"}]' },
+      /^TOLLGATE_API_KEYS \(entry 0\.agentId\): an agent key needs agentId$/,
+    ],
     [{ TOLLGATE_API_KEYS: '[{"key":"0123456789abcdef","role":"king"}]' }, /^TOLLGATE_API_KEYS \(entry 0\.role\): /],
     [{ HUBSPOT_ACCESS_TOKEN: "pat" }, /^HUBSPOT_PORTAL_ID: required when HUBSPOT_ACCESS_TOKEN is set$/],
     [{ HUBSPOT_CLIENT_ID: "id", HUBSPOT_CLIENT_SECRET: "s" }, /^TOLLGATE_ENCRYPTION_KEY: required for OAuth installs/],

@@ -4,13 +4,27 @@ import { crmConnectorContract } from "../../../test/contract/crm-connector.contr
 
 // The HubSpot connector against the local HubSpot-compatible sandbox, over real HTTP.
 crmConnectorContract("HubSpot connector against the sandbox", async () => {
-  const sandbox = await createHubSpotSandbox({ clientSecret: "contract-secret", appId: 4242, rateLimit: { max: 1000 } });
-  const connector = createHubSpotConnector({ accessToken: sandbox.tokens.issue({ appId: 4242 }), portalId: sandbox.portalId, baseUrl: sandbox.url });
+  const sandbox = await createHubSpotSandbox({
+    clientSecret: "contract-secret",
+    appId: 4242,
+    rateLimit: { max: 1000 },
+  });
+  const connector = createHubSpotConnector({
+    accessToken: sandbox.tokens.issue({ appId: 4242 }),
+    portalId: sandbox.portalId,
+    baseUrl: sandbox.url,
+  });
   return {
     connector,
     objectType: "contacts",
     textProperties: ["jobtitle", "industry"],
-    seed: async (records) => sandbox.seed("contacts", records.map((properties) => ({ properties }))).map((r) => r.id),
+    seed: async (records) =>
+      sandbox
+        .seed(
+          "contacts",
+          records.map((properties) => ({ properties })),
+        )
+        .map((r) => r.id),
     missingId: "999999999",
     newTextProperty: (name, group) => ({ name, label: name, type: "string", fieldType: "text", groupName: group }),
     reportsRateLimit: true,

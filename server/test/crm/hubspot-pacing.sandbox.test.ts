@@ -13,7 +13,11 @@ afterAll(() => sandbox.close());
 
 describe("msUntilNextCall against a rolling window", () => {
   it("paces 35 calls over a 10-per-window budget without a single 429", async () => {
-    const connector = createHubSpotConnector({ accessToken: sandbox.tokens.issue({ appId: 100 }), portalId: 1, baseUrl: sandbox.url });
+    const connector = createHubSpotConnector({
+      accessToken: sandbox.tokens.issue({ appId: 100 }),
+      portalId: 1,
+      baseUrl: sandbox.url,
+    });
     const before = sandbox.stats().rateLimited;
     for (let i = 0; i < 35; i++) {
       const wait = msUntilNextCall(connector.rateLimitState(), Date.now());
@@ -24,7 +28,11 @@ describe("msUntilNextCall against a rolling window", () => {
   });
 
   it("without pacing the same burst is refused, with the window as the wait", async () => {
-    const connector = createHubSpotConnector({ accessToken: sandbox.tokens.issue({ appId: 200 }), portalId: 1, baseUrl: sandbox.url });
+    const connector = createHubSpotConnector({
+      accessToken: sandbox.tokens.issue({ appId: 200 }),
+      portalId: 1,
+      baseUrl: sandbox.url,
+    });
     const error = await (async () => {
       for (let i = 0; i < 35; i++) await connector.readRecords("contacts", ["1"], ["email"]);
     })().catch((e: unknown) => e);

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { msUntilNextCall, readRateLimitHeaders, toHubSpotObjectName, toHubSpotObjectTypeId } from "../../src/crm/hubspot/index.js";
+import {
+  msUntilNextCall,
+  readRateLimitHeaders,
+  toHubSpotObjectName,
+  toHubSpotObjectTypeId,
+} from "../../src/crm/hubspot/index.js";
 
-const state = (remaining: number, extra: { dailyRemaining?: number } = {}) => ({ max: 100, remaining, intervalMs: 10_000, observedAt: 50_000, ...extra });
+const state = (remaining: number, extra: { dailyRemaining?: number } = {}) => ({
+  max: 100,
+  remaining,
+  intervalMs: 10_000,
+  observedAt: 50_000,
+  ...extra,
+});
 
 describe("msUntilNextCall", () => {
   it("lets calls through while more than the reserve remains", () => {
@@ -26,8 +37,21 @@ describe("msUntilNextCall", () => {
 describe("readRateLimitHeaders", () => {
   const headers = (h: Record<string, string>) => new Headers(h);
   it("reads HubSpot's headers and ignores answers without them", () => {
-    expect(readRateLimitHeaders(headers({ "X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Remaining": "3", "X-HubSpot-RateLimit-Interval-Milliseconds": "10000" }), 7)).toEqual({
-      max: 190, remaining: 3, intervalMs: 10_000, observedAt: 7, dailyRemaining: undefined,
+    expect(
+      readRateLimitHeaders(
+        headers({
+          "X-HubSpot-RateLimit-Max": "190",
+          "X-HubSpot-RateLimit-Remaining": "3",
+          "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
+        }),
+        7,
+      ),
+    ).toEqual({
+      max: 190,
+      remaining: 3,
+      intervalMs: 10_000,
+      observedAt: 7,
+      dailyRemaining: undefined,
     });
     expect(readRateLimitHeaders(headers({ "X-HubSpot-RateLimit-Daily-Remaining": "3" }), 7)).toBeUndefined();
   });

@@ -40,7 +40,15 @@ function depsWith(policyYaml = shipped): EnforcementDeps {
 }
 
 let seq = 0;
-function change(over: Partial<CrmChange> & { property: string; value: string | null; at: string; sourceId: string; changeSource?: string }): CrmChange {
+function change(
+  over: Partial<CrmChange> & {
+    property: string;
+    value: string | null;
+    at: string;
+    sourceId: string;
+    changeSource?: string;
+  },
+): CrmChange {
   seq++;
   const { at, sourceId, changeSource, ...rest } = over;
   return {
@@ -58,7 +66,10 @@ function change(over: Partial<CrmChange> & { property: string; value: string | n
 }
 
 async function writeRows(objectId: string) {
-  const { rows } = await t.db.query<{ properties: Record<string, string>; purpose: string }>("SELECT properties, purpose FROM crm_writes WHERE tenant_id = $1 AND object_id = $2", [TENANT, objectId]);
+  const { rows } = await t.db.query<{ properties: Record<string, string>; purpose: string }>(
+    "SELECT properties, purpose FROM crm_writes WHERE tenant_id = $1 AND object_id = $2",
+    [TENANT, objectId],
+  );
   return rows;
 }
 
@@ -67,7 +78,15 @@ beforeAll(async () => {
   audit = await createAuditLog(t.db);
   redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   // The queue stores intents in PostgreSQL; it is never started here, so nothing is sent.
-  writes = await createCrmWriteQueue({ db: t.db, redis, prefix: testPrefix("enforce"), audit, connectorFor: async () => { throw new Error("no CRM in this suite"); } });
+  writes = await createCrmWriteQueue({
+    db: t.db,
+    redis,
+    prefix: testPrefix("enforce"),
+    audit,
+    connectorFor: async () => {
+      throw new Error("no CRM in this suite");
+    },
+  });
 });
 afterAll(async () => {
   await writes.close();
@@ -83,9 +102,21 @@ describe("enforceChanges", () => {
   it("reports a conflict instead of reverting when a person changed the field after the agent", async () => {
     const deps = depsWith();
     // The person's edit arrives first; the agent's earlier write arrives late (HubSpot does not order).
-    await enforceChanges(deps, TENANT, [change({ objectId: "601", property: "lifecyclestage", value: "lead", at: "08:00:00", sourceId: "userId:42" })]);
-    await enforceChanges(deps, TENANT, [change({ objectId: "601", property: "lifecyclestage", value: "opportunity", at: "09:30:00", sourceId: "userId:42" })]);
-    const summary = await enforceChanges(deps, TENANT, [change({ objectId: "601", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" })]);
+    await enforceChanges(deps, TENANT, [
+      change({ objectId: "601", property: "lifecyclestage", value: "lead", at: "08:00:00", sourceId: "userId:42" }),
+    ]);
+    await enforceChanges(deps, TENANT, [
+      change({
+        objectId: "601",
+        property: "lifecyclestage",
+        value: "opportunity",
+        at: "09:30:00",
+        sourceId: "userId:42",
+      }),
+    ]);
+    const summary = await enforceChanges(deps, TENANT, [
+      change({ objectId: "601", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" }),
+    ]);
     expect(summary).toMatchObject({ conflicts: 1, reverted: 0 });
     expect(await writeRows("601")).toEqual([]);
     const [deny] = (await audit.query({ tenantId: TENANT, objectId: "601", outcome: "deny" })).events;
@@ -102,28 +133,47 @@ describe("enforceChanges", () => {
       history: {
         lifecyclestage: [
           { value: "customer", timestamp: "2026-03-02T09:00:00.000Z", sourceType: "INTEGRATION", sourceId: "1000002" },
-          { value: "marketingqualifiedlead", timestamp: "2026-02-01T00:00:00.000Z", sourceType: "CRM_UI", sourceId: "userId:42" },
+          {
+            value: "marketingqualifiedlead",
+            timestamp: "2026-02-01T00:00:00.000Z",
+            sourceType: "CRM_UI",
+            sourceId: "userId:42",
+          },
           { value: "subscriber", timestamp: "2026-01-01T00:00:00.000Z", sourceType: "IMPORT" },
         ],
       },
     };
-    const summary = await enforceChanges(depsWith(), TENANT, [change({ objectId: "602", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" })]);
+    const summary = await enforceChanges(depsWith(), TENANT, [
+      change({ objectId: "602", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" }),
+    ]);
     expect(summary.reverted).toBe(1);
     expect(historyReads).toEqual([{ ids: ["602"], props: ["lifecyclestage"] }]);
-    expect(await writeRows("602")).toEqual([{ properties: { lifecyclestage: "marketingqualifiedlead" }, purpose: "revert" }]);
+    expect(await writeRows("602")).toEqual([
+      { properties: { lifecyclestage: "marketingqualifiedlead" }, purpose: "revert" },
+    ]);
 
     // Seen once, known for good: the next disallowed write costs no history read.
     historyReads = [];
-    await enforceChanges(depsWith(), TENANT, [change({ objectId: "602", property: "lifecyclestage", value: "evangelist", at: "09:05:00", sourceId: "1000002" })]);
+    await enforceChanges(depsWith(), TENANT, [
+      change({ objectId: "602", property: "lifecyclestage", value: "evangelist", at: "09:05:00", sourceId: "1000002" }),
+    ]);
     expect(historyReads).toEqual([]);
   });
 
   it("reverts a field the agent wrote several times in one batch once, to the value before the first write", async () => {
     const deps = depsWith();
-    await enforceChanges(deps, TENANT, [change({ objectId: "603", property: "hs_lead_status", value: "NEW", at: "07:00:00", sourceId: "userId:42" })]);
+    await enforceChanges(deps, TENANT, [
+      change({ objectId: "603", property: "hs_lead_status", value: "NEW", at: "07:00:00", sourceId: "userId:42" }),
+    ]);
     const summary = await enforceChanges(deps, TENANT, [
       change({ objectId: "603", property: "hs_lead_status", value: "OPEN", at: "09:00:01", sourceId: "1000002" }),
-      change({ objectId: "603", property: "hs_lead_status", value: "IN_PROGRESS", at: "09:00:02", sourceId: "1000002" }),
+      change({
+        objectId: "603",
+        property: "hs_lead_status",
+        value: "IN_PROGRESS",
+        at: "09:00:02",
+        sourceId: "1000002",
+      }),
       change({ objectId: "603", property: "hs_lead_status", value: "CONNECTED", at: "09:00:03", sourceId: "1000002" }),
     ]);
     expect(summary.reverted).toBe(1);
@@ -133,7 +183,9 @@ describe("enforceChanges", () => {
 
   it("processes a retried job once: no second audit event, no second write", async () => {
     const deps = depsWith();
-    const batch = [change({ objectId: "604", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" })];
+    const batch = [
+      change({ objectId: "604", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "1000002" }),
+    ];
     history["604"] = { objectType: "contacts", objectId: "604", properties: {}, history: { lifecyclestage: [] } };
     await enforceChanges(deps, TENANT, batch);
     const again = await enforceChanges(deps, TENANT, batch);
@@ -143,41 +195,78 @@ describe("enforceChanges", () => {
   });
 
   it("observes writes from unknown integrations unless the policy enforces them", async () => {
-    const observed = await enforceChanges(depsWith(), TENANT, [change({ objectId: "605", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "424242" })]);
+    const observed = await enforceChanges(depsWith(), TENANT, [
+      change({ objectId: "605", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: "424242" }),
+    ]);
     expect(observed).toMatchObject({ observed: 1, reverted: 0 });
     expect(await writeRows("605")).toEqual([]);
 
     const enforcing = shipped.replace(/^unattributed: .*$/m, "unattributed: enforce");
     expect(enforcing).toContain("unattributed: enforce");
-    await enforceChanges(depsWith(enforcing), TENANT, [change({ objectId: "605", property: "lifecyclestage", value: "lead", at: "09:10:00", sourceId: "424242" })]);
+    await enforceChanges(depsWith(enforcing), TENANT, [
+      change({ objectId: "605", property: "lifecyclestage", value: "lead", at: "09:10:00", sourceId: "424242" }),
+    ]);
     expect(await writeRows("605")).toEqual([{ properties: { lifecyclestage: "customer" }, purpose: "revert" }]);
   });
 
   it("ignores its own writes, and stamps provenance on an allowed direct write", async () => {
-    const own = await enforceChanges(depsWith(), TENANT, [change({ objectId: "606", property: "lifecyclestage", value: "lead", at: "09:00:00", sourceId: "7777" })]);
+    const own = await enforceChanges(depsWith(), TENANT, [
+      change({ objectId: "606", property: "lifecyclestage", value: "lead", at: "09:00:00", sourceId: "7777" }),
+    ]);
     expect(own).toMatchObject({ ownWrites: 1, observed: 0 });
     expect((await audit.query({ tenantId: TENANT, objectId: "606" })).events).toHaveLength(0);
 
     // A tier-2 field without an auto rule: a safe write-back, audited and stamped with provenance.
-    const safeWrites = ["version: 1", "tenant: default", "agents:", "  - { id: enrichment-bot, role: enrichment, hubspot: { appIds: [1000002] } }", "roles:", "  enrichment:", "    objects:", "      company:", "        read: allow", "        fields:", "          industry: { tier: 2 }", ""].join("\n");
+    const safeWrites = [
+      "version: 1",
+      "tenant: default",
+      "agents:",
+      "  - { id: enrichment-bot, role: enrichment, hubspot: { appIds: [1000002] } }",
+      "roles:",
+      "  enrichment:",
+      "    objects:",
+      "      company:",
+      "        read: allow",
+      "        fields:",
+      "          industry: { tier: 2 }",
+      "",
+    ].join("\n");
     const allowed = await enforceChanges(depsWith(safeWrites), TENANT, [
-      change({ objectType: "companies", policyObject: "company", objectId: "607", property: "industry", value: "Retail", at: "09:00:00", sourceId: "1000002" }),
+      change({
+        objectType: "companies",
+        policyObject: "company",
+        objectId: "607",
+        property: "industry",
+        value: "Retail",
+        at: "09:00:00",
+        sourceId: "1000002",
+      }),
     ]);
     expect(allowed).toMatchObject({ allowed: 1, reverted: 0 });
     const [row] = await writeRows("607");
     const [event] = (await audit.query({ tenantId: TENANT, objectId: "607" })).events;
     expect(event?.decision).toMatchObject({ outcome: "allow", tier: 2 });
-    expect(row).toEqual({ purpose: "provenance", properties: { ai_sdr_event_id: event!.event_id, ai_sdr_last_action_at: String(Date.parse("2026-03-02T09:00:00Z")) } });
+    expect(row).toEqual({
+      purpose: "provenance",
+      properties: {
+        ai_sdr_event_id: event!.event_id,
+        ai_sdr_last_action_at: String(Date.parse("2026-03-02T09:00:00Z")),
+      },
+    });
   });
 
   it("records what an observed or allowed change replaced, also for several changes of one field in a batch", async () => {
     const deps = depsWith();
-    await enforceChanges(deps, TENANT, [change({ objectId: "608", property: "jobtitle", value: "Engineer", at: "08:00:00", sourceId: "userId:42" })]);
+    await enforceChanges(deps, TENANT, [
+      change({ objectId: "608", property: "jobtitle", value: "Engineer", at: "08:00:00", sourceId: "userId:42" }),
+    ]);
     await enforceChanges(deps, TENANT, [
       change({ objectId: "608", property: "jobtitle", value: "Lead Engineer", at: "09:00:00", sourceId: "userId:42" }),
       change({ objectId: "608", property: "jobtitle", value: "CTO", at: "10:00:00", sourceId: "userId:42" }),
     ]);
-    const diffs = (await audit.query({ tenantId: TENANT, objectId: "608", limit: 10 })).events.map((e) => e.field_diffs[0]).reverse();
+    const diffs = (await audit.query({ tenantId: TENANT, objectId: "608", limit: 10 })).events
+      .map((e) => e.field_diffs[0])
+      .reverse();
     expect(diffs).toEqual([
       { field: "jobtitle", before: null, after: "Engineer" },
       { field: "jobtitle", before: "Engineer", after: "Lead Engineer" },
@@ -187,13 +276,25 @@ describe("enforceChanges", () => {
 
   it("turns a direct write that needed a person into a pending approval, after reverting it", async () => {
     const deps = depsWith();
-    await enforceChanges(deps, TENANT, [change({ objectId: "609", property: "email", value: "old@acme.example", at: "08:00:00", sourceId: "userId:42" })]);
+    await enforceChanges(deps, TENANT, [
+      change({ objectId: "609", property: "email", value: "old@acme.example", at: "08:00:00", sourceId: "userId:42" }),
+    ]);
     // Enrichment may set email only through approval (or an auto rule it cannot pass without provenance).
-    const summary = await enforceChanges(deps, TENANT, [change({ objectId: "609", property: "email", value: "new@acme.example", at: "09:00:00", sourceId: "1000002" })]);
+    const summary = await enforceChanges(deps, TENANT, [
+      change({ objectId: "609", property: "email", value: "new@acme.example", at: "09:00:00", sourceId: "1000002" }),
+    ]);
     expect(summary).toMatchObject({ reverted: 1, approvalsOpened: 1 });
     expect(await writeRows("609")).toEqual([{ properties: { email: "old@acme.example" }, purpose: "revert" }]);
     const [approval] = await createApprovalStore(t.db).listForRecord(TENANT, "contacts", "609");
-    expect(approval).toMatchObject({ status: "pending", field: "email", shadowField: null, currentValue: "old@acme.example", proposedValue: "new@acme.example", agentId: "enrichment-bot", riskFlags: ["direct_write", "no_evidence"] });
+    expect(approval).toMatchObject({
+      status: "pending",
+      field: "email",
+      shadowField: null,
+      currentValue: "old@acme.example",
+      proposedValue: "new@acme.example",
+      agentId: "enrichment-bot",
+      riskFlags: ["direct_write", "no_evidence"],
+    });
     const [event] = (await audit.query({ tenantId: TENANT, objectId: "609", outcome: "needs_approval" })).events;
     expect(event?.approval?.id).toBe(approval!.id);
     expect(approval!.proposalEventId).toBe(event!.event_id);

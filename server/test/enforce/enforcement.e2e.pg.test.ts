@@ -20,9 +20,13 @@ afterAll(async () => h?.close());
 
 describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate → HubSpot API)", () => {
   it("provisions the provenance and shadow properties before accepting webhooks", async () => {
-    const res = await fetch(`${h.started.sandbox.url}/crm/v3/properties/contacts/ai_proposed_email`, { headers: { authorization: `Bearer ${h.started.tollgateToken}` } });
+    const res = await fetch(`${h.started.sandbox.url}/crm/v3/properties/contacts/ai_proposed_email`, {
+      headers: { authorization: `Bearer ${h.started.tollgateToken}` },
+    });
     expect(res.status).toBe(200);
-    const prov = await fetch(`${h.started.sandbox.url}/crm/v3/properties/contacts/ai_sdr_confidence_score`, { headers: { authorization: `Bearer ${h.started.tollgateToken}` } });
+    const prov = await fetch(`${h.started.sandbox.url}/crm/v3/properties/contacts/ai_sdr_confidence_score`, {
+      headers: { authorization: `Bearer ${h.started.tollgateToken}` },
+    });
     expect(prov.status).toBe(200);
   });
 
@@ -32,13 +36,22 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
     expect(h.started.sandbox.getRecord("contacts", "101")?.properties.lifecyclestage).toBe("lead");
     const events = await eventsFor("101");
     const deny = events.find((e) => e.action === "field_write" && e.decision?.outcome === "deny");
-    expect(deny).toMatchObject({ actor: { type: "agent", id: "enrichment-bot", role: "enrichment" }, field_diffs: [{ field: "lifecyclestage", before: "lead", after: "customer" }] });
+    expect(deny).toMatchObject({
+      actor: { type: "agent", id: "enrichment-bot", role: "enrichment" },
+      field_diffs: [{ field: "lifecyclestage", before: "lead", after: "customer" }],
+    });
     const revert = events.find((e) => e.action === "crm_write" && e.caused_by === deny!.event_id);
     expect(revert?.result).toBe("ok");
     // The sandbox history shows Tollgate's own write as the latest, made with its app token.
-    expect(h.started.sandbox.history("contacts", "101", "lifecyclestage")[0]).toMatchObject({ value: "lead", sourceType: "INTEGRATION", sourceId: "7777" });
+    expect(h.started.sandbox.history("contacts", "101", "lifecyclestage")[0]).toMatchObject({
+      value: "lead",
+      sourceType: "INTEGRATION",
+      sourceId: "7777",
+    });
     const exceptions = await h.tollgate.exceptions.list(TENANT);
-    expect(exceptions.some((x) => x.objectId === "101" && x.kind === "disallowed_write" && x.field === "lifecyclestage")).toBe(true);
+    expect(
+      exceptions.some((x) => x.objectId === "101" && x.kind === "disallowed_write" && x.field === "lifecyclestage"),
+    ).toBe(true);
   });
 
   it("never re-enforces Tollgate's own writes when they come back as webhooks", async () => {
@@ -54,7 +67,13 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
     h.started.sandbox.write(
       "contacts",
       "102",
-      { ai_sdr_confidence_score: "0.95", ai_sdr_source: "apollo", ai_sdr_change_reason: "verified bounce-free address", ai_sdr_evidence: '{"sources":["https://apollo.example/p/1"]}', ai_proposed_email: "grace.hopper@globex.example" },
+      {
+        ai_sdr_confidence_score: "0.95",
+        ai_sdr_source: "apollo",
+        ai_sdr_change_reason: "verified bounce-free address",
+        ai_sdr_evidence: '{"sources":["https://apollo.example/p/1"]}',
+        ai_proposed_email: "grace.hopper@globex.example",
+      },
       enrichment,
     );
     await h.settle();
@@ -62,15 +81,36 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
     expect(record.email).toBe("grace.hopper@globex.example");
     expect(record.ai_proposed_email ?? "").toBe("");
     const proposal = (await eventsFor("102")).find((e) => e.action === "proposal");
-    expect(proposal).toMatchObject({ decision: { outcome: "allow", tier: 3 }, confidence: 0.95, reason: "verified bounce-free address" });
+    expect(proposal).toMatchObject({
+      decision: { outcome: "allow", tier: 3 },
+      confidence: 0.95,
+      reason: "verified bounce-free address",
+    });
     expect(record.ai_sdr_event_id).toBe(proposal!.event_id);
   });
 
   it("queues a proposal that needs a person as an approval in PostgreSQL and Redis", async () => {
-    h.started.sandbox.write("contacts", "103", { ai_sdr_confidence_score: "0.6", ai_sdr_source: "apollo", ai_sdr_change_reason: "found on website", ai_proposed_phone: "+1 555 0100" }, enrichment);
+    h.started.sandbox.write(
+      "contacts",
+      "103",
+      {
+        ai_sdr_confidence_score: "0.6",
+        ai_sdr_source: "apollo",
+        ai_sdr_change_reason: "found on website",
+        ai_proposed_phone: "+1 555 0100",
+      },
+      enrichment,
+    );
     await h.settle();
     const [approval] = await h.tollgate.approvals.listForRecord(TENANT, "contacts", "103");
-    expect(approval).toMatchObject({ status: "pending", field: "phone", proposedValue: "+1 555 0100", confidence: 0.6, agentId: "enrichment-bot", approvalsNeeded: 1 });
+    expect(approval).toMatchObject({
+      status: "pending",
+      field: "phone",
+      proposedValue: "+1 555 0100",
+      confidence: 0.6,
+      agentId: "enrichment-bot",
+      approvalsNeeded: 1,
+    });
     expect(h.started.sandbox.getRecord("contacts", "103")!.properties.phone ?? "").toBe("");
     const pending = await h.tollgate.approvalQueue.rebuild();
     expect(pending).toBeGreaterThanOrEqual(1);
@@ -78,21 +118,33 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
 
   it("clears a proposal for a field the agent may not touch, audits it and opens an exception", async () => {
     // The outreach agent has no say over contact email (only enrichment may propose it).
-    h.started.sandbox.write("contacts", "103", { ai_proposed_email: "someone@else.example" }, { kind: "app", appId: "1000003" });
+    h.started.sandbox.write(
+      "contacts",
+      "103",
+      { ai_proposed_email: "someone@else.example" },
+      { kind: "app", appId: "1000003" },
+    );
     await h.settle();
     const record = h.started.sandbox.getRecord("contacts", "103")!.properties;
     expect(record.ai_proposed_email ?? "").toBe("");
     expect(record.email).toBe("alan@globex.example");
     const refused = (await eventsFor("103")).find((e) => e.action === "proposal" && e.decision?.outcome === "deny");
-    expect(refused).toMatchObject({ actor: { id: "outreach-bot" }, field_diffs: [{ field: "email", after: "someone@else.example" }] });
-    expect((await h.tollgate.exceptions.list(TENANT)).some((x) => x.kind === "proposal_refused" && x.objectId === "103")).toBe(true);
+    expect(refused).toMatchObject({
+      actor: { id: "outreach-bot" },
+      field_diffs: [{ field: "email", after: "someone@else.example" }],
+    });
+    expect(
+      (await h.tollgate.exceptions.list(TENANT)).some((x) => x.kind === "proposal_refused" && x.objectId === "103"),
+    ).toBe(true);
   });
 
   it("records a person's edit as observed and never reverts it", async () => {
     h.started.sandbox.write("contacts", "101", { jobtitle: "COO" }, rep);
     await h.settle();
     expect(h.started.sandbox.getRecord("contacts", "101")!.properties.jobtitle).toBe("COO");
-    const observed = (await eventsFor("101")).find((e) => e.decision?.outcome === "observed" && e.field_diffs[0]?.field === "jobtitle");
+    const observed = (await eventsFor("101")).find(
+      (e) => e.decision?.outcome === "observed" && e.field_diffs[0]?.field === "jobtitle",
+    );
     expect(observed?.actor).toMatchObject({ type: "human", id: "hubspot:user:42" });
   });
 
@@ -108,7 +160,9 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
     expect(value(/^tollgate_decisions_total\{outcome="deny",source="webhook"\} (\d+)/m)).toBeGreaterThanOrEqual(2);
     expect(value(/^tollgate_decisions_total\{outcome="observed",source="webhook"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
     expect(value(/^tollgate_webhook_events_total\{result="accepted"\} (\d+)/m)).toBeGreaterThan(5);
-    expect(value(/^tollgate_crm_calls_total\{crm="hubspot",operation="write",status="ok"\} (\d+)/m)).toBeGreaterThanOrEqual(3);
+    expect(
+      value(/^tollgate_crm_calls_total\{crm="hubspot",operation="write",status="ok"\} (\d+)/m),
+    ).toBeGreaterThanOrEqual(3);
     expect(value(/^tollgate_audit_events_total\{tenant="62515"\} (\d+)/m)).toBeGreaterThan(5);
   });
 });

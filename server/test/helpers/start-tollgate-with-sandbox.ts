@@ -1,4 +1,11 @@
-import { startLocalStack, LOCAL_PORTAL_ID, LOCAL_TOLLGATE_APP_ID, POLICY_AGENTS, type LocalStack, type LocalStackOptions } from "../../src/demo/start-local-stack.js";
+import {
+  startLocalStack,
+  LOCAL_PORTAL_ID,
+  LOCAL_TOLLGATE_APP_ID,
+  POLICY_AGENTS,
+  type LocalStack,
+  type LocalStackOptions,
+} from "../../src/demo/start-local-stack.js";
 import { HUBSPOT_TEST_CLIENT_SECRET } from "../../../test/fixtures/index.js";
 import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "./test-database.js";
 
@@ -14,7 +21,9 @@ export interface Harness extends LocalStack {
  * A real Tollgate (real PostgreSQL schema, real Redis under its own prefix) in private-app mode
  * against the HubSpot sandbox, which sends it signed webhooks exactly as HubSpot would.
  */
-export async function startTollgateWithSandbox(options: { env?: Record<string, string>; sandbox?: LocalStackOptions["sandbox"]; policyYaml?: string } = {}): Promise<Harness> {
+export async function startTollgateWithSandbox(
+  options: { env?: Record<string, string>; sandbox?: LocalStackOptions["sandbox"]; policyYaml?: string } = {},
+): Promise<Harness> {
   const t = await createTestDatabase({ poolSize: 10 });
   const stack = await startLocalStack({
     db: t.db,

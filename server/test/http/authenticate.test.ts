@@ -9,15 +9,28 @@ const authenticate = createApiKeyAuthenticator([
 
 describe("createApiKeyAuthenticator", () => {
   it("resolves a known key to its role and identity", () => {
-    expect(authenticate("Bearer agent-key-0123456789")).toMatchObject({ role: "agent", agentId: "enrichment-bot", name: "enrichment-bot", via: "api_key" });
+    expect(authenticate("Bearer agent-key-0123456789")).toMatchObject({
+      role: "agent",
+      agentId: "enrichment-bot",
+      name: "enrichment-bot",
+      via: "api_key",
+    });
     expect(authenticate("bearer auditor-key-0123456789")).toMatchObject({ role: "auditor", name: "Ada (audit)" });
-    expect(authenticate("Bearer tenant-key-0123456789")).toMatchObject({ role: "approver", tenantId: "62515", name: "approver-key" });
+    expect(authenticate("Bearer tenant-key-0123456789")).toMatchObject({
+      role: "approver",
+      tenantId: "62515",
+      name: "approver-key",
+    });
   });
 
-  it.each([undefined, "", "Bearer", "Basic agent-key-0123456789", "Bearer agent-key-012345678", "Bearer agent-key-0123456789x"])(
-    "refuses %o",
-    (header) => {
-      expect(authenticate(header)).toBeUndefined();
-    },
-  );
+  it.each([
+    undefined,
+    "",
+    "Bearer",
+    "Basic agent-key-0123456789",
+    "Bearer agent-key-012345678",
+    "Bearer agent-key-0123456789x",
+  ])("refuses %o", (header) => {
+    expect(authenticate(header)).toBeUndefined();
+  });
 });

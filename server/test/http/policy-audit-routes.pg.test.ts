@@ -20,7 +20,10 @@ let base: string;
 async function call(method: string, path: string, key?: string, body?: string, contentType = "application/yaml") {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { "content-type": contentType } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body !== undefined ? { "content-type": contentType } : {}),
+    },
     ...(body !== undefined ? { body } : {}),
   });
   const text = await res.text();
@@ -42,7 +45,12 @@ beforeAll(async () => {
       { key: KEYS.otherTenant, role: "auditor", tenantId: "tenant-b" },
     ]),
   });
-  tollgate = await createTollgate(config, { db: t.db, prefix: testPrefix("http"), logger: createLogger({ level: "silent" }), workers: false });
+  tollgate = await createTollgate(config, {
+    db: t.db,
+    prefix: testPrefix("http"),
+    logger: createLogger({ level: "silent" }),
+    workers: false,
+  });
   const server = await tollgate.start();
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
@@ -55,9 +63,15 @@ describe("GET/PUT /v1/policy", () => {
   it("serves the shipped policy with its version to human roles, never to agents or strangers", async () => {
     const ok = await call("GET", "/v1/policy", KEYS.auditor);
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ source: "file", version: expect.stringMatching(/^[0-9a-f]{64}$/), policy: { version: 1 } });
+    expect(ok.body).toMatchObject({
+      source: "file",
+      version: expect.stringMatching(/^[0-9a-f]{64}$/),
+      policy: { version: 1 },
+    });
     expect((await call("GET", "/v1/policy", KEYS.agent)).status).toBe(403);
-    expect((await call("GET", "/v1/policy")).body).toEqual({ error: { code: "unauthorized", message: expect.any(String), details: null } });
+    expect((await call("GET", "/v1/policy")).body).toEqual({
+      error: { code: "unauthorized", message: expect.any(String), details: null },
+    });
     expect((await call("GET", "/v1/policy", "not-a-real-key-at-all")).status).toBe(401);
   });
 
@@ -68,7 +82,10 @@ describe("GET/PUT /v1/policy", () => {
     const res = await call("PUT", "/v1/policy", KEYS.owner, bad);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("policy_invalid");
-    expect(res.body.error.details[0]).toMatchObject({ line: expect.any(Number), path: "roles.enrichment.objects.contact.fields.email.tier" });
+    expect(res.body.error.details[0]).toMatchObject({
+      line: expect.any(Number),
+      path: "roles.enrichment.objects.contact.fields.email.tier",
+    });
     expect((await call("GET", "/v1/policy", KEYS.auditor)).body.version).toBe(before);
     const events = await tollgate.audit.query({ tenantId: "default", limit: 50 });
     expect(events.events.filter((e) => e.action === "policy_change")).toHaveLength(0);
@@ -81,15 +98,23 @@ describe("GET/PUT /v1/policy", () => {
   });
 
   it("stores a good policy as a new version, audits who changed what, and serves it", async () => {
-    const changed = shipped.replace("caps: { per_day: 500 }                   # R8", "caps: { per_day: 400 }                   # R8");
+    const changed = shipped.replace(
+      "caps: { per_day: 500 }                   # R8",
+      "caps: { per_day: 400 }                   # R8",
+    );
     expect(changed).not.toBe(shipped);
     const res = await call("PUT", "/v1/policy", KEYS.revops, JSON.stringify({ yaml: changed }), "application/json");
     expect(res.status).toBe(200);
     expect(res.body.diffSummary).toBe("roles.routing.caps.per_day: 500 → 400");
     const served = await call("GET", "/v1/policy", KEYS.auditor);
     expect(served.body).toMatchObject({ version: res.body.version, source: "stored", updatedBy: "Rita RevOps" });
-    const [event] = (await tollgate.audit.query({ tenantId: "default", limit: 10 })).events.filter((e) => e.action === "policy_change");
-    expect(event).toMatchObject({ actor: { type: "human", id: "Rita RevOps", role: "revops_admin" }, diff_summary: "roles.routing.caps.per_day: 500 → 400" });
+    const [event] = (await tollgate.audit.query({ tenantId: "default", limit: 10 })).events.filter(
+      (e) => e.action === "policy_change",
+    );
+    expect(event).toMatchObject({
+      actor: { type: "human", id: "Rita RevOps", role: "revops_admin" },
+      diff_summary: "roles.routing.caps.per_day: 500 → 400",
+    });
   });
 });
 
@@ -120,7 +145,10 @@ describe("GET /v1/audit, /verify, /export", () => {
 
   it("answers unknown routes and malformed JSON in the error shape, without a stack", async () => {
     const missing = await call("GET", "/v1/nothing-here", KEYS.auditor);
-    expect(missing).toEqual({ status: 404, body: { error: { code: "not_found", message: "no route for GET /v1/nothing-here", details: null } } });
+    expect(missing).toEqual({
+      status: 404,
+      body: { error: { code: "not_found", message: "no route for GET /v1/nothing-here", details: null } },
+    });
     const broken = await call("PUT", "/v1/policy", KEYS.owner, "{not json", "application/json");
     expect(broken.status).toBe(400);
     expect(broken.body.error.code).toBe("invalid_json");

@@ -54,8 +54,10 @@ export function createFakeHubSpotConnector(seed: Record<string, PropertyDefiniti
       }
       const list = properties.get(objectType) ?? [];
       for (const d of defs) {
-        if (list.some((p) => p.name === d.name)) throw new CrmError("bad_request", { status: 409, detail: `${d.name} already exists` });
-        if (!d.groupName || !groups.get(objectType)?.has(d.groupName)) throw new CrmError("bad_request", { status: 400, detail: `group ${d.groupName} missing` });
+        if (list.some((p) => p.name === d.name))
+          throw new CrmError("bad_request", { status: 409, detail: `${d.name} already exists` });
+        if (!d.groupName || !groups.get(objectType)?.has(d.groupName))
+          throw new CrmError("bad_request", { status: 400, detail: `group ${d.groupName} missing` });
       }
       list.push(...defs.map((d) => structuredClone(d)));
       properties.set(objectType, list);
@@ -79,10 +81,22 @@ export function hubspotSeed(): Record<string, PropertyDefinition[]> {
           { label: "Retail", value: "RETAIL", hidden: true, displayOrder: 1 },
         ],
       },
-      { name: "hs_lead_status", label: "Lead Status", type: "enumeration", fieldType: "radio", options: [{ label: "New", value: "NEW" }] },
+      {
+        name: "hs_lead_status",
+        label: "Lead Status",
+        type: "enumeration",
+        fieldType: "radio",
+        options: [{ label: "New", value: "NEW" }],
+      },
       { name: "hubspot_owner_id", label: "Contact owner", type: "enumeration", fieldType: "select", options: [] },
       { name: "num_employees_score", label: "Employee score", type: "number", fieldType: "calculation_equation" },
-      { name: "hs_analytics_num_visits", label: "Number of Pageviews", type: "number", fieldType: "number", readOnly: true },
+      {
+        name: "hs_analytics_num_visits",
+        label: "Number of Pageviews",
+        type: "number",
+        fieldType: "number",
+        readOnly: true,
+      },
       { name: "hs_email_optout", label: "Unsubscribed from all email", type: "bool", fieldType: "booleancheckbox" },
     ],
     companies: [

@@ -68,7 +68,13 @@ function expectRefresh(refreshToken: string, answer: Record<string, unknown>, st
   return nock(API)
     .post("/oauth/v1/token", (body) => {
       const f = form(body);
-      return f.grant_type === "refresh_token" && f.refresh_token === refreshToken && f.client_id === TEST_HUBSPOT_CLIENT_ID && f.client_secret === TEST_HUBSPOT_CLIENT_SECRET && f.code === undefined;
+      return (
+        f.grant_type === "refresh_token" &&
+        f.refresh_token === refreshToken &&
+        f.client_id === TEST_HUBSPOT_CLIENT_ID &&
+        f.client_secret === TEST_HUBSPOT_CLIENT_SECRET &&
+        f.code === undefined
+      );
     })
     .reply(status, answer);
 }
@@ -82,7 +88,9 @@ async function install(hubId: number, access: string, refresh: string): Promise<
   const state = await stateFrom(oauth);
   const code = `code-${hubId}-${access}`;
   expectCodeExchange(code, hubspotTokenAnswer({ access, refresh, hubId, scopes: SCOPES }));
-  nock(API).get(`/oauth/v1/access-tokens/${access}`).reply(200, hubspotTokenInfo({ token: access, hubId }));
+  nock(API)
+    .get(`/oauth/v1/access-tokens/${access}`)
+    .reply(200, hubspotTokenInfo({ token: access, hubId }));
   await oauth.handleCallback({ code, state });
 }
 
@@ -120,7 +128,12 @@ describe("authorizeUrl", () => {
     expect(url.searchParams.get("optional_scope")).toBe("crm.objects.deals.read");
     const state = url.searchParams.get("state")!;
     expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const stored = (await t.db.query<{ expires_at: Date; used_at: Date | null }>("SELECT expires_at, used_at FROM oauth_states WHERE state = $1", [state])).rows[0];
+    const stored = (
+      await t.db.query<{ expires_at: Date; used_at: Date | null }>(
+        "SELECT expires_at, used_at FROM oauth_states WHERE state = $1",
+        [state],
+      )
+    ).rows[0];
     expect(stored?.used_at).toBeNull();
     expect(new Date(stored!.expires_at).getTime() - clock.getTime()).toBe(10 * 60_000);
   });
@@ -136,11 +149,34 @@ describe("authorizeUrl", () => {
 describe("handleCallback", () => {
   it("exchanges the code, learns the portal, stores the tokens encrypted", async () => {
     const state = await stateFrom(oauth);
-    expectCodeExchange("code-1", hubspotTokenAnswer({ access: "access-plain-111", refresh: "refresh-plain-111", hubId: 62515, scopes: SCOPES }));
-    nock(API).get("/oauth/v1/access-tokens/access-plain-111").reply(200, hubspotTokenInfo({ token: "access-plain-111", hubId: 62515, hubDomain: "acme.hubspot.com", appId: 4242, user: "ada@acme.test" }));
+    expectCodeExchange(
+      "code-1",
+      hubspotTokenAnswer({ access: "access-plain-111", refresh: "refresh-plain-111", hubId: 62515, scopes: SCOPES }),
+    );
+    nock(API)
+      .get("/oauth/v1/access-tokens/access-plain-111")
+      .reply(
+        200,
+        hubspotTokenInfo({
+          token: "access-plain-111",
+          hubId: 62515,
+          hubDomain: "acme.hubspot.com",
+          appId: 4242,
+          user: "ada@acme.test",
+        }),
+      );
 
     const installation = await oauth.handleCallback({ code: "code-1", state });
-    expect(installation).toMatchObject({ tenantId: "62515", crm: "hubspot", authMode: "oauth", status: "active", hubDomain: "acme.hubspot.com", appId: "4242", installedBy: "ada@acme.test", scopes: SCOPES });
+    expect(installation).toMatchObject({
+      tenantId: "62515",
+      crm: "hubspot",
+      authMode: "oauth",
+      status: "active",
+      hubDomain: "acme.hubspot.com",
+      appId: "4242",
+      installedBy: "ada@acme.test",
+      scopes: SCOPES,
+    });
     expect(installation.expiresAt?.getTime()).toBe(clock.getTime() + 1800_000);
     expect(JSON.stringify(installation)).not.toContain("plain");
 
@@ -157,7 +193,9 @@ describe("handleCallback", () => {
   it("learns the portal from token info when the token answer has no hub_id", async () => {
     const state = await stateFrom(oauth);
     expectCodeExchange("code-2", hubspotTokenAnswer({ access: "access-2", refresh: "refresh-2" }));
-    nock(API).get("/oauth/v1/access-tokens/access-2").reply(200, hubspotTokenInfo({ token: "access-2", hubId: 70001 }));
+    nock(API)
+      .get("/oauth/v1/access-tokens/access-2")
+      .reply(200, hubspotTokenInfo({ token: "access-2", hubId: 70001 }));
     expect((await oauth.handleCallback({ code: "code-2", state })).tenantId).toBe("70001");
   });
 
@@ -170,12 +208,18 @@ describe("handleCallback", () => {
   });
 
   it("refuses an unknown, a missing, a reused and an expired state without calling HubSpot", async () => {
-    await expect(oauth.handleCallback({ code: "c", state: "not-a-state-we-issued" })).rejects.toMatchObject({ code: "oauth_state_invalid", reason: "unknown", httpStatus: 400 });
+    await expect(oauth.handleCallback({ code: "c", state: "not-a-state-we-issued" })).rejects.toMatchObject({
+      code: "oauth_state_invalid",
+      reason: "unknown",
+      httpStatus: 400,
+    });
     await expect(oauth.handleCallback({ code: "c" })).rejects.toMatchObject({ reason: "missing" });
 
     const used = await stateFrom(oauth);
     expectCodeExchange("code-4", hubspotTokenAnswer({ access: "access-4", refresh: "refresh-4", hubId: 70003 }));
-    nock(API).get("/oauth/v1/access-tokens/access-4").reply(200, hubspotTokenInfo({ token: "access-4", hubId: 70003 }));
+    nock(API)
+      .get("/oauth/v1/access-tokens/access-4")
+      .reply(200, hubspotTokenInfo({ token: "access-4", hubId: 70003 }));
     await oauth.handleCallback({ code: "code-4", state: used });
     await expect(oauth.handleCallback({ code: "code-4", state: used })).rejects.toMatchObject({ reason: "used" });
 
@@ -189,15 +233,22 @@ describe("handleCallback", () => {
   it("lets only one of two concurrent callbacks with the same state through", async () => {
     const state = await stateFrom(oauth);
     expectCodeExchange("code-5", hubspotTokenAnswer({ access: "access-5", refresh: "refresh-5", hubId: 70004 }));
-    nock(API).get("/oauth/v1/access-tokens/access-5").reply(200, hubspotTokenInfo({ token: "access-5", hubId: 70004 }));
-    const results = await Promise.allSettled([oauth.handleCallback({ code: "code-5", state }), oauth.handleCallback({ code: "code-5", state })]);
+    nock(API)
+      .get("/oauth/v1/access-tokens/access-5")
+      .reply(200, hubspotTokenInfo({ token: "access-5", hubId: 70004 }));
+    const results = await Promise.allSettled([
+      oauth.handleCallback({ code: "code-5", state }),
+      oauth.handleCallback({ code: "code-5", state }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { reason: "used" } });
   });
 
   it("reports HubSpot's ?error= and burns the state", async () => {
     const state = await stateFrom(oauth);
-    const err = await oauth.handleCallback({ state, error: "access_denied", errorDescription: "The user declined" }).catch((e: unknown) => e);
+    const err = await oauth
+      .handleCallback({ state, error: "access_denied", errorDescription: "The user declined" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthDeniedError);
     expect((err as OAuthDeniedError).message).toContain("The user declined");
     await expect(oauth.handleCallback({ code: "c", state })).rejects.toMatchObject({ reason: "used" });
@@ -209,7 +260,12 @@ describe("handleCallback", () => {
     expectCodeExchange("expired-code", { status: "BAD_AUTH_CODE", message: "auth code not found" }, 400);
     const err = await oauth.handleCallback({ code: "expired-code", state }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthTokenError);
-    expect(err).toMatchObject({ code: "oauth_token_exchange_failed", httpStatus: 502, status: 400, details: { error: "BAD_AUTH_CODE" } });
+    expect(err).toMatchObject({
+      code: "oauth_token_exchange_failed",
+      httpStatus: 502,
+      status: 400,
+      details: { error: "BAD_AUTH_CODE" },
+    });
     expect((err as Error).message).not.toContain(TEST_HUBSPOT_CLIENT_SECRET);
     expect((await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM installations")).rows[0]!.n).toBe(before);
   });
@@ -271,7 +327,10 @@ describe("getAccessToken", () => {
   });
 
   it("refuses a tenant that never installed", async () => {
-    await expect(oauth.getAccessToken("99999")).rejects.toMatchObject({ code: "not_installed", reason: "never_installed" });
+    await expect(oauth.getAccessToken("99999")).rejects.toMatchObject({
+      code: "not_installed",
+      reason: "never_installed",
+    });
   });
 });
 
@@ -280,10 +339,20 @@ describe("uninstall", () => {
     await install(90001, "a-90001", "r-90001");
     clock = new Date(clock.getTime() + 60_000);
     const result = await oauth.uninstall("90001");
-    expect(result).toMatchObject({ tenantId: "90001", status: "uninstalled", uninstalledAt: clock, expiresAt: undefined });
+    expect(result).toMatchObject({
+      tenantId: "90001",
+      status: "uninstalled",
+      uninstalledAt: clock,
+      expiresAt: undefined,
+    });
 
     const stored = await row("90001");
-    expect(stored).toMatchObject({ status: "uninstalled", access_token_enc: null, refresh_token_enc: null, expires_at: null });
+    expect(stored).toMatchObject({
+      status: "uninstalled",
+      access_token_enc: null,
+      refresh_token_enc: null,
+      expires_at: null,
+    });
     expect((await t.db.query("SELECT 1 FROM tenants WHERE tenant_id = '90001'")).rows).toHaveLength(1);
     await expect(oauth.getAccessToken("90001")).rejects.toMatchObject({ reason: "uninstalled" });
     expect(await oauth.uninstall("90001")).toBeUndefined();

@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createHubSpotOAuth, createInstallRouter, createTokenCipher, type Installation } from "../../src/install/index.js";
+import {
+  createHubSpotOAuth,
+  createInstallRouter,
+  createTokenCipher,
+  type Installation,
+} from "../../src/install/index.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 import {
   TEST_ENCRYPTION_KEY,
@@ -71,9 +76,16 @@ async function startInstall(): Promise<string> {
 
 function expectTokens(code: string, access: string, hubId: number) {
   nock(API)
-    .post("/oauth/v1/token", (body) => new URLSearchParams(typeof body === "string" ? body : new URLSearchParams(body).toString()).get("code") === code)
+    .post(
+      "/oauth/v1/token",
+      (body) =>
+        new URLSearchParams(typeof body === "string" ? body : new URLSearchParams(body).toString()).get("code") ===
+        code,
+    )
     .reply(200, hubspotTokenAnswer({ access, refresh: `r-${access}`, hubId }));
-  nock(API).get(`/oauth/v1/access-tokens/${access}`).reply(200, hubspotTokenInfo({ token: access, hubId, hubDomain: "acme.hubspot.com" }));
+  nock(API)
+    .get(`/oauth/v1/access-tokens/${access}`)
+    .reply(200, hubspotTokenInfo({ token: access, hubId, hubDomain: "acme.hubspot.com" }));
 }
 
 function callback(query: Record<string, string>): Promise<Response> {

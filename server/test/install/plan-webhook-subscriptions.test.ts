@@ -23,7 +23,9 @@ const GOVERNED: GovernedField[] = [
 const key = (s: CrmObjectSubscription) => `${s.subscriptionType} ${s.objectType} ${s.propertyName ?? ""}`.trim();
 
 function propertyChanges(subs: CrmObjectSubscription[], objectType: string): string[] {
-  return subs.filter((s) => s.subscriptionType === "object.propertyChange" && s.objectType === objectType).map((s) => s.propertyName!);
+  return subs
+    .filter((s) => s.subscriptionType === "object.propertyChange" && s.objectType === objectType)
+    .map((s) => s.propertyName!);
 }
 
 describe("planWebhookSubscriptions", () => {
@@ -31,12 +33,27 @@ describe("planWebhookSubscriptions", () => {
 
   it("subscribes to every governed field, the shadows of proposable ones, provenance and the defaults", () => {
     const contact = propertyChanges(subs, "contact");
-    expect(contact).toEqual(expect.arrayContaining(["industry", "jobtitle", "dnc_flag", "ai_proposed_industry", ...HUBSPOT_PROVENANCE_NAMES]));
-    expect(contact).toEqual(expect.arrayContaining(["hubspot_owner_id", "lifecyclestage", "hs_lead_status", "hs_email_optout"]));
+    expect(contact).toEqual(
+      expect.arrayContaining(["industry", "jobtitle", "dnc_flag", "ai_proposed_industry", ...HUBSPOT_PROVENANCE_NAMES]),
+    );
+    expect(contact).toEqual(
+      expect.arrayContaining(["hubspot_owner_id", "lifecyclestage", "hs_lead_status", "hs_email_optout"]),
+    );
     expect(contact).not.toContain("ai_proposed_jobtitle");
 
-    expect(propertyChanges(subs, "deal")).toEqual(expect.arrayContaining(["amount", "ai_proposed_amount", "dealstage", "closedate", "hubspot_owner_id", ...HUBSPOT_PROVENANCE_NAMES]));
-    expect(propertyChanges(subs, "company")).toEqual(expect.arrayContaining(["hubspot_owner_id", "lifecyclestage", ...HUBSPOT_PROVENANCE_NAMES]));
+    expect(propertyChanges(subs, "deal")).toEqual(
+      expect.arrayContaining([
+        "amount",
+        "ai_proposed_amount",
+        "dealstage",
+        "closedate",
+        "hubspot_owner_id",
+        ...HUBSPOT_PROVENANCE_NAMES,
+      ]),
+    );
+    expect(propertyChanges(subs, "company")).toEqual(
+      expect.arrayContaining(["hubspot_owner_id", "lifecyclestage", ...HUBSPOT_PROVENANCE_NAMES]),
+    );
   });
 
   it("watches creation, deletion and merge of each object, and nothing HubSpot lacks", () => {
@@ -46,7 +63,9 @@ describe("planWebhookSubscriptions", () => {
       }
     }
     expect(new Set(subs.map((s) => s.objectType))).toEqual(new Set(["contact", "company", "deal"]));
-    expect(subs.filter((s) => s.subscriptionType !== "object.propertyChange").every((s) => s.propertyName === undefined)).toBe(true);
+    expect(
+      subs.filter((s) => s.subscriptionType !== "object.propertyChange").every((s) => s.propertyName === undefined),
+    ).toBe(true);
   });
 
   it("lists each subscription once, all active, in the hsmeta shape", () => {
@@ -56,7 +75,11 @@ describe("planWebhookSubscriptions", () => {
     expect(propertyChanges(subs, "deal").filter((p) => p === "amount")).toHaveLength(1);
     for (const s of subs) {
       expect(s.active).toBe(true);
-      expect(Object.keys(s).sort()).toEqual(s.propertyName === undefined ? ["active", "objectType", "subscriptionType"] : ["active", "objectType", "propertyName", "subscriptionType"]);
+      expect(Object.keys(s).sort()).toEqual(
+        s.propertyName === undefined
+          ? ["active", "objectType", "subscriptionType"]
+          : ["active", "objectType", "propertyName", "subscriptionType"],
+      );
     }
     // 3 objects × 3 record events; contact 4 defaults + 4 fields + 1 shadow + 6 provenance (hs_lead_status shared);
     // company 2 + 6; deal 4 defaults + 1 shadow + 6 (amount shared).
@@ -68,7 +91,11 @@ describe("planWebhookSubscriptions", () => {
   });
 
   it("refuses more than HubSpot's 1,000 subscriptions with a clear error", () => {
-    const many: GovernedField[] = Array.from({ length: 500 }, (_, i) => ({ object: "contact", field: `custom_${i}`, proposable: true }));
+    const many: GovernedField[] = Array.from({ length: 500 }, (_, i) => ({
+      object: "contact",
+      field: `custom_${i}`,
+      proposable: true,
+    }));
     const err = (() => {
       try {
         planWebhookSubscriptions(many);
@@ -77,7 +104,10 @@ describe("planWebhookSubscriptions", () => {
       }
     })();
     expect(err).toBeInstanceOf(WebhookSubscriptionCapError);
-    expect(err).toMatchObject({ code: "webhook_subscription_cap_exceeded", details: { cap: HUBSPOT_SUBSCRIPTION_CAP } });
+    expect(err).toMatchObject({
+      code: "webhook_subscription_cap_exceeded",
+      details: { cap: HUBSPOT_SUBSCRIPTION_CAP },
+    });
     expect((err as Error).message).toMatch(/above HubSpot's cap of 1000/);
     expect((err as WebhookSubscriptionCapError).details).toMatchObject({ count: expect.any(Number) });
     expect(((err as WebhookSubscriptionCapError).details as { count: number }).count).toBeGreaterThan(1000);
@@ -85,15 +115,24 @@ describe("planWebhookSubscriptions", () => {
 
   it("accepts exactly the cap", () => {
     const base = planWebhookSubscriptions([]).length;
-    const fields: GovernedField[] = Array.from({ length: HUBSPOT_SUBSCRIPTION_CAP - base }, (_, i) => ({ object: "deal", field: `f_${i}`, proposable: false }));
+    const fields: GovernedField[] = Array.from({ length: HUBSPOT_SUBSCRIPTION_CAP - base }, (_, i) => ({
+      object: "deal",
+      field: `f_${i}`,
+      proposable: false,
+    }));
     expect(planWebhookSubscriptions(fields)).toHaveLength(HUBSPOT_SUBSCRIPTION_CAP);
-    expect(() => planWebhookSubscriptions([...fields, { object: "deal", field: "one_more", proposable: false }])).toThrow(WebhookSubscriptionCapError);
+    expect(() =>
+      planWebhookSubscriptions([...fields, { object: "deal", field: "one_more", proposable: false }]),
+    ).toThrow(WebhookSubscriptionCapError);
   });
 });
 
 describe("renderWebhooksHsmeta", () => {
   it("renders the 2025.2 webhooks component", () => {
-    const meta = renderWebhooksHsmeta({ targetUrl: "https://tollgate.example.com/webhooks/hubspot", governedFields: GOVERNED });
+    const meta = renderWebhooksHsmeta({
+      targetUrl: "https://tollgate.example.com/webhooks/hubspot",
+      governedFields: GOVERNED,
+    });
     expect(meta).toEqual({
       uid: "webhooks",
       type: "webhooks",
@@ -106,9 +145,17 @@ describe("renderWebhooksHsmeta", () => {
   });
 
   it("takes the concurrency and rejects a bad URL or concurrency", () => {
-    expect(renderWebhooksHsmeta({ targetUrl: "https://t.example/webhooks/hubspot", maxConcurrentRequests: 20, governedFields: [] }).config.settings.maxConcurrentRequests).toBe(20);
+    expect(
+      renderWebhooksHsmeta({
+        targetUrl: "https://t.example/webhooks/hubspot",
+        maxConcurrentRequests: 20,
+        governedFields: [],
+      }).config.settings.maxConcurrentRequests,
+    ).toBe(20);
     expect(() => renderWebhooksHsmeta({ targetUrl: "/webhooks/hubspot", governedFields: [] })).toThrow(/targetUrl/);
     expect(() => renderWebhooksHsmeta({ targetUrl: "ftp://t.example/x", governedFields: [] })).toThrow(/targetUrl/);
-    expect(() => renderWebhooksHsmeta({ targetUrl: "https://t.example/x", maxConcurrentRequests: 0, governedFields: [] })).toThrow(/maxConcurrentRequests/);
+    expect(() =>
+      renderWebhooksHsmeta({ targetUrl: "https://t.example/x", maxConcurrentRequests: 0, governedFields: [] }),
+    ).toThrow(/maxConcurrentRequests/);
   });
 });

@@ -54,7 +54,11 @@ describe("planProvisioning", () => {
     for (const obj of plan.objects) {
       expect(obj.group).toEqual({ name: "tollgate", label: "Tollgate" });
       const provenance = obj.properties.filter((p) => p.kind === "provenance");
-      expect(Object.fromEntries(provenance.map((p) => [p.definition.name, `${p.definition.type}/${p.definition.fieldType}`]))).toEqual(PROVENANCE);
+      expect(
+        Object.fromEntries(
+          provenance.map((p) => [p.definition.name, `${p.definition.type}/${p.definition.fieldType}`]),
+        ),
+      ).toEqual(PROVENANCE);
       for (const p of provenance) {
         expect(p.action).toBe("create");
         expect(p.definition.groupName).toBe("tollgate");
@@ -67,21 +71,46 @@ describe("planProvisioning", () => {
     const contacts = planned(plan, "contacts");
     const industry = contacts.get("ai_proposed_industry")!;
     expect(industry).toMatchObject({ kind: "shadow", action: "create", canonical: "industry" });
-    expect(industry.definition).toMatchObject({ type: "enumeration", fieldType: "select", label: "AI proposed: Industry", groupName: "tollgate" });
+    expect(industry.definition).toMatchObject({
+      type: "enumeration",
+      fieldType: "select",
+      label: "AI proposed: Industry",
+      groupName: "tollgate",
+    });
     expect(industry.definition.options).toEqual([
       { label: "Fintech", value: "FINTECH", hidden: false, displayOrder: 0 },
       { label: "Retail", value: "RETAIL", hidden: true, displayOrder: 1 },
     ]);
-    expect(contacts.get("ai_proposed_jobtitle")!.definition).toMatchObject({ type: "string", fieldType: "text", label: "AI proposed: Job Title" });
-    expect(contacts.get("ai_proposed_hs_email_optout")!.definition).toMatchObject({ type: "bool", fieldType: "booleancheckbox" });
-    expect(contacts.get("ai_proposed_hs_email_optout")!.definition.options?.map((o) => o.value)).toEqual(["true", "false"]);
-    expect(planned(plan, "companies").get("ai_proposed_annualrevenue")!.definition).toMatchObject({ type: "number", fieldType: "number" });
-    expect(planned(plan, "deals").get("ai_proposed_closedate")!.definition).toMatchObject({ type: "datetime", fieldType: "date" });
+    expect(contacts.get("ai_proposed_jobtitle")!.definition).toMatchObject({
+      type: "string",
+      fieldType: "text",
+      label: "AI proposed: Job Title",
+    });
+    expect(contacts.get("ai_proposed_hs_email_optout")!.definition).toMatchObject({
+      type: "bool",
+      fieldType: "booleancheckbox",
+    });
+    expect(contacts.get("ai_proposed_hs_email_optout")!.definition.options?.map((o) => o.value)).toEqual([
+      "true",
+      "false",
+    ]);
+    expect(planned(plan, "companies").get("ai_proposed_annualrevenue")!.definition).toMatchObject({
+      type: "number",
+      fieldType: "number",
+    });
+    expect(planned(plan, "deals").get("ai_proposed_closedate")!.definition).toMatchObject({
+      type: "datetime",
+      fieldType: "date",
+    });
   });
 
   it("makes calculated, read-only and option-less enumeration canonicals plain text shadows", () => {
     const contacts = planned(plan, "contacts");
-    for (const name of ["ai_proposed_num_employees_score", "ai_proposed_hs_analytics_num_visits", "ai_proposed_hubspot_owner_id"]) {
+    for (const name of [
+      "ai_proposed_num_employees_score",
+      "ai_proposed_hs_analytics_num_visits",
+      "ai_proposed_hubspot_owner_id",
+    ]) {
       expect(contacts.get(name)!.definition, name).toMatchObject({ type: "string", fieldType: "text" });
       expect(contacts.get(name)!.definition.options, name).toBeUndefined();
     }
@@ -108,11 +137,16 @@ describe("planProvisioning", () => {
     existing.contacts!.push({ name: "ai_sdr_confidence_score", label: "Old score", type: "string", fieldType: "text" });
     const p = planProvisioning({ governedFields: [], existing });
     expect(planned(p, "contacts").get("ai_sdr_confidence_score")).toMatchObject({ action: "exists" });
-    expect(p.problems).toEqual([expect.objectContaining({ kind: "type_mismatch", objectType: "contacts", name: "ai_sdr_confidence_score" })]);
+    expect(p.problems).toEqual([
+      expect.objectContaining({ kind: "type_mismatch", objectType: "contacts", name: "ai_sdr_confidence_score" }),
+    ]);
   });
 
   it("adds further objects the policy names, such as leads", () => {
-    const p = planProvisioning({ governedFields: [{ object: "lead", field: "hs_lead_label", proposable: false }], existing: {} });
+    const p = planProvisioning({
+      governedFields: [{ object: "lead", field: "hs_lead_label", proposable: false }],
+      existing: {},
+    });
     expect(p.objects.map((o) => o.objectType)).toEqual(["contacts", "companies", "deals", "leads"]);
   });
 });
@@ -162,21 +196,43 @@ describe("provision", () => {
     const connector = createFakeHubSpotConnector(hubspotSeed());
     connector.failNextCreate.set("companies", new CrmError("forbidden", { status: 403 }));
     const { result } = await provisionGovernedFields(connector, []);
-    expect(result.problems).toEqual([expect.objectContaining({ kind: "create_failed", objectType: "companies", message: expect.stringContaining("crm_forbidden") })]);
-    expect(result.created.filter((c) => c.kind === "provenance").map((c) => c.objectType)).toEqual([...Array(6).fill("contacts"), ...Array(6).fill("deals")]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        kind: "create_failed",
+        objectType: "companies",
+        message: expect.stringContaining("crm_forbidden"),
+      }),
+    ]);
+    expect(result.created.filter((c) => c.kind === "provenance").map((c) => c.objectType)).toEqual([
+      ...Array(6).fill("contacts"),
+      ...Array(6).fill("deals"),
+    ]);
     const retry = await provisionGovernedFields(connector, []);
-    expect(retry.result.created.filter((c) => c.kind === "provenance").every((c) => c.objectType === "companies")).toBe(true);
+    expect(retry.result.created.filter((c) => c.kind === "provenance").every((c) => c.objectType === "companies")).toBe(
+      true,
+    );
     expect(retry.result.problems).toEqual([]);
   });
 
   it("never updates a property that exists with other settings", async () => {
     const seed = hubspotSeed();
-    seed.contacts!.push({ name: "ai_proposed_industry", label: "Hand-made", type: "string", fieldType: "textarea", groupName: "contactinformation" });
+    seed.contacts!.push({
+      name: "ai_proposed_industry",
+      label: "Hand-made",
+      type: "string",
+      fieldType: "textarea",
+      groupName: "contactinformation",
+    });
     const connector = createFakeHubSpotConnector(seed);
-    const { result } = await provisionGovernedFields(connector, [{ object: "contact", field: "industry", proposable: true }]);
+    const { result } = await provisionGovernedFields(connector, [
+      { object: "contact", field: "industry", proposable: true },
+    ]);
     expect(result.existing).toContainEqual({ kind: "shadow", objectType: "contacts", name: "ai_proposed_industry" });
     expect(result.problems).toEqual([expect.objectContaining({ kind: "type_mismatch", name: "ai_proposed_industry" })]);
-    expect(connector.properties.get("contacts")!.find((p) => p.name === "ai_proposed_industry")).toMatchObject({ label: "Hand-made", type: "string" });
+    expect(connector.properties.get("contacts")!.find((p) => p.name === "ai_proposed_industry")).toMatchObject({
+      label: "Hand-made",
+      type: "string",
+    });
   });
 
   it("refuses a Salesforce connector", async () => {
@@ -191,8 +247,14 @@ describe("formatProvisioningPlan", () => {
     const lines = text.split("\n");
     expect(lines[0]).toMatch(/^OBJECT\s+PROPERTY\s+KIND\s+TYPE\s+ACTION\s+LABEL$/);
     expect(lines).toContainEqual(expect.stringMatching(/^contacts\s+tollgate\s+group\s+-\s+ensure\s+Tollgate$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^contacts\s+ai_proposed_industry\s+shadow\s+enumeration\/select \(2 options\)\s+create\s+AI proposed: Industry$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^deals\s+ai_sdr_evidence\s+provenance\s+string\/textarea\s+create/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^contacts\s+ai_proposed_industry\s+shadow\s+enumeration\/select \(2 options\)\s+create\s+AI proposed: Industry$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^deals\s+ai_sdr_evidence\s+provenance\s+string\/textarea\s+create/),
+    );
     expect(text).toContain("[missing_canonical] contacts linkedin_bio");
     expect(text).toMatch(/26 properties to create, 0 already present, 2 problems, on 3 objects\./);
   });

@@ -22,11 +22,16 @@ describe("install from the shipped policy (manifests/policy.yaml)", () => {
     const existing: Record<string, { name: string; label: string; type: string; fieldType: string }[]> = {};
     for (const f of fields) {
       const objectType = HUBSPOT_OBJECTS[f.object]?.name;
-      if (objectType) (existing[objectType] ??= []).push({ name: f.field, label: f.field, type: "string", fieldType: "text" });
+      if (objectType)
+        (existing[objectType] ??= []).push({ name: f.field, label: f.field, type: "string", fieldType: "text" });
     }
     const plan = planProvisioning({ governedFields: fields, existing });
-    const shadows = plan.objects.flatMap((o) => o.properties.filter((p) => p.kind === "shadow").map((p) => `${o.object}.${p.canonical}`));
-    const expected = fields.filter((f) => f.proposable && HUBSPOT_OBJECTS[f.object] && !f.field.startsWith("ai_")).map((f) => `${f.object}.${f.field}`);
+    const shadows = plan.objects.flatMap((o) =>
+      o.properties.filter((p) => p.kind === "shadow").map((p) => `${o.object}.${p.canonical}`),
+    );
+    const expected = fields
+      .filter((f) => f.proposable && HUBSPOT_OBJECTS[f.object] && !f.field.startsWith("ai_"))
+      .map((f) => `${f.object}.${f.field}`);
     expect(shadows.sort()).toEqual([...new Set(expected)].sort());
     expect(plan.problems.filter((p) => p.kind === "missing_canonical")).toEqual([]);
   });

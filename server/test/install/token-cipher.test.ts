@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createTokenCipher, TokenDecryptError } from "../../src/install/index.js";
 import { ConfigError } from "../../src/errors/index.js";
-import { TEST_ENCRYPTION_KEY, TEST_PREVIOUS_ENCRYPTION_KEY, TEST_WRONG_ENCRYPTION_KEY } from "../../../test/fixtures/install/oauth.js";
+import {
+  TEST_ENCRYPTION_KEY,
+  TEST_PREVIOUS_ENCRYPTION_KEY,
+  TEST_WRONG_ENCRYPTION_KEY,
+} from "../../../test/fixtures/install/oauth.js";
 
 const TOKEN = "CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwHjX7OIpuIFEavB2-qYAGQsF4";
 

@@ -5,7 +5,12 @@ import type { AuditEvent } from "../../../shared/audit-event.js";
 import { createApprovalStore } from "../../src/approvals/index.js";
 import { createPolicyPort, enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
 import { createExceptionStore } from "../../src/exceptions/index.js";
-import { createEnforcementGuard, createTriggerCounter, type KillSwitchAlert, type KillSwitchService } from "../../src/killswitch/index.js";
+import {
+  createEnforcementGuard,
+  createTriggerCounter,
+  type KillSwitchAlert,
+  type KillSwitchService,
+} from "../../src/killswitch/index.js";
 import { createCounterStore } from "../../src/limits/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
 import { createSnapshotStore } from "../../src/snapshots/index.js";
@@ -53,7 +58,15 @@ beforeAll(async () => {
   killSwitches = h.service();
   queueRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   // Never started: the intents stay in PostgreSQL, nothing is sent.
-  writes = await createCrmWriteQueue({ db: h.t.db, redis: queueRedis, prefix: h.prefix, audit: h.audit, connectorFor: async () => { throw new Error("no CRM in this suite"); } });
+  writes = await createCrmWriteQueue({
+    db: h.t.db,
+    redis: queueRedis,
+    prefix: h.prefix,
+    audit: h.audit,
+    connectorFor: async () => {
+      throw new Error("no CRM in this suite");
+    },
+  });
 });
 afterAll(async () => {
   await writes?.close();
@@ -105,7 +118,10 @@ function write(tenantId: string, appId: string, objectId: string, property: stri
     source: { changeSource: "INTEGRATION", sourceId: appId },
   };
 }
-const industryWrites = (tenantId: string, n: number, appId = ENRICHMENT, from = 0) => Array.from({ length: n }, (_, i) => write(tenantId, appId, String(5000 + from + i), "industry", `Runaway ${from + i}`));
+const industryWrites = (tenantId: string, n: number, appId = ENRICHMENT, from = 0) =>
+  Array.from({ length: n }, (_, i) =>
+    write(tenantId, appId, String(5000 + from + i), "industry", `Runaway ${from + i}`),
+  );
 
 async function decisions(tenantId: string): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
@@ -117,7 +133,8 @@ async function decisions(tenantId: string): Promise<AuditEvent[]> {
   } while (cursor);
   return events.filter((e) => e.action === "field_write" || e.action === "proposal").reverse();
 }
-const outcomes = async (tenantId: string, agent = "enrichment-bot") => (await decisions(tenantId)).filter((e) => e.actor.id === agent).map((e) => e.decision!.outcome);
+const outcomes = async (tenantId: string, agent = "enrichment-bot") =>
+  (await decisions(tenantId)).filter((e) => e.actor.id === agent).map((e) => e.decision!.outcome);
 
 describe("automatic triggers", () => {
   it("contains a runaway inside one batch: the write that crosses the threshold is itself refused", async () => {
@@ -130,10 +147,25 @@ describe("automatic triggers", () => {
     // The other agent is not touched by this agent's switch.
     expect(await outcomes(t, "other-bot")).toEqual(["allow", "allow", "allow"]);
     const [sw] = await killSwitches.list(t);
-    expect(sw).toMatchObject({ scope: { type: "agent", value: "enrichment-bot" }, who: { type: "system", id: "tollgate" }, reason: "trigger agent_writes_per_minute above 5" });
-    expect(alerts).toEqual([expect.objectContaining({ type: "kill_switch.tripped", tenantId: t, metric: "agent_writes_per_minute", above: 5, measured: 6 })]);
+    expect(sw).toMatchObject({
+      scope: { type: "agent", value: "enrichment-bot" },
+      who: { type: "system", id: "tollgate" },
+      reason: "trigger agent_writes_per_minute above 5",
+    });
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        type: "kill_switch.tripped",
+        tenantId: t,
+        metric: "agent_writes_per_minute",
+        above: 5,
+        measured: 6,
+      }),
+    ]);
     const audit = (await h.audit.query({ tenantId: t })).events.find((e) => e.action === "kill_switch");
-    expect(audit).toMatchObject({ actor: { type: "system", id: "tollgate", via: "trigger:agent_writes_per_minute" }, reason: "trigger agent_writes_per_minute above 5" });
+    expect(audit).toMatchObject({
+      actor: { type: "system", id: "tollgate", via: "trigger:agent_writes_per_minute" },
+      reason: "trigger agent_writes_per_minute above 5",
+    });
     // What the switch prevented is counted for the audit when it is turned off.
     expect(sw!.prevented?.decisions).toBe(7);
   });
@@ -142,7 +174,20 @@ describe("automatic triggers", () => {
     const t = newTenant();
     const deps = depsFor(policyYaml({ triggers: "[{ metric: agent_writes_per_minute, above: 5, scope: agent }]" }));
     for (let b = 0; b < 4; b++) await enforceChanges(deps, t, industryWrites(t, 3, ENRICHMENT, b * 3));
-    expect(await outcomes(t)).toEqual(["allow", "allow", "allow", "allow", "allow", "killed", "killed", "killed", "killed", "killed", "killed", "killed"]);
+    expect(await outcomes(t)).toEqual([
+      "allow",
+      "allow",
+      "allow",
+      "allow",
+      "allow",
+      "killed",
+      "killed",
+      "killed",
+      "killed",
+      "killed",
+      "killed",
+      "killed",
+    ]);
     expect(alerts).toHaveLength(1);
   });
 
@@ -150,7 +195,11 @@ describe("automatic triggers", () => {
     const t = newTenant();
     const deps = depsFor(policyYaml({ triggers: "[{ metric: reverts_per_minute, above: 2, scope: tenant }]" }));
     // Tier 1 (read-only) writes: each is reverted.
-    await enforceChanges(deps, t, [0, 1, 2].map((i) => write(t, ENRICHMENT, String(6000 + i), "name", `Bad ${i}`)));
+    await enforceChanges(
+      deps,
+      t,
+      [0, 1, 2].map((i) => write(t, ENRICHMENT, String(6000 + i), "name", `Bad ${i}`)),
+    );
     expect([...(await killSwitches.active(t)).active]).toEqual(["tenant"]);
     await enforceChanges(deps, t, industryWrites(t, 2, OTHER));
     expect(await outcomes(t, "other-bot")).toEqual(["killed", "killed"]);
@@ -166,7 +215,12 @@ describe("automatic triggers", () => {
 
   it("does not count a switch's own refusals as denials (one agent's stop never spreads to the tenant)", async () => {
     const t = newTenant();
-    const deps = depsFor(policyYaml({ triggers: "[{ metric: agent_writes_per_minute, above: 2, scope: agent }, { metric: denials_per_minute, above: 3, scope: tenant }, { metric: reverts_per_minute, above: 3, scope: tenant }]" }));
+    const deps = depsFor(
+      policyYaml({
+        triggers:
+          "[{ metric: agent_writes_per_minute, above: 2, scope: agent }, { metric: denials_per_minute, above: 3, scope: tenant }, { metric: reverts_per_minute, above: 3, scope: tenant }]",
+      }),
+    );
     await enforceChanges(deps, t, industryWrites(t, 20));
     expect([...(await killSwitches.active(t)).active]).toEqual(["agent:enrichment-bot"]);
   });
@@ -185,7 +239,9 @@ describe("caps", () => {
   it("never overshoots when batches race: concurrent batches share the cap exactly", async () => {
     const t = newTenant();
     const deps = depsFor(policyYaml({ caps: "{ per_day: 7 }" }));
-    await Promise.all(Array.from({ length: 6 }, (_, b) => enforceChanges(deps, t, industryWrites(t, 3, ENRICHMENT, b * 10))));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, b) => enforceChanges(deps, t, industryWrites(t, 3, ENRICHMENT, b * 10))),
+    );
     const all = await outcomes(t);
     expect(all).toHaveLength(18);
     expect(all.filter((o) => o === "allow")).toHaveLength(7);
@@ -195,7 +251,9 @@ describe("caps", () => {
   it("holds proposals over the cap for a person when the policy says hold", async () => {
     const t = newTenant();
     const deps = depsFor(policyYaml({ caps: "{ per_day: 2 }", overCap: "hold" }));
-    const proposals = [0, 1, 2, 3].map((i) => write(t, ENRICHMENT, String(8000 + i), "ai_proposed_industry", `Fintech ${i}`));
+    const proposals = [0, 1, 2, 3].map((i) =>
+      write(t, ENRICHMENT, String(8000 + i), "ai_proposed_industry", `Fintech ${i}`),
+    );
     const summary = await enforceChanges(deps, t, proposals);
     expect(summary).toMatchObject({ proposalsApplied: 2, approvalsOpened: 2 });
     expect(await outcomes(t)).toEqual(["allow", "allow", "over_cap", "over_cap"]);

@@ -32,11 +32,33 @@ beforeAll(async () => {
       const inputs = (body as { inputs: { id: string; properties: Record<string, string> }[] }).inputs;
       sent.push({ path: uri, ids: inputs.map((i) => i.id) });
       const now = new Date().toISOString();
-      return [200, { status: "COMPLETE", results: inputs.map((i) => ({ id: i.id, properties: i.properties, createdAt: now, updatedAt: now, archived: false })), startedAt: now, completedAt: now }, { "Content-Type": "application/json" }];
+      return [
+        200,
+        {
+          status: "COMPLETE",
+          results: inputs.map((i) => ({
+            id: i.id,
+            properties: i.properties,
+            createdAt: now,
+            updatedAt: now,
+            archived: false,
+          })),
+          startedAt: now,
+          completedAt: now,
+        },
+        { "Content-Type": "application/json" },
+      ];
     });
   queueRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const connector = createHubSpotConnector({ accessToken: "pat-na1-test", portalId: tenantId, baseUrl: API });
-  queue = await createCrmWriteQueue({ db: h.t.db, redis: queueRedis, prefix: h.prefix, audit: h.audit, connectorFor: async () => connector, hold: (row) => killSwitches.holdWrite(row) });
+  queue = await createCrmWriteQueue({
+    db: h.t.db,
+    redis: queueRedis,
+    prefix: h.prefix,
+    audit: h.audit,
+    connectorFor: async () => connector,
+    hold: (row) => killSwitches.holdWrite(row),
+  });
   killSwitches.onChange((t) => void queue.kick([t]));
   await queue.start();
 });
@@ -48,13 +70,29 @@ afterAll(async () => {
   await h?.teardown();
 });
 
-function row(objectId: string, purpose: PlannedWrite["purpose"], agentId: string | null, causedBy: string): PlannedWrite {
-  return { tenantId, crm: "hubspot", objectType: "contacts", objectId, properties: { industry: `v${objectId}` }, purpose, agentId, causedBy };
+function row(
+  objectId: string,
+  purpose: PlannedWrite["purpose"],
+  agentId: string | null,
+  causedBy: string,
+): PlannedWrite {
+  return {
+    tenantId,
+    crm: "hubspot",
+    objectType: "contacts",
+    objectId,
+    properties: { industry: `v${objectId}` },
+    purpose,
+    agentId,
+    causedBy,
+  };
 }
 
 describe("a tripped switch stops queued CRM writes of its scope", () => {
   it("sends no request for the agent's writes after the trip, while reverts and other agents' writes go", async () => {
-    const [intent] = await h.audit.appendMany([{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "decision", crm: "hubspot" }]);
+    const [intent] = await h.audit.appendMany([
+      { tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "decision", crm: "hubspot" },
+    ]);
     // Queued (committed, not yet kicked) before the trip.
     await h.t.db.transaction(async (tx) => {
       await queue.enqueue(
@@ -69,7 +107,11 @@ describe("a tripped switch stops queued CRM writes of its scope", () => {
         { tx },
       );
     });
-    const trip = await killSwitches.set(tenantId, { scope: { type: "agent", value: "enrichment-bot" }, state: "on", reason: "runaway" }, rita);
+    const trip = await killSwitches.set(
+      tenantId,
+      { scope: { type: "agent", value: "enrichment-bot" }, state: "on", reason: "runaway" },
+      rita,
+    );
     // The trip reports what it stopped in flight.
     const event = (await h.audit.query({ tenantId })).events.find((e) => e.event_id === trip.eventId);
     expect(event?.evidence).toMatchObject({ heldPendingWrites: 3 });
@@ -78,13 +120,20 @@ describe("a tripped switch stops queued CRM writes of its scope", () => {
     await queue.drain(tenantId, { timeoutMs: 10_000 });
     const ids = sent.flatMap((s) => s.ids).sort();
     expect(ids).toEqual(["104", "105", "106"]);
-    const { rows } = await h.t.db.query<{ object_id: string; status: string }>("SELECT object_id, status FROM crm_writes WHERE tenant_id = $1 ORDER BY object_id", [tenantId]);
+    const { rows } = await h.t.db.query<{ object_id: string; status: string }>(
+      "SELECT object_id, status FROM crm_writes WHERE tenant_id = $1 ORDER BY object_id",
+      [tenantId],
+    );
     expect(rows.filter((r) => r.status === "pending").map((r) => r.object_id)).toEqual(["101", "102", "103"]);
     await eventually(async () => (await killSwitches.list(tenantId))[0]?.prevented?.heldWrites === 3);
   });
 
   it("lets the held writes go once the switch is off, and reports what it held", async () => {
-    const off = await killSwitches.set(tenantId, { scope: { type: "agent", value: "enrichment-bot" }, state: "off", reason: "prompt fixed" }, rita);
+    const off = await killSwitches.set(
+      tenantId,
+      { scope: { type: "agent", value: "enrichment-bot" }, state: "off", reason: "prompt fixed" },
+      rita,
+    );
     expect(off.prevented).toEqual({ decisions: 0, heldWrites: 3 });
     await eventually(() => sent.flatMap((s) => s.ids).length === 6, 10_000);
     expect(sent.flatMap((s) => s.ids).sort()).toEqual(["101", "102", "103", "104", "105", "106"]);
@@ -93,8 +142,14 @@ describe("a tripped switch stops queued CRM writes of its scope", () => {
   it("holds everything an agent queues while the tenant is off, never Tollgate's own protective writes", async () => {
     sent.length = 0;
     await killSwitches.set(tenantId, { scope: { type: "tenant" }, state: "on", reason: "incident" }, rita);
-    const [intent] = await h.audit.appendMany([{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "decision", crm: "hubspot" }]);
-    await queue.enqueue([row("201", "apply", "outreach-bot", intent!.event_id), row("202", "rollback", null, intent!.event_id), row("203", "provenance", "enrichment-bot", intent!.event_id)]);
+    const [intent] = await h.audit.appendMany([
+      { tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "decision", crm: "hubspot" },
+    ]);
+    await queue.enqueue([
+      row("201", "apply", "outreach-bot", intent!.event_id),
+      row("202", "rollback", null, intent!.event_id),
+      row("203", "provenance", "enrichment-bot", intent!.event_id),
+    ]);
     await queue.drain(tenantId, { timeoutMs: 10_000 });
     expect(sent.flatMap((s) => s.ids)).toEqual(["202"]);
   });

@@ -1,6 +1,10 @@
 import { Redis } from "ioredis";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
-import { createKillSwitchService, type KillSwitchService, type KillSwitchServiceOptions } from "../../src/killswitch/index.js";
+import {
+  createKillSwitchService,
+  type KillSwitchService,
+  type KillSwitchServiceOptions,
+} from "../../src/killswitch/index.js";
 import { createTestDatabase, testPrefix, TEST_REDIS_URL, type TestDatabase } from "../helpers/test-database.js";
 import { deleteKeysUnder } from "../../src/redis/index.js";
 

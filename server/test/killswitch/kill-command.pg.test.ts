@@ -13,9 +13,15 @@ afterAll(async () => h?.teardown());
 
 describe("tollgate kill / resume", () => {
   it("parses --scope like the HTTP body, and refuses bad input naming the option", () => {
-    expect(parseScopeArgument("agent:enrichment-bot", "on", "runaway").scope).toEqual({ type: "agent", value: "enrichment-bot" });
+    expect(parseScopeArgument("agent:enrichment-bot", "on", "runaway").scope).toEqual({
+      type: "agent",
+      value: "enrichment-bot",
+    });
     expect(parseScopeArgument("tenant", "on", "incident").scope).toEqual({ type: "tenant" });
-    expect(parseScopeArgument("domain:mail.acme.test", "off", "warmed up").scope).toEqual({ type: "domain", value: "mail.acme.test" });
+    expect(parseScopeArgument("domain:mail.acme.test", "off", "warmed up").scope).toEqual({
+      type: "domain",
+      value: "mail.acme.test",
+    });
     expect(() => parseScopeArgument("agent", "on", "runaway")).toThrow(/--scope "agent": scope agent needs a value/);
     expect(() => parseScopeArgument("planet:earth", "on", "runaway")).toThrow(/--scope/);
     expect(() => parseScopeArgument("agent:x", "on", "")).toThrow(/--reason/);
@@ -23,7 +29,12 @@ describe("tollgate kill / resume", () => {
 
   it("puts an agent into read-only mode with one command and takes it out with another, audited with the operator", async () => {
     const svc = h.service();
-    const on = await killCommand(svc, "acme", { scope: "agent:enrichment-bot", reason: "writing junk" }, { id: "cli:ops", role: "owner" });
+    const on = await killCommand(
+      svc,
+      "acme",
+      { scope: "agent:enrichment-bot", reason: "writing junk" },
+      { id: "cli:ops", role: "owner" },
+    );
     expect(on).toMatchObject({ state: "on", who: { id: "cli:ops", via: "cli" } });
     expect((await svc.active("acme")).active.has("agent:enrichment-bot")).toBe(true);
     await resumeCommand(svc, "acme", { scope: "agent:enrichment-bot", reason: "fixed" }, { id: "cli:ops" });
@@ -37,14 +48,23 @@ describe("tollgate kill / resume", () => {
 
   it("registers kill, resume and kill-switches on a commander program", async () => {
     const tenant = `cli-${randomBytes(4).toString("hex")}`;
-    const services = async () => ({ runtime: { killSwitches: h.service() }, defaultTenant: tenant, operator: { type: "human", id: "cli:tester", role: "owner", via: "cli" }, close: async () => undefined }) as unknown as CliServices;
+    const services = async () =>
+      ({
+        runtime: { killSwitches: h.service() },
+        defaultTenant: tenant,
+        operator: { type: "human", id: "cli:tester", role: "owner", via: "cli" },
+        close: async () => undefined,
+      }) as unknown as CliServices;
     const program = new Command("tollgate").exitOverride();
     registerKillCommands(program, services);
     const out = vi.spyOn(console, "log").mockImplementation(() => undefined);
     try {
       await program.parseAsync(["node", "tollgate", "kill", "--scope", "channel:sends", "--reason", "bounce spike"]);
       await program.parseAsync(["node", "tollgate", "kill-switches"]);
-      expect(out.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^channel:email on — bounce spike — by cli:tester/), expect.stringMatching(/^channel:email on — bounce spike/)]);
+      expect(out.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/^channel:email on — bounce spike — by cli:tester/),
+        expect.stringMatching(/^channel:email on — bounce spike/),
+      ]);
     } finally {
       out.mockRestore();
     }

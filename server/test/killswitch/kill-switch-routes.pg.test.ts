@@ -40,13 +40,23 @@ beforeAll(async () => {
   const roleOf = (t: string, agentId: string) => policies.current(t).compiled.agents.get(agentId)?.role;
   service = h.service({ roleOf });
   // A stand-in for the agents' action route: what matters is the middleware in front of it.
-  const actions = Router().post("/v1/actions", requireRole(authenticate, ["agent"]), requireAgentNotKilled({ service, defaultTenant: TENANT, roleOf }), (_req, res) => void res.json({ ok: true }));
+  const actions = Router().post(
+    "/v1/actions",
+    requireRole(authenticate, ["agent"]),
+    requireAgentNotKilled({ service, defaultTenant: TENANT, roleOf }),
+    (_req, res) => void res.json({ ok: true }),
+  );
   const app = createHttpApp({
     logger: createLogger({ level: "silent" }),
     metrics: createMetrics(),
     healthChecks: {},
     routers: [
-      createKillSwitchRouter({ service, authenticate, defaultTenant: TENANT, policyOf: (t) => policies.current(t).compiled }),
+      createKillSwitchRouter({
+        service,
+        authenticate,
+        defaultTenant: TENANT,
+        policyOf: (t) => policies.current(t).compiled,
+      }),
       createPolicyRouter({ policies, authenticate, defaultTenant: TENANT, killSwitches: service }),
       actions,
     ],
@@ -69,7 +79,12 @@ function call(method: string, path: string, key: string, body?: unknown, content
   });
 }
 const put = (key: string, body: unknown) => call("PUT", "/v1/kill-switches", key, body);
-const switches = async () => ((await (await call("GET", "/v1/kill-switches", KEYS.auditor)).json()) as { switches: { scope: { type: string; value: string | null } }[] }).switches;
+const switches = async () =>
+  (
+    (await (await call("GET", "/v1/kill-switches", KEYS.auditor)).json()) as {
+      switches: { scope: { type: string; value: string | null } }[];
+    }
+  ).switches;
 
 describe("PUT /v1/kill-switches validation", () => {
   it.each([
@@ -99,10 +114,20 @@ describe("PUT /v1/kill-switches validation", () => {
 
 describe("who may pull which switch", () => {
   it("lets an operator stop one agent, answering the switch with who and when", async () => {
-    const res = await put(KEYS.operator, { scope: { type: "agent", value: "outreach-bot" }, state: "on", reason: "complaints from prospects" });
+    const res = await put(KEYS.operator, {
+      scope: { type: "agent", value: "outreach-bot" },
+      state: "on",
+      reason: "complaints from prospects",
+    });
     expect(res.status).toBe(200);
     const sw = (await res.json()) as Record<string, unknown>;
-    expect(sw).toMatchObject({ scope: { type: "agent", value: "outreach-bot" }, state: "on", reason: "complaints from prospects", who: { type: "human", id: "Otto (operator)", role: "operator", via: "api_key" }, changed: true });
+    expect(sw).toMatchObject({
+      scope: { type: "agent", value: "outreach-bot" },
+      state: "on",
+      reason: "complaints from prospects",
+      who: { type: "human", id: "Otto (operator)", role: "operator", via: "api_key" },
+      changed: true,
+    });
     expect(Date.parse(sw.when as string)).toBeGreaterThan(Date.now() - 60_000);
     expect(await switches()).toHaveLength(1);
     await put(KEYS.operator, { scope: { type: "agent", value: "outreach-bot" }, state: "off", reason: "resolved" });
@@ -110,8 +135,14 @@ describe("who may pull which switch", () => {
 
   it("refuses the tenant switch to an operator, and any switch to an auditor or an agent", async () => {
     expect((await put(KEYS.operator, { scope: { type: "tenant" }, state: "on", reason: "incident" })).status).toBe(403);
-    expect((await put(KEYS.auditor, { scope: { type: "agent", value: "outreach-bot" }, state: "on", reason: "incident" })).status).toBe(403);
-    expect((await put(KEYS.enrichment, { scope: { type: "agent", value: "outreach-bot" }, state: "on", reason: "incident" })).status).toBe(403);
+    expect(
+      (await put(KEYS.auditor, { scope: { type: "agent", value: "outreach-bot" }, state: "on", reason: "incident" }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await put(KEYS.enrichment, { scope: { type: "agent", value: "outreach-bot" }, state: "on", reason: "incident" }))
+        .status,
+    ).toBe(403);
     expect((await call("GET", "/v1/kill-switches", KEYS.enrichment)).status).toBe(403);
     expect(await switches()).toEqual([]);
   });
@@ -150,11 +181,16 @@ describe("the tenant switch", () => {
     const owner = await call("PUT", "/v1/policy", KEYS.owner, yaml, "application/yaml");
     expect(owner.status).toBe(200);
     await put(KEYS.owner, { scope: { type: "tenant" }, state: "off", reason: "incident over" });
-    expect((await call("PUT", "/v1/policy", KEYS.revops, readFileSync("manifests/policy.yaml", "utf8"), "application/yaml")).status).toBe(200);
+    expect(
+      (await call("PUT", "/v1/policy", KEYS.revops, readFileSync("manifests/policy.yaml", "utf8"), "application/yaml"))
+        .status,
+    ).toBe(200);
   });
 
   it("shows who stopped it, when and why in the audit log", async () => {
-    const events = (await h.audit.query({ tenantId: TENANT, limit: 100 })).events.filter((e) => e.action === "kill_switch" && e.field_diffs[0]?.field === "kill_switch:tenant");
+    const events = (await h.audit.query({ tenantId: TENANT, limit: 100 })).events.filter(
+      (e) => e.action === "kill_switch" && e.field_diffs[0]?.field === "kill_switch:tenant",
+    );
     expect(events.map((e) => [e.actor.id, e.field_diffs[0]!.after, e.reason])).toEqual([
       ["Olga (owner)", "off", "incident over"],
       ["Rita (RevOps)", "on", "incident: stop everything"],

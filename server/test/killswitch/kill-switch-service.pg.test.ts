@@ -5,7 +5,11 @@ import { createKillSwitchHarness, eventually, type KillSwitchHarness } from "./h
 let h: KillSwitchHarness;
 const tenant = () => `t-${randomBytes(4).toString("hex")}`;
 const rita = { type: "human", id: "Rita (RevOps)", role: "revops_admin", via: "api_key" } as const;
-const agentOff = { scope: { type: "agent", value: "enrichment-bot" }, state: "on", reason: "writing junk industries" } as const;
+const agentOff = {
+  scope: { type: "agent", value: "enrichment-bot" },
+  state: "on",
+  reason: "writing junk industries",
+} as const;
 
 beforeAll(async () => {
   h = await createKillSwitchHarness("ks-service");
@@ -17,11 +21,26 @@ describe("kill switch service", () => {
     const t = tenant();
     const svc = h.service({ now: () => new Date("2026-03-02T10:00:00Z") });
     const sw = await svc.set(t, agentOff, rita);
-    expect(sw).toMatchObject({ tenantId: t, scope: { type: "agent", value: "enrichment-bot" }, state: "on", reason: "writing junk industries", who: { id: "Rita (RevOps)", role: "revops_admin" }, when: "2026-03-02T10:00:00.000Z", changed: true });
+    expect(sw).toMatchObject({
+      tenantId: t,
+      scope: { type: "agent", value: "enrichment-bot" },
+      state: "on",
+      reason: "writing junk industries",
+      who: { id: "Rita (RevOps)", role: "revops_admin" },
+      when: "2026-03-02T10:00:00.000Z",
+      changed: true,
+    });
     expect([...(await svc.active(t)).active]).toEqual(["agent:enrichment-bot"]);
     expect((await svc.list(t)).map((s) => s.scope.value)).toEqual(["enrichment-bot"]);
     const [event] = (await h.audit.query({ tenantId: t })).events;
-    expect(event).toMatchObject({ event_id: sw.eventId, action: "kill_switch", actor: { type: "human", id: "Rita (RevOps)", role: "revops_admin" }, reason: "writing junk industries", occurred_at: "2026-03-02T10:00:00.000Z", field_diffs: [{ field: "kill_switch:agent:enrichment-bot", before: "off", after: "on" }] });
+    expect(event).toMatchObject({
+      event_id: sw.eventId,
+      action: "kill_switch",
+      actor: { type: "human", id: "Rita (RevOps)", role: "revops_admin" },
+      reason: "writing junk industries",
+      occurred_at: "2026-03-02T10:00:00.000Z",
+      field_diffs: [{ field: "kill_switch:agent:enrichment-bot", before: "off", after: "on" }],
+    });
   });
 
   it("records nothing when asked for the state a switch already has", async () => {
@@ -30,7 +49,11 @@ describe("kill switch service", () => {
     await svc.set(t, agentOff, rita);
     const again = await svc.set(t, { ...agentOff, reason: "again" }, rita);
     expect(again.changed).toBe(false);
-    const off = await svc.set(t, { scope: { type: "agent", value: "other-bot" }, state: "off", reason: "was never on" }, rita);
+    const off = await svc.set(
+      t,
+      { scope: { type: "agent", value: "other-bot" }, state: "off", reason: "was never on" },
+      rita,
+    );
     expect(off).toMatchObject({ state: "off", changed: false, eventId: null });
     expect((await h.audit.query({ tenantId: t })).events).toHaveLength(1);
     expect(await svc.history(t)).toHaveLength(1);
@@ -58,9 +81,17 @@ describe("kill switch service", () => {
   it("maps operators' channel words to the policy's channels", async () => {
     const t = tenant();
     const svc = h.service();
-    const sends = await svc.set(t, { scope: { type: "channel", value: "crm_writes" }, state: "on", reason: "stop CRM writes" }, rita);
+    const sends = await svc.set(
+      t,
+      { scope: { type: "channel", value: "crm_writes" }, state: "on", reason: "stop CRM writes" },
+      rita,
+    );
     expect(sends.scope).toEqual({ type: "channel", value: "crm" });
-    await svc.set(t, { scope: { type: "channel", value: "all_outbound" }, state: "on", reason: "stop all outbound" }, rita);
+    await svc.set(
+      t,
+      { scope: { type: "channel", value: "all_outbound" }, state: "on", reason: "stop all outbound" },
+      rita,
+    );
     expect([...(await svc.active(t)).active].sort()).toEqual(["channel:crm", "channel:email", "channel:meetings"]);
   });
 
@@ -70,7 +101,8 @@ describe("kill switch service", () => {
     const row = (purpose: string, agentId: string | null) => ({ tenantId: t, purpose, agentId });
     expect(svc.holdWrite(row("apply", "enrichment-bot"))).toBe(false);
     await svc.set(t, { scope: { type: "role", value: "enrichment" }, state: "on", reason: "bad enrichment run" }, rita);
-    for (const purpose of ["apply", "provenance", "agent_action"]) expect(svc.holdWrite(row(purpose, "enrichment-bot"))).toBe(true);
+    for (const purpose of ["apply", "provenance", "agent_action"])
+      expect(svc.holdWrite(row(purpose, "enrichment-bot"))).toBe(true);
     for (const purpose of ["revert", "rollback", "clear_shadow"]) expect(svc.holdWrite(row(purpose, null))).toBe(false);
     expect(svc.holdWrite(row("apply", "outreach-bot"))).toBe(false);
     expect(svc.holdWrite({ ...row("apply", "enrichment-bot"), tenantId: tenant() })).toBe(false);
@@ -83,14 +115,19 @@ describe("kill switch service", () => {
     const t = tenant();
     const svc = h.service();
     await svc.set(t, agentOff, rita);
-    for (const id of ["w1", "w2", "w2", "w3"]) svc.holdWrite({ id, tenantId: t, purpose: "apply", agentId: "enrichment-bot" });
+    for (const id of ["w1", "w2", "w2", "w3"])
+      svc.holdWrite({ id, tenantId: t, purpose: "apply", agentId: "enrichment-bot" });
     await svc.countPrevented(t, new Map([["agent:enrichment-bot", 7]]));
     await eventually(async () => (await svc.list(t))[0]?.prevented?.heldWrites === 3);
     expect((await svc.list(t))[0]!.prevented).toEqual({ decisions: 7, heldWrites: 3 });
     const off = await svc.set(t, { ...agentOff, state: "off", reason: "fixed the prompt" }, rita);
     expect(off.prevented).toEqual({ decisions: 7, heldWrites: 3 });
     const [event] = (await h.audit.query({ tenantId: t, limit: 1 })).events;
-    expect(event).toMatchObject({ reason: "fixed the prompt", field_diffs: [{ before: "on", after: "off" }], evidence: { prevented: { decisions: 7, heldWrites: 3 } } });
+    expect(event).toMatchObject({
+      reason: "fixed the prompt",
+      field_diffs: [{ before: "on", after: "off" }],
+      evidence: { prevented: { decisions: 7, heldWrites: 3 } },
+    });
     const [last] = await svc.history(t, 1);
     expect(last).toMatchObject({ state: "off", prevented: { decisions: 7, heldWrites: 3 } });
     expect(await svc.active(t)).toEqual({ active: new Set() });

@@ -6,8 +6,17 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../helpers/test-database.js";
 // the write queue with `hold` → HubSpot API; then one rollback request.
 describe("kill-switch drill (sandbox)", () => {
   it("contains a runaway: trips on the write that crosses the threshold, reverts everything after, holds the agent's writes, rolls back the rest", async () => {
-    const r = await runRunawayDrill({ writes: 400, threshold: 30, databaseUrl: TEST_DATABASE_URL, redisUrl: TEST_REDIS_URL });
-    expect(r.trip).toMatchObject({ scope: { type: "agent", value: "enrichment-bot" }, who: { type: "system" }, reason: "trigger agent_writes_per_minute above 30" });
+    const r = await runRunawayDrill({
+      writes: 400,
+      threshold: 30,
+      databaseUrl: TEST_DATABASE_URL,
+      redisUrl: TEST_REDIS_URL,
+    });
+    expect(r.trip).toMatchObject({
+      scope: { type: "agent", value: "enrichment-bot" },
+      who: { type: "system" },
+      reason: "trigger agent_writes_per_minute above 30",
+    });
     expect(r.allowedBeforeTrip).toBe(30);
     expect(r.trippedAtWrite).toBe(31);
     expect(r.killedAfterTrip).toBe(370);

@@ -1,7 +1,14 @@
 import { createServer, type Server } from "node:http";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertWebhookUrlFrom, createAlerter, createTriggerCounter, firstCrossing, triggerWindowMs, type KillSwitchAlert } from "../../src/killswitch/index.js";
+import {
+  alertWebhookUrlFrom,
+  createAlerter,
+  createTriggerCounter,
+  firstCrossing,
+  triggerWindowMs,
+  type KillSwitchAlert,
+} from "../../src/killswitch/index.js";
 import { TEST_REDIS_URL, testPrefix } from "../helpers/test-database.js";
 
 describe("firstCrossing", () => {
@@ -72,28 +79,59 @@ describe("alerts", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const alert: KillSwitchAlert = { type: "kill_switch.tripped", tenantId: "t1", scope: { type: "agent", value: "a" }, metric: "agent_writes_per_minute", above: 30, measured: 31, reason: "trigger agent_writes_per_minute above 30", eventId: "e1", at: "2026-03-02T10:00:00.000Z" };
+  const alert: KillSwitchAlert = {
+    type: "kill_switch.tripped",
+    tenantId: "t1",
+    scope: { type: "agent", value: "a" },
+    metric: "agent_writes_per_minute",
+    above: 30,
+    measured: 31,
+    reason: "trigger agent_writes_per_minute above 30",
+    eventId: "e1",
+    at: "2026-03-02T10:00:00.000Z",
+  };
 
   it("logs the alert and POSTs it as JSON to the alert webhook", async () => {
     const lines: Record<string, unknown>[] = [];
-    const logger = (await import("../../src/observability/index.js")).createLogger({ level: "info", destination: { write: (s: string) => void lines.push(JSON.parse(s)) } });
+    const logger = (await import("../../src/observability/index.js")).createLogger({
+      level: "info",
+      destination: { write: (s: string) => void lines.push(JSON.parse(s)) },
+    });
     await createAlerter({ logger, webhookUrl: `${url}/hook` })(alert);
     expect(received).toEqual([{ type: "application/json", body: alert }]);
-    expect(lines[0]).toMatchObject({ level: 50, alert: { tenantId: "t1", metric: "agent_writes_per_minute" }, msg: "kill switch tripped: trigger agent_writes_per_minute above 30" });
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      alert: { tenantId: "t1", metric: "agent_writes_per_minute" },
+      msg: "kill switch tripped: trigger agent_writes_per_minute above 30",
+    });
   });
 
   it("never throws when the webhook fails or is unreachable; it logs instead", async () => {
     const lines: Record<string, unknown>[] = [];
-    const logger = (await import("../../src/observability/index.js")).createLogger({ level: "info", destination: { write: (s: string) => void lines.push(JSON.parse(s)) } });
+    const logger = (await import("../../src/observability/index.js")).createLogger({
+      level: "info",
+      destination: { write: (s: string) => void lines.push(JSON.parse(s)) },
+    });
     await expect(createAlerter({ logger, webhookUrl: `${url}/fail` })(alert)).resolves.toBeUndefined();
-    await expect(createAlerter({ logger, webhookUrl: "http://127.0.0.1:1/nothing", timeoutMs: 500 })(alert)).resolves.toBeUndefined();
-    expect(lines.map((l) => l.msg)).toEqual([expect.stringContaining("kill switch tripped"), "alert webhook answered an error", expect.stringContaining("kill switch tripped"), "alert webhook failed"]);
+    await expect(
+      createAlerter({ logger, webhookUrl: "http://127.0.0.1:1/nothing", timeoutMs: 500 })(alert),
+    ).resolves.toBeUndefined();
+    expect(lines.map((l) => l.msg)).toEqual([
+      expect.stringContaining("kill switch tripped"),
+      "alert webhook answered an error",
+      expect.stringContaining("kill switch tripped"),
+      "alert webhook failed",
+    ]);
   });
 
   it("reads TOLLGATE_ALERT_WEBHOOK_URL, refusing a URL that is not http(s)", () => {
     expect(alertWebhookUrlFrom({})).toBeUndefined();
-    expect(alertWebhookUrlFrom({ TOLLGATE_ALERT_WEBHOOK_URL: "https://hooks.example.test/x" })).toBe("https://hooks.example.test/x");
+    expect(alertWebhookUrlFrom({ TOLLGATE_ALERT_WEBHOOK_URL: "https://hooks.example.test/x" })).toBe(
+      "https://hooks.example.test/x",
+    );
     expect(() => alertWebhookUrlFrom({ TOLLGATE_ALERT_WEBHOOK_URL: "ftp://x" })).toThrow(/TOLLGATE_ALERT_WEBHOOK_URL/);
-    expect(() => alertWebhookUrlFrom({ TOLLGATE_ALERT_WEBHOOK_URL: "not a url" })).toThrow(/TOLLGATE_ALERT_WEBHOOK_URL/);
+    expect(() => alertWebhookUrlFrom({ TOLLGATE_ALERT_WEBHOOK_URL: "not a url" })).toThrow(
+      /TOLLGATE_ALERT_WEBHOOK_URL/,
+    );
   });
 });

@@ -11,7 +11,12 @@ const clients: Redis[] = [];
 let store: CounterStore;
 
 const tenant = () => `tenant-${randomBytes(4).toString("hex")}`;
-const cap = (key: string, limit: number, window: CounterKey["window"] = "day"): CounterKey => ({ key, window, limit, ruleId: `test.${key}` });
+const cap = (key: string, limit: number, window: CounterKey["window"] = "day"): CounterKey => ({
+  key,
+  window,
+  limit,
+  ruleId: `test.${key}`,
+});
 const UTC = { timeZone: "UTC" };
 
 beforeAll(async () => {
@@ -30,7 +35,11 @@ describe("counter store", () => {
     const limit = 37;
     // 8 connections, 200 writers: the script is the only thing between them.
     const stores = clients.map((redis) => createCounterStore({ redis, prefix }));
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => stores[i % stores.length]!.consume(t, [cap("role:enrichment:day", limit)], UTC)));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        stores[i % stores.length]!.consume(t, [cap("role:enrichment:day", limit)], UTC),
+      ),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(limit);
     const snap = await store.snapshot(t, [cap("role:enrichment:day", limit)], UTC);
     expect(snap["role:enrichment:day"]).toBe(limit);
@@ -40,7 +49,9 @@ describe("counter store", () => {
     const t = tenant();
     const keys = [cap("role:outreach:day", 30), cap("domain:mail.example:day", 12)];
     const stores = clients.map((redis) => createCounterStore({ redis, prefix }));
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => stores[i % stores.length]!.consume(t, keys, UTC)));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => stores[i % stores.length]!.consume(t, keys, UTC)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(12);
     // All or nothing: the role counter moved only for the writes that fit the domain cap too.
     expect(await store.snapshot(t, keys, UTC)).toEqual({ "role:outreach:day": 12, "domain:mail.example:day": 12 });
@@ -77,7 +88,10 @@ describe("counter store", () => {
     // 04:00 UTC is midnight in New York: a new day, a new counter.
     expect((await store.consume(t, k, { ...ny, at: new Date("2025-06-04T04:00:30Z") })).ok).toBe(true);
     const keys = await clients[0]!.keys(`${prefix}:cap:{${t}}:*`);
-    expect(keys.sort()).toEqual([`${prefix}:cap:{${t}}:d2025-06-03:role:admin:day`, `${prefix}:cap:{${t}}:d2025-06-04:role:admin:day`]);
+    expect(keys.sort()).toEqual([
+      `${prefix}:cap:{${t}}:d2025-06-03:role:admin:day`,
+      `${prefix}:cap:{${t}}:d2025-06-04:role:admin:day`,
+    ]);
     for (const key of keys) {
       const ttl = await clients[0]!.ttl(key);
       expect(ttl).toBeGreaterThan(0);

@@ -6,9 +6,13 @@ const policy = shipped();
 
 describe("explainDecision", () => {
   it("says who asks what, which rule and tier, the auto rule, exceptions, caps, outcome and why", () => {
-    const { decision, lines } = explainDecision(policy, fieldWrite("enrichment-bot", "contact", "ai_proposed_email", { confidence: 0.5, recordId: "c-1" }), {
-      "bucket:enrichment.contact_email_phone:day": 12,
-    });
+    const { decision, lines } = explainDecision(
+      policy,
+      fieldWrite("enrichment-bot", "contact", "ai_proposed_email", { confidence: 0.5, recordId: "c-1" }),
+      {
+        "bucket:enrichment.contact_email_phone:day": 12,
+      },
+    );
     expect(decision.outcome).toBe("needs_approval");
     expect(lines).toEqual([
       "agent enrichment-bot (role enrichment)",
@@ -34,7 +38,12 @@ describe("explainDecision", () => {
       `outcome: deny [policy ${policy.version.slice(0, 12)}]`,
       `because: ${REASONS.unknownAgent("ghost")}`,
     ]);
-    const killed = explainDecision(policy, action("admin-bot", "company", "merge"), {}, createKillSwitchState([{ type: "tenant" }]));
+    const killed = explainDecision(
+      policy,
+      action("admin-bot", "company", "merge"),
+      {},
+      createKillSwitchState([{ type: "tenant" }]),
+    );
     expect(killed.lines).toContain("approvers when needed: 2");
     expect(killed.lines.at(-1)).toBe(`because: ${REASONS.killed("tenant")}`);
   });

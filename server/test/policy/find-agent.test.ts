@@ -18,7 +18,9 @@ describe("findAgent", () => {
   });
 
   it("finds Salesforce agents by client name first, then by user id in 15 or 18 characters", () => {
-    expect(findAgent(policy, { crm: "salesforce", client: "route-client", userId: "005AAAAAAAAAAAA" })?.id).toBe("route");
+    expect(findAgent(policy, { crm: "salesforce", client: "route-client", userId: "005AAAAAAAAAAAA" })?.id).toBe(
+      "route",
+    );
     expect(findAgent(policy, { crm: "salesforce", userId: "005AAAAAAAAAAAA" })?.id).toBe("enrich");
     expect(findAgent(policy, { crm: "salesforce", userId: "005CCCCCCCCCCCCXYZ" })?.id).toBe("route");
     expect(findAgent(policy, { crm: "salesforce", client: "unknown" })).toBeUndefined();

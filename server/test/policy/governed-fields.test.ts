@@ -24,15 +24,41 @@ roles:
           create: { tier: 2 }
 `);
     expect(listGovernedFields(p)).toEqual([
-      { object: "contact", field: "email", tiers: [3], roles: ["a"], proposable: true, shadow: { hubspot: "ai_proposed_email", salesforce: "AI_Proposed_Email__c" } },
+      {
+        object: "contact",
+        field: "email",
+        tiers: [3],
+        roles: ["a"],
+        proposable: true,
+        shadow: { hubspot: "ai_proposed_email", salesforce: "AI_Proposed_Email__c" },
+      },
       { object: "contact", field: "hs_email_optout", tiers: [4], roles: ["a"], proposable: false, shadow: null },
-      { object: "lead", field: "hubspot_owner_id", tiers: [1, 2], roles: ["a", "b"], proposable: true, shadow: { hubspot: "ai_proposed_hubspot_owner_id", salesforce: "AI_Proposed_Hubspot_owner_id__c" } },
+      {
+        object: "lead",
+        field: "hubspot_owner_id",
+        tiers: [1, 2],
+        roles: ["a", "b"],
+        proposable: true,
+        shadow: { hubspot: "ai_proposed_hubspot_owner_id", salesforce: "AI_Proposed_Hubspot_owner_id__c" },
+      },
     ]);
   });
 
   it("covers the revenue-critical fields of the shipped policy", () => {
     const fields = listGovernedFields(shipped()).map((f) => `${f.object}.${f.field}${f.proposable ? "*" : ""}`);
-    for (const f of ["lead.hubspot_owner_id*", "contact.email*", "contact.phone*", "contact.hs_lead_status", "contact.lifecyclestage", "contact.hs_email_optout", "deal.dealstage*", "deal.amount", "deal.closedate", "company.industry*", "lead.industry*"]) {
+    for (const f of [
+      "lead.hubspot_owner_id*",
+      "contact.email*",
+      "contact.phone*",
+      "contact.hs_lead_status",
+      "contact.lifecyclestage",
+      "contact.hs_email_optout",
+      "deal.dealstage*",
+      "deal.amount",
+      "deal.closedate",
+      "company.industry*",
+      "lead.industry*",
+    ]) {
       expect(fields).toContain(f);
     }
   });

@@ -3,10 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TollgateError } from "../../src/errors/index.js";
-import { loadPolicy, loadPolicyFile, parsePolicy, PolicyValidationError, type PolicyProblem } from "../../src/policy/index.js";
+import {
+  loadPolicy,
+  loadPolicyFile,
+  parsePolicy,
+  PolicyValidationError,
+  type PolicyProblem,
+} from "../../src/policy/index.js";
 import { SHIPPED_POLICY_PATH, SMALL_TEAM_POLICY_PATH } from "./helpers.js";
 
-function problemsOf(text: string, filename = "policy.yaml"): { error: PolicyValidationError; problems: PolicyProblem[] } {
+function problemsOf(
+  text: string,
+  filename = "policy.yaml",
+): { error: PolicyValidationError; problems: PolicyProblem[] } {
   try {
     loadPolicy(text, { filename });
   } catch (e) {
@@ -20,7 +29,13 @@ describe("loading the shipped policies", () => {
   it("loads manifests/policy.yaml with all five roles and agents", async () => {
     const p = await loadPolicyFile(SHIPPED_POLICY_PATH);
     expect([...p.roles.keys()].sort()).toEqual(["admin", "enrichment", "outreach", "prospecting", "routing"]);
-    expect([...p.agents.values()].map((a) => a.role).sort()).toEqual(["admin", "enrichment", "outreach", "prospecting", "routing"]);
+    expect([...p.agents.values()].map((a) => a.role).sort()).toEqual([
+      "admin",
+      "enrichment",
+      "outreach",
+      "prospecting",
+      "routing",
+    ]);
     expect(p.version).toMatch(/^[0-9a-f]{64}$/);
     expect(p.approvalsExpireAfterMs).toBe(72 * 3_600_000);
     expect(p.qaSampleRate).toBe(0.2);
@@ -38,16 +53,45 @@ describe("loading the shipped policies", () => {
 
   it("applies the defaults to a minimal policy", () => {
     const m = parsePolicy("version: 1\n");
-    expect(m).toMatchObject({ tenant: "default", timezone: "UTC", unattributed: "observe", over_cap: "deny", agents: [], roles: {}, approvals: { expire_after: "72h" }, qa: { sample_rate: 0.2 } });
+    expect(m).toMatchObject({
+      tenant: "default",
+      timezone: "UTC",
+      unattributed: "observe",
+      over_cap: "deny",
+      agents: [],
+      roles: {},
+      approvals: { expire_after: "72h" },
+      qa: { sample_rate: 0.2 },
+    });
   });
 });
 
 describe("policy validation errors", () => {
   it("names line, column and key path of a bad tier, in the documented format", () => {
-    const text = ["version: 1", "roles:", "  enrichment:", "    objects:", "      contact:", "        fields:", "          email:", "            tier: 7", ""].join("\n");
+    const text = [
+      "version: 1",
+      "roles:",
+      "  enrichment:",
+      "    objects:",
+      "      contact:",
+      "        fields:",
+      "          email:",
+      "            tier: 7",
+      "",
+    ].join("\n");
     const { error, problems } = problemsOf(text);
-    expect(problems).toEqual([{ line: 8, column: 19, path: "roles.enrichment.objects.contact.fields.email.tier", message: "expected 0–4, got 7" }]);
-    expect(error.message.split("\n")).toEqual(["policy.yaml is invalid (1 problem)", "policy.yaml:8:19 roles.enrichment.objects.contact.fields.email.tier: expected 0–4, got 7"]);
+    expect(problems).toEqual([
+      {
+        line: 8,
+        column: 19,
+        path: "roles.enrichment.objects.contact.fields.email.tier",
+        message: "expected 0–4, got 7",
+      },
+    ]);
+    expect(error.message.split("\n")).toEqual([
+      "policy.yaml is invalid (1 problem)",
+      "policy.yaml:8:19 roles.enrichment.objects.contact.fields.email.tier: expected 0–4, got 7",
+    ]);
     expect(error).toBeInstanceOf(TollgateError);
     expect(error.code).toBe("policy_invalid");
     expect(error.httpStatus).toBe(400);
@@ -135,7 +179,9 @@ roles:
 
   it("reports an empty document and names the file given", () => {
     const { error, problems } = problemsOf("", "tenant-a.yaml");
-    expect(problems).toEqual([{ line: 1, column: 1, path: "(root)", message: expect.stringContaining("expected object") }]);
+    expect(problems).toEqual([
+      { line: 1, column: 1, path: "(root)", message: expect.stringContaining("expected object") },
+    ]);
     expect(error.message).toContain("tenant-a.yaml:1:1 (root)");
   });
 
@@ -163,7 +209,9 @@ roles:
     try {
       const path = join(dir, "acme.yaml");
       await writeFile(path, "version: 1\nroles:\n  r:\n    objects:\n      contact: { read: maybe }\n");
-      await expect(loadPolicyFile(path)).rejects.toThrow(/^acme\.yaml is invalid \(1 problem\)\nacme\.yaml:5:24 roles\.r\.objects\.contact\.read: /);
+      await expect(loadPolicyFile(path)).rejects.toThrow(
+        /^acme\.yaml is invalid \(1 problem\)\nacme\.yaml:5:24 roles\.r\.objects\.contact\.read: /,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

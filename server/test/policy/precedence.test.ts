@@ -14,8 +14,14 @@ import { action, fieldWrite, SATURDAY, shipped, shippedText } from "./helpers.js
 const policy = shipped();
 const NY = "America/New_York";
 const send = (extra: Partial<DecisionInput> = {}) =>
-  action("outreach-bot", "email", "send_email", { prospectTimeZone: NY, accountId: "acct-1", attributes: { template: "intro-v1", domain: "mail.example.com" }, ...extra });
-const switches = (...keys: Parameters<typeof killSwitchKey>[]) => createKillSwitchState(keys.map(([type, value]) => ({ type, ...(value === undefined ? {} : { value }) })));
+  action("outreach-bot", "email", "send_email", {
+    prospectTimeZone: NY,
+    accountId: "acct-1",
+    attributes: { template: "intro-v1", domain: "mail.example.com" },
+    ...extra,
+  });
+const switches = (...keys: Parameters<typeof killSwitchKey>[]) =>
+  createKillSwitchState(keys.map(([type, value]) => ({ type, ...(value === undefined ? {} : { value }) })));
 const FULL = { "rule:roles.outreach.actions.send_email:day": 200 };
 
 describe("kill switches", () => {
@@ -29,7 +35,10 @@ describe("kill switches", () => {
       [["domain", "mail.example.com"], send()],
       [["template", "intro-v1"], send()],
       [["provider", "clearbit"], fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit" })],
-      [["provider", "zoominfo"], fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit", attributes: { provider: "zoominfo" } })],
+      [
+        ["provider", "zoominfo"],
+        fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit", attributes: { provider: "zoominfo" } }),
+      ],
     ];
     for (const [key, input] of cases) {
       const k = killSwitchKey(...key);
@@ -42,11 +51,18 @@ describe("kill switches", () => {
     const s = switches(["channel", "email"]);
     expect(decide(policy, send(), {}, s).outcome).toBe("killed");
     expect(decide(policy, action("outreach-bot", "task", "create_task"), {}, s).outcome).toBe("allow");
-    expect(decide(policy, fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit" }), {}, s).outcome).toBe("allow");
+    expect(
+      decide(policy, fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit" }), {}, s).outcome,
+    ).toBe("allow");
   });
 
   it("switches for other agents, roles or domains change nothing", () => {
-    const s = switches(["agent", "enrichment-bot"], ["role", "routing"], ["domain", "other.example.com"], ["template", "follow-up-v1"]);
+    const s = switches(
+      ["agent", "enrichment-bot"],
+      ["role", "routing"],
+      ["domain", "other.example.com"],
+      ["template", "follow-up-v1"],
+    );
     expect(decide(policy, send(), {}, s).outcome).toBe("allow");
   });
 
@@ -69,10 +85,21 @@ describe("precedence: killed > deny > outside_window > over_cap > needs_approval
   });
 
   it("a deny (tier or exception) beats a closed window and a full cap", () => {
-    const amount = decide(policy, fieldWrite("admin-bot", "deal", "amount", { at: SATURDAY }), { "role:admin:day": 50 }, NO_KILL_SWITCHES);
+    const amount = decide(
+      policy,
+      fieldWrite("admin-bot", "deal", "amount", { at: SATURDAY }),
+      { "role:admin:day": 50 },
+      NO_KILL_SWITCHES,
+    );
     expect(amount).toMatchObject({ outcome: "deny", tier: 4 });
-    const named = fieldWrite("routing-bot", "lead", "hubspot_owner_id", { at: SATURDAY, attributes: { slaMatch: true, namedAccount: true } });
-    expect(decide(policy, named, { "role:routing:day": 500 }, NO_KILL_SWITCHES).reasons).toEqual([REASONS.tier2, REASONS.namedAccount.deny]);
+    const named = fieldWrite("routing-bot", "lead", "hubspot_owner_id", {
+      at: SATURDAY,
+      attributes: { slaMatch: true, namedAccount: true },
+    });
+    expect(decide(policy, named, { "role:routing:day": 500 }, NO_KILL_SWITCHES).reasons).toEqual([
+      REASONS.tier2,
+      REASONS.namedAccount.deny,
+    ]);
   });
 
   it("outside_window beats over_cap", () => {
@@ -88,7 +115,11 @@ describe("precedence: killed > deny > outside_window > over_cap > needs_approval
   it("over_cap: hold is reported as such", () => {
     const held = loadPolicy(shippedText().replace("over_cap: deny", "over_cap: hold"));
     const d = decide(held, send(), FULL, NO_KILL_SWITCHES);
-    expect(d).toMatchObject({ outcome: "over_cap", overCap: "hold", reasons: [REASONS.overCap("roles.outreach.actions.send_email.cap.per_day", 200, 200), REASONS.overCapHold] });
+    expect(d).toMatchObject({
+      outcome: "over_cap",
+      overCap: "hold",
+      reasons: [REASONS.overCap("roles.outreach.actions.send_email.cap.per_day", 200, 200), REASONS.overCapHold],
+    });
   });
 });
 
@@ -97,15 +128,23 @@ describe("time windows", () => {
   it("use the prospect's zone: the same instant is open in New York and closed in Tokyo", () => {
     expect(decide(policy, send(), {}, NO_KILL_SWITCHES).outcome).toBe("allow");
     const tokyo = decide(policy, send({ prospectTimeZone: "Asia/Tokyo" }), {}, NO_KILL_SWITCHES);
-    expect(tokyo).toMatchObject({ outcome: "outside_window", ruleId: "windows.send_email", reasons: [REASONS.outsideWindow("windows.send_email", label, "Asia/Tokyo")] });
+    expect(tokyo).toMatchObject({
+      outcome: "outside_window",
+      ruleId: "windows.send_email",
+      reasons: [REASONS.outsideWindow("windows.send_email", label, "Asia/Tokyo")],
+    });
   });
 
   it("fall back to the tenant's zone without a prospect zone, or with an unknown one", () => {
     const at = new Date("2025-03-04T16:30:00Z"); // 16:30 UTC, 11:30 New York
     expect(decide(policy, send({ at }), {}, NO_KILL_SWITCHES).outcome).toBe("allow");
     const { prospectTimeZone: _, ...noZone } = send({ at });
-    expect(decide(policy, noZone, {}, NO_KILL_SWITCHES).reasons).toEqual([REASONS.outsideWindow("windows.send_email", label, "UTC")]);
-    expect(decide(policy, send({ at, prospectTimeZone: "Not/AZone" }), {}, NO_KILL_SWITCHES).reasons).toEqual([REASONS.outsideWindow("windows.send_email", label, "UTC")]);
+    expect(decide(policy, noZone, {}, NO_KILL_SWITCHES).reasons).toEqual([
+      REASONS.outsideWindow("windows.send_email", label, "UTC"),
+    ]);
+    expect(decide(policy, send({ at, prospectTimeZone: "Not/AZone" }), {}, NO_KILL_SWITCHES).reasons).toEqual([
+      REASONS.outsideWindow("windows.send_email", label, "UTC"),
+    ]);
   });
 
   it("open at `from`, closed at `to`, and follow daylight saving time", () => {
@@ -121,8 +160,17 @@ describe("time windows", () => {
   });
 
   it("a role's own window covers everything the role does", () => {
-    const d = decide(policy, fieldWrite("routing-bot", "lead", "hubspot_owner_id", { at: SATURDAY, attributes: { slaMatch: true } }), {}, NO_KILL_SWITCHES);
-    expect(d).toMatchObject({ outcome: "outside_window", ruleId: "roles.routing.window", reasons: [REASONS.outsideWindow("roles.routing.window", "mon–fri all day", "UTC")] });
+    const d = decide(
+      policy,
+      fieldWrite("routing-bot", "lead", "hubspot_owner_id", { at: SATURDAY, attributes: { slaMatch: true } }),
+      {},
+      NO_KILL_SWITCHES,
+    );
+    expect(d).toMatchObject({
+      outcome: "outside_window",
+      ruleId: "roles.routing.window",
+      reasons: [REASONS.outsideWindow("roles.routing.window", "mon–fri all day", "UTC")],
+    });
   });
 
   it("an overnight window wraps midnight", () => {
@@ -134,7 +182,8 @@ roles:
     window: { from: "22:00", to: "06:00" }
     actions: { create_note: { tier: 2 } }
 `);
-    const at = (iso: string) => decide(p, action("ops-bot", "note", "create_note", { at: new Date(iso) }), {}, NO_KILL_SWITCHES).outcome;
+    const at = (iso: string) =>
+      decide(p, action("ops-bot", "note", "create_note", { at: new Date(iso) }), {}, NO_KILL_SWITCHES).outcome;
     expect(at("2025-01-15T21:30:00Z")).toBe("allow"); // 22:30 Paris
     expect(at("2025-01-16T04:59:00Z")).toBe("allow"); // 05:59
     expect(at("2025-01-16T05:00:00Z")).toBe("outside_window"); // 06:00
@@ -145,15 +194,18 @@ roles:
 describe("caps", () => {
   it("name their counters for the limits store", () => {
     expect(getCounterKeys(policy, send())).toEqual([
-      { key: "rule:roles.outreach.actions.send_email:day", window: "day", limit: 200, ruleId: "roles.outreach.actions.send_email.cap.per_day" },
+      {
+        key: "rule:roles.outreach.actions.send_email:day",
+        window: "day",
+        limit: 200,
+        ruleId: "roles.outreach.actions.send_email.cap.per_day",
+      },
       { key: "domain:mail.example.com:day", window: "day", limit: 50, ruleId: "caps.per_domain_per_day" },
       { key: "account:acct-1:day", window: "day", limit: 5, ruleId: "caps.per_account_per_day" },
     ]);
-    expect(getCounterKeys(policy, fieldWrite("enrichment-bot", "contact", "email", { recordId: "c-9" })).map((k) => k.key)).toEqual([
-      "role:enrichment:day",
-      "role:enrichment:day:record:c-9",
-      "bucket:enrichment.contact_email_phone:day",
-    ]);
+    expect(
+      getCounterKeys(policy, fieldWrite("enrichment-bot", "contact", "email", { recordId: "c-9" })).map((k) => k.key),
+    ).toEqual(["role:enrichment:day", "role:enrichment:day:record:c-9", "bucket:enrichment.contact_email_phone:day"]);
     expect(getCounterKeys(policy, fieldWrite("enrichment-bot", "contact", "ai_sdr_source"))).toEqual([]);
     expect(getCounterKeys(policy, action("enrichment-bot", "contact", "read"))).toEqual([]);
     expect(getCounterKeys(policy, fieldWrite("nobody", "contact", "email"))).toEqual([]);
@@ -162,9 +214,15 @@ describe("caps", () => {
   it("count per record and per account", () => {
     const write = fieldWrite("enrichment-bot", "contact", "email", { confidence: 0.95, recordId: "c-9" });
     expect(decide(policy, write, { "role:enrichment:day:record:c-9": 4 }, NO_KILL_SWITCHES).outcome).toBe("allow");
-    expect(decide(policy, write, { "role:enrichment:day:record:c-9": 5 }, NO_KILL_SWITCHES)).toMatchObject({ outcome: "over_cap", ruleId: "roles.enrichment.caps.per_record_per_day" });
+    expect(decide(policy, write, { "role:enrichment:day:record:c-9": 5 }, NO_KILL_SWITCHES)).toMatchObject({
+      outcome: "over_cap",
+      ruleId: "roles.enrichment.caps.per_record_per_day",
+    });
     expect(decide(policy, write, { "role:enrichment:day:record:other": 5 }, NO_KILL_SWITCHES).outcome).toBe("allow");
-    expect(decide(policy, send(), { "account:acct-1:day": 5 }, NO_KILL_SWITCHES)).toMatchObject({ outcome: "over_cap", ruleId: "caps.per_account_per_day" });
+    expect(decide(policy, send(), { "account:acct-1:day": 5 }, NO_KILL_SWITCHES)).toMatchObject({
+      outcome: "over_cap",
+      ruleId: "caps.per_account_per_day",
+    });
   });
 
   it("count per hour and meetings per account per week", () => {
@@ -181,8 +239,14 @@ caps: { meetings_per_account_per_week: 1 }
       ["role:sdr:hour", "hour"],
       ["account:a1:meetings:week", "week"],
     ]);
-    expect(decide(p, meet, { "role:sdr:hour": 3 }, NO_KILL_SWITCHES)).toMatchObject({ outcome: "over_cap", ruleId: "roles.sdr.caps.per_hour" });
-    expect(decide(p, meet, { "account:a1:meetings:week": 1 }, NO_KILL_SWITCHES)).toMatchObject({ outcome: "over_cap", ruleId: "caps.meetings_per_account_per_week" });
+    expect(decide(p, meet, { "role:sdr:hour": 3 }, NO_KILL_SWITCHES)).toMatchObject({
+      outcome: "over_cap",
+      ruleId: "roles.sdr.caps.per_hour",
+    });
+    expect(decide(p, meet, { "account:a1:meetings:week": 1 }, NO_KILL_SWITCHES)).toMatchObject({
+      outcome: "over_cap",
+      ruleId: "caps.meetings_per_account_per_week",
+    });
     expect(decide(p, meet, { "role:sdr:hour": 2 }, NO_KILL_SWITCHES).outcome).toBe("allow");
   });
 });

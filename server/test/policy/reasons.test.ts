@@ -64,19 +64,50 @@ interface Case {
   policy?: typeof policy;
 }
 
-const sendWith = (attributes: DecisionAttributes) => action("bot", "email", "send_email", { attributes: { segment: "known", template: "t1", ...attributes } });
-const ownerWith = (attributes: DecisionAttributes) => action("bot", "lead", "change_owner", { attributes: { slaMatch: true, ...attributes } });
+const sendWith = (attributes: DecisionAttributes) =>
+  action("bot", "email", "send_email", { attributes: { segment: "known", template: "t1", ...attributes } });
+const ownerWith = (attributes: DecisionAttributes) =>
+  action("bot", "lead", "change_owner", { attributes: { slaMatch: true, ...attributes } });
 const cases: Case[] = [
   { key: "unknownAgent", reason: REASONS.unknownAgent("x"), input: fieldWrite("x", "contact", "email") },
-  { key: "unknownRole", reason: REASONS.unknownRole("all"), input: fieldWrite("bot", "contact", "email"), policy: noRole },
-  { key: "objectNotGoverned", reason: REASONS.objectNotGoverned("all", "deal"), input: fieldWrite("bot", "deal", "amount") },
-  { key: "fieldNotListed", reason: REASONS.fieldNotListed("all", "contact", "zz"), input: fieldWrite("bot", "contact", "zz") },
-  { key: "actionNotListed", reason: REASONS.actionNotListed("all", "contact", "delete"), input: action("bot", "contact", "delete") },
-  { key: "missingField", reason: REASONS.missingField, input: { agentId: "bot", object: "contact", kind: "field_write", at: new Date() } },
-  { key: "missingAction", reason: REASONS.missingAction, input: { agentId: "bot", object: "contact", kind: "action", at: new Date() } },
+  {
+    key: "unknownRole",
+    reason: REASONS.unknownRole("all"),
+    input: fieldWrite("bot", "contact", "email"),
+    policy: noRole,
+  },
+  {
+    key: "objectNotGoverned",
+    reason: REASONS.objectNotGoverned("all", "deal"),
+    input: fieldWrite("bot", "deal", "amount"),
+  },
+  {
+    key: "fieldNotListed",
+    reason: REASONS.fieldNotListed("all", "contact", "zz"),
+    input: fieldWrite("bot", "contact", "zz"),
+  },
+  {
+    key: "actionNotListed",
+    reason: REASONS.actionNotListed("all", "contact", "delete"),
+    input: action("bot", "contact", "delete"),
+  },
+  {
+    key: "missingField",
+    reason: REASONS.missingField,
+    input: { agentId: "bot", object: "contact", kind: "field_write", at: new Date() },
+  },
+  {
+    key: "missingAction",
+    reason: REASONS.missingAction,
+    input: { agentId: "bot", object: "contact", kind: "action", at: new Date() },
+  },
   { key: "readNotAllowed", reason: REASONS.readNotAllowed("all", "lead"), input: action("bot", "lead", "read") },
   { key: "readAllowed", reason: REASONS.readAllowed("all", "contact"), input: action("bot", "contact", "read") },
-  { key: "provenance", reason: REASONS.provenance("ai_sdr_evidence"), input: fieldWrite("bot", "contact", "ai_sdr_evidence") },
+  {
+    key: "provenance",
+    reason: REASONS.provenance("ai_sdr_evidence"),
+    input: fieldWrite("bot", "contact", "ai_sdr_evidence"),
+  },
   { key: "tier0", reason: REASONS.tier0, input: fieldWrite("bot", "contact", "f0") },
   { key: "tier1", reason: REASONS.tier1, input: fieldWrite("bot", "contact", "f1") },
   { key: "tier2", reason: REASONS.tier2, input: fieldWrite("bot", "contact", "industry", { source: "clearbit" }) },
@@ -84,15 +115,35 @@ const cases: Case[] = [
   { key: "tier4", reason: REASONS.tier4, input: fieldWrite("bot", "contact", "f4") },
   { key: "autoPassed", reason: REASONS.autoPassed, input: fieldWrite("bot", "contact", "email", { confidence: 0.91 }) },
   { key: "confidenceMissing", reason: REASONS.confidenceMissing(0.9), input: fieldWrite("bot", "contact", "email") },
-  { key: "confidenceLow", reason: REASONS.confidenceLow(0.3, 0.9), input: fieldWrite("bot", "contact", "email", { confidence: 0.3 }) },
+  {
+    key: "confidenceLow",
+    reason: REASONS.confidenceLow(0.3, 0.9),
+    input: fieldWrite("bot", "contact", "email", { confidence: 0.3 }),
+  },
   { key: "sourceMissing", reason: REASONS.sourceMissing, input: fieldWrite("bot", "contact", "industry") },
-  { key: "sourceNotAllowed", reason: REASONS.sourceNotAllowed("gpt"), input: fieldWrite("bot", "contact", "industry", { source: "gpt" }) },
+  {
+    key: "sourceNotAllowed",
+    reason: REASONS.sourceNotAllowed("gpt"),
+    input: fieldWrite("bot", "contact", "industry", { source: "gpt" }),
+  },
   { key: "icpMissing", reason: REASONS.icpMissing(0.8), input: action("bot", "lead", "create_staging") },
-  { key: "icpLow", reason: REASONS.icpLow(0.5, 0.8), input: action("bot", "lead", "create_staging", { icpMatch: 0.5 }) },
+  {
+    key: "icpLow",
+    reason: REASONS.icpLow(0.5, 0.8),
+    input: action("bot", "lead", "create_staging", { icpMatch: 0.5 }),
+  },
   { key: "segmentNotKnownGood", reason: REASONS.segmentNotKnownGood("new"), input: sendWith({ segment: "new" }) },
-  { key: "segmentNotKnownGood", reason: REASONS.segmentNotKnownGood(undefined), input: action("bot", "email", "send_email", { attributes: { template: "t1" } }) },
+  {
+    key: "segmentNotKnownGood",
+    reason: REASONS.segmentNotKnownGood(undefined),
+    input: action("bot", "email", "send_email", { attributes: { template: "t1" } }),
+  },
   { key: "templateNotApproved", reason: REASONS.templateNotApproved("t9"), input: sendWith({ template: "t9" }) },
-  { key: "templateNotApproved", reason: REASONS.templateNotApproved(undefined), input: action("bot", "email", "send_email", { attributes: { segment: "known" } }) },
+  {
+    key: "templateNotApproved",
+    reason: REASONS.templateNotApproved(undefined),
+    input: action("bot", "email", "send_email", { attributes: { segment: "known" } }),
+  },
   { key: "slaNotMatched", reason: REASONS.slaNotMatched, input: ownerWith({ slaMatch: false }) },
   { key: "namedAccount", reason: REASONS.namedAccount.deny, input: ownerWith({ namedAccount: true }) },
   { key: "namedAccount", reason: REASONS.namedAccount.human, input: sendWith({ namedAccount: true }) },
@@ -105,11 +156,36 @@ const cases: Case[] = [
   { key: "newDomain", reason: REASONS.newDomain.deny, input: ownerWith({ newDomain: true }) },
   { key: "newDomain", reason: REASONS.newDomain.human, input: sendWith({ newDomain: true }) },
   { key: "twoPersonRule", reason: REASONS.twoPersonRule, input: action("bot", "account", "merge") },
-  { key: "killed", reason: REASONS.killed("template:t1"), input: sendWith({}), switches: createKillSwitchState([{ type: "template", value: "t1" }]) },
-  { key: "outsideWindow", reason: REASONS.outsideWindow("windows.book_meeting", "mon all day", "UTC"), input: action("bot", "contact", "book_meeting", { at: SATURDAY }) },
-  { key: "overCap", reason: REASONS.overCap("roles.all.actions.send_email.cap.per_day", 3, 1), input: sendWith({}), counters: { "rule:roles.all.actions.send_email:day": 3 } },
-  { key: "overCapDeny", reason: REASONS.overCapDeny, input: sendWith({}), counters: { "rule:roles.all.actions.send_email:day": 1 } },
-  { key: "overCapHold", reason: REASONS.overCapHold, input: action("bot", "note", "create_note"), counters: { "role:r:day": 1 }, policy: hold },
+  {
+    key: "killed",
+    reason: REASONS.killed("template:t1"),
+    input: sendWith({}),
+    switches: createKillSwitchState([{ type: "template", value: "t1" }]),
+  },
+  {
+    key: "outsideWindow",
+    reason: REASONS.outsideWindow("windows.book_meeting", "mon all day", "UTC"),
+    input: action("bot", "contact", "book_meeting", { at: SATURDAY }),
+  },
+  {
+    key: "overCap",
+    reason: REASONS.overCap("roles.all.actions.send_email.cap.per_day", 3, 1),
+    input: sendWith({}),
+    counters: { "rule:roles.all.actions.send_email:day": 3 },
+  },
+  {
+    key: "overCapDeny",
+    reason: REASONS.overCapDeny,
+    input: sendWith({}),
+    counters: { "rule:roles.all.actions.send_email:day": 1 },
+  },
+  {
+    key: "overCapHold",
+    reason: REASONS.overCapHold,
+    input: action("bot", "note", "create_note"),
+    counters: { "role:r:day": 1 },
+    policy: hold,
+  },
   { key: "unattributedEnforced", reason: REASONS.unattributedEnforced("email") },
 ];
 

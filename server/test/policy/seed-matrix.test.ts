@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decide, NO_KILL_SWITCHES, REASONS, type CountersSnapshot, type DecisionInput, type PolicyDecision } from "../../src/policy/index.js";
+import {
+  decide,
+  NO_KILL_SWITCHES,
+  REASONS,
+  type CountersSnapshot,
+  type DecisionInput,
+  type PolicyDecision,
+} from "../../src/policy/index.js";
 import { action, fieldWrite, shipped } from "./helpers.js";
 
 /**
@@ -27,20 +34,48 @@ const rows: Row[] = [
   {
     row: "1 · Prospecting · Lead · create (staging) · auto if ICP ≥ 0.8 · 500/day · new segments need RevOps",
     variants: [
-      { name: "ICP 0.85 → auto", input: action("prospecting-bot", "lead", "create_staging", { icpMatch: 0.85 }), expect: { outcome: "allow", tier: 2, reasons: [REASONS.tier2, REASONS.autoPassed] } },
-      { name: "ICP 0.8 exactly → auto", input: action("prospecting-bot", "lead", "create_staging", { icpMatch: 0.8 }), expect: { outcome: "allow" } },
-      { name: "ICP 0.6 → human", input: action("prospecting-bot", "lead", "create_staging", { icpMatch: 0.6 }), expect: { outcome: "needs_approval", tier: 2, approvers: 1, reasons: [REASONS.tier2, REASONS.icpLow(0.6, 0.8)] } },
-      { name: "no ICP score → human", input: action("prospecting-bot", "lead", "create_staging"), expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.icpMissing(0.8)] } },
+      {
+        name: "ICP 0.85 → auto",
+        input: action("prospecting-bot", "lead", "create_staging", { icpMatch: 0.85 }),
+        expect: { outcome: "allow", tier: 2, reasons: [REASONS.tier2, REASONS.autoPassed] },
+      },
+      {
+        name: "ICP 0.8 exactly → auto",
+        input: action("prospecting-bot", "lead", "create_staging", { icpMatch: 0.8 }),
+        expect: { outcome: "allow" },
+      },
+      {
+        name: "ICP 0.6 → human",
+        input: action("prospecting-bot", "lead", "create_staging", { icpMatch: 0.6 }),
+        expect: {
+          outcome: "needs_approval",
+          tier: 2,
+          approvers: 1,
+          reasons: [REASONS.tier2, REASONS.icpLow(0.6, 0.8)],
+        },
+      },
+      {
+        name: "no ICP score → human",
+        input: action("prospecting-bot", "lead", "create_staging"),
+        expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.icpMissing(0.8)] },
+      },
       {
         name: "new segment → RevOps",
-        input: action("prospecting-bot", "lead", "create_staging", { icpMatch: 0.95, attributes: { newSegment: true } }),
+        input: action("prospecting-bot", "lead", "create_staging", {
+          icpMatch: 0.95,
+          attributes: { newSegment: true },
+        }),
         expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.newSegment.human] },
       },
       {
         name: "500 already today → over_cap",
         input: action("prospecting-bot", "lead", "create_staging", { icpMatch: 0.95 }),
         counters: { "rule:roles.prospecting.objects.lead.actions.create_staging:day": 500 },
-        expect: { outcome: "over_cap", ruleId: "roles.prospecting.objects.lead.actions.create_staging.cap.per_day", overCap: "deny" },
+        expect: {
+          outcome: "over_cap",
+          ruleId: "roles.prospecting.objects.lead.actions.create_staging.cap.per_day",
+          overCap: "deny",
+        },
       },
       {
         name: "499 already today → still allowed",
@@ -53,41 +88,105 @@ const rows: Row[] = [
   {
     row: "2 · Prospecting · Lead · create (production) · not allowed · human only · 0",
     variants: [
-      { name: "denied, humans only", input: action("prospecting-bot", "lead", "create", { icpMatch: 1 }), expect: { outcome: "deny", tier: 4, ruleId: "roles.prospecting.objects.lead.actions.create", reasons: [REASONS.tier4] } },
+      {
+        name: "denied, humans only",
+        input: action("prospecting-bot", "lead", "create", { icpMatch: 1 }),
+        expect: {
+          outcome: "deny",
+          tier: 4,
+          ruleId: "roles.prospecting.objects.lead.actions.create",
+          reasons: [REASONS.tier4],
+        },
+      },
     ],
   },
   {
     row: "3 · Enrichment · Lead · update firmographics · auto if source allowlisted · 2,000/day · regulated: human",
     variants: [
-      { name: "clearbit → auto", input: fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit" }), expect: { outcome: "allow", tier: 2, ruleId: "roles.enrichment.objects.lead.fields.industry" } },
-      { name: "every firmographic field", input: fieldWrite("enrichment-bot", "lead", "numberofemployees", { source: "zoominfo" }), expect: { outcome: "allow" } },
-      { name: "HQ country too", input: fieldWrite("enrichment-bot", "lead", "country", { source: "apollo" }), expect: { outcome: "allow" } },
-      { name: "company firmographics (HubSpot)", input: fieldWrite("enrichment-bot", "company", "industry", { source: "clearbit" }), expect: { outcome: "allow", ruleId: "roles.enrichment.objects.company.fields.industry" } },
-      { name: "unlisted source → human", input: fieldWrite("enrichment-bot", "lead", "industry", { source: "web-scrape" }), expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.sourceNotAllowed("web-scrape")] } },
-      { name: "no source → human", input: fieldWrite("enrichment-bot", "lead", "industry"), expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.sourceMissing] } },
+      {
+        name: "clearbit → auto",
+        input: fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit" }),
+        expect: { outcome: "allow", tier: 2, ruleId: "roles.enrichment.objects.lead.fields.industry" },
+      },
+      {
+        name: "every firmographic field",
+        input: fieldWrite("enrichment-bot", "lead", "numberofemployees", { source: "zoominfo" }),
+        expect: { outcome: "allow" },
+      },
+      {
+        name: "HQ country too",
+        input: fieldWrite("enrichment-bot", "lead", "country", { source: "apollo" }),
+        expect: { outcome: "allow" },
+      },
+      {
+        name: "company firmographics (HubSpot)",
+        input: fieldWrite("enrichment-bot", "company", "industry", { source: "clearbit" }),
+        expect: { outcome: "allow", ruleId: "roles.enrichment.objects.company.fields.industry" },
+      },
+      {
+        name: "unlisted source → human",
+        input: fieldWrite("enrichment-bot", "lead", "industry", { source: "web-scrape" }),
+        expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.sourceNotAllowed("web-scrape")] },
+      },
+      {
+        name: "no source → human",
+        input: fieldWrite("enrichment-bot", "lead", "industry"),
+        expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.sourceMissing] },
+      },
       {
         name: "regulated account → human",
-        input: fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit", attributes: { regulatedIndustry: true } }),
+        input: fieldWrite("enrichment-bot", "lead", "industry", {
+          source: "clearbit",
+          attributes: { regulatedIndustry: true },
+        }),
         expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.regulatedIndustry.human] },
       },
       {
         name: "2,000 field updates today → over_cap",
         input: fieldWrite("enrichment-bot", "lead", "industry", { source: "clearbit" }),
         counters: { "role:enrichment:day": 2000 },
-        expect: { outcome: "over_cap", ruleId: "roles.enrichment.caps.per_day", reasons: [REASONS.overCap("roles.enrichment.caps.per_day", 2000, 2000), REASONS.overCapDeny] },
+        expect: {
+          outcome: "over_cap",
+          ruleId: "roles.enrichment.caps.per_day",
+          reasons: [REASONS.overCap("roles.enrichment.caps.per_day", 2000, 2000), REASONS.overCapDeny],
+        },
       },
     ],
   },
   {
     row: "4 · Enrichment · Contact · update email/phone · auto if confidence ≥ 0.9 else human · 300/day · exec: human",
     variants: [
-      { name: "0.95 → auto", input: fieldWrite("enrichment-bot", "contact", "email", { confidence: 0.95 }), expect: { outcome: "allow", tier: 3, reasons: [REASONS.tier3, REASONS.autoPassed] } },
-      { name: "phone 0.9 → auto", input: fieldWrite("enrichment-bot", "contact", "phone", { confidence: 0.9 }), expect: { outcome: "allow", tier: 3 } },
-      { name: "0.85 → human", input: fieldWrite("enrichment-bot", "contact", "email", { confidence: 0.85 }), expect: { outcome: "needs_approval", tier: 3, approvers: 1, reasons: [REASONS.tier3, REASONS.confidenceLow(0.85, 0.9)] } },
-      { name: "no confidence → human", input: fieldWrite("enrichment-bot", "contact", "phone"), expect: { outcome: "needs_approval", reasons: [REASONS.tier3, REASONS.confidenceMissing(0.9)] } },
+      {
+        name: "0.95 → auto",
+        input: fieldWrite("enrichment-bot", "contact", "email", { confidence: 0.95 }),
+        expect: { outcome: "allow", tier: 3, reasons: [REASONS.tier3, REASONS.autoPassed] },
+      },
+      {
+        name: "phone 0.9 → auto",
+        input: fieldWrite("enrichment-bot", "contact", "phone", { confidence: 0.9 }),
+        expect: { outcome: "allow", tier: 3 },
+      },
+      {
+        name: "0.85 → human",
+        input: fieldWrite("enrichment-bot", "contact", "email", { confidence: 0.85 }),
+        expect: {
+          outcome: "needs_approval",
+          tier: 3,
+          approvers: 1,
+          reasons: [REASONS.tier3, REASONS.confidenceLow(0.85, 0.9)],
+        },
+      },
+      {
+        name: "no confidence → human",
+        input: fieldWrite("enrichment-bot", "contact", "phone"),
+        expect: { outcome: "needs_approval", reasons: [REASONS.tier3, REASONS.confidenceMissing(0.9)] },
+      },
       {
         name: "exec persona → human",
-        input: fieldWrite("enrichment-bot", "contact", "email", { confidence: 0.99, attributes: { execPersona: true } }),
+        input: fieldWrite("enrichment-bot", "contact", "email", {
+          confidence: 0.99,
+          attributes: { execPersona: true },
+        }),
         expect: { outcome: "needs_approval", reasons: [REASONS.tier3, REASONS.execPersona.human] },
       },
       {
@@ -103,13 +202,21 @@ const rows: Row[] = [
     variants: [
       {
         name: "approved template, 10:00 prospect time → auto",
-        input: action("outreach-bot", "email", "send_email", { ...NY, attributes: { template: "intro-v1", domain: "mail.example.com" } }),
+        input: action("outreach-bot", "email", "send_email", {
+          ...NY,
+          attributes: { template: "intro-v1", domain: "mail.example.com" },
+        }),
         expect: { outcome: "allow", tier: 3, ruleId: "roles.outreach.actions.send_email" },
       },
       {
         name: "unapproved template → approval queue",
         input: action("outreach-bot", "email", "send_email", { ...NY, attributes: { template: "pricing-blast" } }),
-        expect: { outcome: "needs_approval", tier: 3, approvers: 1, reasons: [REASONS.tier3, REASONS.templateNotApproved("pricing-blast")] },
+        expect: {
+          outcome: "needs_approval",
+          tier: 3,
+          approvers: 1,
+          reasons: [REASONS.tier3, REASONS.templateNotApproved("pricing-blast")],
+        },
       },
       {
         name: "200 sends today → over_cap",
@@ -119,25 +226,38 @@ const rows: Row[] = [
       },
       {
         name: "50 from this domain today → over_cap",
-        input: action("outreach-bot", "email", "send_email", { ...NY, attributes: { template: "intro-v1", domain: "mail.example.com" } }),
+        input: action("outreach-bot", "email", "send_email", {
+          ...NY,
+          attributes: { template: "intro-v1", domain: "mail.example.com" },
+        }),
         counters: { "domain:mail.example.com:day": 50 },
         expect: { outcome: "over_cap", ruleId: "caps.per_domain_per_day" },
       },
       {
         name: "new domain: 10 today → over_cap",
-        input: action("outreach-bot", "email", "send_email", { ...NY, attributes: { template: "intro-v1", domain: "new.example.com", newDomain: true } }),
+        input: action("outreach-bot", "email", "send_email", {
+          ...NY,
+          attributes: { template: "intro-v1", domain: "new.example.com", newDomain: true },
+        }),
         counters: { "domain:new.example.com:day": 10 },
         expect: { outcome: "over_cap", ruleId: "caps.per_new_domain_per_day" },
       },
       {
         name: "new domain: 9 today → allowed",
-        input: action("outreach-bot", "email", "send_email", { ...NY, attributes: { template: "intro-v1", domain: "new.example.com", newDomain: true } }),
+        input: action("outreach-bot", "email", "send_email", {
+          ...NY,
+          attributes: { template: "intro-v1", domain: "new.example.com", newDomain: true },
+        }),
         counters: { "domain:new.example.com:day": 9 },
         expect: { outcome: "allow" },
       },
       {
         name: "07:00 prospect time → outside_window",
-        input: action("outreach-bot", "email", "send_email", { prospectTimeZone: "America/New_York", at: new Date("2025-03-04T12:00:00Z"), attributes: { template: "intro-v1" } }),
+        input: action("outreach-bot", "email", "send_email", {
+          prospectTimeZone: "America/New_York",
+          at: new Date("2025-03-04T12:00:00Z"),
+          attributes: { template: "intro-v1" },
+        }),
         expect: { outcome: "outside_window", ruleId: "windows.send_email" },
       },
     ],
@@ -145,19 +265,42 @@ const rows: Row[] = [
   {
     row: "6 · Outreach · Task · create follow-up · auto · 500/day",
     variants: [
-      { name: "auto", input: action("outreach-bot", "task", "create_task"), expect: { outcome: "allow", tier: 2, reasons: [REASONS.tier2] } },
-      { name: "500 today → over_cap", input: action("outreach-bot", "task", "create_task"), counters: { "rule:roles.outreach.actions.create_task:day": 500 }, expect: { outcome: "over_cap" } },
+      {
+        name: "auto",
+        input: action("outreach-bot", "task", "create_task"),
+        expect: { outcome: "allow", tier: 2, reasons: [REASONS.tier2] },
+      },
+      {
+        name: "500 today → over_cap",
+        input: action("outreach-bot", "task", "create_task"),
+        counters: { "rule:roles.outreach.actions.create_task:day": 500 },
+        expect: { outcome: "over_cap" },
+      },
     ],
   },
   {
     row: "7 · Routing · Lead · update owner · auto if SLA rules match · 500/day · named accounts locked",
     variants: [
-      { name: "SLA match → auto", input: fieldWrite("routing-bot", "lead", "hubspot_owner_id", { attributes: { slaMatch: true } }), expect: { outcome: "allow", tier: 2 } },
-      { name: "through the gate: change_owner", input: action("routing-bot", "lead", "change_owner", { attributes: { slaMatch: true } }), expect: { outcome: "allow", ruleId: "roles.routing.objects.lead.actions.change_owner" } },
-      { name: "no SLA match → human", input: fieldWrite("routing-bot", "lead", "hubspot_owner_id"), expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.slaNotMatched] } },
+      {
+        name: "SLA match → auto",
+        input: fieldWrite("routing-bot", "lead", "hubspot_owner_id", { attributes: { slaMatch: true } }),
+        expect: { outcome: "allow", tier: 2 },
+      },
+      {
+        name: "through the gate: change_owner",
+        input: action("routing-bot", "lead", "change_owner", { attributes: { slaMatch: true } }),
+        expect: { outcome: "allow", ruleId: "roles.routing.objects.lead.actions.change_owner" },
+      },
+      {
+        name: "no SLA match → human",
+        input: fieldWrite("routing-bot", "lead", "hubspot_owner_id"),
+        expect: { outcome: "needs_approval", reasons: [REASONS.tier2, REASONS.slaNotMatched] },
+      },
       {
         name: "named account → locked",
-        input: fieldWrite("routing-bot", "lead", "hubspot_owner_id", { attributes: { slaMatch: true, namedAccount: true } }),
+        input: fieldWrite("routing-bot", "lead", "hubspot_owner_id", {
+          attributes: { slaMatch: true, namedAccount: true },
+        }),
         expect: { outcome: "deny", tier: 2, reasons: [REASONS.tier2, REASONS.namedAccount.deny] },
       },
       {
@@ -171,26 +314,69 @@ const rows: Row[] = [
   {
     row: "8 · Routing · Opportunity · create · not allowed · human only · 0",
     variants: [
-      { name: "HubSpot deal create", input: action("routing-bot", "deal", "create"), expect: { outcome: "deny", tier: 4, reasons: [REASONS.tier4] } },
-      { name: "Salesforce opportunity create", input: action("routing-bot", "opportunity", "create"), expect: { outcome: "deny", tier: 4 } },
-      { name: "create_opportunity verb", input: action("routing-bot", "deal", "create_opportunity"), expect: { outcome: "deny", tier: 4 } },
+      {
+        name: "HubSpot deal create",
+        input: action("routing-bot", "deal", "create"),
+        expect: { outcome: "deny", tier: 4, reasons: [REASONS.tier4] },
+      },
+      {
+        name: "Salesforce opportunity create",
+        input: action("routing-bot", "opportunity", "create"),
+        expect: { outcome: "deny", tier: 4 },
+      },
+      {
+        name: "create_opportunity verb",
+        input: action("routing-bot", "deal", "create_opportunity"),
+        expect: { outcome: "deny", tier: 4 },
+      },
     ],
   },
   {
     row: "9 · Admin · Account · merge · human + two-person approval · 10/day",
     variants: [
-      { name: "two approvers", input: action("admin-bot", "company", "merge"), expect: { outcome: "needs_approval", tier: 3, approvers: 2, reasons: [REASONS.tier3, REASONS.twoPersonRule] } },
-      { name: "Salesforce account", input: action("admin-bot", "account", "merge"), expect: { outcome: "needs_approval", approvers: 2 } },
-      { name: "10 today → over_cap", input: action("admin-bot", "account", "merge"), counters: { "bucket:admin.merges:day": 10 }, expect: { outcome: "over_cap" } },
+      {
+        name: "two approvers",
+        input: action("admin-bot", "company", "merge"),
+        expect: { outcome: "needs_approval", tier: 3, approvers: 2, reasons: [REASONS.tier3, REASONS.twoPersonRule] },
+      },
+      {
+        name: "Salesforce account",
+        input: action("admin-bot", "account", "merge"),
+        expect: { outcome: "needs_approval", approvers: 2 },
+      },
+      {
+        name: "10 today → over_cap",
+        input: action("admin-bot", "account", "merge"),
+        counters: { "bucket:admin.merges:day": 10 },
+        expect: { outcome: "over_cap" },
+      },
     ],
   },
   {
     row: "10 · Admin · Opportunity · update stage · human only · 50/day",
     variants: [
-      { name: "always a human, even at full confidence", input: fieldWrite("admin-bot", "deal", "dealstage", { confidence: 1 }), expect: { outcome: "needs_approval", tier: 3, approvers: 1, reasons: [REASONS.tier3] } },
-      { name: "change_stage verb", input: action("admin-bot", "opportunity", "change_stage"), expect: { outcome: "needs_approval", tier: 3 } },
-      { name: "50 admin updates today → over_cap", input: fieldWrite("admin-bot", "deal", "dealstage"), counters: { "role:admin:day": 50 }, expect: { outcome: "over_cap", ruleId: "roles.admin.caps.per_day" } },
-      { name: "50 stage changes today → over_cap", input: action("admin-bot", "deal", "change_stage"), counters: { "bucket:admin.stage_changes:day": 50 }, expect: { outcome: "over_cap" } },
+      {
+        name: "always a human, even at full confidence",
+        input: fieldWrite("admin-bot", "deal", "dealstage", { confidence: 1 }),
+        expect: { outcome: "needs_approval", tier: 3, approvers: 1, reasons: [REASONS.tier3] },
+      },
+      {
+        name: "change_stage verb",
+        input: action("admin-bot", "opportunity", "change_stage"),
+        expect: { outcome: "needs_approval", tier: 3 },
+      },
+      {
+        name: "50 admin updates today → over_cap",
+        input: fieldWrite("admin-bot", "deal", "dealstage"),
+        counters: { "role:admin:day": 50 },
+        expect: { outcome: "over_cap", ruleId: "roles.admin.caps.per_day" },
+      },
+      {
+        name: "50 stage changes today → over_cap",
+        input: action("admin-bot", "deal", "change_stage"),
+        counters: { "bucket:admin.stage_changes:day": 50 },
+        expect: { outcome: "over_cap" },
+      },
     ],
   },
 ];

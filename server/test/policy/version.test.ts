@@ -51,7 +51,9 @@ describe("policy version", () => {
   });
 
   it("changes when a tier changes", () => {
-    expect(loadPolicy(base.replace("email: { tier: 3 }", "email: { tier: 2 }")).version).not.toBe(loadPolicy(base).version);
+    expect(loadPolicy(base.replace("email: { tier: 3 }", "email: { tier: 2 }")).version).not.toBe(
+      loadPolicy(base).version,
+    );
   });
 
   it("changes when a list, a cap or the tenant changes", () => {
@@ -70,7 +72,12 @@ describe("policy version", () => {
   it("is carried by every decision", async () => {
     const { decide, NO_KILL_SWITCHES } = await import("../../src/policy/index.js");
     const p = loadPolicy(shippedText());
-    const d = decide(p, { agentId: "nobody", object: "contact", kind: "field_write", field: "x", at: new Date() }, {}, NO_KILL_SWITCHES);
+    const d = decide(
+      p,
+      { agentId: "nobody", object: "contact", kind: "field_write", field: "x", at: new Date() },
+      {},
+      NO_KILL_SWITCHES,
+    );
     expect(d.policyVersion).toBe(p.version);
   });
 });

@@ -15,7 +15,9 @@ let randoms: number[];
 let clock: Date;
 let qa: QaSampler;
 
-function agentEvent(over: Partial<AuditEventInput> & { tier?: number; outcome?: "allow" | "needs_approval" | "deny" } = {}): AuditEventInput {
+function agentEvent(
+  over: Partial<AuditEventInput> & { tier?: number; outcome?: "allow" | "needs_approval" | "deny" } = {},
+): AuditEventInput {
   const { tier = 2, outcome = "allow", ...rest } = over;
   return {
     tenant_id: TENANT,
@@ -41,7 +43,13 @@ beforeAll(async () => {
   policy = { sample_rate: 0.2 };
   randoms = [];
   clock = new Date("2026-03-02T10:00:00Z");
-  qa = createQaSampler({ db: t.db, audit, policyFor: () => policy, random: () => randoms.shift() ?? 0.99, now: () => clock });
+  qa = createQaSampler({
+    db: t.db,
+    audit,
+    policyFor: () => policy,
+    random: () => randoms.shift() ?? 0.99,
+    now: () => clock,
+  });
 });
 afterAll(async () => t?.drop());
 
@@ -49,18 +57,38 @@ describe("QA sampling over audit events", () => {
   it("samples safe actions below the rate, skips above it, and ignores people, observations and Tollgate's writes", async () => {
     randoms = [0.1, 0.5];
     const events = await append([agentEvent(), agentEvent()]);
-    const human = await append([{ tenant_id: TENANT, actor: { type: "human", id: "rep" }, action: "field_write", decision: { outcome: "observed" } }]);
-    const system = await append([{ tenant_id: TENANT, actor: { type: "system", id: "tollgate" }, action: "crm_write" }]);
+    const human = await append([
+      {
+        tenant_id: TENANT,
+        actor: { type: "human", id: "rep" },
+        action: "field_write",
+        decision: { outcome: "observed" },
+      },
+    ]);
+    const system = await append([
+      { tenant_id: TENANT, actor: { type: "system", id: "tollgate" }, action: "crm_write" },
+    ]);
     const items = await qa.recordDecisionForQa([...events, ...human, ...system]);
     expect(items.map((i) => i.eventId)).toEqual([events[0]!.event_id]);
-    expect(items[0]).toMatchObject({ reason: "base", rate: 0.2, state: "pending", agentId: "enrichment-bot", tier: 2, outcome: "allow" });
+    expect(items[0]).toMatchObject({
+      reason: "base",
+      rate: 0.2,
+      state: "pending",
+      agentId: "enrichment-bot",
+      tier: 2,
+      outcome: "allow",
+    });
     // Each agent event drew one random number; the others drew none.
     expect(randoms).toEqual([]);
   });
 
   it("samples every restricted action whatever the random value", async () => {
     randoms = [0.999, 0.999, 0.999];
-    const events = await append([agentEvent({ tier: 3, action: "proposal" }), agentEvent({ outcome: "needs_approval" }), agentEvent({ tier: 1, outcome: "deny" })]);
+    const events = await append([
+      agentEvent({ tier: 3, action: "proposal" }),
+      agentEvent({ outcome: "needs_approval" }),
+      agentEvent({ tier: 1, outcome: "deny" }),
+    ]);
     const items = await qa.recordDecisionForQa(events);
     expect(items).toHaveLength(3);
     expect(items.every((i) => i.reason === "restricted" && i.rate === 1)).toBe(true);
@@ -116,22 +144,53 @@ describe("QA sampling over audit events", () => {
 describe("QA review", () => {
   it("records the verdict and scorecard, audited with caused_by the reviewed event", async () => {
     const [item] = await qa.list(TENANT, { state: "pending", limit: 1 });
-    const reviewed = await qa.review(TENANT, item!.id, { verdict: "fail", scorecard: { data_correctness: 2, persona: "pass", crm_hygiene: "n/a" }, notes: "wrong title" }, REVIEWER);
-    expect(reviewed).toMatchObject({ state: "reviewed", verdict: "fail", reviewer: "quinn", notes: "wrong title", scorecard: { data_correctness: 2, persona: "pass", crm_hygiene: "n/a" } });
+    const reviewed = await qa.review(
+      TENANT,
+      item!.id,
+      {
+        verdict: "fail",
+        scorecard: { data_correctness: 2, persona: "pass", crm_hygiene: "n/a" },
+        notes: "wrong title",
+      },
+      REVIEWER,
+    );
+    expect(reviewed).toMatchObject({
+      state: "reviewed",
+      verdict: "fail",
+      reviewer: "quinn",
+      notes: "wrong title",
+      scorecard: { data_correctness: 2, persona: "pass", crm_hygiene: "n/a" },
+    });
     const { events } = await audit.query({ tenantId: TENANT, limit: 5 });
     const review = events.find((e) => e.event_id === reviewed.reviewEventId)!;
-    expect(review).toMatchObject({ action: "qa_review", caused_by: item!.eventId, actor: { id: "quinn" }, risk_flags: ["qa_failed"], evidence: { verdict: "fail", qaItemId: item!.id } });
+    expect(review).toMatchObject({
+      action: "qa_review",
+      caused_by: item!.eventId,
+      actor: { id: "quinn" },
+      risk_flags: ["qa_failed"],
+      evidence: { verdict: "fail", qaItemId: item!.id },
+    });
     expect((await qa.list(TENANT, { state: "reviewed" })).map((i) => i.id)).toContain(item!.id);
   });
 
   it("refuses a second review, an unknown item, another tenant's item and a bad scorecard", async () => {
     const [done] = await qa.list(TENANT, { state: "reviewed", limit: 1 });
-    await expect(qa.review(TENANT, done!.id, { verdict: "pass", scorecard: { persona: 5 } }, REVIEWER)).rejects.toBeInstanceOf(ConflictError);
-    await expect(qa.review(TENANT, "nope", { verdict: "pass", scorecard: { persona: 5 } }, REVIEWER)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      qa.review(TENANT, done!.id, { verdict: "pass", scorecard: { persona: 5 } }, REVIEWER),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      qa.review(TENANT, "nope", { verdict: "pass", scorecard: { persona: 5 } }, REVIEWER),
+    ).rejects.toBeInstanceOf(NotFoundError);
     const [pending] = await qa.list(TENANT, { state: "pending", limit: 1 });
-    await expect(qa.review("other", pending!.id, { verdict: "pass", scorecard: { persona: 5 } }, REVIEWER)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(qa.review(TENANT, pending!.id, { verdict: "pass", scorecard: { persona: 6 } }, REVIEWER)).rejects.toBeInstanceOf(ValidationError);
-    await expect(qa.review(TENANT, pending!.id, { verdict: "pass", scorecard: {} }, REVIEWER)).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      qa.review("other", pending!.id, { verdict: "pass", scorecard: { persona: 5 } }, REVIEWER),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      qa.review(TENANT, pending!.id, { verdict: "pass", scorecard: { persona: 6 } }, REVIEWER),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(qa.review(TENANT, pending!.id, { verdict: "pass", scorecard: {} }, REVIEWER)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect((await qa.get(TENANT, pending!.id))?.state).toBe("pending");
   });
 });

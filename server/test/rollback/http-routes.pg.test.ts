@@ -26,7 +26,10 @@ let base: string;
 async function call(method: string, path: string, key: string | undefined, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
@@ -35,7 +38,13 @@ async function call(method: string, path: string, key: string | undefined, body?
 beforeAll(async () => {
   h = await startRollbackHarness(TENANT);
   await h.change({ objectId: "1", property: "jobtitle", value: "CTO", at: "08:00:00", sourceId: REP });
-  await h.change({ objectId: "1", property: "jobtitle", value: "Chief Technology Officer", at: "09:00:00", sourceId: AGENT_APP });
+  await h.change({
+    objectId: "1",
+    property: "jobtitle",
+    value: "Chief Technology Officer",
+    at: "09:00:00",
+    sourceId: AGENT_APP,
+  });
   await h.change({ objectId: "2", property: "city", value: "Leeds", at: "08:00:00", sourceId: REP });
   await h.change({ objectId: "2", property: "city", value: "London", at: "09:00:00", sourceId: AGENT_APP });
   await h.change({ objectId: "2", property: "city", value: "York", at: "09:30:00", sourceId: REP });
@@ -59,7 +68,11 @@ beforeAll(async () => {
     routers: [
       createRollbackRouter({ rollback: h.rollback, authenticate, defaultTenant }),
       createQaRouter({ qa, authenticate, defaultTenant }),
-      createExceptionRouter({ exceptions: createExceptionQueue({ db: h.t.db, audit: h.audit }), authenticate, defaultTenant }),
+      createExceptionRouter({
+        exceptions: createExceptionQueue({ db: h.t.db, audit: h.audit }),
+        authenticate,
+        defaultTenant,
+      }),
       createGovernanceRouter({ db: h.t.db, authenticate, defaultTenant, now: () => new Date("2026-03-03T00:00:00Z") }),
     ],
   });
@@ -93,7 +106,11 @@ describe("POST /v1/rollback, GET /v1/rollback/:jobId", () => {
   it("plans a dry run, then runs the rollback and follows the job to done; the conflict is reported", async () => {
     const dry = await call("POST", "/v1/rollback", KEYS.revops, { agentId: "enrichment-bot", dryRun: true });
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ jobId: null, planned: [{ objectId: "1", field: "jobtitle", restoreTo: "CTO" }], conflicts: [{ objectId: "2", field: "city", current: "York", expected: "London" }] });
+    expect(dry.body).toMatchObject({
+      jobId: null,
+      planned: [{ objectId: "1", field: "jobtitle", restoreTo: "CTO" }],
+      conflicts: [{ objectId: "2", field: "city", current: "York", expected: "London" }],
+    });
     const run = await call("POST", "/v1/rollback", KEYS.revops, { agentId: "enrichment-bot" });
     expect(run.status).toBe(202);
     let job: Record<string, any> = {};
@@ -120,11 +137,22 @@ describe("QA, exceptions and governance routes", () => {
     expect(list.status).toBe(200);
     const item = list.body.items[0];
     expect(item).toMatchObject({ state: "pending", agentId: "enrichment-bot" });
-    expect((await call("POST", `/v1/qa/${item.id}/review`, KEYS.auditor, { verdict: "pass", scorecard: { crm_hygiene: 5 } })).status).toBe(403);
-    expect((await call("POST", `/v1/qa/${item.id}/review`, KEYS.revops, { verdict: "maybe", scorecard: {} })).status).toBe(400);
-    const reviewed = await call("POST", `/v1/qa/${item.id}/review`, KEYS.revops, { verdict: "pass", scorecard: { crm_hygiene: 5 } });
+    expect(
+      (await call("POST", `/v1/qa/${item.id}/review`, KEYS.auditor, { verdict: "pass", scorecard: { crm_hygiene: 5 } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call("POST", `/v1/qa/${item.id}/review`, KEYS.revops, { verdict: "maybe", scorecard: {} })).status,
+    ).toBe(400);
+    const reviewed = await call("POST", `/v1/qa/${item.id}/review`, KEYS.revops, {
+      verdict: "pass",
+      scorecard: { crm_hygiene: 5 },
+    });
     expect(reviewed.body).toMatchObject({ state: "reviewed", reviewer: "rita", verdict: "pass" });
-    expect((await call("POST", `/v1/qa/${item.id}/review`, KEYS.revops, { verdict: "pass", scorecard: { crm_hygiene: 5 } })).status).toBe(409);
+    expect(
+      (await call("POST", `/v1/qa/${item.id}/review`, KEYS.revops, { verdict: "pass", scorecard: { crm_hygiene: 5 } }))
+        .status,
+    ).toBe(409);
     expect((await call("GET", "/v1/qa?limit=0", KEYS.revops)).status).toBe(400);
   });
 
@@ -133,20 +161,38 @@ describe("QA, exceptions and governance routes", () => {
     const ex = list.body.exceptions[0];
     expect(ex).toMatchObject({ state: "open", objectId: "3", field: "lifecyclestage", overdue: false });
     expect((await call("POST", `/v1/exceptions/${ex.id}/assign`, KEYS.auditor, { owner: "owen" })).status).toBe(403);
-    expect((await call("POST", `/v1/exceptions/${ex.id}/assign`, KEYS.revops, { owner: "owen" })).body.owner).toBe("owen");
-    expect((await call("POST", `/v1/exceptions/${ex.id}/transition`, KEYS.revops, { state: "closed" })).status).toBe(409);
-    const moved = await call("POST", `/v1/exceptions/${ex.id}/transition`, KEYS.revops, { state: "reviewing", note: "checking" });
+    expect((await call("POST", `/v1/exceptions/${ex.id}/assign`, KEYS.revops, { owner: "owen" })).body.owner).toBe(
+      "owen",
+    );
+    expect((await call("POST", `/v1/exceptions/${ex.id}/transition`, KEYS.revops, { state: "closed" })).status).toBe(
+      409,
+    );
+    const moved = await call("POST", `/v1/exceptions/${ex.id}/transition`, KEYS.revops, {
+      state: "reviewing",
+      note: "checking",
+    });
     expect(moved.body).toMatchObject({ state: "reviewing", owner: "owen" });
     expect((await call("GET", "/v1/exceptions?overdue=maybe", KEYS.revops)).status).toBe(400);
-    expect((await call("GET", "/v1/exceptions?state=reviewing", KEYS.revops)).body.exceptions.map((x: { id: string }) => x.id)).toEqual([ex.id]);
+    expect(
+      (await call("GET", "/v1/exceptions?state=reviewing", KEYS.revops)).body.exceptions.map(
+        (x: { id: string }) => x.id,
+      ),
+    ).toEqual([ex.id]);
   });
 
   it("serves governance metrics for a range to human roles only", async () => {
-    const res = await call("GET", "/v1/metrics/governance?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z", KEYS.auditor);
+    const res = await call(
+      "GET",
+      "/v1/metrics/governance?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z",
+      KEYS.auditor,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ tenantId: TENANT, agentActions: 3, approvalBypassAttempts: { total: 0 } });
     expect(res.body.exceptions.opened).toBeGreaterThanOrEqual(0);
     expect((await call("GET", "/v1/metrics/governance", KEYS.agent)).status).toBe(403);
-    expect((await call("GET", "/v1/metrics/governance?from=2026-03-03T00:00:00Z&to=2026-03-02T00:00:00Z", KEYS.auditor)).status).toBe(400);
+    expect(
+      (await call("GET", "/v1/metrics/governance?from=2026-03-03T00:00:00Z&to=2026-03-02T00:00:00Z", KEYS.auditor))
+        .status,
+    ).toBe(400);
   });
 });

@@ -13,10 +13,26 @@ let out: string;
 
 function program(operator = OWNER, isTTY = true) {
   const p = new Command("tollgate").exitOverride().configureOutput({ writeErr: () => undefined });
-  const io = { write: (t: string) => void (out += t), isTTY, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))) };
+  const io = {
+    write: (t: string) => void (out += t),
+    isTTY,
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))),
+  };
   registerRollbackCommands(p, async () => ({ rollback: h.rollback, defaultTenant: TENANT, operator }), io);
-  registerQaCommands(p, async () => ({ qa: createQaSampler({ db: h.t.db, audit: h.audit, policyFor: () => ({ sample_rate: 1 }) }), defaultTenant: TENANT, operator }), io);
-  registerExceptionCommands(p, async () => ({ exceptions: createExceptionQueue({ db: h.t.db, audit: h.audit }), defaultTenant: TENANT, operator }), io);
+  registerQaCommands(
+    p,
+    async () => ({
+      qa: createQaSampler({ db: h.t.db, audit: h.audit, policyFor: () => ({ sample_rate: 1 }) }),
+      defaultTenant: TENANT,
+      operator,
+    }),
+    io,
+  );
+  registerExceptionCommands(
+    p,
+    async () => ({ exceptions: createExceptionQueue({ db: h.t.db, audit: h.audit }), defaultTenant: TENANT, operator }),
+    io,
+  );
   return p;
 }
 const run = (args: string[], operator = OWNER, isTTY = true) => {
@@ -27,7 +43,13 @@ const run = (args: string[], operator = OWNER, isTTY = true) => {
 beforeAll(async () => {
   h = await startRollbackHarness(TENANT);
   await h.change({ objectId: "1", property: "jobtitle", value: "CTO", at: "08:00:00", sourceId: REP });
-  await h.change({ objectId: "1", property: "jobtitle", value: "Chief Technology Officer", at: "09:00:00", sourceId: AGENT_APP });
+  await h.change({
+    objectId: "1",
+    property: "jobtitle",
+    value: "Chief Technology Officer",
+    at: "09:00:00",
+    sourceId: AGENT_APP,
+  });
   await h.change({ objectId: "2", property: "industry", value: "Retail", at: "08:00:00", sourceId: REP });
   await h.change({ objectId: "2", property: "industry", value: "E-commerce", at: "09:00:00", sourceId: AGENT_APP });
   await h.change({ objectId: "3", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: AGENT_APP });
@@ -50,7 +72,9 @@ describe("tollgate rollback", () => {
   });
 
   it("refuses --force to anyone but an owner, and a bad --last", async () => {
-    await expect(run(["rollback", "--last", "1", "--force"], { ...OWNER, role: "revops_admin" })).rejects.toThrow(/only an owner/);
+    await expect(run(["rollback", "--last", "1", "--force"], { ...OWNER, role: "revops_admin" })).rejects.toThrow(
+      /only an owner/,
+    );
     await expect(run(["rollback", "--last", "0"])).rejects.toThrow(/1 to 10000/);
   });
 
@@ -67,10 +91,24 @@ describe("tollgate rollback", () => {
 describe("tollgate qa and tollgate exceptions", () => {
   it("reviews a sampled action and works an exception", async () => {
     const qa = createQaSampler({ db: h.t.db, audit: h.audit, policyFor: () => ({ sample_rate: 1 }) });
-    await qa.recordDecisionForQa((await h.audit.query({ tenantId: TENANT, agentId: "enrichment-bot", limit: 50 })).events);
+    await qa.recordDecisionForQa(
+      (await h.audit.query({ tenantId: TENANT, agentId: "enrichment-bot", limit: 50 })).events,
+    );
     await run(["qa", "list"]);
     const id = /^(\S+) /.exec(out)![1]!;
-    await run(["qa", "review", id, "--verdict", "fail", "--score", "data_correctness=2", "--score", "crm_hygiene=pass", "--notes", "wrong"]);
+    await run([
+      "qa",
+      "review",
+      id,
+      "--verdict",
+      "fail",
+      "--score",
+      "data_correctness=2",
+      "--score",
+      "crm_hygiene=pass",
+      "--notes",
+      "wrong",
+    ]);
     expect(out).toMatch(new RegExp(`reviewed ${id}: fail`));
     expect((await qa.get(TENANT, id))?.scorecard).toEqual({ data_correctness: 2, crm_hygiene: "pass" });
     await expect(run(["qa", "review", id, "--verdict", "pass", "--score", "nonsense=1"])).rejects.toThrow(/LINE=SCORE/);

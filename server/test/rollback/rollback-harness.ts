@@ -3,7 +3,13 @@ import { Redis } from "ioredis";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import { createApprovalStore } from "../../src/approvals/index.js";
 import { createExceptionStore } from "../../src/exceptions/index.js";
-import { createConflictGuard, createPolicyPort, enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
+import {
+  createConflictGuard,
+  createPolicyPort,
+  enforceChanges,
+  type CrmChange,
+  type EnforcementDeps,
+} from "../../src/enforce/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
 import { createRollbackService, type RollbackService } from "../../src/rollback/index.js";
 import { createSnapshotStore, type SnapshotStore } from "../../src/snapshots/index.js";

@@ -28,7 +28,8 @@ beforeAll(async () => {
     audit: tollgate.audit,
     writes: tollgate.writes,
     snapshots: createSnapshotStore(tollgate.db),
-    readHistory: async (tenantId, objectType, ids, properties) => (await tollgate.hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory: true }),
+    readHistory: async (tenantId, objectType, ids, properties) =>
+      (await tollgate.hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory: true }),
   });
 }, 60_000);
 afterAll(async () => h?.close());
@@ -40,7 +41,10 @@ describe("rollback end to end (sandbox → webhooks → Tollgate → rollback �
     sandbox.write("contacts", "102", { jobtitle: "Chief Technology Officer" }, enrichment);
     await h.settle();
     // Allowed: the agent's values stand, with provenance stamped.
-    expect(sandbox.getRecord("contacts", "101")!.properties).toMatchObject({ jobtitle: "Chief Operating Officer", industry: "E-commerce" });
+    expect(sandbox.getRecord("contacts", "101")!.properties).toMatchObject({
+      jobtitle: "Chief Operating Officer",
+      industry: "E-commerce",
+    });
     sandbox.write("contacts", "102", { jobtitle: "CTO & co-founder" }, rep);
     await h.settle();
 
@@ -49,7 +53,15 @@ describe("rollback end to end (sandbox → webhooks → Tollgate → rollback �
       ["101", "industry", "Retail"],
       ["101", "jobtitle", "VP Operations"],
     ]);
-    expect(plan.conflicts).toMatchObject([{ objectId: "102", field: "jobtitle", current: "CTO & co-founder", expected: "Chief Technology Officer", changedBy: "hubspot:user:42" }]);
+    expect(plan.conflicts).toMatchObject([
+      {
+        objectId: "102",
+        field: "jobtitle",
+        current: "CTO & co-founder",
+        expected: "Chief Technology Officer",
+        changedBy: "hubspot:user:42",
+      },
+    ]);
     await h.settle();
     const job = await finished(plan.jobId!);
     expect(job).toMatchObject({ state: "done", total: 2, done: 2, written: 2 });
@@ -58,9 +70,18 @@ describe("rollback end to end (sandbox → webhooks → Tollgate → rollback �
     expect(record).toMatchObject({ jobtitle: "VP Operations", industry: "Retail" });
     expect(sandbox.getRecord("contacts", "102")!.properties.jobtitle).toBe("CTO & co-founder");
     // Tollgate wrote it with its own app, and its own write coming back was not re-enforced.
-    expect(sandbox.history("contacts", "101", "jobtitle")[0]).toMatchObject({ value: "VP Operations", sourceId: "7777" });
-    const { rows } = await h.tollgate.db.query<{ purpose: string; status: string }>("SELECT purpose, status FROM crm_writes WHERE tenant_id = $1 AND purpose = 'rollback'", [TENANT]);
-    expect(rows).toEqual([{ purpose: "rollback", status: "done" }, { purpose: "rollback", status: "done" }]);
+    expect(sandbox.history("contacts", "101", "jobtitle")[0]).toMatchObject({
+      value: "VP Operations",
+      sourceId: "7777",
+    });
+    const { rows } = await h.tollgate.db.query<{ purpose: string; status: string }>(
+      "SELECT purpose, status FROM crm_writes WHERE tenant_id = $1 AND purpose = 'rollback'",
+      [TENANT],
+    );
+    expect(rows).toEqual([
+      { purpose: "rollback", status: "done" },
+      { purpose: "rollback", status: "done" },
+    ]);
     const { events } = await h.tollgate.audit.query({ tenantId: TENANT, runId: plan.jobId!, limit: 10 });
     expect(events.filter((e) => e.action === "rollback")).toHaveLength(2);
     expect((await h.tollgate.audit.verify(TENANT)).ok).toBe(true);

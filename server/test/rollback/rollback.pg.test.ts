@@ -1,21 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../shared/audit-event.js";
 import { ValidationError } from "../../src/errors/index.js";
-import { AGENT_APP, OTHER_AGENT_APP, OWNER, REP, startRollbackHarness, type RollbackHarness } from "./rollback-harness.js";
+import {
+  AGENT_APP,
+  OTHER_AGENT_APP,
+  OWNER,
+  REP,
+  startRollbackHarness,
+  type RollbackHarness,
+} from "./rollback-harness.js";
 
 const TENANT = "rb-tenant";
 const REVOPS = { type: "human" as const, id: "rita", role: "revops_admin", via: "api_key" };
 let h: RollbackHarness;
 
 async function agentWriteEvent(objectId: string, property: string): Promise<AuditEvent> {
-  const { events } = await h.audit.query({ tenantId: TENANT, objectId, agentId: "enrichment-bot", outcome: "allow", limit: 100 });
+  const { events } = await h.audit.query({
+    tenantId: TENANT,
+    objectId,
+    agentId: "enrichment-bot",
+    outcome: "allow",
+    limit: 100,
+  });
   const e = events.find((x) => x.action === "field_write" && x.field_diffs[0]?.field === property);
   if (!e) throw new Error(`no allowed write of ${property} on ${objectId}`);
   return e;
 }
 
 async function rollbackRows(objectId?: string) {
-  const { rows } = await h.t.db.query<{ object_id: string; properties: Record<string, string>; purpose: string; status: string; agent_id: string | null; expected: Record<string, string> | null; caused_by: string }>(
+  const { rows } = await h.t.db.query<{
+    object_id: string;
+    properties: Record<string, string>;
+    purpose: string;
+    status: string;
+    agent_id: string | null;
+    expected: Record<string, string> | null;
+    caused_by: string;
+  }>(
     "SELECT object_id, properties, purpose, status, agent_id, expected, caused_by FROM crm_writes WHERE tenant_id = $1 AND purpose = 'rollback' AND ($2::text IS NULL OR object_id = $2) ORDER BY seq",
     [TENANT, objectId ?? null],
   );
@@ -35,14 +56,26 @@ beforeAll(async () => {
   h = await startRollbackHarness(TENANT);
   // Baselines a person set, then the agents' allowed writes.
   await h.change({ objectId: "1", property: "jobtitle", value: "CTO", at: "08:00:00", sourceId: REP });
-  await h.change({ objectId: "1", property: "jobtitle", value: "Chief Technology Officer", at: "09:00:00", sourceId: AGENT_APP });
+  await h.change({
+    objectId: "1",
+    property: "jobtitle",
+    value: "Chief Technology Officer",
+    at: "09:00:00",
+    sourceId: AGENT_APP,
+  });
   await h.change({ objectId: "2", property: "industry", value: "Retail", at: "08:00:00", sourceId: REP });
   await h.change({ objectId: "2", property: "industry", value: "E-commerce", at: "09:10:00", sourceId: AGENT_APP });
   await h.change({ objectId: "2", property: "industry", value: "Online retail", at: "09:20:00", sourceId: AGENT_APP });
   await h.change({ objectId: "3", property: "city", value: "Leeds", at: "08:00:00", sourceId: REP });
   await h.change({ objectId: "3", property: "city", value: "London", at: "10:00:00", sourceId: AGENT_APP });
   await h.change({ objectId: "4", property: "jobtitle", value: "Engineer", at: "08:00:00", sourceId: REP });
-  await h.change({ objectId: "4", property: "jobtitle", value: "Staff Engineer", at: "09:30:00", sourceId: OTHER_AGENT_APP });
+  await h.change({
+    objectId: "4",
+    property: "jobtitle",
+    value: "Staff Engineer",
+    at: "09:30:00",
+    sourceId: OTHER_AGENT_APP,
+  });
   // A disallowed write (reverted by enforcement) is never an agent change to roll back.
   await h.change({ objectId: "5", property: "lifecyclestage", value: "lead", at: "08:00:00", sourceId: REP });
   await h.change({ objectId: "5", property: "lifecyclestage", value: "customer", at: "09:00:00", sourceId: AGENT_APP });
@@ -55,7 +88,9 @@ describe("rollback: planning", () => {
     await expect(h.rollback.plan(TENANT, { from: "yesterday" }, OWNER)).rejects.toThrow(/from/);
     await expect(h.rollback.plan(TENANT, { last: 0 }, OWNER)).rejects.toThrow(/last/);
     await expect(h.rollback.plan(TENANT, { last: 10_001 }, OWNER)).rejects.toThrow(/last/);
-    await expect(h.rollback.plan(TENANT, { from: "2026-03-02T10:00:00Z", to: "2026-03-02T09:00:00Z" }, OWNER)).rejects.toThrow(/before/);
+    await expect(
+      h.rollback.plan(TENANT, { from: "2026-03-02T10:00:00Z", to: "2026-03-02T09:00:00Z" }, OWNER),
+    ).rejects.toThrow(/before/);
     expect(await rollbackRows()).toEqual([]);
   });
 
@@ -74,9 +109,18 @@ describe("rollback: planning", () => {
   });
 
   it("selects by agent and time range, and by last N", async () => {
-    const range = await h.rollback.plan(TENANT, { agentId: "enrichment-bot", from: "2026-03-02T09:15:00Z", to: "2026-03-02T11:00:00Z", dryRun: true }, OWNER);
+    const range = await h.rollback.plan(
+      TENANT,
+      { agentId: "enrichment-bot", from: "2026-03-02T09:15:00Z", to: "2026-03-02T11:00:00Z", dryRun: true },
+      OWNER,
+    );
     // Only the second industry change is in range: restore the value the first one set.
-    expect(range.planned.map((p) => [p.objectId, p.restoreTo])).toEqual(expect.arrayContaining([["2", "E-commerce"], ["3", "Leeds"]]));
+    expect(range.planned.map((p) => [p.objectId, p.restoreTo])).toEqual(
+      expect.arrayContaining([
+        ["2", "E-commerce"],
+        ["3", "Leeds"],
+      ]),
+    );
     expect(range.planned).toHaveLength(2);
     const last = await h.rollback.plan(TENANT, { last: 2, dryRun: true }, OWNER);
     // The two newest agent changes of any agent: city on 3 (10:00) and jobtitle on 4 (09:30).
@@ -89,20 +133,42 @@ describe("rollback: execution", () => {
   it("rolls back by event id through the write queue, audits each restore with caused_by, and the job reaches done", async () => {
     const write = await agentWriteEvent("1", "jobtitle");
     const plan = await h.rollback.plan(TENANT, { eventIds: [write.event_id] }, REVOPS);
-    expect(plan.planned).toEqual([{ eventId: write.event_id, objectType: "contacts", objectId: "1", field: "jobtitle", restoreTo: "CTO", undoes: [write.event_id] }]);
+    expect(plan.planned).toEqual([
+      {
+        eventId: write.event_id,
+        objectType: "contacts",
+        objectId: "1",
+        field: "jobtitle",
+        restoreTo: "CTO",
+        undoes: [write.event_id],
+      },
+    ]);
     const job = await waitForJob(plan.jobId!);
     expect(job).toMatchObject({ state: "done", done: 1, total: 1, written: 1, failed: 0, conflicts: [] });
     expect(h.crm.get("contacts", "1")?.jobtitle).toBe("CTO");
 
     const [row] = await rollbackRows("1");
-    expect(row).toMatchObject({ purpose: "rollback", status: "done", agent_id: null, properties: { jobtitle: "CTO" }, expected: { jobtitle: "Chief Technology Officer" } });
+    expect(row).toMatchObject({
+      purpose: "rollback",
+      status: "done",
+      agent_id: null,
+      properties: { jobtitle: "CTO" },
+      expected: { jobtitle: "Chief Technology Officer" },
+    });
     const { events } = await h.audit.query({ tenantId: TENANT, runId: plan.jobId!, limit: 10 });
     const restore = events.find((e) => e.action === "rollback")!;
-    expect(restore).toMatchObject({ caused_by: write.event_id, run_id: plan.jobId, actor: { id: "rita" }, field_diffs: [{ field: "jobtitle", before: "Chief Technology Officer", after: "CTO" }] });
+    expect(restore).toMatchObject({
+      caused_by: write.event_id,
+      run_id: plan.jobId,
+      actor: { id: "rita" },
+      field_diffs: [{ field: "jobtitle", before: "Chief Technology Officer", after: "CTO" }],
+    });
     expect(row!.caused_by).toBe(restore.event_id);
     expect(events.some((e) => e.action === "rollback_job")).toBe(true);
     // The write's own outcome is audited as caused by the rollback intent.
-    const outcome = (await h.audit.query({ tenantId: TENANT, objectId: "1", limit: 50 })).events.find((e) => e.action === "crm_write" && e.caused_by === restore.event_id);
+    const outcome = (await h.audit.query({ tenantId: TENANT, objectId: "1", limit: 50 })).events.find(
+      (e) => e.action === "crm_write" && e.caused_by === restore.event_id,
+    );
     expect(outcome?.result).toBe("ok");
   });
 
@@ -115,13 +181,27 @@ describe("rollback: execution", () => {
     await h.change({ objectId: "3", property: "city", value: "Manchester", at: "10:30:00", sourceId: REP });
     const plan = await h.rollback.plan(TENANT, { agentId: "enrichment-bot", from: "2026-03-02T10:00:00Z" }, REVOPS);
     expect(plan.planned).toEqual([]);
-    expect(plan.conflicts).toEqual([{ eventId: (await agentWriteEvent("3", "city")).event_id, objectType: "contacts", objectId: "3", field: "city", current: "Manchester", expected: "London", changedBy: "hubspot:user:42" }]);
+    expect(plan.conflicts).toEqual([
+      {
+        eventId: (await agentWriteEvent("3", "city")).event_id,
+        objectType: "contacts",
+        objectId: "3",
+        field: "city",
+        current: "Manchester",
+        expected: "London",
+        changedBy: "hubspot:user:42",
+      },
+    ]);
     const job = await waitForJob(plan.jobId!);
     expect(job).toMatchObject({ state: "done", total: 0, done: 0 });
     expect(job.conflicts).toHaveLength(1);
     expect(await rollbackRows("3")).toEqual([]);
 
-    const forced = await h.rollback.plan(TENANT, { agentId: "enrichment-bot", from: "2026-03-02T10:00:00Z", force: true }, OWNER);
+    const forced = await h.rollback.plan(
+      TENANT,
+      { agentId: "enrichment-bot", from: "2026-03-02T10:00:00Z", force: true },
+      OWNER,
+    );
     expect(forced.planned).toMatchObject([{ objectId: "3", restoreTo: "Leeds", forced: true }]);
     await waitForJob(forced.jobId!);
     expect(h.crm.get("contacts", "3")?.city).toBe("Leeds");
@@ -139,7 +219,14 @@ describe("rollback: execution", () => {
     await h.writes.kick([TENANT]);
     const job = await waitForJob(plan.jobId!);
     expect(job).toMatchObject({ state: "done", done: 1, total: 1, written: 0 });
-    expect(job.conflicts).toEqual([expect.objectContaining({ objectId: "4", field: "jobtitle", expected: "Staff Engineer", reason: expect.stringMatching(/conflict/) })]);
+    expect(job.conflicts).toEqual([
+      expect.objectContaining({
+        objectId: "4",
+        field: "jobtitle",
+        expected: "Staff Engineer",
+        reason: expect.stringMatching(/conflict/),
+      }),
+    ]);
     expect(h.crm.get("contacts", "4")?.jobtitle).toBe("Principal Engineer");
     // A skipped restore did not undo the change: it can be selected again.
     const again = await h.rollback.plan(TENANT, { agentId: "prospecting-bot", dryRun: true }, OWNER);
@@ -163,19 +250,63 @@ describe("rollback: execution", () => {
       },
     ]);
     await h.snapshots.record([
-      { tenantId: TENANT, crm: "hubspot", objectType: "contacts", objectId: "6", property: "jobtitle", value: "Analyst", occurredAt: new Date("2026-03-02T07:00:00Z"), actorType: "human", actorId: "rep", trusted: true, eventKey: "b6" },
-      { tenantId: TENANT, crm: "hubspot", objectType: "contacts", objectId: "6", property: "jobtitle", value: "Senior Analyst", occurredAt: new Date("2026-03-02T11:30:00Z"), actorType: "agent", actorId: "enrichment-bot", trusted: true, eventKey: "a6" },
+      {
+        tenantId: TENANT,
+        crm: "hubspot",
+        objectType: "contacts",
+        objectId: "6",
+        property: "jobtitle",
+        value: "Analyst",
+        occurredAt: new Date("2026-03-02T07:00:00Z"),
+        actorType: "human",
+        actorId: "rep",
+        trusted: true,
+        eventKey: "b6",
+      },
+      {
+        tenantId: TENANT,
+        crm: "hubspot",
+        objectType: "contacts",
+        objectId: "6",
+        property: "jobtitle",
+        value: "Senior Analyst",
+        occurredAt: new Date("2026-03-02T11:30:00Z"),
+        actorType: "agent",
+        actorId: "enrichment-bot",
+        trusted: true,
+        eventKey: "a6",
+      },
     ]);
     h.crm.set("contacts", "6", { jobtitle: "Senior Analyst" });
     const plan = await h.rollback.plan(TENANT, { runId: "run-42" }, OWNER);
-    expect(plan.planned).toEqual([{ eventId: e!.event_id, objectType: "contacts", objectId: "6", field: "jobtitle", restoreTo: "Analyst", undoes: [e!.event_id] }]);
+    expect(plan.planned).toEqual([
+      {
+        eventId: e!.event_id,
+        objectType: "contacts",
+        objectId: "6",
+        field: "jobtitle",
+        restoreTo: "Analyst",
+        undoes: [e!.event_id],
+      },
+    ]);
     await waitForJob(plan.jobId!);
     expect(h.crm.get("contacts", "6")?.jobtitle).toBe("Analyst");
   });
 
   it("rolls back a proposal Tollgate applied to the value it was planned against", async () => {
-    h.crm.set("contacts", "7", { email: "old@acme.example", ai_sdr_confidence_score: "0.95", ai_sdr_source: "apollo", ai_sdr_change_reason: "verified" });
-    await h.change({ objectId: "7", property: "ai_proposed_email", value: "new@acme.example", at: "11:40:00", sourceId: AGENT_APP });
+    h.crm.set("contacts", "7", {
+      email: "old@acme.example",
+      ai_sdr_confidence_score: "0.95",
+      ai_sdr_source: "apollo",
+      ai_sdr_change_reason: "verified",
+    });
+    await h.change({
+      objectId: "7",
+      property: "ai_proposed_email",
+      value: "new@acme.example",
+      at: "11:40:00",
+      sourceId: AGENT_APP,
+    });
     expect(h.crm.get("contacts", "7")?.email).toBe("new@acme.example");
     const { events } = await h.audit.query({ tenantId: TENANT, objectId: "7", limit: 50 });
     const proposal = events.find((e) => e.action === "proposal")!;
@@ -183,7 +314,16 @@ describe("rollback: execution", () => {
     // The provenance id on the record (the proposal) and the apply's own crm_write event both name it.
     const applyEvent = events.find((e) => e.action === "crm_write" && e.caused_by === proposal.event_id)!;
     const plan = await h.rollback.plan(TENANT, { eventIds: [applyEvent.event_id] }, OWNER);
-    expect(plan.planned).toEqual([{ eventId: proposal.event_id, objectType: "contacts", objectId: "7", field: "email", restoreTo: "old@acme.example", undoes: [proposal.event_id] }]);
+    expect(plan.planned).toEqual([
+      {
+        eventId: proposal.event_id,
+        objectType: "contacts",
+        objectId: "7",
+        field: "email",
+        restoreTo: "old@acme.example",
+        undoes: [proposal.event_id],
+      },
+    ]);
     await waitForJob(plan.jobId!);
     expect(h.crm.get("contacts", "7")?.email).toBe("old@acme.example");
   });

@@ -11,7 +11,10 @@ const dir = mkdtempSync(join(tmpdir(), "tollgate-start-"));
 /** Runs `npm start`'s entry point; start-up must fail before anything listens. */
 async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   try {
-    await run("node", ["--import", "tsx", "server/src/main.ts"], { env: { ...process.env, PORT: "0", LOG_LEVEL: "silent", TOLLGATE_DATA_DIR: dir, ...env }, timeout: 30_000 });
+    await run("node", ["--import", "tsx", "server/src/main.ts"], {
+      env: { ...process.env, PORT: "0", LOG_LEVEL: "silent", TOLLGATE_DATA_DIR: dir, ...env },
+      timeout: 30_000,
+    });
     return { code: 0, stderr: "" };
   } catch (err) {
     const e = err as { code: number; stderr: string };
@@ -28,7 +31,22 @@ describe("npm start refuses bad configuration", () => {
 
   it("stops on a malformed policy with one line per problem, each with its line", async () => {
     const file = join(dir, "policy.yaml");
-    writeFileSync(file, ["version: 1", "tenant: default", "agents: []", "roles:", "  r:", "    objects:", "      contact:", "        fields:", "          email: { tier: 7 }", "          phone: { tier: two }", ""].join("\n"));
+    writeFileSync(
+      file,
+      [
+        "version: 1",
+        "tenant: default",
+        "agents: []",
+        "roles:",
+        "  r:",
+        "    objects:",
+        "      contact:",
+        "        fields:",
+        "          email: { tier: 7 }",
+        "          phone: { tier: two }",
+        "",
+      ].join("\n"),
+    );
     const r = await start({ TOLLGATE_POLICY: file });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split("\n");

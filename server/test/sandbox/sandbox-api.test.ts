@@ -36,9 +36,21 @@ describe("authentication", () => {
 describe("property history", () => {
   it("attributes each change to the token's holder, newest first", async () => {
     const [c] = sandbox.seed("contacts", [{ properties: { industry: "Retail" } }]);
-    expect((await call(agent, "PATCH", `/crm/v3/objects/contacts/${c!.id}`, { properties: { industry: "Fintech" } })).status).toBe(200);
-    expect((await call(human, "POST", "/crm/v3/objects/contacts/batch/update", { inputs: [{ id: c!.id, properties: { industry: "Banking" } }] })).status).toBe(200);
-    const read = await call(agent, "GET", `/crm/v3/objects/contacts/${c!.id}?properties=industry&propertiesWithHistory=industry`);
+    expect(
+      (await call(agent, "PATCH", `/crm/v3/objects/contacts/${c!.id}`, { properties: { industry: "Fintech" } })).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(human, "POST", "/crm/v3/objects/contacts/batch/update", {
+          inputs: [{ id: c!.id, properties: { industry: "Banking" } }],
+        })
+      ).status,
+    ).toBe(200);
+    const read = await call(
+      agent,
+      "GET",
+      `/crm/v3/objects/contacts/${c!.id}?properties=industry&propertiesWithHistory=industry`,
+    );
     expect(read.body["properties"]).toEqual({ industry: "Banking" });
     const history = read.body["propertiesWithHistory"]["industry"] as Record<string, unknown>[];
     expect(history.map((h) => [h["value"], h["sourceType"], h["sourceId"]])).toEqual([
@@ -68,11 +80,23 @@ describe("rate limiting", () => {
       const aAgain = limited.tokens.issue({ appId: 11 });
       const b = limited.tokens.issue({ appId: 22 });
       const answers = [];
-      for (const token of [a, a, aAgain, a]) answers.push(await call(token, "GET", "/crm/v3/properties/contacts", undefined, limited.url));
+      for (const token of [a, a, aAgain, a])
+        answers.push(await call(token, "GET", "/crm/v3/properties/contacts", undefined, limited.url));
       expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429]);
       expect(answers.map((r) => r.headers.get("x-hubspot-ratelimit-remaining"))).toEqual(["2", "1", "0", "0"]);
-      expect(answers.every((r) => r.headers.get("x-hubspot-ratelimit-max") === "3" && r.headers.get("x-hubspot-ratelimit-interval-milliseconds") === "10000")).toBe(true);
-      expect(answers[3]!.body).toMatchObject({ status: "error", message: "You have reached your ten_secondly_rolling limit.", errorType: "RATE_LIMIT", policyName: "TEN_SECONDLY_ROLLING" });
+      expect(
+        answers.every(
+          (r) =>
+            r.headers.get("x-hubspot-ratelimit-max") === "3" &&
+            r.headers.get("x-hubspot-ratelimit-interval-milliseconds") === "10000",
+        ),
+      ).toBe(true);
+      expect(answers[3]!.body).toMatchObject({
+        status: "error",
+        message: "You have reached your ten_secondly_rolling limit.",
+        errorType: "RATE_LIMIT",
+        policyName: "TEN_SECONDLY_ROLLING",
+      });
       expect((await call(b, "GET", "/crm/v3/properties/contacts", undefined, limited.url)).status).toBe(200);
       expect(limited.stats()).toMatchObject({ rateLimited: 1, calls: { "GET /crm/v3/properties/:type": 4 } });
     } finally {
@@ -84,53 +108,119 @@ describe("rate limiting", () => {
 describe("batch endpoints", () => {
   it("returns 207 naming missing ids and applies the rest", async () => {
     const [c] = sandbox.seed("contacts", [{ properties: { jobtitle: "A" } }]);
-    const res = await call(agent, "POST", "/crm/v3/objects/contacts/batch/update", { inputs: [{ id: c!.id, properties: { jobtitle: "B" } }, { id: "424242", properties: { jobtitle: "C" } }] });
+    const res = await call(agent, "POST", "/crm/v3/objects/contacts/batch/update", {
+      inputs: [
+        { id: c!.id, properties: { jobtitle: "B" } },
+        { id: "424242", properties: { jobtitle: "C" } },
+      ],
+    });
     expect(res.status).toBe(207);
-    expect(res.body["errors"]).toEqual([expect.objectContaining({ category: "OBJECT_NOT_FOUND", context: { ids: ["424242"] } })]);
+    expect(res.body["errors"]).toEqual([
+      expect.objectContaining({ category: "OBJECT_NOT_FOUND", context: { ids: ["424242"] } }),
+    ]);
     expect(sandbox.getRecord("contacts", c!.id)!.properties["jobtitle"]).toBe("B");
   });
 
   it("refuses the whole batch for an invalid value, a duplicate id or more than 100 inputs", async () => {
-    const [c, d] = sandbox.seed("contacts", [{ properties: { lifecyclestage: "lead" } }, { properties: { lifecyclestage: "lead" } }]);
-    const invalid = await call(agent, "POST", "/crm/v3/objects/contacts/batch/update", { inputs: [{ id: c!.id, properties: { lifecyclestage: "customer" } }, { id: d!.id, properties: { lifecyclestage: "whale" } }] });
+    const [c, d] = sandbox.seed("contacts", [
+      { properties: { lifecyclestage: "lead" } },
+      { properties: { lifecyclestage: "lead" } },
+    ]);
+    const invalid = await call(agent, "POST", "/crm/v3/objects/contacts/batch/update", {
+      inputs: [
+        { id: c!.id, properties: { lifecyclestage: "customer" } },
+        { id: d!.id, properties: { lifecyclestage: "whale" } },
+      ],
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ category: "VALIDATION_ERROR" });
     expect(sandbox.getRecord("contacts", c!.id)!.properties["lifecyclestage"]).toBe("lead");
-    const unknown = await call(agent, "PATCH", `/crm/v3/objects/contacts/${c!.id}`, { properties: { no_such_property: "x" } });
+    const unknown = await call(agent, "PATCH", `/crm/v3/objects/contacts/${c!.id}`, {
+      properties: { no_such_property: "x" },
+    });
     expect(unknown.status).toBe(400);
-    const dup = await call(agent, "POST", "/crm/v3/objects/contacts/batch/update", { inputs: [{ id: c!.id, properties: { lifecyclestage: "customer" } }, { id: c!.id, properties: {} }] });
+    const dup = await call(agent, "POST", "/crm/v3/objects/contacts/batch/update", {
+      inputs: [
+        { id: c!.id, properties: { lifecyclestage: "customer" } },
+        { id: c!.id, properties: {} },
+      ],
+    });
     expect(dup.status).toBe(400);
     expect(dup.body["context"]).toEqual({ ids: [c!.id] });
-    const big = await call(agent, "POST", "/crm/v3/objects/contacts/batch/read", { inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i) })), properties: [] });
+    const big = await call(agent, "POST", "/crm/v3/objects/contacts/batch/read", {
+      inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i) })),
+      properties: [],
+    });
     expect(big.status).toBe(400);
-    const bigHistory = await call(agent, "POST", "/crm/v3/objects/contacts/batch/read", { inputs: Array.from({ length: 51 }, (_, i) => ({ id: String(i) })), properties: ["email"], propertiesWithHistory: ["email"] });
+    const bigHistory = await call(agent, "POST", "/crm/v3/objects/contacts/batch/read", {
+      inputs: Array.from({ length: 51 }, (_, i) => ({ id: String(i) })),
+      properties: ["email"],
+      propertiesWithHistory: ["email"],
+    });
     expect(bigHistory.status).toBe(400);
   });
 
   it("creates in batches and finds records by EQ search", async () => {
-    const created = await call(human, "POST", "/crm/v3/objects/companies/batch/create", { inputs: [{ properties: { name: "Acme", domain: "acme.example" } }, { properties: { name: "Initech", domain: "initech.example" } }] });
+    const created = await call(human, "POST", "/crm/v3/objects/companies/batch/create", {
+      inputs: [
+        { properties: { name: "Acme", domain: "acme.example" } },
+        { properties: { name: "Initech", domain: "initech.example" } },
+      ],
+    });
     expect(created.status).toBe(201);
-    const found = await call(agent, "POST", "/crm/v3/objects/companies/search", { filterGroups: [{ filters: [{ propertyName: "domain", operator: "EQ", value: "INITECH.example" }] }], properties: ["name"] });
+    const found = await call(agent, "POST", "/crm/v3/objects/companies/search", {
+      filterGroups: [{ filters: [{ propertyName: "domain", operator: "EQ", value: "INITECH.example" }] }],
+      properties: ["name"],
+    });
     expect(found.body["total"]).toBe(1);
     expect(found.body["results"][0]["properties"]["name"]).toBe("Initech");
-    expect((await call(agent, "POST", "/crm/v3/objects/companies/search", { filterGroups: [{ filters: [{ propertyName: "name", operator: "CONTAINS_TOKEN", value: "x" }] }] })).status).toBe(400);
+    expect(
+      (
+        await call(agent, "POST", "/crm/v3/objects/companies/search", {
+          filterGroups: [{ filters: [{ propertyName: "name", operator: "CONTAINS_TOKEN", value: "x" }] }],
+        })
+      ).status,
+    ).toBe(400);
   });
 });
 
 describe("properties", () => {
   it("creates properties and groups once, reporting conflicts as HubSpot does", async () => {
     expect((await call(agent, "GET", "/crm/v3/properties/contacts/groups/tollgate")).status).toBe(404);
-    expect((await call(agent, "POST", "/crm/v3/properties/contacts/groups", { name: "tollgate", label: "Tollgate" })).status).toBe(201);
-    expect((await call(agent, "POST", "/crm/v3/properties/contacts/groups", { name: "tollgate", label: "Tollgate" })).status).toBe(409);
-    const def = { name: "ai_sdr_source", label: "AI SDR source", type: "string", fieldType: "text", groupName: "tollgate" };
+    expect(
+      (await call(agent, "POST", "/crm/v3/properties/contacts/groups", { name: "tollgate", label: "Tollgate" })).status,
+    ).toBe(201);
+    expect(
+      (await call(agent, "POST", "/crm/v3/properties/contacts/groups", { name: "tollgate", label: "Tollgate" })).status,
+    ).toBe(409);
+    const def = {
+      name: "ai_sdr_source",
+      label: "AI SDR source",
+      type: "string",
+      fieldType: "text",
+      groupName: "tollgate",
+    };
     expect((await call(agent, "POST", "/crm/v3/properties/contacts", def)).status).toBe(201);
     const again = await call(agent, "POST", "/crm/v3/properties/contacts", def);
     expect(again.status).toBe(409);
     expect(again.body["category"]).toBe("OBJECT_ALREADY_EXISTS");
-    const batch = await call(agent, "POST", "/crm/v3/properties/contacts/batch/create", { inputs: [def, { ...def, name: "ai_sdr_event_id" }] });
+    const batch = await call(agent, "POST", "/crm/v3/properties/contacts/batch/create", {
+      inputs: [def, { ...def, name: "ai_sdr_event_id" }],
+    });
     expect(batch.status).toBe(207);
     expect(batch.body["results"].map((p: { name: string }) => p.name)).toEqual(["ai_sdr_event_id"]);
-    expect((await call(agent, "GET", "/crm/v3/properties/contacts/ai_sdr_event_id")).body["groupName"]).toBe("tollgate");
-    expect((await call(agent, "POST", "/crm/v3/properties/contacts", { ...def, name: "bad", type: "number", fieldType: "text" })).status).toBe(400);
+    expect((await call(agent, "GET", "/crm/v3/properties/contacts/ai_sdr_event_id")).body["groupName"]).toBe(
+      "tollgate",
+    );
+    expect(
+      (
+        await call(agent, "POST", "/crm/v3/properties/contacts", {
+          ...def,
+          name: "bad",
+          type: "number",
+          fieldType: "text",
+        })
+      ).status,
+    ).toBe(400);
   });
 });

@@ -11,7 +11,13 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  sandbox = await createHubSpotSandbox({ clientSecret: SECRET, appId: TOLLGATE_APP, webhookTargetUrl: `${receiver.url}?portal=62515`, webhookDelayMs: 5, subscriptions: "all-legacy" });
+  sandbox = await createHubSpotSandbox({
+    clientSecret: SECRET,
+    appId: TOLLGATE_APP,
+    webhookTargetUrl: `${receiver.url}?portal=62515`,
+    webhookDelayMs: 5,
+    subscriptions: "all-legacy",
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -25,7 +31,12 @@ describe("sandbox webhooks through Tollgate's ingest", () => {
     sandbox.write("contacts", contact!.id, { industry: "Fintech" }, { kind: "app", appId: "123456" });
     sandbox.write("contacts", contact!.id, { industry: "Retail" }, { kind: "app", appId: String(TOLLGATE_APP) });
     sandbox.write("deals", deal!.id, { dealstage: "closedwon" }, { kind: "user", userId: "9" });
-    sandbox.write("tasks", sandbox.seed("tasks", [{ properties: { hs_task_subject: "call" } }])[0]!.id, { hs_task_subject: "email" }, { kind: "user", userId: "9" });
+    sandbox.write(
+      "tasks",
+      sandbox.seed("tasks", [{ properties: { hs_task_subject: "call" } }])[0]!.id,
+      { hs_task_subject: "email" },
+      { kind: "user", userId: "9" },
+    );
     await sandbox.webhooksIdle();
 
     const changes = receiver.posts.flatMap((post) => {
@@ -45,7 +56,9 @@ describe("sandbox webhooks through Tollgate's ingest", () => {
       expect(parsed.rejected).toEqual([]);
       return parsed.changes;
     });
-    expect(changes.map((c) => c.sourceId)).toEqual(expect.arrayContaining(["123456", String(TOLLGATE_APP), "userId:9"]));
+    expect(changes.map((c) => c.sourceId)).toEqual(
+      expect.arrayContaining(["123456", String(TOLLGATE_APP), "userId:9"]),
+    );
     const own = changes.filter((c) => isOwnHubSpotWrite(c, String(TOLLGATE_APP)));
     expect(own).toHaveLength(1);
     expect(own[0]).toMatchObject({ changeSource: "INTEGRATION" });

@@ -28,6 +28,10 @@ export async function startWebhookReceiver(answer: (postIndex: number) => number
     url: `http://127.0.0.1:${port}/webhooks/hubspot`,
     posts,
     events: () => posts.flatMap((p) => p.events),
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -5,10 +5,25 @@ import { createTestDatabase, type TestDatabase } from "../helpers/test-database.
 let t: TestDatabase;
 let store: SnapshotStore;
 
-const base = { tenantId: "62515", crm: "hubspot", objectType: "contacts", objectId: "101", property: "jobtitle" } as const;
+const base = {
+  tenantId: "62515",
+  crm: "hubspot",
+  objectType: "contacts",
+  objectId: "101",
+  property: "jobtitle",
+} as const;
 const at = (iso: string) => new Date(`2026-01-01T${iso}Z`);
 function value(v: string | null, time: string, over: Partial<ObservedValue> = {}): ObservedValue {
-  return { ...base, value: v, occurredAt: at(time), actorType: "human", actorId: "userId:7", trusted: true, eventKey: `k-${time}-${v}`, ...over };
+  return {
+    ...base,
+    value: v,
+    occurredAt: at(time),
+    actorType: "human",
+    actorId: "userId:7",
+    trusted: true,
+    eventKey: `k-${time}-${v}`,
+    ...over,
+  };
 }
 
 beforeAll(async () => {
@@ -37,14 +52,25 @@ describe("snapshot store", () => {
   });
 
   it("gives the latest value whoever wrote it", async () => {
-    const latest = await store.latestValues("62515", [base, { ...base, objectId: "102" }, { ...base, objectId: "999" }]);
-    expect(latest.get(propertyKey(base))).toMatchObject({ value: "Chief Hype Officer", actorType: "agent", trusted: false });
+    const latest = await store.latestValues("62515", [
+      base,
+      { ...base, objectId: "102" },
+      { ...base, objectId: "999" },
+    ]);
+    expect(latest.get(propertyKey(base))).toMatchObject({
+      value: "Chief Hype Officer",
+      actorType: "agent",
+      trusted: false,
+    });
     expect(latest.get(propertyKey({ ...base, objectId: "102" }))?.value).toBe("Intern");
     expect(latest.has(propertyKey({ ...base, objectId: "999" }))).toBe(false);
   });
 
   it("ignores a value recorded twice under one event key (webhook retries)", async () => {
-    await store.record([value("Dup", "14:00:00", { eventKey: "same" }), value("Dup again", "15:00:00", { eventKey: "same" })]);
+    await store.record([
+      value("Dup", "14:00:00", { eventKey: "same" }),
+      value("Dup again", "15:00:00", { eventKey: "same" }),
+    ]);
     const latest = await store.latestValues("62515", [base]);
     expect(latest.get(propertyKey(base))?.value).toBe("Dup");
   });

@@ -11,7 +11,13 @@ let sandbox: HubSpotSandbox;
 beforeAll(async () => {
   t = await createTestDatabase({ only: ["004"] });
   sandbox = await createHubSpotSandbox({ clientSecret: HUBSPOT_TEST_CLIENT_SECRET, appId: 7777, portalId: 62515 });
-  sandbox.seed("contacts", Array.from({ length: 250 }, (_, i) => ({ id: String(1000 + i), properties: { lifecyclestage: i % 2 ? "lead" : "customer", email: `c${i}@x.example` } })));
+  sandbox.seed(
+    "contacts",
+    Array.from({ length: 250 }, (_, i) => ({
+      id: String(1000 + i),
+      properties: { lifecyclestage: i % 2 ? "lead" : "customer", email: `c${i}@x.example` },
+    })),
+  );
 });
 afterAll(async () => {
   await sandbox.close();
@@ -21,7 +27,11 @@ afterAll(async () => {
 describe("takeBaseline", () => {
   it("pages through every record (100 a call) and records each governed value as trusted", async () => {
     const snapshots = createSnapshotStore(t.db);
-    const connector = createHubSpotConnector({ accessToken: sandbox.tokens.issue({ appId: 7777 }), portalId: 62515, baseUrl: sandbox.url });
+    const connector = createHubSpotConnector({
+      accessToken: sandbox.tokens.issue({ appId: 7777 }),
+      portalId: 62515,
+      baseUrl: sandbox.url,
+    });
     const before = sandbox.stats().calls["GET /crm/v3/objects/:type"] ?? 0;
     const result = await takeBaseline({ connector, snapshots, objectType: "contacts", properties: ["lifecyclestage"] });
     expect(result).toEqual({ objectType: "contacts", records: 250, values: 250, calls: 3 });

@@ -18,7 +18,9 @@ afterAll(async () => {
 describe("createRedisScript", () => {
   it("loads a script Redis does not know yet, then runs it by its SHA", async () => {
     // A comment no other run has used: Redis cannot know this source, so the first call must fall back.
-    const script = createRedisScript(`-- ${randomUUID()}\nredis.call("SADD", KEYS[1], unpack(ARGV)) return redis.call("SCARD", KEYS[1])`);
+    const script = createRedisScript(
+      `-- ${randomUUID()}\nredis.call("SADD", KEYS[1], unpack(ARGV)) return redis.call("SCARD", KEYS[1])`,
+    );
     const key = `${prefix}:set`;
     expect(await script(redis, [key], ["a", "b"])).toBe(2);
     expect(await script(redis, [key], ["b", "c"])).toBe(3);

@@ -6,7 +6,13 @@ import {
   parseHubSpotBatch,
   type HubSpotSubscriptionType,
 } from "../../src/webhooks/index.js";
-import { HUBSPOT_FIXTURES, HUBSPOT_TEST_AGENT_APP_ID, HUBSPOT_TEST_APP_ID, readHubSpotFixture, type HubSpotFixtureName } from "../../../test/fixtures/index.js";
+import {
+  HUBSPOT_FIXTURES,
+  HUBSPOT_TEST_AGENT_APP_ID,
+  HUBSPOT_TEST_APP_ID,
+  readHubSpotFixture,
+  type HubSpotFixtureName,
+} from "../../../test/fixtures/index.js";
 
 const changesOf = (name: HubSpotFixtureName) => {
   const parsed = parseHubSpotBatch(readHubSpotFixture(name).events);
@@ -41,7 +47,11 @@ describe("HubSpot batch schema", () => {
     if (!parsed.ok) throw new Error("envelope should be fine");
     expect(parsed.changes.map((c) => c.eventId)).toEqual(["4100000001", "4100000003"]);
     expect(parsed.rejected).toHaveLength(1);
-    expect(parsed.rejected[0]).toMatchObject({ index: 1, eventId: "4100000002", subscriptionType: "contact.propertyChange" });
+    expect(parsed.rejected[0]).toMatchObject({
+      index: 1,
+      eventId: "4100000002",
+      subscriptionType: "contact.propertyChange",
+    });
     expect(parsed.rejected[0]!.issues.map((i) => i.path)).toEqual(["1.occurredAt"]);
   });
 
@@ -64,7 +74,10 @@ describe("HubSpot batch schema", () => {
     ]);
     if (!parsed.ok) throw new Error("envelope should be fine");
     expect(parsed.changes).toEqual([]);
-    expect(parsed.rejected.map((r) => r.issues.map((i) => i.path))).toEqual([["0.subscriptionType"], ["1.objectTypeId"]]);
+    expect(parsed.rejected.map((r) => r.issues.map((i) => i.path))).toEqual([
+      ["0.subscriptionType"],
+      ["1.objectTypeId"],
+    ]);
   });
 });
 
@@ -100,15 +113,28 @@ describe("normalising to HubSpotChange", () => {
   });
 
   it("maps creation, deletion, merge and association events", () => {
-    expect(changesOf("contact.creation.json").changes[0]).toMatchObject({ kind: "creation", objectId: "123", tenantId: "62515" });
+    expect(changesOf("contact.creation.json").changes[0]).toMatchObject({
+      kind: "creation",
+      objectId: "123",
+      tenantId: "62515",
+    });
     expect(changesOf("contact.deletion.json").changes[0]).toMatchObject({ kind: "deletion", objectId: "1388" });
     expect(changesOf("contact.merge.json").changes[0]).toMatchObject({
       kind: "merge",
       objectId: "1201",
-      merge: { primaryObjectId: "1201", mergedObjectIds: ["1201", "1388"], newObjectId: "1201", numberOfPropertiesMoved: 14 },
+      merge: {
+        primaryObjectId: "1201",
+        mergedObjectIds: ["1201", "1388"],
+        newObjectId: "1201",
+        numberOfPropertiesMoved: 14,
+      },
     });
     const [added, removed] = changesOf("contact.associationChange.json").changes;
-    expect(added).toMatchObject({ kind: "association", objectId: "1201", association: { associationType: "CONTACT_TO_COMPANY", toObjectId: "5001", removed: false, primary: true } });
+    expect(added).toMatchObject({
+      kind: "association",
+      objectId: "1201",
+      association: { associationType: "CONTACT_TO_COMPANY", toObjectId: "5001", removed: false, primary: true },
+    });
     expect(removed).toMatchObject({ association: { toObjectId: "4999", removed: true } });
     expect(added!.dedupeKey).not.toBe(removed!.dedupeKey);
   });
@@ -123,15 +149,25 @@ describe("normalising to HubSpotChange", () => {
     const original = key(event);
     expect(key({ ...event, attemptNumber: 3 })).toBe(original);
     // eventId is not unique on its own: each other part must tell events apart.
-    for (const variant of [{ portalId: 1 }, { eventId: 2 }, { objectId: 99 }, { propertyName: "jobtitle" }, { occurredAt: event.occurredAt + 1 }]) {
+    for (const variant of [
+      { portalId: 1 },
+      { eventId: 2 },
+      { objectId: 99 },
+      { propertyName: "jobtitle" },
+      { occurredAt: event.occurredAt + 1 },
+    ]) {
       expect(key({ ...event, ...variant })).not.toBe(original);
     }
   });
 
   it("keeps the dedupe key's exact spelling: marks and audit rows written before a deploy must still match after it", () => {
-    expect(changesOf("contact.propertyChange.agent-write.json").changes[0]!.dedupeKey).toBe("62515|3816279340|contact.propertyChange|0-1|1201|ai_proposed_industry|1763642112450");
+    expect(changesOf("contact.propertyChange.agent-write.json").changes[0]!.dedupeKey).toBe(
+      "62515|3816279340|contact.propertyChange|0-1|1201|ai_proposed_industry|1763642112450",
+    );
     const [added] = changesOf("contact.associationChange.json").changes;
-    expect(added!.dedupeKey).toMatch(/^62515\|\d+\|contact\.associationChange\|0-1\|1201\|CONTACT_TO_COMPANY>5001:added\|\d+$/);
+    expect(added!.dedupeKey).toMatch(
+      /^62515\|\d+\|contact\.associationChange\|0-1\|1201\|CONTACT_TO_COMPANY>5001:added\|\d+$/,
+    );
   });
 
   it("recognises Tollgate's own writes, and only those", () => {

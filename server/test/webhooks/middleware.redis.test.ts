@@ -32,9 +32,21 @@ function captureLogs() {
   return { entries, logger };
 }
 
-async function listen(receiver: Pick<WebhookReceiver, "receive">, logger: WebhookLogger, limit?: string): Promise<{ server: Server; base: string }> {
+async function listen(
+  receiver: Pick<WebhookReceiver, "receive">,
+  logger: WebhookLogger,
+  limit?: string,
+): Promise<{ server: Server; base: string }> {
   const app = express();
-  app.use(createHubSpotWebhookRouter({ clientSecret: HUBSPOT_TEST_CLIENT_SECRET, publicUrl: HUBSPOT_TEST_PUBLIC_URL, receiver, logger, ...(limit ? { limit } : {}) }));
+  app.use(
+    createHubSpotWebhookRouter({
+      clientSecret: HUBSPOT_TEST_CLIENT_SECRET,
+      publicUrl: HUBSPOT_TEST_PUBLIC_URL,
+      receiver,
+      logger,
+      ...(limit ? { limit } : {}),
+    }),
+  );
   // A JSON parser after the router, as in the app: it must never see the webhook's body first.
   app.use(express.json());
   const server = await new Promise<Server>((resolve) => {
@@ -69,10 +81,20 @@ const jobsOf = async (tenantId: string) =>
     return { id: job.id, data: decoded.job };
   });
 
-async function post(body: Buffer | string, headers: Record<string, string>, path = "/webhooks/hubspot", method = "POST") {
+async function post(
+  body: Buffer | string,
+  headers: Record<string, string>,
+  path = "/webhooks/hubspot",
+  method = "POST",
+) {
   const res = await fetch(base + path, { method, headers, body: method === "GET" ? undefined : body });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: text ? (JSON.parse(text) as Record<string, any>) : undefined,
+  };
 }
 
 const postSigned = (raw: Buffer | string, path = "/webhooks/hubspot", timestamp?: number) =>
@@ -120,7 +142,10 @@ describe("POST /webhooks/hubspot", () => {
     it("401 when unsigned or without a timestamp", async () => {
       const unsigned = await post(raw, { "content-type": "application/json" });
       expect(unsigned.status).toBe(401);
-      expect(unsigned.json!.error).toMatchObject({ code: "webhook_signature_invalid", details: { reason: "missing_signature" } });
+      expect(unsigned.json!.error).toMatchObject({
+        code: "webhook_signature_invalid",
+        details: { reason: "missing_signature" },
+      });
       const { ["x-hubspot-request-timestamp"]: _t, ...noStamp } = hubspotSignedHeaders(raw);
       const res = await post(raw, noStamp);
       expect(res.status).toBe(401);
@@ -136,13 +161,19 @@ describe("POST /webhooks/hubspot", () => {
       const forged = await post(raw, hubspotSignedHeaders(raw, { clientSecret: "another-apps-secret" }));
       expect(forged.json!.error.details).toEqual({ reason: "bad_signature" });
       // Signed for a different query string than the one requested.
-      const moved = await post(raw, hubspotSignedHeaders(raw, { path: "/webhooks/hubspot?a=1" }), "/webhooks/hubspot?a=2");
+      const moved = await post(
+        raw,
+        hubspotSignedHeaders(raw, { path: "/webhooks/hubspot?a=1" }),
+        "/webhooks/hubspot?a=2",
+      );
       expect(moved.json!.error.details).toEqual({ reason: "bad_signature" });
       const tampered = Buffer.from(raw.toString("utf8").replace("CONNECTED", "CUSTOMER"));
       const altered = await post(tampered, hubspotSignedHeaders(raw));
       expect(altered.json!.error.details).toEqual({ reason: "bad_signature" });
       for (const res of [stale, future, forged, moved, altered]) expect(res.status).toBe(401);
-      expect(logs.entries.filter((e) => e.msg === "refused an unverified HubSpot webhook").length).toBeGreaterThanOrEqual(5);
+      expect(
+        logs.entries.filter((e) => e.msg === "refused an unverified HubSpot webhook").length,
+      ).toBeGreaterThanOrEqual(5);
       await expectNothingQueued();
     });
 
@@ -152,10 +183,15 @@ describe("POST /webhooks/hubspot", () => {
       expect(notJson.json!.error.code).toBe("invalid_json");
       const notArray = await postSigned('{"eventId":1}');
       expect(notArray.status).toBe(400);
-      expect(notArray.json!.error).toMatchObject({ code: "validation_failed", details: { issues: [expect.objectContaining({ path: "" })] } });
+      expect(notArray.json!.error).toMatchObject({
+        code: "validation_failed",
+        details: { issues: [expect.objectContaining({ path: "" })] },
+      });
       const allBad = await postSigned('[{"eventId":1,"subscriptionType":"contact.creation"}]');
       expect(allBad.status).toBe(400);
-      expect(allBad.json!.error.details.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(["0.portalId", "0.occurredAt"]));
+      expect(allBad.json!.error.details.issues.map((i: { path: string }) => i.path)).toEqual(
+        expect.arrayContaining(["0.portalId", "0.occurredAt"]),
+      );
       await expectNothingQueued();
     });
 
@@ -173,7 +209,9 @@ describe("POST /webhooks/hubspot", () => {
     expect(res.json).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
     const jobs = await jobsOf("62515");
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.data.changes.map((c) => [c.eventId, c.property, c.value])).toEqual(events.map((e) => [String(e.eventId), e.propertyName, e.propertyValue]));
+    expect(jobs[0]!.data.changes.map((c) => [c.eventId, c.property, c.value])).toEqual(
+      events.map((e) => [String(e.eventId), e.propertyName, e.propertyValue]),
+    );
   });
 
   it("enqueues a redelivered batch once (HubSpot's retry has attemptNumber 1)", async () => {
@@ -202,7 +240,11 @@ describe("POST /webhooks/hubspot", () => {
     const { raw } = readHubSpotFixture("contact.propertyChange.one-malformed.json");
     const res = await postSigned(raw);
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ accepted: 2, duplicates: 0, rejected: [{ index: 1, eventId: "4100000002", issues: [{ path: "1.occurredAt" }] }] });
+    expect(res.json).toMatchObject({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [{ index: 1, eventId: "4100000002", issues: [{ path: "1.occurredAt" }] }],
+    });
     const jobs = await jobsOf("62515");
     const queued = jobs.flatMap((j) => j.data.changes.map((c) => c.eventId)).filter((id) => id.startsWith("41000000"));
     expect(queued.sort()).toEqual(["4100000001", "4100000003"]);
@@ -229,12 +271,20 @@ describe("POST /webhooks/hubspot", () => {
 
   it("hands the queued changes to the tenant's worker", async () => {
     const seen: WebhookJob[] = [];
-    const workers = await createWebhookWorkers({ redis, prefix, handler: async (job) => void seen.push(job), refreshIntervalMs: 200 });
+    const workers = await createWebhookWorkers({
+      redis,
+      prefix,
+      handler: async (job) => void seen.push(job),
+      refreshIntervalMs: 200,
+    });
     try {
       const { raw } = readHubSpotFixture("contact.merge.json");
       expect((await postSigned(raw)).status).toBe(200);
       const merge = await waitFor(() => seen.find((j) => j.changes.some((c) => c.kind === "merge")));
-      expect(merge).toMatchObject({ tenantId: "62515", changes: [expect.objectContaining({ objectId: "1201", eventId: "1111222233" })] });
+      expect(merge).toMatchObject({
+        tenantId: "62515",
+        changes: [expect.objectContaining({ objectId: "1201", eventId: "1111222233" })],
+      });
     } finally {
       await workers.close();
     }
@@ -243,17 +293,29 @@ describe("POST /webhooks/hubspot", () => {
 
 describe("POST /webhooks/hubspot when Redis or the body is a problem", () => {
   it("503 without a stack trace when Redis is down, so HubSpot retries", async () => {
-    const down = new Redis({ host: "127.0.0.1", port: await closedPort(), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    const down = new Redis({
+      host: "127.0.0.1",
+      port: await closedPort(),
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 50,
+    });
     down.on("error", () => undefined);
     const failing = createWebhookReceiver({ redis: down, prefix: uniquePrefix(), enqueueTimeoutMs: 500 });
     const own = captureLogs();
     const app = await listen(failing, own.logger);
     try {
       const { raw } = readHubSpotFixture("contact.creation.json");
-      const res = await fetch(`${app.base}/webhooks/hubspot`, { method: "POST", headers: hubspotSignedHeaders(raw), body: raw });
+      const res = await fetch(`${app.base}/webhooks/hubspot`, {
+        method: "POST",
+        headers: hubspotSignedHeaders(raw),
+        body: raw,
+      });
       const text = await res.text();
       expect(res.status).toBe(503);
-      expect(JSON.parse(text)).toEqual({ error: { code: "queue_unavailable", message: expect.any(String), details: null } });
+      expect(JSON.parse(text)).toEqual({
+        error: { code: "queue_unavailable", message: expect.any(String), details: null },
+      });
       expect(text).not.toMatch(/\bat .+:\d+:\d+/);
       expect(own.entries.some((e) => e.level === "error")).toBe(true);
     } finally {
@@ -266,8 +328,14 @@ describe("POST /webhooks/hubspot when Redis or the body is a problem", () => {
     const own = captureLogs();
     const app = await listen({ receive: async () => ({ accepted: 0, duplicates: 0, jobs: [] }) }, own.logger, "1kb");
     try {
-      const big = JSON.stringify(Array.from({ length: 50 }, () => readHubSpotFixture("contact.creation.json").events[0]));
-      const res = await fetch(`${app.base}/webhooks/hubspot`, { method: "POST", headers: hubspotSignedHeaders(big), body: big });
+      const big = JSON.stringify(
+        Array.from({ length: 50 }, () => readHubSpotFixture("contact.creation.json").events[0]),
+      );
+      const res = await fetch(`${app.base}/webhooks/hubspot`, {
+        method: "POST",
+        headers: hubspotSignedHeaders(big),
+        body: big,
+      });
       expect(res.status).toBe(413);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
     } finally {

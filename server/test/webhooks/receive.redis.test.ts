@@ -53,7 +53,9 @@ function setup(options: { backoffMs?: number; attempts?: number } = {}) {
     closers.push(() => q.close());
     return q;
   };
-  const workers = async (handler: (job: WebhookJob, meta: { attemptsMade: number }) => Promise<void>): Promise<WebhookWorkers> => {
+  const workers = async (
+    handler: (job: WebhookJob, meta: { attemptsMade: number }) => Promise<void>,
+  ): Promise<WebhookWorkers> => {
     const w = await createWebhookWorkers({ redis, prefix, handler, refreshIntervalMs: 200 });
     closers.unshift(() => w.close());
     return w;
@@ -67,7 +69,9 @@ describe("createWebhookReceiver", () => {
     const changes = changesOf("contact.propertyChange.agent-write.json");
     const result = await receiver.receive(changes);
     expect(result).toMatchObject({ accepted: 3, duplicates: 0 });
-    expect(result.jobs).toEqual([expect.objectContaining({ tenantId: "62515", queue: "webhooks.hubspot.62515", changes: 3 })]);
+    expect(result.jobs).toEqual([
+      expect.objectContaining({ tenantId: "62515", queue: "webhooks.hubspot.62515", changes: 3 }),
+    ]);
     const jobs = await queue("62515").getJobs(["waiting"]);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.id).toBe(result.jobs[0]!.jobId);
@@ -81,7 +85,11 @@ describe("createWebhookReceiver", () => {
     await receiver.receive(changes);
     const retry = changes.map((c) => ({ ...c, attemptNumber: 1 }));
     expect(await receiver.receive(retry)).toEqual({ accepted: 0, duplicates: 3, jobs: [] });
-    const mixed = [...changesOf("contact.propertyChange.ui-edit.json"), changes[0]!, ...changesOf("contact.propertyChange.ui-edit.json")];
+    const mixed = [
+      ...changesOf("contact.propertyChange.ui-edit.json"),
+      changes[0]!,
+      ...changesOf("contact.propertyChange.ui-edit.json"),
+    ];
     expect(await receiver.receive(mixed)).toMatchObject({ accepted: 1, duplicates: 2 });
     expect(await queue("62515").getWaitingCount()).toBe(2);
   });
@@ -119,7 +127,10 @@ describe("createWebhookReceiver", () => {
     const [a] = await queue("62515").getJobs(["waiting"]);
     const [b] = await queue("71234").getJobs(["waiting"]);
     expect(stored(a!.data).changes.map((c) => c.objectId)).toEqual(["9001", "9002"]);
-    expect(stored(b!.data)).toMatchObject({ tenantId: "71234", changes: [expect.objectContaining({ objectId: "7007" })] });
+    expect(stored(b!.data)).toMatchObject({
+      tenantId: "71234",
+      changes: [expect.objectContaining({ objectId: "7007" })],
+    });
   });
 
   it("leaves no dedupe mark when the enqueue fails, so HubSpot's retry goes through", async () => {
@@ -136,7 +147,13 @@ describe("createWebhookReceiver", () => {
   });
 
   it("fails fast with QueueUnavailableError when Redis is down", async () => {
-    const down = new Redis({ host: "127.0.0.1", port: await closedPort(), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    const down = new Redis({
+      host: "127.0.0.1",
+      port: await closedPort(),
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 50,
+    });
     down.on("error", () => undefined);
     const receiver = createWebhookReceiver({ redis: down, prefix: uniquePrefix(), enqueueTimeoutMs: 500 });
     const started = Date.now();
@@ -195,9 +212,21 @@ describe("createWebhookWorkers", () => {
     });
     await receiver.receive(changesOf("contact.creation.json")); // registers the tenant
     const q = queue("62515");
-    const bad = await q.add("hubspot.batch", { tenantId: "62515", changes: [{ nope: true }] } as unknown as WebhookJob, { attempts: 5 });
-    const foreign = await q.add("hubspot.batch", { tenantId: "71234", changes: changesOf("deal.propertyChange.two-portals.json").slice(1, 2) }, { attempts: 5 });
-    const badRow = await q.add("hubspot.batch", { tenantId: "62515", v: 2, rows: [["contact.creation", "creation"]] } as unknown as WebhookJob, { attempts: 5 });
+    const bad = await q.add(
+      "hubspot.batch",
+      { tenantId: "62515", changes: [{ nope: true }] } as unknown as WebhookJob,
+      { attempts: 5 },
+    );
+    const foreign = await q.add(
+      "hubspot.batch",
+      { tenantId: "71234", changes: changesOf("deal.propertyChange.two-portals.json").slice(1, 2) },
+      { attempts: 5 },
+    );
+    const badRow = await q.add(
+      "hubspot.batch",
+      { tenantId: "62515", v: 2, rows: [["contact.creation", "creation"]] } as unknown as WebhookJob,
+      { attempts: 5 },
+    );
     for (const job of [bad, foreign, badRow]) {
       await waitFor(async () => ((await q.getJobState(job.id!)) === "failed" ? true : undefined));
       const failed = await q.getJob(job.id!);

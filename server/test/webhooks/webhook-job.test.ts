@@ -36,13 +36,28 @@ function sampleJobs(): WebhookJob[] {
     { ...base, eventId: 1, propertyValue: null },
     { ...base, eventId: 2, propertyValue: "" },
     { ...base, eventId: 3, isSensitive: true, sourceId: 42 },
-    { ...base, eventId: 4, subscriptionType: "contact.merge", propertyName: undefined, newObjectId: null, mergedObjectIds: [] },
+    {
+      ...base,
+      eventId: 4,
+      subscriptionType: "contact.merge",
+      propertyName: undefined,
+      newObjectId: null,
+      mergedObjectIds: [],
+    },
     // Not an association, yet it names a far end: its dedupe key cannot be rebuilt from the change.
-    { ...base, eventId: 5, subscriptionType: "contact.creation", propertyName: undefined, toObjectId: 77, associationType: "X" },
+    {
+      ...base,
+      eventId: 5,
+      subscriptionType: "contact.creation",
+      propertyName: undefined,
+      toObjectId: 77,
+      associationType: "X",
+    },
     { ...base, eventId: 6, propertyValue: 'quotes " and \\ and unicode ✓' },
   ].map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as HubSpotWebhookEvent);
   const byTenant = new Map<string, HubSpotChange[]>();
-  for (const change of changesOf([...events, ...variants])) byTenant.set(change.tenantId, [...(byTenant.get(change.tenantId) ?? []), change]);
+  for (const change of changesOf([...events, ...variants]))
+    byTenant.set(change.tenantId, [...(byTenant.get(change.tenantId) ?? []), change]);
   return [...byTenant].map(([tenantId, changes]) => ({ tenantId, changes }));
 }
 
@@ -57,7 +72,10 @@ describe("encodeWebhookJob / decodeWebhookJob", () => {
 
   it("tells an absent value from a cleared one", () => {
     const base = readHubSpotFixture("contact.propertyChange.ui-edit.json").events[0]!;
-    const [cleared, absent] = changesOf([{ ...base, propertyValue: null }, Object.fromEntries(Object.entries(base).filter(([k]) => k !== "propertyValue"))]);
+    const [cleared, absent] = changesOf([
+      { ...base, propertyValue: null },
+      Object.fromEntries(Object.entries(base).filter(([k]) => k !== "propertyValue")),
+    ]);
     const decoded = roundTrip({ tenantId: "62515", changes: [cleared!, absent!] });
     if (!decoded.ok) throw new Error(decoded.issue);
     expect(decoded.job.changes[0]!.value).toBeNull();
@@ -78,7 +96,11 @@ describe("encodeWebhookJob / decodeWebhookJob", () => {
 
   it("is less than half the size of the verbose job for a batch of 100 property changes", () => {
     const template = readHubSpotFixture("contact.propertyChange.agent-write.json").events[0]!;
-    const events = Array.from({ length: 100 }, (_, i) => ({ ...template, eventId: 5_000_000 + i, objectId: 10_000 + i }));
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      ...template,
+      eventId: 5_000_000 + i,
+      objectId: 10_000 + i,
+    }));
     const job = { tenantId: "62515", changes: changesOf(events) };
     const compact = JSON.stringify(encodeWebhookJob(job)).length;
     const full = JSON.stringify(job).length;
@@ -87,10 +109,23 @@ describe("encodeWebhookJob / decodeWebhookJob", () => {
 
   it("stores each repeated string once (v: 3)", () => {
     const template = readHubSpotFixture("contact.propertyChange.agent-write.json").events[0]!;
-    const events = Array.from({ length: 100 }, (_, i) => ({ ...template, eventId: 5_000_000 + i, objectId: 10_000 + i }));
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      ...template,
+      eventId: 5_000_000 + i,
+      objectId: 10_000 + i,
+    }));
     const encoded = encodeWebhookJob({ tenantId: "62515", changes: changesOf(events) });
     expect(encoded.v).toBe(3);
-    expect(encoded.v === 3 && encoded.strings).toEqual(["contact.propertyChange", "property_change", "contact", "0-1", template.propertyName, template.changeSource, String(template.sourceId), String(template.appId)]);
+    expect(encoded.v === 3 && encoded.strings).toEqual([
+      "contact.propertyChange",
+      "property_change",
+      "contact",
+      "0-1",
+      template.propertyName,
+      template.changeSource,
+      String(template.sourceId),
+      String(template.appId),
+    ]);
     // Every interned position holds an index, so the subscription type appears nowhere in the rows.
     expect(JSON.stringify(encoded.rows)).not.toContain("contact.propertyChange");
   });
@@ -100,10 +135,21 @@ describe("encodeWebhookJob / decodeWebhookJob", () => {
     for (const job of sampleJobs()) {
       const v3 = throughRedis(encodeWebhookJob(job)) as { tenantId: string; strings: string[]; rows: unknown[][] };
       // Rewrite as v2 by hand: the fixed fields, then the optional ones the mask names, indices replaced by their strings.
-      const fixed = ["subscriptionType", "kind", "objectType", "crmObjectType", "objectId", "occurredAt", "eventId", "mask"];
+      const fixed = [
+        "subscriptionType",
+        "kind",
+        "objectType",
+        "crmObjectType",
+        "objectId",
+        "occurredAt",
+        "eventId",
+        "mask",
+      ];
       const rows = v3.rows.map((row) => {
         const names = [...fixed, ...COMPACT_OPTIONAL_FIELDS.filter((_, bit) => (row[7] as number) & (1 << bit))];
-        return row.map((value, i) => (interned.has(names[i]!) && typeof value === "number" ? v3.strings[value] : value));
+        return row.map((value, i) =>
+          interned.has(names[i]!) && typeof value === "number" ? v3.strings[value] : value,
+        );
       });
       const v2 = { tenantId: v3.tenantId, v: 2, rows };
       expect(JSON.stringify(v2)).toContain(job.changes[0]!.subscriptionType);
@@ -117,7 +163,12 @@ describe("encodeWebhookJob / decodeWebhookJob", () => {
 
   it("refuses stored data that is not a job, with a reason", () => {
     const [job] = sampleJobs();
-    const good = throughRedis(encodeWebhookJob(job!)) as { tenantId: string; v: 3; strings: string[]; rows: unknown[][] };
+    const good = throughRedis(encodeWebhookJob(job!)) as {
+      tenantId: string;
+      v: 3;
+      strings: string[];
+      rows: unknown[][];
+    };
     const row = good.rows[0]!;
     const bad: unknown[] = [
       null,

@@ -44,7 +44,13 @@ function completed(body: BatchBody) {
   const now = new Date().toISOString();
   return {
     status: "COMPLETE",
-    results: body.inputs.map((i) => ({ id: i.id, properties: i.properties, createdAt: now, updatedAt: now, archived: false })),
+    results: body.inputs.map((i) => ({
+      id: i.id,
+      properties: i.properties,
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+    })),
     startedAt: now,
     completedAt: now,
   };
@@ -63,14 +69,20 @@ function expectBatch(calls: SeenCall[], reply: (body: BatchBody) => [number, unk
 }
 
 async function openQueue(tenantId: string, options: Partial<CrmWriteQueueOptions> = {}) {
-  const connector: CrmConnector = createHubSpotConnector({ accessToken: "pat-na1-test", portalId: tenantId, baseUrl: API });
+  const connector: CrmConnector = createHubSpotConnector({
+    accessToken: "pat-na1-test",
+    portalId: tenantId,
+    baseUrl: API,
+  });
   const queue = await h.open({ connectorFor: async () => connector, ...options });
   await queue.start();
   return queue;
 }
 
 async function intent(tenantId: string): Promise<string> {
-  const [event] = await h.audit.appendMany([{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "revert_intent", crm: "hubspot" }]);
+  const [event] = await h.audit.appendMany([
+    { tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "revert_intent", crm: "hubspot" },
+  ]);
   return event!.event_id;
 }
 
@@ -85,7 +97,9 @@ describe("batching", () => {
     const scopes = [1, 2, 3].map(() => expectBatch(calls, (b) => [200, completed(b)]));
     const queue = await openQueue(tenantId);
     const cause = await intent(tenantId);
-    const ids = await queue.enqueue(Array.from({ length: 250 }, (_, i) => write(tenantId, cause, String(1000 + i), { industry: `I-${i}` })));
+    const ids = await queue.enqueue(
+      Array.from({ length: 250 }, (_, i) => write(tenantId, cause, String(1000 + i), { industry: `I-${i}` })),
+    );
     await queue.drain(tenantId);
 
     for (const s of scopes) expect(s.isDone()).toBe(true);
@@ -134,7 +148,13 @@ describe("rate limits", () => {
   it("on a 429 pauses the tenant for Retry-After, then retries without failing or burning attempts", async () => {
     const tenantId = newTenantId();
     const calls: SeenCall[] = [];
-    const body429 = { status: "error", message: "You have reached your ten_secondly_rolling limit.", errorType: "RATE_LIMIT", correlationId: "c-1", policyName: "TEN_SECONDLY_ROLLING" };
+    const body429 = {
+      status: "error",
+      message: "You have reached your ten_secondly_rolling limit.",
+      errorType: "RATE_LIMIT",
+      correlationId: "c-1",
+      policyName: "TEN_SECONDLY_ROLLING",
+    };
     nock(API)
       .post(BATCH_UPDATE)
       .reply(function (_uri, body) {
@@ -144,7 +164,10 @@ describe("rate limits", () => {
     const ok = expectBatch(calls, (b) => [200, completed(b)]);
     const queue = await openQueue(tenantId);
     const cause = await intent(tenantId);
-    await queue.enqueue([write(tenantId, cause, "1", { industry: "Retail" }), write(tenantId, cause, "2", { industry: "Media" })]);
+    await queue.enqueue([
+      write(tenantId, cause, "1", { industry: "Retail" }),
+      write(tenantId, cause, "2", { industry: "Media" }),
+    ]);
     await queue.drain(tenantId);
 
     expect(ok.isDone()).toBe(true);
@@ -152,7 +175,10 @@ describe("rate limits", () => {
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
     expect(calls[1]!.body).toEqual(calls[0]!.body);
     const rows = await h.rows(tenantId);
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([["done", 1], ["done", 1]]);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["done", 1],
+      ["done", 1],
+    ]);
     expect((await h.writeEvents(tenantId)).map((e) => e.result)).toEqual(["ok", "ok"]);
   });
 
@@ -164,7 +190,9 @@ describe("rate limits", () => {
     expectBatch(calls, (b) => [200, completed(b)]);
     const queue = await openQueue(tenantId, { batchSize: 50 });
     const cause = await intent(tenantId);
-    await queue.enqueue(Array.from({ length: 100 }, (_, i) => write(tenantId, cause, String(i + 1), { industry: "Retail" })));
+    await queue.enqueue(
+      Array.from({ length: 100 }, (_, i) => write(tenantId, cause, String(i + 1), { industry: "Retail" })),
+    );
     await queue.drain(tenantId);
 
     expect(calls.map((c) => c.body.inputs.length)).toEqual([50, 50]);
@@ -223,7 +251,9 @@ describe("failures", () => {
     const calls: SeenCall[] = [];
     const scope = expectBatch(calls, (b) => {
       const ok = completed({ inputs: b.inputs.filter((i) => i.id !== "2") });
-      const errors = [{ status: "error", category: "OBJECT_NOT_FOUND", message: "Object not found.", context: { ids: ["2"] } }];
+      const errors = [
+        { status: "error", category: "OBJECT_NOT_FOUND", message: "Object not found.", context: { ids: ["2"] } },
+      ];
       return [207, { ...ok, errors, numErrors: 1 }];
     });
     const queue = await openQueue(tenantId);
@@ -234,9 +264,17 @@ describe("failures", () => {
     expect(scope.isDone()).toBe(true);
     expect(calls).toHaveLength(1);
     const rows = await h.rows(tenantId);
-    expect(rows.map((r) => [r.objectId, r.status])).toEqual([["1", "done"], ["2", "failed"], ["3", "done"]]);
+    expect(rows.map((r) => [r.objectId, r.status])).toEqual([
+      ["1", "done"],
+      ["2", "failed"],
+      ["3", "done"],
+    ]);
     expect(rows[1]!.lastError).toBe("not_found: Object not found.");
     const events = await h.writeEvents(tenantId);
-    expect(events.map((e) => [e.object_id, e.result])).toEqual([["1", "ok"], ["2", "failed"], ["3", "ok"]]);
+    expect(events.map((e) => [e.object_id, e.result])).toEqual([
+      ["1", "ok"],
+      ["2", "failed"],
+      ["3", "ok"],
+    ]);
   });
 });

@@ -20,12 +20,29 @@ afterAll(async () => {
 });
 
 async function intent(tenantId: string): Promise<string> {
-  const [event] = await h.audit.appendMany([{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "revert_intent", crm: "hubspot" }]);
+  const [event] = await h.audit.appendMany([
+    { tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "revert_intent", crm: "hubspot" },
+  ]);
   return event!.event_id;
 }
 
-function write(tenantId: string, causedBy: string, objectId: string, properties: Record<string, string>, extra: Partial<PlannedWrite> = {}): PlannedWrite {
-  return { tenantId, crm: "hubspot", objectType: "contacts", objectId, properties, purpose: "revert", causedBy, ...extra };
+function write(
+  tenantId: string,
+  causedBy: string,
+  objectId: string,
+  properties: Record<string, string>,
+  extra: Partial<PlannedWrite> = {},
+): PlannedWrite {
+  return {
+    tenantId,
+    crm: "hubspot",
+    objectType: "contacts",
+    objectId,
+    properties,
+    purpose: "revert",
+    causedBy,
+    ...extra,
+  };
 }
 
 describe("guard", () => {
@@ -42,7 +59,8 @@ describe("guard", () => {
         for (const row of rows) {
           const current = crm.get(row.objectType, row.objectId) ?? {};
           for (const [field, value] of Object.entries(row.expected ?? {})) {
-            if ((current[field] ?? null) !== value) conflicts.set(row.id, `${field} changed since: now ${current[field]}`);
+            if ((current[field] ?? null) !== value)
+              conflicts.set(row.id, `${field} changed since: now ${current[field]}`);
           }
         }
         return conflicts;
@@ -101,19 +119,27 @@ describe("hold", () => {
     rows = await h.rows(tenantId);
     expect(rows.find((r) => r.id === agentWrite)?.status).toBe("done");
     expect(crm.get("contacts", "1")).toEqual({ jobtitle: "CTO" });
-    expect((await h.writeEvents(tenantId)).map((e) => e.reason)).toEqual(["revert", "agent_action for agent enrichment-bot"]);
+    expect((await h.writeEvents(tenantId)).map((e) => e.reason)).toEqual([
+      "revert",
+      "agent_action for agent enrichment-bot",
+    ]);
   });
 });
-
 
 describe("per-tenant rate limiting", () => {
   it("spaces a tenant's CRM calls by its limiter", async () => {
     const tenantId = newTenantId();
     const crm = new InMemoryCrm(tenantId);
-    const queue = await h.open({ connectorFor: async () => crm, batchSize: 10, limiter: { max: 2, durationMs: 1_000 } });
+    const queue = await h.open({
+      connectorFor: async () => crm,
+      batchSize: 10,
+      limiter: { max: 2, durationMs: 1_000 },
+    });
     await queue.start();
     const cause = await intent(tenantId);
-    await queue.enqueue(Array.from({ length: 50 }, (_, i) => write(tenantId, cause, String(i + 1), { industry: "Retail" })));
+    await queue.enqueue(
+      Array.from({ length: 50 }, (_, i) => write(tenantId, cause, String(i + 1), { industry: "Retail" })),
+    );
     await queue.drain(tenantId);
     // Five calls at two per window need three windows.
     expect(crm.calls).toHaveLength(5);
@@ -150,7 +176,10 @@ describe("crash safety", () => {
     const first = await h.open({ connectorFor: async () => crm, lockDurationMs: 1_000 });
     await first.start();
     const cause = await intent(tenantId);
-    const ids = await first.enqueue([write(tenantId, cause, "1", { industry: "Retail" }), write(tenantId, cause, "2", { industry: "Media" })]);
+    const ids = await first.enqueue([
+      write(tenantId, cause, "1", { industry: "Retail" }),
+      write(tenantId, cause, "2", { industry: "Media" }),
+    ]);
     await waitFor(() => crm.calls.length === 1, 10_000, "the first CRM call");
     expect((await h.rows(tenantId)).map((r) => r.status)).toEqual(["in_flight", "in_flight"]);
     // The process dies: its flush never finishes, its lock is never renewed.
@@ -188,7 +217,11 @@ describe("crash safety", () => {
     expect(second).toEqual([]);
     const events = await h.writeEvents(tenantId);
     expect(events).toHaveLength(1);
-    expect((await h.rows(tenantId))[0]).toMatchObject({ status: "done", resultEventId: events[0]!.event_id, attempts: 1 });
+    expect((await h.rows(tenantId))[0]).toMatchObject({
+      status: "done",
+      resultEventId: events[0]!.event_id,
+      attempts: 1,
+    });
   });
 });
 
@@ -200,7 +233,10 @@ describe("intent in the caller's transaction", () => {
     await queue.start();
     await expect(
       h.db.transaction(async (tx) => {
-        const [event] = await h.audit.appendMany([{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "revert_intent" }], { tx });
+        const [event] = await h.audit.appendMany(
+          [{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "revert_intent" }],
+          { tx },
+        );
         await queue.enqueue([write(tenantId, event!.event_id, "1", { industry: "Retail" })], { tx });
         throw new Error("the caller failed after planning the write");
       }),
@@ -218,8 +254,14 @@ describe("intent in the caller's transaction", () => {
     const queue = await h.open({ connectorFor: async () => crm });
     await queue.start();
     const { cause, ids } = await h.db.transaction(async (tx) => {
-      const [event] = await h.audit.appendMany([{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "revert_intent" }], { tx });
-      return { cause: event!.event_id, ids: await queue.enqueue([write(tenantId, event!.event_id, "1", { industry: "Retail" })], { tx }) };
+      const [event] = await h.audit.appendMany(
+        [{ tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "revert_intent" }],
+        { tx },
+      );
+      return {
+        cause: event!.event_id,
+        ids: await queue.enqueue([write(tenantId, event!.event_id, "1", { industry: "Retail" })], { tx }),
+      };
     });
     expect((await h.rows(tenantId)).map((r) => r.status)).toEqual(["pending"]);
     await queue.kick([tenantId]);
@@ -227,7 +269,11 @@ describe("intent in the caller's transaction", () => {
     const [row] = await h.rows(tenantId);
     expect(row).toMatchObject({ id: ids[0], status: "done", causedBy: cause, attempts: 1 });
     const [event] = await h.writeEvents(tenantId);
-    expect(event).toMatchObject({ event_id: row!.resultEventId, caused_by: cause, actor: { type: "system", id: "tollgate" } });
+    expect(event).toMatchObject({
+      event_id: row!.resultEventId,
+      caused_by: cause,
+      actor: { type: "system", id: "tollgate" },
+    });
     expect(event!.field_diffs).toEqual([{ field: "industry", before: null, after: "Retail" }]);
   });
 
@@ -236,7 +282,11 @@ describe("intent in the caller's transaction", () => {
     const queue = await h.open({ connectorFor: async () => new InMemoryCrm(tenantId) });
     const cause = await intent(tenantId);
     await expect(
-      queue.enqueue([write(tenantId, cause, "1", { industry: "Retail" }), write(tenantId, cause, "2", {}), { ...write(tenantId, "", "3", { a: "b" }) }]),
+      queue.enqueue([
+        write(tenantId, cause, "1", { industry: "Retail" }),
+        write(tenantId, cause, "2", {}),
+        { ...write(tenantId, "", "3", { a: "b" }) },
+      ]),
     ).rejects.toBeInstanceOf(ValidationError);
     expect(await h.rows(tenantId)).toEqual([]);
   });

@@ -62,8 +62,13 @@ export class InMemoryCrm implements CrmConnector {
     });
   }
 
-  async listRecords(objectType: string, properties: readonly string[]): Promise<{ records: CrmRecord[]; after: undefined }> {
-    const ids = [...this.values.keys()].filter((k) => k.startsWith(`${objectType}/`)).map((k) => k.slice(objectType.length + 1));
+  async listRecords(
+    objectType: string,
+    properties: readonly string[],
+  ): Promise<{ records: CrmRecord[]; after: undefined }> {
+    const ids = [...this.values.keys()]
+      .filter((k) => k.startsWith(`${objectType}/`))
+      .map((k) => k.slice(objectType.length + 1));
     return { records: await this.readRecords(objectType, ids, properties), after: undefined };
   }
 

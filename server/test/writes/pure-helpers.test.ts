@@ -6,18 +6,44 @@ import { DAILY_EXHAUSTED_WAIT_MS, rateLimitPause } from "../../src/writes/rate-l
 import { tenantQueueName } from "../../src/writes/tenant-queue-name.js";
 import type { CrmWriteRow } from "../../src/writes/index.js";
 
-function row(id: string, objectId: string, properties: Record<string, string>, extra: Partial<CrmWriteRow> = {}): CrmWriteRow {
+function row(
+  id: string,
+  objectId: string,
+  properties: Record<string, string>,
+  extra: Partial<CrmWriteRow> = {},
+): CrmWriteRow {
   const at = new Date(0);
   return {
-    id, seq: id, tenantId: "t", crm: "hubspot", objectType: "contacts", objectId, properties, purpose: "revert", agentId: null,
-    causedBy: "e-1", expected: null, status: "in_flight", attempts: 0, lastError: null, resultEventId: null, notBefore: null,
-    createdAt: at, updatedAt: at, doneAt: null, ...extra,
+    id,
+    seq: id,
+    tenantId: "t",
+    crm: "hubspot",
+    objectType: "contacts",
+    objectId,
+    properties,
+    purpose: "revert",
+    agentId: null,
+    causedBy: "e-1",
+    expected: null,
+    status: "in_flight",
+    attempts: 0,
+    lastError: null,
+    resultEventId: null,
+    notBefore: null,
+    createdAt: at,
+    updatedAt: at,
+    doneAt: null,
+    ...extra,
   };
 }
 
 describe("mergeWrites", () => {
   it("gives one input per record, later values winning, and maps every row to its input", () => {
-    const merged = mergeWrites([row("1", "a", { x: "1", y: "1" }), row("2", "b", { x: "2" }), row("3", "a", { x: "3" })]);
+    const merged = mergeWrites([
+      row("1", "a", { x: "1", y: "1" }),
+      row("2", "b", { x: "2" }),
+      row("3", "a", { x: "3" }),
+    ]);
     expect(merged.inputs).toEqual([
       { objectType: "contacts", objectId: "a", properties: { x: "3", y: "1" } },
       { objectType: "contacts", objectId: "b", properties: { x: "2" } },
@@ -62,7 +88,12 @@ describe("tenantQueueName", () => {
 
 describe("buildWriteAuditEvent", () => {
   it("records a skipped write as a conflict on behalf of Tollgate, naming its cause", () => {
-    const event = buildWriteAuditEvent({ row: row("1", "a", { industry: "Retail" }, { expected: { industry: "Fintech" } }), status: "skipped", error: "changed by a human", sent: false });
+    const event = buildWriteAuditEvent({
+      row: row("1", "a", { industry: "Retail" }, { expected: { industry: "Fintech" } }),
+      status: "skipped",
+      error: "changed by a human",
+      sent: false,
+    });
     expect(event).toMatchObject({
       action: "crm_write",
       actor: { type: "system", id: "tollgate" },

@@ -3,7 +3,12 @@ import { deleteKeysUnder } from "../../src/redis/index.js";
 import type { AuditEvent } from "../../../shared/audit-event.js";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import type { Database } from "../../src/db/index.js";
-import { createCrmWriteQueue, type CrmWriteQueue, type CrmWriteQueueOptions, type CrmWriteRow } from "../../src/writes/index.js";
+import {
+  createCrmWriteQueue,
+  type CrmWriteQueue,
+  type CrmWriteQueueOptions,
+  type CrmWriteRow,
+} from "../../src/writes/index.js";
 import { toCrmWriteRow, type CrmWriteRecord } from "../../src/writes/to-crm-write-row.js";
 import { createTestDatabase, testPrefix, TEST_REDIS_URL, type TestDatabase } from "../helpers/test-database.js";
 
@@ -46,7 +51,9 @@ export async function createWriteQueueHarness(name: string): Promise<WriteQueueH
       await testDb.drop();
     },
     async rows(tenantId) {
-      const { rows } = await db.query<CrmWriteRecord>("SELECT * FROM crm_writes WHERE tenant_id = $1 ORDER BY seq", [tenantId]);
+      const { rows } = await db.query<CrmWriteRecord>("SELECT * FROM crm_writes WHERE tenant_id = $1 ORDER BY seq", [
+        tenantId,
+      ]);
       return rows.map(toCrmWriteRow);
     },
     async writeEvents(tenantId) {

@@ -15,7 +15,9 @@ export function registerAuditCommands(program: Command, services: () => Promise<
       const result = await s.runtime.audit.verify(o.tenant);
       if (result.ok) console.log(`ok: ${result.checked} events verified`);
       else {
-        console.log(`BROKEN after ${result.checked} events: ${result.firstBroken!.eventId} — ${result.firstBroken!.reason}`);
+        console.log(
+          `BROKEN after ${result.checked} events: ${result.firstBroken!.eventId} — ${result.firstBroken!.reason}`,
+        );
         process.exitCode = 1;
       }
     });
@@ -35,7 +37,11 @@ export function registerAuditCommands(program: Command, services: () => Promise<
       const cp = o.checkpoint ? await s.runtime.audit.checkpoint(o.tenant) : undefined;
       const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
       let n = 0;
-      for await (const line of s.runtime.audit.exportJsonl({ tenantId: o.tenant, ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) })) {
+      for await (const line of s.runtime.audit.exportJsonl({
+        tenantId: o.tenant,
+        ...(o.from ? { from: o.from } : {}),
+        ...(o.to ? { to: o.to } : {}),
+      })) {
         if (!out.write(line)) await new Promise((r) => out.once("drain", r));
         n++;
       }

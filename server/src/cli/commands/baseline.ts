@@ -12,10 +12,12 @@ export function registerBaselineCommand(program: Command): void {
     .action(async (crm: string) => {
       if (crm !== "hubspot") throw new Error(`baseline ${crm}: only hubspot is supported`);
       const config = loadConfig(process.env);
-      if (config.hubspot.mode !== "private_app") throw new Error("HUBSPOT_ACCESS_TOKEN and HUBSPOT_PORTAL_ID: required for `tollgate baseline hubspot`");
+      if (config.hubspot.mode !== "private_app")
+        throw new Error("HUBSPOT_ACCESS_TOKEN and HUBSPOT_PORTAL_ID: required for `tollgate baseline hubspot`");
       const tollgate = await createTollgate(config, { workers: false, logger: createLogger({ level: "warn" }) });
       try {
-        for (const r of await tollgate.baseline(config.hubspot.portalId!)) console.log(`${r.objectType}: ${r.records} records, ${r.values} values, ${r.calls} calls`);
+        for (const r of await tollgate.baseline(config.hubspot.portalId!))
+          console.log(`${r.objectType}: ${r.records} records, ${r.values} values, ${r.calls} calls`);
       } finally {
         await tollgate.stop();
       }

@@ -70,7 +70,12 @@ export async function runRunawayDrill(options: RunawayDrillOptions = {}): Promis
   const n = options.writes ?? 10_000;
   const threshold = options.threshold ?? 30;
   const log = options.log ?? (() => undefined);
-  const stack = await startGuardedStack({ policyYaml: runawayPolicyYaml(threshold), agents: [AGENT], databaseUrl: options.databaseUrl, redisUrl: options.redisUrl });
+  const stack = await startGuardedStack({
+    policyYaml: runawayPolicyYaml(threshold),
+    agents: [AGENT],
+    databaseUrl: options.databaseUrl,
+    redisUrl: options.redisUrl,
+  });
   try {
     return await drill(stack, n, threshold, options.rollback ?? true, log);
   } finally {
@@ -78,11 +83,20 @@ export async function runRunawayDrill(options: RunawayDrillOptions = {}): Promis
   }
 }
 
-async function drill(stack: GuardedStack, n: number, threshold: number, withRollback: boolean, log: (line: string) => void): Promise<RunawayDrillReport> {
+async function drill(
+  stack: GuardedStack,
+  n: number,
+  threshold: number,
+  withRollback: boolean,
+  log: (line: string) => void,
+): Promise<RunawayDrillReport> {
   const { sandbox } = stack.started;
   const { tenantId, tollgate } = stack;
   const ids = Array.from({ length: n }, (_, i) => String(300_000 + i));
-  sandbox.seed("companies", ids.map((id) => ({ id, properties: { name: `Company ${id}`, industry: "Original" } })));
+  sandbox.seed(
+    "companies",
+    ids.map((id) => ({ id, properties: { name: `Company ${id}`, industry: "Original" } })),
+  );
   await tollgate.baseline(tenantId);
   const callsOf = () => Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0);
   const calls0 = callsOf();
@@ -91,7 +105,9 @@ async function drill(stack: GuardedStack, n: number, threshold: number, withRoll
   const t0 = performance.now();
   const startedAt = new Date(Date.now() - 1000);
 
-  log(`runaway: ${AGENT.id} writes industry on ${n} companies as fast as it can (trigger: agent_writes_per_minute above ${threshold})`);
+  log(
+    `runaway: ${AGENT.id} writes industry on ${n} companies as fast as it can (trigger: agent_writes_per_minute above ${threshold})`,
+  );
   for (let i = 0; i < n; i++) {
     sandbox.write("companies", ids[i]!, { industry: `Runaway ${i}` }, { kind: "app", appId: String(AGENT.appId) });
     if (i % 50 === 49) await yieldToLoop();
@@ -99,28 +115,48 @@ async function drill(stack: GuardedStack, n: number, threshold: number, withRoll
   await stack.settle();
 
   const outcomes = await countOutcomes(stack);
-  const trip = (await stack.killSwitches.list(tenantId)).find((s) => s.scope.type === "agent" && s.scope.value === AGENT.id);
+  const trip = (await stack.killSwitches.list(tenantId)).find(
+    (s) => s.scope.type === "agent" && s.scope.value === AGENT.id,
+  );
   const allowedIds = new Set(outcomes.allowedIds);
   const after = ids.filter((id) => !allowedIds.has(id));
-  const restoredAfterTrip = after.filter((id) => sandbox.getRecord("companies", id)?.properties.industry === "Original").length;
+  const restoredAfterTrip = after.filter(
+    (id) => sandbox.getRecord("companies", id)?.properties.industry === "Original",
+  ).length;
   const sentAfter = trip
-    ? (await tollgate.db.query<{ n: number }>("SELECT count(*)::int AS n FROM crm_writes WHERE tenant_id = $1 AND agent_id = $2 AND status = 'done' AND done_at > $3", [tenantId, AGENT.id, trip.when])).rows[0]!.n
+    ? (
+        await tollgate.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM crm_writes WHERE tenant_id = $1 AND agent_id = $2 AND status = 'done' AND done_at > $3",
+          [tenantId, AGENT.id, trip.when],
+        )
+      ).rows[0]!.n
     : 0;
-  log(`tripped: ${trip ? `${trip.when} by ${trip.who.id} (${trip.reason})` : "never"}; ${outcomes.allowed} writes allowed before, ${outcomes.killed} refused after`);
+  log(
+    `tripped: ${trip ? `${trip.when} by ${trip.who.id} (${trip.reason})` : "never"}; ${outcomes.allowed} writes allowed before, ${outcomes.killed} refused after`,
+  );
 
   let rollbackPlanned: number | null = null;
   let rollbackRestored: number | null = null;
   if (withRollback) {
-    const plan = await stack.rollback.plan(tenantId, { agentId: AGENT.id, from: startedAt.toISOString(), to: new Date(Date.now() + 1000).toISOString() }, { type: "human", id: "drill", role: "revops_admin", via: "cli" });
+    const plan = await stack.rollback.plan(
+      tenantId,
+      { agentId: AGENT.id, from: startedAt.toISOString(), to: new Date(Date.now() + 1000).toISOString() },
+      { type: "human", id: "drill", role: "revops_admin", via: "cli" },
+    );
     rollbackPlanned = plan.planned.length;
     await stack.settle();
-    rollbackRestored = outcomes.allowedIds.filter((id) => sandbox.getRecord("companies", id)?.properties.industry === "Original").length;
-    log(`rollback: ${rollbackPlanned} restores planned, ${rollbackRestored} companies back to their value before the runaway`);
+    rollbackRestored = outcomes.allowedIds.filter(
+      (id) => sandbox.getRecord("companies", id)?.properties.industry === "Original",
+    ).length;
+    log(
+      `rollback: ${rollbackPlanned} restores planned, ${rollbackRestored} companies back to their value before the runaway`,
+    );
   }
 
   const stats = sandbox.stats();
   const byRoute: Record<string, number> = {};
-  for (const [route, c] of Object.entries(stats.calls)) if (c - (byRoute0[route] ?? 0) > 0) byRoute[route] = c - (byRoute0[route] ?? 0);
+  for (const [route, c] of Object.entries(stats.calls))
+    if (c - (byRoute0[route] ?? 0) > 0) byRoute[route] = c - (byRoute0[route] ?? 0);
   return {
     writesMade: n,
     threshold,
@@ -152,13 +188,19 @@ async function countOutcomes(stack: GuardedStack): Promise<{ allowed: number; ki
 
 /** The drill's report as a person reads it. */
 export function formatRunawayReport(r: RunawayDrillReport): string[] {
-  const routes = Object.entries(r.crmCalls.byRoute).map(([k, v]) => `${k}=${v}`).join(", ");
+  const routes = Object.entries(r.crmCalls.byRoute)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
   return [
     `writes made by the runaway agent: ${r.writesMade}`,
-    r.trip ? `tripped at write #${r.trippedAtWrite} (${r.allowedBeforeTrip} allowed before), ${r.trip.when}, by ${r.trip.who.id}: ${r.trip.reason}` : "the switch never tripped",
+    r.trip
+      ? `tripped at write #${r.trippedAtWrite} (${r.allowedBeforeTrip} allowed before), ${r.trip.when}, by ${r.trip.who.id}: ${r.trip.reason}`
+      : "the switch never tripped",
     `refused after the trip: ${r.killedAfterTrip}; reverted: ${r.restoredAfterTrip} of ${r.restoredAfterTrip + r.notRestoredAfterTrip} companies back to their prior value`,
     `agent writes sent after the trip: ${r.agentWritesSentAfterTrip}; held by the switch: ${r.heldAtEnd}; decisions refused by the switch: ${r.preventedDecisions}`,
-    r.rollbackPlanned === null ? `a rollback of the agent would cover the ${r.allowedBeforeTrip} writes before the trip` : `rollback (one request): ${r.rollbackPlanned} planned, ${r.rollbackRestored} of ${r.allowedBeforeTrip} restored`,
+    r.rollbackPlanned === null
+      ? `a rollback of the agent would cover the ${r.allowedBeforeTrip} writes before the trip`
+      : `rollback (one request): ${r.rollbackPlanned} planned, ${r.rollbackRestored} of ${r.allowedBeforeTrip} restored`,
     `CRM calls: ${r.crmCalls.total} (${routes}); 429s: ${r.crmCalls.rateLimited}; ${r.seconds.toFixed(1)} s`,
   ];
 }

@@ -17,12 +17,21 @@ export function registerDrillCommand(program: Command, env: NodeJS.ProcessEnv = 
     .action(async (o: { writes: string; threshold: string; rollback: boolean }) => {
       const writes = Number(o.writes);
       const threshold = Number(o.threshold);
-      if (!Number.isInteger(writes) || writes < 1 || writes > 100_000) throw new Error("--writes: expected a whole number from 1 to 100000");
+      if (!Number.isInteger(writes) || writes < 1 || writes > 100_000)
+        throw new Error("--writes: expected a whole number from 1 to 100000");
       if (!Number.isFinite(threshold) || threshold < 0) throw new Error("--threshold: expected a number of 0 or more");
-      const report = await runRunawayDrill({ writes, threshold, rollback: o.rollback, databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, log: (line) => console.log(`· ${line}`) });
+      const report = await runRunawayDrill({
+        writes,
+        threshold,
+        rollback: o.rollback,
+        databaseUrl: env.DATABASE_URL,
+        redisUrl: env.REDIS_URL,
+        log: (line) => console.log(`· ${line}`),
+      });
       console.log("\nkill-switch drill report");
       for (const line of formatRunawayReport(report)) console.log(`  ${line}`);
-      const ok = report.trip !== undefined && report.notRestoredAfterTrip === 0 && report.agentWritesSentAfterTrip === 0;
+      const ok =
+        report.trip !== undefined && report.notRestoredAfterTrip === 0 && report.agentWritesSentAfterTrip === 0;
       console.log(ok ? "  PASS: the runaway was contained" : "  FAIL: the runaway was not contained");
       if (!ok) process.exitCode = 1;
     });

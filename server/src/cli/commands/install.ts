@@ -11,12 +11,20 @@ export function registerInstallCommands(program: Command, services: () => Promis
     .command("uninstall")
     .argument("<crm>", "hubspot")
     .requiredOption("--portal <id>", "the HubSpot portal to uninstall")
-    .description("mark an OAuth installation uninstalled and wipe its stored tokens (records, approvals and audit are kept)")
+    .description(
+      "mark an OAuth installation uninstalled and wipe its stored tokens (records, approvals and audit are kept)",
+    )
     .action(async (crm: string, o: { portal: string }) => {
       if (crm !== "hubspot") throw new Error(`uninstall ${crm}: only hubspot is supported`);
       const s = await services();
       await s.runtime.hubspot.uninstall(o.portal);
-      await s.runtime.audit.append({ tenant_id: o.portal, actor: s.operator, action: "uninstall", crm: "hubspot", reason: "tokens wiped by the operator" });
+      await s.runtime.audit.append({
+        tenant_id: o.portal,
+        actor: s.operator,
+        action: "uninstall",
+        crm: "hubspot",
+        reason: "tokens wiped by the operator",
+      });
       console.log(`portal ${o.portal}: uninstalled, tokens wiped`);
     });
 
@@ -30,15 +38,23 @@ export function registerInstallCommands(program: Command, services: () => Promis
       if (crm !== "hubspot") throw new Error(`install ${crm}: only hubspot is supported by this command`);
       const config = loadConfig(process.env);
       if (config.hubspot.mode !== "private_app") {
-        throw new Error("HUBSPOT_ACCESS_TOKEN and HUBSPOT_PORTAL_ID: required for `tollgate install hubspot` (OAuth installs provision on install)");
+        throw new Error(
+          "HUBSPOT_ACCESS_TOKEN and HUBSPOT_PORTAL_ID: required for `tollgate install hubspot` (OAuth installs provision on install)",
+        );
       }
-      const connector = createHubSpotConnector({ accessToken: config.hubspot.accessToken!, portalId: config.hubspot.portalId!, baseUrl: config.hubspot.apiBaseUrl });
+      const connector = createHubSpotConnector({
+        accessToken: config.hubspot.accessToken!,
+        portalId: config.hubspot.portalId!,
+        baseUrl: config.hubspot.apiBaseUrl,
+      });
       const fields = listGovernedFields(await loadPolicyFile(o.policy));
       const plan = await getProvisioningPlan(connector, fields);
       console.log(formatProvisioningPlan(plan));
       if (o.dryRun) return;
       const result = await provision(connector, plan);
-      console.log(`created ${result.created.length}, already there ${result.existing.length}, problems ${result.problems.length}`);
+      console.log(
+        `created ${result.created.length}, already there ${result.existing.length}, problems ${result.problems.length}`,
+      );
       for (const p of result.problems) console.log(`problem: ${JSON.stringify(p)}`);
       if (result.problems.length) process.exitCode = 1;
     });

@@ -24,24 +24,44 @@ export function parseScopeArgument(scope: string, state: "on" | "off", reason: s
   const parsed = killSwitchRequestSchema.safeParse({ scope: raw, state, reason });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ValidationError(`--${issue.path[0] === "reason" ? "reason" : "scope"} ${JSON.stringify(issue.path[0] === "reason" ? reason : scope)}: ${issue.message}`);
+    throw new ValidationError(
+      `--${issue.path[0] === "reason" ? "reason" : "scope"} ${JSON.stringify(issue.path[0] === "reason" ? reason : scope)}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }
 
-async function change(service: KillSwitchService, tenantId: string, input: KillCommandInput, actor: KillCommandActor, state: "on" | "off"): Promise<KillSwitch> {
+async function change(
+  service: KillSwitchService,
+  tenantId: string,
+  input: KillCommandInput,
+  actor: KillCommandActor,
+  state: "on" | "off",
+): Promise<KillSwitch> {
   const request = parseScopeArgument(input.scope, state, input.reason);
   return service.set(tenantId, request, { type: "human", id: actor.id, role: actor.role ?? null, via: "cli" });
 }
 
 /** `tollgate kill`: turns a switch on (R7 "one action puts an agent or tenant into read-only mode"). */
-export const killCommand = (service: KillSwitchService, tenantId: string, input: KillCommandInput, actor: KillCommandActor) => change(service, tenantId, input, actor, "on");
+export const killCommand = (
+  service: KillSwitchService,
+  tenantId: string,
+  input: KillCommandInput,
+  actor: KillCommandActor,
+) => change(service, tenantId, input, actor, "on");
 /** `tollgate resume`: turns it off; queued agent writes it held go out again. */
-export const resumeCommand = (service: KillSwitchService, tenantId: string, input: KillCommandInput, actor: KillCommandActor) => change(service, tenantId, input, actor, "off");
+export const resumeCommand = (
+  service: KillSwitchService,
+  tenantId: string,
+  input: KillCommandInput,
+  actor: KillCommandActor,
+) => change(service, tenantId, input, actor, "off");
 
 function describe(sw: KillSwitch): string {
   const scope = sw.scope.value === null ? sw.scope.type : `${sw.scope.type}:${sw.scope.value}`;
-  const prevented = sw.prevented ? `; prevented ${sw.prevented.decisions} decisions, held ${sw.prevented.heldWrites} writes` : "";
+  const prevented = sw.prevented
+    ? `; prevented ${sw.prevented.decisions} decisions, held ${sw.prevented.heldWrites} writes`
+    : "";
   return `${scope} ${sw.state}${sw.changed === false ? " (unchanged)" : ""} — ${sw.reason} — by ${sw.who.id} at ${sw.when}${prevented}`;
 }
 
@@ -59,15 +79,27 @@ export function registerKillCommands(program: Command, services: () => Promise<C
   const common = (c: Command) =>
     c
       .option("--tenant <id>", "tenant (HubSpot portal id, Salesforce org id; default: the configured one)")
-      .requiredOption("--scope <scope>", "tenant, or type:value — channel:sends, agent:enrichment-bot, role:outreach, segment:…, domain:…, template:…, provider:…")
+      .requiredOption(
+        "--scope <scope>",
+        "tenant, or type:value — channel:sends, agent:enrichment-bot, role:outreach, segment:…, domain:…, template:…, provider:…",
+      )
       .requiredOption("--reason <text>", "why (kept in the audit log)");
   const actorOf = (s: CliServices) => ({ id: s.operator.id, role: s.operator.role });
 
-  common(program.command("kill").description("turn a kill switch on: the scope's agents are stopped and their queued writes held"))
-    .action(async (o: KillCommandInput) => console.log(describe(await withService((svc, s) => killCommand(svc, o.tenant ?? s.defaultTenant, o, actorOf(s))))));
+  common(
+    program
+      .command("kill")
+      .description("turn a kill switch on: the scope's agents are stopped and their queued writes held"),
+  ).action(async (o: KillCommandInput) =>
+    console.log(describe(await withService((svc, s) => killCommand(svc, o.tenant ?? s.defaultTenant, o, actorOf(s))))),
+  );
 
-  common(program.command("resume").description("turn a kill switch off; writes it held go out again"))
-    .action(async (o: KillCommandInput) => console.log(describe(await withService((svc, s) => resumeCommand(svc, o.tenant ?? s.defaultTenant, o, actorOf(s))))));
+  common(program.command("resume").description("turn a kill switch off; writes it held go out again")).action(
+    async (o: KillCommandInput) =>
+      console.log(
+        describe(await withService((svc, s) => resumeCommand(svc, o.tenant ?? s.defaultTenant, o, actorOf(s)))),
+      ),
+  );
 
   program
     .command("kill-switches")

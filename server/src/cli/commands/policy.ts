@@ -10,7 +10,8 @@ function parseUnit(value: string): number {
 }
 
 function parseObject(value: string): PolicyObject {
-  if (!(POLICY_OBJECTS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${POLICY_OBJECTS.join(", ")}`);
+  if (!(POLICY_OBJECTS as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${POLICY_OBJECTS.join(", ")}`);
   return value as PolicyObject;
 }
 
@@ -41,22 +42,36 @@ export function registerPolicyCommands(program: Command): void {
     .option("--icp <n>", "ICP match 0–1", parseUnit)
     .option("--at <iso>", "when (default now)")
     .option("--policy <file>", "policy YAML", process.env.TOLLGATE_POLICY ?? "manifests/policy.yaml")
-    .action(async (o: { agent: string; object: PolicyObject; field?: string; action?: string; shadow: boolean; confidence?: number; source?: string; icp?: number; at?: string; policy: string }) => {
-      // Thrown from an action, commander would not print it: a ValidationError reaches main's handler.
-      if ((o.field === undefined) === (o.action === undefined)) throw new ValidationError("give exactly one of --field or --action");
-      const at = o.at ? new Date(o.at) : new Date();
-      if (Number.isNaN(at.getTime())) throw new ValidationError("--at must be an ISO-8601 time");
-      const compiled = await loadPolicyFile(o.policy);
-      const { lines } = explainDecision(compiled, {
-        agentId: o.agent,
-        object: o.object,
-        kind: o.field ? "field_write" : "action",
-        ...(o.field ? { field: o.field, viaShadow: o.shadow } : { action: o.action! }),
-        ...(o.confidence === undefined ? {} : { confidence: o.confidence }),
-        ...(o.source === undefined ? {} : { source: o.source }),
-        ...(o.icp === undefined ? {} : { icpMatch: o.icp }),
-        at,
-      });
-      for (const line of lines) console.log(line);
-    });
+    .action(
+      async (o: {
+        agent: string;
+        object: PolicyObject;
+        field?: string;
+        action?: string;
+        shadow: boolean;
+        confidence?: number;
+        source?: string;
+        icp?: number;
+        at?: string;
+        policy: string;
+      }) => {
+        // Thrown from an action, commander would not print it: a ValidationError reaches main's handler.
+        if ((o.field === undefined) === (o.action === undefined))
+          throw new ValidationError("give exactly one of --field or --action");
+        const at = o.at ? new Date(o.at) : new Date();
+        if (Number.isNaN(at.getTime())) throw new ValidationError("--at must be an ISO-8601 time");
+        const compiled = await loadPolicyFile(o.policy);
+        const { lines } = explainDecision(compiled, {
+          agentId: o.agent,
+          object: o.object,
+          kind: o.field ? "field_write" : "action",
+          ...(o.field ? { field: o.field, viaShadow: o.shadow } : { action: o.action! }),
+          ...(o.confidence === undefined ? {} : { confidence: o.confidence }),
+          ...(o.source === undefined ? {} : { source: o.source }),
+          ...(o.icp === undefined ? {} : { icpMatch: o.icp }),
+          at,
+        });
+        for (const line of lines) console.log(line);
+      },
+    );
 }

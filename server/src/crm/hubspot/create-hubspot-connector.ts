@@ -22,7 +22,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
   return {
     crm: "hubspot",
     tenantId: String(options.portalId),
-    readRecords: (objectType, ids, properties, readOptions) => readRecords(transport, objectType, ids, properties, readOptions),
+    readRecords: (objectType, ids, properties, readOptions) =>
+      readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),
     listRecords: (objectType, properties, listOptions) => listRecords(transport, objectType, properties, listOptions),
     listProperties: (objectType) => listProperties(transport, objectType),

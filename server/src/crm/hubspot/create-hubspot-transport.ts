@@ -76,7 +76,11 @@ function tokenSource(options: HubSpotConnectorOptions): () => Promise<string> {
 type RawSend = (request: HubSpotRequest, token: string) => ReturnType<FetchLike>;
 
 function viaSdk(basePath: string, staticToken: string | undefined): RawSend {
-  const client = new Client({ basePath, numberOfApiCallRetries: 0, ...(staticToken ? { accessToken: staticToken } : {}) });
+  const client = new Client({
+    basePath,
+    numberOfApiCallRetries: 0,
+    ...(staticToken ? { accessToken: staticToken } : {}),
+  });
   return (request, token) =>
     client.apiRequest({
       method: request.method,

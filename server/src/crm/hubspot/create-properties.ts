@@ -17,21 +17,37 @@ const ALREADY_EXISTS = new Set(["OBJECT_ALREADY_EXISTS", "CONFLICT"]);
  * `POST /crm/v3/properties/{type}/batch/create`. If HubSpot refuses the whole batch because a
  * name was taken meanwhile, each is created alone and "already exists" is accepted.
  */
-export async function createProperties(transport: HubSpotTransport, objectType: string, properties: readonly PropertyDefinition[]): Promise<void> {
+export async function createProperties(
+  transport: HubSpotTransport,
+  objectType: string,
+  properties: readonly PropertyDefinition[],
+): Promise<void> {
   const type = encodeURIComponent(toHubSpotObjectName(objectType));
   const existing = new Set((await listProperties(transport, objectType)).map((p) => p.name));
   const missing = properties.filter((p) => !existing.has(p.name));
   for (const batch of chunk(missing, BATCH_CREATE_LIMIT)) {
-    const response = await transport.send({ method: "POST", path: `/crm/v3/properties/${type}/batch/create`, body: { inputs: batch.map(toCreateInput) } });
+    const response = await transport.send({
+      method: "POST",
+      path: `/crm/v3/properties/${type}/batch/create`,
+      body: { inputs: batch.map(toCreateInput) },
+    });
     if (response.status === 200 || response.status === 201 || response.status === 207) {
       const errors = (response.body as HubSpotBatchResponse<HubSpotProperty> | undefined)?.errors ?? [];
       const real = errors.filter((e) => !isAlreadyExists(e));
-      if (real.length > 0) throw new CrmError("bad_request", { status: response.status, detail: `create properties on ${objectType}: ${real.map((e) => e.message).join("; ")}` });
+      if (real.length > 0)
+        throw new CrmError("bad_request", {
+          status: response.status,
+          detail: `create properties on ${objectType}: ${real.map((e) => e.message).join("; ")}`,
+        });
       continue;
     }
     if (response.status !== 409) throw crmErrorFromResponse(response, `create properties on ${objectType}`);
     for (const property of batch) {
-      const one = await transport.send({ method: "POST", path: `/crm/v3/properties/${type}`, body: toCreateInput(property) });
+      const one = await transport.send({
+        method: "POST",
+        path: `/crm/v3/properties/${type}`,
+        body: toCreateInput(property),
+      });
       if (one.status === 200 || one.status === 201 || one.status === 409) continue;
       throw crmErrorFromResponse(one, `create property ${property.name} on ${objectType}`);
     }
@@ -53,6 +69,13 @@ function toCreateInput(p: PropertyDefinition): Record<string, unknown> {
     ...(p.description === undefined ? {} : { description: p.description }),
     ...(p.options === undefined
       ? {}
-      : { options: p.options.map((o, i) => ({ label: o.label, value: o.value, hidden: o.hidden ?? false, displayOrder: o.displayOrder ?? i })) }),
+      : {
+          options: p.options.map((o, i) => ({
+            label: o.label,
+            value: o.value,
+            hidden: o.hidden ?? false,
+            displayOrder: o.displayOrder ?? i,
+          })),
+        }),
   };
 }

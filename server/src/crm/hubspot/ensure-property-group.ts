@@ -7,7 +7,11 @@ import { toHubSpotObjectName } from "./object-types.js";
  * another installer got there first, which is as good as ours.
  * @returns whether this call created the group
  */
-export async function ensurePropertyGroup(transport: HubSpotTransport, objectType: string, group: { name: string; label: string }): Promise<boolean> {
+export async function ensurePropertyGroup(
+  transport: HubSpotTransport,
+  objectType: string,
+  group: { name: string; label: string },
+): Promise<boolean> {
   const base = `/crm/v3/properties/${encodeURIComponent(toHubSpotObjectName(objectType))}/groups`;
   const found = await transport.send({ method: "GET", path: `${base}/${encodeURIComponent(group.name)}` });
   if (found.status === 200) return false;

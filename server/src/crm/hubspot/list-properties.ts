@@ -17,7 +17,13 @@ export async function listProperties(transport: HubSpotTransport, objectType: st
 }
 
 export function toDefinition(p: HubSpotProperty): PropertyDefinition {
-  const definition: PropertyDefinition = { name: p.name, label: p.label, type: p.type, fieldType: p.fieldType, groupName: p.groupName };
+  const definition: PropertyDefinition = {
+    name: p.name,
+    label: p.label,
+    type: p.type,
+    fieldType: p.fieldType,
+    groupName: p.groupName,
+  };
   if (p.description) definition.description = p.description;
   if (p.options && p.options.length > 0) {
     definition.options = p.options.map((o) => ({

@@ -18,7 +18,12 @@ export async function listRecords(
   const response = await transport.send({
     method: "GET",
     path: `/crm/v3/objects/${encodeURIComponent(toHubSpotObjectName(objectType))}`,
-    query: { limit: String(LIST_PAGE_LIMIT), properties: properties.join(","), archived: "false", ...(options.after ? { after: options.after } : {}) },
+    query: {
+      limit: String(LIST_PAGE_LIMIT),
+      properties: properties.join(","),
+      archived: "false",
+      ...(options.after ? { after: options.after } : {}),
+    },
   });
   if (response.status !== 200) throw crmErrorFromResponse(response, `list ${objectType}`);
   const body = response.body as { results?: HubSpotSimplePublicObject[]; paging?: { next?: { after?: string } } };

@@ -5,7 +5,12 @@ import type { HubSpotSimplePublicObject, HubSpotValueWithTimestamp } from "./typ
  * HubSpot record → `CrmRecord`. Every requested property is present (`null` when unset), and an
  * empty string (how HubSpot spells "cleared") reads as `null`, so callers compare one "no value".
  */
-export function mapSimplePublicObject(objectType: string, object: HubSpotSimplePublicObject, requested: readonly string[], withHistory: boolean): CrmRecord {
+export function mapSimplePublicObject(
+  objectType: string,
+  object: HubSpotSimplePublicObject,
+  requested: readonly string[],
+  withHistory: boolean,
+): CrmRecord {
   const properties: Record<string, string | null> = {};
   for (const [name, value] of Object.entries(object.properties ?? {})) properties[name] = emptyToNull(value);
   for (const name of requested) if (!(name in properties)) properties[name] = null;

@@ -6,7 +6,10 @@ import type { RateLimitState } from "../connector.js";
  * them, so a response without `-Max`/`-Remaining` yields `undefined` and the last state stands.
  * @see ../../../../../shared/reference/hubspot.md §3
  */
-export function readRateLimitHeaders(headers: { get(name: string): string | null }, observedAt: number): RateLimitState | undefined {
+export function readRateLimitHeaders(
+  headers: { get(name: string): string | null },
+  observedAt: number,
+): RateLimitState | undefined {
   const max = toInt(headers.get("x-hubspot-ratelimit-max"));
   const remaining = toInt(headers.get("x-hubspot-ratelimit-remaining"));
   if (max === undefined || remaining === undefined) return undefined;

@@ -39,9 +39,11 @@ export async function readRecords(
       },
     });
     if (response.status === 404) continue;
-    if (response.status !== 200 && response.status !== 207) throw crmErrorFromResponse(response, `batch read ${objectType}`);
+    if (response.status !== 200 && response.status !== 207)
+      throw crmErrorFromResponse(response, `batch read ${objectType}`);
     const body = response.body as HubSpotBatchResponse<HubSpotSimplePublicObject>;
-    for (const object of body.results ?? []) records.push(mapSimplePublicObject(objectType, object, properties, withHistory));
+    for (const object of body.results ?? [])
+      records.push(mapSimplePublicObject(objectType, object, properties, withHistory));
   }
   // HubSpot returns results in no promised order; give them back in the order asked.
   const order = new Map(unique.map((id, i) => [id, i]));

@@ -26,7 +26,10 @@ type Outcomes = Map<string, Outcome>;
  * names no input is narrowed by splitting the batch, within a small call budget, so one bad value
  * does not fail 99 good writes. 429, 423, 5xx, 401/403 and network failures throw.
  */
-export async function writeRecords(transport: HubSpotTransport, writes: readonly RecordWrite[]): Promise<WriteResult[]> {
+export async function writeRecords(
+  transport: HubSpotTransport,
+  writes: readonly RecordWrite[],
+): Promise<WriteResult[]> {
   const byType = new Map<string, Map<string, MergedWrite>>();
   for (const write of writes) {
     const type = toHubSpotObjectName(write.objectType);
@@ -45,12 +48,19 @@ export async function writeRecords(transport: HubSpotTransport, writes: readonly
     }
   }
   return writes.map((write) => {
-    const outcome = outcomes.get(keyOf(toHubSpotObjectName(write.objectType), String(write.objectId))) ?? unknownFailure();
+    const outcome =
+      outcomes.get(keyOf(toHubSpotObjectName(write.objectType), String(write.objectId))) ?? unknownFailure();
     return { objectType: write.objectType, objectId: write.objectId, ...outcome };
   });
 }
 
-async function sendIsolating(transport: HubSpotTransport, type: string, batch: MergedWrite[], outcomes: Outcomes, budget: { calls: number }): Promise<void> {
+async function sendIsolating(
+  transport: HubSpotTransport,
+  type: string,
+  batch: MergedWrite[],
+  outcomes: Outcomes,
+  budget: { calls: number },
+): Promise<void> {
   if (batch.length === 0) return;
   budget.calls -= 1;
   const response = await transport.send({
@@ -70,7 +80,12 @@ async function sendIsolating(transport: HubSpotTransport, type: string, batch: M
       if (outcomes.has(key)) continue;
       // A 200 means every input was applied; a 207 names its failures, and anything it neither
       // returned nor named is reported failed rather than assumed written.
-      outcomes.set(key, response.status === 200 || okIds.has(w.objectId) ? { ok: true } : failure("bad_request", leftover?.message ?? "not in the batch response"));
+      outcomes.set(
+        key,
+        response.status === 200 || okIds.has(w.objectId)
+          ? { ok: true }
+          : failure("bad_request", leftover?.message ?? "not in the batch response"),
+      );
     }
     return;
   }
@@ -81,7 +96,13 @@ async function sendIsolating(transport: HubSpotTransport, type: string, batch: M
   const message = error.message ?? `HTTP ${response.status}`;
   if (named.size > 0 && named.size < batch.length) {
     for (const w of batch) if (named.has(w.objectId)) outcomes.set(keyOf(type, w.objectId), failure(code, message));
-    return sendIsolating(transport, type, batch.filter((w) => !named.has(w.objectId)), outcomes, budget);
+    return sendIsolating(
+      transport,
+      type,
+      batch.filter((w) => !named.has(w.objectId)),
+      outcomes,
+      budget,
+    );
   }
   if (named.size === 0 && batch.length > 1 && budget.calls >= 2) {
     const half = Math.ceil(batch.length / 2);
@@ -97,7 +118,8 @@ function markNamedFailures(type: string, batch: MergedWrite[], errors: HubSpotEr
   const inBatch = new Set(batch.map((w) => w.objectId));
   for (const error of errors) {
     for (const id of idsOf(error)) {
-      if (inBatch.has(id)) outcomes.set(keyOf(type, id), failure(codeOf(error, "bad_request"), error.message ?? "failed"));
+      if (inBatch.has(id))
+        outcomes.set(keyOf(type, id), failure(codeOf(error, "bad_request"), error.message ?? "failed"));
     }
   }
 }

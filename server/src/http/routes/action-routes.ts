@@ -20,7 +20,13 @@ export interface ActionRoutesOptions {
  * is an answer, not an error — and `Idempotent-Replayed: true` when an idempotency key answered
  * from a stored result. Bad input is a 400 naming the key, and changes nothing.
  */
-export function createActionRouter({ gate, authenticate, killSwitches, defaultTenant, roleOf }: ActionRoutesOptions): Router {
+export function createActionRouter({
+  gate,
+  authenticate,
+  killSwitches,
+  defaultTenant,
+  roleOf,
+}: ActionRoutesOptions): Router {
   const router = Router();
   router.post(
     "/v1/actions",

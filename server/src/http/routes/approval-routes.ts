@@ -10,7 +10,12 @@ import { parseWith } from "../parse-with.js";
 import { tenantOf } from "../tenant-of.js";
 
 /** Who may decide: people with an approving role; agents and auditors may not. */
-export const APPROVAL_DECIDERS = ["approver", "owner", "revops_admin", "operator"] as const satisfies readonly ApiKeyRole[];
+export const APPROVAL_DECIDERS = [
+  "approver",
+  "owner",
+  "revops_admin",
+  "operator",
+] as const satisfies readonly ApiKeyRole[];
 
 export interface ApprovalRoutesOptions {
   service: ApprovalService;
@@ -68,14 +73,22 @@ export function createApprovalRouter(options: ApprovalRoutesOptions): Router {
 export function requestTenant(req: Request, defaultTenant: string): string {
   if (!req.card) return tenantOf(req, defaultTenant);
   const asked = typeof req.query.tenantId === "string" ? req.query.tenantId : undefined;
-  if (asked && asked !== req.card.portalId) throw new ForbiddenError(`this card acts for portal ${req.card.portalId} only`);
+  if (asked && asked !== req.card.portalId)
+    throw new ForbiddenError(`this card acts for portal ${req.card.portalId} only`);
   return req.card.portalId;
 }
 
 /** The approver a request identifies: the CRM user of a signed card, or the API key's holder. */
 export function approverOf(req: Request): Approver {
   const p = principalOf(req);
-  if (req.card) return { id: `hubspot:user:${req.card.userId}`, name: p.name, via: "hubspot_card", role: p.role, objectId: req.card.objectId };
+  if (req.card)
+    return {
+      id: `hubspot:user:${req.card.userId}`,
+      name: p.name,
+      via: "hubspot_card",
+      role: p.role,
+      objectId: req.card.objectId,
+    };
   return { id: `api_key:${p.name}`, name: p.name, via: "api_key", role: p.role, agentId: p.agentId };
 }
 
@@ -86,10 +99,12 @@ export function approverOf(req: Request): Approver {
  */
 export function recordOf(req: Request): { crm: CrmName; objectType: string; objectId: string } {
   const crm = String(req.params.crm);
-  if (!(CRMS as readonly string[]).includes(crm)) throw new ValidationError(`unknown CRM ${JSON.stringify(crm)}: use ${CRMS.join(" or ")}`);
+  if (!(CRMS as readonly string[]).includes(crm))
+    throw new ValidationError(`unknown CRM ${JSON.stringify(crm)}: use ${CRMS.join(" or ")}`);
   const raw = String(req.params.objectType);
   const objectId = String(req.params.objectId);
   const objectType = crm === "hubspot" ? toStoredHubSpotObjectType(raw) : raw;
-  if (req.card?.objectId && req.card.objectId !== objectId) throw new ForbiddenError(`this card is on record ${req.card.objectId}, not ${objectId}`);
+  if (req.card?.objectId && req.card.objectId !== objectId)
+    throw new ForbiddenError(`this card is on record ${req.card.objectId}, not ${objectId}`);
   return { crm: crm as CrmName, objectType, objectId };
 }

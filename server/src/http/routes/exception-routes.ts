@@ -1,6 +1,11 @@
 import { Router } from "express";
 import { z } from "zod";
-import { EXCEPTION_STATES, exceptionAssignSchema, exceptionTransitionSchema, type ExceptionQueue } from "../../exceptions/index.js";
+import {
+  EXCEPTION_STATES,
+  exceptionAssignSchema,
+  exceptionTransitionSchema,
+  type ExceptionQueue,
+} from "../../exceptions/index.js";
 import { HUMAN_ROLES, principalOf, requireRole, type Principal } from "../authenticate.js";
 import { parseWith } from "../parse-with.js";
 import { tenantOf } from "../tenant-of.js";
@@ -15,7 +20,10 @@ const HANDLERS = ["owner", "revops_admin", "operator"] as const;
 
 const listQuerySchema = z.object({
   state: z.enum(EXCEPTION_STATES).optional(),
-  overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  overdue: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
   owner: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
@@ -37,12 +45,21 @@ export function createExceptionRouter({ exceptions, authenticate, defaultTenant 
 
   router.post("/v1/exceptions/:id/assign", requireRole(authenticate, HANDLERS), async (req, res) => {
     const body = parseWith(exceptionAssignSchema, req.body, "assignment");
-    res.json(await exceptions.assign(tenantOf(req, defaultTenant), String(req.params.id), body.owner, actorOf(principalOf(req))));
+    res.json(
+      await exceptions.assign(
+        tenantOf(req, defaultTenant),
+        String(req.params.id),
+        body.owner,
+        actorOf(principalOf(req)),
+      ),
+    );
   });
 
   router.post("/v1/exceptions/:id/transition", requireRole(authenticate, HANDLERS), async (req, res) => {
     const body = parseWith(exceptionTransitionSchema, req.body, "transition");
-    res.json(await exceptions.transition(tenantOf(req, defaultTenant), String(req.params.id), body, actorOf(principalOf(req))));
+    res.json(
+      await exceptions.transition(tenantOf(req, defaultTenant), String(req.params.id), body, actorOf(principalOf(req))),
+    );
   });
 
   return router;

@@ -18,10 +18,18 @@ const DAY = 24 * 3600_000;
 const iso = z.string().datetime({ offset: true, error: "expected an ISO-8601 date-time with offset" });
 const querySchema = z
   .object({ from: iso.optional(), to: iso.optional() })
-  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { error: "from must be before to", path: ["to"] });
+  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), {
+    error: "from must be before to",
+    path: ["to"],
+  });
 
 /** Requirements R9: `GET /v1/metrics/governance?from&to` (default: the last 7 days), any human role. */
-export function createGovernanceRouter({ db, authenticate, defaultTenant, now = () => new Date() }: GovernanceRoutesOptions): Router {
+export function createGovernanceRouter({
+  db,
+  authenticate,
+  defaultTenant,
+  now = () => new Date(),
+}: GovernanceRoutesOptions): Router {
   const router = Router();
   router.get("/v1/metrics/governance", requireRole(authenticate, HUMAN_ROLES), async (req, res) => {
     const { tenantId: _ignored, ...rest } = req.query;

@@ -26,7 +26,12 @@ const SCOPE_SWITCHERS = ["owner", "revops_admin", "operator"] as const;
  * scope takes an owner or revops_admin; every narrower scope also an operator. Bad input is a 400
  * and changes nothing.
  */
-export function createKillSwitchRouter({ service, authenticate, defaultTenant, policyOf }: KillSwitchRoutesOptions): Router {
+export function createKillSwitchRouter({
+  service,
+  authenticate,
+  defaultTenant,
+  policyOf,
+}: KillSwitchRoutesOptions): Router {
   const router = Router();
 
   router.get("/v1/kill-switches", requireRole(authenticate, HUMAN_ROLES), async (req, res) => {
@@ -40,18 +45,32 @@ export function createKillSwitchRouter({ service, authenticate, defaultTenant, p
     const tenantId = tenantOf(req, defaultTenant);
     if (body.scope.type === "tenant") {
       if (!(TENANT_SWITCHERS as readonly string[]).includes(principal.role)) {
-        throw new ForbiddenError(`role ${principal.role} may not switch the whole tenant`, { allowedRoles: TENANT_SWITCHERS });
+        throw new ForbiddenError(`role ${principal.role} may not switch the whole tenant`, {
+          allowedRoles: TENANT_SWITCHERS,
+        });
       }
-      if (body.scope.value !== undefined && body.scope.value !== tenantId) throw new ValidationError(`invalid kill switch: scope.value: the tenant scope names no value (or ${tenantId})`);
+      if (body.scope.value !== undefined && body.scope.value !== tenantId)
+        throw new ValidationError(`invalid kill switch: scope.value: the tenant scope names no value (or ${tenantId})`);
     }
     const policy = policyOf?.(tenantId);
     if (policy && body.scope.type === "agent" && !policy.agents.has(body.scope.value!)) {
-      throw new ValidationError(`invalid kill switch: scope.value: agent ${JSON.stringify(body.scope.value)} is not declared in the policy`, { known: [...policy.agents.keys()] });
+      throw new ValidationError(
+        `invalid kill switch: scope.value: agent ${JSON.stringify(body.scope.value)} is not declared in the policy`,
+        { known: [...policy.agents.keys()] },
+      );
     }
     if (policy && body.scope.type === "role" && !policy.roles.has(body.scope.value!)) {
-      throw new ValidationError(`invalid kill switch: scope.value: role ${JSON.stringify(body.scope.value)} is not defined in the policy`, { known: [...policy.roles.keys()] });
+      throw new ValidationError(
+        `invalid kill switch: scope.value: role ${JSON.stringify(body.scope.value)} is not defined in the policy`,
+        { known: [...policy.roles.keys()] },
+      );
     }
-    const sw = await service.set(tenantId, body, { type: "human", id: principal.name, role: principal.role, via: principal.via });
+    const sw = await service.set(tenantId, body, {
+      type: "human",
+      id: principal.name,
+      role: principal.role,
+      via: principal.via,
+    });
     res.json(sw);
   });
 

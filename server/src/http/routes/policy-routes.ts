@@ -18,16 +18,34 @@ export interface PolicyRoutesOptions {
  * PUT takes the YAML itself (`Content-Type: application/yaml`) or `{"yaml": "…"}`; a bad policy
  * answers 400 with every problem and its line, and the last good policy keeps serving.
  */
-export function createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }: PolicyRoutesOptions): Router {
+export function createPolicyRouter({
+  policies,
+  authenticate,
+  defaultTenant,
+  killSwitches,
+}: PolicyRoutesOptions): Router {
   const router = Router();
 
   router.get("/v1/policy", requireRole(authenticate, HUMAN_ROLES), (req, res) => {
     const p = policies.current(tenantOf(req, defaultTenant));
-    res.json({ version: p.version, source: p.source, updatedAt: p.updatedAt, updatedBy: p.updatedBy, tenant: p.compiled.tenant, policy: p.compiled.manifest, yaml: p.yaml });
+    res.json({
+      version: p.version,
+      source: p.source,
+      updatedAt: p.updatedAt,
+      updatedBy: p.updatedBy,
+      tenant: p.compiled.tenant,
+      policy: p.compiled.manifest,
+      yaml: p.yaml,
+    });
   });
 
   router.put("/v1/policy", requireRole(authenticate, POLICY_EDITORS), async (req, res) => {
-    const yaml = typeof req.body === "string" ? req.body : typeof req.body?.yaml === "string" ? (req.body.yaml as string) : undefined;
+    const yaml =
+      typeof req.body === "string"
+        ? req.body
+        : typeof req.body?.yaml === "string"
+          ? (req.body.yaml as string)
+          : undefined;
     if (yaml === undefined || yaml.trim() === "") {
       throw new ValidationError('send the policy as YAML (Content-Type: application/yaml) or as {"yaml": "…"}');
     }

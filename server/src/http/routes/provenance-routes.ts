@@ -27,8 +27,20 @@ export function createProvenanceRouter({ db, authenticate, card, defaultTenant }
 
   router.get("/v1/records/:crm/:objectType/:objectId/provenance", readers, async (req, res) => {
     const { objectType, objectId } = recordOf(req);
-    const q = parseWith(provenanceQuerySchema, { limit: req.query.limit, cursor: req.query.cursor }, "provenance query");
-    res.json(await listRecordProvenance(db, { tenantId: requestTenant(req, defaultTenant), objectType, objectId, limit: q.limit, cursor: q.cursor }));
+    const q = parseWith(
+      provenanceQuerySchema,
+      { limit: req.query.limit, cursor: req.query.cursor },
+      "provenance query",
+    );
+    res.json(
+      await listRecordProvenance(db, {
+        tenantId: requestTenant(req, defaultTenant),
+        objectType,
+        objectId,
+        limit: q.limit,
+        cursor: q.cursor,
+      }),
+    );
   });
 
   return router;

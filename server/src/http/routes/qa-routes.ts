@@ -32,7 +32,12 @@ export function createQaRouter({ qa, authenticate, defaultTenant }: QaRoutesOpti
 
   router.post("/v1/qa/:id/review", requireRole(authenticate, REVIEWERS), async (req, res) => {
     const principal = principalOf(req);
-    const item = await qa.review(tenantOf(req, defaultTenant), String(req.params.id), req.body ?? {}, { type: "human", id: principal.name, role: principal.role, via: principal.via });
+    const item = await qa.review(tenantOf(req, defaultTenant), String(req.params.id), req.body ?? {}, {
+      type: "human",
+      id: principal.name,
+      role: principal.role,
+      via: principal.via,
+    });
     res.json(item);
   });
 

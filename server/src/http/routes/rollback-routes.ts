@@ -20,10 +20,17 @@ export function createRollbackRouter({ rollback, authenticate, defaultTenant }: 
   const router = Router();
 
   router.post("/v1/rollback", requireRole(authenticate, ROLLBACK_ROLES), async (req, res) => {
-    if (req.body === null || typeof req.body !== "object" || Array.isArray(req.body)) throw new ValidationError("send the rollback request as a JSON object");
+    if (req.body === null || typeof req.body !== "object" || Array.isArray(req.body))
+      throw new ValidationError("send the rollback request as a JSON object");
     const principal = principalOf(req);
-    if (req.body.force === true && principal.role !== "owner") throw new ForbiddenError("only an owner may force a rollback over a conflict", { allowedRoles: ["owner"] });
-    const plan = await rollback.plan(tenantOf(req, defaultTenant), req.body, { type: "human", id: principal.name, role: principal.role, via: principal.via });
+    if (req.body.force === true && principal.role !== "owner")
+      throw new ForbiddenError("only an owner may force a rollback over a conflict", { allowedRoles: ["owner"] });
+    const plan = await rollback.plan(tenantOf(req, defaultTenant), req.body, {
+      type: "human",
+      id: principal.name,
+      role: principal.role,
+      via: principal.via,
+    });
     res.status(plan.jobId ? 202 : 200).json(plan);
   });
 

@@ -18,7 +18,14 @@ hubspot.extend<"crm.record.sidebar">(({ context, actions }) => <ApprovalCard con
 /** Pending AI proposals for this record, to approve or reject, and the recent decisions. */
 export function ApprovalCard({ context, actions, now = defaultNow, applyPollMs }: ApprovalCardProps) {
   const identity = useMemo(() => identityOf(context), [context]);
-  return <ApprovalPanel identity={identity} refreshObjectProperties={actions.refreshObjectProperties} now={now} applyPollMs={applyPollMs} />;
+  return (
+    <ApprovalPanel
+      identity={identity}
+      refreshObjectProperties={actions.refreshObjectProperties}
+      now={now}
+      applyPollMs={applyPollMs}
+    />
+  );
 }
 
 const defaultNow = () => new Date();

@@ -1,4 +1,13 @@
-import { Button, EmptyState, ErrorState, Flex, hubspot, LoadingSpinner, Text, type CrmContext } from "@hubspot/ui-extensions";
+import {
+  Button,
+  EmptyState,
+  ErrorState,
+  Flex,
+  hubspot,
+  LoadingSpinner,
+  Text,
+  type CrmContext,
+} from "@hubspot/ui-extensions";
 import { useMemo } from "react";
 import { ProvenanceChange } from "./components/provenance-change";
 import { useProvenance } from "./hooks/use-provenance";
@@ -21,7 +30,8 @@ export function ProvenanceCard({ context, pageSize = PROVENANCE_PAGE_SIZE }: Pro
   const identity = useMemo(() => identityOf(context), [context]);
   const { state, page, hasPrevious, hasNext, next, previous, retry } = useProvenance(identity, pageSize);
 
-  if (state.status === "loading") return <LoadingSpinner testId="provenance-loading" label="Loading changes" layout="centered" />;
+  if (state.status === "loading")
+    return <LoadingSpinner testId="provenance-loading" label="Loading changes" layout="centered" />;
   if (state.status === "error") {
     return (
       <ErrorState testId="provenance-error" title="Couldn't load the change history">

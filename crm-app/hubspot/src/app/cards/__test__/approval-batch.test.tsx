@@ -17,14 +17,26 @@ beforeEach(() => {
 });
 
 describe("approval card: several at once", () => {
-  const ap2 = (overrides: Partial<Approval> = {}) => makeApproval({ id: "ap_2", field: "name", currentValue: "Acme", proposedValue: "Acme Payments Inc", ...overrides });
+  const ap2 = (overrides: Partial<Approval> = {}) =>
+    makeApproval({ id: "ap_2", field: "name", currentValue: "Acme", proposedValue: "Acme Payments Inc", ...overrides });
   const two = () => [makeApproval(), ap2()];
 
   it("approves the selected ones in one batch, shows each result, and refreshes once the value is applied", async () => {
     const batch: BatchResponse = {
       results: [
-        { id: "ap_1", ok: true, status: "approved", outcome: "approved", approval: makeApproval({ status: "approved" }) },
-        { id: "ap_2", ok: false, status: "pending", error: { code: "conflict", message: "name changed since the proposal" } },
+        {
+          id: "ap_1",
+          ok: true,
+          status: "approved",
+          outcome: "approved",
+          approval: makeApproval({ status: "approved" }),
+        },
+        {
+          id: "ap_2",
+          ok: false,
+          status: "pending",
+          error: { code: "conflict", message: "name changed since the proposal" },
+        },
       ],
     };
     let decided = false;
@@ -63,7 +75,9 @@ describe("approval card: several at once", () => {
   });
 
   it("sends only what is still selected", async () => {
-    const fake = tollgateWith(two, () => ({ results: [{ id: "ap_2", ok: true, status: "pending", outcome: "partially_approved", approval: ap2() }] }));
+    const fake = tollgateWith(two, () => ({
+      results: [{ id: "ap_2", ok: true, status: "pending", outcome: "partially_approved", approval: ap2() }],
+    }));
     const { findByTestId, waitFor } = renderCard();
     await waitFor(() => findByTestId(Checkbox, "select-ap_2"));
 
@@ -81,8 +95,19 @@ describe("approval card: several at once", () => {
   it("Reject selected asks for one reason, refuses an empty one, then rejects them together", async () => {
     const fake = tollgateWith(two, () => ({
       results: [
-        { id: "ap_1", ok: true, status: "rejected", outcome: "rejected", approval: makeApproval({ status: "rejected" }) },
-        { id: "ap_2", ok: false, status: "pending", error: { code: "self_approval", message: "a proposal cannot be approved by the agent that proposed it" } },
+        {
+          id: "ap_1",
+          ok: true,
+          status: "rejected",
+          outcome: "rejected",
+          approval: makeApproval({ status: "rejected" }),
+        },
+        {
+          id: "ap_2",
+          ok: false,
+          status: "pending",
+          error: { code: "self_approval", message: "a proposal cannot be approved by the agent that proposed it" },
+        },
       ],
     }));
     const { findByTestId, waitFor, refresh } = renderCard();
@@ -103,19 +128,34 @@ describe("approval card: several at once", () => {
 
     expect(fake.posts()[0]!.body).toEqual({
       items: [
-        { id: "ap_1", decision: "reject", expected: { value: "Fintech" }, reason: "Duplicates of last week's proposals" },
-        { id: "ap_2", decision: "reject", expected: { value: "Acme Payments Inc" }, reason: "Duplicates of last week's proposals" },
+        {
+          id: "ap_1",
+          decision: "reject",
+          expected: { value: "Fintech" },
+          reason: "Duplicates of last week's proposals",
+        },
+        {
+          id: "ap_2",
+          decision: "reject",
+          expected: { value: "Acme Payments Inc" },
+          reason: "Duplicates of last week's proposals",
+        },
       ],
     });
     expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("rejected");
     expect(findByTestId(Flex, "result-ap_2").find(Tag).text).toBe("refused");
-    expect(findByTestId(Flex, "result-ap_2").find(Text).text).toBe("name: a proposal cannot be approved by the agent that proposed it");
+    expect(findByTestId(Flex, "result-ap_2").find(Text).text).toBe(
+      "name: a proposal cannot be approved by the agent that proposed it",
+    );
     expect(refresh).not.toHaveBeenCalled();
   });
 
   it("a batch Tollgate refuses as a whole marks every item refused with its message", async () => {
     tollgateWith(two, () => {
-      throw new TollgateRequestError({ code: "validation_failed", message: "a batch holds 1 to 100 items, not 0" }, 400);
+      throw new TollgateRequestError(
+        { code: "validation_failed", message: "a batch holds 1 to 100 items, not 0" },
+        400,
+      );
     });
     const { findByTestId, waitFor } = renderCard();
     await waitFor(() => findByTestId(Checkbox, "select-ap_2"));

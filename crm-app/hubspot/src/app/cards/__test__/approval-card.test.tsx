@@ -1,4 +1,14 @@
-import { Button, EmptyState, ErrorState, Flex, Link, LoadingSpinner, StatusTag, Tag, Text } from "@hubspot/ui-extensions";
+import {
+  Button,
+  EmptyState,
+  ErrorState,
+  Flex,
+  Link,
+  LoadingSpinner,
+  StatusTag,
+  Tag,
+  Text,
+} from "@hubspot/ui-extensions";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fetchTollgate, TollgateRequestError } from "../lib/fetch-tollgate";
 import { APPROVALS_PATH, IDENTITY, identityOf, renderCard, tollgateWith } from "./approval-harness";
@@ -58,7 +68,9 @@ describe("approval card: reading", () => {
   });
 
   it("reads an empty current value and an expired proposal plainly", async () => {
-    tollgateWith(() => [makeApproval({ currentValue: null, expiresAt: "2025-06-02T11:59:00.000Z", approvedBy: [], approvalsNeeded: 1 })]);
+    tollgateWith(() => [
+      makeApproval({ currentValue: null, expiresAt: "2025-06-02T11:59:00.000Z", approvedBy: [], approvalsNeeded: 1 }),
+    ]);
     const { findByTestId, waitFor } = renderCard();
     await waitFor(() => findByTestId(Text, "values-ap_1"));
 
@@ -68,7 +80,12 @@ describe("approval card: reading", () => {
 
   it("says no proposals are waiting, and lists the decided ones with their status below", async () => {
     tollgateWith(() => [
-      makeApproval({ id: "ap_old", status: "rejected", rejectReason: "Not a bank", createdAt: "2025-05-01T09:00:00.000Z" }),
+      makeApproval({
+        id: "ap_old",
+        status: "rejected",
+        rejectReason: "Not a bank",
+        createdAt: "2025-05-01T09:00:00.000Z",
+      }),
       makeApproval({ id: "ap_new", status: "applied", field: "jobtitle", createdAt: "2025-05-20T09:00:00.000Z" }),
     ]);
     const { findByTestId, findAll, maybeFindByTestId, waitFor } = renderCard();
@@ -77,7 +94,10 @@ describe("approval card: reading", () => {
     expect(findByTestId(EmptyState, "approvals-empty").props.title).toBe("No proposals waiting");
     expect(maybeFindByTestId(Button, "approve-selected")).toBeNull();
     expect(findAll(StatusTag).map((t) => t.text)).toEqual(["applied", "rejected"]);
-    const old = findByTestId(Flex, "recent-ap_old").findAll(Text).map((t) => t.text).join(" | ");
+    const old = findByTestId(Flex, "recent-ap_old")
+      .findAll(Text)
+      .map((t) => t.text)
+      .join(" | ");
     expect(old).toContain("Banking → Fintech");
     expect(old).toContain("“Not a bank”");
   });

@@ -2,7 +2,17 @@ import { Button, Checkbox, EmptyState, Flex, StatusTag, Tag, Text, TextArea } fr
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fetchTollgate, TollgateRequestError } from "../lib/fetch-tollgate";
 import type { Approval } from "../lib/types";
-import { answered, gets, IDENTITY, identityOf, POLL_MS, renderCard, sleep, tollgateWith, triggerWith } from "./approval-harness";
+import {
+  answered,
+  gets,
+  IDENTITY,
+  identityOf,
+  POLL_MS,
+  renderCard,
+  sleep,
+  tollgateWith,
+  triggerWith,
+} from "./approval-harness";
 import { deferred, makeApproval, NOW } from "./fixtures";
 
 // hubspot.fetch is not mocked by @hubspot/ui-extensions/testing; the cards reach Tollgate only
@@ -56,7 +66,9 @@ describe("approval card: deciding", () => {
     expect(refresh).not.toHaveBeenCalled();
 
     // It gives up looking after a bounded number of reloads, and says so.
-    await waitFor(() => expect(findByTestId(Flex, "result-ap_1").find(Text).text).toContain("still applying"), { timeoutInMs: 2000 });
+    await waitFor(() => expect(findByTestId(Flex, "result-ap_1").find(Text).text).toContain("still applying"), {
+      timeoutInMs: 2000,
+    });
     expect(gets(fake.sent)).toBe(12);
     expect(refresh).not.toHaveBeenCalled();
   });
@@ -64,7 +76,10 @@ describe("approval card: deciding", () => {
   it("an approval that still needs another approver is recorded; nothing is refreshed or polled", async () => {
     const fake = tollgateWith(
       () => [makeApproval({ approvedBy: [] })],
-      () => answered("partially_approved", { approvedBy: [{ id: "hubspot:user:4211", name: "rep@acme.test", at: NOW.toISOString() }] }),
+      () =>
+        answered("partially_approved", {
+          approvedBy: [{ id: "hubspot:user:4211", name: "rep@acme.test", at: NOW.toISOString() }],
+        }),
     );
     const { findByTestId, waitFor, refresh } = renderCard();
     await waitFor(() => findByTestId(Button, "approve-ap_1"));
@@ -73,7 +88,9 @@ describe("approval card: deciding", () => {
     await waitFor(() => findByTestId(Flex, "result-ap_1"));
 
     expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("recorded");
-    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe("industry: Your approval is recorded (1 of 2); another approver is needed");
+    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe(
+      "industry: Your approval is recorded (1 of 2); another approver is needed",
+    );
     await sleep(POLL_MS * 4);
     expect(refresh).not.toHaveBeenCalled();
     expect(gets(fake.sent)).toBe(2);
@@ -83,7 +100,10 @@ describe("approval card: deciding", () => {
     tollgateWith(
       () => [makeApproval()],
       () => {
-        throw new TollgateRequestError({ code: "conflict", message: 'the proposed value is "Fin-tech", not the "Fintech" you approved' }, 409);
+        throw new TollgateRequestError(
+          { code: "conflict", message: 'the proposed value is "Fin-tech", not the "Fintech" you approved' },
+          409,
+        );
       },
     );
     const { findByTestId, waitFor, refresh } = renderCard();
@@ -93,7 +113,9 @@ describe("approval card: deciding", () => {
     await waitFor(() => findByTestId(Flex, "result-ap_1"));
 
     expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("conflict");
-    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe('industry: the proposed value is "Fin-tech", not the "Fintech" you approved');
+    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe(
+      'industry: the proposed value is "Fin-tech", not the "Fintech" you approved',
+    );
     expect(refresh).not.toHaveBeenCalled();
   });
 
@@ -108,7 +130,9 @@ describe("approval card: deciding", () => {
     findByTestId(Button, "approve-ap_1").trigger("onClick");
     await waitFor(() => expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("conflict"));
 
-    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe("industry: Not applied: the field changed before Tollgate could write it");
+    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe(
+      "industry: Not applied: the field changed before Tollgate could write it",
+    );
     expect(findByTestId(Flex, "recent-ap_1").find(StatusTag).text).toBe("conflict");
     expect(refresh).not.toHaveBeenCalled();
   });

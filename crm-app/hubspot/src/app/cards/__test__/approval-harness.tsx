@@ -17,7 +17,9 @@ export const IDENTITY = { portalId: "62515", userId: "4211", userEmail: "rep@acm
 
 /** Tollgate with a list of approvals; `decide` answers the POSTs. */
 export function tollgateWith(list: () => Approval[], decide: (req: SentRequest) => unknown = () => ({})) {
-  const fake = fakeTollgate((req) => (req.method === "GET" && req.url.pathname === APPROVALS_PATH ? { approvals: list() } : decide(req)));
+  const fake = fakeTollgate((req) =>
+    req.method === "GET" && req.url.pathname === APPROVALS_PATH ? { approvals: list() } : decide(req),
+  );
   vi.mocked(fetchTollgate).mockImplementation(fake.impl as typeof fetchTollgate);
   return fake;
 }
@@ -25,7 +27,14 @@ export function tollgateWith(list: () => Approval[], decide: (req: SentRequest) 
 export function renderCard() {
   const renderer = createRenderer("crm.record.sidebar");
   const refresh = vi.fn();
-  renderer.render(<ApprovalCard context={makeContext()} actions={{ refreshObjectProperties: refresh }} now={() => NOW} applyPollMs={POLL_MS} />);
+  renderer.render(
+    <ApprovalCard
+      context={makeContext()}
+      actions={{ refreshObjectProperties: refresh }}
+      now={() => NOW}
+      applyPollMs={POLL_MS}
+    />,
+  );
   return { ...renderer, refresh };
 }
 
@@ -45,4 +54,3 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export function identityOf(url: URL) {
   return Object.fromEntries(["portalId", "userId", "userEmail", "objectId"].map((k) => [k, url.searchParams.get(k)]));
 }
-

@@ -15,7 +15,9 @@ describe("decision results", () => {
     });
     expect(resultFromResponse({ ...makeApproval({ status: "applied" }), outcome: "approved" }).outcome).toBe("applied");
     expect(resultFromResponse({ ...makeApproval(), outcome: "partially_approved" }).outcome).toBe("recorded");
-    expect(resultFromResponse({ ...makeApproval({ status: "rejected" }), outcome: "rejected" }).outcome).toBe("rejected");
+    expect(resultFromResponse({ ...makeApproval({ status: "rejected" }), outcome: "rejected" }).outcome).toBe(
+      "rejected",
+    );
     expect(resultFromResponse({ ...makeApproval({ status: "rejected" }), outcome: "unchanged" })).toMatchObject({
       outcome: "unchanged",
       message: "You had already decided this (rejected)",
@@ -25,20 +27,43 @@ describe("decision results", () => {
   it("branches on the error code, never its text", () => {
     const conflict = new TollgateRequestError({ code: "conflict", message: "changed" }, 409);
     const other = new TollgateRequestError({ code: "approval_expired", message: "a conflict in wording only" }, 409);
-    expect(resultFromError("ap_1", "industry", conflict)).toEqual({ id: "ap_1", field: "industry", outcome: "conflict", message: "changed" });
-    expect(resultFromError("ap_1", "industry", other)).toMatchObject({ outcome: "refused", message: "a conflict in wording only" });
-    expect(resultFromError("ap_1", "industry", new Error("boom"))).toMatchObject({ outcome: "refused", message: "boom" });
+    expect(resultFromError("ap_1", "industry", conflict)).toEqual({
+      id: "ap_1",
+      field: "industry",
+      outcome: "conflict",
+      message: "changed",
+    });
+    expect(resultFromError("ap_1", "industry", other)).toMatchObject({
+      outcome: "refused",
+      message: "a conflict in wording only",
+    });
+    expect(resultFromError("ap_1", "industry", new Error("boom"))).toMatchObject({
+      outcome: "refused",
+      message: "boom",
+    });
   });
 
   it("reads a batch item, refused alone or decided", () => {
-    expect(resultFromBatchItem({ id: "ap_9", ok: false, status: null, error: { code: "not_found", message: "no approval ap_9" } }, fieldOf)).toEqual({
+    expect(
+      resultFromBatchItem(
+        { id: "ap_9", ok: false, status: null, error: { code: "not_found", message: "no approval ap_9" } },
+        fieldOf,
+      ),
+    ).toEqual({
       id: "ap_9",
       field: "field-of-ap_9",
       outcome: "refused",
       message: "no approval ap_9",
     });
-    expect(resultFromBatchItem({ id: "ap_9", ok: true, status: "approved", outcome: "approved" }, fieldOf)).toMatchObject({ field: "field-of-ap_9", outcome: "applying" });
-    expect(resultFromBatchItem({ id: "ap_1", ok: true, status: "pending", outcome: "partially_approved", approval: makeApproval() }, fieldOf)).toMatchObject({
+    expect(
+      resultFromBatchItem({ id: "ap_9", ok: true, status: "approved", outcome: "approved" }, fieldOf),
+    ).toMatchObject({ field: "field-of-ap_9", outcome: "applying" });
+    expect(
+      resultFromBatchItem(
+        { id: "ap_1", ok: true, status: "pending", outcome: "partially_approved", approval: makeApproval() },
+        fieldOf,
+      ),
+    ).toMatchObject({
       field: "industry",
       message: "Your approval is recorded (1 of 2); another approver is needed",
     });

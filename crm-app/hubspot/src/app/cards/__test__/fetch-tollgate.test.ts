@@ -8,7 +8,11 @@ vi.mock("@hubspot/ui-extensions", () => ({ hubspot: { fetch: hubspotFetch } }));
 const { fetchTollgate, REQUEST_TIMEOUT_MS, TollgateRequestError } = await import("../lib/fetch-tollgate");
 
 function answer(status: number, body: unknown) {
-  return { ok: status >= 200 && status < 300, status, json: () => (body === undefined ? Promise.reject(new SyntaxError("no body")) : Promise.resolve(body)) };
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    json: () => (body === undefined ? Promise.reject(new SyntaxError("no body")) : Promise.resolve(body)),
+  };
 }
 
 beforeEach(() => {
@@ -19,7 +23,10 @@ describe("fetchTollgate", () => {
   it("calls hubspot.fetch with the method, the body and a timeout under HubSpot's 15 s, and returns the JSON", async () => {
     hubspotFetch.mockResolvedValue(answer(200, { id: "ap_1", status: "applied" }));
 
-    const result = await fetchTollgate("https://tollgate.example.com/v1/approvals/ap_1/approve?portalId=1", { method: "POST", body: { expected: { value: "x" } } });
+    const result = await fetchTollgate("https://tollgate.example.com/v1/approvals/ap_1/approve?portalId=1", {
+      method: "POST",
+      body: { expected: { value: "x" } },
+    });
 
     expect(result).toEqual({ id: "ap_1", status: "applied" });
     expect(hubspotFetch).toHaveBeenCalledWith("https://tollgate.example.com/v1/approvals/ap_1/approve?portalId=1", {
@@ -37,17 +44,29 @@ describe("fetchTollgate", () => {
   });
 
   it("turns Tollgate's error answer into a TollgateRequestError with its code and message", async () => {
-    hubspotFetch.mockResolvedValue(answer(409, { error: { code: "conflict", message: "industry changed", details: { now: "Retail" } } }));
+    hubspotFetch.mockResolvedValue(
+      answer(409, { error: { code: "conflict", message: "industry changed", details: { now: "Retail" } } }),
+    );
 
-    const err = await fetchTollgate("https://tollgate.example.com/v1/x", { method: "POST", body: {} }).catch((e: unknown) => e);
+    const err = await fetchTollgate("https://tollgate.example.com/v1/x", { method: "POST", body: {} }).catch(
+      (e: unknown) => e,
+    );
 
     expect(err).toBeInstanceOf(TollgateRequestError);
-    expect(err).toMatchObject({ code: "conflict", message: "industry changed", status: 409, details: { now: "Retail" } });
+    expect(err).toMatchObject({
+      code: "conflict",
+      message: "industry changed",
+      status: 409,
+      details: { now: "Retail" },
+    });
   });
 
   it("names the status when the error answer is not Tollgate's shape", async () => {
     hubspotFetch.mockResolvedValue(answer(502, undefined));
-    await expect(fetchTollgate("https://tollgate.example.com/v1/x", { method: "GET" })).rejects.toMatchObject({ code: "http_502", status: 502 });
+    await expect(fetchTollgate("https://tollgate.example.com/v1/x", { method: "GET" })).rejects.toMatchObject({
+      code: "http_502",
+      status: 502,
+    });
   });
 
   it("reports a timeout or network failure as unreachable", async () => {

@@ -37,7 +37,10 @@ export function makeApproval(overrides: Partial<Approval> = {}): Approval {
     confidence: 0.82,
     source: "clearbit",
     reason: "Website and filings describe a payments platform",
-    evidence: { sources: ["https://acme.test/about", { url: "https://sec.test/filing/1", title: "10-K filing" }], signals: ["payments"] },
+    evidence: {
+      sources: ["https://acme.test/about", { url: "https://sec.test/filing/1", title: "10-K filing" }],
+      signals: ["payments"],
+    },
     riskFlags: ["low_confidence_source"],
     approvalsNeeded: 2,
     approvedBy: [{ id: "77", name: "Ann Approver", at: "2025-06-02T10:00:00.000Z" }],

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { describeActor, evidenceLinks, evidenceSummary, formatConfidence, formatTimeLeft, formatValue, outcomeLabel } from "../lib/format";
+import {
+  describeActor,
+  evidenceLinks,
+  evidenceSummary,
+  formatConfidence,
+  formatTimeLeft,
+  formatValue,
+  outcomeLabel,
+} from "../lib/format";
 import { NOW } from "./fixtures";
 
 const later = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
@@ -23,7 +31,15 @@ describe("formatTimeLeft", () => {
 
 describe("values", () => {
   it("reads empty values as (empty) and objects as JSON", () => {
-    expect([null, undefined, "", "x", 3, false, { a: 1 }].map(formatValue)).toEqual(["(empty)", "(empty)", "(empty)", "x", "3", "false", '{"a":1}']);
+    expect([null, undefined, "", "x", 3, false, { a: 1 }].map(formatValue)).toEqual([
+      "(empty)",
+      "(empty)",
+      "(empty)",
+      "x",
+      "3",
+      "false",
+      '{"a":1}',
+    ]);
   });
 
   it("shows confidence as a percentage", () => {
@@ -34,19 +50,23 @@ describe("values", () => {
     expect(describeActor({ type: "agent", id: "sdr-bot", role: "sdr" })).toBe("Agent sdr-bot (sdr)");
     expect(describeActor({ type: "agent", id: "sdr-bot", role: null })).toBe("Agent sdr-bot");
     expect(describeActor({ type: "system", id: "tollgate", role: null })).toBe("System tollgate");
-    expect([outcomeLabel("over_cap"), outcomeLabel("partially_approved"), outcomeLabel("applied"), outcomeLabel("something_new")]).toEqual([
-      "over cap",
-      "partly approved",
-      "applied",
-      "something new",
-    ]);
+    expect([
+      outcomeLabel("over_cap"),
+      outcomeLabel("partially_approved"),
+      outcomeLabel("applied"),
+      outcomeLabel("something_new"),
+    ]).toEqual(["over cap", "partly approved", "applied", "something new"]);
   });
 });
 
 describe("evidenceLinks", () => {
   it("takes sources (strings or objects), urls and url, once each", () => {
     const evidence = {
-      sources: ["https://a.test/x", { url: "https://b.test/y", title: "Filing" }, { href: "https://c.test", name: "C" }],
+      sources: [
+        "https://a.test/x",
+        { url: "https://b.test/y", title: "Filing" },
+        { href: "https://c.test", name: "C" },
+      ],
       urls: ["https://a.test/x", "http://d.test/"],
       url: "https://e.test/z",
     };
@@ -60,12 +80,21 @@ describe("evidenceLinks", () => {
   });
 
   it("never links anything but http(s)", () => {
-    expect(evidenceLinks({ sources: ["javascript:alert(1)", { url: "data:text/html,x" }, "ftp://f.test", "not a url", 42, null] })).toEqual([]);
+    expect(
+      evidenceLinks({
+        sources: ["javascript:alert(1)", { url: "data:text/html,x" }, "ftp://f.test", "not a url", 42, null],
+      }),
+    ).toEqual([]);
   });
 
   it("reads a bundle stored as a JSON string, and tolerates anything else", () => {
     expect(evidenceLinks('{"sources":["https://a.test"]}')).toEqual([{ label: "a.test", href: "https://a.test" }]);
-    expect([evidenceLinks("not json"), evidenceLinks(null), evidenceLinks(7), evidenceLinks({ sources: "https://a.test" })]).toEqual([[], [], [], []]);
+    expect([
+      evidenceLinks("not json"),
+      evidenceLinks(null),
+      evidenceLinks(7),
+      evidenceLinks({ sources: "https://a.test" }),
+    ]).toEqual([[], [], [], []]);
   });
 
   it("summarises what is not a link", () => {

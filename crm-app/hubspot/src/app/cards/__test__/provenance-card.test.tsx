@@ -44,7 +44,13 @@ describe("provenance card", () => {
     const [req] = fake.sent;
     expect(req!.method).toBe("GET");
     expect(req!.url.origin + req!.url.pathname).toBe(`https://tollgate.example.com${PROVENANCE_PATH}`);
-    expect(Object.fromEntries(req!.url.searchParams)).toEqual({ portalId: "62515", userId: "4211", userEmail: "rep@acme.test", objectId: "901", limit: "10" });
+    expect(Object.fromEntries(req!.url.searchParams)).toEqual({
+      portalId: "62515",
+      userId: "4211",
+      userEmail: "rep@acme.test",
+      objectId: "901",
+      limit: "10",
+    });
   });
 
   it("shows who changed what, when, the decision and rule, the evidence and the audit event id", async () => {
@@ -54,9 +60,15 @@ describe("provenance card", () => {
 
     expect(findByTestId(Tag, "outcome-evt_1").text).toBe("allowed");
     expect(findByTestId(Text, "values-evt_1").text).toBe("Banking → Fintech");
-    expect(findByTestId(Text, "actor-evt_1").text).toBe("Agent enrichment-bot (enrichment) · field write · 2025-06-01 09:30 UTC");
-    expect(findByTestId(Text, "rule-evt_1").text).toBe("Rule roles.enrichment.objects.company.fields.industry · policy 3f2a9c0d1e4b");
-    expect(findByTestId(Text, "why-evt_1").text).toBe("Website describes a payments platform · confidence 91% · source clearbit");
+    expect(findByTestId(Text, "actor-evt_1").text).toBe(
+      "Agent enrichment-bot (enrichment) · field write · 2025-06-01 09:30 UTC",
+    );
+    expect(findByTestId(Text, "rule-evt_1").text).toBe(
+      "Rule roles.enrichment.objects.company.fields.industry · policy 3f2a9c0d1e4b",
+    );
+    expect(findByTestId(Text, "why-evt_1").text).toBe(
+      "Website describes a payments platform · confidence 91% · source clearbit",
+    );
     expect(find(Link).props.href).toEqual({ url: "https://acme.test/about", external: true });
     expect(findByTestId(Text, "event-evt_1").text).toBe("Audit event evt_1");
   });
@@ -83,8 +95,27 @@ describe("provenance card", () => {
           approvedBy: ["rep@acme.test"],
           approvalId: "ap_1",
         }),
-        makeChange({ eventId: "evt_revert", occurredAt: "2025-06-01T10:00:00.000Z", action: "revert", field: "dnc_flag", before: "true", after: "", outcome: "deny", reason: null, confidence: null, source: null }),
-        makeChange({ eventId: "evt_none", occurredAt: "2025-06-01T09:00:00.000Z", action: "crm_write", field: null, before: null, after: null, outcome: "write_failed" }),
+        makeChange({
+          eventId: "evt_revert",
+          occurredAt: "2025-06-01T10:00:00.000Z",
+          action: "revert",
+          field: "dnc_flag",
+          before: "true",
+          after: "",
+          outcome: "deny",
+          reason: null,
+          confidence: null,
+          source: null,
+        }),
+        makeChange({
+          eventId: "evt_none",
+          occurredAt: "2025-06-01T09:00:00.000Z",
+          action: "crm_write",
+          field: null,
+          before: null,
+          after: null,
+          outcome: "write_failed",
+        }),
       ],
       nextCursor: null,
     }));
@@ -95,7 +126,9 @@ describe("provenance card", () => {
     expect(findByTestId(Tag, "outcome-evt_apply").text).toBe("applied");
     expect(findByTestId(Tag, "outcome-evt_apply").props.variant).toBe("success");
     expect(findByTestId(Text, "approvers-evt_apply").text).toBe("Approved by Ann Approver, rep@acme.test");
-    expect(findByTestId(Text, "actor-evt_approve").text).toBe("Person hubspot:user:4211 · approve · 2025-06-01 11:00 UTC");
+    expect(findByTestId(Text, "actor-evt_approve").text).toBe(
+      "Person hubspot:user:4211 · approve · 2025-06-01 11:00 UTC",
+    );
     expect(findByTestId(Tag, "outcome-evt_approve").text).toBe("partly approved");
     expect(findByTestId(Tag, "outcome-evt_revert").text).toBe("denied");
     expect(findByTestId(Tag, "outcome-evt_revert").props.variant).toBe("error");
@@ -108,7 +141,10 @@ describe("provenance card", () => {
 
   it("lists newest first", async () => {
     tollgateWith(() => ({
-      changes: [makeChange({ eventId: "evt_a", occurredAt: "2025-05-01T00:00:00.000Z" }), makeChange({ eventId: "evt_b", occurredAt: "2025-06-01T00:00:00.000Z" })],
+      changes: [
+        makeChange({ eventId: "evt_a", occurredAt: "2025-05-01T00:00:00.000Z" }),
+        makeChange({ eventId: "evt_b", occurredAt: "2025-06-01T00:00:00.000Z" }),
+      ],
       nextCursor: null,
     }));
     const { findAll, findByTestId, waitFor } = renderCard();
@@ -121,7 +157,13 @@ describe("provenance card", () => {
     const fake = tollgateWith((req) =>
       req.url.searchParams.get("cursor") === "c2"
         ? { changes: [makeChange({ eventId: "evt_old", occurredAt: "2025-01-01T00:00:00.000Z" })], nextCursor: null }
-        : { changes: [makeChange({ eventId: "evt_new" }), makeChange({ eventId: "evt_mid", occurredAt: "2025-05-01T00:00:00.000Z" })], nextCursor: "c2" },
+        : {
+            changes: [
+              makeChange({ eventId: "evt_new" }),
+              makeChange({ eventId: "evt_mid", occurredAt: "2025-05-01T00:00:00.000Z" }),
+            ],
+            nextCursor: "c2",
+          },
     );
     const { findByTestId, maybeFindByTestId, waitFor } = renderCard(2);
     await waitFor(() => findByTestId(Tile, "change-evt_new"));

@@ -14,12 +14,24 @@ describe("identityOf", () => {
   });
 
   it("takes portal, user and record from the context", () => {
-    expect(identityOf(makeContext())).toEqual({ portalId: 62515, userId: 4211, userEmail: "rep@acme.test", objectId: 901, objectType: "companies" });
+    expect(identityOf(makeContext())).toEqual({
+      portalId: 62515,
+      userId: 4211,
+      userEmail: "rep@acme.test",
+      objectId: 901,
+      objectType: "companies",
+    });
   });
 });
 
 describe("buildTollgateUrl", () => {
-  const identity = { portalId: 62515, userId: 4211, userEmail: "a+b@acme.test", objectId: 901, objectType: "companies" };
+  const identity = {
+    portalId: 62515,
+    userId: 4211,
+    userEmail: "a+b@acme.test",
+    objectId: 901,
+    objectType: "companies",
+  };
 
   it("puts the identity in the query, encoded, and leaves out unset parameters", () => {
     const url = new URL(buildTollgateUrl("/v1/x", identity, { limit: 5, cursor: undefined }));
@@ -35,6 +47,8 @@ describe("buildTollgateUrl", () => {
 
   it("builds the record paths Tollgate serves", () => {
     expect(recordPath(identity, "approvals")).toBe("/v1/records/hubspot/companies/901/approvals");
-    expect(recordPath({ ...identity, objectType: "2-77 x" }, "provenance")).toBe("/v1/records/hubspot/2-77%20x/901/provenance");
+    expect(recordPath({ ...identity, objectType: "2-77 x" }, "provenance")).toBe(
+      "/v1/records/hubspot/2-77%20x/901/provenance",
+    );
   });
 });

@@ -37,7 +37,8 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
   // Only proposals still pending count: a reload may have settled some that were ticked.
   const chosen = pending.filter((a) => selected.has(a.id));
 
-  if (state.status === "loading") return <LoadingSpinner testId="approvals-loading" label="Loading proposals" layout="centered" />;
+  if (state.status === "loading")
+    return <LoadingSpinner testId="approvals-loading" label="Loading proposals" layout="centered" />;
   if (state.status === "error") {
     return (
       <ErrorState testId="approvals-error" title="Couldn't load proposals">
@@ -96,10 +97,22 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
             />
           ) : (
             <Flex direction="row" gap="xs">
-              <Button testId="approve-selected" variant="primary" size="xs" disabled={busy || chosen.length === 0} onClick={() => void decideMany(chosen, "approve").then(settle)}>
+              <Button
+                testId="approve-selected"
+                variant="primary"
+                size="xs"
+                disabled={busy || chosen.length === 0}
+                onClick={() => void decideMany(chosen, "approve").then(settle)}
+              >
                 Approve selected ({chosen.length})
               </Button>
-              <Button testId="reject-selected" variant="secondary" size="xs" disabled={busy || chosen.length === 0} onClick={() => setRejecting({ kind: "batch" })}>
+              <Button
+                testId="reject-selected"
+                variant="secondary"
+                size="xs"
+                disabled={busy || chosen.length === 0}
+                onClick={() => setRejecting({ kind: "batch" })}
+              >
                 Reject selected ({chosen.length})
               </Button>
             </Flex>

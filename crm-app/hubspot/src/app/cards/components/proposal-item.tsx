@@ -58,13 +58,25 @@ export function ProposalItem(props: ProposalItemProps) {
           {formatTimeLeft(a.expiresAt, now)} · {given} of {a.approvalsNeeded} approvals
         </Text>
         {props.rejecting ? (
-          <ReasonForm id={`reject-${a.id}`} confirmLabel="Reject" disabled={busy} onConfirm={props.onConfirmReject} onCancel={props.onCancelReject} />
+          <ReasonForm
+            id={`reject-${a.id}`}
+            confirmLabel="Reject"
+            disabled={busy}
+            onConfirm={props.onConfirmReject}
+            onCancel={props.onCancelReject}
+          />
         ) : (
           <Flex direction="row" gap="xs">
             <Button testId={`approve-${a.id}`} variant="primary" size="xs" disabled={busy} onClick={props.onApprove}>
               Approve
             </Button>
-            <Button testId={`reject-${a.id}`} variant="secondary" size="xs" disabled={busy} onClick={props.onStartReject}>
+            <Button
+              testId={`reject-${a.id}`}
+              variant="secondary"
+              size="xs"
+              disabled={busy}
+              onClick={props.onStartReject}
+            >
               Reject
             </Button>
           </Flex>

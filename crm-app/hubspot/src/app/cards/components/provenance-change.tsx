@@ -52,7 +52,11 @@ export function ProvenanceChange({ change: c }: { change: Change }) {
         )}
         {(c.reason !== null || c.confidence !== null || c.source !== null) && (
           <Text variant="microcopy" testId={`why-${c.eventId}`}>
-            {[c.reason, c.confidence !== null ? `confidence ${formatConfidence(c.confidence)}` : null, c.source !== null ? `source ${c.source}` : null]
+            {[
+              c.reason,
+              c.confidence !== null ? `confidence ${formatConfidence(c.confidence)}` : null,
+              c.source !== null ? `source ${c.source}` : null,
+            ]
               .filter((part): part is string => part !== null)
               .join(" · ")}
           </Text>

@@ -4,9 +4,7 @@ import type { CardIdentity } from "../lib/tollgate-url";
 import type { Approval } from "../lib/types";
 
 export type ApprovalsState =
-  | { status: "loading" }
-  | { status: "success"; approvals: Approval[] }
-  | { status: "error"; error: string };
+  { status: "loading" } | { status: "success"; approvals: Approval[] } | { status: "error"; error: string };
 
 /**
  * The record's pending and recent approvals. `reload()` fetches again; while it runs the last

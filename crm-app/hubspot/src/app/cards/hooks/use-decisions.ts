@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { resultFromBatchItem, resultFromError, resultFromResponse, settleResult, type DecisionResult } from "../lib/decision-result";
+import {
+  resultFromBatchItem,
+  resultFromError,
+  resultFromResponse,
+  settleResult,
+  type DecisionResult,
+} from "../lib/decision-result";
 import { approveProposal, decideBatch, rejectProposal } from "../lib/tollgate-api";
 import type { CardIdentity } from "../lib/tollgate-url";
 import type { Approval, BatchDecision, BatchItem } from "../lib/types";
@@ -64,7 +70,12 @@ export function useDecisions(identity: CardIdentity, options: DecisionsOptions):
     if (approvals === null || !latest.current.some((r) => r.outcome === "applying")) return;
     const { reload, onApplied, pollMs } = callbacks.current;
     const before = latest.current;
-    const next = before.map((r) => settleResult(r, approvals.find((a) => a.id === r.id)));
+    const next = before.map((r) =>
+      settleResult(
+        r,
+        approvals.find((a) => a.id === r.id),
+      ),
+    );
     if (next.some((r, i) => r.outcome === "applied" && before[i]!.outcome !== "applied")) onApplied();
     if (next.some((r) => r.outcome === "applying")) {
       if (polls.current < MAX_APPLY_POLLS) {
@@ -73,7 +84,13 @@ export function useDecisions(identity: CardIdentity, options: DecisionsOptions):
         const timer = setTimeout(reload, pollMs);
         return () => clearTimeout(timer);
       }
-      setResults(next.map((r) => (r.outcome === "applying" ? { ...r, message: "Approved; Tollgate is still applying it (reload the record later)" } : r)));
+      setResults(
+        next.map((r) =>
+          r.outcome === "applying"
+            ? { ...r, message: "Approved; Tollgate is still applying it (reload the record later)" }
+            : r,
+        ),
+      );
       return;
     }
     setResults(next);
@@ -105,7 +122,12 @@ export function useDecisions(identity: CardIdentity, options: DecisionsOptions):
   const decideMany = useCallback(
     (chosen: Approval[], decision: BatchDecision, reason?: string) => {
       // `expected` binds each approval to the value the rep saw, as a single approve does.
-      const items: BatchItem[] = chosen.map((a) => ({ id: a.id, decision, expected: { value: a.proposedValue }, ...(decision === "reject" ? { reason } : {}) }));
+      const items: BatchItem[] = chosen.map((a) => ({
+        id: a.id,
+        decision,
+        expected: { value: a.proposedValue },
+        ...(decision === "reject" ? { reason } : {}),
+      }));
       const fieldOf = (id: string) => chosen.find((a) => a.id === id)?.field ?? id;
       return run(() =>
         decideBatch(identity, { items }).then(

@@ -34,8 +34,10 @@ export function useProvenance(identity: CardIdentity, pageSize: number): Provena
     let current = true;
     setState({ status: "loading" });
     listProvenance({ portalId, userId, userEmail, objectId, objectType }, { limit: pageSize, cursor }).then(
-      (page) => current && setState({ status: "success", changes: newestFirst(page.changes), nextCursor: page.nextCursor }),
-      (err: unknown) => current && setState({ status: "error", error: err instanceof Error ? err.message : "Failed to load changes" }),
+      (page) =>
+        current && setState({ status: "success", changes: newestFirst(page.changes), nextCursor: page.nextCursor }),
+      (err: unknown) =>
+        current && setState({ status: "error", error: err instanceof Error ? err.message : "Failed to load changes" }),
     );
     return () => {
       current = false;
@@ -49,7 +51,15 @@ export function useProvenance(identity: CardIdentity, pageSize: number): Provena
   const previous = useCallback(() => setCursors((list) => (list.length > 1 ? list.slice(0, -1) : list)), []);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
-  return { state, page: cursors.length, hasPrevious: cursors.length > 1, hasNext: nextCursor !== null, next, previous, retry };
+  return {
+    state,
+    page: cursors.length,
+    hasPrevious: cursors.length > 1,
+    hasNext: nextCursor !== null,
+    next,
+    previous,
+    retry,
+  };
 }
 
 // The endpoint promises newest first; sorting the page keeps the card right if it ever is not.

@@ -31,7 +31,13 @@ export function resultFromError(id: string, field: string, err: unknown): Decisi
 /** One batch item's result; `fieldOf` names the field when the answer carries no approval. */
 export function resultFromBatchItem(item: BatchItemResult, fieldOf: (id: string) => string): DecisionResult {
   const field = item.approval?.field ?? fieldOf(item.id);
-  if (!item.ok) return refused(item.id, field, item.error?.code ?? "refused", item.error?.message ?? "Tollgate refused this decision");
+  if (!item.ok)
+    return refused(
+      item.id,
+      field,
+      item.error?.code ?? "refused",
+      item.error?.message ?? "Tollgate refused this decision",
+    );
   return accepted(item.id, field, item.outcome, item.status, item.approval);
 }
 
@@ -46,7 +52,11 @@ export function settleResult(result: DecisionResult, approval: Approval | undefi
     case "applied":
       return { ...result, outcome: "applied", message: "Applied to the record" };
     case "conflict":
-      return { ...result, outcome: "conflict", message: "Not applied: the field changed before Tollgate could write it" };
+      return {
+        ...result,
+        outcome: "conflict",
+        message: "Not applied: the field changed before Tollgate could write it",
+      };
     case "failed":
       return { ...result, outcome: "refused", message: "Approved, but the CRM refused the write" };
     default:
@@ -54,7 +64,13 @@ export function settleResult(result: DecisionResult, approval: Approval | undefi
   }
 }
 
-function accepted(id: string, field: string, outcome: ApprovalOutcome | undefined, status: ApprovalStatus | null, approval?: Approval): DecisionResult {
+function accepted(
+  id: string,
+  field: string,
+  outcome: ApprovalOutcome | undefined,
+  status: ApprovalStatus | null,
+  approval?: Approval,
+): DecisionResult {
   if (status === "applied") return { id, field, outcome: "applied", message: "Applied to the record" };
   switch (outcome) {
     case "approved":

@@ -46,7 +46,10 @@ export async function fetchTollgate<T>(url: string, init: FetchTollgateInit): Pr
   }
   const payload: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    const error = apiErrorOf(payload) ?? { code: `http_${response.status}`, message: `Tollgate answered ${response.status}` };
+    const error = apiErrorOf(payload) ?? {
+      code: `http_${response.status}`,
+      message: `Tollgate answered ${response.status}`,
+    };
     throw new TollgateRequestError(error, response.status);
   }
   return payload as T;

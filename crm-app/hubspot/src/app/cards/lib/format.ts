@@ -69,15 +69,18 @@ export function evidenceLinks(evidence: unknown): EvidenceLink[] {
 
 /** Evidence that is not links (signals, facts), as one short line; "" when there is none. */
 export function evidenceSummary(evidence: unknown): string {
-  const bundle = typeof evidence === "string" ? parseJson(evidence) ?? evidence : evidence;
+  const bundle = typeof evidence === "string" ? (parseJson(evidence) ?? evidence) : evidence;
   if (bundle === null || bundle === undefined) return "";
   if (typeof bundle !== "object") return String(bundle);
-  const rest = Object.fromEntries(Object.entries(bundle as Record<string, unknown>).filter(([k]) => k !== "sources" && k !== "urls" && k !== "url"));
+  const rest = Object.fromEntries(
+    Object.entries(bundle as Record<string, unknown>).filter(([k]) => k !== "sources" && k !== "urls" && k !== "url"),
+  );
   return Object.keys(rest).length === 0 ? "" : JSON.stringify(rest);
 }
 
 function toLink(candidate: unknown): EvidenceLink | undefined {
-  if (typeof candidate === "string") return isHttpUrl(candidate) ? { label: hostOf(candidate), href: candidate } : undefined;
+  if (typeof candidate === "string")
+    return isHttpUrl(candidate) ? { label: hostOf(candidate), href: candidate } : undefined;
   if (typeof candidate !== "object" || candidate === null) return undefined;
   const { url, href, title, name, label } = candidate as Record<string, unknown>;
   const target = typeof url === "string" ? url : typeof href === "string" ? href : undefined;

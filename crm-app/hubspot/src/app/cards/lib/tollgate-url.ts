@@ -36,7 +36,11 @@ export function identityOf(context: CrmContext): CardIdentity {
  * URL (v3 signature over method + URI + body + timestamp) and cards may send no custom headers,
  * so the signed query is the only place Tollgate can read the approver from.
  */
-export function buildTollgateUrl(path: string, identity: CardIdentity, query: Record<string, string | number | undefined> = {}): string {
+export function buildTollgateUrl(
+  path: string,
+  identity: CardIdentity,
+  query: Record<string, string | number | undefined> = {},
+): string {
   const params = new URLSearchParams({
     portalId: String(identity.portalId),
     userId: String(identity.userId),

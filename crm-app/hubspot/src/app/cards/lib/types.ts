@@ -8,7 +8,15 @@
  * schemas, so a change on either side that the other does not follow fails a test.
  */
 
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired", "applied", "conflict", "failed"] as const;
+export const APPROVAL_STATUSES = [
+  "pending",
+  "approved",
+  "rejected",
+  "expired",
+  "applied",
+  "conflict",
+  "failed",
+] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 export interface Approver {
