@@ -1,0 +1,72 @@
+import type { PolicyObject } from "../../../shared/crm-objects.js";
+
+/**
+ * Properties every HubSpot portal has on each object Tollgate governs: HubSpot refuses a webhook
+ * subscription to a property that does not exist, so the generated subscriptions name only
+ * these, Tollgate's own properties, and what a portal adds (`npm run hubspot:webhooks --
+ * --from-portal` reads them from the portal's property definitions).
+ *
+ * Leads are not contacts: a lead has its own small set of properties (the leads guide lists
+ * `hs_lead_name`, `hs_lead_type`, `hs_lead_label`; owner and pipeline stage), and no
+ * `industry`, `city` or `annualrevenue` of its own. See docs/hubspot-app.md.
+ */
+export const HUBSPOT_STANDARD_PROPERTIES: Partial<Record<PolicyObject, readonly string[]>> = {
+  contact: [
+    "email",
+    "firstname",
+    "lastname",
+    "phone",
+    "mobilephone",
+    "jobtitle",
+    "company",
+    "website",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "industry",
+    "annualrevenue",
+    "numberofemployees",
+    "lifecyclestage",
+    "hs_lead_status",
+    "hubspot_owner_id",
+    "hs_email_optout",
+    "hs_persona",
+    "hs_language",
+  ],
+  company: [
+    "name",
+    "domain",
+    "website",
+    "phone",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "industry",
+    "annualrevenue",
+    "numberofemployees",
+    "description",
+    "type",
+    "lifecyclestage",
+    "hubspot_owner_id",
+    "linkedin_company_page",
+    "timezone",
+  ],
+  deal: [
+    "dealname",
+    "amount",
+    "closedate",
+    "dealstage",
+    "pipeline",
+    "dealtype",
+    "description",
+    "hubspot_owner_id",
+    "hs_priority",
+    "hs_forecast_probability",
+    "hs_next_step",
+  ],
+  lead: ["hs_lead_name", "hs_lead_type", "hs_lead_label", "hs_pipeline", "hs_pipeline_stage", "hubspot_owner_id"],
+};
