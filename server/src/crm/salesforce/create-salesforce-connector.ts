@@ -1,6 +1,7 @@
 import type { CrmConnector } from "../connector.js";
 import { createProperties } from "./create-properties.js";
 import { createSalesforceTransport, type SalesforceTransport } from "./create-salesforce-transport.js";
+import { listChangedSince } from "./list-changed-since.js";
 import { listProperties } from "./list-properties.js";
 import { listRecords } from "./list-records.js";
 import { readRecords } from "./read-records.js";
@@ -10,6 +11,8 @@ import { writeRecords } from "./write-records.js";
 export interface SalesforceConnector extends CrmConnector {
   /** The REST/SOAP edge, for Salesforce-only work inside `crm/salesforce` (install, streaming). */
   readonly transport: SalesforceTransport;
+  /** Ids of records modified at or after `since` (reconciliation, docs/salesforce.md). */
+  listChangedSince(objectType: string, since: Date): Promise<string[]>;
 }
 
 /**
@@ -26,6 +29,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     crm: "salesforce",
     tenantId: options.orgId,
     transport,
+    listChangedSince: (objectType, since) => listChangedSince(transport, objectType, since),
     readRecords: (objectType, ids, properties, readOptions) =>
       readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),

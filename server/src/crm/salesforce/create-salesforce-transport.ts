@@ -22,6 +22,8 @@ export interface SalesforceTransport {
   call<T>(what: string, work: (conn: Connection) => Promise<T>): Promise<T>;
   /** The org's daily allocation as last reported by `Sforce-Limit-Info`. */
   rateLimitState(): RateLimitState | undefined;
+  /** Gets a new session (JWT bearer) after one was refused; with a static token there is none to get. */
+  renewSession(): Promise<void>;
   /** The jsforce connection, with a current token (for streaming clients). */
   connection(): Promise<Connection>;
   readonly apiVersion: string;
@@ -126,6 +128,10 @@ export function createSalesforceTransport(options: SalesforceConnectorOptions): 
       ),
     call,
     rateLimitState: () => state,
+    async renewSession() {
+      if (!jwt) return;
+      conn.accessToken = (await mintJwtToken(jwt, now)).access_token;
+    },
     async connection() {
       await ensureToken();
       return conn;

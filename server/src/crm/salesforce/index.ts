@@ -6,3 +6,5 @@ export { mintJwtToken } from "./mint-jwt-token.js";
 export type { SalesforceConnector } from "./create-salesforce-connector.js";
 export type { SalesforceConnectorOptions, SalesforceJwtAuth } from "./types.js";
 export { historyObjectOf } from "./history-object.js";
+export { subscribeChangeEvents, CHANGE_EVENTS_CHANNEL } from "./subscribe-change-events.js";
+export type { SubscribeChangeEventsOptions, ChangeEventSubscription } from "./subscribe-change-events.js";
