@@ -10,6 +10,18 @@ import type { PolicyObject } from "../../../shared/crm-objects.js";
  * `hs_lead_name`, `hs_lead_type`, `hs_lead_label`; owner and pipeline stage), and no
  * `industry`, `city` or `annualrevenue` of its own. See docs/hubspot-app.md.
  */
+// Contacts and companies both carry an address and firmographics.
+const ADDRESS_AND_FIRMOGRAPHICS = [
+  "address",
+  "city",
+  "state",
+  "zip",
+  "country",
+  "industry",
+  "annualrevenue",
+  "numberofemployees",
+] as const;
+
 export const HUBSPOT_STANDARD_PROPERTIES: Partial<Record<PolicyObject, readonly string[]>> = {
   contact: [
     "email",
@@ -20,14 +32,7 @@ export const HUBSPOT_STANDARD_PROPERTIES: Partial<Record<PolicyObject, readonly 
     "jobtitle",
     "company",
     "website",
-    "address",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "industry",
-    "annualrevenue",
-    "numberofemployees",
+    ...ADDRESS_AND_FIRMOGRAPHICS,
     "lifecyclestage",
     "hs_lead_status",
     "hubspot_owner_id",
@@ -40,14 +45,7 @@ export const HUBSPOT_STANDARD_PROPERTIES: Partial<Record<PolicyObject, readonly 
     "domain",
     "website",
     "phone",
-    "address",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "industry",
-    "annualrevenue",
-    "numberofemployees",
+    ...ADDRESS_AND_FIRMOGRAPHICS,
     "description",
     "type",
     "lifecyclestage",
