@@ -8,7 +8,7 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 /**
- * DESIGN §8 (contract): the environment Tollgate reads. Nothing else configures it.
+ * docs/contracts.md#configuration (contract): the environment Tollgate reads. Nothing else configures it.
  * Defaults are the embedded ones a newcomer gets from `npm start` right after `npm ci`.
  */
 const envSchema = z.object({
@@ -53,7 +53,7 @@ const envSchema = z.object({
     z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be a Salesforce user id (005…)"),
   ),
   SALESFORCE_WEBHOOK_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
-  /** Beyond DESIGN §8: where kill-switch trips are POSTed as JSON alerts (optional). */
+  /** Beyond docs/contracts.md#configuration: where kill-switch trips are POSTed as JSON alerts (optional). */
   TOLLGATE_ALERT_WEBHOOK_URL: optional(
     z
       .string()

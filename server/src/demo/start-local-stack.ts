@@ -7,7 +7,7 @@ import { loadConfig } from "../config/index.js";
 import { createDatabase, type Database } from "../db/index.js";
 import { createLogger, type Logger } from "../observability/index.js";
 import { deleteKeysUnder } from "../redis/index.js";
-import { createTollgate, type Tollgate } from "../runtime/create-tollgate.js";
+import { createTollgate, type Tollgate } from "../runtime/index.js";
 import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../../sandbox/hubspot/index.js";
 
 export const LOCAL_PORTAL_ID = 62515;

@@ -18,7 +18,7 @@ const HUBSPOT_PERSON_SOURCES = new Set([
 ]);
 
 /**
- * Says who made a change (DESIGN §1 "attribute actor"): a declared agent, a person, Tollgate
+ * Says who made a change (docs/architecture.md#the-flow "attribute actor"): a declared agent, a person, Tollgate
  * itself, or nobody Tollgate knows. Each agent has its own CRM identity, so its app id (or
  * integration user, or Salesforce client tag) names it.
  */

@@ -5,7 +5,7 @@ import { DEFAULT_PREFIX, getWebhookKeys, isValidTenantId, tenantQueueName } from
 
 /**
  * Runs a BullMQ worker per tenant queue, so one tenant's backlog or failures never hold up
- * another's (DESIGN §9). Tenants are found in the registry the receiver keeps: all of them
+ * another's (docs/contracts.md#rules-that-never-bend). Tenants are found in the registry the receiver keeps: all of them
  * on start, a new one as soon as the receiver announces it, and a periodic re-read in case
  * an announcement was missed (pub/sub does not queue messages).
  *

@@ -12,7 +12,7 @@ export const DAILY_EXHAUSTED_WAIT_MS = 15 * 60_000;
  * HubSpot's window is rolling and it does not say when it resets, so the interval is counted
  * from when the numbers were seen — never shorter than the truth.
  * @returns milliseconds to wait, or 0 to go ahead
- * @see ../../../../shared/reference/hubspot.md §3 (X-HubSpot-RateLimit-Remaining, -Interval-Milliseconds, -Daily-Remaining)
+ * @see HubSpot: https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines (X-HubSpot-RateLimit-Remaining, -Interval-Milliseconds, -Daily-Remaining)
  */
 export function rateLimitPause(state: RateLimitState | undefined, headroom: number, now: number): number {
   if (!state) return 0;

@@ -1,7 +1,7 @@
 import type { KillSwitchService } from "../../killswitch/index.js";
 import type { Logger } from "../../observability/index.js";
 import type { RollbackService } from "../../rollback/index.js";
-import type { Tollgate } from "../../runtime/create-tollgate.js";
+import type { Tollgate } from "../../runtime/index.js";
 import type { StartedSandbox } from "../../../sandbox/hubspot/index.js";
 import type { CrmWriteQueue } from "../../writes/index.js";
 import { LOCAL_PORTAL_ID, startLocalStack } from "../../demo/start-local-stack.js";
