@@ -72,3 +72,10 @@ export type {
   PolicyWindow,
   Weekday,
 } from "./policy-manifest.js";
+export {
+  CHANGE_TYPES,
+  changeEventHeaderSchema,
+  salesforceChangeEventSchema,
+  salesforceWebhookBodySchema,
+} from "./salesforce-change-event.js";
+export type { ChangeEventHeader, SalesforceChangeEvent, SalesforceWebhookBody } from "./salesforce-change-event.js";
