@@ -3,7 +3,7 @@
  * the policy. HubSpot only reports changes to what the app subscribes to (one subscription per
  * object and property, at most 1,000), so the subscriptions must follow the policy: every field it
  * names at any tier, the shadow and provenance fields, and the revenue-critical defaults
- * (DESIGN §1). Nobody edits the file by hand; `test/crm-app/webhooks-hsmeta.test.ts` fails when
+ * (docs/architecture.md#the-flow). Nobody edits the file by hand; `test/crm-app/webhooks-hsmeta.test.ts` fails when
  * the committed file no longer matches what this script would write.
  *
  * HubSpot refuses a subscription to a property an object does not have, so only properties that
@@ -22,7 +22,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { HUBSPOT_OBJECTS, type PolicyObject } from "../../../shared/crm-objects.js";
+import { HUBSPOT_OBJECTS, type PolicyObject } from "../../../shared/index.js";
 import type { CrmConnector } from "../../../server/src/crm/index.js";
 import { createHubSpotConnector } from "../../../server/src/crm/hubspot/index.js";
 import {

@@ -66,7 +66,7 @@ export interface HubSpotOAuth extends TokenProvider {
 }
 
 /**
- * HubSpot marketplace-app OAuth (reference/hubspot.md §4).
+ * HubSpot marketplace-app OAuth (HubSpot: https://developers.hubspot.com/docs/api/working-with-oauth).
  *
  * @example
  * const oauth = createHubSpotOAuth({ db, clientId, clientSecret, publicUrl, scopes: DEFAULT_HUBSPOT_SCOPES, cipher });

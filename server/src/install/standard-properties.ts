@@ -1,4 +1,4 @@
-import type { PolicyObject } from "../../../shared/crm-objects.js";
+import type { PolicyObject } from "../../../shared/index.js";
 
 /**
  * Properties every HubSpot portal has on each object Tollgate governs: HubSpot refuses a webhook
