@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createAuditLog } from "../../src/audit/index.js";
 import { createDatabase, type Database } from "../../src/db/index.js";
-import { LOCAL_PORTAL_ID, LOCAL_TOLLGATE_APP_ID, POLICY_AGENTS } from "../../src/demo/start-local-stack.js";
+import { LOCAL_PORTAL_ID, LOCAL_TOLLGATE_APP_ID, POLICY_AGENTS } from "../../sandbox/demo/start-local-stack.js";
 import { startSandbox, type StartedSandbox } from "../../sandbox/hubspot/index.js";
 import { TEST_DATABASE_URL } from "../helpers/test-database.js";
 import { freePort, spawnTollgate, startOwnRedis, until, type OwnRedis, type TollgateProcess } from "./fault-harness.js";
