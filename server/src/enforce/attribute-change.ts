@@ -57,7 +57,10 @@ function attributeSalesforce(change: CrmChange, policy: PolicyPort, self: Enforc
   const { userId, client } = change.source;
   const via = client ? `salesforce:client:${client}` : `salesforce:user:${userId ?? "unknown"}`;
   // Tollgate's own writes carry its client tag; its integration user catches those that do not.
-  if ((client && client === self.salesforceClient) || (userId && userId === self.salesforceUserId))
+  // 15- and 18-character ids name the same user; the first 15 are the id proper.
+  const sameUser = (a: string | undefined, b: string | undefined) =>
+    Boolean(a && b && a.slice(0, 15) === b.slice(0, 15));
+  if ((client && client === self.salesforceClient) || sameUser(userId, self.salesforceUserId))
     return { type: "tollgate", via };
   const agent =
     (client && policy.findAgent({ crm: "salesforce", client })) ||
