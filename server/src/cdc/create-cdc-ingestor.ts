@@ -1,4 +1,4 @@
-import { salesforceChangeEventSchema } from "../../../shared/salesforce-change-event.js";
+import { salesforceChangeEventSchema } from "../../../shared/index.js";
 import {
   CHANGE_EVENTS_CHANNEL,
   subscribeChangeEvents,

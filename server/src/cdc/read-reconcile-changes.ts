@@ -1,4 +1,4 @@
-import { toPolicyObject } from "../../../shared/crm-objects.js";
+import { toPolicyObject } from "../../../shared/index.js";
 import type { SalesforceConnector } from "../crm/salesforce/index.js";
 import type { CrmChange } from "../enforce/index.js";
 import type { ReconcileRequest } from "./to-crm-changes.js";

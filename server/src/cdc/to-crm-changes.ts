@@ -1,5 +1,5 @@
-import { toPolicyObject } from "../../../shared/crm-objects.js";
-import type { SalesforceChangeEvent } from "../../../shared/salesforce-change-event.js";
+import { toPolicyObject } from "../../../shared/index.js";
+import type { SalesforceChangeEvent } from "../../../shared/index.js";
 import type { CrmChange } from "../enforce/index.js";
 
 /** Fields every update carries that say nothing about what an actor meant to change. */

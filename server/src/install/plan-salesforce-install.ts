@@ -1,10 +1,10 @@
-import { SALESFORCE_OBJECTS, type PolicyObject } from "../../../shared/crm-objects.js";
+import { SALESFORCE_OBJECTS, type PolicyObject } from "../../../shared/index.js";
 import {
   PROVENANCE_FIELDS,
   SALESFORCE_PROVENANCE_NAMES,
   salesforceShadowName,
   type ProvenanceKey,
-} from "../../../shared/fields.js";
+} from "../../../shared/index.js";
 import type { PropertyDefinition } from "../crm/index.js";
 import type { GovernedField } from "./types.js";
 

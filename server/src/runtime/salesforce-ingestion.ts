@@ -1,7 +1,7 @@
 import express, { type Router } from "express";
-import { SALESFORCE_OBJECTS, type PolicyObject } from "../../../shared/crm-objects.js";
-import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
-import { salesforceWebhookBodySchema } from "../../../shared/salesforce-change-event.js";
+import { SALESFORCE_OBJECTS, type PolicyObject } from "../../../shared/index.js";
+import { PROVENANCE_FIELDS } from "../../../shared/index.js";
+import { salesforceWebhookBodySchema } from "../../../shared/index.js";
 import {
   createCdcIngestor,
   createReplayPositionStore,
