@@ -140,7 +140,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const hubspot = await createHubSpotTenancy({ config, db, logger, metrics });
 
   const roleOf = (tenantId: string, agentId: string) => policies.current(tenantId).compiled.agents.get(agentId)?.role;
-  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger });
+  const triggers = createTriggerCounter({ redis, prefix });
+  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger, triggers });
   const writes = await createCrmWriteQueue({
     db,
     redis,
@@ -163,7 +164,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const enforcementGuard = createEnforcementGuard({
     killSwitches,
     counters,
-    triggers: createTriggerCounter({ redis, prefix }),
+    triggers,
     policyOf: (tenantId) => policies.current(tenantId).compiled,
     alert: (a) => alert(a),
     now,
