@@ -47,3 +47,10 @@ export type {
   ProvisioningResult,
   ProvisionedItem,
 } from "./types.js";
+export {
+  planSalesforceInstall,
+  formatSalesforceInstallPlan,
+  SALESFORCE_BASE_OBJECTS,
+  TOLLGATE_FIELDS_PERMISSION_SET,
+} from "./plan-salesforce-install.js";
+export type { SalesforceInstallPlan } from "./plan-salesforce-install.js";
