@@ -11,12 +11,17 @@ export { formatProvisioningPlan } from "./format-provisioning-plan.js";
 export { getProvenanceProperties, TOLLGATE_GROUP } from "./provenance-properties.js";
 export { getShadowProperty } from "./get-shadow-property.js";
 export {
+  planWebhookCoverage,
   planWebhookSubscriptions,
   renderWebhooksHsmeta,
   HUBSPOT_SUBSCRIPTION_CAP,
   REVENUE_CRITICAL_PROPERTIES,
 } from "./plan-webhook-subscriptions.js";
+export { HUBSPOT_STANDARD_PROPERTIES } from "./standard-properties.js";
 export type {
+  PortalProperties,
+  SkippedField,
+  WebhookCoverage,
   CrmObjectSubscription,
   CrmObjectSubscriptionType,
   WebhooksHsmeta,
