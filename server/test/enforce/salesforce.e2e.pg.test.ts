@@ -140,6 +140,8 @@ describe("Salesforce: the same behaviours as HubSpot, end to end", () => {
 
   it("enforces a signed callout delivered twice once, and refuses a forged one", async () => {
     const id = lead();
+    sf.org.write("Lead", id, { Status: "Closed - Not Converted" }, sf.users.enrichment.id);
+    await new Promise((r) => setTimeout(r, 5));
     const event = {
       payload: {
         ChangeEventHeader: {
@@ -156,7 +158,6 @@ describe("Salesforce: the same behaviours as HubSpot, end to end", () => {
         Status: "Closed - Not Converted",
       },
     };
-    sf.org.write("Lead", id, { Status: "Closed - Not Converted" }, sf.users.enrichment.id);
     const body = JSON.stringify({ orgId, events: [event] });
     const post = () =>
       fetch(`${h.baseUrl}/webhooks/salesforce`, {
