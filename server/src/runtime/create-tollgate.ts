@@ -164,7 +164,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     crmOf(tenantId) === "salesforce" ? salesforceConnector! : hubspot.connectorFor(tenantId);
 
   const roleOf = (tenantId: string, agentId: string) => policies.current(tenantId).compiled.agents.get(agentId)?.role;
-  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger });
+  const triggers = createTriggerCounter({ redis, prefix });
+  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger, triggers });
   const writes = await createCrmWriteQueue({
     db,
     redis,
@@ -187,7 +188,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const enforcementGuard = createEnforcementGuard({
     killSwitches,
     counters,
-    triggers: createTriggerCounter({ redis, prefix }),
+    triggers,
     policyOf: (tenantId) => policies.current(tenantId).compiled,
     alert: (a) => alert(a),
     now,
