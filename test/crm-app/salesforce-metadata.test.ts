@@ -11,9 +11,11 @@ import {
   generateSalesforceMetadata,
 } from "../../crm-app/salesforce/scripts/generate-metadata.js";
 import { SALESFORCE_PROVENANCE_NAMES, salesforceShadowName } from "../../shared/fields.js";
-import { SALESFORCE_CARD_OBJECTS } from "../../shared/salesforce-custom-fields.js";
+import { SALESFORCE_CARD_OBJECTS } from "../../crm-app/salesforce/scripts/plan-package-fields.js";
 import { listGovernedFields, loadPolicyFile } from "../../server/src/policy/index.js";
 import { toCrmObjectType } from "../../shared/crm-objects.js";
+import { toCustomField } from "../../server/src/crm/salesforce/index.js";
+import { getSalesforceProvenanceProperties } from "../../server/src/install/index.js";
 
 describe("crm-app/salesforce generated metadata", () => {
   it("is exactly what the generator writes from manifests/policy.salesforce.yaml now", async () => {
@@ -42,14 +44,23 @@ describe("crm-app/salesforce generated metadata", () => {
     expect(fieldFiles).toContain("objects/Opportunity/fields/AI_Proposed_StageName__c.field-meta.xml");
   });
 
-  it("types a shadow like its canonical field where Salesforce can check it, text otherwise", async () => {
+  it("defines each field exactly as the Salesforce connector's Metadata API install would", async () => {
     const { files } = await generateSalesforceMetadata();
     const typeOf = (path: string) => /<type>(.*)<\/type>/.exec(files.get(path) ?? "")?.[1];
-    expect(typeOf("objects/Contact/fields/AI_Proposed_Email__c.field-meta.xml")).toBe("Email");
-    expect(typeOf("objects/Lead/fields/AI_Proposed_NumberOfEmployees__c.field-meta.xml")).toBe("Number");
-    expect(typeOf("objects/Lead/fields/AI_Proposed_Industry__c.field-meta.xml")).toBe("Text");
+    // Provenance: the install's own property definitions through the connector's toCustomField.
+    for (const p of getSalesforceProvenanceProperties()) {
+      const expected = toCustomField("Lead", p);
+      const xml = files.get(`objects/Lead/fields/${p.name}.field-meta.xml`) ?? "";
+      expect(typeOf(`objects/Lead/fields/${p.name}.field-meta.xml`)).toBe(expected.type);
+      expect(xml).toContain(`<label>${expected.label}</label>`);
+      if (expected.length !== undefined) expect(xml).toContain(`<length>${expected.length}</length>`);
+    }
     expect(typeOf("objects/Lead/fields/AI_SDR_Last_Action_At__c.field-meta.xml")).toBe("DateTime");
     expect(typeOf("objects/Lead/fields/AI_SDR_Evidence__c.field-meta.xml")).toBe("LongTextArea");
+    // Shadows hold numbers for numeric fields, text for the rest (picklists included).
+    expect(typeOf("objects/Lead/fields/AI_Proposed_NumberOfEmployees__c.field-meta.xml")).toBe("Number");
+    expect(typeOf("objects/Lead/fields/AI_Proposed_Industry__c.field-meta.xml")).toBe("Text");
+    expect(typeOf("objects/Contact/fields/AI_Proposed_Email__c.field-meta.xml")).toBe("Text");
   });
 
   it("grants approvers read-only access and agents edit access to every generated field", async () => {

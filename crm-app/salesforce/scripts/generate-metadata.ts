@@ -17,15 +17,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { listGovernedFields, loadPolicyFile } from "../../../server/src/policy/index.js";
-import {
-  getSalesforceProvenanceFields,
-  getSalesforceShadowField,
-  SALESFORCE_CARD_OBJECTS,
-  type SalesforceCardObject,
-  type SalesforceCustomField,
-} from "../../../shared/salesforce-custom-fields.js";
-import { toCrmObjectType } from "../../../shared/crm-objects.js";
+import { planSalesforceFields, SALESFORCE_CARD_OBJECTS } from "./plan-package-fields.js";
 import { renderCustomField, renderPermissionSet } from "./render-metadata-xml.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -33,43 +25,11 @@ export const DEFAULT_POLICY_PATH = "manifests/policy.salesforce.yaml";
 export const SOURCE_ROOT = resolve(REPO_ROOT, "crm-app/salesforce/force-app/main/default");
 /** Generated permission sets; any other file under permissionsets/ is hand-written. */
 export const GENERATED_PERMISSION_SETS = ["Tollgate_Approver", "Tollgate_Agent"] as const;
-/** Salesforce caps a custom field's API name at 40 characters before `__c`. */
-const MAX_FIELD_NAME = 40;
-
 export interface SalesforceMetadata {
   /** Path relative to {@link SOURCE_ROOT} → file text. */
   files: Map<string, string>;
   /** Policy fields left out, with why (an object without cards, a name too long). */
   skipped: string[];
-}
-
-/** Fields per card object: provenance always, shadows for what the policy lets agents propose. */
-export async function planSalesforceFields(policyPath: string): Promise<{
-  fields: Map<SalesforceCardObject, SalesforceCustomField[]>;
-  skipped: string[];
-}> {
-  const policy = await loadPolicyFile(policyPath);
-  const fields = new Map<SalesforceCardObject, SalesforceCustomField[]>(
-    SALESFORCE_CARD_OBJECTS.map((o) => [o, getSalesforceProvenanceFields()]),
-  );
-  const skipped: string[] = [];
-  for (const governed of listGovernedFields(policy)) {
-    if (!governed.proposable) continue;
-    const object = toCrmObjectType("salesforce", governed.object);
-    const list = object ? fields.get(object as SalesforceCardObject) : undefined;
-    if (!list) {
-      skipped.push(`${governed.object}.${governed.field}: no Tollgate cards on ${object ?? governed.object}`);
-      continue;
-    }
-    const shadow = getSalesforceShadowField(governed.field);
-    if (shadow.fullName.replace(/__c$/, "").length > MAX_FIELD_NAME) {
-      skipped.push(`${governed.object}.${governed.field}: ${shadow.fullName} is longer than Salesforce allows`);
-      continue;
-    }
-    if (!list.some((f) => f.fullName === shadow.fullName)) list.push(shadow);
-  }
-  for (const list of fields.values()) list.sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
-  return { fields, skipped };
 }
 
 /** Every generated file's text for a policy (pure apart from reading the policy). */
@@ -81,9 +41,9 @@ export async function generateSalesforceMetadata(policyPath = DEFAULT_POLICY_PAT
   const files = new Map<string, string>();
   for (const [object, list] of fields) {
     for (const field of list)
-      files.set(`objects/${object}/fields/${field.fullName}.field-meta.xml`, renderCustomField(field, banner));
+      files.set(`objects/${field.fullName.replace(".", "/fields/")}.field-meta.xml`, renderCustomField(field, banner));
   }
-  const qualified = [...fields].flatMap(([object, list]) => list.map((f) => `${object}.${f.fullName}`));
+  const qualified = [...fields.values()].flatMap((list) => list.map((f) => f.fullName));
   files.set(
     "permissionsets/Tollgate_Approver.permissionset-meta.xml",
     renderPermissionSet(

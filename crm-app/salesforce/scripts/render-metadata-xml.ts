@@ -5,7 +5,7 @@
  * Metadata API ignores comments, and source-deploy-retrieve refuses a field file whose comment
  * sits before the root ("Invalid XML tags" when it recomposes a standard object's fields).
  */
-import type { SalesforceCustomField } from "../../../shared/salesforce-custom-fields.js";
+import type { CustomFieldMetadata } from "../../../server/src/crm/salesforce/index.js";
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>';
 const NAMESPACE = "http://soap.sforce.com/2006/04/metadata";
@@ -20,27 +20,39 @@ const comment = (text: string) => `    <!-- ${text.replace(/--/g, "- -")} -->`;
 const element = (indent: string, name: string, value: string | number | boolean) =>
   `${indent}<${name}>${escapeXml(String(value))}</${name}>`;
 
-/** One `CustomField` source file. */
-export function renderCustomField(field: SalesforceCustomField, banner: string): string {
-  const entries: [string, string | number | boolean | undefined][] = [
-    ["fullName", field.fullName],
-    ["description", field.description],
-    ["externalId", field.type === "LongTextArea" ? undefined : false],
-    ["inlineHelpText", field.inlineHelpText],
-    ["label", field.label],
-    ["length", field.length],
-    ["precision", field.precision],
-    ["required", field.type === "LongTextArea" ? undefined : false],
-    ["scale", field.scale],
-    ["trackHistory", false],
-    ["type", field.type],
-    ["unique", field.type === "Text" ? false : undefined],
-    ["visibleLines", field.visibleLines],
-  ];
-  const body = entries
-    .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
-    .map(([name, value]) => element("    ", name, value));
-  return [XML_HEADER, `<CustomField xmlns="${NAMESPACE}">`, comment(banner), ...body, "</CustomField>", ""].join("\n");
+/**
+ * One `CustomField` source file from the Metadata API definition the connector would create
+ * (`fullName` `Lead.AI_SDR_Source__c` → `AI_SDR_Source__c` in the file, as retrieve writes it).
+ */
+export function renderCustomField(field: CustomFieldMetadata, banner: string): string {
+  if (field.valueSet) throw new Error(`${field.fullName}: picklist fields are not rendered into the package`);
+  const entries: Record<string, string | number | boolean | undefined> = {
+    description: field.description,
+    defaultValue: field.defaultValue,
+    externalId: field.type === "LongTextArea" ? undefined : false,
+    label: field.label,
+    length: field.length,
+    precision: field.precision,
+    required: field.type === "LongTextArea" || field.type === "Checkbox" ? undefined : false,
+    scale: field.scale,
+    trackHistory: false,
+    type: field.type,
+    unique: field.type === "Text" ? false : undefined,
+    visibleLines: field.visibleLines,
+  };
+  const body = Object.keys(entries)
+    .sort()
+    .flatMap((name) => (entries[name] === undefined ? [] : [element("    ", name, entries[name]!)]));
+  const name = field.fullName.slice(field.fullName.indexOf(".") + 1);
+  return [
+    XML_HEADER,
+    `<CustomField xmlns="${NAMESPACE}">`,
+    comment(banner),
+    element("    ", "fullName", name),
+    ...body,
+    "</CustomField>",
+    "",
+  ].join("\n");
 }
 
 export interface PermissionSetSpec {
