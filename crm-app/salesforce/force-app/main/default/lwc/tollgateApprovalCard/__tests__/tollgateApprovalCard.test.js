@@ -14,7 +14,7 @@ jest.mock("@salesforce/apex/TollgateCardController.decideBatch", () => ({ defaul
 jest.mock("lightning/confirm", () => ({ __esModule: true, default: { open: jest.fn() } }));
 
 const RECORD_ID = "00Q5g00000AbCdEEAV";
-const APPROVALS = require("./data/approvals.json");
+const APPROVALS = require("./approvals.fixture.json");
 
 /** Lets every pending promise (Apex calls, re-renders) settle. */
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
