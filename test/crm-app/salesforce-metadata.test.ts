@@ -10,10 +10,9 @@ import {
   findStaleFiles,
   generateSalesforceMetadata,
 } from "../../crm-app/salesforce/scripts/generate-metadata.js";
-import { SALESFORCE_PROVENANCE_NAMES, salesforceShadowName } from "../../shared/fields.js";
+import { SALESFORCE_PROVENANCE_NAMES, salesforceShadowName, toCrmObjectType } from "../../shared/index.js";
 import { SALESFORCE_CARD_OBJECTS } from "../../crm-app/salesforce/scripts/plan-package-fields.js";
 import { listGovernedFields, loadPolicyFile } from "../../server/src/policy/index.js";
-import { toCrmObjectType } from "../../shared/crm-objects.js";
 import { toCustomField } from "../../server/src/crm/salesforce/index.js";
 import { getSalesforceProvenanceProperties } from "../../server/src/install/index.js";
 

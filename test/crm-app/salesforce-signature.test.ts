@@ -12,7 +12,7 @@ import {
   getSalesforceCardSigningBytes,
   parseSalesforceCardSignature,
   signSalesforceCardRequest,
-} from "../../shared/salesforce-card-signature.js";
+} from "../../shared/index.js";
 
 const VECTORS_PATH = "crm-app/salesforce/force-app/main/default/staticresources/TollgateSignatureVectors.json";
 

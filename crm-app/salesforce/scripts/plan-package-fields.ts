@@ -5,8 +5,7 @@
  * the Salesforce connector's own `toCustomField`, so the deployed package and a Metadata API
  * install create the same fields.
  */
-import { toCrmObjectType } from "../../../shared/crm-objects.js";
-import { salesforceShadowName } from "../../../shared/fields.js";
+import { salesforceShadowName, toCrmObjectType } from "../../../shared/index.js";
 import type { PropertyDefinition } from "../../../server/src/crm/index.js";
 import { toCustomField, type CustomFieldMetadata } from "../../../server/src/crm/salesforce/index.js";
 import { getSalesforceProvenanceProperties } from "../../../server/src/install/index.js";

@@ -29,7 +29,7 @@ export type FlushOutcome =
   | { kind: "rate_limited"; waitMs: number };
 
 // Used when a 429 names no wait and the connector has not seen the interval: HubSpot's burst
-// window is 10 s (reference/hubspot.md §3).
+// window is 10 s (HubSpot: https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
 const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
 
 /**
