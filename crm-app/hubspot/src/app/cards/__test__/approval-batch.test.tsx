@@ -88,7 +88,7 @@ describe("approval card: several at once", () => {
     findByTestId(Button, "approve-selected").trigger("onClick");
     await waitFor(() => findByTestId(Flex, "result-ap_2"));
 
-    expect((fake.posts()[0]!.body as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual(["ap_2"]);
+    expect((fake.posts()[0]!.body as { items: { id: string }[] }).items.map((i) => i.id)).toEqual(["ap_2"]);
     expect(findByTestId(Flex, "result-ap_2").find(Tag).text).toBe("recorded");
   });
 

@@ -13,6 +13,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fetchTollgate, TollgateRequestError } from "../lib/fetch-tollgate";
 import { APPROVALS_PATH, IDENTITY, identityOf, renderCard, tollgateWith } from "./approval-harness";
 import { deferred, fakeTollgate, makeApproval } from "./fixtures";
+import { TOLLGATE_TEST_URL } from "./fixtures";
 
 // hubspot.fetch is not mocked by @hubspot/ui-extensions/testing; the cards reach Tollgate only
 // through fetchTollgate, so the tests stand in for Tollgate there. The error class stays real.
@@ -44,7 +45,7 @@ describe("approval card: reading", () => {
     expect(fake.sent).toHaveLength(1);
     const [req] = fake.sent;
     expect(req!.method).toBe("GET");
-    expect(req!.url.origin).toBe("https://tollgate.example.com");
+    expect(req!.url.origin).toBe(TOLLGATE_TEST_URL);
     expect(req!.url.pathname).toBe(APPROVALS_PATH);
     expect(identityOf(req!.url)).toEqual(IDENTITY);
   });

@@ -5,6 +5,7 @@ import { fetchTollgate, TollgateRequestError } from "../lib/fetch-tollgate";
 import type { ProvenancePage } from "../lib/types";
 import { ProvenanceCard } from "../provenance-card";
 import { deferred, fakeTollgate, makeChange, makeContext, type SentRequest } from "./fixtures";
+import { TOLLGATE_TEST_URL } from "./fixtures";
 
 vi.mock("../lib/fetch-tollgate", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../lib/fetch-tollgate")>()),
@@ -43,7 +44,7 @@ describe("provenance card", () => {
 
     const [req] = fake.sent;
     expect(req!.method).toBe("GET");
-    expect(req!.url.origin + req!.url.pathname).toBe(`https://tollgate.example.com${PROVENANCE_PATH}`);
+    expect(req!.url.origin + req!.url.pathname).toBe(`${TOLLGATE_TEST_URL}${PROVENANCE_PATH}`);
     expect(Object.fromEntries(req!.url.searchParams)).toEqual({
       portalId: "62515",
       userId: "4211",

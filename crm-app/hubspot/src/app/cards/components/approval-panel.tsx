@@ -68,7 +68,9 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
       <DecisionResults results={results} />
       {pending.length === 0 ? (
         <EmptyState testId="approvals-empty" title="No proposals waiting" layout="vertical" imageName="task" flush>
-          <Text>When an agent proposes a change to this record that needs a person's approval, it shows here.</Text>
+          <Text>
+            When an agent proposes a change to this record that needs a person&apos;s approval, it shows here.
+          </Text>
         </EmptyState>
       ) : (
         <Flex direction="column" gap="xs">

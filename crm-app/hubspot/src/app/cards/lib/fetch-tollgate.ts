@@ -34,6 +34,17 @@ export interface FetchTollgateInit {
  * Tollgate's `{error: {code, message}}` when there is one.
  */
 export async function fetchTollgate<T>(url: string, init: FetchTollgateInit): Promise<T> {
+  // An upload without a profile leaves Tollgate's URL unset; hubspot.fetch takes only https.
+  if (!url.startsWith("https://")) {
+    throw new TollgateRequestError(
+      {
+        code: "not_configured",
+        message:
+          "Tollgate's URL is not set: upload the project with a profile (hs project upload --profile production)",
+      },
+      0,
+    );
+  }
   let response: Response;
   try {
     response = await hubspot.fetch(url, {
