@@ -17,7 +17,7 @@ import { toCustomField } from "../../server/src/crm/salesforce/index.js";
 import { getSalesforceProvenanceProperties } from "../../server/src/install/index.js";
 
 describe("crm-app/salesforce generated metadata", () => {
-  it("is exactly what the generator writes from manifests/policy.salesforce.yaml now", async () => {
+  it("is exactly what the generator writes from manifests/policy.salesforce-default.yaml now", async () => {
     const { files, skipped } = await generateSalesforceMetadata();
     expect(await findStaleFiles(files)).toEqual([]);
     expect(skipped).toEqual([]);

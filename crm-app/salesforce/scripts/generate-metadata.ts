@@ -6,7 +6,7 @@
  * `test/crm-app/salesforce-metadata.test.ts` fails when the committed files no longer match.
  *
  * The shipped default policy (manifests/policy.yaml) names HubSpot fields, so the package is
- * generated from manifests/policy.salesforce.yaml, the same matrix in Salesforce's field names.
+ * generated from manifests/policy.salesforce-default.yaml, the same matrix in Salesforce's field names.
  *
  * Usage (from the repository root):
  *   npm run salesforce:metadata
@@ -21,7 +21,7 @@ import { planSalesforceFields, SALESFORCE_CARD_OBJECTS } from "./plan-package-fi
 import { renderCustomField, renderPermissionSet } from "./render-metadata-xml.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-export const DEFAULT_POLICY_PATH = "manifests/policy.salesforce.yaml";
+export const DEFAULT_POLICY_PATH = "manifests/policy.salesforce-default.yaml";
 export const SOURCE_ROOT = resolve(REPO_ROOT, "crm-app/salesforce/force-app/main/default");
 /** Generated permission sets; any other file under permissionsets/ is hand-written. */
 export const GENERATED_PERMISSION_SETS = ["Tollgate_Approver", "Tollgate_Agent"] as const;
