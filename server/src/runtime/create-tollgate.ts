@@ -171,6 +171,13 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     redis,
     prefix,
     audit,
+    // Protective writes retry until they are this old; every tenant with work is re-driven each sweep.
+    retry: {
+      baseDelayMs: config.reliability.retryBaseMs,
+      maxDelayMs: config.reliability.retryMaxMs,
+      protectiveMaxAgeMs: config.reliability.protectiveWriteMaxAgeMs,
+    },
+    sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
     connectorFor,
     guard: createConflictGuard(snapshots),
@@ -308,9 +315,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     connectorFor,
     now,
   });
-  const cardAuth = config.hubspot.clientSecret
-    ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl }
-    : undefined;
+  const salesforceCard =
+    salesforce && config.salesforce.webhookSecret
+      ? { orgId: salesforce.orgId, secret: config.salesforce.webhookSecret }
+      : undefined;
+  const cardAuth =
+    config.hubspot.clientSecret || salesforceCard
+      ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, salesforce: salesforceCard }
+      : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
@@ -368,6 +380,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let webhookWorkers: WebhookWorkers | undefined;
   let receiptSweeper: ReceiptSweeper | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
+  let approvalSweep: NodeJS.Timeout | undefined;
 
   return {
     config,
@@ -473,6 +486,13 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           graceMs: Math.max(2 * config.reliability.sweepIntervalMs, 1_000),
         });
         await receiptSweeper.start();
+        // Approval timers are re-added from PostgreSQL each sweep (job ids make it a no-op when present).
+        approvalSweep = setInterval(() => {
+          approvalQueue
+            .rebuild()
+            .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "approval timer sweep failed"));
+        }, config.reliability.sweepIntervalMs);
+        approvalSweep.unref();
         await salesforceIngestion?.cdc.start();
       }
       refreshTimer = setInterval(
@@ -488,6 +508,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      if (approvalSweep) clearInterval(approvalSweep);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await salesforceIngestion?.cdc.stop();
       await receiptSweeper?.close();

@@ -61,6 +61,41 @@ describe("fetchTollgate", () => {
     });
   });
 
+  it("unwraps Tollgate's error from HubSpot's proxy envelope (BAD_GATEWAY, HTTP 200, body nested)", async () => {
+    // What @hubspot/ui-extensions-dev-server's AppProxyService sends when the backend answers 409.
+    hubspotFetch.mockResolvedValue(
+      answer(200, {
+        status: "error",
+        category: "BAD_GATEWAY",
+        message: "Error returned from Request Uri",
+        responseBody: { error: { code: "approval_expired", message: "the proposal expired at 14:30" } },
+        errors: [{ message: "Unacceptable HTTP status 409 calling https://tollgate.acme.test/v1/x" }],
+        context: { appServerStatusCode: ["409"], correlationId: ["c-1"] },
+      }),
+    );
+    await expect(fetchTollgate("https://tollgate.acme.test/v1/x", { method: "POST", body: {} })).rejects.toMatchObject({
+      code: "approval_expired",
+      message: "the proposal expired at 14:30",
+      status: 409,
+    });
+  });
+
+  it("unwraps a success the proxy wrapped", async () => {
+    hubspotFetch.mockResolvedValue(
+      answer(200, { status: "success", responseBody: { approvals: [] }, context: { appServerStatusCode: ["200"] } }),
+    );
+    await expect(fetchTollgate("https://tollgate.acme.test/v1/x", { method: "GET" })).resolves.toEqual({
+      approvals: [],
+    });
+  });
+
+  it("refuses to call anywhere when the profile set no Tollgate URL", async () => {
+    await expect(fetchTollgate("${TOLLGATE_URL}/v1/x", { method: "GET" })).rejects.toMatchObject({
+      code: "not_configured",
+    });
+    expect(hubspotFetch).not.toHaveBeenCalled();
+  });
+
   it("names the status when the error answer is not Tollgate's shape", async () => {
     hubspotFetch.mockResolvedValue(answer(502, undefined));
     await expect(fetchTollgate("https://tollgate.acme.test/v1/x", { method: "GET" })).rejects.toMatchObject({

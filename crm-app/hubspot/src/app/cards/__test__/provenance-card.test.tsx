@@ -127,9 +127,7 @@ describe("provenance card", () => {
     expect(findByTestId(Tag, "outcome-evt_apply").text).toBe("applied");
     expect(findByTestId(Tag, "outcome-evt_apply").props.variant).toBe("success");
     expect(findByTestId(Text, "approvers-evt_apply").text).toBe("Approved by Ann Approver, rep@acme.test");
-    expect(findByTestId(Text, "actor-evt_approve").text).toBe(
-      "Person hubspot:user:4211 · approve · 2025-06-01 11:00 UTC",
-    );
+    expect(findByTestId(Text, "actor-evt_approve").text).toBe("HubSpot user 4211 · approve · 2025-06-01 11:00 UTC");
     expect(findByTestId(Tag, "outcome-evt_approve").text).toBe("partly approved");
     expect(findByTestId(Tag, "outcome-evt_revert").text).toBe("denied");
     expect(findByTestId(Tag, "outcome-evt_revert").props.variant).toBe("error");
