@@ -176,6 +176,13 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     redis,
     prefix,
     audit,
+    // Protective writes retry until they are this old; every tenant with work is re-driven each sweep.
+    retry: {
+      baseDelayMs: config.reliability.retryBaseMs,
+      maxDelayMs: config.reliability.retryMaxMs,
+      protectiveMaxAgeMs: config.reliability.protectiveWriteMaxAgeMs,
+    },
+    sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
     connectorFor,
     guard: createConflictGuard(snapshots),
@@ -343,9 +350,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     connectorFor,
     now,
   });
-  const cardAuth = config.hubspot.clientSecret
-    ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl }
-    : undefined;
+  const salesforceCard =
+    salesforce && config.salesforce.webhookSecret
+      ? { orgId: salesforce.orgId, secret: config.salesforce.webhookSecret }
+      : undefined;
+  const cardAuth =
+    config.hubspot.clientSecret || salesforceCard
+      ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, salesforce: salesforceCard }
+      : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
@@ -406,6 +418,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let webhookWorkers: WebhookWorkers | undefined;
   let receiptSweeper: ReceiptSweeper | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
+  let approvalSweep: NodeJS.Timeout | undefined;
 
   return {
     config,
@@ -500,6 +513,13 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           graceMs: Math.max(2 * config.reliability.sweepIntervalMs, 1_000),
         });
         await receiptSweeper.start();
+        // Approval timers are re-added from PostgreSQL each sweep (job ids make it a no-op when present).
+        approvalSweep = setInterval(() => {
+          approvalQueue
+            .rebuild()
+            .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "approval timer sweep failed"));
+        }, config.reliability.sweepIntervalMs);
+        approvalSweep.unref();
         await salesforceIngestion?.cdc.start();
       }
       refreshTimer = setInterval(
@@ -515,6 +535,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      if (approvalSweep) clearInterval(approvalSweep);
       // A background setup still reading the CRM finishes before the database closes.
       if (config.hubspot.mode === "private_app") await setup.idle(config.hubspot.portalId!);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
