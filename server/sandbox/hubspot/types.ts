@@ -91,6 +91,18 @@ export interface HubSpotSandboxOptions {
   strictProperties?: boolean;
   /** Source of randomness for `duplicateRate`. @defaultValue Math.random */
   random?: () => number;
+  /** The account's users, as `GET /settings/v3/users/{id}` answers them (approver groups). */
+  accountUsers?: SandboxUser[];
+}
+
+/** A user of the account (HubSpot Settings Users API `PublicUser`). */
+export interface SandboxUser {
+  id: string;
+  email: string;
+  roleIds?: string[];
+  primaryTeamId?: string;
+  secondaryTeamIds?: string[];
+  superAdmin?: boolean;
 }
 
 export interface SandboxRecord {
@@ -136,6 +148,8 @@ export interface HubSpotSandbox {
   /** One property's history, newest first. */
   history(objectType: string, id: string, property: string): SandboxHistoryEntry[];
   stats(): SandboxStats;
+  /** Adds or replaces a user of the account. */
+  putUser(user: SandboxUser): void;
   /** Points webhooks somewhere else (or nowhere), e.g. once the backend under test knows its port. */
   setWebhookTargetUrl(url: string | undefined): void;
   /** Resolves once every queued webhook was delivered or gave up (retries included). */

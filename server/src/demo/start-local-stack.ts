@@ -8,7 +8,12 @@ import { createDatabase, type Database } from "../db/index.js";
 import { createLogger, type Logger } from "../observability/index.js";
 import { deleteKeysUnder } from "../redis/index.js";
 import { createTollgate, type Tollgate } from "../runtime/create-tollgate.js";
-import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../../sandbox/hubspot/index.js";
+import {
+  startSandbox,
+  type HubSpotSandboxOptions,
+  type StartSandboxOptions,
+  type StartedSandbox,
+} from "../../sandbox/hubspot/index.js";
 
 export const LOCAL_PORTAL_ID = 62515;
 export const LOCAL_TOLLGATE_APP_ID = 7777;
@@ -26,8 +31,8 @@ export interface LocalStackOptions {
   policyYaml?: string;
   /** @defaultValue {@link POLICY_AGENTS} */
   agents?: { id: string; appId: number }[];
-  /** @defaultValue one rep, HubSpot user 42 */
-  users?: { name: string; userId: number }[];
+  /** @defaultValue a rep (HubSpot user 42, sales team 4201) and a RevOps admin (43, team 4301) */
+  users?: StartSandboxOptions["users"];
   /** Seed a few contacts, companies and deals. @defaultValue true */
   demoData?: boolean;
   /** Use this database (the caller closes it). */
@@ -81,7 +86,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     appId: LOCAL_TOLLGATE_APP_ID,
     portalId: LOCAL_PORTAL_ID,
     agents: options.agents ?? POLICY_AGENTS,
-    users: options.users ?? [{ name: "rep", userId: 42 }],
+    // A rep on the sales team and a RevOps admin: the shipped policy's approver groups.
+    users: options.users ?? [
+      { name: "rep", userId: 42, email: "rep@northwind.example", teamIds: ["4201"] },
+      { name: "revops", userId: 43, email: "rita@northwind.example", teamIds: ["4301"] },
+    ],
     demoData: options.demoData ?? true,
     webhookDelayMs: 5,
     ...options.sandbox,

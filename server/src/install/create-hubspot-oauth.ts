@@ -21,9 +21,13 @@ import type { HubSpotOAuthOptions, Installation, TokenProvider } from "./types.j
 /** The path HubSpot redirects back to; registered as the app's redirect URL. */
 export const HUBSPOT_CALLBACK_PATH = "/oauth/hubspot/callback";
 
-/** What Tollgate needs: records, and property definitions for provisioning (hubspot.md §4). */
+/**
+ * What Tollgate needs: records, property definitions for provisioning (hubspot.md §4), and the
+ * account's users, whose roles and teams approver groups are checked against (docs/operations.md).
+ */
 export const DEFAULT_HUBSPOT_SCOPES = [
   "oauth",
+  "settings.users.read",
   ...["contacts", "companies", "deals"].flatMap((o) => [
     `crm.objects.${o}.read`,
     `crm.objects.${o}.write`,

@@ -34,3 +34,4 @@ export type {
 export { createPolicyRegistry } from "./policy-registry.js";
 export type { PolicyRegistry, ActivePolicy } from "./policy-registry.js";
 export { diffManifests } from "./diff-manifests.js";
+export { approverGroupOf, isInApproverGroup, whyNotApprover, DEFAULT_APPROVER_GROUP } from "./approver-groups.js";

@@ -5,7 +5,13 @@ import type { Router } from "express";
 import type { Config } from "../config/index.js";
 import { createDatabase, migrate, type Database } from "../db/index.js";
 import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
-import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
+import {
+  approverGroupOf,
+  createPolicyRegistry,
+  listGovernedFields,
+  whyNotApprover,
+  type PolicyRegistry,
+} from "../policy/index.js";
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
 import { toCrmObjectType } from "../../../shared/crm-objects.js";
 import {
@@ -52,6 +58,7 @@ import {
 } from "../webhooks/index.js";
 import { createHttpApp } from "../http/create-http-app.js";
 import { createApiKeyAuthenticator } from "../http/authenticate.js";
+import { createCrmUserLookup } from "../http/create-crm-user-lookup.js";
 import { createAuditRouter } from "../http/routes/audit-routes.js";
 import { createPolicyRouter } from "../http/routes/policy-routes.js";
 import { createApprovalRouter } from "../http/routes/approval-routes.js";
@@ -237,10 +244,27 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     snapshots,
     connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
     now,
+    // Card users decide only within the approver group of the rule, as the CRM reports them.
+    whyNotAllowed: (approval, approver) =>
+      approver.via === "api_key"
+        ? undefined
+        : whyNotApprover(
+            policies.current(approval.tenantId).compiled.manifest,
+            approverGroupOf(policies.current(approval.tenantId).compiled.manifest, approval.ruleId),
+            approver.crmUser,
+          ),
   });
-  const cardAuth = config.hubspot.clientSecret
-    ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl }
-    : undefined;
+  // Cards are accepted only when Tollgate can tell its own app's requests: secret and app id.
+  const cardAuth =
+    config.hubspot.clientSecret && config.hubspot.appId
+      ? {
+          clientSecret: config.hubspot.clientSecret,
+          publicUrl: config.publicUrl,
+          appId: config.hubspot.appId,
+          isInstalled: (portalId: string) => hubspot.isInstalled(portalId),
+          getUser: createCrmUserLookup({ connectorFor: (tenantId) => hubspot.connectorFor(tenantId) }),
+        }
+      : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),

@@ -65,8 +65,8 @@ describe("loadConfig", () => {
 
   it("refuses the same API key listed twice", () => {
     const dup = JSON.stringify([
-      { key: "0123456789abcdef", role: "auditor" },
-      { key: "0123456789abcdef", role: "owner" },
+      { key: "0123456789abcdef", role: "auditor", name: "Ann" },
+      { key: "0123456789abcdef", role: "owner", name: "Olive" },
     ]);
     expect(errorOf({ TOLLGATE_API_KEYS: dup }).message).toBe("TOLLGATE_API_KEYS: the same key is listed twice");
   });
