@@ -140,6 +140,13 @@ export function readCardQuery(originalUrl: string): Map<string, string> {
   return out;
 }
 
+function signedPortals(originalUrl: string): string[] {
+  const at = originalUrl.indexOf("?");
+  return new URLSearchParams(at < 0 ? "" : originalUrl.slice(at + 1))
+    .getAll("portalId")
+    .filter((p) => /^\d{1,20}$/.test(p));
+}
+
 /**
  * Verifies a card's `hubspot.fetch` request and returns who sent it (docs/contracts.md, card
  * identity). HubSpot signs v3 over METHOD + full URL + body + timestamp (reference/hubspot.md §5);
@@ -154,6 +161,8 @@ export async function verifyCardRequest(
   req: Request,
 ): Promise<{ principal: Principal; card: CardContext }> {
   checkSignature(options, req);
+  // The signature held: whatever is refused from here on is audited in the portals it names.
+  req.signedPortalIds = signedPortals(req.originalUrl);
   const query = readCardQuery(req.originalUrl);
   const portalId = query.get("portalId");
   const userId = query.get("userId");

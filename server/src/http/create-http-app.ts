@@ -16,6 +16,8 @@ export interface HttpAppOptions {
   rawRouters?: Router[];
   /** Routers mounted after the JSON parser. */
   routers: Router[];
+  /** Hears every refused request (401/403) before it is answered, to audit it. */
+  onRefused?: (req: express.Request, err: unknown) => Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -78,6 +80,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   for (const r of options.routers) app.use(r);
 
   app.use(notFoundHandler);
-  app.use(createErrorHandler(logger));
+  app.use(createErrorHandler(logger, options.onRefused));
   return app;
 }

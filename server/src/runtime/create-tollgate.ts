@@ -59,6 +59,7 @@ import {
 import { createHttpApp } from "../http/create-http-app.js";
 import { createApiKeyAuthenticator } from "../http/authenticate.js";
 import { createCrmUserLookup } from "../http/create-crm-user-lookup.js";
+import { toRefusalEvent } from "../http/audit-refusal.js";
 import { createAuditRouter } from "../http/routes/audit-routes.js";
 import { createPolicyRouter } from "../http/routes/policy-routes.js";
 import { createApprovalRouter } from "../http/routes/approval-routes.js";
@@ -316,6 +317,15 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     healthChecks: { database: () => db.query("SELECT 1"), redis: () => redis.ping() },
     rawRouters,
     routers,
+    // Every refused request a tenant can be named for is audited (docs/operations.md, security).
+    onRefused: async (req, err) => {
+      const refusal = toRefusalEvent(req, err, defaultTenant);
+      if (!refusal) return;
+      for (const tenantId of refusal.tenants) {
+        if (!req.principal && !req.card && !(await hubspot.isInstalled(tenantId))) continue;
+        await audit.append({ tenant_id: tenantId, ...refusal.event });
+      }
+    },
   });
 
   let server: Server | undefined;
