@@ -14,7 +14,7 @@ declare module "express-serve-static-core" {
 }
 
 /** Refusals their own service already audits with the decision they refused. */
-const AUDITED_ELSEWHERE = new Set(["self_approval", "not_an_approver"]);
+const AUDITED_ELSEWHERE = new Set(["self_approval", "not_an_approver", "kill_switch_forbidden"]);
 
 /**
  * The audit event for a refused request (401/403), and the tenants it belongs to: the card's

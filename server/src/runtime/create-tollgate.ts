@@ -317,6 +317,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     healthChecks: { database: () => db.query("SELECT 1"), redis: () => redis.ping() },
     rawRouters,
     routers,
+    metricsToken: config.metricsToken,
+    mayReadHealth: (header) => authenticate(header) !== undefined,
     // Every refused request a tenant can be named for is audited (docs/operations.md, security).
     onRefused: async (req, err) => {
       const refusal = toRefusalEvent(req, err, defaultTenant);
