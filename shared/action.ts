@@ -154,6 +154,9 @@ export const actionDecisionSchema = z.object({
 export const actionPermitSchema = z.object({
   eventId: z.string(),
   expiresAt: z.string(),
+  /** The action's digest the permit is bound to (shared/permit.ts `permitDigest`). */
+  digest: z.string().optional(),
+  /** Usable once, through `POST /v1/permits/verify`, until `expiresAt`. */
   token: z.string().optional(),
 });
 

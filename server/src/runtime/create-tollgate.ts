@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Router } from "express";
 import type { Config } from "../config/index.js";
-import { createDatabase, migrate, type Database } from "../db/index.js";
+import { createDatabase, grantRuntimeRole, migrate, type Database } from "../db/index.js";
 import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
 import {
   approverGroupOf,
@@ -37,7 +37,8 @@ import {
 } from "../killswitch/index.js";
 import { createCounterStore } from "../limits/index.js";
 import { createKillSwitchRouter } from "../http/routes/kill-switch-routes.js";
-import { createActionGate, derivePermitSecret } from "../actions/index.js";
+import { createActionGate, createPermitVerifier, derivePermitSecret } from "../actions/index.js";
+import { createPermitRouter } from "../http/routes/permit-routes.js";
 import { createActionRouter } from "../http/routes/action-routes.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
@@ -127,8 +128,19 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const now = options.now ?? (() => new Date());
   const prefix = options.prefix ?? "tollgate";
 
+  // With DATABASE_MIGRATION_URL the schema's owner migrates, and the server runs as a role that
+  // can only append to the audit (docs/operations.md, security).
+  if (config.databaseMigrationUrl && config.databaseUrl && !options.db) {
+    const owner = await createDatabase({ url: config.databaseMigrationUrl, poolSize: 1 });
+    try {
+      await migrate(owner);
+      await grantRuntimeRole(owner, decodeURIComponent(new URL(config.databaseUrl).username));
+    } finally {
+      await owner.close();
+    }
+  }
   const db = options.db ?? (await createDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "pglite") }));
-  await migrate(db);
+  if (!config.databaseMigrationUrl || options.db) await migrate(db);
   // BullMQ workers need maxRetriesPerRequest: null; one connection is duplicated by each user.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
@@ -321,8 +333,18 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     logger,
     permitSecret: config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined,
   });
+  const permitSecret = config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined;
   const routers: Router[] = [
     createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
+    ...(permitSecret
+      ? [
+          createPermitRouter({
+            verifier: createPermitVerifier({ db, audit, secret: permitSecret, now }),
+            authenticate,
+            defaultTenant,
+          }),
+        ]
+      : []),
     createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
     createKillSwitchRouter({
       service: killSwitches,
