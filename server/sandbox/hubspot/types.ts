@@ -148,6 +148,8 @@ export interface HubSpotSandbox {
   /** One property's history, newest first. */
   history(objectType: string, id: string, property: string): SandboxHistoryEntry[];
   stats(): SandboxStats;
+  /** Fault injection: every CRM route answers `status` (a 429 with `Retry-After: 1`) until cleared with `undefined`. */
+  setFault(fault: { status: 429 | 500 | 502 | 503 } | undefined): void;
   /** Adds or replaces a user of the account. */
   putUser(user: SandboxUser): void;
   /** Points webhooks somewhere else (or nowhere), e.g. once the backend under test knows its port. */

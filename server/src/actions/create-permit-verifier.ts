@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
-import type { PermitVerifyRequest, PermitVerifyResponse } from "../../../shared/permit.js";
+import type { AuditEventInput } from "../../../shared/index.js";
+import type { PermitVerifyRequest, PermitVerifyResponse } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { loadSql } from "./load-sql.js";
 import { readPermit, type PermitClaims } from "./permit.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { ActionPermit, ActionRequest } from "../../../shared/action.js";
-import { permitDigest } from "../../../shared/permit.js";
+import type { ActionPermit, ActionRequest } from "../../../shared/index.js";
+import { permitDigest } from "../../../shared/index.js";
 import { killSwitchKeysOf, type DecisionInput } from "../policy/index.js";
 import { signPermit } from "./permit.js";
 

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEventInput } from "../../../shared/index.js";
 import { TollgateError } from "../errors/index.js";
 import { ANY_TENANT } from "./tenant-of.js";
 

@@ -36,7 +36,7 @@ function isBearer(header: string | undefined, token: string): boolean {
 
 /**
  * The express app: request ids, structured request logs, metrics, the capability routers,
- * and one error shape for everything (DESIGN §5).
+ * and one error shape for everything (docs/contracts.md#http-api).
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const { logger, metrics } = options;

@@ -3,7 +3,7 @@ import { TollgateError } from "../errors/index.js";
 import type { Logger } from "../observability/index.js";
 
 /**
- * DESIGN §5: every error is `{ error: { code, message, details } }`, never a stack trace.
+ * docs/contracts.md#http-api: every error is `{ error: { code, message, details } }`, never a stack trace.
  * `onRefused` hears every 401/403 first (to audit it); its failure never changes the answer.
  */
 export function createErrorHandler(

@@ -22,8 +22,9 @@ import type { HubSpotOAuthOptions, Installation, TokenProvider } from "./types.j
 export const HUBSPOT_CALLBACK_PATH = "/oauth/hubspot/callback";
 
 /**
- * What Tollgate needs: records, property definitions for provisioning (hubspot.md §4), and the
- * account's users, whose roles and teams approver groups are checked against (docs/operations.md).
+ * What Tollgate needs: records, property definitions for provisioning (HubSpot:
+ * https://developers.hubspot.com/docs/api/working-with-oauth), and the account's users, whose
+ * teams and roles approver groups are checked against (docs/operations.md, security).
  */
 export const DEFAULT_HUBSPOT_SCOPES = [
   "oauth",
@@ -65,7 +66,7 @@ export interface HubSpotOAuth extends TokenProvider {
 }
 
 /**
- * HubSpot marketplace-app OAuth (reference/hubspot.md §4).
+ * HubSpot marketplace-app OAuth (HubSpot: https://developers.hubspot.com/docs/api/working-with-oauth).
  *
  * @example
  * const oauth = createHubSpotOAuth({ db, clientId, clientSecret, publicUrl, scopes: DEFAULT_HUBSPOT_SCOPES, cipher });

@@ -1,4 +1,4 @@
-import type { ApproverGroup, PolicyManifest } from "../../../shared/policy-manifest.js";
+import type { ApproverGroup, PolicyManifest } from "../../../shared/index.js";
 import type { CrmUser } from "../crm/index.js";
 
 /** The group a rule without `approver_group` names. */

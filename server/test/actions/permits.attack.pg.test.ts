@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEvent } from "../../../shared/audit-event.js";
-import { permitDigest } from "../../../shared/permit.js";
+import type { AuditEvent } from "../../../shared/index.js";
+import { permitDigest } from "../../../shared/index.js";
 import { createPermitVerifier, derivePermitSecret } from "../../src/actions/index.js";
 import { PORTAL_ID, startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalListSchema } from "../../../shared/approval.js";
-import { provenancePageSchema } from "../../../shared/provenance.js";
+import { approvalListSchema, provenancePageSchema } from "../../../shared/index.js";
 import {
   PORTAL_ID,
   TOLLGATE_APP_ID,

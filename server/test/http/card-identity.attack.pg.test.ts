@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import { HUBSPOT_TEST_CLIENT_SECRET } from "../../../test/fixtures/index.js";
 import { signHubSpotV3 } from "../../src/webhooks/index.js";
 import {

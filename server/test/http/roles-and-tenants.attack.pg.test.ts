@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import { PORTAL_ID, startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 
 // Issue 9, findings 4, 5 and 12, tried with real keys against a real Tollgate: every escalation

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { permitVerifyRequestSchema } from "../../../../shared/permit.js";
+import { permitVerifyRequestSchema } from "../../../../shared/index.js";
 import type { PermitVerifier } from "../../actions/index.js";
 import { principalOf, requireRole, type Principal } from "../authenticate.js";
 import { parseWith } from "../parse-with.js";
