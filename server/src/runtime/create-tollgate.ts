@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Router } from "express";
 import type { Config } from "../config/index.js";
 import { createDatabase, grantRuntimeRole, migrate, type Database } from "../db/index.js";
-import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
+import { createAuditLog, createCheckpointSchedule, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
 import {
   approverGroupOf,
   createPolicyRegistry,
@@ -152,6 +152,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   // each path appends through its own labelled view of the one log.
   const auditLog = await createAuditLog(db, checkpointKey ? { signingSeed: checkpointKey.seed, now } : { now });
   const audit = instrumentAudit(auditLog, metrics, "other");
+  // Signed checkpoints on a schedule, also written as files to ship off the database host.
+  const checkpoints =
+    checkpointKey && config.audit.checkpointIntervalS > 0
+      ? createCheckpointSchedule({
+          audit: auditLog,
+          db,
+          dir: config.audit.checkpointDir,
+          intervalMs: config.audit.checkpointIntervalS * 1000,
+          logger,
+        })
+      : undefined;
   const policies = await createPolicyRegistry({ db, audit, path: config.policyPath, now });
   const snapshots = createSnapshotStore(db);
   const approvals = createApprovalStore(db);
@@ -483,6 +494,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
         });
         await receiptSweeper.start();
       }
+      checkpoints?.start();
       refreshTimer = setInterval(
         () =>
           void policies.refresh().catch((err) => logger.warn({ err: (err as Error).message }, "policy refresh failed")),
@@ -496,6 +508,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      checkpoints?.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await receiptSweeper?.close();
       await webhookWorkers?.close();
