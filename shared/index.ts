@@ -82,3 +82,4 @@ export {
   salesforceWebhookBodySchema,
 } from "./salesforce-change-event.js";
 export type { ChangeEventHeader, SalesforceChangeEvent, SalesforceWebhookBody } from "./salesforce-change-event.js";
+export { boundedJson, MAX_EVIDENCE_DEPTH, MAX_EVIDENCE_BYTES } from "./bounded-json.js";
