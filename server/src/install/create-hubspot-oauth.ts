@@ -22,14 +22,17 @@ import type { HubSpotOAuthOptions, Installation, TokenProvider } from "./types.j
 export const HUBSPOT_CALLBACK_PATH = "/oauth/hubspot/callback";
 
 /**
- * What Tollgate needs: records, property definitions for provisioning (HubSpot:
- * https://developers.hubspot.com/docs/api/working-with-oauth), and the account's users, whose
- * teams and roles approver groups are checked against (docs/operations.md, security).
+ * What Tollgate needs: records and property definitions (provisioning) of every object it governs
+ * — contacts, companies, deals and leads (the leads API asks for `crm.objects.leads.*`; lead
+ * properties for `crm.schemas.leads.*`) — owners, to show names instead of owner ids, and the
+ * account's users, whose teams and roles approver groups are checked against
+ * (docs/operations.md, security).
  */
 export const DEFAULT_HUBSPOT_SCOPES = [
   "oauth",
+  "crm.objects.owners.read",
   "settings.users.read",
-  ...["contacts", "companies", "deals"].flatMap((o) => [
+  ...["contacts", "companies", "deals", "leads"].flatMap((o) => [
     `crm.objects.${o}.read`,
     `crm.objects.${o}.write`,
     `crm.schemas.${o}.read`,

@@ -71,8 +71,19 @@ import {
   type WebhookReceiver,
   type WebhookWorkers,
 } from "../webhooks/index.js";
-import { createLogger, createMetrics, instrumentAudit, type Logger, type Metrics } from "../observability/index.js";
+import {
+  createLogger,
+  createMetrics,
+  instrumentAudit,
+  instrumentConnector,
+  type Logger,
+  type Metrics,
+} from "../observability/index.js";
 import { createHubSpotTenancy, type HubSpotTenancy } from "./hubspot-tenancy.js";
+import { createSalesforceTenancy, salesforceConfigured, type SalesforceTenancy } from "./salesforce-tenancy.js";
+import { createSalesforceIngestion, type SalesforceIngestion } from "./salesforce-ingestion.js";
+import type { CrmConnector } from "../crm/index.js";
+import type { CrmName } from "../../../shared/index.js";
 import { toCrmChange } from "./to-crm-change.js";
 
 export interface TollgateOptions {
@@ -106,6 +117,14 @@ export interface Tollgate {
   receiver: WebhookReceiver;
   receipts: ReceiptStore;
   hubspot: HubSpotTenancy;
+  /** The Salesforce org, when the environment names one. */
+  salesforce: SalesforceTenancy | undefined;
+  /** Change Data Capture of the Salesforce org (started with the workers). */
+  salesforceIngestion: SalesforceIngestion | undefined;
+  /** The tenant's connector, whichever CRM it is. */
+  connectorFor(tenantId: string): Promise<CrmConnector>;
+  /** Which CRM a tenant is. */
+  crmOf(tenantId: string): CrmName;
   enforcement: EnforcementDeps;
   app: ReturnType<typeof createHttpApp>;
   /**
@@ -169,16 +188,22 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const approvalQueue = createApprovalQueue({ connection: redis, prefix, store: approvals, now });
   const exceptions = createExceptionStore(db, { now });
   const hubspot = await createHubSpotTenancy({ config, db, logger, metrics });
+  const salesforce = salesforceConfigured(config) ? await createSalesforceTenancy({ config, logger }) : undefined;
+  const salesforceConnector = salesforce ? instrumentConnector(salesforce.connector, metrics) : undefined;
+  const crmOf = (tenantId: string): CrmName => (salesforce && tenantId === salesforce.orgId ? "salesforce" : "hubspot");
+  const connectorFor = async (tenantId: string): Promise<CrmConnector> =>
+    crmOf(tenantId) === "salesforce" ? salesforceConnector! : hubspot.connectorFor(tenantId);
 
   const roleOf = (tenantId: string, agentId: string) => policies.current(tenantId).compiled.agents.get(agentId)?.role;
-  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger });
+  const triggers = createTriggerCounter({ redis, prefix });
+  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger, triggers });
   const writes = await createCrmWriteQueue({
     db,
     redis,
     prefix,
     audit,
     logger,
-    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    connectorFor,
     guard: createConflictGuard(snapshots),
     // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
     hold: (row) => killSwitches.holdWrite(row),
@@ -194,7 +219,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const enforcementGuard = createEnforcementGuard({
     killSwitches,
     counters,
-    triggers: createTriggerCounter({ redis, prefix }),
+    triggers,
     policyOf: (tenantId) => policies.current(tenantId).compiled,
     alert: (a) => alert(a),
     now,
@@ -207,7 +232,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     snapshots,
     now,
     readHistory: async (tenantId, objectType, ids, props) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
   });
   const qa = createQaSampler({
     db,
@@ -233,14 +258,25 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     // Kill switches, caps and automatic triggers, applied to each batch.
     guard: enforcementGuard,
     readRecords: async (tenantId, objectType, ids, properties, withHistory) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
     self: {
       hubspotAppId: config.hubspot.appId,
       salesforceClient: config.salesforce.clientName,
-      salesforceUserId: config.salesforce.integrationUserId,
+      salesforceUserId: salesforce?.integrationUserId ?? config.salesforce.integrationUserId,
     },
     now,
   };
+
+  const salesforceIngestion = salesforce
+    ? createSalesforceIngestion({
+        tenancy: salesforce,
+        db,
+        enforcement,
+        policies,
+        logger,
+        webhookSecret: config.salesforce.webhookSecret,
+      })
+    : undefined;
 
   // Receipts: every batch is in PostgreSQL before the 200, so losing Redis after it loses nothing.
   const receipts = createReceiptStore(db);
@@ -282,6 +318,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
 
   const rawRouters: Router[] = [];
+  if (salesforceIngestion?.router) rawRouters.push(salesforceIngestion.router);
   if (config.hubspot.clientSecret)
     rawRouters.push(
       createHubSpotWebhookRouter({
@@ -299,7 +336,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     store: approvals,
     writes,
     snapshots,
-    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    connectorFor,
     now,
     // Card users decide only within the approver group of the rule, as the CRM reports them.
     whyNotAllowed: (approval, approver) =>
@@ -339,7 +376,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     counters,
     scheduleApprovals: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
     readRecords: async (tenantId, _crm, objectType, ids, properties) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, properties),
     redis,
     prefix,
     now,
@@ -420,13 +457,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     receiver,
     receipts,
     hubspot,
+    salesforce,
+    salesforceIngestion,
+    connectorFor,
+    crmOf,
     enforcement,
     app,
     async baseline(tenantId) {
-      const connector = await hubspot.connectorFor(tenantId);
+      const connector = await connectorFor(tenantId);
       const byObject = new Map<string, string[]>();
       for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
-        const objectType = toCrmObjectType("hubspot", f.object);
+        const objectType = toCrmObjectType(crmOf(tenantId), f.object);
         if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
       }
       const results: BaselineResult[] = [];
@@ -461,6 +502,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           "hubspot provisioned",
         );
       }
+      // The Salesforce org likewise: its fields, field access and CDC selection before any event.
+      if (salesforce) {
+        const plan = await salesforce.provision(listGovernedFields(policies.current(salesforce.orgId).compiled));
+        logger.info(
+          { tenantId: salesforce.orgId, created: plan.objects.reduce((n, o) => n + o.create.length, 0) },
+          "salesforce provisioned",
+        );
+      }
       if (options.workers ?? true) {
         await writes.start();
         await approvalQueue.rebuild();
@@ -493,6 +542,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           graceMs: Math.max(2 * config.reliability.sweepIntervalMs, 1_000),
         });
         await receiptSweeper.start();
+        await salesforceIngestion?.cdc.start();
       }
       checkpoints?.start();
       refreshTimer = setInterval(
@@ -510,6 +560,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       if (refreshTimer) clearInterval(refreshTimer);
       checkpoints?.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await salesforceIngestion?.cdc.stop();
       await receiptSweeper?.close();
       await webhookWorkers?.close();
       await approvalQueue.close();

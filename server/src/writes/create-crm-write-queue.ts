@@ -54,7 +54,7 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
     audit: options.audit,
     connectorFor: options.connectorFor,
     logger,
-    batchSize: options.batchSize ?? 100,
+    batchSize: options.batchSize,
     rateLimitHeadroom: options.rateLimitHeadroom ?? 5,
     retry,
     guard: options.guard,

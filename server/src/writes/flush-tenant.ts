@@ -13,7 +13,8 @@ export interface FlushContext {
   audit: AuditSink;
   connectorFor: (tenantId: string) => Promise<CrmConnector>;
   logger: Logger;
-  batchSize: number;
+  /** Rows per flush; unset, the connector's `writeBatchSize` (100 when it names none). */
+  batchSize: number | undefined;
   rateLimitHeadroom: number;
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   guard: CrmWriteQueueOptions["guard"];
@@ -42,7 +43,7 @@ export async function flushTenant(ctx: FlushContext, tenantId: string): Promise<
   const pause = msUntilNextCall(connector.rateLimitState(), ctx.now(), { reserve: ctx.rateLimitHeadroom });
   if (pause > 0) return { kind: "rate_limited", waitMs: pause };
 
-  const rows = await claimWrites(ctx.db, tenantId, ctx.batchSize, ctx.hold);
+  const rows = await claimWrites(ctx.db, tenantId, ctx.batchSize ?? connector.writeBatchSize ?? 100, ctx.hold);
   if (rows.length === 0) return { kind: "idle" };
 
   let result: FlushResult;

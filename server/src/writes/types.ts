@@ -63,7 +63,7 @@ export interface CrmWriteQueueOptions {
   limiter?: { max: number; durationMs: number };
   /**
    * Rows per CRM call.
-   * @defaultValue 100 — HubSpot's batch update limit.
+   * @defaultValue the connector's `writeBatchSize` (HubSpot 100, Salesforce 200), else 100.
    */
   batchSize?: number;
   /**

@@ -1,11 +1,17 @@
 import type { CrmContext } from "@hubspot/ui-extensions";
 
 /**
- * Tollgate's public URL. It must also be listed in `app-hsmeta.json` `permittedUrls.fetch`:
- * `hubspot.fetch` refuses any other origin, and `hs project dev` proxies this one to a local
- * Tollgate through `local.json`.
+ * The profile variable holding Tollgate's public URL (`src/hsprofile.<name>.json`). The same
+ * variable fills `app-hsmeta.json` `permittedUrls.fetch` (`hubspot.fetch` refuses any other
+ * origin) and the webhooks target, and HubSpot hands it to the cards as `context.variables`.
  */
-export const TOLLGATE_BASE_URL = "https://tollgate.example.com";
+export const TOLLGATE_URL_VARIABLE = "TOLLGATE_URL";
+
+/** Tollgate's public URL from the uploaded profile, without a trailing slash; `""` when none was set. */
+export function tollgateBaseUrlOf(context: Pick<CrmContext, "variables">): string {
+  const value = context.variables?.[TOLLGATE_URL_VARIABLE];
+  return typeof value === "string" ? value.replace(/\/+$/, "") : "";
+}
 
 /**
  * Who is looking at which record. Only the record goes into URLs: HubSpot appends the viewer's
@@ -13,6 +19,8 @@ export const TOLLGATE_BASE_URL = "https://tollgate.example.com";
  * and Tollgate refuses a request that names any of them twice (docs/contracts.md, card identity).
  */
 export interface CardIdentity {
+  /** Tollgate's public URL (see {@link tollgateBaseUrlOf}). */
+  baseUrl: string;
   portalId: number;
   userId: number;
   userEmail: string;
@@ -27,6 +35,7 @@ const OBJECT_TYPE_NAMES: Record<string, string> = { "0-1": "contacts", "0-2": "c
 
 export function identityOf(context: CrmContext): CardIdentity {
   return {
+    baseUrl: tollgateBaseUrlOf(context),
     portalId: context.portal.id,
     userId: context.user.id,
     userEmail: context.user.email,
@@ -35,13 +44,13 @@ export function identityOf(context: CrmContext): CardIdentity {
   };
 }
 
+const IDENTITY_PARAMS = new Set(["userId", "portalId", "userEmail", "appId"]);
+
 /**
- * `TOLLGATE_BASE_URL + path`, with the record the card is on (`objectId`: Tollgate acts on that
+ * `identity.baseUrl + path`, with the record the card is on (`objectId`: Tollgate acts on that
  * record only) and `query`. Never the user or portal: HubSpot appends those itself and signs the
  * whole URL (v3 over method + URI + body + timestamp); a second copy from the card is refused.
  */
-const IDENTITY_PARAMS = new Set(["userId", "portalId", "userEmail", "appId"]);
-
 export function buildTollgateUrl(
   path: string,
   identity: CardIdentity,
@@ -51,7 +60,7 @@ export function buildTollgateUrl(
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && !IDENTITY_PARAMS.has(key)) params.set(key, String(value));
   }
-  return `${TOLLGATE_BASE_URL}${path}?${params.toString()}`;
+  return `${identity.baseUrl}${path}?${params.toString()}`;
 }
 
 /** `/v1/records/hubspot/:objectType/:objectId/<leaf>`. */
