@@ -82,4 +82,13 @@ export {
   salesforceWebhookBodySchema,
 } from "./salesforce-change-event.js";
 export type { ChangeEventHeader, SalesforceChangeEvent, SalesforceWebhookBody } from "./salesforce-change-event.js";
+export {
+  SALESFORCE_CARD_CONTEXT_HEADER,
+  SALESFORCE_CARD_SIGNATURE_HEADER,
+  formatSalesforceCardSignature,
+  getSalesforceCardSigningBytes,
+  parseSalesforceCardSignature,
+  signSalesforceCardRequest,
+} from "./salesforce-card-signature.js";
+export type { SalesforceCardRequestParts } from "./salesforce-card-signature.js";
 export { boundedJson, MAX_EVIDENCE_DEPTH, MAX_EVIDENCE_BYTES } from "./bounded-json.js";

@@ -36,8 +36,9 @@ export function toRefusalEvent(
       ? [p.tenantId && p.tenantId !== ANY_TENANT ? p.tenantId : defaultTenant]
       : (req.signedPortalIds ?? []);
   if (tenants.length === 0) return undefined;
+  const crm = req.card?.crm ?? "hubspot";
   const actor = req.card
-    ? { type: "human" as const, id: `hubspot:user:${req.card.userId}`, role: p?.role ?? null, via: "hubspot_card" }
+    ? { type: "human" as const, id: `${crm}:user:${req.card.userId}`, role: p?.role ?? null, via: `${crm}_card` }
     : p
       ? { type: p.role === "agent" ? ("agent" as const) : ("human" as const), id: p.name, role: p.role, via: p.via }
       : { type: "human" as const, id: "unverified-card-user", role: null, via: "hubspot_card" };

@@ -4,8 +4,16 @@ import type { CrmUser } from "../crm/index.js";
 import { ForbiddenError, TollgateError, UnauthorizedError } from "../errors/index.js";
 import { verifyHubSpotSignatureV3, type SignatureFailure } from "../webhooks/index.js";
 import { requireRole, type Principal } from "./authenticate.js";
+import {
+  SALESFORCE_SIGNATURE_HEADER,
+  verifySalesforceCardRequest,
+  type SalesforceCardAuthOptions,
+} from "./salesforce-card-auth.js";
 
-/** The HubSpot user and record a card request comes from, read from the parameters HubSpot appends. */
+/**
+ * The CRM user and record a card request comes from: for HubSpot, read from the parameters
+ * HubSpot appends; for Salesforce, from the Apex controller's signed body.
+ */
 export interface CardContext {
   portalId: string;
   userId: string;
@@ -14,6 +22,8 @@ export interface CardContext {
   objectId?: string | undefined;
   /** The CRM's own record of the user, read for routes that decide (approver groups). */
   user?: CrmUser | undefined;
+  /** Which CRM's card sent it (`portalId` is then the Salesforce org id). @defaultValue "hubspot" */
+  crm?: "hubspot" | "salesforce" | undefined;
 }
 
 declare module "express-serve-static-core" {
@@ -26,16 +36,21 @@ declare module "express-serve-static-core" {
 }
 
 export interface CardAuthOptions {
-  /** `HUBSPOT_CLIENT_SECRET`: HubSpot signs card requests with it (v3). */
-  clientSecret: string;
+  /** `HUBSPOT_CLIENT_SECRET`: HubSpot signs card requests with it (v3). Unset: HubSpot cards are refused. */
+  clientSecret?: string | undefined;
+  /** `HUBSPOT_APP_ID`: the `appId` HubSpot appends must be Tollgate's own. Unset: HubSpot cards are refused. */
+  appId?: string | undefined;
+  /** Whether Tollgate is installed in a portal; a HubSpot card from any other portal is refused. */
+  isInstalled?: ((portalId: string) => Promise<boolean>) | undefined;
+  /** The Salesforce org whose Apex card requests are accepted (docs/contracts.md). */
+  salesforce?: SalesforceCardAuthOptions | undefined;
   /** `TOLLGATE_PUBLIC_URL`: the base URL HubSpot called; the signature covers the full URL. */
   publicUrl: string;
-  /** `HUBSPOT_APP_ID`: the `appId` HubSpot appends must be Tollgate's own. */
-  appId: string;
-  /** Whether Tollgate is installed in a portal; a card from any other portal is refused. */
-  isInstalled: (portalId: string) => Promise<boolean>;
-  /** The CRM's own record of a user (cached ≤ 5 minutes by the caller); needed to decide approvals. */
-  getUser?: ((portalId: string, userId: string) => Promise<CrmUser | undefined>) | undefined;
+  /**
+   * The CRM's own record of a card's user (cached ≤ 5 minutes by the caller), for either CRM;
+   * needed to decide approvals. CRM-neutral: approver groups are checked against what it returns.
+   */
+  getUser?: ((card: CardContext) => Promise<CrmUser | undefined>) | undefined;
   /** Epoch ms. @defaultValue Date.now */
   now?: () => number;
 }
@@ -90,9 +105,10 @@ export const jsonWithRawBody: RequestHandler = express.json({
   },
 });
 
-export const isCardRequest = (req: Request): boolean => req.get(SIGNATURE_HEADER) !== undefined;
+export const isCardRequest = (req: Request): boolean =>
+  req.get(SIGNATURE_HEADER) !== undefined || req.get(SALESFORCE_SIGNATURE_HEADER) !== undefined;
 
-function checkSignature(options: CardAuthOptions, req: Request): void {
+function checkSignature(options: CardAuthOptions & { clientSecret: string }, req: Request): void {
   const bodies: Buffer[] = [];
   if (req.rawBody) bodies.push(req.rawBody);
   if (req.body !== undefined && req.body !== null && typeof req.body === "object") {
@@ -160,7 +176,12 @@ export async function verifyCardRequest(
   options: CardAuthOptions,
   req: Request,
 ): Promise<{ principal: Principal; card: CardContext }> {
-  checkSignature(options, req);
+  const { clientSecret, appId, isInstalled } = options;
+  if (!clientSecret || !appId || !isInstalled)
+    throw new UnauthorizedError(
+      "HubSpot card requests are not accepted: HUBSPOT_CLIENT_SECRET and HUBSPOT_APP_ID are not both set",
+    );
+  checkSignature({ ...options, clientSecret }, req);
   // The signature held: whatever is refused from here on is audited in the portals it names.
   req.signedPortalIds = signedPortals(req.originalUrl);
   const query = readCardQuery(req.originalUrl);
@@ -169,12 +190,12 @@ export async function verifyCardRequest(
   if (!portalId || !/^\d+$/.test(portalId) || !userId || !/^\d+$/.test(userId)) {
     throw new CardSignatureError("no_identity", "a card request must carry numeric portalId and userId parameters");
   }
-  if (query.get("appId") !== options.appId)
+  if (query.get("appId") !== appId)
     throw new CardSignatureError("wrong_app", "this card request was not made by Tollgate's app");
-  if (!(await options.isInstalled(portalId))) throw new PortalNotInstalledError(portalId);
+  if (!(await isInstalled(portalId))) throw new PortalNotInstalledError(portalId);
   const userEmail = query.get("userEmail");
   return {
-    card: { portalId, userId, userEmail, objectId: query.get("objectId") },
+    card: { portalId, userId, userEmail, objectId: query.get("objectId"), crm: "hubspot" },
     principal: {
       via: "hubspot_card",
       role: "approver",
@@ -185,10 +206,11 @@ export async function verifyCardRequest(
 }
 
 /**
- * Accepts EITHER a signed card request (a request carrying `X-HubSpot-Signature-v3` is held to
- * it, never to an API key) OR an API key with one of `roles`. With `withUser`, the CRM's own
- * record of a card user is read (approver groups are checked against it when they decide);
- * when it cannot be read the request fails closed.
+ * Accepts EITHER a signed card request — HubSpot's (`X-HubSpot-Signature-v3`) or a Salesforce
+ * Apex controller's (`X-Tollgate-Signature`); a request carrying one is held to it, never to an
+ * API key — OR an API key with one of `roles`. With `withUser`, the CRM's own record of the card
+ * user is read (approver groups are checked against it when they decide); when it cannot be
+ * read the request fails closed.
  */
 export function authorizeCardOrKey(options: {
   authenticate: (header: string | undefined) => Principal | undefined;
@@ -201,16 +223,29 @@ export function authorizeCardOrKey(options: {
     if (!isCardRequest(req)) return byKey(req, res, next);
     const card = options.card;
     if (!card)
-      return next(
-        new UnauthorizedError(
-          "card requests are not accepted: HUBSPOT_CLIENT_SECRET and HUBSPOT_APP_ID are not both configured",
-        ),
-      );
+      return next(new UnauthorizedError("card requests are not accepted: no CRM's card signing is configured"));
     authorizeCard(card, req, options.roles, options.withUser ?? false).then(
       () => next(),
       (err: unknown) => next(err),
     );
   };
+}
+
+async function verifyEitherCard(
+  options: CardAuthOptions,
+  req: Request,
+): Promise<{ principal: Principal; card: CardContext }> {
+  if (req.get(SALESFORCE_SIGNATURE_HEADER) === undefined) return verifyCardRequest(options, req);
+  if (!options.salesforce)
+    throw new UnauthorizedError("Salesforce card requests are not accepted: no org is connected");
+  const verified = verifySalesforceCardRequest(options.salesforce, req);
+  // The acting user travels in a Salesforce card's signed body; the route reads only its own fields.
+  if (req.body && typeof req.body === "object") {
+    const body = req.body as Record<string, unknown>;
+    delete body["orgId"];
+    delete body["userId"];
+  }
+  return verified;
 }
 
 async function authorizeCard(
@@ -219,13 +254,13 @@ async function authorizeCard(
   roles: readonly ApiKeyRole[],
   withUser: boolean,
 ): Promise<void> {
-  const { principal, card } = await verifyCardRequest(options, req);
+  const { principal, card } = await verifyEitherCard(options, req);
   if (!roles.includes(principal.role))
     throw new ForbiddenError(`a card may not ${req.method} ${req.path}`, { allowedRoles: roles });
   if (withUser) {
     if (!options.getUser) throw new CrmUserUnavailableError("this CRM connection cannot read users");
     try {
-      card.user = await options.getUser(card.portalId, card.userId);
+      card.user = await options.getUser(card);
     } catch (err) {
       throw new CrmUserUnavailableError((err as Error).message);
     }

@@ -202,6 +202,13 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     redis,
     prefix,
     audit,
+    // Protective writes retry until they are this old; every tenant with work is re-driven each sweep.
+    retry: {
+      baseDelayMs: config.reliability.retryBaseMs,
+      maxDelayMs: config.reliability.retryMaxMs,
+      protectiveMaxAgeMs: config.reliability.protectiveWriteMaxAgeMs,
+    },
+    sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
     connectorFor,
     guard: createConflictGuard(snapshots),
@@ -339,8 +346,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     connectorFor,
     now,
     // Card users decide only within the approver group of the rule, as the CRM reports them.
+    // Salesforce card users are left to the Salesforce card checks until the connector reads
+    // permission set assignments (docs/contracts.md, approver groups).
     whyNotAllowed: (approval, approver) =>
-      approver.via === "api_key"
+      approver.via !== "hubspot_card"
         ? undefined
         : whyNotApprover(
             policies.current(approval.tenantId).compiled.manifest,
@@ -348,15 +357,22 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
             approver.crmUser,
           ),
   });
-  // Cards are accepted only when Tollgate can tell its own app's requests: secret and app id.
+  const lookupCrmUser = createCrmUserLookup({ connectorFor });
+  const salesforceCard =
+    salesforce && config.salesforce.webhookSecret
+      ? { orgId: salesforce.orgId, secret: config.salesforce.webhookSecret }
+      : undefined;
+  // HubSpot cards are accepted only when Tollgate can tell its own app's requests (secret and
+  // app id); deciding reads the CRM's own record of the card user, cached ≤ 5 minutes.
   const cardAuth =
-    config.hubspot.clientSecret && config.hubspot.appId
+    (config.hubspot.clientSecret && config.hubspot.appId) || salesforceCard
       ? {
           clientSecret: config.hubspot.clientSecret,
           publicUrl: config.publicUrl,
           appId: config.hubspot.appId,
           isInstalled: (portalId: string) => hubspot.isInstalled(portalId),
-          getUser: createCrmUserLookup({ connectorFor: (tenantId) => hubspot.connectorFor(tenantId) }),
+          salesforce: salesforceCard,
+          getUser: (card: { portalId: string; userId: string }) => lookupCrmUser(card.portalId, card.userId),
         }
       : undefined;
   rawRouters.push(
@@ -437,6 +453,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let webhookWorkers: WebhookWorkers | undefined;
   let receiptSweeper: ReceiptSweeper | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
+  let approvalSweep: NodeJS.Timeout | undefined;
 
   return {
     config,
@@ -542,6 +559,13 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           graceMs: Math.max(2 * config.reliability.sweepIntervalMs, 1_000),
         });
         await receiptSweeper.start();
+        // Approval timers are re-added from PostgreSQL each sweep (job ids make it a no-op when present).
+        approvalSweep = setInterval(() => {
+          approvalQueue
+            .rebuild()
+            .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "approval timer sweep failed"));
+        }, config.reliability.sweepIntervalMs);
+        approvalSweep.unref();
         await salesforceIngestion?.cdc.start();
       }
       checkpoints?.start();
@@ -559,6 +583,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
       checkpoints?.stop();
+      if (approvalSweep) clearInterval(approvalSweep);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await salesforceIngestion?.cdc.stop();
       await receiptSweeper?.close();

@@ -134,10 +134,10 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
     // Every portal a test makes up is installed here; the runtime asks its installations.
     isInstalled: async () => true,
     // The service here checks no approver groups (the runtime's suites do): any user is known.
-    getUser: async (_portalId: string, userId: string) => ({
+    getUser: async (card: { userId: string }) => ({
       crm: "hubspot" as const,
-      id: userId,
-      email: `user${userId}@example.com`,
+      id: card.userId,
+      email: `user${card.userId}@example.com`,
       roleIds: [],
       teamIds: [],
       superAdmin: false,

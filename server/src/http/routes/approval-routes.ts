@@ -94,10 +94,10 @@ export function approverOf(req: Request): Approver {
   const p = principalOf(req);
   if (req.card)
     return {
-      id: `hubspot:user:${req.card.userId}`,
+      id: `${req.card.crm ?? "hubspot"}:user:${req.card.userId}`,
       name: p.name,
       email: req.card.userEmail ?? req.card.user?.email,
-      via: "hubspot_card",
+      via: `${req.card.crm ?? "hubspot"}_card`,
       role: p.role,
       objectId: req.card.objectId,
       crmUser: req.card.user,
@@ -124,7 +124,8 @@ export function recordOf(req: Request): { crm: CrmName; objectType: string; obje
   const raw = String(req.params.objectType);
   const objectId = String(req.params.objectId);
   const objectType = crm === "hubspot" ? toStoredHubSpotObjectType(raw) : raw;
-  if (req.card && crm !== "hubspot") throw new ForbiddenError("a HubSpot card acts on HubSpot records only");
+  if (req.card && crm !== (req.card.crm ?? "hubspot"))
+    throw new ForbiddenError(`a ${req.card.crm ?? "hubspot"} card acts on its own CRM's records only`);
   if (req.card?.objectId && req.card.objectId !== objectId)
     throw new ForbiddenError(`this card is on record ${req.card.objectId}, not ${objectId}`);
   return { crm: crm as CrmName, objectType, objectId };
