@@ -28,6 +28,7 @@ export type {
   WebhooksHsmetaOptions,
 } from "./plan-webhook-subscriptions.js";
 export { createInstallRouter } from "./create-install-router.js";
+export { selectInstallation } from "./installation-store.js";
 export type { InstallRouterOptions } from "./create-install-router.js";
 export {
   TokenDecryptError,
