@@ -79,3 +79,12 @@ export {
   salesforceWebhookBodySchema,
 } from "./salesforce-change-event.js";
 export type { ChangeEventHeader, SalesforceChangeEvent, SalesforceWebhookBody } from "./salesforce-change-event.js";
+export {
+  SALESFORCE_CARD_CONTEXT_HEADER,
+  SALESFORCE_CARD_SIGNATURE_HEADER,
+  formatSalesforceCardSignature,
+  getSalesforceCardSigningBytes,
+  parseSalesforceCardSignature,
+  signSalesforceCardRequest,
+} from "./salesforce-card-signature.js";
+export type { SalesforceCardRequestParts } from "./salesforce-card-signature.js";

@@ -8,7 +8,7 @@ export { planProvisioning, listProvisionedObjects, ALWAYS_PROVISIONED_OBJECTS } 
 export type { ProvisioningInput } from "./plan-provisioning.js";
 export { getProvisioningPlan, provision, provisionGovernedFields } from "./provision.js";
 export { formatProvisioningPlan } from "./format-provisioning-plan.js";
-export { getProvenanceProperties, TOLLGATE_GROUP } from "./provenance-properties.js";
+export { getProvenanceProperties, getSalesforceProvenanceProperties, TOLLGATE_GROUP } from "./provenance-properties.js";
 export { getShadowProperty } from "./get-shadow-property.js";
 export {
   planWebhookCoverage,

@@ -318,9 +318,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     connectorFor,
     now,
   });
-  const cardAuth = config.hubspot.clientSecret
-    ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl }
-    : undefined;
+  const salesforceCard =
+    salesforce && config.salesforce.webhookSecret
+      ? { orgId: salesforce.orgId, secret: config.salesforce.webhookSecret }
+      : undefined;
+  const cardAuth =
+    config.hubspot.clientSecret || salesforceCard
+      ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, salesforce: salesforceCard }
+      : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),

@@ -56,6 +56,22 @@ async function writeAs(token: string, type: string, id: string, fields: Record<s
   expect(res.status).toBe(204);
 }
 
+/** What the Apex controller sends through the Named Credential (docs/contracts.md). */
+async function apex(method: "GET" | "POST", path: string, signed: Record<string, unknown>, secret = sf.webhookSecret) {
+  const json = JSON.stringify(signed);
+  const signature = signTollgateRequest((t) => `${t}.${method}${path}.${json}`, secret, Date.now());
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method,
+    headers: {
+      "x-tollgate-signature": signature,
+      "content-type": "application/json",
+      ...(method === "GET" ? { "x-tollgate-context": json } : {}),
+    },
+    ...(method === "POST" ? { body: json } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 const lead = () =>
   sf.org.seed("Lead", [
     { LastName: "Lovelace", Company: "Analytical", Industry: "Energy", Status: "Open - Not Contacted", Title: "CTO" },
@@ -136,6 +152,39 @@ describe("Salesforce: the same behaviours as HubSpot, end to end", () => {
     const record = sf.org.getRecord("Lead", id)!;
     expect(record["Title"]).toBe("VP Engineering");
     expect(record["AI_SDR_Event_Id__c"]).toEqual(expect.any(String));
+  });
+
+  it("serves the Lightning card through signed Apex calls: lists the approval, approves as the Salesforce user, refuses forgeries and other orgs", async () => {
+    const id = lead();
+    await writeAs(sf.users.enrichment.token, "Lead", id, { AI_Proposed_Title__c: "Head of Data" });
+    await sf.settle();
+    const rep = { orgId, userId: sf.users.rep.id };
+    const listed = await apex("GET", `/v1/records/salesforce/Lead/${id}/approvals`, rep);
+    expect(listed.status).toBe(200);
+    const [approval] = listed.body["approvals"] as { id: string; proposedValue: string }[];
+    expect(approval).toMatchObject({ proposedValue: "Head of Data" });
+
+    expect(
+      (await apex("GET", `/v1/records/salesforce/Lead/${id}/approvals`, rep, "a-secret-someone-guessed")).status,
+    ).toBe(401);
+    const otherOrg = await apex("POST", `/v1/approvals/${approval!.id}/approve`, {
+      orgId: "00D5g000009ZzZzEAK",
+      userId: sf.users.rep.id,
+    });
+    expect(otherOrg.status).toBe(403);
+
+    const approved = await apex("POST", `/v1/approvals/${approval!.id}/approve`, {
+      ...rep,
+      expected: { value: "Head of Data" },
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body["approvedBy"]).toEqual([
+      expect.objectContaining({ id: `salesforce:user:${sf.users.rep.id}` }),
+    ]);
+    await sf.settle();
+    expect(sf.org.getRecord("Lead", id)!["Title"]).toBe("Head of Data");
+    const provenance = await apex("GET", `/v1/records/salesforce/Lead/${id}/provenance`, rep);
+    expect(provenance.status).toBe(200);
   });
 
   it("enforces a signed callout delivered twice once, and refuses a forged one", async () => {
