@@ -1,4 +1,4 @@
-import type { CrmName } from "../../../shared/crm-objects.js";
+import type { CrmName } from "../../../shared/index.js";
 import type { CrmConnector, CrmRecord } from "../crm/index.js";
 import type { Database } from "../db/index.js";
 import type { CrmChange } from "../enforce/index.js";
