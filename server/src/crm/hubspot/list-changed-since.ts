@@ -58,8 +58,9 @@ export async function listChangedSince(
       seenInWindow += body.results?.length ?? 0;
       after = body.paging?.next?.after;
     } while (after !== undefined && seenInWindow < SEARCH_RESULT_LIMIT);
-    // A full window: start again from the newest modification seen (if time moved on at all).
-    if (after === undefined || latest === from) return [...ids];
+    // A full window (HubSpot stops at 10,000, with or without a next page): start again from the
+    // newest modification seen, if time moved on at all.
+    if (seenInWindow < SEARCH_RESULT_LIMIT || latest === from) return [...ids];
     from = latest;
   }
 }
