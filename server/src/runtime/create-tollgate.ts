@@ -407,6 +407,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       ? {
           clientSecret: config.hubspot.clientSecret,
           publicUrl: config.publicUrl,
+          devProxyUrl: config.devProxyUrl,
           appId: config.hubspot.appId,
           isInstalled: (portalId: string) => hubspot.isInstalled(portalId),
           salesforce: salesforceCard,
