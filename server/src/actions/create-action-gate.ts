@@ -10,7 +10,7 @@ import { buildActionEvent } from "./build-action-event.js";
 import { checkApproval, type ApprovalCheck } from "./check-approval.js";
 import { checkSendCompliance } from "./check-send-compliance.js";
 import { decideAction, parksForApproval, type ActionVerdict } from "./decide-action.js";
-import { gatherFacts, type ActionFacts } from "./gather-facts.js";
+import { gatherFacts, withRecordFactsOf, type ActionFacts } from "./gather-facts.js";
 import { createIdempotencyStore, type IdempotencyKey } from "./idempotency-store.js";
 import { loadSql } from "./load-sql.js";
 import { signPermit } from "./permit.js";
@@ -108,7 +108,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
     const role = policy.agents.get(agentId)?.role ?? null;
     const objectType = resolveObjectType(r);
     if (r.action === "update_field" && !executable.has(r.crm)) throw new CrmNotConnectedError(r.crm);
-    const input = toDecisionInput(agentId, r, at);
+    const input = await withRecordFactsOf(options, policy, tenantId, r, objectType, toDecisionInput(agentId, r, at));
     // Approvals need a record to hang on; a send to someone not in the CRM hangs on the address.
     const target = { objectType: objectType ?? r.object, objectId: r.objectId ?? r.payload?.to ?? "none" };
     const digest = actionDigest(r);

@@ -1,4 +1,13 @@
 import type { ActionRequest } from "../../../shared/action.js";
+import {
+  attributesFromRecordFacts,
+  mergeFactAttributes,
+  needsRecordFacts,
+  recordFactProperties,
+  type CompiledPolicy,
+  type DecisionInput,
+} from "../policy/index.js";
+import { readRecordFacts, targetKey } from "../record-facts/index.js";
 import type { ActionGateOptions } from "./types.js";
 import type { SendDedupe } from "./send-dedupe.js";
 
@@ -57,4 +66,41 @@ export async function gatherFacts(
     }
   }
   return facts;
+}
+
+/**
+ * The gate's half of "exceptions from CRM data" (docs/policy.md): when the rule names a
+ * record-fact exception, what the CRM says about the target and its company answers it. The
+ * agent's flags only ever add care (a `true` stands); a `false` the CRM contradicts does not.
+ * No record, or no CRM to ask, leaves the facts unknown — a human decides unless the policy says
+ * `when_missing: allow`.
+ */
+export async function withRecordFactsOf(
+  deps: Pick<ActionGateOptions, "readRecords">,
+  policy: CompiledPolicy,
+  tenantId: string,
+  r: ActionRequest,
+  objectType: string | undefined,
+  input: DecisionInput,
+): Promise<DecisionInput> {
+  if (!needsRecordFacts(policy, input)) return input;
+  const read = deps.readRecords;
+  const target =
+    objectType && r.objectId ? { crm: r.crm, object: r.object, objectType, objectId: r.objectId } : undefined;
+  const facts =
+    read && target
+      ? (
+          await readRecordFacts(
+            recordFactProperties(policy, r.crm),
+            (type, ids, props) => read(tenantId, r.crm, type, ids, props),
+            [target],
+          )
+        ).get(targetKey(target))
+      : undefined;
+  const writing = r.action === "update_field" ? { field: r.field!, value: r.value ?? null } : undefined;
+  const fromCrm = attributesFromRecordFacts(policy, {
+    ...(facts ?? { crm: r.crm, person: null, company: null }),
+    writing,
+  });
+  return { ...input, attributes: mergeFactAttributes(input.attributes, fromCrm) };
 }

@@ -27,6 +27,7 @@ export type {
   CountersSnapshot,
   DecisionAttributes,
   DecisionInput,
+  FactValue,
   KillSwitchState,
   OverCapMode,
   PolicyDecision,
@@ -34,3 +35,11 @@ export type {
 export { createPolicyRegistry } from "./policy-registry.js";
 export type { PolicyRegistry, ActivePolicy } from "./policy-registry.js";
 export { diffManifests } from "./diff-manifests.js";
+export {
+  RECORD_FACT_CONDITIONS,
+  attributesFromRecordFacts,
+  mergeFactAttributes,
+  needsRecordFacts,
+  recordFactProperties,
+} from "./record-facts.js";
+export type { FactProperties, RecordFacts } from "./record-facts.js";

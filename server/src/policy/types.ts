@@ -1,3 +1,4 @@
+import type { CompiledExceptionData } from "./record-facts.js";
 import type { Decision, Tier } from "../../../shared/decision.js";
 import type { PolicyObject } from "../../../shared/crm-objects.js";
 import type {
@@ -10,17 +11,20 @@ import type {
   Weekday,
 } from "../../../shared/policy-manifest.js";
 
+/** A record fact: yes, no, or "unknown" — the CRM had no data (`exception_data.when_missing` decides). */
+export type FactValue = boolean | "unknown";
+
 /**
  * Facts about the target the caller already knows. Each flag answers one `exceptions` or
  * `auto_if` condition, or names a kill-switch scope; a flag left out counts as "no".
  */
 export interface DecisionAttributes {
   /** The account is on the named-accounts list (`exceptions.named_account`). */
-  namedAccount?: boolean;
+  namedAccount?: FactValue;
   /** The account is in a regulated industry (`exceptions.regulated_industry`). */
-  regulatedIndustry?: boolean;
+  regulatedIndustry?: FactValue;
   /** The contact is an executive (`exceptions.exec_persona`). */
-  execPersona?: boolean;
+  execPersona?: FactValue;
   /** The target segment has not been worked before (`exceptions.new_segment`). */
   newSegment?: boolean;
   /** The routing SLA rules matched (`auto_if.sla_match`). */
@@ -189,6 +193,8 @@ export interface CompiledPolicy {
   salesforceShadows: ReadonlyMap<string, string>;
   approvalsExpireAfterMs: number;
   qaSampleRate: number;
+  /** Where `named_account`, `regulated_industry` and `exec_persona` get their answers (record-facts.ts). */
+  exceptionData: CompiledExceptionData;
 }
 
 /** Which identity wrote a change, as the webhook layer sees it. */
