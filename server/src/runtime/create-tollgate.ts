@@ -34,6 +34,7 @@ import { createKillSwitchRouter } from "../http/routes/kill-switch-routes.js";
 import { createActionGate, derivePermitSecret } from "../actions/index.js";
 import { createActionRouter } from "../http/routes/action-routes.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
+import { createReplayService, type ReplayService } from "../replay/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
 import { createRollbackRouter } from "../http/routes/rollback-routes.js";
 import { createQaRouter } from "../http/routes/qa-routes.js";
@@ -53,6 +54,7 @@ import {
 import { createHttpApp } from "../http/create-http-app.js";
 import { createApiKeyAuthenticator } from "../http/authenticate.js";
 import { createAuditRouter } from "../http/routes/audit-routes.js";
+import { createReplayRouter } from "../http/routes/replay-routes.js";
 import { createPolicyRouter } from "../http/routes/policy-routes.js";
 import { createApprovalRouter } from "../http/routes/approval-routes.js";
 import { createProvenanceRouter } from "../http/routes/provenance-routes.js";
@@ -87,6 +89,7 @@ export interface Tollgate {
   killSwitches: KillSwitchService;
   rollback: ReturnType<typeof createRollbackService>;
   qa: QaSampler;
+  replay: ReplayService;
   writes: CrmWriteQueue;
   receiver: WebhookReceiver;
   hubspot: HubSpotTenancy;
@@ -248,7 +251,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   // The pre-write gate (DESIGN §1): the same decision, counters and switches as the webhook path.
   const actionGate = createActionGate({
     db,
-    audit: instrumentAudit(auditLog, metrics, "gate"),
+    // Sends, enrollments and meetings are sampled for QA like webhook proposals (R9: restricted at 100%).
+    audit: withQaSampling(instrumentAudit(auditLog, metrics, "gate"), qa),
     policies,
     killSwitches,
     guard: enforcementGuard,
@@ -265,6 +269,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     logger,
     permitSecret: config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined,
   });
+  const replay = createReplayService({ db, audit, policies });
   const routers: Router[] = [
     createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
     createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
@@ -277,6 +282,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     createAuditRouter({ audit, authenticate, defaultTenant }),
     createRollbackRouter({ rollback, authenticate, defaultTenant }),
     createQaRouter({ qa, authenticate, defaultTenant }),
+    createReplayRouter({ replay, authenticate, defaultTenant }),
     createExceptionRouter({ exceptions: exceptionQueue, authenticate, defaultTenant }),
     createGovernanceRouter({ db, authenticate, defaultTenant, now }),
     ...hubspot.routers(async (installation) => {
@@ -313,6 +319,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     killSwitches,
     rollback,
     qa,
+    replay,
     writes,
     receiver,
     hubspot,
