@@ -31,7 +31,7 @@ const OPT_OUT = "hs_email_optout";
  * (fail closed); a failed `before` read only leaves the before-value unknown.
  */
 export async function gatherFacts(
-  deps: Pick<ActionGateOptions, "readRecords">,
+  deps: Pick<ActionGateOptions, "readRecords" | "isSuppressed">,
   dedupe: SendDedupe,
   tenantId: string,
   r: ActionRequest,
@@ -49,6 +49,11 @@ export async function gatherFacts(
   }
   if (r.action !== "send_email" || !r.payload) return {};
   const facts: ActionFacts = { duplicateOf: await dedupe.find(tenantId, r.payload) };
+  // An unsubscribe or complaint the sending system reported is an opt-out, whatever the CRM says.
+  if (r.payload.to && deps.isSuppressed && (await deps.isSuppressed(tenantId, r.payload.to))) {
+    facts.optedOut = true;
+    return facts;
+  }
   // The caller's own flag settles it; otherwise ask the CRM when the recipient is a HubSpot contact.
   if (
     r.payload.optedOut !== true &&

@@ -43,3 +43,5 @@ export {
   recordFactProperties,
 } from "./record-facts.js";
 export type { FactProperties, RecordFacts } from "./record-facts.js";
+export { listPolicyWarnings } from "./list-policy-warnings.js";
+export type { PolicyWarning } from "./list-policy-warnings.js";

@@ -35,6 +35,7 @@ import { createActionGate, derivePermitSecret } from "../actions/index.js";
 import { createActionRouter } from "../http/routes/action-routes.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { createReplayService, type ReplayService } from "../replay/index.js";
+import { createSignalService, type SignalService } from "../signals/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
 import { createRollbackRouter } from "../http/routes/rollback-routes.js";
 import { createQaRouter } from "../http/routes/qa-routes.js";
@@ -55,6 +56,7 @@ import { createHttpApp } from "../http/create-http-app.js";
 import { createApiKeyAuthenticator } from "../http/authenticate.js";
 import { createAuditRouter } from "../http/routes/audit-routes.js";
 import { createReplayRouter } from "../http/routes/replay-routes.js";
+import { createSignalRouter } from "../http/routes/signal-routes.js";
 import { createPolicyRouter } from "../http/routes/policy-routes.js";
 import { createApprovalRouter } from "../http/routes/approval-routes.js";
 import { createProvenanceRouter } from "../http/routes/provenance-routes.js";
@@ -90,6 +92,7 @@ export interface Tollgate {
   rollback: ReturnType<typeof createRollbackService>;
   qa: QaSampler;
   replay: ReplayService;
+  signals: SignalService;
   writes: CrmWriteQueue;
   receiver: WebhookReceiver;
   hubspot: HubSpotTenancy;
@@ -156,14 +159,24 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
   // One counter store for both paths: caps span webhooks and the pre-write gate.
   const counters = createCounterStore({ redis, prefix, now });
+  const alert = createAlerter({ logger, webhookUrl: config.alertWebhookUrl });
   const enforcementGuard = createEnforcementGuard({
     killSwitches,
     counters,
     triggers: createTriggerCounter({ redis, prefix }),
     policyOf: (tenantId) => policies.current(tenantId).compiled,
-    alert: createAlerter({ logger, webhookUrl: config.alertWebhookUrl }),
+    alert,
     now,
     logger,
+  });
+  // Delivery signals from the sending system: bounce and complaint triggers, suppression, metrics.
+  const signals = createSignalService({
+    db,
+    audit,
+    killSwitches,
+    policyOf: (tenantId) => policies.current(tenantId).compiled,
+    alert,
+    now,
   });
   const rollback = createRollbackService({
     db,
@@ -263,6 +276,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     scheduleApprovals: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
     readRecords: async (tenantId, _crm, objectType, ids, properties) =>
       (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties),
+    isSuppressed: (tenantId, recipient) => signals.isSuppressed(tenantId, recipient),
     redis,
     prefix,
     now,
@@ -283,6 +297,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     createRollbackRouter({ rollback, authenticate, defaultTenant }),
     createQaRouter({ qa, authenticate, defaultTenant }),
     createReplayRouter({ replay, authenticate, defaultTenant }),
+    createSignalRouter({ signals, authenticate, defaultTenant }),
     createExceptionRouter({ exceptions: exceptionQueue, authenticate, defaultTenant }),
     createGovernanceRouter({ db, authenticate, defaultTenant, now }),
     ...hubspot.routers(async (installation) => {
@@ -320,6 +335,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     rollback,
     qa,
     replay,
+    signals,
     writes,
     receiver,
     hubspot,
