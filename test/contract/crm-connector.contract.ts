@@ -17,6 +17,8 @@ export interface CrmConnectorHarness {
   seed(records: Record<string, string>[]): Promise<string[]>;
   /** An id no record has. */
   missingId: string;
+  /** The CRM's spelling of a new custom property called `base` (HubSpot: as is; Salesforce: `base__c`). */
+  customPropertyName(base: string): string;
   /** A new text property definition named `name`, in group `group` where the CRM has groups. */
   newTextProperty(name: string, group: string): PropertyDefinition;
   /** Whether the CRM reports a burst rate limit in its responses. */
@@ -120,7 +122,7 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
         false,
       );
 
-      const fresh = `ai_contract_${randomUUID().slice(0, 8)}`;
+      const fresh = h.customPropertyName(`ai_contract_${randomUUID().slice(0, 8)}`);
       const definition = h.newTextProperty(fresh, group);
       await h.connector.createProperties(h.objectType, [definition]);
       await h.connector.createProperties(h.objectType, [definition]);

@@ -30,18 +30,12 @@ export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPo
   if (actor.type === "tollgate") return { kind: "own_write" };
   if (actor.type === "human") return { kind: "observe" };
   if (actor.type === "unattributed") {
-    if (!policy.enforcesUnattributed()) return { kind: "observe" };
-    // Enforced unknown writers are held to deny-by-default: nothing is allowed to them.
-    return {
-      kind: "revert",
-      decision: {
-        outcome: "deny",
-        tier: 0,
-        ruleId: "unattributed.enforce",
-        policyVersion: policy.version,
-        reasons: ["the writer is not a declared agent and the policy enforces unattributed writes"],
-      },
-    };
+    // The policy's own rule (policy/decide-unattributed.ts), not a second copy of it here.
+    const decision = policy.decideUnattributed({
+      object: change.policyObject ?? change.objectType,
+      field: change.property,
+    });
+    return decision ? { kind: "revert", decision } : { kind: "observe" };
   }
   const property = change.property;
   if (isProvenanceField(property)) return { kind: "provenance" };

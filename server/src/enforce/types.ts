@@ -76,8 +76,11 @@ export interface PolicyPort {
   decideFieldWrite(input: FieldWriteInput): Decision;
   /** The canonical field a shadow field proposes, or `undefined` for a field that is not a shadow. */
   canonicalOfShadow(field: string): string | undefined;
-  /** DESIGN §9: writes from unknown sources are enforced only where the policy says so. */
-  enforcesUnattributed(): boolean;
+  /**
+   * DESIGN §9: a write by an unknown source is denied only where the policy enforces such
+   * writes, and only on a governed field (never provenance or shadow fields); `undefined` = observe.
+   */
+  decideUnattributed(input: { object: string; field: string }): Decision | undefined;
   /** When a proposal needing approval lapses. */
   approvalTtlMs(): number;
   /** Whether the policy says an over-cap write is held for a person (`hold`) or denied. */

@@ -28,7 +28,7 @@ export type {
   WebhookJob,
   CompactWebhookJob,
 } from "./events.js";
-export { toHubSpotChange, getDedupeKey, getChangeDedupeKey, isOwnHubSpotWrite } from "./to-hubspot-change.js";
+export { toHubSpotChange, getDedupeKey, getChangeDedupeKey } from "./to-hubspot-change.js";
 export { encodeWebhookJob } from "./encode-webhook-job.js";
 export { decodeWebhookJob } from "./decode-webhook-job.js";
 export type { DecodedWebhookJob } from "./decode-webhook-job.js";
@@ -56,3 +56,8 @@ export type {
   HubSpotWebhookRouterOptions,
   HubSpotWebhookResponse,
 } from "./types.js";
+export { createReceiptStore } from "./create-receipt-store.js";
+export type { ReceiptStore, NewReceipt, StaleReceipt, ReceiptCounts } from "./create-receipt-store.js";
+export { createReceiptSweeper } from "./create-receipt-sweeper.js";
+export type { ReceiptSweeper, ReceiptSweeperOptions } from "./create-receipt-sweeper.js";
+export type { WebhookRetryOptions } from "./webhook-job-retry.js";

@@ -115,15 +115,3 @@ export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
   }
   return change;
 }
-
-/**
- * True for a change Tollgate itself made: HubSpot reports an app's write as
- * `changeSource: "INTEGRATION"` with `sourceId` = that app's id. Such changes must never be
- * re-enforced (loop safety, DESIGN §1).
- */
-export function isOwnHubSpotWrite(
-  change: Pick<HubSpotChange, "changeSource" | "sourceId">,
-  ownAppId: string | undefined,
-): boolean {
-  return ownAppId !== undefined && change.changeSource === "INTEGRATION" && change.sourceId === ownAppId;
-}
