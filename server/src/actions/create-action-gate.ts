@@ -108,7 +108,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
     const role = policy.agents.get(agentId)?.role ?? null;
     const objectType = resolveObjectType(r);
     if (r.action === "update_field" && !executable.has(r.crm)) throw new CrmNotConnectedError(r.crm);
-    const input = await withRecordFactsOf(options, policy, tenantId, r, objectType, toDecisionInput(agentId, r, at));
+    let input = await withRecordFactsOf(options, policy, tenantId, r, objectType, toDecisionInput(agentId, r, at));
     // Approvals need a record to hang on; a send to someone not in the CRM hangs on the address.
     const target = { objectType: objectType ?? r.object, objectId: r.objectId ?? r.payload?.to ?? "none" };
     const digest = actionDigest(r);
@@ -131,6 +131,9 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       first.outcome === "deny" || first.outcome === "killed"
         ? {}
         : await gatherFacts(options, dedupe, tenantId, r, objectType);
+    // A template family a person approved once is approved for its later sends, which carry that approval.
+    const family = !r.approvalId ? facts.templateApproval : undefined;
+    if (family) input = { ...input, attributes: { ...input.attributes, templateApproved: true } };
     const compliance = r.action === "send_email" && r.payload ? checkSendCompliance(r.payload, facts) : [];
     let verdict = decideAction(policy, input, counters, switches, { approval, compliance });
     if (r.dryRun)
@@ -168,6 +171,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       const d = v.decision;
       let linked = v.used;
       let newApproval: ActionApprovalRow | undefined;
+      if (!linked && family && d.outcome === "allow") linked = family;
       if (!linked && approval?.state === "pending" && parksForApproval(d)) {
         linked = {
           id: approval.approval.id,

@@ -8,6 +8,8 @@ import {
   type DecisionInput,
 } from "../policy/index.js";
 import { readRecordFacts, targetKey } from "../record-facts/index.js";
+import type { Sql } from "../db/index.js";
+import { loadSql } from "./load-sql.js";
 import type { ActionGateOptions } from "./types.js";
 import type { SendDedupe } from "./send-dedupe.js";
 
@@ -20,6 +22,8 @@ export interface ActionFacts {
   optedOut?: boolean | "unknown" | undefined;
   /** `send_email`: the event that permitted an identical send inside the dedupe window. */
   duplicateOf?: string | undefined;
+  /** `send_email`: the approval a person gave an earlier send of this template family. */
+  templateApproval?: { id: string; approvers: string[]; expiresAt: string } | undefined;
 }
 
 const OPT_OUT = "hs_email_optout";
@@ -31,7 +35,7 @@ const OPT_OUT = "hs_email_optout";
  * (fail closed); a failed `before` read only leaves the before-value unknown.
  */
 export async function gatherFacts(
-  deps: Pick<ActionGateOptions, "readRecords" | "isSuppressed">,
+  deps: Pick<ActionGateOptions, "readRecords" | "isSuppressed" | "db">,
   dedupe: SendDedupe,
   tenantId: string,
   r: ActionRequest,
@@ -48,7 +52,12 @@ export async function gatherFacts(
     }
   }
   if (r.action !== "send_email" || !r.payload) return {};
-  const facts: ActionFacts = { duplicateOf: await dedupe.find(tenantId, r.payload) };
+  const facts: ActionFacts = {
+    duplicateOf: await dedupe.find(tenantId, r.payload),
+    templateApproval: r.payload.template
+      ? await findTemplateApproval(deps.db, tenantId, r.payload.template)
+      : undefined,
+  };
   // An unsubscribe or complaint the sending system reported is an opt-out, whatever the CRM says.
   if (r.payload.to && deps.isSuppressed && (await deps.isSuppressed(tenantId, r.payload.to))) {
     facts.optedOut = true;
@@ -108,4 +117,21 @@ export async function withRecordFactsOf(
     writing,
   });
   return { ...input, attributes: mergeFactAttributes(input.attributes, fromCrm) };
+}
+
+/** The approval of an earlier send of this template family (R12 drill 2), most recent first. */
+async function findTemplateApproval(db: Sql, tenantId: string, template: string) {
+  const { rows } = await db.query<{
+    id: string;
+    approved_by: { id: string; name?: string }[];
+    expires_at: string | Date;
+  }>(loadSql("select-template-approval"), [tenantId, template]);
+  const row = rows[0];
+  return row
+    ? {
+        id: row.id,
+        approvers: row.approved_by.map((b) => b.name ?? b.id),
+        expiresAt: new Date(row.expires_at).toISOString(),
+      }
+    : undefined;
 }

@@ -24,7 +24,11 @@ export function autoFailures(auto: CompiledAutoIf, input: DecisionInput): string
   const a = input.attributes;
   if (auto.segmentSet !== undefined && (a?.segment === undefined || !auto.segmentSet.has(a.segment)))
     out.push(REASONS.segmentNotKnownGood(a?.segment));
-  if (auto.templateSet !== undefined && (a?.template === undefined || !auto.templateSet.has(a.template)))
+  if (
+    auto.templateSet !== undefined &&
+    a?.templateApproved !== true &&
+    (a?.template === undefined || !auto.templateSet.has(a.template))
+  )
     out.push(REASONS.templateNotApproved(a?.template));
   if (auto.sla_match === true && a?.slaMatch !== true) out.push(REASONS.slaNotMatched);
   return out;

@@ -37,6 +37,11 @@ export interface DecisionAttributes {
   newDomain?: boolean;
   /** Template family: `auto_if.templates`, kill switch `template`. */
   template?: string;
+  /**
+   * A person approved this template family before (an earlier send's approval, which later sends
+   * carry): `auto_if.templates` passes as if the family were listed. Set by the gate, never by an agent.
+   */
+  templateApproved?: boolean;
   /** Data or sending provider: kill switch `provider`. @defaultValue the input's `source` */
   provider?: string;
 }
