@@ -1,5 +1,5 @@
 /**
- * The one contract every `CrmConnector` keeps (STYLE §5: one suite per interface, run against
+ * The one contract every `CrmConnector` keeps (docs/architecture.md#how-the-code-reads: one suite per interface, run against
  * each implementation). A CRM's test file calls `crmConnectorContract(name, createHarness)` with
  * a harness pointed at a real or sandboxed CRM; this file has no CRM-specific knowledge.
  */

@@ -1,4 +1,4 @@
-import type { ActionRequest } from "../../../shared/action.js";
+import type { ActionRequest } from "../../../shared/index.js";
 import {
   attributesFromRecordFacts,
   mergeFactAttributes,

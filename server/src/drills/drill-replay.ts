@@ -1,5 +1,5 @@
 import { drillPolicyYaml } from "./drill-policy.js";
-import type { ReplayResponse } from "../../../shared/replay.js";
+import type { ReplayResponse } from "../../../shared/index.js";
 import { runStep } from "./step.js";
 import type { DrillContext, DrillStep } from "./types.js";
 

@@ -18,7 +18,7 @@ const HUBSPOT_PERSON_SOURCES = new Set([
 ]);
 
 /**
- * Says who made a change (DESIGN §1 "attribute actor"): a declared agent, a person, Tollgate
+ * Says who made a change (docs/architecture.md#the-flow "attribute actor"): a declared agent, a person, Tollgate
  * itself, or nobody Tollgate knows. Each agent has its own CRM identity, so its app id (or
  * integration user, or Salesforce client tag) names it.
  */
@@ -27,7 +27,7 @@ export function attributeChange(change: CrmChange, policy: PolicyPort, self: Enf
 }
 
 /**
- * Loop safety (DESIGN §1): whether Tollgate itself made the change — HubSpot: its app id as
+ * Loop safety (docs/architecture.md#the-flow): whether Tollgate itself made the change — HubSpot: its app id as
  * `sourceId` (its token's writes come back as `INTEGRATION` with it); Salesforce: its client tag
  * in `changeOrigin`, or its integration user. The one rule; `attributeChange` answers `tollgate`
  * exactly when it holds.
@@ -37,7 +37,10 @@ export function isOwnWrite(change: Pick<CrmChange, "crm" | "source">, self: Enfo
   if (change.crm === "hubspot") return self.hubspotAppId !== undefined && sourceId === self.hubspotAppId;
   return (
     (client !== undefined && client === self.salesforceClient) ||
-    (userId !== undefined && userId === self.salesforceUserId)
+    // 15- and 18-character ids name the same user; the first 15 are the id proper.
+    (userId !== undefined &&
+      self.salesforceUserId !== undefined &&
+      userId.slice(0, 15) === self.salesforceUserId.slice(0, 15))
   );
 }
 

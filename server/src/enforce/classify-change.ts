@@ -1,5 +1,4 @@
-import type { Decision } from "../../../shared/decision.js";
-import { isProvenanceField } from "../../../shared/fields.js";
+import { type Decision, isProvenanceField } from "../../../shared/index.js";
 import type { Actor, CrmChange, PolicyPort } from "./types.js";
 
 /**
@@ -11,7 +10,7 @@ export type ChangeStep =
   | { kind: "own_write" }
   /** A person, or a source the policy does not enforce: audited as `observed`. */
   | { kind: "observe" }
-  /** Provenance written by a declared agent: always allowed (DESIGN §2), kept as context. */
+  /** Provenance written by a declared agent: always allowed (docs/contracts.md#fields-the-app-installs), kept as context. */
   | { kind: "provenance" }
   /** An agent cleared its own proposal. */
   | { kind: "shadow_cleared"; field: string }

@@ -1,4 +1,4 @@
-import type { PolicyObject } from "../../../shared/crm-objects.js";
+import type { PolicyObject } from "../../../shared/index.js";
 import {
   NO_KILL_SWITCHES,
   attributesFromRecordFacts,

@@ -1,5 +1,4 @@
-import { isProvenanceField } from "../../../shared/fields.js";
-import type { Decision } from "../../../shared/decision.js";
+import { isProvenanceField, type Decision } from "../../../shared/index.js";
 import type { ChangeStep } from "./classify-change.js";
 import { routeOf, type ProposalOutcome } from "./decide-proposals.js";
 import type { Actor, CrmChange, EnforcementDeps, GuardedOutcome, GuardedWrite, PolicyPort } from "./types.js";
@@ -74,6 +73,8 @@ export async function guardBatch(
       const results = await guard.consume(
         tenantId,
         keyed.map((k) => k.keys),
+        // A retried batch (its transaction failed after this) counts each write once.
+        keyed.map((k) => decided[k.w.position]!.change.eventKey),
       );
       results.forEach((r, i) => {
         if (r.ok) return;

@@ -1,4 +1,4 @@
-import type { PolicyObject } from "../../../shared/crm-objects.js";
+import type { PolicyObject } from "../../../shared/index.js";
 import { readRecordFacts, targetKey, type FactTarget } from "../record-facts/index.js";
 import type { RecordFacts } from "../policy/index.js";
 import type { Actor, CrmChange, EnforcementDeps, PolicyPort } from "./types.js";

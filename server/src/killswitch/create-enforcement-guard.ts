@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import type { KillSwitchTrigger } from "../../../shared/policy-manifest.js";
+import type { KillSwitchTrigger } from "../../../shared/index.js";
 import type { ConsumeOutcome, GuardPort, GuardedOutcome, GuardedWrite, DecisionState } from "../enforce/index.js";
 import type { CounterStore } from "../limits/index.js";
 import type { CompiledPolicy, CounterKey } from "../policy/index.js";
@@ -154,8 +154,8 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
       };
     },
 
-    async consume(tenantId, items): Promise<ConsumeOutcome[]> {
-      return counters.consumeMany(tenantId, items, { timeZone: policyOf(tenantId).timezone, at: now() });
+    async consume(tenantId, items, eventKeys): Promise<ConsumeOutcome[]> {
+      return counters.consumeMany(tenantId, items, { timeZone: policyOf(tenantId).timezone, at: now() }, eventKeys);
     },
 
     async settled(tenantId, outcomes) {

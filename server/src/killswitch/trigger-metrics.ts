@@ -1,4 +1,4 @@
-import { ENFORCEMENT_TRIGGER_METRICS } from "../../../shared/kill-switch.js";
+import { ENFORCEMENT_TRIGGER_METRICS } from "../../../shared/index.js";
 
 /**
  * The `kill_switch_triggers` metrics enforcement measures (requirements R7 "automatic

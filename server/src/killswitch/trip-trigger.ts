@@ -1,4 +1,4 @@
-import type { KillSwitchTrigger } from "../../../shared/policy-manifest.js";
+import type { KillSwitchTrigger } from "../../../shared/index.js";
 import type { KillSwitchAlert } from "./create-alerter.js";
 import type { KillSwitchService } from "./types.js";
 

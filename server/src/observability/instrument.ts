@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
 import type { CrmConnector } from "../crm/index.js";
 import type { Metrics } from "./metrics.js";
 
@@ -51,6 +51,7 @@ export function instrumentConnector(connector: CrmConnector, metrics: Metrics): 
   return {
     crm: connector.crm,
     tenantId: connector.tenantId,
+    writeBatchSize: connector.writeBatchSize,
     readRecords: timed("read", connector.readRecords.bind(connector)),
     listRecords: timed("list", connector.listRecords.bind(connector)),
     writeRecords: timed("write", connector.writeRecords.bind(connector)),

@@ -1,10 +1,9 @@
-import type { PolicyObject } from "../../../shared/crm-objects.js";
-import { isProvenanceField } from "../../../shared/fields.js";
+import { isProvenanceField, type PolicyObject } from "../../../shared/index.js";
 import { canonicalOfShadow } from "./canonical-of-shadow.js";
 import { REASONS } from "./reasons.js";
 import type { CompiledPolicy, PolicyDecision } from "./types.js";
 
-/** DESIGN §9: whether writes by neither a declared agent, a human nor Tollgate are enforced. */
+/** docs/contracts.md#rules-that-never-bend: whether writes by neither a declared agent, a human nor Tollgate are enforced. */
 export function shouldEnforceUnattributed(policy: CompiledPolicy): boolean {
   return policy.unattributed === "enforce";
 }

@@ -1,6 +1,6 @@
-import { ENFORCEMENT_TRIGGER_METRICS } from "../../../shared/kill-switch.js";
-import type { PolicyManifest } from "../../../shared/policy-manifest.js";
-import { SIGNAL_TRIGGER_METRICS } from "../../../shared/signal.js";
+import { ENFORCEMENT_TRIGGER_METRICS } from "../../../shared/index.js";
+import type { PolicyManifest } from "../../../shared/index.js";
+import { SIGNAL_TRIGGER_METRICS } from "../../../shared/index.js";
 
 const MEASURED = new Set<string>([...ENFORCEMENT_TRIGGER_METRICS, ...SIGNAL_TRIGGER_METRICS]);
 

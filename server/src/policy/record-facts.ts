@@ -1,5 +1,5 @@
-import type { CrmName } from "../../../shared/crm-objects.js";
-import type { PolicyExceptionData } from "../../../shared/policy-manifest.js";
+import type { CrmName } from "../../../shared/index.js";
+import type { PolicyExceptionData } from "../../../shared/index.js";
 import { resolveRule } from "./resolve-rule.js";
 import type { CompiledPolicy, DecisionAttributes, DecisionInput, FactValue } from "./types.js";
 

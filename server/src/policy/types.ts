@@ -1,7 +1,8 @@
 import type { CompiledExceptionData } from "./record-facts.js";
-import type { Decision, Tier } from "../../../shared/decision.js";
-import type { PolicyObject } from "../../../shared/crm-objects.js";
 import type {
+  Decision,
+  Tier,
+  PolicyObject,
   ExceptionCondition,
   ExceptionEffect,
   KillSwitchScope,
@@ -9,7 +10,7 @@ import type {
   PolicyAutoIf,
   PolicyManifest,
   Weekday,
-} from "../../../shared/policy-manifest.js";
+} from "../../../shared/index.js";
 
 /** A record fact: yes, no, or "unknown" — the CRM had no data (`exception_data.when_missing` decides). */
 export type FactValue = boolean | "unknown";

@@ -1,4 +1,4 @@
-import { toCrmObjectType, type CrmName, type PolicyObject } from "../../../shared/crm-objects.js";
+import { toCrmObjectType, type CrmName, type PolicyObject } from "../../../shared/index.js";
 import type { CrmRecord } from "../crm/index.js";
 import type { FactProperties, RecordFacts } from "../policy/index.js";
 

@@ -1,5 +1,5 @@
-import type { AuditEvent, AuditQuery } from "../../../shared/audit-event.js";
-import { replayRequestSchema, type ReplayResponse } from "../../../shared/replay.js";
+import type { AuditEvent, AuditQuery } from "../../../shared/index.js";
+import { replayRequestSchema, type ReplayResponse } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { NotFoundError, ValidationError } from "../errors/index.js";
 import { loadPolicy, type CompiledPolicy } from "../policy/index.js";

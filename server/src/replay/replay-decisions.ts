@@ -1,4 +1,4 @@
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import {
   NO_KILL_SWITCHES,
   decide,

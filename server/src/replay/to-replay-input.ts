@@ -1,6 +1,6 @@
-import { ACTION_VERBS } from "../../../shared/action.js";
-import type { AuditEvent } from "../../../shared/audit-event.js";
-import { POLICY_OBJECTS, toPolicyObject, type PolicyObject } from "../../../shared/crm-objects.js";
+import { ACTION_VERBS } from "../../../shared/index.js";
+import type { AuditEvent } from "../../../shared/index.js";
+import { POLICY_OBJECTS, toPolicyObject, type PolicyObject } from "../../../shared/index.js";
 import type { DecisionAttributes, DecisionInput } from "../policy/index.js";
 
 const GATE_VERBS = new Set<string>(ACTION_VERBS);

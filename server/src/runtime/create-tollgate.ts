@@ -7,7 +7,7 @@ import { createDatabase, migrate, type Database } from "../db/index.js";
 import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
 import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
-import { toCrmObjectType } from "../../../shared/crm-objects.js";
+import { toCrmObjectType } from "../../../shared/index.js";
 import {
   createApprovalQueue,
   createApprovalService,
@@ -30,17 +30,27 @@ import {
   type KillSwitchService,
 } from "../killswitch/index.js";
 import { createCounterStore } from "../limits/index.js";
-import { createKillSwitchRouter } from "../http/routes/kill-switch-routes.js";
+import {
+  createKillSwitchRouter,
+  createActionRouter,
+  createRollbackRouter,
+  createQaRouter,
+  createExceptionRouter,
+  createGovernanceRouter,
+  createHttpApp,
+  createApiKeyAuthenticator,
+  createAuditRouter,
+  createPolicyRouter,
+  createApprovalRouter,
+  createProvenanceRouter,
+  createReplayRouter,
+  createSignalRouter,
+} from "../http/index.js";
 import { createActionGate, derivePermitSecret } from "../actions/index.js";
-import { createActionRouter } from "../http/routes/action-routes.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { createReplayService, type ReplayService } from "../replay/index.js";
 import { createSignalService, type SignalService } from "../signals/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
-import { createRollbackRouter } from "../http/routes/rollback-routes.js";
-import { createQaRouter } from "../http/routes/qa-routes.js";
-import { createExceptionRouter } from "../http/routes/exception-routes.js";
-import { createGovernanceRouter } from "../http/routes/governance-routes.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
 import { Queue } from "bullmq";
@@ -56,16 +66,19 @@ import {
   type WebhookReceiver,
   type WebhookWorkers,
 } from "../webhooks/index.js";
-import { createHttpApp } from "../http/create-http-app.js";
-import { createApiKeyAuthenticator } from "../http/authenticate.js";
-import { createAuditRouter } from "../http/routes/audit-routes.js";
-import { createReplayRouter } from "../http/routes/replay-routes.js";
-import { createSignalRouter } from "../http/routes/signal-routes.js";
-import { createPolicyRouter } from "../http/routes/policy-routes.js";
-import { createApprovalRouter } from "../http/routes/approval-routes.js";
-import { createProvenanceRouter } from "../http/routes/provenance-routes.js";
-import { createLogger, createMetrics, instrumentAudit, type Logger, type Metrics } from "../observability/index.js";
+import {
+  createLogger,
+  createMetrics,
+  instrumentAudit,
+  instrumentConnector,
+  type Logger,
+  type Metrics,
+} from "../observability/index.js";
 import { createHubSpotTenancy, type HubSpotTenancy } from "./hubspot-tenancy.js";
+import { createSalesforceTenancy, salesforceConfigured, type SalesforceTenancy } from "./salesforce-tenancy.js";
+import { createSalesforceIngestion, type SalesforceIngestion } from "./salesforce-ingestion.js";
+import type { CrmConnector } from "../crm/index.js";
+import type { CrmName } from "../../../shared/index.js";
 import { toCrmChange } from "./to-crm-change.js";
 
 export interface TollgateOptions {
@@ -101,6 +114,14 @@ export interface Tollgate {
   receiver: WebhookReceiver;
   receipts: ReceiptStore;
   hubspot: HubSpotTenancy;
+  /** The Salesforce org, when the environment names one. */
+  salesforce: SalesforceTenancy | undefined;
+  /** Change Data Capture of the Salesforce org (started with the workers). */
+  salesforceIngestion: SalesforceIngestion | undefined;
+  /** The tenant's connector, whichever CRM it is. */
+  connectorFor(tenantId: string): Promise<CrmConnector>;
+  /** Which CRM a tenant is. */
+  crmOf(tenantId: string): CrmName;
   enforcement: EnforcementDeps;
   app: ReturnType<typeof createHttpApp>;
   /**
@@ -142,18 +163,31 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const approvalQueue = createApprovalQueue({ connection: redis, prefix, store: approvals, now });
   const exceptions = createExceptionStore(db, { now });
   const hubspot = await createHubSpotTenancy({ config, db, logger, metrics });
+  const salesforce = salesforceConfigured(config) ? await createSalesforceTenancy({ config, logger }) : undefined;
+  const salesforceConnector = salesforce ? instrumentConnector(salesforce.connector, metrics) : undefined;
+  const crmOf = (tenantId: string): CrmName => (salesforce && tenantId === salesforce.orgId ? "salesforce" : "hubspot");
+  const connectorFor = async (tenantId: string): Promise<CrmConnector> =>
+    crmOf(tenantId) === "salesforce" ? salesforceConnector! : hubspot.connectorFor(tenantId);
 
   const roleOf = (tenantId: string, agentId: string) => policies.current(tenantId).compiled.agents.get(agentId)?.role;
-  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger });
+  const triggers = createTriggerCounter({ redis, prefix });
+  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger, triggers });
   const writes = await createCrmWriteQueue({
     db,
     redis,
     prefix,
     audit,
+    // Protective writes retry until they are this old; every tenant with work is re-driven each sweep.
+    retry: {
+      baseDelayMs: config.reliability.retryBaseMs,
+      maxDelayMs: config.reliability.retryMaxMs,
+      protectiveMaxAgeMs: config.reliability.protectiveWriteMaxAgeMs,
+    },
+    sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
-    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    connectorFor,
     guard: createConflictGuard(snapshots),
-    // An agent's own writes wait while a switch covers it; protective writes never do (DESIGN §9).
+    // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
     hold: (row) => killSwitches.holdWrite(row),
     // Whoever planned a write learns how it ended: approvals (applied / conflict / failed), rollback progress.
     onSettled: async (rows) => {
@@ -167,7 +201,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const enforcementGuard = createEnforcementGuard({
     killSwitches,
     counters,
-    triggers: createTriggerCounter({ redis, prefix }),
+    triggers,
     policyOf: (tenantId) => policies.current(tenantId).compiled,
     alert: (a) => alert(a),
     now,
@@ -189,7 +223,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     snapshots,
     now,
     readHistory: async (tenantId, objectType, ids, props) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
   });
   const qa = createQaSampler({
     db,
@@ -215,14 +249,25 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     // Kill switches, caps and automatic triggers, applied to each batch.
     guard: enforcementGuard,
     readRecords: async (tenantId, objectType, ids, properties, withHistory) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
     self: {
       hubspotAppId: config.hubspot.appId,
       salesforceClient: config.salesforce.clientName,
-      salesforceUserId: config.salesforce.integrationUserId,
+      salesforceUserId: salesforce?.integrationUserId ?? config.salesforce.integrationUserId,
     },
     now,
   };
+
+  const salesforceIngestion = salesforce
+    ? createSalesforceIngestion({
+        tenancy: salesforce,
+        db,
+        enforcement,
+        policies,
+        logger,
+        webhookSecret: config.salesforce.webhookSecret,
+      })
+    : undefined;
 
   // Receipts: every batch is in PostgreSQL before the 200, so losing Redis after it loses nothing.
   const receipts = createReceiptStore(db);
@@ -264,6 +309,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
 
   const rawRouters: Router[] = [];
+  if (salesforceIngestion?.router) rawRouters.push(salesforceIngestion.router);
   if (config.hubspot.clientSecret)
     rawRouters.push(
       createHubSpotWebhookRouter({
@@ -281,17 +327,22 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     store: approvals,
     writes,
     snapshots,
-    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    connectorFor,
     now,
   });
-  const cardAuth = config.hubspot.clientSecret
-    ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl }
-    : undefined;
+  const salesforceCard =
+    salesforce && config.salesforce.webhookSecret
+      ? { orgId: salesforce.orgId, secret: config.salesforce.webhookSecret }
+      : undefined;
+  const cardAuth =
+    config.hubspot.clientSecret || salesforceCard
+      ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, salesforce: salesforceCard }
+      : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
   );
-  // The pre-write gate (DESIGN §1): the same decision, counters and switches as the webhook path.
+  // The pre-write gate (docs/architecture.md#the-flow): the same decision, counters and switches as the webhook path.
   const actionGate = createActionGate({
     db,
     // Sends, enrollments and meetings are sampled for QA like webhook proposals (R9: restricted at 100%).
@@ -305,7 +356,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     counters,
     scheduleApprovals: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
     readRecords: async (tenantId, _crm, objectType, ids, properties) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, properties),
     isSuppressed: (tenantId, recipient) => signals.isSuppressed(tenantId, recipient),
     redis,
     prefix,
@@ -349,6 +400,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let webhookWorkers: WebhookWorkers | undefined;
   let receiptSweeper: ReceiptSweeper | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
+  let approvalSweep: NodeJS.Timeout | undefined;
 
   return {
     config,
@@ -371,13 +423,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     receiver,
     receipts,
     hubspot,
+    salesforce,
+    salesforceIngestion,
+    connectorFor,
+    crmOf,
     enforcement,
     app,
     async baseline(tenantId) {
-      const connector = await hubspot.connectorFor(tenantId);
+      const connector = await connectorFor(tenantId);
       const byObject = new Map<string, string[]>();
       for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
-        const objectType = toCrmObjectType("hubspot", f.object);
+        const objectType = toCrmObjectType(crmOf(tenantId), f.object);
         if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
       }
       const results: BaselineResult[] = [];
@@ -403,13 +459,21 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     async start() {
       // Kill-switch state comes back from PostgreSQL first: nothing may run before it is known.
       await killSwitches.start();
-      // Private-app mode provisions before it accepts a single webhook (DESIGN §2).
+      // Private-app mode provisions before it accepts a single webhook (docs/contracts.md#fields-the-app-installs).
       if (config.hubspot.mode === "private_app") {
         const tenantId = config.hubspot.portalId!;
         const result = await hubspot.provision(tenantId, listGovernedFields(policies.current(tenantId).compiled));
         logger.info(
           { tenantId, created: result.created.length, problems: result.problems.length },
           "hubspot provisioned",
+        );
+      }
+      // The Salesforce org likewise: its fields, field access and CDC selection before any event.
+      if (salesforce) {
+        const plan = await salesforce.provision(listGovernedFields(policies.current(salesforce.orgId).compiled));
+        logger.info(
+          { tenantId: salesforce.orgId, created: plan.objects.reduce((n, o) => n + o.create.length, 0) },
+          "salesforce provisioned",
         );
       }
       if (options.workers ?? true) {
@@ -444,6 +508,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           graceMs: Math.max(2 * config.reliability.sweepIntervalMs, 1_000),
         });
         await receiptSweeper.start();
+        // Approval timers are re-added from PostgreSQL each sweep (job ids make it a no-op when present).
+        approvalSweep = setInterval(() => {
+          approvalQueue
+            .rebuild()
+            .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "approval timer sweep failed"));
+        }, config.reliability.sweepIntervalMs);
+        approvalSweep.unref();
+        await salesforceIngestion?.cdc.start();
       }
       refreshTimer = setInterval(
         () =>
@@ -458,7 +530,9 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      if (approvalSweep) clearInterval(approvalSweep);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await salesforceIngestion?.cdc.stop();
       await receiptSweeper?.close();
       await webhookWorkers?.close();
       await approvalQueue.close();

@@ -1,12 +1,12 @@
-import type { AuditEvent, AuditEventInput } from "../../../shared/audit-event.js";
-import { canonicalJson, sha256Hex } from "../../../shared/canonical-json.js";
-import type { KillSwitchTrigger } from "../../../shared/policy-manifest.js";
+import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
+import { canonicalJson, sha256Hex } from "../../../shared/index.js";
+import type { KillSwitchTrigger } from "../../../shared/index.js";
 import {
   SIGNAL_TRIGGER_METRICS,
   signalBodySchema,
   type Signal,
   type SignalTriggerMetric,
-} from "../../../shared/signal.js";
+} from "../../../shared/index.js";
 import type { Database, Sql } from "../db/index.js";
 import { ValidationError } from "../errors/index.js";
 import { tripTrigger, type KillSwitchAlert, type KillSwitchService, type TriggerSubject } from "../killswitch/index.js";

@@ -1,4 +1,4 @@
-import type { SignalTriggerMetric } from "../../../shared/signal.js";
+import type { SignalTriggerMetric } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { loadSql } from "./load-sql.js";
 

@@ -1,6 +1,5 @@
 import type { Redis, RedisOptions } from "ioredis";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
-import type { CrmName } from "../../../shared/crm-objects.js";
+import type { AuditEventInput, CrmName } from "../../../shared/index.js";
 import type { CrmConnector } from "../crm/index.js";
 import type { Database, Sql } from "../db/index.js";
 import type { Logger } from "../observability/index.js";
@@ -59,12 +58,12 @@ export interface CrmWriteQueueOptions {
    * for a private app on Free/Starter, leaving room for enforcement's reads. BullMQ's window is
    * fixed while HubSpot's is rolling: 90 per fixed 10 s could put 180 calls in one rolling 10 s,
    * whereas 9 per second never puts more than 99 there.
-   * @see ../../../../shared/reference/hubspot.md §3
+   * @see HubSpot: https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
    */
   limiter?: { max: number; durationMs: number };
   /**
    * Rows per CRM call.
-   * @defaultValue 100 — HubSpot's batch update limit.
+   * @defaultValue the connector's `writeBatchSize` (HubSpot 100, Salesforce 200), else 100.
    */
   batchSize?: number;
   /**
@@ -73,7 +72,7 @@ export interface CrmWriteQueueOptions {
    * @defaultValue 5
    */
   rateLimitHeadroom?: number;
-  /** Retries of server errors, lock and network failures. */
+  /** Retries of server errors, lock and network failures (rate limits are waited out, never counted). */
   retry?: {
     /** Sends before a row is failed. @defaultValue 5 */
     attempts?: number;
@@ -81,7 +80,14 @@ export interface CrmWriteQueueOptions {
     baseDelayMs?: number;
     /** @defaultValue 60_000 */
     maxDelayMs?: number;
+    /**
+     * Protective writes (everything but an agent's own action) ignore `attempts` and retry until
+     * they are this old. @defaultValue 24 hours
+     */
+    protectiveMaxAgeMs?: number;
   };
+  /** How often tenants with unsettled rows are re-driven, whatever happened to their kicks. @defaultValue 30_000 */
+  sweepIntervalMs?: number;
   /**
    * How long a flush job's lock lasts without renewal; after a crash, the job is taken over
    * once it lapses.
@@ -95,7 +101,7 @@ export interface CrmWriteQueueOptions {
   guard?: (rows: CrmWriteRow[]) => Promise<Map<string, string>>;
   /**
    * Rows not to send now (they stay pending), e.g. an agent's writes while a kill switch is
-   * on. Call `kick` when the reason goes away. Never hold protective writes (DESIGN §9).
+   * on. Call `kick` when the reason goes away. Never hold protective writes (docs/contracts.md#rules-that-never-bend).
    */
   hold?: (row: CrmWriteRow) => boolean;
   /** Called after rows reach a final status (done, failed, skipped) and that is committed. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { startDrillStack, type DrillStack } from "../../src/demo/start-drill-stack.js";
+import { startDrillStack, type DrillStack } from "../../sandbox/demo/start-drill-stack.js";
 import {
   drillPolicyYaml,
   renderHtml,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decideUnattributed, loadPolicy, REASONS, shouldEnforceUnattributed } from "../../src/policy/index.js";
 import { shippedText } from "./helpers.js";
 
-describe("unattributed writes (DESIGN §9)", () => {
+describe("unattributed writes (docs/contracts.md#rules-that-never-bend)", () => {
   it("are only observed under the shipped policy", () => {
     const p = loadPolicy(shippedText());
     expect(shouldEnforceUnattributed(p)).toBe(false);

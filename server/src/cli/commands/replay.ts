@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
-import type { ReplayResponse } from "../../../../shared/replay.js";
+import type { ReplayResponse } from "../../../../shared/index.js";
 import { diffManifests, loadPolicy } from "../../policy/index.js";
 import type { CliServices } from "../services.js";
 

@@ -1,0 +1,248 @@
+import type { AuditEvent } from "../../../shared/index.js";
+import { bold, dim, green, heading, red, say, short, table, yellow } from "./narrate.js";
+import { randomBytes } from "node:crypto";
+import { LOCAL_PORTAL_ID, startLocalStack, type LocalStack } from "./start-local-stack.js";
+
+/**
+ * `npm run demo`: Tollgate against a local HubSpot-compatible sandbox, with simulated agents
+ * making good and bad writes. No CRM account needed; Redis must answer on REDIS_URL.
+ */
+const TENANT = String(LOCAL_PORTAL_ID);
+const run = randomBytes(4).toString("hex");
+/** The people of the demo, each with an API key of their role. */
+const KEYS = {
+  revops: `demo-revops-${run}-key`,
+  approver: `demo-approver-${run}-key`,
+  auditor: `demo-auditor-${run}-key`,
+};
+
+const enrichment = { kind: "app", appId: "1000002" } as const;
+const outreach = { kind: "app", appId: "1000003" } as const;
+const rep = { kind: "user", userId: "42" } as const;
+
+async function main(): Promise<void> {
+  console.log(
+    bold("Tollgate demo") + dim(" — a HubSpot-compatible sandbox, a real Tollgate backend, simulated agents"),
+  );
+  const stack = await startLocalStack({
+    // The demo runs on an in-memory PGlite, or in a fresh schema of DATABASE_URL, so every run starts clean.
+    databaseUrl: process.env.DATABASE_URL,
+    redisUrl: process.env.REDIS_URL,
+    env: {
+      TOLLGATE_API_KEYS: JSON.stringify([
+        { key: KEYS.revops, role: "revops_admin", name: "Rita (RevOps)" },
+        { key: KEYS.approver, role: "approver", name: "Sam (sales rep)" },
+        { key: KEYS.auditor, role: "auditor", name: "Aud (auditor)" },
+      ]),
+    },
+  });
+  try {
+    await runScenes(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
+async function runScenes(s: LocalStack): Promise<void> {
+  const { sandbox } = s.started;
+  const contact = (id: string) => sandbox.getRecord("contacts", id)!.properties;
+
+  heading(1, "Install");
+  say(`Tollgate is listening on ${s.baseUrl}; the sandbox HubSpot is at ${sandbox.url} (portal ${TENANT}).`);
+  const props = (await (
+    await fetch(`${sandbox.url}/crm/v3/properties/contacts`, {
+      headers: { authorization: `Bearer ${s.started.tollgateToken}` },
+    })
+  ).json()) as { results: { name: string }[] };
+  const ours = props.results.map((p) => p.name).filter((n) => n.startsWith("ai_"));
+  say(`Provisioned on contacts: ${ours.join(", ")}`);
+
+  heading(2, "An agent proposes a value it may set on its own (auto rule passes)");
+  say(`enrichment-bot writes ai_proposed_email on Grace (102) with confidence 0.95 from apollo.`);
+  sandbox.write(
+    "contacts",
+    "102",
+    {
+      ai_sdr_confidence_score: "0.95",
+      ai_sdr_source: "apollo",
+      ai_sdr_change_reason: "verified address",
+      ai_sdr_evidence: '{"sources":["https://apollo.example/p/102"]}',
+      ai_proposed_email: "grace.hopper@globex.example",
+    },
+    enrichment,
+  );
+  await s.settle();
+  say(
+    `email is now ${green(contact("102").email!)}; the shadow field is ${short(contact("102").ai_proposed_email)}; ai_sdr_event_id = ${short(contact("102").ai_sdr_event_id, 40)}`,
+  );
+
+  heading(3, "An agent writes a field it may not touch → reverted");
+  say(`enrichment-bot sets Ada's (101) lifecyclestage from "${contact("101").lifecyclestage}" to "customer" directly.`);
+  sandbox.write("contacts", "101", { lifecyclestage: "customer" }, enrichment);
+  await s.settle();
+  say(
+    `lifecyclestage is back to ${green(contact("101").lifecyclestage!)} ${dim("(Tollgate's own write came back as a webhook and was not re-enforced)")}`,
+  );
+
+  heading(4, "A proposal that needs a person → queued for approval");
+  say(`enrichment-bot proposes a phone number for Alan (103) with confidence 0.6 (the auto rule needs 0.9).`);
+  sandbox.write(
+    "contacts",
+    "103",
+    {
+      ai_sdr_confidence_score: "0.6",
+      ai_sdr_source: "apollo",
+      ai_sdr_change_reason: "found on company site",
+      ai_proposed_phone: "+1 555 0100",
+    },
+    enrichment,
+  );
+  await s.settle();
+  const [approval] = await s.tollgate.approvals.listForRecord(TENANT, "contacts", "103");
+  say(
+    `approval ${short(approval?.id, 12)}: ${approval?.field} ${short(approval?.currentValue)} → ${yellow(short(approval?.proposedValue))}, status ${approval?.status}, risk flags: ${approval?.riskFlags.join(", ") || "none"}`,
+  );
+  await approveIfAvailable(s, approval?.id);
+
+  heading(5, "An agent proposes a field outside its job → refused");
+  say(`outreach-bot proposes a new email for Alan (103): only enrichment may propose emails.`);
+  sandbox.write("contacts", "103", { ai_proposed_email: "alan@elsewhere.example" }, outreach);
+  await s.settle();
+  say(
+    `proposal cleared (${short(contact("103").ai_proposed_email)}); email stays ${contact("103").email}; an exception was opened for RevOps.`,
+  );
+
+  heading(6, "A person edits a record → observed, never reverted");
+  sandbox.write("contacts", "101", { jobtitle: "COO" }, rep);
+  await s.settle();
+  say(`jobtitle is ${contact("101").jobtitle}; the audit shows it as observed, made by hubspot:user:42.`);
+
+  heading(7, "A runaway agent: 300 disallowed writes in a burst");
+  const ids = Array.from({ length: 300 }, (_, i) => String(20_000 + i));
+  sandbox.seed(
+    "contacts",
+    ids.map((id) => ({ id, properties: { lifecyclestage: "lead", email: `p${id}@prospect.example` } })),
+  );
+  // A baseline of the governed fields (`tollgate baseline`), so reverts need no history reads.
+  const baseline = await s.tollgate.baseline(TENANT);
+  say(dim(`baseline: ${baseline.map((b) => `${b.records} ${b.objectType} in ${b.calls} calls`).join(", ")}`));
+  const before = sandbox.stats();
+  const t0 = Date.now();
+  for (const id of ids) sandbox.write("contacts", id, { lifecyclestage: "customer" }, enrichment);
+  await s.settle();
+  const after = sandbox.stats();
+  const reverted = ids.filter((id) => contact(id).lifecyclestage === "lead").length;
+  const key = "POST /crm/v3/objects/:type/batch/update";
+  const batchUpdates = (after.calls[key] ?? 0) - (before.calls[key] ?? 0);
+  const total = (st: typeof after) => Object.values(st.calls).reduce((a, b) => a + b, 0);
+  say(
+    `${reverted === ids.length ? green(`${reverted}/${ids.length}`) : red(`${reverted}/${ids.length}`)} reverted in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  say(
+    `CRM calls by Tollgate: ${total(after) - total(before)} (${batchUpdates} batch updates of ≤100 records); 429s provoked: ${after.rateLimited - before.rateLimited}`,
+  );
+
+  heading(8, "The runaway tripped the automatic kill switches");
+  const api = (method: string, path: string, key: string, body?: unknown) =>
+    fetch(`${s.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+  type Switch = { scope: { type: string; value?: string | null }; reason: string; who?: { id?: string } };
+  const listed = await api("GET", "/v1/kill-switches", KEYS.auditor);
+  const active = (listed.body.switches ?? []) as Switch[];
+  for (const sw of active)
+    say(
+      `${red("on")}  ${sw.scope.type}${sw.scope.value ? `:${sw.scope.value}` : ""} — ${sw.reason} ${dim(`(by ${sw.who?.id ?? "?"})`)}`,
+    );
+  sandbox.write(
+    "contacts",
+    "101",
+    { ai_sdr_confidence_score: "0.99", ai_sdr_source: "apollo", ai_proposed_email: "ada.l@northwind.example" },
+    enrichment,
+  );
+  await s.settle();
+  say(
+    `while they are on, enrichment-bot's next proposal (confidence 0.99) is refused as ${red("killed")}; Ada's email stays ${contact("101").email}`,
+  );
+  for (const sw of active) {
+    const scope = sw.scope.value ? { type: sw.scope.type, value: sw.scope.value } : { type: sw.scope.type };
+    await api("PUT", "/v1/kill-switches", KEYS.revops, { scope, state: "off", reason: "runaway reviewed and fixed" });
+  }
+  say(`Rita (RevOps) reviews and switches them off with PUT /v1/kill-switches; who, when and why are audited`);
+
+  heading(9, "RevOps rolls back what an agent did");
+  const dry = await api("POST", "/v1/rollback", KEYS.revops, { agentId: "enrichment-bot", dryRun: true });
+  const planned = (dry.body.planned as { objectId: string; field: string; restoreTo: unknown }[]) ?? [];
+  say(
+    `dry run: ${planned.map((p) => `${p.field} of contacts/${p.objectId} → ${short(p.restoreTo)}`).join("; ") || "nothing"}`,
+  );
+  const job = await api("POST", "/v1/rollback", KEYS.revops, { agentId: "enrichment-bot" });
+  await s.settle();
+  const progress = await api("GET", `/v1/rollback/${String(job.body.jobId)}`, KEYS.revops);
+  say(
+    `rollback job ${short(job.body.jobId, 12)}: ${String(progress.body.state)}, ${String(progress.body.done)}/${String(progress.body.total)} restored; Grace's email is ${green(contact("102").email!)} again`,
+  );
+
+  heading(10, "The audit trail");
+  const page = await s.tollgate.audit.query({ tenantId: TENANT, limit: 1000 });
+  const shown = page.events.filter((e) => !(e.object_id && Number(e.object_id) >= 20_000)).reverse();
+  table([["when", "actor", "action", "record", "change", "outcome"], ...shown.map(row)]);
+  const runaway = page.events.length - shown.length;
+  say(dim(`(+${runaway} events of the runaway, not shown)`));
+  const verify = await s.tollgate.audit.verify(TENANT);
+  say(
+    verify.ok
+      ? green(`chain verified: ${verify.checked} events, each hash = sha256(prev_hash || canonical_json(event))`)
+      : red(`chain BROKEN at ${verify.firstBroken?.eventId}`),
+  );
+  const checkpoint = await s.tollgate.audit.checkpoint(TENANT);
+  say(
+    `signed checkpoint: seq ${checkpoint.seq}, head ${checkpoint.hash.slice(0, 16)}…, key ${checkpoint.key_id} (Ed25519)`,
+  );
+  const exceptions = await s.tollgate.exceptions.list(TENANT, { limit: 100_000 });
+  say(`exceptions opened for RevOps: ${exceptions.length} (review within 24 h, remediate within 72 h)`);
+  console.log(`\n${bold("Done.")} Try the API yourself with \`npm start\` and the README's curl examples.`);
+}
+
+function row(e: AuditEvent): string[] {
+  const diff = e.field_diffs[0];
+  const change = diff ? `${diff.field}: ${short(diff.before, 14)} → ${short(diff.after, 22)}` : (e.diff_summary ?? "");
+  const outcome = e.decision?.outcome ?? e.result;
+  const painted =
+    outcome === "deny" || outcome === "killed"
+      ? red(outcome)
+      : outcome === "allow"
+        ? green(outcome)
+        : outcome === "needs_approval"
+          ? yellow(outcome)
+          : outcome;
+  return [
+    e.occurred_at.slice(11, 19),
+    `${e.actor.id}${e.actor.role && e.actor.type === "agent" ? ` (${e.actor.role})` : ""}`,
+    e.action,
+    e.object_id ? `${e.object_type}/${e.object_id}` : "—",
+    change,
+    `${painted}${e.result === "failed" ? red(" failed") : ""}`,
+  ];
+}
+
+/** Approves through the HTTP API as a rep would from the card, once the approval routes exist. */
+async function approveIfAvailable(s: LocalStack, id: string | undefined): Promise<void> {
+  if (!id) return;
+  const res = await fetch(`${s.baseUrl}/v1/approvals/${id}/approve`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEYS.approver}`, "content-type": "application/json" },
+    body: JSON.stringify({ expected: { value: "+1 555 0100" } }),
+  });
+  if (res.status === 404) return;
+  await s.settle();
+  const phone = s.started.sandbox.getRecord("contacts", "103")!.properties.phone;
+  say(`Sam (sales rep) approves it → HTTP ${res.status}; phone is now ${green(short(phone))}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(red(`demo failed: ${(err as Error).stack ?? err}`));
+  process.exit(1);
+});
