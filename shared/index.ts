@@ -37,7 +37,7 @@ export {
 export type { AuditEvent, AuditEventInput, AuditActor, AuditQuery, AuditVerifyResult } from "./audit-event.js";
 export { canonicalJson, sha256Hex } from "./canonical-json.js";
 export { ACTION_VERBS, actionRequestSchema } from "./action.js";
-export type { ActionPayload, ActionRequest, ActionResponse } from "./action.js";
+export type { ActionPayload, ActionRequest, ActionResponse, ActionPermit } from "./action.js";
 export {
   APPROVAL_BATCH_MAX,
   APPROVAL_OUTCOMES,
@@ -72,7 +72,10 @@ export type {
   PolicyRuleCap,
   PolicyWindow,
   Weekday,
+  ApproverGroup,
 } from "./policy-manifest.js";
+export { permitDigest, permitVerifyRequestSchema, permitVerifyResponseSchema, PERMIT_REFUSALS } from "./permit.js";
+export type { PermitSubject, PermitVerifyRequest, PermitVerifyResponse } from "./permit.js";
 export {
   CHANGE_TYPES,
   changeEventHeaderSchema,
@@ -93,3 +96,4 @@ export { replayRequestSchema, replayResponseSchema } from "./replay.js";
 export type { ReplayRequest, ReplayResponse } from "./replay.js";
 export { SIGNAL_TRIGGER_METRICS, SIGNAL_TYPES, signalBodySchema, signalSchema } from "./signal.js";
 export type { Signal, SignalTriggerMetric, SignalType } from "./signal.js";
+export { boundedJson, MAX_EVIDENCE_DEPTH, MAX_EVIDENCE_BYTES } from "./bounded-json.js";

@@ -11,7 +11,13 @@ export type { GovernedField } from "./list-governed-fields.js";
 export { findAgent } from "./find-agent.js";
 export { canonicalOfShadow } from "./canonical-of-shadow.js";
 export { getCounterKeys } from "./get-counter-keys.js";
-export { killSwitchKey, createKillSwitchState, channelOf, NO_KILL_SWITCHES } from "./kill-switches.js";
+export {
+  killSwitchKey,
+  killSwitchKeysOf,
+  createKillSwitchState,
+  channelOf,
+  NO_KILL_SWITCHES,
+} from "./kill-switches.js";
 export { REASONS, EXCEPTION_REASONS, TIER_REASONS } from "./reasons.js";
 export { DENY_BY_DEFAULT, PROVENANCE_RULE } from "./resolve-rule.js";
 export { PolicyValidationError, formatPolicyProblem } from "./policy-validation-error.js";
@@ -45,3 +51,4 @@ export {
 export type { FactProperties, RecordFacts } from "./record-facts.js";
 export { listPolicyWarnings } from "./list-policy-warnings.js";
 export type { PolicyWarning } from "./list-policy-warnings.js";
+export { approverGroupOf, isInApproverGroup, whyNotApprover, DEFAULT_APPROVER_GROUP } from "./approver-groups.js";

@@ -3,9 +3,15 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Router } from "express";
 import type { Config } from "../config/index.js";
-import { createDatabase, migrate, type Database } from "../db/index.js";
-import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
-import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
+import { createDatabase, grantRuntimeRole, migrate, type Database } from "../db/index.js";
+import { createAuditLog, createCheckpointSchedule, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
+import {
+  approverGroupOf,
+  createPolicyRegistry,
+  listGovernedFields,
+  whyNotApprover,
+  type PolicyRegistry,
+} from "../policy/index.js";
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
 import { toCrmObjectType } from "../../../shared/index.js";
 import {
@@ -41,12 +47,16 @@ import {
   createApiKeyAuthenticator,
   createAuditRouter,
   createPolicyRouter,
+  createSetupRouter,
   createApprovalRouter,
   createProvenanceRouter,
   createReplayRouter,
   createSignalRouter,
+  createPermitRouter,
+  createCrmUserLookup,
+  toRefusalEvent,
 } from "../http/index.js";
-import { createActionGate, derivePermitSecret } from "../actions/index.js";
+import { createActionGate, createPermitVerifier, derivePermitSecret } from "../actions/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { createReplayService, type ReplayService } from "../replay/index.js";
 import { createSignalService, type SignalService } from "../signals/index.js";
@@ -80,6 +90,8 @@ import { createSalesforceIngestion, type SalesforceIngestion } from "./salesforc
 import type { CrmConnector } from "../crm/index.js";
 import type { CrmName } from "../../../shared/index.js";
 import { toCrmChange } from "./to-crm-change.js";
+import { createHubSpotSetup } from "./hubspot-setup.js";
+import type { SetupObjectProgress, SetupRunner } from "../install/index.js";
 
 export interface TollgateOptions {
   logger?: Logger;
@@ -129,6 +141,8 @@ export interface Tollgate {
    * 100 records), so later reverts of those fields need no history read.
    */
   baseline(tenantId: string): Promise<BaselineResult[]>;
+  /** Provisioning and the baseline in the background, with progress (docs/operations.md#install-and-setup). */
+  setup: SetupRunner;
   /** Work not yet done for a tenant: webhook jobs waiting or running, CRM writes not yet sent. */
   backlog(tenantId: string): Promise<{ webhookJobs: number; pendingWrites: number }>;
   /** Provisions (private-app mode), starts workers, then listens. */
@@ -146,8 +160,19 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const now = options.now ?? (() => new Date());
   const prefix = options.prefix ?? "tollgate";
 
+  // With DATABASE_MIGRATION_URL the schema's owner migrates, and the server runs as a role that
+  // can only append to the audit (docs/operations.md, security).
+  if (config.databaseMigrationUrl && config.databaseUrl && !options.db) {
+    const owner = await createDatabase({ url: config.databaseMigrationUrl, poolSize: 1 });
+    try {
+      await migrate(owner);
+      await grantRuntimeRole(owner, decodeURIComponent(new URL(config.databaseUrl).username));
+    } finally {
+      await owner.close();
+    }
+  }
   const db = options.db ?? (await createDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "pglite") }));
-  await migrate(db);
+  if (!config.databaseMigrationUrl || options.db) await migrate(db);
   // BullMQ workers need maxRetriesPerRequest: null; one connection is duplicated by each user.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
@@ -157,6 +182,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   // each path appends through its own labelled view of the one log.
   const auditLog = await createAuditLog(db, checkpointKey ? { signingSeed: checkpointKey.seed, now } : { now });
   const audit = instrumentAudit(auditLog, metrics, "other");
+  // Signed checkpoints on a schedule, also written as files to ship off the database host.
+  const checkpoints =
+    checkpointKey && config.audit.checkpointIntervalS > 0
+      ? createCheckpointSchedule({
+          audit: auditLog,
+          db,
+          dir: config.audit.checkpointDir,
+          intervalMs: config.audit.checkpointIntervalS * 1000,
+          logger,
+        })
+      : undefined;
   const policies = await createPolicyRegistry({ db, audit, path: config.policyPath, now });
   const snapshots = createSnapshotStore(db);
   const approvals = createApprovalStore(db);
@@ -305,6 +341,36 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       { tx: db },
     );
   };
+  // Every governed field's current value, so reverts need no history read.
+  const baselineTenant = async (tenantId: string, onObject?: (done: SetupObjectProgress) => void) => {
+    const connector = await connectorFor(tenantId);
+    const byObject = new Map<string, string[]>();
+    for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
+      const objectType = toCrmObjectType(crmOf(tenantId), f.object);
+      if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
+    }
+    const results: BaselineResult[] = [];
+    for (const [objectType, properties] of byObject) {
+      const result = await takeBaseline({
+        connector,
+        snapshots,
+        objectType,
+        properties: [...new Set(properties)],
+        now,
+      });
+      results.push(result);
+      onObject?.(result);
+    }
+    return results;
+  };
+  const hubspotSetup = createHubSpotSetup({
+    hubspot,
+    policies,
+    isHubSpot: (tenantId) => crmOf(tenantId) === "hubspot",
+    baseline: baselineTenant,
+    logger,
+  });
+  const { setup } = hubspotSetup;
   const authenticate = createApiKeyAuthenticator(config.apiKeys);
   const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
 
@@ -329,14 +395,35 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     snapshots,
     connectorFor,
     now,
+    // Card users decide only within the approver group of the rule, as the CRM reports them.
+    // Salesforce card users are left to the Salesforce card checks until the connector reads
+    // permission set assignments (docs/contracts.md, approver groups).
+    whyNotAllowed: (approval, approver) =>
+      approver.via !== "hubspot_card"
+        ? undefined
+        : whyNotApprover(
+            policies.current(approval.tenantId).compiled.manifest,
+            approverGroupOf(policies.current(approval.tenantId).compiled.manifest, approval.ruleId),
+            approver.crmUser,
+          ),
   });
+  const lookupCrmUser = createCrmUserLookup({ connectorFor });
   const salesforceCard =
     salesforce && config.salesforce.webhookSecret
       ? { orgId: salesforce.orgId, secret: config.salesforce.webhookSecret }
       : undefined;
+  // HubSpot cards are accepted only when Tollgate can tell its own app's requests (secret and
+  // app id); deciding reads the CRM's own record of the card user, cached ≤ 5 minutes.
   const cardAuth =
-    config.hubspot.clientSecret || salesforceCard
-      ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, salesforce: salesforceCard }
+    (config.hubspot.clientSecret && config.hubspot.appId) || salesforceCard
+      ? {
+          clientSecret: config.hubspot.clientSecret,
+          publicUrl: config.publicUrl,
+          appId: config.hubspot.appId,
+          isInstalled: (portalId: string) => hubspot.isInstalled(portalId),
+          salesforce: salesforceCard,
+          getUser: (card: { portalId: string; userId: string }) => lookupCrmUser(card.portalId, card.userId),
+        }
       : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
@@ -365,9 +452,20 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     permitSecret: config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined,
   });
   const replay = createReplayService({ db, audit, policies });
+  const permitSecret = config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined;
   const routers: Router[] = [
     createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
-    createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
+    ...(permitSecret
+      ? [
+          createPermitRouter({
+            verifier: createPermitVerifier({ db, audit, secret: permitSecret, now }),
+            authenticate,
+            defaultTenant,
+          }),
+        ]
+      : []),
+    createPolicyRouter({ policies: hubspotSetup.policies, authenticate, defaultTenant, killSwitches }),
+    createSetupRouter({ setup, authenticate, defaultTenant }),
     createKillSwitchRouter({
       service: killSwitches,
       authenticate,
@@ -386,6 +484,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
         installation.tenantId,
         listGovernedFields(policies.current(installation.tenantId).compiled),
       );
+      // The baseline follows in the background: reverts need no history read from day one.
+      setup.run(installation.tenantId, "install", { skipProvision: true });
     }),
   ];
   const app = createHttpApp({
@@ -394,6 +494,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     healthChecks: { database: () => db.query("SELECT 1"), redis: () => redis.ping() },
     rawRouters,
     routers,
+    metricsToken: config.metricsToken,
+    mayReadHealth: (header) => authenticate(header) !== undefined,
+    // Every refused request a tenant can be named for is audited (docs/operations.md, security).
+    onRefused: async (req, err) => {
+      const refusal = toRefusalEvent(req, err, defaultTenant);
+      if (!refusal) return;
+      for (const tenantId of refusal.tenants) {
+        if (!req.principal && !req.card && !(await hubspot.isInstalled(tenantId))) continue;
+        await audit.append({ tenant_id: tenantId, ...refusal.event });
+      }
+    },
   });
 
   let server: Server | undefined;
@@ -429,20 +540,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     crmOf,
     enforcement,
     app,
-    async baseline(tenantId) {
-      const connector = await connectorFor(tenantId);
-      const byObject = new Map<string, string[]>();
-      for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
-        const objectType = toCrmObjectType(crmOf(tenantId), f.object);
-        if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
-      }
-      const results: BaselineResult[] = [];
-      for (const [objectType, properties] of byObject)
-        results.push(
-          await takeBaseline({ connector, snapshots, objectType, properties: [...new Set(properties)], now }),
-        );
-      return results;
-    },
+    baseline: (tenantId) => baselineTenant(tenantId),
+    setup,
     async backlog(tenantId) {
       const queue = new Queue(tenantQueueName(tenantId), { connection: redis, prefix });
       try {
@@ -467,6 +566,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           { tenantId, created: result.created.length, problems: result.problems.length },
           "hubspot provisioned",
         );
+        setup.run(tenantId, "start", { skipProvision: true });
       }
       // The Salesforce org likewise: its fields, field access and CDC selection before any event.
       if (salesforce) {
@@ -517,6 +617,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
         approvalSweep.unref();
         await salesforceIngestion?.cdc.start();
       }
+      checkpoints?.start();
       refreshTimer = setInterval(
         () =>
           void policies.refresh().catch((err) => logger.warn({ err: (err as Error).message }, "policy refresh failed")),
@@ -530,7 +631,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      checkpoints?.stop();
       if (approvalSweep) clearInterval(approvalSweep);
+      // A background setup still reading the CRM finishes before the database closes.
+      if (config.hubspot.mode === "private_app") await setup.idle(config.hubspot.portalId!);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await salesforceIngestion?.cdc.stop();
       await receiptSweeper?.close();
