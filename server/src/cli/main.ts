@@ -9,6 +9,7 @@ import { registerRollbackCommands } from "./commands/rollback.js";
 import { registerQaCommands } from "./commands/qa.js";
 import { registerExceptionCommands } from "./commands/exceptions.js";
 import { registerKillCommands } from "./commands/kill.js";
+import { registerReplayCommands } from "./commands/replay.js";
 import { createCliServices, type CliServices } from "./services.js";
 
 /** `tollgate …`: the operator's command line (commander). */
@@ -36,11 +37,12 @@ registerRollbackCommands(program, withRuntime);
 registerQaCommands(program, withRuntime);
 registerExceptionCommands(program, withRuntime);
 registerKillCommands(program, getServices);
+registerReplayCommands(program, getServices);
 // `tollgate drill …` is sent by server/bin/tollgate.js to server/sandbox/drills: the drills start a
 // local sandbox, which production code never loads.
 program.addHelpText(
   "after",
-  "\nDrills (in the local sandbox): tollgate drill kill-switch [--writes n] [--threshold n]",
+  "\nDrills (in the local sandbox): tollgate drill all [--out dir] · tollgate drill <permission-denial|approval-gate|audit-reconstruction|replay> · tollgate drill kill-switch [--writes n] [--threshold n]",
 );
 
 try {
