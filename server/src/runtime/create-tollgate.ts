@@ -398,11 +398,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     snapshots,
     connectorFor,
     now,
-    // Card users decide only within the approver group of the rule, as the CRM reports them.
-    // Salesforce card users are left to the Salesforce card checks until the connector reads
-    // permission set assignments (docs/contracts.md, approver groups).
+    // Card users (HubSpot and Salesforce) decide only within the approver group of the rule, as
+    // the CRM reports them: HubSpot's user record, Salesforce's User and permission set assignments.
     whyNotAllowed: (approval, approver) =>
-      approver.via !== "hubspot_card"
+      approver.via !== "hubspot_card" && approver.via !== "salesforce_card"
         ? undefined
         : whyNotApprover(
             policies.current(approval.tenantId).compiled.manifest,

@@ -167,6 +167,10 @@ describe("Salesforce: the same behaviours as HubSpot, end to end", () => {
     expect(
       (await apex("GET", `/v1/records/salesforce/Lead/${id}/approvals`, rep, "a-secret-someone-guessed")).status,
     ).toBe(401);
+    // Outside the approver group (not listed, no Tollgate_Approver permission set): refused.
+    const stranger = sf.org.users.create("Sam Stranger");
+    const refused = await apex("POST", `/v1/approvals/${approval!.id}/approve`, { orgId, userId: stranger.id });
+    expect(refused.status).toBe(403);
     const otherOrg = await apex("POST", `/v1/approvals/${approval!.id}/approve`, {
       orgId: "00D5g000009ZzZzEAK",
       userId: sf.users.rep.id,

@@ -5,7 +5,9 @@ import { listChangedSince } from "./list-changed-since.js";
 import { listProperties } from "./list-properties.js";
 import { listRecords } from "./list-records.js";
 import { enableChangeDataCapture, grantFieldAccess, readPermissionSetNames } from "./org-metadata.js";
+import { queryAll } from "./query-all.js";
 import { readRecords } from "./read-records.js";
+import { isSalesforceId, soqlString } from "./soql.js";
 import type { SalesforceConnectorOptions } from "./types.js";
 import { COLLECTION_UPDATE_LIMIT, writeRecords } from "./write-records.js";
 
@@ -54,6 +56,25 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     grantFieldAccess: (set, fields, userId) => grantFieldAccess(transport, set, fields, userId),
     enableChangeDataCapture: (objectTypes) => enableChangeDataCapture(transport, objectTypes),
     permissionSetsOf: (userId) => readPermissionSetNames(transport, userId),
+    // The org's own record of a card user, for approver groups (userIds, permission sets).
+    async getUser(userId) {
+      if (!isSalesforceId(userId)) return undefined;
+      const [user] = await queryAll<{ Id: string; Email?: string | null }>(
+        transport,
+        `SELECT Id, Email FROM User WHERE Id = ${soqlString(userId)}`,
+      );
+      if (!user) return undefined;
+      const permissionSets = await readPermissionSetNames(transport, user.Id);
+      return {
+        crm: "salesforce",
+        id: user.Id,
+        email: user.Email ?? undefined,
+        roleIds: [],
+        teamIds: [],
+        superAdmin: false,
+        permissionSets,
+      };
+    },
     readRecords: (objectType, ids, properties, readOptions) =>
       readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),
