@@ -40,6 +40,21 @@ export interface CrmConnector {
     options?: { after?: string | undefined },
   ): Promise<{ records: CrmRecord[]; after: string | undefined }>;
 
+  /**
+   * One page of the records of a type matching every filter (AND), with the named properties
+   * (HubSpot: CRM search, at most 6 filters and 100 a page; Salesforce: SOQL). Pass the returned
+   * `after` back for the next page; none means the last page.
+   */
+  searchRecords(
+    objectType: string,
+    query: {
+      filters: readonly RecordFilter[];
+      properties: readonly string[];
+      limit?: number | undefined;
+      after?: string | undefined;
+    },
+  ): Promise<{ records: CrmRecord[]; after: string | undefined }>;
+
   /** Property definitions of one object type (for provisioning and typing shadow fields). */
   listProperties(objectType: string): Promise<PropertyDefinition[]>;
 
@@ -69,6 +84,13 @@ export interface PropertyHistoryEntry {
   sourceType: string;
   /** HubSpot app id or `userId:<id>`; Salesforce user id. */
   sourceId?: string | undefined;
+}
+
+/** One search condition, CRM-neutral: `eq`/`neq` compare with `value`; `has_property` means set. */
+export interface RecordFilter {
+  property: string;
+  operator: "eq" | "neq" | "has_property" | "not_has_property";
+  value?: string | undefined;
 }
 
 export interface RecordWrite {

@@ -3,6 +3,7 @@ export type {
   CrmRecord,
   PropertyHistoryEntry,
   RecordWrite,
+  RecordFilter,
   WriteResult,
   PropertyDefinition,
   RateLimitState,

@@ -5,6 +5,7 @@ import { ensurePropertyGroup } from "./ensure-property-group.js";
 import { listProperties } from "./list-properties.js";
 import { listRecords } from "./list-records.js";
 import { readRecords } from "./read-records.js";
+import { searchRecords } from "./search-records.js";
 import type { HubSpotConnectorOptions } from "./types.js";
 import { writeRecords } from "./write-records.js";
 
@@ -26,6 +27,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
       readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),
     listRecords: (objectType, properties, listOptions) => listRecords(transport, objectType, properties, listOptions),
+    searchRecords: (objectType, query) => searchRecords(transport, objectType, query),
     listProperties: (objectType) => listProperties(transport, objectType),
     ensurePropertyGroup: (objectType, group) => ensurePropertyGroup(transport, objectType, group),
     createProperties: (objectType, properties) => createProperties(transport, objectType, properties),
