@@ -42,9 +42,7 @@ const properties = z
   .optional()
   .describe("properties to return; default: every property your role may read");
 const runId = nonEmpty(200).optional().describe("your run id, kept in the audit");
-const idempotencyKey = nonEmpty(200)
-  .optional()
-  .describe("the same key returns the same answer and does nothing twice");
+const idempotencyKey = nonEmpty(200).optional().describe("the same key returns the same answer and does nothing twice");
 
 /** CRM-neutral search operators (HubSpot EQ/NEQ/HAS_PROPERTY/NOT_HAS_PROPERTY; SOQL =, !=, != null, = null). */
 export const SEARCH_OPERATORS = ["eq", "neq", "has_property", "not_has_property"] as const;

@@ -79,7 +79,9 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
         limit: 100,
       });
       expect(both.records.map((r) => r.objectId).sort()).toEqual([ids[0], ids[1]].sort());
-      expect(both.records.every((r) => !(p1 in r.properties) || r.properties[p1] === null || r.properties[p1] === tag)).toBe(true);
+      expect(
+        both.records.every((r) => !(p1 in r.properties) || r.properties[p1] === null || r.properties[p1] === tag),
+      ).toBe(true);
       expect(both.after).toBeUndefined();
       const first = await h.connector.searchRecords(h.objectType, {
         filters: [{ property: p1, operator: "eq", value: tag }],

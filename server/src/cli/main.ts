@@ -10,6 +10,7 @@ import { registerQaCommands } from "./commands/qa.js";
 import { registerExceptionCommands } from "./commands/exceptions.js";
 import { registerKillCommands } from "./commands/kill.js";
 import { registerDrillCommand } from "./commands/drill.js";
+import { registerMcpCommand } from "./commands/mcp.js";
 import { createCliServices, type CliServices } from "./services.js";
 
 /** `tollgate …`: the operator's command line (commander). */
@@ -38,6 +39,7 @@ registerQaCommands(program, withRuntime);
 registerExceptionCommands(program, withRuntime);
 registerKillCommands(program, getServices);
 registerDrillCommand(program);
+registerMcpCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -33,6 +33,9 @@ import { createCounterStore } from "../limits/index.js";
 import { createKillSwitchRouter } from "../http/routes/kill-switch-routes.js";
 import { createActionGate, derivePermitSecret } from "../actions/index.js";
 import { createActionRouter } from "../http/routes/action-routes.js";
+import { createMcpRouter } from "../http/routes/mcp-routes.js";
+import { createMcpService, type McpService } from "../mcp/index.js";
+import { CrmNotConnectedError } from "../actions/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
 import { createRollbackRouter } from "../http/routes/rollback-routes.js";
@@ -91,6 +94,8 @@ export interface Tollgate {
   receiver: WebhookReceiver;
   hubspot: HubSpotTenancy;
   enforcement: EnforcementDeps;
+  /** The governed MCP server (`/mcp`, `tollgate mcp`). */
+  mcp: McpService;
   app: ReturnType<typeof createHttpApp>;
   /**
    * Records the current values of every governed field as a trusted baseline (one list call per
@@ -265,8 +270,25 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     logger,
     permitSecret: config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined,
   });
+  // The governed MCP server (DESIGN §10): reads through the connector, everything else through the gate.
+  const mcp = createMcpService({
+    gate: actionGate,
+    policies,
+    killSwitches,
+    audit: instrumentAudit(auditLog, metrics, "mcp"),
+    approvals,
+    connectorFor: async (tenantId, crm) => {
+      if (crm !== "hubspot") throw new CrmNotConnectedError(crm);
+      return hubspot.connectorFor(tenantId);
+    },
+    redis,
+    prefix,
+    now,
+    logger,
+  });
   const routers: Router[] = [
     createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
+    createMcpRouter({ mcp, authenticate, defaultTenant }),
     createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
     createKillSwitchRouter({
       service: killSwitches,
@@ -317,6 +339,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     receiver,
     hubspot,
     enforcement,
+    mcp,
     app,
     async baseline(tenantId) {
       const connector = await hubspot.connectorFor(tenantId);
@@ -386,6 +409,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      await mcp.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await webhookWorkers?.close();
       await approvalQueue.close();
