@@ -1,10 +1,12 @@
 /**
  * Webhook ingest throughput: signed HubSpot batches of 100 events POSTed over loopback with
  * keep-alive by a few concurrent clients, through the full path (signature check, schema,
- * Redis dedupe, BullMQ enqueue) versus a bare express handler that only parses JSON and
- * answers 200. Goal: the full path keeps at least half the bare throughput.
+ * Redis dedupe, a receipt in PostgreSQL, BullMQ enqueue) versus a bare express handler that
+ * only parses JSON and answers 200. Goal: the full path keeps at least half the bare throughput.
+ * The same path without the receipt is measured alongside (the figure before receipts).
  *
- *   npx tsx bench/webhook-ingest.ts            (REDIS_URL, default redis://127.0.0.1:6379)
+ *   npx tsx bench/webhook-ingest.ts    (REDIS_URL, default redis://127.0.0.1:6379;
+ *                                       DATABASE_URL, else TEST_DATABASE_URL, else the local test database)
  */
 import { randomUUID } from "node:crypto";
 import { Agent, request, type Server } from "node:http";
@@ -13,7 +15,8 @@ import { cpus, loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import express, { type Express } from "express";
 import { Redis } from "ioredis";
-import { createHubSpotWebhookRouter, createWebhookReceiver } from "../server/src/webhooks/index.js";
+import { createHubSpotWebhookRouter, createReceiptStore, createWebhookReceiver } from "../server/src/webhooks/index.js";
+import { createDatabase, migrate } from "../server/src/db/index.js";
 import {
   HUBSPOT_TEST_CLIENT_SECRET,
   HUBSPOT_TEST_PUBLIC_URL,
@@ -27,8 +30,11 @@ export interface WebhookIngestFigures {
   eventsPerBatch: number;
   clients: number;
   fullEventsPerSecond: number;
+  /** The same path without the PostgreSQL receipt (what ingest did before receipts). */
+  noReceiptEventsPerSecond: number;
   bareEventsPerSecond: number;
   ratio: number;
+  noReceiptRatio: number;
   fullCpuMsPerBatch: number;
   bareCpuMsPerBatch: number;
   /** Lowest and highest round-by-round ratio (bare round n vs full round n): how noisy the run was. */
@@ -131,21 +137,31 @@ export async function run(
     maxRetriesPerRequest: null,
   });
   const prefix = `bench-webhooks-${randomUUID()}`;
-  const receiver = createWebhookReceiver({ redis, prefix });
-
-  const full = express();
-  full.use(
+  const schema = `bench_ingest_${randomUUID().slice(0, 8)}`;
+  const db = await createDatabase({
+    url: process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+    schema,
+    poolSize: 4,
+  });
+  await migrate(db);
+  const receiver = createWebhookReceiver({ redis, prefix, receipts: createReceiptStore(db) });
+  const noReceiptReceiver = createWebhookReceiver({ redis, prefix: `${prefix}-nr` });
+  const router = (r: typeof receiver) =>
     createHubSpotWebhookRouter({
       clientSecret: HUBSPOT_TEST_CLIENT_SECRET,
       publicUrl: HUBSPOT_TEST_PUBLIC_URL,
-      receiver,
-    }),
-  );
+      receiver: r,
+    });
+  const full = express();
+  full.use(router(receiver));
+  const noReceipt = express();
+  noReceipt.use(router(noReceiptReceiver));
   const bare = express();
   bare.post("/webhooks/hubspot", express.json({ limit: "1mb" }), (req, res) => {
     res.status(200).json({ accepted: Array.isArray(req.body) ? req.body.length : 0 });
   });
   const fullServer = await listen(full);
+  const noReceiptServer = await listen(noReceipt);
   const bareServer = await listen(bare);
 
   try {
@@ -155,16 +171,20 @@ export async function run(
     const load = loadavg()[0]!;
     await drive(bareServer.port, warm, clients);
     await drive(fullServer.port, warm, clients);
+    await drive(noReceiptServer.port, warm, clients);
     const bare: Run[] = [];
     const fullRuns: Run[] = [];
+    const noReceiptRuns: Run[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const batches = makeBatches(BATCHES, 2_000_000 + round * BATCHES * EVENTS_PER_BATCH);
       bare.push(await drive(bareServer.port, batches, clients));
       fullRuns.push(await drive(fullServer.port, batches, clients));
+      noReceiptRuns.push(await drive(noReceiptServer.port, batches, clients));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const bareEventsPerSecond = median(bare.map((r) => r.eventsPerSecond));
     const fullEventsPerSecond = median(fullRuns.map((r) => r.eventsPerSecond));
+    const noReceiptEventsPerSecond = median(noReceiptRuns.map((r) => r.eventsPerSecond));
     const bareCpu = median(bare.map((r) => r.cpuMsPerBatch));
     const fullCpu = median(fullRuns.map((r) => r.cpuMsPerBatch));
     const roundRatios = fullRuns.map((r, i) => r.eventsPerSecond / bare[i]!.eventsPerSecond);
@@ -173,8 +193,10 @@ export async function run(
       eventsPerBatch: EVENTS_PER_BATCH,
       clients,
       fullEventsPerSecond: Math.round(fullEventsPerSecond),
+      noReceiptEventsPerSecond: Math.round(noReceiptEventsPerSecond),
       bareEventsPerSecond: Math.round(bareEventsPerSecond),
       ratio: Number((fullEventsPerSecond / bareEventsPerSecond).toFixed(2)),
+      noReceiptRatio: Number((noReceiptEventsPerSecond / bareEventsPerSecond).toFixed(2)),
       fullCpuMsPerBatch: Number(fullCpu.toFixed(2)),
       bareCpuMsPerBatch: Number(bareCpu.toFixed(2)),
       ratioRange: [Number(Math.min(...roundRatios).toFixed(2)), Number(Math.max(...roundRatios).toFixed(2))],
@@ -185,7 +207,10 @@ export async function run(
       `webhook ingest: ${BATCHES} signed batches × ${EVENTS_PER_BATCH} events, ${clients} keep-alive clients over loopback, median of ${ROUNDS} alternating rounds after ${WARMUP} warm-up batches (load average ${figures.loadAverage} at start, ${loadavg()[0]!.toFixed(1)} at end, on ${cpus().length} CPUs)`,
     );
     log(
-      `  full path (verify + validate + Redis dedupe + BullMQ enqueue): ${figures.fullEventsPerSecond.toLocaleString("en-US")} events/s`,
+      `  full path (verify + validate + Redis dedupe + PostgreSQL receipt + BullMQ enqueue): ${figures.fullEventsPerSecond.toLocaleString("en-US")} events/s`,
+    );
+    log(
+      `  before receipts (the same without the receipt):                                   ${figures.noReceiptEventsPerSecond.toLocaleString("en-US")} events/s (${figures.noReceiptRatio}× bare)`,
     );
     log(
       `  bare express (JSON parse + 200):                              ${figures.bareEventsPerSecond.toLocaleString("en-US")} events/s`,
@@ -198,8 +223,13 @@ export async function run(
   } finally {
     await new Promise<void>((resolve) => fullServer.server.close(() => resolve()));
     await new Promise<void>((resolve) => bareServer.server.close(() => resolve()));
+    await new Promise<void>((resolve) => noReceiptServer.server.close(() => resolve()));
     await receiver.close();
+    await noReceiptReceiver.close();
     await deleteUnder(redis, prefix);
+    await deleteUnder(redis, `${prefix}-nr`);
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await db.close();
     await redis.quit();
   }
 }

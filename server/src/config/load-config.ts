@@ -61,6 +61,16 @@ const envSchema = z.object({
       .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL"),
   ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** DESIGN §8: seconds between reconciliation sweeps; 0 turns them off. */
+  TOLLGATE_RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(300),
+  /** Beyond DESIGN §8 (docs/operations.md): first retry delay of webhook jobs and CRM writes. */
+  TOLLGATE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1_000),
+  /** Beyond DESIGN §8: the longest retry delay (the backoff stops growing there). */
+  TOLLGATE_RETRY_MAX_MS: z.coerce.number().int().min(1).default(60_000),
+  /** Beyond DESIGN §8: how long a protective write (revert, apply, rollback) keeps retrying. */
+  TOLLGATE_PROTECTIVE_WRITE_MAX_AGE_S: z.coerce.number().int().min(1).default(86_400),
+  /** Beyond DESIGN §8: how often pending receipts, due writes and approval timers are re-driven. */
+  TOLLGATE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -88,6 +98,15 @@ export interface Config {
     apiBaseUrl: string;
     /** private-app: one portal, static token; oauth: marketplace installs; none: HubSpot not configured. */
     mode: "private_app" | "oauth" | "none";
+  };
+  /** Retries, sweeps and reconciliation (docs/operations.md). */
+  reliability: {
+    /** 0 = off. */
+    reconcileIntervalS: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    protectiveWriteMaxAgeMs: number;
+    sweepIntervalMs: number;
   };
   salesforce: {
     loginUrl: string | undefined;
@@ -159,6 +178,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       portalId: e.HUBSPOT_PORTAL_ID,
       apiBaseUrl: e.HUBSPOT_API_BASE_URL,
       mode: e.HUBSPOT_ACCESS_TOKEN ? "private_app" : oauth ? "oauth" : "none",
+    },
+    reliability: {
+      reconcileIntervalS: e.TOLLGATE_RECONCILE_INTERVAL_S,
+      retryBaseMs: e.TOLLGATE_RETRY_BASE_MS,
+      retryMaxMs: Math.max(e.TOLLGATE_RETRY_BASE_MS, e.TOLLGATE_RETRY_MAX_MS),
+      protectiveWriteMaxAgeMs: e.TOLLGATE_PROTECTIVE_WRITE_MAX_AGE_S * 1000,
+      sweepIntervalMs: e.TOLLGATE_SWEEP_INTERVAL_MS,
     },
     salesforce: {
       loginUrl: e.SALESFORCE_LOGIN_URL,

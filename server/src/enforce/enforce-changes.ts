@@ -9,6 +9,7 @@ import { guardBatch } from "./guard-batch.js";
 import { planProposal } from "./plan-proposal.js";
 import { directWriteApproval, exceptionFor } from "./plan-revert.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
+import type { Sql } from "../db/index.js";
 import type { Actor, CrmChange, EnforcementDeps, NewApproval, NewException, PlannedCrmWrite } from "./types.js";
 
 export interface EnforcementSummary {
@@ -22,6 +23,15 @@ export interface EnforcementSummary {
   approvalsOpened: number;
   proposalsDenied: number;
   unknownPrior: number;
+}
+
+export interface EnforceOptions {
+  /**
+   * Runs inside the enforcement transaction (or alone, when every change was already
+   * processed): the caller's own bookkeeping that must commit with it, e.g. marking the
+   * webhook receipt done.
+   */
+  inTransaction?: (tx: Sql) => Promise<void>;
 }
 
 interface Classified {
@@ -40,6 +50,7 @@ export async function enforceChanges(
   deps: EnforcementDeps,
   tenantId: string,
   incoming: readonly CrmChange[],
+  options: EnforceOptions = {},
 ): Promise<EnforcementSummary> {
   const summary: EnforcementSummary = {
     skippedDuplicates: 0,
@@ -55,7 +66,10 @@ export async function enforceChanges(
   };
   const fresh = await dropProcessed(deps, tenantId, incoming);
   summary.skippedDuplicates = incoming.length - fresh.length;
-  if (fresh.length === 0) return summary;
+  if (fresh.length === 0) {
+    await options.inTransaction?.(deps.db);
+    return summary;
+  }
 
   const policy = deps.policyFor(tenantId);
   // HubSpot does not deliver in order: decide in the order things happened.
@@ -234,6 +248,7 @@ export async function enforceChanges(
         exceptions.map((e) => e(ids)),
         { tx },
       );
+    await options.inTransaction?.(tx);
     return created;
   });
   if (writes.length) await deps.writes.kick([tenantId]);

@@ -1,3 +1,4 @@
+import { CrmError } from "../crm/index.js";
 import { propertyKey, type ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
 import type { Actor, CrmChange, EnforcementDeps, PolicyPort } from "./types.js";
@@ -11,7 +12,7 @@ export type RestoreValue =
   | { state: "restore"; value: string | null }
   /** Someone else changed the field after the agent: never overwrite a person (DESIGN §9). */
   | { state: "conflict"; currentValue: string | null; changedBy: string }
-  /** The prior value could not be learned (record gone, CRM unreachable). */
+  /** The prior value can never be learned (record gone, a request the CRM refuses). */
   | { state: "unknown"; error: string };
 
 /**
@@ -59,6 +60,9 @@ export async function findRestoreValues(
   return out;
 }
 
+const isPermanent = (err: unknown): boolean =>
+  err instanceof CrmError && (err.crmCode === "not_found" || err.crmCode === "bad_request");
+
 const keyOf = (c: CrmChange) => propertyKey({ objectType: c.objectType, objectId: c.objectId, property: c.property! });
 
 async function learnFromHistory(
@@ -78,6 +82,10 @@ async function learnFromHistory(
     try {
       records = await deps.readRecords(tenantId, objectType, ids, props, true);
     } catch (err) {
+      // A brief CRM error (429, 5xx, network, an expired token) must not leave a disallowed write
+      // in place: throwing fails the batch before anything commits, and its job is retried. Only
+      // a request the CRM can never answer makes the prior value unknown.
+      if (!isPermanent(err)) throw err;
       for (const t of group) unreadable.set(keyOf(t.change), `history read failed: ${(err as Error).message}`);
       continue;
     }

@@ -47,9 +47,13 @@ import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
 import { Queue } from "bullmq";
 import {
   createHubSpotWebhookRouter,
+  createReceiptStore,
+  createReceiptSweeper,
   createWebhookReceiver,
   createWebhookWorkers,
   tenantQueueName,
+  type ReceiptStore,
+  type ReceiptSweeper,
   type WebhookReceiver,
   type WebhookWorkers,
 } from "../webhooks/index.js";
@@ -92,6 +96,7 @@ export interface Tollgate {
   qa: QaSampler;
   writes: CrmWriteQueue;
   receiver: WebhookReceiver;
+  receipts: ReceiptStore;
   hubspot: HubSpotTenancy;
   enforcement: EnforcementDeps;
   /** The governed MCP server (`/mcp`, `tollgate mcp`). */
@@ -163,7 +168,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     counters,
     triggers: createTriggerCounter({ redis, prefix }),
     policyOf: (tenantId) => policies.current(tenantId).compiled,
-    alert: createAlerter({ logger, webhookUrl: config.alertWebhookUrl }),
+    alert: (a) => alert(a),
     now,
     logger,
   });
@@ -209,7 +214,11 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     now,
   };
 
-  const baseReceiver = createWebhookReceiver({ redis, prefix, logger });
+  // Receipts: every batch is in PostgreSQL before the 200, so losing Redis after it loses nothing.
+  const receipts = createReceiptStore(db);
+  const retry = { baseDelayMs: config.reliability.retryBaseMs, maxDelayMs: config.reliability.retryMaxMs };
+  const alert = createAlerter({ logger, webhookUrl: config.alertWebhookUrl });
+  const baseReceiver = createWebhookReceiver({ redis, prefix, logger, receipts, retry });
   const receiver: WebhookReceiver = {
     async receive(changes) {
       const result = await baseReceiver.receive(changes);
@@ -218,6 +227,28 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       return result;
     },
     close: () => baseReceiver.close(),
+  };
+  // Input that can never succeed is set aside visibly: an exception for a person, a metric, a log line.
+  const onReceiptSetAside = async (aside: { tenantId: string; receiptId: string; issue: string }) => {
+    metrics.webhookEvents.inc({ result: "set_aside" });
+    logger.error(aside, "webhook receipt set aside: it can never be processed");
+    await exceptions.open(
+      [
+        {
+          tenantId: aside.tenantId,
+          kind: "webhook_set_aside",
+          ruleId: null,
+          agentId: null,
+          crm: "hubspot",
+          objectType: null,
+          objectId: null,
+          field: null,
+          eventId: null,
+          summary: `webhook receipt ${aside.receiptId} set aside: ${aside.issue}`,
+        },
+      ],
+      { tx: db },
+    );
   };
   const authenticate = createApiKeyAuthenticator(config.apiKeys);
   const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
@@ -318,6 +349,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
 
   let server: Server | undefined;
   let webhookWorkers: WebhookWorkers | undefined;
+  let receiptSweeper: ReceiptSweeper | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -337,6 +369,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     qa,
     writes,
     receiver,
+    receipts,
     hubspot,
     enforcement,
     mcp,
@@ -390,11 +423,28 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           redis,
           prefix,
           logger,
-          handler: async (job) => {
-            const summary = await enforceChanges(enforcement, job.tenantId, job.changes.map(toCrmChange));
+          receipts,
+          retry,
+          onSetAside: (aside) => onReceiptSetAside(aside),
+          handler: async (job, meta) => {
+            const summary = await enforceChanges(enforcement, job.tenantId, job.changes.map(toCrmChange), {
+              // The receipt is done exactly when the batch's enforcement commits.
+              inTransaction: (tx) => meta.settle(tx),
+            });
             logger.debug({ tenantId: job.tenantId, ...summary }, "webhook batch enforced");
           },
         });
+        // Receipts Redis lost (or whose job ended without them) are queued again, now and periodically.
+        receiptSweeper = createReceiptSweeper({
+          redis,
+          prefix,
+          receipts,
+          retry,
+          logger,
+          intervalMs: config.reliability.sweepIntervalMs,
+          graceMs: Math.max(2 * config.reliability.sweepIntervalMs, 1_000),
+        });
+        await receiptSweeper.start();
       }
       refreshTimer = setInterval(
         () =>
@@ -411,6 +461,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       if (refreshTimer) clearInterval(refreshTimer);
       await mcp.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await receiptSweeper?.close();
       await webhookWorkers?.close();
       await approvalQueue.close();
       await writes.close();

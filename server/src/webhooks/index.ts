@@ -56,3 +56,8 @@ export type {
   HubSpotWebhookRouterOptions,
   HubSpotWebhookResponse,
 } from "./types.js";
+export { createReceiptStore } from "./create-receipt-store.js";
+export type { ReceiptStore, NewReceipt, StaleReceipt, ReceiptCounts } from "./create-receipt-store.js";
+export { createReceiptSweeper } from "./create-receipt-sweeper.js";
+export type { ReceiptSweeper, ReceiptSweeperOptions } from "./create-receipt-sweeper.js";
+export type { WebhookRetryOptions } from "./webhook-job-retry.js";

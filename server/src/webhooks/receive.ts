@@ -7,6 +7,8 @@ import { encodeWebhookJob } from "./encode-webhook-job.js";
 import type { CompactWebhookJob, HubSpotChange } from "./events.js";
 import type { EnqueuedJob, ReceiveResult, WebhookReceiver, WebhookReceiverOptions } from "./types.js";
 import { DEFAULT_PREFIX, getWebhookKeys, tenantQueueName } from "./webhook-keys.js";
+import { webhookJobRetry } from "./webhook-job-retry.js";
+import { receiptRef, type ReceiptRef } from "./receipt-ref.js";
 
 /** 128 bits of SHA-256, base64url: short set members, collisions out of reach. */
 const digest = (s: string) => hash("sha256", s, "base64url").slice(0, 22);
@@ -68,7 +70,9 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * command, where a key per change cost a `SET … EX` each); a set expires `dedupeTtlSeconds`
  * after its day ends, and the check looks at every day still inside the window.
  *
- * Ordering, and why: seen-check → enqueue → mark. Marking only after the enqueue resolved
+ * Ordering, and why: seen-check → receipt in PostgreSQL + enqueue → mark. The receipt is what
+ * survives losing Redis after the 200 (the sweep queues pending receipts again); the job is
+ * the fast path. Marking only after both resolved
  * means a failed attempt leaves nothing behind that could make HubSpot's retry look like a
  * duplicate. Two deliveries of the same batch racing each other both pass the seen-check,
  * but their jobs get the same id (a hash of the change keys) and BullMQ keeps one.
@@ -78,25 +82,24 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * const { accepted, duplicates } = await receiver.receive(changes);
  */
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
-  const { redis, logger } = options;
+  const { redis, logger, receipts } = options;
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const ttl = options.dedupeTtlSeconds ?? 3 * 24 * 3600;
   const timeoutMs = options.enqueueTimeoutMs ?? 3000;
   const now = options.now ?? Date.now;
   const windowDays = Math.ceil((ttl * 1000) / DAY_MS);
   const keys = getWebhookKeys(prefix);
-  const queues = new Map<string, Queue<CompactWebhookJob>>();
+  const queues = new Map<string, Queue<CompactWebhookJob | ReceiptRef>>();
   const registered = new Set<string>();
 
-  const queueFor = (tenantId: string): Queue<CompactWebhookJob> => {
+  const queueFor = (tenantId: string): Queue<CompactWebhookJob | ReceiptRef> => {
     let queue = queues.get(tenantId);
     if (!queue) {
-      queue = new Queue<CompactWebhookJob>(tenantQueueName(tenantId), {
+      queue = new Queue<CompactWebhookJob | ReceiptRef>(tenantQueueName(tenantId), {
         connection: redis,
         prefix,
         defaultJobOptions: {
-          attempts: options.attempts ?? 10,
-          backoff: { type: "exponential", delay: options.backoffMs ?? 1000 },
+          ...webhookJobRetry(options.retry),
           // Kept a while so a retry racing this delivery finds the job id and adds nothing.
           removeOnComplete: { age: 3600, count: 1000 },
           removeOnFail: { age: 7 * 24 * 3600 },
@@ -112,6 +115,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   // Workers learn of a tenant's queue from this set (and a notification on first sight).
   const register = async (tenantId: string): Promise<void> => {
     if (registered.has(tenantId)) return;
+    await receipts?.registerTenant("hubspot", tenantId);
     const added = await redis.sadd(keys.tenants, tenantId);
     if (added === 1) await redis.publish(keys.tenantsChannel, tenantId);
     registered.add(tenantId);
@@ -140,11 +144,18 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         if (fresh.length === 0) return undefined;
 
         const queue = queueFor(tenantId);
-        await register(tenantId);
         const jobId = `hs-${digest([...fresh].sort().join("\n"))}`;
-        await queue.add("hubspot.batch", encodeWebhookJob({ tenantId, changes: fresh.map((id) => unique.get(id)!) }), {
-          jobId,
-        });
+        const job = encodeWebhookJob({ tenantId, changes: fresh.map((id) => unique.get(id)!) });
+        // The receipt and the job go out together: the 200 waits for both, so neither round trip
+        // waits on the other. A job that runs before its receipt commits is retried until it
+        // finds it (see workers.ts).
+        await Promise.all([
+          receipts?.record([{ id: jobId, tenantId, crm: "hubspot", job: JSON.stringify(job) }]),
+          register(tenantId),
+          // With receipts the batch lives in PostgreSQL and the job only names it: Redis holds
+          // a few bytes per batch, and BullMQ serialises no 7 KB payload on the request path.
+          queue.add("hubspot.batch", receipts ? receiptRef(tenantId, jobId) : job, { jobId }),
+        ]);
         // Only now: a mark written before the enqueue could outlive a failed one and hide the retry.
         const todayKey = keys.seen(tenantId, today);
         await markSeen(redis, [todayKey], [ttl + DAY_MS / 1000, fresh.join(",")]);

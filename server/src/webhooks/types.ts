@@ -1,4 +1,7 @@
 import type { Redis } from "ioredis";
+import type { Sql } from "../db/index.js";
+import type { ReceiptStore } from "./create-receipt-store.js";
+import type { WebhookRetryOptions } from "./webhook-job-retry.js";
 import type { HubSpotChange, WebhookJob } from "./events.js";
 import type { RejectedEvent } from "./parse-hubspot-batch.js";
 
@@ -31,10 +34,13 @@ export interface WebhookReceiverOptions {
    * @defaultValue 3000
    */
   enqueueTimeoutMs?: number;
-  /** @defaultValue 10 — HubSpot's own retry count; after that the job is kept as failed. */
-  attempts?: number;
-  /** First retry delay of the exponential backoff. @defaultValue 1000 */
-  backoffMs?: number;
+  /** Jobs retry without limit; this sets their capped exponential backoff. */
+  retry?: WebhookRetryOptions;
+  /**
+   * Where each batch is recorded before the 200 (docs/operations.md, "What survives losing
+   * Redis"). Without it the job in Redis is the only copy — for tests of the Redis side alone.
+   */
+  receipts?: ReceiptStore;
   logger?: WebhookLogger;
 }
 
@@ -66,8 +72,15 @@ export interface WebhookReceiver {
 
 export interface WebhookJobMeta {
   jobId: string;
+  /** The receipt the job carries out. */
+  receiptId: string;
   /** Attempts already made before this one (0 on the first run). */
   attemptsMade: number;
+  /**
+   * Marks the receipt done inside the handler's transaction, so enforcement and receipt commit
+   * together. A handler that never calls it has its receipt marked after it returns.
+   */
+  settle(sql: Sql): Promise<void>;
 }
 
 export interface WebhookWorkersOptions {
@@ -85,6 +98,16 @@ export interface WebhookWorkersOptions {
   concurrency?: number;
   /** How often the tenant registry is re-read, as a backstop to the new-tenant notification. @defaultValue 5000 */
   refreshIntervalMs?: number;
+  /** The receipts jobs mark done (and the durable tenant registry). Must equal the receiver's. */
+  receipts?: ReceiptStore;
+  /** Capped backoff of the retries; must match the receiver's. */
+  retry?: WebhookRetryOptions;
+  /** Failures after which each further one is reported through `onFailing`. @defaultValue 5 */
+  alertAfterAttempts?: number;
+  /** A job that keeps failing (alert an operator); it goes on retrying. */
+  onFailing?: (failure: { tenantId: string; jobId: string; attempts: number; error: string }) => unknown;
+  /** A job that can never succeed: its receipt is set aside; make it visible (exception, metric). */
+  onSetAside?: (aside: { tenantId: string; receiptId: string; issue: string }) => unknown;
   logger?: WebhookLogger;
 }
 

@@ -1,68 +1,131 @@
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Sql } from "../db/index.js";
 import { decodeWebhookJob } from "./decode-webhook-job.js";
+import { isReceiptRef } from "./receipt-ref.js";
 import type { WebhookWorkers, WebhookWorkersOptions } from "./types.js";
+import { CAPPED_BACKOFF, cappedBackoff } from "./webhook-job-retry.js";
 import { DEFAULT_PREFIX, getWebhookKeys, isValidTenantId, tenantQueueName } from "./webhook-keys.js";
+
+/** Tries of a job whose receipt is not there yet before it counts as never recorded. */
+const MISSING_RECEIPT_ATTEMPTS = 5;
+
+/** A re-queued receipt's job id is the receipt id plus `.n` (see create-receipt-sweeper.ts). */
+const receiptIdOf = (jobId: string) => jobId.split(".")[0]!;
 
 /**
  * Runs a BullMQ worker per tenant queue, so one tenant's backlog or failures never hold up
- * another's (DESIGN §9). Tenants are found in the registry the receiver keeps: all of them
- * on start, a new one as soon as the receiver announces it, and a periodic re-read in case
- * an announcement was missed (pub/sub does not queue messages).
+ * another's (DESIGN §9). Tenants come from PostgreSQL's registry (and Redis's, for tests without
+ * a database): all of them on start, a new one as soon as the receiver announces it, and a
+ * periodic re-read in case an announcement was missed (pub/sub does not queue messages) or
+ * Redis lost its registry. Each tenant queue has a global concurrency of 1, so however many
+ * processes run workers, one tenant's batches are enforced one at a time, in order.
  *
- * Retries: the receiver sets `attempts` and exponential backoff on each job; a job whose data
- * does not validate fails at once with `UnrecoverableError`, as retrying cannot fix it.
+ * Retries: without limit, with a capped backoff (infrastructure errors never drop work); a job
+ * whose data does not validate fails at once with `UnrecoverableError` and its receipt is set
+ * aside (`onSetAside`), as retrying cannot fix it. A job still failing after `alertAfterAttempts`
+ * is reported through `onFailing` on every further failure.
  *
  * @example
- * const workers = await createWebhookWorkers({ redis, prefix: "tollgate", handler: async ({ tenantId, changes }) => enforce(tenantId, changes) });
- * // … on shutdown
+ * const workers = await createWebhookWorkers({ redis, prefix: "tollgate", receipts, handler: async (job, meta) => enforce(job, meta.settle) });
  * await workers.close();
  */
 export async function createWebhookWorkers(options: WebhookWorkersOptions): Promise<WebhookWorkers> {
-  const { redis, handler, logger } = options;
+  const { redis, handler, logger, receipts } = options;
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const keys = getWebhookKeys(prefix);
   // BullMQ workers block on Redis and refuse a connection that gives up on requests.
   const connection = redis.duplicate({ maxRetriesPerRequest: null });
   const subscriber = redis.duplicate();
+  subscriber.on("error", (err) => logger?.warn({ err }, "webhook registry subscriber error"));
   const workers = new Map<string, Worker<unknown>>();
+  const alertAfter = options.alertAfterAttempts ?? 5;
   let closed = false;
 
-  const processorFor = (tenantId: string) => async (job: Job<unknown>) => {
-    // Compact rows (or an older release's verbose job) back to changes, validated.
-    const decoded = decodeWebhookJob(job.data);
-    if (!decoded.ok) throw new UnrecoverableError(`malformed webhook job ${job.id}: ${decoded.issue}`);
-    // A job in another tenant's queue would act on the wrong portal: never run it.
-    if (decoded.job.tenantId !== tenantId)
-      throw new UnrecoverableError(
-        `webhook job ${job.id} names tenant ${decoded.job.tenantId} but sits in ${tenantId}'s queue`,
-      );
-    await handler(decoded.job, { jobId: job.id ?? "", attemptsMade: job.attemptsMade });
+  /** The job's batch: from its receipt when the job only names it, else carried in the job. */
+  const batchOf = async (job: Job<unknown>, receiptId: string): Promise<unknown> => {
+    if (!isReceiptRef(job.data)) return job.data;
+    const stored = await receipts?.load(job.data.receipt);
+    if (stored === undefined) {
+      // The 200 waits for receipt and job together, so a job can run before its receipt commits.
+      // A receipt still missing after a while was never committed: the CRM got a 503 and
+      // redelivers, which records it again (and the sweep queues it).
+      if (job.attemptsMade < MISSING_RECEIPT_ATTEMPTS) throw new Error(`receipt ${receiptId} is not committed yet`);
+      return undefined;
+    }
+    return stored.status === "pending" ? (JSON.parse(stored.job) as unknown) : undefined;
   };
 
-  const start = (tenantId: string): void => {
+  const processorFor = (tenantId: string) => async (job: Job<unknown>) => {
+    const receiptId = receiptIdOf(job.id ?? "");
+    const data = await batchOf(job, receiptId);
+    if (data === undefined) return; // already done, set aside, or never recorded
+    // Compact rows (or an older release's verbose job) back to changes, validated.
+    const decoded = decodeWebhookJob(data);
+    const refuse = async (issue: string) => {
+      await receipts?.setAside(receiptId, issue);
+      await options.onSetAside?.({ tenantId, receiptId, issue });
+      throw new UnrecoverableError(issue);
+    };
+    if (!decoded.ok) return refuse(`malformed webhook job ${job.id}: ${decoded.issue}`);
+    // A job in another tenant's queue would act on the wrong portal: never run it.
+    if (decoded.job.tenantId !== tenantId)
+      return refuse(`webhook job ${job.id} names tenant ${decoded.job.tenantId} but sits in ${tenantId}'s queue`);
+    let settled = false;
+    await handler(decoded.job, {
+      jobId: job.id ?? "",
+      receiptId,
+      attemptsMade: job.attemptsMade,
+      settle: async (sql: Sql) => {
+        await receipts?.markDone([receiptId], sql);
+        settled = true;
+      },
+    });
+    // A handler that had nothing to commit (every change already processed) did not settle.
+    if (!settled) await receipts?.markDone([receiptId]);
+  };
+
+  const start = async (tenantId: string): Promise<void> => {
     if (closed || workers.has(tenantId)) return;
     if (!isValidTenantId(tenantId)) {
       logger?.warn({ tenantId }, "ignoring an invalid tenant id in the webhook registry");
       return;
     }
-    const worker = new Worker<unknown>(tenantQueueName(tenantId), processorFor(tenantId), {
+    const name = tenantQueueName(tenantId);
+    const worker = new Worker<unknown>(name, processorFor(tenantId), {
       connection,
       prefix,
       concurrency: options.concurrency ?? 1,
+      settings: { backoffStrategy: (n, type) => (type === CAPPED_BACKOFF ? cappedBackoff(options.retry)(n) : 0) },
     });
-    worker.on("error", (err) => logger?.error({ err, tenantId }, "webhook worker error"));
-    worker.on("failed", (job, err) =>
-      logger?.warn({ err, tenantId, jobId: job?.id, attemptsMade: job?.attemptsMade }, "webhook job failed"),
-    );
     workers.set(tenantId, worker);
+    worker.on("error", (err) => logger?.error({ err, tenantId }, "webhook worker error"));
+    worker.on("failed", (job, err) => {
+      const attempts = job?.attemptsMade ?? 0;
+      const entry = { err, tenantId, jobId: job?.id, attemptsMade: attempts };
+      if (attempts < alertAfter || err instanceof UnrecoverableError) logger?.warn(entry, "webhook job failed");
+      else {
+        logger?.error(entry, "webhook job keeps failing; retrying");
+        void Promise.resolve(
+          options.onFailing?.({ tenantId, jobId: job?.id ?? "", attempts, error: err.message }),
+        ).catch(() => undefined);
+      }
+    });
+    if (options.concurrency === undefined || options.concurrency === 1) {
+      // One consumer per tenant across every process (DESIGN §9: per-tenant order).
+      const queue = new Queue(name, { connection, prefix });
+      await queue.setGlobalConcurrency(1).finally(() => queue.close());
+    }
   };
 
   const refresh = async (): Promise<void> => {
-    for (const tenantId of await redis.smembers(keys.tenants)) start(tenantId);
+    const fromDb = receipts ? await receipts.tenants("hubspot") : [];
+    const fromRedis = await redis.smembers(keys.tenants).catch(() => [] as string[]);
+    for (const tenantId of new Set([...fromDb, ...fromRedis])) await start(tenantId);
   };
 
   subscriber.on("message", (channel: string, tenantId: string) => {
-    if (channel === keys.tenantsChannel) start(tenantId);
+    if (channel === keys.tenantsChannel)
+      start(tenantId).catch((err: unknown) => logger?.warn({ err, tenantId }, "could not start a webhook worker"));
   });
   // Subscribe before the first read, so a tenant registered in between is announced to us.
   await subscriber.subscribe(keys.tenantsChannel);

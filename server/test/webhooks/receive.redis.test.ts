@@ -43,7 +43,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function setup(options: { backoffMs?: number; attempts?: number } = {}) {
+function setup(options: { retry?: { baseDelayMs: number; maxDelayMs: number } } = {}) {
   const prefix = uniquePrefix();
   prefixes.push(prefix);
   const receiver = createWebhookReceiver({ redis, prefix, ...options });
@@ -56,7 +56,7 @@ function setup(options: { backoffMs?: number; attempts?: number } = {}) {
   const workers = async (
     handler: (job: WebhookJob, meta: { attemptsMade: number }) => Promise<void>,
   ): Promise<WebhookWorkers> => {
-    const w = await createWebhookWorkers({ redis, prefix, handler, refreshIntervalMs: 200 });
+    const w = await createWebhookWorkers({ redis, prefix, handler, refreshIntervalMs: 200, ...options });
     closers.unshift(() => w.close());
     return w;
   };
@@ -76,7 +76,8 @@ describe("createWebhookReceiver", () => {
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.id).toBe(result.jobs[0]!.jobId);
     expect(stored(jobs[0]!.data)).toEqual({ tenantId: "62515", changes });
-    expect(jobs[0]!.opts.attempts).toBe(10);
+    // Infrastructure errors never drop work: no attempt limit.
+    expect(jobs[0]!.opts.attempts).toBeGreaterThanOrEqual(1_000_000_000);
   });
 
   it("drops changes seen before, and duplicates inside one batch", async () => {
@@ -191,17 +192,20 @@ describe("createWebhookWorkers", () => {
     expect(seen[0]!.changes[0]).toMatchObject({ kind: "merge", objectId: "1201" });
   });
 
-  it("retries a failing job with backoff until the handler succeeds", async () => {
-    const { receiver, workers, queue } = setup({ backoffMs: 20 });
+  it("retries a failing job with a capped backoff, past the old 10-attempt limit, until the handler succeeds", async () => {
+    const { receiver, workers, queue } = setup({ retry: { baseDelayMs: 5, maxDelayMs: 20 } });
     const attempts: number[] = [];
     await workers(async (_job, meta) => {
       attempts.push(meta.attemptsMade);
-      if (attempts.length < 3) throw new Error("CRM unavailable");
+      if (attempts.length < 14) throw new Error("database unavailable");
     });
+    const started = Date.now();
     const { jobs } = await receiver.receive(changesOf("contact.deletion.json"));
     const q = queue("62515");
-    await waitFor(async () => ((await q.getJobState(jobs[0]!.jobId)) === "completed" ? true : undefined));
-    expect(attempts).toEqual([0, 1, 2]);
+    await waitFor(async () => ((await q.getJobState(jobs[0]!.jobId)) === "completed" ? true : undefined), 10_000);
+    expect(attempts).toEqual(Array.from({ length: 14 }, (_, i) => i));
+    // Uncapped, 13 doublings from 5 ms would have waited ~80 s.
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it("fails a malformed job at once instead of retrying it", async () => {
