@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { pino } from "pino";
 import { RateLimiterRedis } from "rate-limiter-flexible";
 import type { CallDeps } from "./call-tool.js";
-import { createAgentSession, type AgentSession } from "./create-agent-session.js";
+import type { AgentSession } from "./create-agent-session.js";
 import type { McpCaller, McpService, McpServiceOptions } from "./types.js";
+
+// The MCP SDK is loaded with the first session: every CLI command builds a runtime, few serve MCP.
+const loadSession = () => import("./create-agent-session.js");
+const loadHttp = () => import("@modelcontextprotocol/sdk/server/streamableHttp.js");
+const loadTypes = () => import("@modelcontextprotocol/sdk/types.js");
 
 interface OpenSession {
   session: AgentSession;
@@ -66,6 +70,7 @@ export function createMcpService(options: McpServiceOptions): McpService {
   options.policies.onChange?.((tenantId) => void resync(tenantId));
 
   async function openHttpSession(caller: McpCaller): Promise<StreamableHTTPServerTransport> {
+    const [{ createAgentSession }, { StreamableHTTPServerTransport }] = await Promise.all([loadSession(), loadHttp()]);
     const session = await createAgentSession(calls, caller);
     let id: string | undefined;
     const transport = new StreamableHTTPServerTransport({
@@ -95,6 +100,7 @@ export function createMcpService(options: McpServiceOptions): McpService {
           return rpcError(res, 404, -32001, "Session not found");
         return found.http.handleRequest(req, res, body);
       }
+      const { isInitializeRequest } = await loadTypes();
       if (req.method !== "POST" || !isInitializeRequest(body))
         return rpcError(res, 400, -32000, "Bad Request: no valid session ID provided");
       const transport = await openHttpSession(caller);
@@ -102,6 +108,7 @@ export function createMcpService(options: McpServiceOptions): McpService {
     },
 
     async connect(caller: McpCaller, transport: Transport) {
+      const { createAgentSession } = await loadSession();
       const session = await createAgentSession(calls, caller);
       const key = `local:${randomUUID()}`;
       open.set(key, { session, close: () => session.server.close() });

@@ -1,4 +1,3 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Command } from "commander";
 import { pino } from "pino";
 import { UnauthorizedError } from "../../errors/index.js";
@@ -36,6 +35,7 @@ export function registerMcpCommand(program: Command): void {
         // Switches pulled anywhere reach this process (and re-list its tools); so do policy uploads.
         await runtime.killSwitches.start();
         const refresh = setInterval(() => void runtime.policies.refresh().catch(() => undefined), 5000);
+        const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
         const transport = new StdioServerTransport();
         const closed = new Promise<void>((resolve) => (transport.onclose = resolve));
         process.stdin.once("end", () => void transport.close());
