@@ -47,6 +47,8 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
+  // The dependency-cruiser config is CommonJS, the format dependency-cruiser reads.
+  { files: [".dependency-cruiser.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable" } } },
   // Tests read JSON bodies loosely; the assertions are what check their shape.
   { files: ["**/test/**/*.ts", "test/**/*.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
 );

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import type { AuditEvent, AuditEventInput } from "../shared/audit-event.js";
+import type { AuditEvent, AuditEventInput } from "../shared/index.js";
 import { createAuditLog } from "../server/src/audit/index.js";
 import { createDatabase, migrate, type Database } from "../server/src/db/index.js";
 

@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   "runaway-revert": () => import("./runaway-revert.js"),
   approvals: () => import("./approvals.js"),
   "runaway-trip": () => import("./runaway-trip.js"),
+  faults: () => import("./faults.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -7,7 +7,7 @@
  * the local test PostgreSQL, and Redis on REDIS_URL.
  */
 import { pathToFileURL } from "node:url";
-import { startLocalStack } from "../server/src/demo/start-local-stack.js";
+import { startLocalStack } from "../server/sandbox/demo/start-local-stack.js";
 
 const TENANT = "62515";
 const agent = { kind: "app", appId: "1000002" } as const;

@@ -9,7 +9,7 @@
  * local test PostgreSQL, and Redis on REDIS_URL.
  */
 import { pathToFileURL } from "node:url";
-import { formatRunawayReport, runRunawayDrill } from "../server/src/cli/commands/drill-runaway.js";
+import { formatRunawayReport, runRunawayDrill } from "../server/sandbox/drills/drill-runaway.js";
 
 export async function run(): Promise<void> {
   const report = await runRunawayDrill({

@@ -4,7 +4,7 @@ import { OUTCOMES } from "./decision.js";
 import { POLICY_ACTIONS, isValidTimeZone } from "./policy-manifest.js";
 
 /**
- * DESIGN §5 (contract): `POST /v1/actions`, the pre-write gate. An agent asks before it does
+ * docs/contracts.md#http-api (contract): `POST /v1/actions`, the pre-write gate. An agent asks before it does
  * what cannot be undone (send an email, enroll in a sequence, book a meeting) or before it
  * writes a field; Tollgate answers with the decision, and carries out what it can itself
  * (field writes) when allowed.

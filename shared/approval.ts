@@ -11,7 +11,7 @@ export const APPROVAL_STATUSES = [
 ] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
-/** DESIGN §5 (contract): one approval as the cards and operators see it. */
+/** docs/contracts.md#http-api (contract): one approval as the cards and operators see it. */
 export const approvalSchema = z.object({
   id: z.string(),
   status: z.enum(APPROVAL_STATUSES),

@@ -3,7 +3,7 @@ import { OUTCOMES } from "./decision.js";
 import { CRMS } from "./crm-objects.js";
 
 /**
- * DESIGN §6 (contract): one audit event per step, hash-chained per tenant.
+ * docs/contracts.md#audit-event (contract): one audit event per step, hash-chained per tenant.
  *
  * Where the seed matrix's required logging columns (requirements R5) live:
  * action_reason → `reason` · source_signal → `source_signal` · source_signal_url_or_event_id →

@@ -1,5 +1,5 @@
 /**
- * Generic, singular object names used in the policy (DESIGN §3), and how each CRM names them.
+ * Generic, singular object names used in the policy (docs/contracts.md#policy-manifest), and how each CRM names them.
  * HubSpot accepts both the plural name and the object type id in its API paths; webhooks of
  * generic `object.*` subscriptions carry the id (`0-1`).
  */

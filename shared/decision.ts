@@ -1,11 +1,11 @@
 import { z } from "zod";
 
-/** DESIGN §4: what `decide()` can answer. */
+/** docs/contracts.md#decisions: what `decide()` can answer. */
 export const OUTCOMES = ["allow", "needs_approval", "deny", "killed", "over_cap", "outside_window"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /**
- * Tollgate's tiers (DESIGN §3): 0 blocked · 1 read-only · 2 safe write (auto, provenance
+ * Tollgate's tiers (docs/contracts.md#policy-manifest): 0 blocked · 1 read-only · 2 safe write (auto, provenance
  * required) · 3 approval required · 4 humans only.
  */
 export const TIERS = [0, 1, 2, 3, 4] as const;

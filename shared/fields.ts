@@ -1,4 +1,4 @@
-/** DESIGN §2 (contract): shadow and provenance field names. */
+/** docs/contracts.md#fields-the-app-installs (contract): shadow and provenance field names. */
 
 export const SHADOW_PREFIX_HUBSPOT = "ai_proposed_";
 export const SHADOW_PREFIX_SALESFORCE = "AI_Proposed_";

@@ -1,3 +1,5 @@
+// The wire schemas and names that the server, the cards' scripts, tests and benchmarks share.
+// Import from here, never from a file beside it (docs/architecture.md#dependency-rules).
 export { OUTCOMES, TIERS, decisionSchema } from "./decision.js";
 export type { Outcome, Tier, Decision } from "./decision.js";
 export {
@@ -15,12 +17,16 @@ export {
   PROVENANCE_FIELDS,
   HUBSPOT_PROVENANCE_NAMES,
   SALESFORCE_PROVENANCE_NAMES,
+  SHADOW_PREFIX_HUBSPOT,
+  SHADOW_PREFIX_SALESFORCE,
   isProvenanceField,
   hubspotShadowName,
   salesforceShadowName,
   canonicalOfHubspotShadow,
 } from "./fields.js";
+export type { ProvenanceKey } from "./fields.js";
 export {
+  ACTOR_TYPES,
   auditEventInputSchema,
   auditEventSchema,
   auditQuerySchema,
@@ -30,3 +36,65 @@ export {
 } from "./audit-event.js";
 export type { AuditEvent, AuditEventInput, AuditActor, AuditQuery, AuditVerifyResult } from "./audit-event.js";
 export { canonicalJson, sha256Hex } from "./canonical-json.js";
+export { actionRequestSchema } from "./action.js";
+export type { ActionPayload, ActionRequest, ActionResponse } from "./action.js";
+export {
+  APPROVAL_BATCH_MAX,
+  APPROVAL_OUTCOMES,
+  APPROVAL_STATUSES,
+  approvalBatchBodySchema,
+  approvalBatchItemSchema,
+  approvalBatchResultSchema,
+  approvalDecisionResponseSchema,
+  approvalListSchema,
+  approvalSchema,
+  approveBodySchema,
+  rejectBodySchema,
+} from "./approval.js";
+export type { Approval, ApprovalBatchResult } from "./approval.js";
+export { provenanceChangeSchema, provenancePageSchema, provenanceQuerySchema } from "./provenance.js";
+export type { ProvenanceChange, ProvenancePage } from "./provenance.js";
+export { killSwitchRequestSchema } from "./kill-switch.js";
+export type { KillSwitchStateName } from "./kill-switch.js";
+export { WEEKDAYS, durationToMs, policyManifestSchema } from "./policy-manifest.js";
+export type {
+  ExceptionCondition,
+  ExceptionEffect,
+  KillSwitchScope,
+  KillSwitchTrigger,
+  PolicyAction,
+  PolicyAutoIf,
+  PolicyManifest,
+  PolicyQa,
+  PolicyRoleCaps,
+  PolicyRule,
+  PolicyRuleCap,
+  PolicyWindow,
+  Weekday,
+} from "./policy-manifest.js";
+export {
+  CHANGE_TYPES,
+  changeEventHeaderSchema,
+  salesforceChangeEventSchema,
+  salesforceWebhookBodySchema,
+} from "./salesforce-change-event.js";
+export type { ChangeEventHeader, SalesforceChangeEvent, SalesforceWebhookBody } from "./salesforce-change-event.js";
+export {
+  MCP_TOOL_NAMES,
+  SEARCH_OPERATORS,
+  searchFilterSchema,
+  crmGetRecordInputSchema,
+  crmSearchRecordsInputSchema,
+  crmFieldChangeInputSchema,
+  requestActionInputSchema,
+  getDecisionInputSchema,
+} from "./mcp-tools.js";
+export type {
+  McpToolName,
+  SearchFilter,
+  CrmGetRecordInput,
+  CrmSearchRecordsInput,
+  CrmFieldChangeInput,
+  RequestActionInput,
+  GetDecisionInput,
+} from "./mcp-tools.js";

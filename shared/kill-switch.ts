@@ -2,7 +2,7 @@ import { z } from "zod";
 import { KILL_SWITCH_SCOPES } from "./policy-manifest.js";
 
 /**
- * DESIGN §5 (contract): the body of `PUT /v1/kill-switches` and the switch it answers with.
+ * docs/contracts.md#http-api (contract): the body of `PUT /v1/kill-switches` and the switch it answers with.
  *
  * `channel` values are the policy's channels (`crm`, `email`, `meetings`) or the words
  * operators use for them: `crm_writes` = `crm`, `sends` = `email`, `enrollments` = `email`

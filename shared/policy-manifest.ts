@@ -2,7 +2,7 @@ import { z } from "zod";
 import { POLICY_OBJECTS } from "./crm-objects.js";
 
 /**
- * DESIGN §3 (contract): the policy manifest, `manifests/policy.yaml`.
+ * docs/contracts.md#policy-manifest (contract): the policy manifest, `manifests/policy.yaml`.
  *
  * Every object is strict, so a misspelt key is an error rather than a silently ignored rule —
  * in a deny-by-default policy a typo would otherwise quietly remove a permission or a limit.
@@ -250,7 +250,7 @@ export const policyManifestSchema = z.strictObject({
   tenant: z.string().min(1).default("default"),
   /** The tenant's zone, for windows with `tz: tenant` and prospects without a known zone. */
   timezone: timeZoneSchema.default("UTC"),
-  /** DESIGN §9: writes from neither an agent, a human nor Tollgate are only recorded unless `enforce`. */
+  /** docs/contracts.md#rules-that-never-bend: writes from neither an agent, a human nor Tollgate are only recorded unless `enforce`. */
   unattributed: z.enum(["observe", "enforce"]).default("observe"),
   /** What going over a cap does: refuse (`deny`) or park the action until the cap resets (`hold`). */
   over_cap: z.enum(["deny", "hold"]).default("deny"),

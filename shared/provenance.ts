@@ -3,7 +3,7 @@ import { ACTOR_TYPES } from "./audit-event.js";
 
 /**
  * `GET /v1/records/:crm/:objectType/:objectId/provenance`: the governed changes of one record,
- * newest first, one entry per field an audit event touched (DESIGN §5; requirements R3, R5).
+ * newest first, one entry per field an audit event touched (docs/contracts.md#http-api; requirements R3, R5).
  *
  * `outcome` says what became of the change: a policy outcome for agent writes and proposals
  * (`allow`, `needs_approval`, `deny`…, `observed` for people), or an approval step

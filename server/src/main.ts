@@ -1,10 +1,10 @@
 import { loadConfig } from "./config/index.js";
 import { TollgateError } from "./errors/index.js";
 import { PolicyValidationError } from "./policy/index.js";
-import { createTollgate } from "./runtime/create-tollgate.js";
+import { createTollgate } from "./runtime/index.js";
 
 /**
- * `npm start`: the backend and its workers, configured only by the environment (DESIGN §8).
+ * `npm start`: the backend and its workers, configured only by the environment (docs/contracts.md#configuration).
  * A bad variable or policy stops start-up with a clear message and a non-zero exit.
  */
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * The one contract every `CrmConnector` keeps (STYLE §5: one suite per interface, run against
+ * The one contract every `CrmConnector` keeps (docs/architecture.md#how-the-code-reads: one suite per interface, run against
  * each implementation). A CRM's test file calls `crmConnectorContract(name, createHarness)` with
  * a harness pointed at a real or sandboxed CRM; this file has no CRM-specific knowledge.
  */
@@ -17,6 +17,8 @@ export interface CrmConnectorHarness {
   seed(records: Record<string, string>[]): Promise<string[]>;
   /** An id no record has. */
   missingId: string;
+  /** The CRM's spelling of a new custom property called `base` (HubSpot: as is; Salesforce: `base__c`). */
+  customPropertyName(base: string): string;
   /** A new text property definition named `name`, in group `group` where the CRM has groups. */
   newTextProperty(name: string, group: string): PropertyDefinition;
   /** Whether the CRM reports a burst rate limit in its responses. */
@@ -162,7 +164,7 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
         false,
       );
 
-      const fresh = `ai_contract_${randomUUID().slice(0, 8)}`;
+      const fresh = h.customPropertyName(`ai_contract_${randomUUID().slice(0, 8)}`);
       const definition = h.newTextProperty(fresh, group);
       await h.connector.createProperties(h.objectType, [definition]);
       await h.connector.createProperties(h.objectType, [definition]);

@@ -17,9 +17,10 @@ import {
   approvalSchema,
   approveBodySchema,
   rejectBodySchema,
-} from "../../shared/approval.js";
-import { ACTOR_TYPES } from "../../shared/audit-event.js";
-import { provenanceChangeSchema, provenancePageSchema } from "../../shared/provenance.js";
+  ACTOR_TYPES,
+  provenanceChangeSchema,
+  provenancePageSchema,
+} from "../../shared/index.js";
 
 const fullApproval: card.Approval = {
   id: "ap_1",

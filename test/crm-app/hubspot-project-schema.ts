@@ -6,7 +6,7 @@
  * so it cannot run without a HubSpot account and network. These zod schemas are written instead from:
  * - `HubSpot/hubspot-project-components` `2025.2/components/{app/oauth-marketplace,cards,webhooks}` (shapes);
  * - the app-card reference (locations) and the webhooks guide (subscription types, 1,000 cap),
- *   as summarised in `shared/reference/hubspot.md` §1, §4, §5;
+ *   as HubSpot documents them (https://developers.hubspot.com/docs/apps/developer-platform/add-features/configure-webhooks, /docs/api/working-with-oauth, /docs/apps/developer-platform/add-features/ui-extensibility/app-cards/reference);
  * - project-parsing-lib's offline rules: uid `^[a-zA-Z0-9_\-.]+$` of at most 64 characters
  *   (`src/lib/uid.js`), the directory each component type must live in, and which types are
  *   singular (`src/lib/constants.js` `Components`).
@@ -59,7 +59,7 @@ export const appHsmetaSchema = z
         auth: z
           .object({
             type: z.enum(["oauth", "static"]),
-            // OAuth redirect URIs must be https except for localhost (reference §4).
+            // OAuth redirect URIs must be https except for localhost (HubSpot OAuth docs).
             redirectUrls: z.array(z.url()).default([]),
             requiredScopes: z.array(z.string().min(1)).min(1),
             optionalScopes: z.array(z.string().min(1)).default([]),
@@ -68,7 +68,7 @@ export const appHsmetaSchema = z
           .strict(),
         permittedUrls: z
           .object({
-            // hubspot.fetch: https only, never localhost (reference §5).
+            // hubspot.fetch: https only, never localhost (HubSpot hubspot.fetch docs).
             fetch: z.array(
               httpsUrl.refine(
                 (u) => !/^https:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(u),

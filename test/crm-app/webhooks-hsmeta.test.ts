@@ -1,6 +1,6 @@
 /**
  * `crm-app/hubspot/src/app/webhooks/webhooks-hsmeta.json` is generated from the policy
- * (DESIGN §1). A policy change without `npm run hubspot:webhooks` leaves HubSpot silent about the
+ * (docs/architecture.md#the-flow). A policy change without `npm run hubspot:webhooks` leaves HubSpot silent about the
  * fields the change governs; this suite makes CI fail instead.
  */
 import { readFile } from "node:fs/promises";
@@ -11,7 +11,7 @@ import {
   generateWebhooksHsmeta,
   WEBHOOKS_HSMETA_PATH,
 } from "../../crm-app/hubspot/scripts/generate-webhooks.js";
-import { HUBSPOT_PROVENANCE_NAMES, hubspotShadowName } from "../../shared/fields.js";
+import { HUBSPOT_PROVENANCE_NAMES, hubspotShadowName } from "../../shared/index.js";
 import { listGovernedFields, loadPolicyFile } from "../../server/src/policy/index.js";
 
 interface Subscription {

@@ -3,7 +3,7 @@
  * the policy. HubSpot only reports changes to what the app subscribes to (one subscription per
  * object and property, at most 1,000), so the subscriptions must follow the policy: every field it
  * names at any tier, the shadow and provenance fields, and the revenue-critical defaults
- * (DESIGN §1). Nobody edits the file by hand; `test/crm-app/webhooks-hsmeta.test.ts` fails when
+ * (docs/architecture.md#the-flow). Nobody edits the file by hand; `test/crm-app/webhooks-hsmeta.test.ts` fails when
  * the committed file no longer matches what this script would write.
  *
  * Usage (from the repository root):
@@ -20,7 +20,7 @@ import { listGovernedFields, loadPolicyFile } from "../../../server/src/policy/i
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** Where HubSpot posts events: `<TOLLGATE_PUBLIC_URL>/webhooks/hubspot` (DESIGN §5). */
+/** Where HubSpot posts events: `<TOLLGATE_PUBLIC_URL>/webhooks/hubspot` (docs/contracts.md#http-api). */
 export const DEFAULT_TARGET_URL = "https://tollgate.example.com/webhooks/hubspot";
 /** The shipped policy, relative to the repository root. */
 export const DEFAULT_POLICY_PATH = "manifests/policy.yaml";

@@ -81,13 +81,29 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   app.use(express.json({ limit: "5mb" }));
   app.use(express.urlencoded({ extended: false }));
   const gate = createCrmGate(ctx, limiter, () => (counters.rateLimited += 1));
+  // Fault injection for the fault suite: while set, every CRM route answers this status.
+  let fault: { status: 429 | 500 | 502 | 503 } | undefined;
+  const faultGate = (_req: Request, res: Response, next: () => void): void => {
+    if (!fault) return next();
+    if (fault.status === 429) counters.rateLimited += 1;
+    res
+      .status(fault.status)
+      .set(fault.status === 429 ? { "Retry-After": "1" } : {})
+      .json({
+        status: "error",
+        message: fault.status === 429 ? "You have reached your ten_secondly_rolling limit." : "internal error",
+        errorType: fault.status === 429 ? "RATE_LIMIT" : undefined,
+        correlationId: randomUUID(),
+        category: fault.status === 429 ? "RATE_LIMITS" : "INTERNAL_ERROR",
+      });
+  };
   const route: Route = (method, path, handler) => {
     const count = (req: Request, res: Response): void => {
       const key = `${method.toUpperCase()} ${path}`;
       counters.calls[key] = (counters.calls[key] ?? 0) + 1;
       handler(req, res);
     };
-    if (path.startsWith("/crm/")) app[method](path, gate, count);
+    if (path.startsWith("/crm/")) app[method](path, faultGate, gate, count);
     else app[method](path, count);
   };
   registerPropertyRoutes(route, ctx);
@@ -117,6 +133,9 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
     portalId,
     appId: options.appId,
     close: () => close(server, dispatcher),
+    setFault(next) {
+      fault = next;
+    },
     setWebhookTargetUrl(url) {
       sendWebhooks = url !== undefined;
       if (url === undefined) return;

@@ -1,6 +1,6 @@
 /**
  * A small slice of the properties a new HubSpot account has, enough for the demo and for the
- * revenue-critical defaults Tollgate subscribes to (DESIGN §1). Enumerations keep HubSpot's
+ * revenue-critical defaults Tollgate subscribes to (docs/architecture.md#the-flow). Enumerations keep HubSpot's
  * internal option values so invalid writes fail as they would there.
  */
 

@@ -3,7 +3,7 @@ import { createHash, createHmac } from "node:crypto";
 /**
  * Headers HubSpot puts on a webhook POST: v3 (base64 HMAC-SHA256 keyed with the client secret
  * over `METHOD + targetUrl + rawBody + timestamp`) and v1 (hex SHA-256 of `clientSecret + rawBody`).
- * @see ../../../shared/reference/hubspot.md §1 "Signatures"
+ * @see HubSpot: https://developers.hubspot.com/docs/api/webhooks "Signatures"
  */
 export function signWebhook(
   clientSecret: string,

@@ -136,6 +136,8 @@ export interface HubSpotSandbox {
   /** One property's history, newest first. */
   history(objectType: string, id: string, property: string): SandboxHistoryEntry[];
   stats(): SandboxStats;
+  /** Fault injection: every CRM route answers `status` (a 429 with `Retry-After: 1`) until cleared with `undefined`. */
+  setFault(fault: { status: 429 | 500 | 502 | 503 } | undefined): void;
   /** Points webhooks somewhere else (or nowhere), e.g. once the backend under test knows its port. */
   setWebhookTargetUrl(url: string | undefined): void;
   /** Resolves once every queued webhook was delivered or gave up (retries included). */

@@ -1,5 +1,4 @@
-import type { ActionRequest } from "../../../shared/action.js";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { ActionRequest, AuditEventInput } from "../../../shared/index.js";
 import type { PolicyDecision } from "../policy/index.js";
 import type { ActionVerdict } from "./decide-action.js";
 import { describeAction, summarizeAction } from "./summarize-action.js";
@@ -25,8 +24,8 @@ const EXECUTES = "intent: Tollgate queues the CRM write this event decided";
 const PERMITS = "intent: the agent performs this action itself, citing this event";
 
 /**
- * The audit event of one gate decision (DESIGN §6), written BEFORE anything is carried out
- * (DESIGN §9): who asked (agent, role, key), what (the verb, the target, the whole payload —
+ * The audit event of one gate decision (docs/contracts.md#audit-event), written BEFORE anything is carried out
+ * (docs/contracts.md#rules-that-never-bend): who asked (agent, role, key), what (the verb, the target, the whole payload —
  * R12 drill 3 reconstructs an email from it), why (reason, signal, confidence, evidence), with
  * what (model, prompt hash, tool), and what was decided under which rule and approval.
  */

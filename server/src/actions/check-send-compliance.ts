@@ -1,4 +1,4 @@
-import type { ActionPayload } from "../../../shared/action.js";
+import type { ActionPayload } from "../../../shared/index.js";
 
 /** One failed compliance check: a risk flag and the sentence the agent and the audit read. */
 export interface ComplianceFinding {

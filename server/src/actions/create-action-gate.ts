@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
-import { actionRequestSchema, type ActionRequest, type ActionResponse } from "../../../shared/action.js";
-import { toCrmObjectType, toPolicyObject } from "../../../shared/crm-objects.js";
+import {
+  actionRequestSchema,
+  type ActionRequest,
+  type ActionResponse,
+  toCrmObjectType,
+  toPolicyObject,
+} from "../../../shared/index.js";
 import { createPolicyPort, proposalRiskFlags } from "../enforce/index.js";
 import { ForbiddenError, ValidationError } from "../errors/index.js";
 import { decide, getCounterKeys, type CompiledPolicy, type KillSwitchState } from "../policy/index.js";
@@ -45,7 +50,7 @@ function resolveObjectType(r: ActionRequest): string | undefined {
 }
 
 /**
- * The pre-write gate (DESIGN §1 "two entry paths, one decision function", §5 `POST /v1/actions`).
+ * The pre-write gate (docs/architecture.md#the-flow "two entry paths, one decision function", docs/contracts.md#http-api `POST /v1/actions`).
  *
  * Sends, enrollments, meetings and tasks are NOT performed by Tollgate: it has no email,
  * sequence or calendar provider. An allowed one is answered `executed: false` with a `permit`

@@ -1,4 +1,4 @@
-import type { ActionRequest } from "../../../shared/action.js";
+import type { ActionRequest } from "../../../shared/index.js";
 import type { ActionGateOptions } from "./types.js";
 import type { SendDedupe } from "./send-dedupe.js";
 

@@ -1,4 +1,4 @@
-import type { ActionResponse } from "../../../shared/action.js";
+import type { ActionResponse } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { ActionInProgressError, IdempotencyKeyReusedError } from "./action-errors.js";
 import { loadSql } from "./load-sql.js";

@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import { canonicalJson } from "../../../shared/canonical-json.js";
+import { canonicalJson } from "../../../shared/index.js";
 
 /** What a permit says: this agent may do this, on this target, until then, under this audit event. */
 export interface PermitClaims {

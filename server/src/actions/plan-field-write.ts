@@ -1,10 +1,9 @@
-import type { ActionRequest } from "../../../shared/action.js";
-import { PROVENANCE_FIELDS, type ProvenanceKey } from "../../../shared/fields.js";
+import { type ActionRequest, PROVENANCE_FIELDS, type ProvenanceKey } from "../../../shared/index.js";
 import type { PlannedCrmWrite } from "../enforce/index.js";
 
 /**
  * The CRM write that carries out an allowed `update_field`: the value plus its provenance
- * (DESIGN §2) — the deciding event, when, and the agent's confidence, source and reason. It is
+ * (docs/contracts.md#fields-the-app-installs) — the deciding event, when, and the agent's confidence, source and reason. It is
  * an `agent_action` write with the agent named, so a kill switch covering the agent holds it in
  * the queue (killswitch/ `holdWrite`), and Tollgate's own app id marks its echo as Tollgate's.
  */

@@ -1,5 +1,4 @@
-import type { ActionResponse } from "../../../shared/action.js";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { ActionResponse, AuditEventInput } from "../../../shared/index.js";
 import type { NewApproval, NewException, PlannedCrmWrite } from "../enforce/index.js";
 import type { IdempotencyKey, IdempotencyStore } from "./idempotency-store.js";
 import { loadSql } from "./load-sql.js";
@@ -18,7 +17,7 @@ export interface ActionApprovalRow extends Omit<
   expiresAt: string;
 }
 
-/** Everything one decision writes, committed together (DESIGN §9: the intent before the execution). */
+/** Everything one decision writes, committed together (docs/contracts.md#rules-that-never-bend: the intent before the execution). */
 export interface Recording {
   event: AuditEventInput;
   /** An approved approval this action carries out: taken (approved → applied) first. */

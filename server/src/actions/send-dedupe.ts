@@ -1,6 +1,5 @@
 import type { Redis } from "ioredis";
-import type { ActionPayload } from "../../../shared/action.js";
-import { sha256Hex } from "../../../shared/canonical-json.js";
+import { type ActionPayload, sha256Hex } from "../../../shared/index.js";
 
 /**
  * Remembers each permitted send for the dedupe window (R4 "dedupe across Lead and Contact": the

@@ -1,5 +1,4 @@
-import type { ActionRequest } from "../../../shared/action.js";
-import { canonicalJson, sha256Hex } from "../../../shared/canonical-json.js";
+import { type ActionRequest, canonicalJson, sha256Hex } from "../../../shared/index.js";
 
 /**
  * What an approver approves, and what a retry must repeat exactly: the verb's target and

@@ -1,4 +1,4 @@
-import type { ActionRequest } from "../../../shared/action.js";
+import type { ActionRequest } from "../../../shared/index.js";
 import type { DecisionAttributes, DecisionInput } from "../policy/index.js";
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1).toLowerCase();

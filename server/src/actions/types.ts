@@ -1,7 +1,5 @@
 import type { Redis } from "ioredis";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
-import type { ActionResponse } from "../../../shared/action.js";
-import type { CrmName } from "../../../shared/crm-objects.js";
+import type { AuditEventInput, ActionResponse, CrmName } from "../../../shared/index.js";
 import type { CrmRecord } from "../crm/index.js";
 import type { Database, Sql } from "../db/index.js";
 import type { GuardPort, NewException, PlannedCrmWrite } from "../enforce/index.js";
@@ -40,8 +38,8 @@ export interface ActionResult {
 
 export interface ActionGate {
   /**
-   * Decides one agent action and carries out what Tollgate can (DESIGN §1, §5):
-   * - every decision is audited BEFORE anything is executed (DESIGN §9), with the intent;
+   * Decides one agent action and carries out what Tollgate can (docs/architecture.md#the-flow, docs/contracts.md#http-api):
+   * - every decision is audited BEFORE anything is executed (docs/contracts.md#rules-that-never-bend), with the intent;
    * - an allowed `update_field` is queued as a CRM write in the same transaction (`executed`);
    * - an allowed send, enrollment, meeting or task is answered with a `permit`: Tollgate has
    *   no email, sequence or calendar provider, so the agent performs it and cites the event id;

@@ -1,4 +1,4 @@
-import { summarizeDiff, type AuditActor, type AuditEventInput } from "../../../shared/audit-event.js";
+import { summarizeDiff, type AuditActor, type AuditEventInput } from "../../../shared/index.js";
 import type { CrmWriteRow } from "../writes/index.js";
 import type { StoredApproval } from "./approval-store.js";
 import type { Approver, DecisionItem, DecisionResult } from "./types.js";

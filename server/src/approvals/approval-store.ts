@@ -1,4 +1,4 @@
-import type { Approval } from "../../../shared/approval.js";
+import type { Approval } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import type { NewApproval } from "../enforce/index.js";
 

@@ -1,4 +1,4 @@
-import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
+import { PROVENANCE_FIELDS } from "../../../shared/index.js";
 import type { PlannedCrmWrite } from "../enforce/index.js";
 import type { StoredApproval } from "./approval-store.js";
 
@@ -14,9 +14,9 @@ const target = (a: StoredApproval) => ({
 
 /**
  * The ONE write that carries out an approved proposal: the canonical field takes the proposed
- * value, the shadow is emptied and the provenance names the approving event (DESIGN §2). It
+ * value, the shadow is emptied and the provenance names the approving event (docs/contracts.md#fields-the-app-installs). It
  * expects the field to still hold the value the approvers were shown; the write queue's guard
- * skips it otherwise (DESIGN §9), which settles the approval as `conflict`.
+ * skips it otherwise (docs/contracts.md#rules-that-never-bend), which settles the approval as `conflict`.
  */
 export function applyWrite(a: StoredApproval, eventId: string, now: Date): PlannedCrmWrite {
   // HubSpot datetime properties take epoch milliseconds; Salesforce takes ISO-8601.

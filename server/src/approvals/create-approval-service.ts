@@ -1,4 +1,4 @@
-import { APPROVAL_BATCH_MAX, approvalBatchItemSchema } from "../../../shared/approval.js";
+import { APPROVAL_BATCH_MAX, approvalBatchItemSchema } from "../../../shared/index.js";
 import { TollgateError } from "../errors/index.js";
 import { APPROVAL_ERROR_CODES, ApprovalError, type ApprovalErrorCode } from "./approval-errors.js";
 import { decideApprovals, type DecisionEntry } from "./decide-approvals.js";

@@ -1,5 +1,4 @@
-import type { AuditEvent } from "../../../shared/audit-event.js";
-import type { ProvenancePage } from "../../../shared/provenance.js";
+import type { AuditEvent, ProvenancePage } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { ValidationError } from "../errors/index.js";
 import { loadSql } from "./load-sql.js";

@@ -1,8 +1,8 @@
-import type { Approval } from "../../../shared/approval.js";
+import type { Approval } from "../../../shared/index.js";
 import type { StoredApproval } from "./approval-store.js";
 
 /**
- * The DESIGN §5 shape of an approval: what the cards and operators see. Server-side fields
+ * The docs/contracts.md#http-api shape of an approval: what the cards and operators see. Server-side fields
  * (tenant, shadow field, rule, decision event ids) stay inside.
  */
 export function toApprovalWire(a: StoredApproval): Approval {

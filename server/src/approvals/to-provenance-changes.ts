@@ -1,5 +1,4 @@
-import type { AuditEvent } from "../../../shared/audit-event.js";
-import type { ProvenanceChange } from "../../../shared/provenance.js";
+import type { AuditEvent, ProvenanceChange } from "../../../shared/index.js";
 import { APPROVAL_ACTIONS } from "./approval-events.js";
 
 /** Audit actions that are governed changes of a record (plus failed `crm_write`s). */

@@ -1,5 +1,4 @@
-import type { Approval, ApprovalBatchResult } from "../../../shared/approval.js";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { Approval, ApprovalBatchResult, AuditEventInput } from "../../../shared/index.js";
 import type { CrmConnector } from "../crm/index.js";
 import type { Sql } from "../db/index.js";
 import type { PlannedCrmWrite } from "../enforce/index.js";

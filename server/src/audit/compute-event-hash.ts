@@ -1,11 +1,11 @@
-import { canonicalJson, sha256Hex } from "../../../shared/canonical-json.js";
+import { canonicalJson, sha256Hex } from "../../../shared/index.js";
 import { canonicalText } from "./canonical-text.js";
 
 /** The prev_hash of a tenant's first event. */
 export const GENESIS_HASH = "0".repeat(64);
 
 /**
- * The chain link of one event (DESIGN §6):
+ * The chain link of one event (docs/contracts.md#audit-event):
  *
  *     hash = sha256_hex( prevHash + canonical_json(event without its "hash" member) )
  *

@@ -1,4 +1,4 @@
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { appendPrepared } from "./append-prepared.js";
 import type { PreparedEvent } from "./prepare-event.js";

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
 import type { Database } from "../db/index.js";
 import { ConfigError } from "../errors/index.js";
 import { appendPrepared } from "./append-prepared.js";
@@ -13,7 +13,7 @@ import type { AuditLog, AuditLogOptions } from "./types.js";
 import { verifyChain } from "./verify-chain.js";
 
 /**
- * The tamper-evident audit log over the system-of-record database (DESIGN §6). The database
+ * The tamper-evident audit log over the system-of-record database (docs/contracts.md#audit-event). The database
  * must be migrated (migrations 001_audit and 008_audit_append_fast); the factory checks, so a missing table fails at
  * start-up rather than on the first event.
  *

@@ -1,5 +1,4 @@
-import type { AuditQuery } from "../../../shared/audit-event.js";
-import { canonicalJson } from "../../../shared/canonical-json.js";
+import { type AuditQuery, canonicalJson } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { queryEvents } from "./query-events.js";
 

@@ -1,4 +1,4 @@
-import { auditEventInputSchema } from "../../../shared/audit-event.js";
+import { auditEventInputSchema } from "../../../shared/index.js";
 import { ValidationError } from "../errors/index.js";
 import { splitAroundPrevHash } from "./compute-event-hash.js";
 import { redactFieldDiffs } from "./redact-secrets.js";

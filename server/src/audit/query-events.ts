@@ -1,4 +1,4 @@
-import { auditQuerySchema, type AuditEvent, type AuditQuery } from "../../../shared/audit-event.js";
+import { auditQuerySchema, type AuditEvent, type AuditQuery } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { ValidationError } from "../errors/index.js";
 import type { AuditPage } from "./types.js";

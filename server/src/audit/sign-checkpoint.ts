@@ -1,5 +1,5 @@
 import { sign } from "node:crypto";
-import { canonicalJson } from "../../../shared/canonical-json.js";
+import { canonicalJson } from "../../../shared/index.js";
 import type { CheckpointKey } from "./checkpoint-key.js";
 import type { AuditCheckpoint } from "./types.js";
 

@@ -7,7 +7,7 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 /**
  * A copy of `value` as the log stores it, in one walk:
  * - secrets redacted: the value of any key that names one (isSecretKey), at any depth, and
- *   credentials quoted inside strings — secrets never enter the log (DESIGN §6), and redacting
+ *   credentials quoted inside strings — secrets never enter the log (docs/contracts.md#audit-event), and redacting
  *   before hashing keeps the chain valid;
  * - plain JSON data: Dates become ISO strings, undefined members go, -0 becomes 0 — exactly
  *   what reading the stored jsonb back gives;

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditEventInput, AuditQuery, AuditVerifyResult } from "../../../shared/audit-event.js";
+import type { AuditEvent, AuditEventInput, AuditQuery, AuditVerifyResult } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 
 export interface AuditLogOptions {

@@ -1,4 +1,4 @@
-import type { AuditVerifyResult } from "../../../shared/audit-event.js";
+import type { AuditVerifyResult } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { BROKEN_LINK, checkChainLink } from "./check-chain-link.js";
 import type { CheckpointKey } from "./checkpoint-key.js";

@@ -9,7 +9,6 @@ import { registerRollbackCommands } from "./commands/rollback.js";
 import { registerQaCommands } from "./commands/qa.js";
 import { registerExceptionCommands } from "./commands/exceptions.js";
 import { registerKillCommands } from "./commands/kill.js";
-import { registerDrillCommand } from "./commands/drill.js";
 import { registerMcpCommand } from "./commands/mcp.js";
 import { createCliServices, type CliServices } from "./services.js";
 
@@ -38,8 +37,13 @@ registerRollbackCommands(program, withRuntime);
 registerQaCommands(program, withRuntime);
 registerExceptionCommands(program, withRuntime);
 registerKillCommands(program, getServices);
-registerDrillCommand(program);
 registerMcpCommand(program);
+// `tollgate drill …` is sent by server/bin/tollgate.js to server/sandbox/drills: the drills start a
+// local sandbox, which production code never loads.
+program.addHelpText(
+  "after",
+  "\nDrills (in the local sandbox): tollgate drill kill-switch [--writes n] [--threshold n]",
+);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,8 +1,8 @@
 import { userInfo } from "node:os";
 import { loadConfig } from "../config/index.js";
-import type { AuditActor } from "../../../shared/audit-event.js";
+import type { AuditActor } from "../../../shared/index.js";
 import { createLogger, type Logger } from "../observability/index.js";
-import { createTollgate, type Tollgate } from "../runtime/create-tollgate.js";
+import { createTollgate, type Tollgate } from "../runtime/index.js";
 
 /**
  * What CLI commands share: the same runtime `npm start` builds from the environment, without

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** DESIGN §8: the human and agent roles an API key can carry. */
+/** docs/contracts.md#configuration: the human and agent roles an API key can carry. */
 export const API_KEY_ROLES = ["agent", "owner", "revops_admin", "operator", "approver", "auditor"] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 

@@ -8,7 +8,7 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 /**
- * DESIGN §8 (contract): the environment Tollgate reads. Nothing else configures it.
+ * docs/contracts.md#configuration (contract): the environment Tollgate reads. Nothing else configures it.
  * Defaults are the embedded ones a newcomer gets from `npm start` right after `npm ci`.
  */
 const envSchema = z.object({
@@ -53,7 +53,7 @@ const envSchema = z.object({
     z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be a Salesforce user id (005…)"),
   ),
   SALESFORCE_WEBHOOK_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
-  /** Beyond DESIGN §8: where kill-switch trips are POSTed as JSON alerts (optional). */
+  /** Beyond docs/contracts.md#configuration: where kill-switch trips are POSTed as JSON alerts (optional). */
   TOLLGATE_ALERT_WEBHOOK_URL: optional(
     z
       .string()
@@ -61,15 +61,15 @@ const envSchema = z.object({
       .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL"),
   ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** DESIGN §8: seconds between reconciliation sweeps; 0 turns them off. */
+  /** docs/contracts.md#configuration: seconds between reconciliation sweeps; 0 turns them off. */
   TOLLGATE_RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(300),
-  /** Beyond DESIGN §8 (docs/operations.md): first retry delay of webhook jobs and CRM writes. */
+  /** Beyond docs/contracts.md#configuration (docs/operations.md): first retry delay of webhook jobs and CRM writes. */
   TOLLGATE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1_000),
-  /** Beyond DESIGN §8: the longest retry delay (the backoff stops growing there). */
+  /** Beyond docs/contracts.md#configuration: the longest retry delay (the backoff stops growing there). */
   TOLLGATE_RETRY_MAX_MS: z.coerce.number().int().min(1).default(60_000),
-  /** Beyond DESIGN §8: how long a protective write (revert, apply, rollback) keeps retrying. */
+  /** Beyond docs/contracts.md#configuration: how long a protective write (revert, apply, rollback) keeps retrying. */
   TOLLGATE_PROTECTIVE_WRITE_MAX_AGE_S: z.coerce.number().int().min(1).default(86_400),
-  /** Beyond DESIGN §8: how often pending receipts, due writes and approval timers are re-driven. */
+  /** Beyond docs/contracts.md#configuration: how often pending receipts, due writes and approval timers are re-driven. */
   TOLLGATE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(30_000),
 });
 

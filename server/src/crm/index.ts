@@ -10,3 +10,5 @@ export type {
 } from "./connector.js";
 export { CrmError, CRM_ERROR_CODES, crmErrorCodeForStatus } from "./errors.js";
 export type { CrmErrorCode } from "./errors.js";
+export { msUntilNextCall } from "./ms-until-next-call.js";
+export type { PacingOptions } from "./ms-until-next-call.js";

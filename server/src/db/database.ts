@@ -13,7 +13,7 @@ export interface Sql {
 }
 
 /**
- * The system of record (DESIGN §7). PostgreSQL when `DATABASE_URL` is set, otherwise an
+ * The system of record (docs/architecture.md#storage-and-services). PostgreSQL when `DATABASE_URL` is set, otherwise an
  * embedded PGlite under `./data/` running the same SQL and migrations.
  */
 export interface Database extends Sql {

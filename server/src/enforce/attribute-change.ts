@@ -18,7 +18,7 @@ const HUBSPOT_PERSON_SOURCES = new Set([
 ]);
 
 /**
- * Says who made a change (DESIGN §1 "attribute actor"): a declared agent, a person, Tollgate
+ * Says who made a change (docs/architecture.md#the-flow "attribute actor"): a declared agent, a person, Tollgate
  * itself, or nobody Tollgate knows. Each agent has its own CRM identity, so its app id (or
  * integration user, or Salesforce client tag) names it.
  */
@@ -26,7 +26,23 @@ export function attributeChange(change: CrmChange, policy: PolicyPort, self: Enf
   return change.crm === "hubspot" ? attributeHubSpot(change, policy, self) : attributeSalesforce(change, policy, self);
 }
 
+/**
+ * Loop safety (docs/architecture.md#the-flow): whether Tollgate itself made the change — HubSpot: its app id as
+ * `sourceId` (its token's writes come back as `INTEGRATION` with it); Salesforce: its client tag
+ * in `changeOrigin`, or its integration user. The one rule; `attributeChange` answers `tollgate`
+ * exactly when it holds.
+ */
+export function isOwnWrite(change: Pick<CrmChange, "crm" | "source">, self: EnforcementDeps["self"]): boolean {
+  const { sourceId, userId, client } = change.source;
+  if (change.crm === "hubspot") return self.hubspotAppId !== undefined && sourceId === self.hubspotAppId;
+  return (
+    (client !== undefined && client === self.salesforceClient) ||
+    (userId !== undefined && userId === self.salesforceUserId)
+  );
+}
+
 function attributeHubSpot(change: CrmChange, policy: PolicyPort, self: EnforcementDeps["self"]): Actor {
+  if (isOwnWrite(change, self)) return { type: "tollgate", via: `hubspot:app:${change.source.sourceId}` };
   const changeSource = change.source.changeSource ?? "UNKNOWN";
   const sourceId = change.source.sourceId ?? "";
   const userMatch = /^userId:(\d+)$/.exec(sourceId);
@@ -37,9 +53,6 @@ function attributeHubSpot(change: CrmChange, policy: PolicyPort, self: Enforceme
     return { type: "human", id: `hubspot:user:${userId}`, via: `hubspot:${changeSource}` };
   }
   if (/^\d+$/.test(sourceId)) {
-    // Writes made with an app's token come back as INTEGRATION with the app id as sourceId.
-    if (self.hubspotAppId && sourceId === self.hubspotAppId)
-      return { type: "tollgate", via: `hubspot:app:${sourceId}` };
     const agent = policy.findAgent({ crm: "hubspot", appId: sourceId });
     if (agent) return { type: "agent", agentId: agent.id, role: agent.role, via: `hubspot:app:${sourceId}` };
     return { type: "unattributed", id: `hubspot:app:${sourceId}`, via: `hubspot:${changeSource}` };
@@ -57,8 +70,7 @@ function attributeSalesforce(change: CrmChange, policy: PolicyPort, self: Enforc
   const { userId, client } = change.source;
   const via = client ? `salesforce:client:${client}` : `salesforce:user:${userId ?? "unknown"}`;
   // Tollgate's own writes carry its client tag; its integration user catches those that do not.
-  if ((client && client === self.salesforceClient) || (userId && userId === self.salesforceUserId))
-    return { type: "tollgate", via };
+  if (isOwnWrite(change, self)) return { type: "tollgate", via };
   const agent =
     (client && policy.findAgent({ crm: "salesforce", client })) ||
     (userId && policy.findAgent({ crm: "salesforce", userId })) ||

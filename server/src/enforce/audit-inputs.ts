@@ -1,5 +1,4 @@
-import type { AuditActor, AuditEventInput } from "../../../shared/audit-event.js";
-import type { Decision } from "../../../shared/decision.js";
+import type { AuditActor, AuditEventInput, Decision } from "../../../shared/index.js";
 import type { Actor, CrmChange } from "./types.js";
 
 /** The audit actor for an attributed change. */

@@ -1,5 +1,4 @@
-import type { Decision } from "../../../shared/decision.js";
-import { isProvenanceField } from "../../../shared/fields.js";
+import { type Decision, isProvenanceField } from "../../../shared/index.js";
 import type { Actor, CrmChange, PolicyPort } from "./types.js";
 
 /**
@@ -11,7 +10,7 @@ export type ChangeStep =
   | { kind: "own_write" }
   /** A person, or a source the policy does not enforce: audited as `observed`. */
   | { kind: "observe" }
-  /** Provenance written by a declared agent: always allowed (DESIGN §2), kept as context. */
+  /** Provenance written by a declared agent: always allowed (docs/contracts.md#fields-the-app-installs), kept as context. */
   | { kind: "provenance" }
   /** An agent cleared its own proposal. */
   | { kind: "shadow_cleared"; field: string }
@@ -30,18 +29,12 @@ export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPo
   if (actor.type === "tollgate") return { kind: "own_write" };
   if (actor.type === "human") return { kind: "observe" };
   if (actor.type === "unattributed") {
-    if (!policy.enforcesUnattributed()) return { kind: "observe" };
-    // Enforced unknown writers are held to deny-by-default: nothing is allowed to them.
-    return {
-      kind: "revert",
-      decision: {
-        outcome: "deny",
-        tier: 0,
-        ruleId: "unattributed.enforce",
-        policyVersion: policy.version,
-        reasons: ["the writer is not a declared agent and the policy enforces unattributed writes"],
-      },
-    };
+    // The policy's own rule (policy/decide-unattributed.ts), not a second copy of it here.
+    const decision = policy.decideUnattributed({
+      object: change.policyObject ?? change.objectType,
+      field: change.property,
+    });
+    return decision ? { kind: "revert", decision } : { kind: "observe" };
   }
   const property = change.property;
   if (isProvenanceField(property)) return { kind: "provenance" };

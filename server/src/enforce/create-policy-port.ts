@@ -1,11 +1,11 @@
-import type { PolicyObject } from "../../../shared/crm-objects.js";
+import type { PolicyObject } from "../../../shared/index.js";
 import {
   NO_KILL_SWITCHES,
   canonicalOfShadow,
   decide,
   findAgent,
   getCounterKeys,
-  shouldEnforceUnattributed,
+  decideUnattributed,
   type CompiledPolicy,
   type CountersSnapshot,
   type DecisionInput,
@@ -29,7 +29,7 @@ export function createPolicyPort(
     findAgent: (identity) => findAgent(policy, identity),
     decideFieldWrite: (input) => decide(policy, toDecisionInput(input), counters, switches),
     canonicalOfShadow: (field) => canonicalOfShadow(policy, field),
-    enforcesUnattributed: () => shouldEnforceUnattributed(policy),
+    decideUnattributed: (input) => decideUnattributed(policy, input),
     approvalTtlMs: () => policy.approvalsExpireAfterMs,
     overCapHolds: () => policy.overCap === "hold",
     counterKeys: (input) => getCounterKeys(policy, toDecisionInput(input)),

@@ -1,5 +1,4 @@
-import type { Decision } from "../../../shared/decision.js";
-import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
+import { type Decision, PROVENANCE_FIELDS } from "../../../shared/index.js";
 import type { Actor, CrmChange, EnforcementDeps, PolicyPort } from "./types.js";
 
 export interface Provenance {

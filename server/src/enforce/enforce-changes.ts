@@ -1,6 +1,6 @@
 import { propertyKey, type ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
-import { summarizeDiff, type AuditEventInput } from "../../../shared/audit-event.js";
+import { summarizeDiff, type AuditEventInput } from "../../../shared/index.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
 import { decideProposals, routeOf } from "./decide-proposals.js";
@@ -41,7 +41,7 @@ interface Classified {
 }
 
 /**
- * Enforces one batch of changes of one tenant (DESIGN §1, the worker): attribute, decide,
+ * Enforces one batch of changes of one tenant (docs/architecture.md#the-flow, the worker): attribute, decide,
  * then in ONE transaction write the audit events, the CRM write intents, approvals and
  * exceptions — so a crash leaves either all of it or none, and a retried job finds its events
  * already processed.

@@ -1,5 +1,4 @@
-import { isProvenanceField } from "../../../shared/fields.js";
-import type { Decision } from "../../../shared/decision.js";
+import { isProvenanceField, type Decision } from "../../../shared/index.js";
 import type { ChangeStep } from "./classify-change.js";
 import { routeOf, type ProposalOutcome } from "./decide-proposals.js";
 import type { Actor, CrmChange, EnforcementDeps, GuardedOutcome, GuardedWrite, PolicyPort } from "./types.js";

@@ -1,6 +1,6 @@
 export { enforceChanges } from "./enforce-changes.js";
 export type { EnforcementSummary, EnforceOptions } from "./enforce-changes.js";
-export { attributeChange } from "./attribute-change.js";
+export { attributeChange, isOwnWrite } from "./attribute-change.js";
 export { classifyChange } from "./classify-change.js";
 export type { ChangeStep } from "./classify-change.js";
 export type {

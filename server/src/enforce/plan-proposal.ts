@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { summarizeDiff, type AuditEventInput } from "../../../shared/audit-event.js";
+import { summarizeDiff, type AuditEventInput } from "../../../shared/index.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import type { ProposalOutcome } from "./decide-proposals.js";
 import type { EnforcementSummary } from "./enforce-changes.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Decision } from "../../../shared/decision.js";
+import type { Decision } from "../../../shared/index.js";
 import type { RestoreValue } from "./find-restore-values.js";
 import { agentOf } from "./provenance-stamp.js";
 import type { Actor, CrmChange, NewApproval, NewException } from "./types.js";

@@ -1,4 +1,4 @@
-import { PROVENANCE_FIELDS } from "../../../shared/fields.js";
+import { PROVENANCE_FIELDS } from "../../../shared/index.js";
 import type { Actor, CrmChange } from "./types.js";
 
 /** The agent an actor is, or null. */
@@ -12,7 +12,7 @@ export const writeTarget = (c: CrmChange) => ({
   objectId: c.objectId,
 });
 
-/** Provenance stamped on a record an agent changed (DESIGN §2). */
+/** Provenance stamped on a record an agent changed (docs/contracts.md#fields-the-app-installs). */
 export function provenanceStamp(change: CrmChange, eventId: string): Record<string, string> {
   const names =
     change.crm === "hubspot"

@@ -1,6 +1,4 @@
-import type { CrmName, PolicyObject } from "../../../shared/crm-objects.js";
-import type { Decision } from "../../../shared/decision.js";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEventInput, CrmName, Decision, PolicyObject } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import type { CrmRecord } from "../crm/index.js";
 import type { SnapshotStore } from "../snapshots/index.js";
@@ -36,7 +34,7 @@ export interface CrmChange {
   };
 }
 
-/** Who made a change, as far as Tollgate can tell (DESIGN §1 attribution, §9). */
+/** Who made a change, as far as Tollgate can tell (docs/architecture.md#the-flow attribution, docs/contracts.md#rules-that-never-bend). */
 export type Actor =
   | { type: "agent"; agentId: string; role: string; via: string }
   | { type: "human"; id: string; via: string }
@@ -62,7 +60,7 @@ export interface FieldWriteInput {
   at: Date;
 }
 
-/** What a decision is taken against besides the policy (DESIGN §4): cap counters and kill switches. */
+/** What a decision is taken against besides the policy (docs/contracts.md#decisions): cap counters and kill switches. */
 export interface DecisionState {
   counters: CountersSnapshot;
   switches: KillSwitchState;
@@ -76,8 +74,11 @@ export interface PolicyPort {
   decideFieldWrite(input: FieldWriteInput): Decision;
   /** The canonical field a shadow field proposes, or `undefined` for a field that is not a shadow. */
   canonicalOfShadow(field: string): string | undefined;
-  /** DESIGN §9: writes from unknown sources are enforced only where the policy says so. */
-  enforcesUnattributed(): boolean;
+  /**
+   * docs/contracts.md#rules-that-never-bend: a write by an unknown source is denied only where the policy enforces such
+   * writes, and only on a governed field (never provenance or shadow fields); `undefined` = observe.
+   */
+  decideUnattributed(input: { object: string; field: string }): Decision | undefined;
   /** When a proposal needing approval lapses. */
   approvalTtlMs(): number;
   /** Whether the policy says an over-cap write is held for a person (`hold`) or denied. */

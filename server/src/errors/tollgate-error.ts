@@ -1,7 +1,7 @@
 /**
  * Every error Tollgate raises on purpose carries a stable `code`, the HTTP status it maps to,
  * and optional structured `details`. `http/` turns it into
- * `{ "error": { "code", "message", "details" } }` (DESIGN §5); callers branch on `code` or
+ * `{ "error": { "code", "message", "details" } }` (docs/contracts.md#http-api); callers branch on `code` or
  * `instanceof`, never on message text.
  */
 export class TollgateError extends Error {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AuditActor, AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditActor, AuditEventInput } from "../../../shared/index.js";
 import type { Database, Sql } from "../db/index.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors/index.js";
 import {

@@ -64,7 +64,7 @@ const first = (v: unknown): string | undefined =>
 /**
  * Verifies a card's `hubspot.fetch` request and returns who sent it.
  *
- * HubSpot signs v3 over METHOD + full URL + body + timestamp (reference/hubspot.md §5); the URL
+ * HubSpot signs v3 over METHOD + full URL + body + timestamp (HubSpot: https://developers.hubspot.com/docs/apps/developer-platform/add-features/ui-extensibility/fetching-data); the URL
  * is `TOLLGATE_PUBLIC_URL` + the path and query as received. The body is tried as received
  * (`req.rawBody`) and, when that differs or was not kept, as `JSON.stringify(req.body)` — what
  * HubSpot's dev proxy signs (`@hubspot/ui-extensions-dev-server` `signing.js`). A GET has no

@@ -22,7 +22,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * The express app: request ids, structured request logs, metrics, the capability routers,
- * and one error shape for everything (DESIGN §5).
+ * and one error shape for everything (docs/contracts.md#http-api).
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const { logger, metrics } = options;

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { TollgateError } from "../errors/index.js";
 import type { Logger } from "../observability/index.js";
 
-/** DESIGN §5: every error is `{ error: { code, message, details } }`, never a stack trace. */
+/** docs/contracts.md#http-api: every error is `{ error: { code, message, details } }`, never a stack trace. */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const body = toErrorBody(err, req.requestId);

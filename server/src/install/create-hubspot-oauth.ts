@@ -21,7 +21,7 @@ import type { HubSpotOAuthOptions, Installation, TokenProvider } from "./types.j
 /** The path HubSpot redirects back to; registered as the app's redirect URL. */
 export const HUBSPOT_CALLBACK_PATH = "/oauth/hubspot/callback";
 
-/** What Tollgate needs: records, and property definitions for provisioning (hubspot.md §4). */
+/** What Tollgate needs: records, and property definitions for provisioning (HubSpot: https://developers.hubspot.com/docs/api/working-with-oauth). */
 export const DEFAULT_HUBSPOT_SCOPES = [
   "oauth",
   ...["contacts", "companies", "deals"].flatMap((o) => [
@@ -61,7 +61,7 @@ export interface HubSpotOAuth extends TokenProvider {
 }
 
 /**
- * HubSpot marketplace-app OAuth (reference/hubspot.md §4).
+ * HubSpot marketplace-app OAuth (HubSpot: https://developers.hubspot.com/docs/api/working-with-oauth).
  *
  * @example
  * const oauth = createHubSpotOAuth({ db, clientId, clientSecret, publicUrl, scopes: DEFAULT_HUBSPOT_SCOPES, cipher });

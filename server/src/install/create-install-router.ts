@@ -6,7 +6,7 @@ import type { Installation } from "./types.js";
 
 export interface InstallRouterOptions {
   oauth: Pick<HubSpotOAuth, "authorizeUrl" | "handleCallback">;
-  /** Runs after tokens are stored (DESIGN §2: with OAuth, provisioning runs on install). */
+  /** Runs after tokens are stored (docs/contracts.md#fields-the-app-installs: with OAuth, provisioning runs on install). */
   onInstalled?: (installation: Installation) => Promise<void>;
   /** pino-compatible; gets error codes and messages only, never tokens or the OAuth code. */
   logger?: { error(obj: object, msg: string): void };

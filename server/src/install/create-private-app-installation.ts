@@ -14,7 +14,7 @@ export interface PrivateAppInstallation extends TokenProvider {
 }
 
 /**
- * Private-app mode (DESIGN §8: `HUBSPOT_ACCESS_TOKEN` + `HUBSPOT_PORTAL_ID`): one portal, a
+ * Private-app mode (docs/contracts.md#configuration: `HUBSPOT_ACCESS_TOKEN` + `HUBSPOT_PORTAL_ID`): one portal, a
  * static token, no OAuth and nothing to refresh.
  *
  * @example

@@ -1,4 +1,4 @@
-import type { CrmName } from "../../../shared/crm-objects.js";
+import type { CrmName } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { loadSql } from "./load-sql.js";
 import type { AuthMode, Installation, InstallationStatus } from "./types.js";

@@ -1,5 +1,10 @@
-import { HUBSPOT_OBJECTS, POLICY_OBJECTS, type PolicyObject } from "../../../shared/crm-objects.js";
-import { HUBSPOT_PROVENANCE_NAMES, canonicalOfHubspotShadow } from "../../../shared/fields.js";
+import {
+  HUBSPOT_OBJECTS,
+  POLICY_OBJECTS,
+  type PolicyObject,
+  HUBSPOT_PROVENANCE_NAMES,
+  canonicalOfHubspotShadow,
+} from "../../../shared/index.js";
 import type { PropertyDefinition } from "../crm/index.js";
 import { getShadowProperty } from "./get-shadow-property.js";
 import { TOLLGATE_GROUP, getProvenanceProperties } from "./provenance-properties.js";
@@ -30,7 +35,7 @@ export function listProvisionedObjects(
 }
 
 /**
- * Decides what install must create (pure: DESIGN §2). Per object: the `tollgate` group, the
+ * Decides what install must create (pure: docs/contracts.md#fields-the-app-installs). Per object: the `tollgate` group, the
  * six provenance properties, and one shadow per proposable governed field, typed like its
  * canonical field. What exists is left alone, never updated; a property whose type differs from
  * the plan is reported, as is a governed field the CRM does not have (it is never invented).

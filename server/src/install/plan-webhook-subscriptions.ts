@@ -1,11 +1,10 @@
-import type { PolicyObject } from "../../../shared/crm-objects.js";
-import { HUBSPOT_PROVENANCE_NAMES, hubspotShadowName } from "../../../shared/fields.js";
+import { type PolicyObject, HUBSPOT_PROVENANCE_NAMES, hubspotShadowName } from "../../../shared/index.js";
 import { ValidationError } from "../errors/index.js";
 import { WebhookSubscriptionCapError } from "./errors.js";
 import { listProvisionedObjects } from "./plan-provisioning.js";
 import type { GovernedField } from "./types.js";
 
-/** HubSpot allows at most 1,000 webhook subscriptions per app (reference/hubspot.md §1). */
+/** HubSpot allows at most 1,000 webhook subscriptions per app (HubSpot: https://developers.hubspot.com/docs/api/webhooks). */
 export const HUBSPOT_SUBSCRIPTION_CAP = 1000;
 
 /** Record-level events Tollgate watches on every governed object. */
@@ -24,7 +23,7 @@ export interface CrmObjectSubscription {
 }
 
 /**
- * Revenue-critical properties watched whatever the policy says (DESIGN §1): owner, lifecycle
+ * Revenue-critical properties watched whatever the policy says (docs/architecture.md#the-flow): owner, lifecycle
  * stage, lead status, deal stage, amount, close date, email opt-out (DNC). Listed only on the
  * objects that have them: HubSpot refuses a subscription to a property that does not exist.
  */
@@ -35,7 +34,7 @@ export const REVENUE_CRITICAL_PROPERTIES: Partial<Record<PolicyObject, readonly 
 };
 
 /**
- * The `crmObjects` subscriptions the policy needs (DESIGN §1: generated, never hand-written):
+ * The `crmObjects` subscriptions the policy needs (docs/architecture.md#the-flow: generated, never hand-written):
  * per governed object, creation/deletion/merge, and a property change for every field the
  * policy names at any tier, the shadow of every proposable field, the provenance properties
  * and the revenue-critical defaults. Deduplicated, in a stable order.

@@ -1,11 +1,11 @@
-import { PROVENANCE_FIELDS, type ProvenanceKey } from "../../../shared/fields.js";
+import { PROVENANCE_FIELDS, type ProvenanceKey } from "../../../shared/index.js";
 import type { PropertyDefinition } from "../crm/index.js";
 
 /** The property group every Tollgate property lives in, on each governed object. */
 export const TOLLGATE_GROUP = { name: "tollgate", label: "Tollgate" } as const;
 
 /**
- * DESIGN §2 type → HubSpot `type`/`fieldType` (reference/hubspot.md §2, valid pairs table).
+ * docs/contracts.md#fields-the-app-installs type → HubSpot `type`/`fieldType` (HubSpot: https://developers.hubspot.com/docs/api/crm/properties, valid pairs table).
  * Long text is a multi-line string: `textarea` holds up to 65,536 characters like any string.
  */
 const HUBSPOT_TYPES = {
@@ -36,7 +36,7 @@ const LABELS: Record<ProvenanceKey, { label: string; description: string }> = {
   },
 };
 
-/** The six provenance properties of DESIGN §2, as HubSpot property definitions. */
+/** The six provenance properties of docs/contracts.md#fields-the-app-installs, as HubSpot property definitions. */
 export function getProvenanceProperties(): PropertyDefinition[] {
   return (Object.keys(PROVENANCE_FIELDS) as ProvenanceKey[]).map((key) => {
     const field = PROVENANCE_FIELDS[key];

@@ -1,7 +1,7 @@
 /**
  * The small HTML page the admin lands on after the HubSpot redirect. Everything shown is
  * escaped (HubSpot's `error_description` comes from the query string), and nothing but the
- * message is shown: never a stack trace (DESIGN §5).
+ * message is shown: never a stack trace (docs/contracts.md#http-api).
  */
 export function renderInstallPage(page: {
   ok: boolean;

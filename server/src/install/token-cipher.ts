@@ -3,7 +3,7 @@ import { ConfigError } from "../errors/index.js";
 import { TokenDecryptError } from "./errors.js";
 
 /**
- * Seals OAuth tokens for storage (DESIGN §7: tenants and their encrypted tokens).
+ * Seals OAuth tokens for storage (docs/architecture.md#storage-and-services: tenants and their encrypted tokens).
  *
  * Format: `tg1:<keyId>:<iv>:<ciphertext>:<tag>` (base64url parts). `tg1` is the format
  * version; `keyId` names the key, so a new `TOLLGATE_ENCRYPTION_KEY` can be rolled in while the

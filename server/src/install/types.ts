@@ -1,4 +1,4 @@
-import type { CrmName, PolicyObject } from "../../../shared/crm-objects.js";
+import type { CrmName, PolicyObject } from "../../../shared/index.js";
 import type { GovernedField as PolicyGovernedField } from "../policy/index.js";
 import type { Database } from "../db/index.js";
 import type { PropertyDefinition } from "../crm/index.js";
@@ -66,7 +66,7 @@ export interface HubSpotOAuthOptions {
 }
 
 /**
- * What install needs of one field the policy names (DESIGN §3): the subset of the policy's
+ * What install needs of one field the policy names (docs/contracts.md#policy-manifest): the subset of the policy's
  * `listGovernedFields(policy)` entries it reads, so those entries pass straight in.
  * `proposable`: agents may write or propose it, so it gets a shadow `ai_proposed_<field>`.
  */

@@ -1,6 +1,5 @@
-import type { Principal } from "../http/authenticate.js";
 import { PolicyLockedError } from "./errors.js";
-import type { KillSwitchService } from "./types.js";
+import type { KeyHolder, KillSwitchService } from "./types.js";
 
 /**
  * R7 "whole workspace: lock policy edits": while the tenant switch is on, only an owner may
@@ -10,7 +9,7 @@ import type { KillSwitchService } from "./types.js";
 export async function assertPolicyEditable(
   service: Pick<KillSwitchService, "active">,
   tenantId: string,
-  principal: Principal,
+  principal: Pick<KeyHolder, "role">,
 ): Promise<void> {
   if (principal.role === "owner") return;
   if ((await service.active(tenantId)).active.has("tenant")) throw new PolicyLockedError(tenantId);

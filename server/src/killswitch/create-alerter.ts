@@ -51,7 +51,7 @@ export function createAlerter(options: AlerterOptions = {}): (alert: KillSwitchA
   };
 }
 
-/** Reads `TOLLGATE_ALERT_WEBHOOK_URL` (not in DESIGN §8 yet); an invalid URL is refused with its name. */
+/** Reads `TOLLGATE_ALERT_WEBHOOK_URL` (not in docs/contracts.md#configuration yet); an invalid URL is refused with its name. */
 export function alertWebhookUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
   const raw = env.TOLLGATE_ALERT_WEBHOOK_URL;
   if (raw === undefined || raw === "") return undefined;

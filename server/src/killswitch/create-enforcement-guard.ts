@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import type { KillSwitchTrigger } from "../../../shared/policy-manifest.js";
+import type { KillSwitchTrigger } from "../../../shared/index.js";
 import type { ConsumeOutcome, GuardPort, GuardedOutcome, GuardedWrite, DecisionState } from "../enforce/index.js";
 import type { CounterStore } from "../limits/index.js";
 import type { CompiledPolicy, CounterKey } from "../policy/index.js";

@@ -5,7 +5,7 @@ export { createTriggerCounter } from "./create-trigger-counter.js";
 export type { TriggerCounter, TriggerCount } from "./create-trigger-counter.js";
 export { createAlerter, alertWebhookUrlFrom } from "./create-alerter.js";
 export type { KillSwitchAlert, AlerterOptions } from "./create-alerter.js";
-export { isAgentKeyBlocked, requireAgentNotKilled } from "./is-agent-key-blocked.js";
+export { isAgentKeyBlocked } from "./is-agent-key-blocked.js";
 export type { AgentKeyCheck } from "./is-agent-key-blocked.js";
 export { assertPolicyEditable } from "./assert-policy-editable.js";
 export { holdingSwitch, AGENT_WRITE_PURPOSES } from "./should-hold-write.js";
@@ -15,6 +15,7 @@ export type { TriggerMetric } from "./trigger-metrics.js";
 export { AgentKilledError, PolicyLockedError } from "./errors.js";
 export type {
   HoldableWrite,
+  KeyHolder,
   KillSwitch,
   KillSwitchActor,
   KillSwitchService,

@@ -1,7 +1,4 @@
-import type { RequestHandler } from "express";
-import type { Principal } from "../http/authenticate.js";
-import { AgentKilledError } from "./errors.js";
-import type { KillSwitchService } from "./types.js";
+import type { KeyHolder, KillSwitchService } from "./types.js";
 
 export interface AgentKeyCheck {
   service: Pick<KillSwitchService, "active">;
@@ -16,7 +13,7 @@ export interface AgentKeyCheck {
  * switch, the agent's own, or its role's. Channel and narrower scopes do not refuse the key —
  * they stop only the actions on that channel or scope, which `decide` answers `killed`.
  */
-export async function isAgentKeyBlocked(check: AgentKeyCheck, principal: Principal): Promise<string | undefined> {
+export async function isAgentKeyBlocked(check: AgentKeyCheck, principal: KeyHolder): Promise<string | undefined> {
   if (principal.role !== "agent" || principal.agentId === undefined) return undefined;
   const tenantId = principal.tenantId ?? check.defaultTenant;
   const { active } = await check.service.active(tenantId);
@@ -26,19 +23,4 @@ export async function isAgentKeyBlocked(check: AgentKeyCheck, principal: Princip
     if (key !== undefined && active.has(key)) return key;
   }
   return undefined;
-}
-
-/**
- * Express middleware for agent routes (`POST /v1/actions`): mount after the route's
- * `requireRole(authenticate, ["agent"])`; answers 403 `agent_killed` when a switch covers the key.
- */
-export function requireAgentNotKilled(check: AgentKeyCheck): RequestHandler {
-  return (req, _res, next) => {
-    const principal = req.principal;
-    if (!principal) return next();
-    isAgentKeyBlocked(check, principal).then(
-      (key) => next(key === undefined ? undefined : new AgentKilledError(principal.agentId!, key)),
-      (err: unknown) => next(err),
-    );
-  };
 }

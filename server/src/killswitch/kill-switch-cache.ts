@@ -19,7 +19,7 @@ return 1
 `);
 
 /**
- * The Redis side of kill switches (DESIGN §7): a hash of the active switches per tenant (the
+ * The Redis side of kill switches (docs/architecture.md#storage-and-services): a hash of the active switches per tenant (the
  * fast check), a generation counter that orders rebuilds after changes, and what each switch
  * prevented. Everything here can be lost: PostgreSQL rebuilds the hash, and a missing hash is
  * told apart from "no switches" by its `__built` field.

@@ -1,4 +1,4 @@
-import type { KillSwitchScope } from "../../../shared/policy-manifest.js";
+import type { KillSwitchScope } from "../../../shared/index.js";
 import { killSwitchKey, type KillSwitchState } from "../policy/index.js";
 
 /** Operators' channel words → the policy's channels (`channelOf`); see shared/kill-switch.ts. */

@@ -1,4 +1,4 @@
-import type { KillSwitchScope } from "../../../shared/policy-manifest.js";
+import type { KillSwitchScope } from "../../../shared/index.js";
 import type { KillSwitch, Prevented } from "./types.js";
 
 /** A `kill_switches` / `kill_switch_history` row. */

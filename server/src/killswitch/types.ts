@@ -1,7 +1,6 @@
 import type { Redis } from "ioredis";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
-import type { KillSwitchScope } from "../../../shared/policy-manifest.js";
-import type { KillSwitchStateName } from "../../../shared/kill-switch.js";
+import type { AuditEventInput, KillSwitchScope, KillSwitchStateName } from "../../../shared/index.js";
+import type { ApiKeyRole } from "../config/index.js";
 import type { Database, Sql } from "../db/index.js";
 import type { KillSwitchState } from "../policy/index.js";
 import type { Logger } from "../observability/index.js";
@@ -23,7 +22,7 @@ export interface Prevented {
   heldWrites: number;
 }
 
-/** One switch as `PUT`/`GET /v1/kill-switches` show it (DESIGN §5): the switch with who/when. */
+/** One switch as `PUT`/`GET /v1/kill-switches` show it (docs/contracts.md#http-api): the switch with who/when. */
 export interface KillSwitch {
   tenantId: string;
   /** `value` is null for the tenant scope; channel aliases are stored as the policy's channel. */
@@ -96,7 +95,7 @@ export interface KillSwitchService {
   /**
    * For the write queue's `hold` option: keep an agent's queued write (apply, provenance,
    * agent action) pending while a tenant, `channel:crm`, role or agent switch covers it.
-   * Protective writes (revert, rollback, clear_shadow) are never held (DESIGN §9).
+   * Protective writes (revert, rollback, clear_shadow) are never held (docs/contracts.md#rules-that-never-bend).
    * Synchronous: answers from the in-process copy kept fresh by `start()`.
    */
   holdWrite(row: HoldableWrite & { id?: string }): boolean;
@@ -109,4 +108,14 @@ export interface KillSwitchService {
   /** Loads every switch from PostgreSQL, rebuilds the Redis cache, subscribes to change notices. */
   start(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The holder of an API key, as far as switches care: http's `Principal` satisfies it. Kept here so
+ * the kill switches need nothing from http/ (http/ depends on them, not the reverse).
+ */
+export interface KeyHolder {
+  role: ApiKeyRole;
+  agentId?: string | undefined;
+  tenantId?: string | undefined;
 }

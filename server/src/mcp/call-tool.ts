@@ -8,7 +8,7 @@ import {
   getDecisionInputSchema,
   requestActionInputSchema,
   type McpToolName,
-} from "../../../shared/mcp-tools.js";
+} from "../../../shared/index.js";
 import { TollgateError } from "../errors/index.js";
 import type { Logger } from "../observability/index.js";
 import { refusal, type ToolContext, type ToolOutcome } from "./tool-outcome.js";

@@ -1,6 +1,6 @@
 import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { MCP_TOOL_NAMES, type McpToolName } from "../../../shared/mcp-tools.js";
+import { MCP_TOOL_NAMES, type McpToolName } from "../../../shared/index.js";
 import { isAgentKeyBlocked } from "../killswitch/index.js";
 import { callTool, TOOLS, type CallDeps } from "./call-tool.js";
 import { listAgentTools } from "./list-agent-tools.js";
@@ -70,7 +70,7 @@ export async function createAgentSession(c: CallDeps, caller: McpCaller): Promis
         defaultTenant: caller.tenantId,
         roleOf: (tenantId, agentId) => c.deps.policies.current(tenantId).compiled.agents.get(agentId)?.role,
       },
-      { via: "api_key", role: "agent", name: caller.name, agentId: caller.agentId, tenantId: caller.tenantId },
+      { role: "agent", agentId: caller.agentId, tenantId: caller.tenantId },
     );
   }
 

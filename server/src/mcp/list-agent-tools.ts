@@ -1,4 +1,4 @@
-import { MCP_TOOL_NAMES, type McpToolName } from "../../../shared/mcp-tools.js";
+import { MCP_TOOL_NAMES, type McpToolName } from "../../../shared/index.js";
 import { describeAgentAccess, type AgentAccess, type CompiledPolicy } from "../policy/index.js";
 
 /** How one tool shows in an agent's `tools/list`. */

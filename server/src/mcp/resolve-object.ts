@@ -4,7 +4,7 @@ import {
   toPolicyObject,
   type CrmName,
   type PolicyObject,
-} from "../../../shared/crm-objects.js";
+} from "../../../shared/index.js";
 
 /**
  * `objectType` as the CRM's API names it (`contacts`, `0-1`, `Lead`) or as the policy's generic

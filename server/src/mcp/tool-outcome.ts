@@ -1,4 +1,4 @@
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEventInput } from "../../../shared/index.js";
 import type { CompiledPolicy } from "../policy/index.js";
 import type { McpCaller, McpServiceOptions } from "./types.js";
 

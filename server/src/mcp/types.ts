@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { AuditEvent, AuditEventInput } from "../../../shared/audit-event.js";
-import type { CrmName } from "../../../shared/crm-objects.js";
+import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
+import type { CrmName } from "../../../shared/index.js";
 import type { ActionGate } from "../actions/index.js";
 import type { StoredApproval } from "../approvals/index.js";
 import type { CrmConnector } from "../crm/index.js";

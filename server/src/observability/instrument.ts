@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
 import type { CrmConnector } from "../crm/index.js";
 import type { Metrics } from "./metrics.js";
 

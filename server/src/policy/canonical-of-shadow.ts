@@ -1,4 +1,4 @@
-import { canonicalOfHubspotShadow } from "../../../shared/fields.js";
+import { canonicalOfHubspotShadow } from "../../../shared/index.js";
 import type { CompiledPolicy } from "./types.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { ExceptionCondition, ExceptionEffect } from "../../../shared/policy-manifest.js";
+import type { ExceptionCondition, ExceptionEffect } from "../../../shared/index.js";
 import { EXCEPTION_REASONS, REASONS } from "./reasons.js";
 import type { CompiledAutoIf, CompiledRule, DecisionInput } from "./types.js";
 

@@ -1,5 +1,9 @@
-import type { PolicyManifest } from "../../../shared/policy-manifest.js";
-import { SHADOW_PREFIX_HUBSPOT, SHADOW_PREFIX_SALESFORCE, isProvenanceField } from "../../../shared/fields.js";
+import {
+  type PolicyManifest,
+  SHADOW_PREFIX_HUBSPOT,
+  SHADOW_PREFIX_SALESFORCE,
+  isProvenanceField,
+} from "../../../shared/index.js";
 import { forEachRule } from "./for-each-rule.js";
 import type { KeyPath } from "./locate-node.js";
 
@@ -17,7 +21,7 @@ export interface ReferenceProblem {
 export function checkReferences(manifest: PolicyManifest): ReferenceProblem[] {
   const problems: ReferenceProblem[] = [];
   const agentIds = new Map<string, number>();
-  // Two agents behind one CRM identity would make attribution ambiguous (DESIGN §1, Identity).
+  // Two agents behind one CRM identity would make attribution ambiguous (docs/architecture.md#the-flow, Identity).
   const identities = new Map<string, string>();
   const claim = (kind: string, value: string, agentId: string, path: KeyPath) => {
     const key = `${kind}:${value}`;

@@ -6,8 +6,8 @@ import {
   type PolicyRule,
   type PolicyRuleCap,
   type PolicyWindow,
-} from "../../../shared/policy-manifest.js";
-import { salesforceShadowName } from "../../../shared/fields.js";
+  salesforceShadowName,
+} from "../../../shared/index.js";
 import { forEachRule } from "./for-each-rule.js";
 import { policyVersion } from "./version.js";
 import type {

@@ -7,7 +7,7 @@ import { resolveRule } from "./resolve-rule.js";
 import type { CompiledPolicy, CountersSnapshot, DecisionInput, KillSwitchState, PolicyDecision } from "./types.js";
 
 /**
- * DESIGN §4: the decision for one agent action. Pure — no I/O, and no clock but `input.at`.
+ * docs/contracts.md#decisions: the decision for one agent action. Pure — no I/O, and no clock but `input.at`.
  *
  * Precedence, first match wins:
  * 1. `killed` — a kill switch is an emergency stop: it must win over everything, and the audit

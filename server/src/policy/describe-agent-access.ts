@@ -1,5 +1,5 @@
-import type { PolicyObject } from "../../../shared/crm-objects.js";
-import type { Tier } from "../../../shared/decision.js";
+import type { PolicyObject } from "../../../shared/index.js";
+import type { Tier } from "../../../shared/index.js";
 import type { CompiledPolicy, CompiledRole } from "./types.js";
 
 /** What an agent may do with one object type, by its role's rules. */

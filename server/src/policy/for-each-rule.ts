@@ -1,5 +1,4 @@
-import type { PolicyManifest, PolicyRule } from "../../../shared/policy-manifest.js";
-import type { PolicyObject } from "../../../shared/crm-objects.js";
+import type { PolicyManifest, PolicyRule, PolicyObject } from "../../../shared/index.js";
 
 export interface RuleVisit {
   role: string;

@@ -1,4 +1,4 @@
-import type { KillSwitchScope } from "../../../shared/policy-manifest.js";
+import type { KillSwitchScope } from "../../../shared/index.js";
 import type { Channel, DecisionInput, KillSwitchState } from "./types.js";
 
 /**

@@ -1,6 +1,4 @@
-import type { PolicyObject } from "../../../shared/crm-objects.js";
-import type { Tier } from "../../../shared/decision.js";
-import { hubspotShadowName, salesforceShadowName } from "../../../shared/fields.js";
+import { type PolicyObject, type Tier, hubspotShadowName, salesforceShadowName } from "../../../shared/index.js";
 import { forEachRule } from "./for-each-rule.js";
 import type { CompiledPolicy } from "./types.js";
 
@@ -14,7 +12,7 @@ export interface GovernedField {
   roles: string[];
   /**
    * Some role may write or propose it (tier 2 or 3), so it gets a shadow field: agents propose
-   * through `ai_proposed_<field>` and approvals/auto rules move the value (DESIGN §2).
+   * through `ai_proposed_<field>` and approvals/auto rules move the value (docs/contracts.md#fields-the-app-installs).
    */
   proposable: boolean;
   /** Shadow names when `proposable`. */

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { policyManifestSchema, type PolicyManifest } from "../../../shared/policy-manifest.js";
+import { policyManifestSchema, type PolicyManifest } from "../../../shared/index.js";
 import { checkReferences } from "./check-references.js";
 import { compilePolicy } from "./compile.js";
 import { formatKeyPath, locateNode, type KeyPath } from "./locate-node.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import type { AuditActor, AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditActor, AuditEventInput } from "../../../shared/index.js";
 import type { Database, Sql } from "../db/index.js";
 import { diffManifests } from "./diff-manifests.js";
 import { loadPolicy } from "./load.js";

@@ -1,5 +1,4 @@
-import { SHADOW_PREFIX_HUBSPOT, isProvenanceField } from "../../../shared/fields.js";
-import type { Tier } from "../../../shared/decision.js";
+import { SHADOW_PREFIX_HUBSPOT, isProvenanceField, type Tier } from "../../../shared/index.js";
 import { REASONS } from "./reasons.js";
 import type { CompiledAgent, CompiledPolicy, CompiledRole, CompiledRule, DecisionInput } from "./types.js";
 
@@ -68,7 +67,7 @@ export function resolveRule(policy: CompiledPolicy, input: DecisionInput): Resol
         isRead: false,
       };
     }
-    // A shadow write proposes a value for the canonical field: same rule, same decision (DESIGN §2).
+    // A shadow write proposes a value for the canonical field: same rule, same decision (docs/contracts.md#fields-the-app-installs).
     let viaShadow = input.viaShadow === true;
     if (field.startsWith(SHADOW_PREFIX_HUBSPOT)) {
       field = field.slice(SHADOW_PREFIX_HUBSPOT.length);

@@ -1,6 +1,7 @@
-import type { Decision, Tier } from "../../../shared/decision.js";
-import type { PolicyObject } from "../../../shared/crm-objects.js";
 import type {
+  Decision,
+  Tier,
+  PolicyObject,
   ExceptionCondition,
   ExceptionEffect,
   KillSwitchScope,
@@ -8,7 +9,7 @@ import type {
   PolicyAutoIf,
   PolicyManifest,
   Weekday,
-} from "../../../shared/policy-manifest.js";
+} from "../../../shared/index.js";
 
 /**
  * Facts about the target the caller already knows. Each flag answers one `exceptions` or

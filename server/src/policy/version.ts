@@ -1,8 +1,7 @@
-import { canonicalJson, sha256Hex } from "../../../shared/canonical-json.js";
-import type { PolicyManifest } from "../../../shared/policy-manifest.js";
+import { canonicalJson, sha256Hex, type PolicyManifest } from "../../../shared/index.js";
 
 /**
- * DESIGN §3: the policy version is the SHA-256 (hex) of the canonical JSON of the parsed,
+ * docs/contracts.md#policy-manifest: the policy version is the SHA-256 (hex) of the canonical JSON of the parsed,
  * defaulted manifest. Comments, key order, quoting and spelling out a default do not change it;
  * changing any rule does. Every decision and audit event carries it.
  */

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AuditEvent } from "../../../shared/audit-event.js";
-import { durationToMs, type PolicyQa } from "../../../shared/policy-manifest.js";
+import { type AuditEvent, durationToMs, type PolicyQa } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors/index.js";
 import { factsOfEvent, isQaCandidate } from "./facts-of-event.js";

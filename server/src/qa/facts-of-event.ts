@@ -1,4 +1,4 @@
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import type { QaFacts } from "./types.js";
 
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);

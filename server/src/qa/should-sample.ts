@@ -1,4 +1,4 @@
-import type { PolicyQa } from "../../../shared/policy-manifest.js";
+import type { PolicyQa } from "../../../shared/index.js";
 import type { QaAction, QaReason, SampleDecision } from "./types.js";
 
 /** The rates R9 suggests, used where the policy names none. */

@@ -1,5 +1,4 @@
-import type { AuditActor, AuditEvent } from "../../../shared/audit-event.js";
-import type { PolicyQa } from "../../../shared/policy-manifest.js";
+import type { AuditActor, AuditEvent, PolicyQa } from "../../../shared/index.js";
 import type { Database, Sql } from "../db/index.js";
 import type { QaReview, Scorecard } from "./scorecard.js";
 
@@ -73,7 +72,7 @@ export interface QaSamplerOptions {
   /** Reviews are audited; `createAuditLog` satisfies this. */
   audit: {
     append(
-      input: import("../../../shared/audit-event.js").AuditEventInput,
+      input: import("../../../shared/index.js").AuditEventInput,
       opts?: { tx?: Sql },
     ): Promise<{ event_id: string }>;
   };

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import type { QaSampler } from "./types.js";
 

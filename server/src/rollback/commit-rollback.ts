@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { summarizeDiff, type AuditActor, type AuditEventInput } from "../../../shared/audit-event.js";
+import { summarizeDiff, type AuditActor, type AuditEventInput } from "../../../shared/index.js";
 import type { Database } from "../db/index.js";
 import { ConflictError } from "../errors/index.js";
 import { loadSql } from "./load-sql.js";
@@ -8,7 +8,7 @@ import type { RollbackRequest } from "./rollback-request.js";
 import type { RollbackAuditPort, RollbackWritesPort } from "./types.js";
 
 /**
- * Records a rollback in ONE transaction (DESIGN §9: intent before execution): the job, a
+ * Records a rollback in ONE transaction (docs/contracts.md#rules-that-never-bend: intent before execution): the job, a
  * `rollback_job` audit event naming the request and its conflicts, one `rollback` event per
  * restored value (caused_by the change it undoes, run_id the job), the CRM writes — protective
  * (no agent), so a kill switch never holds them — and the items linking them.

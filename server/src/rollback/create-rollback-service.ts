@@ -1,4 +1,4 @@
-import type { AuditActor } from "../../../shared/audit-event.js";
+import type { AuditActor } from "../../../shared/index.js";
 import { ValidationError } from "../errors/index.js";
 import { commitRollback } from "./commit-rollback.js";
 import { findPriorValues } from "./find-prior-values.js";
@@ -12,7 +12,7 @@ import { toRollbackJob } from "./to-rollback-job.js";
 import type { RollbackService, RollbackServiceOptions } from "./types.js";
 
 /**
- * Rollback (requirements R6, DESIGN §5): undo what agents changed in the CRM — by event ids, by
+ * Rollback (requirements R6, docs/contracts.md#http-api): undo what agents changed in the CRM — by event ids, by
  * run, by agent and time range, or the last N changes — through the same rate-limited write
  * queue as every other Tollgate write, never over a person's later edit unless an owner forces it.
  *

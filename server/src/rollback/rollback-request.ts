@@ -5,7 +5,7 @@ const isoSchema = z
   .datetime({ offset: true, error: "expected an ISO-8601 date-time with offset, e.g. 2026-03-02T10:00:00Z" });
 
 /**
- * DESIGN §5 (contract): the body of `POST /v1/rollback`. At least one selector (`eventIds`,
+ * docs/contracts.md#http-api (contract): the body of `POST /v1/rollback`. At least one selector (`eventIds`,
  * `runId`, `agentId`, `from`/`to`, `last`) is required: a rollback of "everything" is never
  * what a person meant.
  */

@@ -1,5 +1,4 @@
-import { canonicalOfHubspotShadow, isProvenanceField } from "../../../shared/fields.js";
-import type { CrmName } from "../../../shared/crm-objects.js";
+import { canonicalOfHubspotShadow, isProvenanceField, type CrmName } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { loadSql } from "./load-sql.js";
 import type { RollbackRequest } from "./rollback-request.js";
@@ -25,7 +24,7 @@ interface Row {
 const isBookkeeping = (field: string) =>
   isProvenanceField(field) || canonicalOfHubspotShadow(field) !== undefined || /^AI_Proposed_.+__c$/.test(field);
 
-/** The agent-made changes a rollback request selects, newest first (DESIGN §5 selectors). */
+/** The agent-made changes a rollback request selects, newest first (docs/contracts.md#http-api selectors). */
 export async function selectAgentChanges(sql: Sql, tenantId: string, request: RollbackRequest): Promise<AgentChange[]> {
   const { rows } = await sql.query<Row>(loadSql("select-agent-changes"), [
     tenantId,

@@ -1,4 +1,4 @@
-import type { AuditActor } from "../../../shared/audit-event.js";
+import type { AuditActor } from "../../../shared/index.js";
 import type { RollbackConflict, RollbackJob } from "./types.js";
 
 /** A `rollback_jobs` row (with its skipped items) as the API shows it. */

@@ -1,5 +1,4 @@
-import type { AuditActor, AuditEventInput } from "../../../shared/audit-event.js";
-import type { CrmName } from "../../../shared/crm-objects.js";
+import type { AuditActor, AuditEventInput, CrmName } from "../../../shared/index.js";
 import type { Database, Sql } from "../db/index.js";
 import type { SnapshotStore } from "../snapshots/index.js";
 import type { RollbackRequestInput } from "./rollback-request.js";
@@ -59,7 +58,7 @@ export interface UnrestorableChange {
   reason: string;
 }
 
-/** DESIGN §5: the answer to `POST /v1/rollback`. */
+/** docs/contracts.md#http-api: the answer to `POST /v1/rollback`. */
 export interface RollbackPlan {
   /** null for a dry run: no job was made. */
   jobId: string | null;
@@ -72,7 +71,7 @@ export interface RollbackPlan {
 export const ROLLBACK_JOB_STATES = ["queued", "running", "done", "failed"] as const;
 export type RollbackJobState = (typeof ROLLBACK_JOB_STATES)[number];
 
-/** DESIGN §5: the answer to `GET /v1/rollback/:jobId` (plus counts beyond the contract). */
+/** docs/contracts.md#http-api: the answer to `GET /v1/rollback/:jobId` (plus counts beyond the contract). */
 export interface RollbackJob {
   jobId: string;
   tenantId: string;

@@ -7,7 +7,7 @@ import { createDatabase, migrate, type Database } from "../db/index.js";
 import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
 import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
-import { toCrmObjectType } from "../../../shared/crm-objects.js";
+import { toCrmObjectType } from "../../../shared/index.js";
 import {
   createApprovalQueue,
   createApprovalService,
@@ -30,18 +30,25 @@ import {
   type KillSwitchService,
 } from "../killswitch/index.js";
 import { createCounterStore } from "../limits/index.js";
-import { createKillSwitchRouter } from "../http/routes/kill-switch-routes.js";
-import { createActionGate, derivePermitSecret } from "../actions/index.js";
-import { createActionRouter } from "../http/routes/action-routes.js";
-import { createMcpRouter } from "../http/routes/mcp-routes.js";
+import {
+  createKillSwitchRouter,
+  createActionRouter,
+  createRollbackRouter,
+  createQaRouter,
+  createExceptionRouter,
+  createGovernanceRouter,
+  createHttpApp,
+  createApiKeyAuthenticator,
+  createAuditRouter,
+  createPolicyRouter,
+  createApprovalRouter,
+  createProvenanceRouter,
+  createMcpRouter,
+} from "../http/index.js";
+import { createActionGate, CrmNotConnectedError, derivePermitSecret } from "../actions/index.js";
 import { createMcpService, type McpService } from "../mcp/index.js";
-import { CrmNotConnectedError } from "../actions/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
-import { createRollbackRouter } from "../http/routes/rollback-routes.js";
-import { createQaRouter } from "../http/routes/qa-routes.js";
-import { createExceptionRouter } from "../http/routes/exception-routes.js";
-import { createGovernanceRouter } from "../http/routes/governance-routes.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
 import { Queue } from "bullmq";
@@ -57,12 +64,6 @@ import {
   type WebhookReceiver,
   type WebhookWorkers,
 } from "../webhooks/index.js";
-import { createHttpApp } from "../http/create-http-app.js";
-import { createApiKeyAuthenticator } from "../http/authenticate.js";
-import { createAuditRouter } from "../http/routes/audit-routes.js";
-import { createPolicyRouter } from "../http/routes/policy-routes.js";
-import { createApprovalRouter } from "../http/routes/approval-routes.js";
-import { createProvenanceRouter } from "../http/routes/provenance-routes.js";
 import { createLogger, createMetrics, instrumentAudit, type Logger, type Metrics } from "../observability/index.js";
 import { createHubSpotTenancy, type HubSpotTenancy } from "./hubspot-tenancy.js";
 import { toCrmChange } from "./to-crm-change.js";
@@ -152,7 +153,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     logger,
     connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
     guard: createConflictGuard(snapshots),
-    // An agent's own writes wait while a switch covers it; protective writes never do (DESIGN §9).
+    // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
     hold: (row) => killSwitches.holdWrite(row),
     // Whoever planned a write learns how it ended: approvals (applied / conflict / failed), rollback progress.
     onSettled: async (rows) => {
@@ -281,7 +282,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
   );
-  // The pre-write gate (DESIGN §1): the same decision, counters and switches as the webhook path.
+  // The pre-write gate (docs/architecture.md#the-flow): the same decision, counters and switches as the webhook path.
   const actionGate = createActionGate({
     db,
     audit: instrumentAudit(auditLog, metrics, "gate"),
@@ -404,7 +405,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     async start() {
       // Kill-switch state comes back from PostgreSQL first: nothing may run before it is known.
       await killSwitches.start();
-      // Private-app mode provisions before it accepts a single webhook (DESIGN §2).
+      // Private-app mode provisions before it accepts a single webhook (docs/contracts.md#fields-the-app-installs).
       if (config.hubspot.mode === "private_app") {
         const tenantId = config.hubspot.portalId!;
         const result = await hubspot.provision(tenantId, listGovernedFields(policies.current(tenantId).compiled));

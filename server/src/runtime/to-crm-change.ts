@@ -1,4 +1,4 @@
-import { toStoredHubSpotObjectType } from "../../../shared/crm-objects.js";
+import { toStoredHubSpotObjectType } from "../../../shared/index.js";
 import type { CrmChange } from "../enforce/index.js";
 import type { HubSpotChange } from "../webhooks/index.js";
 

@@ -28,7 +28,7 @@ export type {
   WebhookJob,
   CompactWebhookJob,
 } from "./events.js";
-export { toHubSpotChange, getDedupeKey, getChangeDedupeKey, isOwnHubSpotWrite } from "./to-hubspot-change.js";
+export { toHubSpotChange, getDedupeKey, getChangeDedupeKey } from "./to-hubspot-change.js";
 export { encodeWebhookJob } from "./encode-webhook-job.js";
 export { decodeWebhookJob } from "./decode-webhook-job.js";
 export type { DecodedWebhookJob } from "./decode-webhook-job.js";

@@ -14,12 +14,12 @@ const SIGNATURE_HEADER = "x-hubspot-signature-v3";
 const TIMESTAMP_HEADER = "x-hubspot-request-timestamp";
 
 function sendError(res: Response, err: TollgateError): void {
-  // DESIGN §5: one error shape, never a stack trace.
+  // docs/contracts.md#http-api: one error shape, never a stack trace.
   res.status(err.httpStatus).json({ error: { code: err.code, message: err.message, details: err.details ?? null } });
 }
 
 /**
- * `POST /webhooks/hubspot` (DESIGN §5). Mount it before any JSON parser: it reads the raw
+ * `POST /webhooks/hubspot` (docs/contracts.md#http-api). Mount it before any JSON parser: it reads the raw
  * bytes itself, because the v3 signature covers them exactly.
  *
  * Checks run in a fixed order, each with its own status, and a request failing one never

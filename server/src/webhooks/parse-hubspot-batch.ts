@@ -35,7 +35,7 @@ const peek = (event: unknown, key: string): string | undefined => {
 
 /**
  * Validates a parsed webhook body event by event, so one bad event does not hold back the
- * valid ones of its batch (STYLE §4: aggregate, don't stop at the first failure). Pure.
+ * valid ones of its batch (docs/architecture.md#how-the-code-reads: aggregate, don't stop at the first failure). Pure.
  */
 export function parseHubSpotBatch(body: unknown): ParsedBatch {
   let events: unknown[];

@@ -63,8 +63,8 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Dedupe then durable enqueue for HubSpot changes (DESIGN §1). One BullMQ queue per tenant
- * (DESIGN §9), one job per tenant per batch.
+ * Dedupe then durable enqueue for HubSpot changes (docs/architecture.md#the-flow). One BullMQ queue per tenant
+ * (docs/contracts.md#rules-that-never-bend), one job per tenant per batch.
  *
  * Seen changes live in one Redis set per tenant per day (`SADD` of a whole batch is one cheap
  * command, where a key per change cost a `SET … EX` each); a set expires `dedupeTtlSeconds`

@@ -43,7 +43,7 @@ function crmObjectTypeOf(e: HubSpotWebhookEvent, scope: string): string {
 }
 
 /**
- * The redelivery key. HubSpot says `eventId` alone is not guaranteed unique (DESIGN §1), so
+ * The redelivery key. HubSpot says `eventId` alone is not guaranteed unique (docs/architecture.md#the-flow), so
  * the key adds portal, subscription, object, property and `occurredAt`; `attemptNumber` is
  * left out on purpose, since a retry must map to the same key. An association has no
  * property, so its other end stands in for one.
@@ -114,16 +114,4 @@ export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
     };
   }
   return change;
-}
-
-/**
- * True for a change Tollgate itself made: HubSpot reports an app's write as
- * `changeSource: "INTEGRATION"` with `sourceId` = that app's id. Such changes must never be
- * re-enforced (loop safety, DESIGN §1).
- */
-export function isOwnHubSpotWrite(
-  change: Pick<HubSpotChange, "changeSource" | "sourceId">,
-  ownAppId: string | undefined,
-): boolean {
-  return ownAppId !== undefined && change.changeSource === "INTEGRATION" && change.sourceId === ownAppId;
 }

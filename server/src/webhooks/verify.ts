@@ -58,7 +58,7 @@ function parseTimestamp(value: string | number | undefined): number | undefined 
  * The v3 MAC: HMAC-SHA256 over METHOD + uri + body + timestamp, base64 — what the SDK's
  * `Signature.getSignature(method, "v3", …)` computes, fed HubSpot's decoded URI.
  *
- * STYLE §3 says wrap the SDK; this deviates on purpose, for the ingest path's cost. The SDK
+ * docs/architecture.md#how-the-code-reads says wrap the SDK; this deviates on purpose, for the ingest path's cost. The SDK
  * takes the body as a string, so each batch was decoded to UTF-16 and re-encoded to UTF-8
  * for the HMAC (about a third of the signature check). Here the raw bytes go into the HMAC
  * as received. For a body that is valid UTF-8 (the only kind `verifyHubSpotSignatureV3`

@@ -14,7 +14,7 @@ const receiptIdOf = (jobId: string) => jobId.split(".")[0]!;
 
 /**
  * Runs a BullMQ worker per tenant queue, so one tenant's backlog or failures never hold up
- * another's (DESIGN §9). Tenants come from PostgreSQL's registry (and Redis's, for tests without
+ * another's (docs/contracts.md#rules-that-never-bend). Tenants come from PostgreSQL's registry (and Redis's, for tests without
  * a database): all of them on start, a new one as soon as the receiver announces it, and a
  * periodic re-read in case an announcement was missed (pub/sub does not queue messages) or
  * Redis lost its registry. Each tenant queue has a global concurrency of 1, so however many
@@ -111,7 +111,7 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
       }
     });
     if (options.concurrency === undefined || options.concurrency === 1) {
-      // One consumer per tenant across every process (DESIGN §9: per-tenant order).
+      // One consumer per tenant across every process (docs/contracts.md#rules-that-never-bend: per-tenant order).
       const queue = new Queue(name, { connection, prefix });
       await queue.setGlobalConcurrency(1).finally(() => queue.close());
     }

@@ -1,4 +1,4 @@
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEventInput } from "../../../shared/index.js";
 import type { CrmWriteRow } from "./types.js";
 
 /** A row's final outcome, before it is recorded. */

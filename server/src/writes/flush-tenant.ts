@@ -1,10 +1,9 @@
-import { CrmError, type CrmConnector, type WriteResult } from "../crm/index.js";
+import { CrmError, msUntilNextCall, type CrmConnector, type WriteResult } from "../crm/index.js";
 import type { Database } from "../db/index.js";
 import type { Logger } from "../observability/index.js";
 import { backoffDelay } from "./backoff-delay.js";
 import { claimWrites } from "./claim-writes.js";
 import { mergeWrites } from "./merge-writes.js";
-import { rateLimitPause } from "./rate-limit-pause.js";
 import { recordFlushResult, type FlushResult } from "./record-flush-result.js";
 import type { AuditSink, CrmWriteQueueOptions, CrmWriteRow } from "./types.js";
 
@@ -30,7 +29,7 @@ export type FlushOutcome =
   | { kind: "rate_limited"; waitMs: number };
 
 // Used when a 429 names no wait and the connector has not seen the interval: HubSpot's burst
-// window is 10 s (reference/hubspot.md §3).
+// window is 10 s (HubSpot: https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
 const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
 
 /**
@@ -40,7 +39,7 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
  */
 export async function flushTenant(ctx: FlushContext, tenantId: string): Promise<FlushOutcome> {
   const connector = await ctx.connectorFor(tenantId);
-  const pause = rateLimitPause(connector.rateLimitState(), ctx.rateLimitHeadroom, ctx.now());
+  const pause = msUntilNextCall(connector.rateLimitState(), ctx.now(), { reserve: ctx.rateLimitHeadroom });
   if (pause > 0) return { kind: "rate_limited", waitMs: pause };
 
   const rows = await claimWrites(ctx.db, tenantId, ctx.batchSize, ctx.hold);

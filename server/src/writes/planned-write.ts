@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CRMS } from "../../../shared/crm-objects.js";
+import { CRMS } from "../../../shared/index.js";
 import { ValidationError } from "../errors/index.js";
 
 /** Why Tollgate writes to a CRM record; every write the queue carries has one. */
@@ -23,7 +23,7 @@ export const plannedWriteSchema = z.object({
   agentId: z.string().min(1).nullable().default(null),
   /**
    * The audit event of the decision or intent this write carries out. Required: intent is
-   * written before it is executed (DESIGN §9).
+   * written before it is executed (docs/contracts.md#rules-that-never-bend).
    */
   causedBy: z.string().min(1),
   /** `{property: value}` the record must still hold when sent; the `guard` checks it. */

@@ -1,4 +1,4 @@
-import type { CrmName } from "../../../shared/crm-objects.js";
+import type { CrmName } from "../../../shared/index.js";
 import type { WritePurpose, WriteStatus } from "./planned-write.js";
 import type { CrmWriteRow } from "./types.js";
 

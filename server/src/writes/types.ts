@@ -1,6 +1,5 @@
 import type { Redis, RedisOptions } from "ioredis";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
-import type { CrmName } from "../../../shared/crm-objects.js";
+import type { AuditEventInput, CrmName } from "../../../shared/index.js";
 import type { CrmConnector } from "../crm/index.js";
 import type { Database, Sql } from "../db/index.js";
 import type { Logger } from "../observability/index.js";
@@ -59,7 +58,7 @@ export interface CrmWriteQueueOptions {
    * for a private app on Free/Starter, leaving room for enforcement's reads. BullMQ's window is
    * fixed while HubSpot's is rolling: 90 per fixed 10 s could put 180 calls in one rolling 10 s,
    * whereas 9 per second never puts more than 99 there.
-   * @see ../../../../shared/reference/hubspot.md §3
+   * @see HubSpot: https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
    */
   limiter?: { max: number; durationMs: number };
   /**
@@ -95,7 +94,7 @@ export interface CrmWriteQueueOptions {
   guard?: (rows: CrmWriteRow[]) => Promise<Map<string, string>>;
   /**
    * Rows not to send now (they stay pending), e.g. an agent's writes while a kill switch is
-   * on. Call `kick` when the reason goes away. Never hold protective writes (DESIGN §9).
+   * on. Call `kick` when the reason goes away. Never hold protective writes (docs/contracts.md#rules-that-never-bend).
    */
   hold?: (row: CrmWriteRow) => boolean;
   /** Called after rows reach a final status (done, failed, skipped) and that is committed. */

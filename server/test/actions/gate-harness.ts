@@ -1,11 +1,14 @@
 import express from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import { createActionGate, type ActionGate } from "../../src/actions/index.js";
-import { createApiKeyAuthenticator } from "../../src/http/authenticate.js";
-import { createErrorHandler, notFoundHandler } from "../../src/http/error-handler.js";
-import { createActionRouter } from "../../src/http/routes/action-routes.js";
+import {
+  createApiKeyAuthenticator,
+  createErrorHandler,
+  notFoundHandler,
+  createActionRouter,
+} from "../../src/http/index.js";
 import {
   createAlerter,
   createEnforcementGuard,

@@ -1,10 +1,9 @@
 import express from "express";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalBatchResultSchema } from "../../../shared/approval.js";
-import { provenancePageSchema } from "../../../shared/provenance.js";
+import { approvalBatchResultSchema, provenancePageSchema } from "../../../shared/index.js";
 import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL } from "../../../test/fixtures/index.js";
-import { verifyCardRequest } from "../../src/http/card-auth.js";
+import { verifyCardRequest } from "../../src/http/index.js";
 import { signHubSpotV3 } from "../../src/webhooks/index.js";
 import {
   API_KEYS,

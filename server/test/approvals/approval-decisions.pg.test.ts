@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalDecisionResponseSchema, approvalListSchema } from "../../../shared/approval.js";
+import { approvalDecisionResponseSchema, approvalListSchema } from "../../../shared/index.js";
 import {
   API_KEYS,
   cardFetch,
@@ -366,7 +366,7 @@ describe("reject", () => {
 });
 
 describe("listing", () => {
-  it("answers the DESIGN §5 shape for contacts and 0-1 alike, pending first", async () => {
+  it("answers the docs/contracts.md#http-api shape for contacts and 0-1 alike, pending first", async () => {
     const tenantId = newTenantId();
     const a = await h.seed({ tenantId, objectId: "4242" });
     await h.service.reject(tenantId, a.id, { id: "u1", name: "u1", via: "api_key" }, { reason: "no" });

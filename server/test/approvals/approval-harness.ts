@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { deleteKeysUnder } from "../../src/redis/index.js";
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL } from "../../../test/fixtures/index.js";
 import {
   createApprovalService,
@@ -16,11 +16,13 @@ import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import type { ApiKeyEntry } from "../../src/config/index.js";
 import type { Database } from "../../src/db/index.js";
 import { createConflictGuard } from "../../src/enforce/index.js";
-import { createApiKeyAuthenticator } from "../../src/http/authenticate.js";
-import { createHttpApp } from "../../src/http/create-http-app.js";
-import { createApprovalRouter } from "../../src/http/routes/approval-routes.js";
-import { createAuditRouter } from "../../src/http/routes/audit-routes.js";
-import { createProvenanceRouter } from "../../src/http/routes/provenance-routes.js";
+import {
+  createApiKeyAuthenticator,
+  createHttpApp,
+  createApprovalRouter,
+  createAuditRouter,
+  createProvenanceRouter,
+} from "../../src/http/index.js";
 import { createLogger, createMetrics } from "../../src/observability/index.js";
 import { createSnapshotStore, type SnapshotStore } from "../../src/snapshots/index.js";
 import { signHubSpotV3 } from "../../src/webhooks/index.js";

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalListSchema } from "../../../shared/approval.js";
-import { provenancePageSchema } from "../../../shared/provenance.js";
+import { approvalListSchema, provenancePageSchema } from "../../../shared/index.js";
 import { PORTAL_ID, startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 import { cardFetch, waitFor } from "./approval-harness.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson, sha256Hex } from "../../../shared/canonical-json.js";
+import { canonicalJson, sha256Hex } from "../../../shared/index.js";
 import {
   computeEventHash,
   createAuditLog,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../../shared/canonical-json.js";
+import { canonicalJson } from "../../../shared/index.js";
 import {
   computeEventHash,
   deriveCheckpointKey,

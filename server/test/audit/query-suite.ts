@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEvent, AuditQuery } from "../../../shared/audit-event.js";
+import type { AuditEvent, AuditQuery } from "../../../shared/index.js";
 import {
   createAuditLog,
   deriveCheckpointKey,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEventInput } from "../../../shared/index.js";
 import type { Database } from "../../src/db/index.js";
 
 /** A database for one suite, and how to get rid of it. */

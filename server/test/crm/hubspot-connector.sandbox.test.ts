@@ -26,6 +26,7 @@ crmConnectorContract("HubSpot connector against the sandbox", async () => {
         )
         .map((r) => r.id),
     missingId: "999999999",
+    customPropertyName: (base) => base,
     newTextProperty: (name, group) => ({ name, label: name, type: "string", fieldType: "text", groupName: group }),
     reportsRateLimit: true,
     close: () => sandbox.close(),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CrmError } from "../../src/crm/index.js";
-import { createHubSpotConnector, msUntilNextCall } from "../../src/crm/hubspot/index.js";
+import { CrmError, msUntilNextCall } from "../../src/crm/index.js";
+import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
 import { createHubSpotSandbox, type HubSpotSandbox } from "../../sandbox/hubspot/index.js";
 
 // The pacing helper against the sandbox's rolling window, shortened to 400 ms so the test is quick.

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  msUntilNextCall,
-  readRateLimitHeaders,
-  toHubSpotObjectName,
-  toHubSpotObjectTypeId,
-} from "../../src/crm/hubspot/index.js";
+import { msUntilNextCall } from "../../src/crm/index.js";
+import { readRateLimitHeaders, toHubSpotObjectName, toHubSpotObjectTypeId } from "../../src/crm/hubspot/index.js";
 
 const state = (remaining: number, extra: { dailyRemaining?: number } = {}) => ({
   max: 100,

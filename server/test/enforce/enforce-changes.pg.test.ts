@@ -209,6 +209,23 @@ describe("enforceChanges", () => {
     expect(await writeRows("605")).toEqual([{ properties: { lifecyclestage: "customer" }, purpose: "revert" }]);
   });
 
+  it("reverts an enforced unknown writer on governed fields only: never provenance, shadow or ungoverned fields", async () => {
+    const enforcing = shipped.replace(/^unattributed: .*$/m, "unattributed: enforce");
+    const unknown = (property: string, value: string, at: string) =>
+      change({ objectId: "615", property, value, at, sourceId: "424242" });
+    const summary = await enforceChanges(depsWith(enforcing), TENANT, [
+      unknown("ai_sdr_confidence_score", "0.2", "09:00:01"),
+      unknown("ai_proposed_email", "x@y.example", "09:00:02"),
+      unknown("favorite_color", "teal", "09:00:03"),
+      unknown("lifecyclestage", "customer", "09:00:04"),
+    ]);
+    expect(summary).toMatchObject({ observed: 3 });
+    const denied = (await audit.query({ tenantId: TENANT, objectId: "615" })).events.filter(
+      (e) => e.decision?.outcome === "deny",
+    );
+    expect(denied.map((e) => e.field_diffs.map((d) => d.field))).toEqual([["lifecyclestage"]]);
+  });
+
   it("ignores its own writes, and stamps provenance on an allowed direct write", async () => {
     const own = await enforceChanges(depsWith(), TENANT, [
       change({ objectId: "606", property: "lifecyclestage", value: "lead", at: "09:00:00", sourceId: "7777" }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import { startTollgateWithSandbox, PORTAL_ID, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 
 const TENANT = String(PORTAL_ID);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { freePort } from "../../src/demo/start-local-stack.js";
+import { freePort } from "../../sandbox/demo/start-local-stack.js";
 
 /**
  * Real services of the fault suite's own, on free loopback ports in a temp dir: a redis-server

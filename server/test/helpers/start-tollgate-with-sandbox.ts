@@ -5,7 +5,7 @@ import {
   POLICY_AGENTS,
   type LocalStack,
   type LocalStackOptions,
-} from "../../src/demo/start-local-stack.js";
+} from "../../sandbox/demo/start-local-stack.js";
 import { HUBSPOT_TEST_CLIENT_SECRET } from "../../../test/fixtures/index.js";
 import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "./test-database.js";
 

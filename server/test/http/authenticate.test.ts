@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createApiKeyAuthenticator } from "../../src/http/authenticate.js";
+import { createApiKeyAuthenticator } from "../../src/http/index.js";
 
 const authenticate = createApiKeyAuthenticator([
   { key: "agent-key-0123456789", role: "agent", agentId: "enrichment-bot" },

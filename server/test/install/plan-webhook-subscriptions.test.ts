@@ -7,7 +7,7 @@ import {
   type CrmObjectSubscription,
   type GovernedField,
 } from "../../src/install/index.js";
-import { HUBSPOT_PROVENANCE_NAMES } from "../../../shared/fields.js";
+import { HUBSPOT_PROVENANCE_NAMES } from "../../../shared/index.js";
 
 const GOVERNED: GovernedField[] = [
   { object: "contact", field: "industry", proposable: true },

@@ -26,7 +26,7 @@ const GOVERNED: GovernedField[] = [
   { object: "account", field: "Industry", proposable: true },
 ];
 
-/** DESIGN §2 provenance properties with their HubSpot type/fieldType. */
+/** docs/contracts.md#fields-the-app-installs provenance properties with their HubSpot type/fieldType. */
 const PROVENANCE = {
   ai_sdr_last_action_at: "datetime/date",
   ai_sdr_confidence_score: "number/number",

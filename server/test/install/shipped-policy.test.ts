@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { listGovernedFields, loadPolicyFile } from "../../src/policy/index.js";
 import { HUBSPOT_SUBSCRIPTION_CAP, planProvisioning, planWebhookSubscriptions } from "../../src/install/index.js";
-import { HUBSPOT_OBJECTS } from "../../../shared/crm-objects.js";
+import { HUBSPOT_OBJECTS } from "../../../shared/index.js";
 
 // The policy's own `listGovernedFields` output feeds install unchanged: this pins the seam.
 describe("install from the shipped policy (manifests/policy.yaml)", () => {

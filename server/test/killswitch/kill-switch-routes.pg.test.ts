@@ -2,11 +2,15 @@ import { Router } from "express";
 import type { Server } from "node:http";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKeyAuthenticator, requireRole } from "../../src/http/authenticate.js";
-import { createHttpApp } from "../../src/http/create-http-app.js";
-import { createKillSwitchRouter } from "../../src/http/routes/kill-switch-routes.js";
-import { createPolicyRouter } from "../../src/http/routes/policy-routes.js";
-import { requireAgentNotKilled, type KillSwitchService } from "../../src/killswitch/index.js";
+import {
+  createApiKeyAuthenticator,
+  requireRole,
+  createHttpApp,
+  createKillSwitchRouter,
+  createPolicyRouter,
+  requireAgentNotKilled,
+} from "../../src/http/index.js";
+import type { KillSwitchService } from "../../src/killswitch/index.js";
 import { createLogger, createMetrics } from "../../src/observability/index.js";
 import { createPolicyRegistry } from "../../src/policy/index.js";
 import { createKillSwitchHarness, type KillSwitchHarness } from "./helpers.js";

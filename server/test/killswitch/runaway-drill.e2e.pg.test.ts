@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runRunawayDrill } from "../../src/cli/commands/drill-runaway.js";
+import { runRunawayDrill } from "../../sandbox/drills/drill-runaway.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../helpers/test-database.js";
 
 // The whole loop against the HubSpot sandbox: signed webhooks → enforcement with the guard →

@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ToolListChangedNotificationSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import { startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 
 /** One API key per agent and person of the tests (R1: one identity per agent). */

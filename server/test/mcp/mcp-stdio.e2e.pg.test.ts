@@ -1,6 +1,6 @@
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_TOLLGATE_APP_ID } from "../../src/demo/start-local-stack.js";
+import { LOCAL_TOLLGATE_APP_ID } from "../../sandbox/demo/start-local-stack.js";
 import { HUBSPOT_TEST_CLIENT_SECRET } from "../../../test/fixtures/index.js";
 import type { Harness } from "../helpers/start-tollgate-with-sandbox.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../helpers/test-database.js";

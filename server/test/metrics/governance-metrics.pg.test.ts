@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Registry } from "prom-client";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
+import type { AuditEventInput } from "../../../shared/index.js";
 import { createAuditLog } from "../../src/audit/index.js";
 import { computeGovernanceMetrics, registerGovernanceMetrics } from "../../src/metrics/index.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";

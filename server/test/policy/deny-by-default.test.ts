@@ -4,7 +4,7 @@ import {
   HUBSPOT_PROVENANCE_NAMES,
   SALESFORCE_PROVENANCE_NAMES,
   salesforceShadowName,
-} from "../../../shared/fields.js";
+} from "../../../shared/index.js";
 import {
   DENY_BY_DEFAULT,
   decide,

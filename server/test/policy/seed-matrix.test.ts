@@ -10,7 +10,7 @@ import {
 import { action, fieldWrite, shipped } from "./helpers.js";
 
 /**
- * One test per row of shared/reference/seed-matrix.md, under the shipped manifests/policy.yaml:
+ * One test per row of the permissions matrix in docs/policy.md, under the shipped manifests/policy.yaml:
  * the row's plain outcome, the pass and fail variants of its approval rule, its exception, and
  * its limit (a counter at the limit → over_cap).
  */

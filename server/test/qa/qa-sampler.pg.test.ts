@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEventInput } from "../../../shared/audit-event.js";
-import type { PolicyQa } from "../../../shared/policy-manifest.js";
+import type { AuditEventInput, PolicyQa } from "../../../shared/index.js";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../src/errors/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../../src/qa/index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PolicyQa } from "../../../shared/policy-manifest.js";
+import type { PolicyQa } from "../../../shared/index.js";
 import { parsePolicy } from "../../src/policy/index.js";
 import { isRestricted, shouldSample, type QaAction } from "../../src/qa/index.js";
 

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Server } from "node:http";
 import { createExceptionQueue, createExceptionStore } from "../../src/exceptions/index.js";
-import { createApiKeyAuthenticator } from "../../src/http/authenticate.js";
-import { createHttpApp } from "../../src/http/create-http-app.js";
-import { createExceptionRouter } from "../../src/http/routes/exception-routes.js";
-import { createGovernanceRouter } from "../../src/http/routes/governance-routes.js";
-import { createQaRouter } from "../../src/http/routes/qa-routes.js";
-import { createRollbackRouter } from "../../src/http/routes/rollback-routes.js";
+import {
+  createApiKeyAuthenticator,
+  createHttpApp,
+  createExceptionRouter,
+  createGovernanceRouter,
+  createQaRouter,
+  createRollbackRouter,
+} from "../../src/http/index.js";
 import { createLogger, createMetrics } from "../../src/observability/index.js";
 import { createQaSampler } from "../../src/qa/index.js";
 import { AGENT_APP, REP, startRollbackHarness, type RollbackHarness } from "./rollback-harness.js";

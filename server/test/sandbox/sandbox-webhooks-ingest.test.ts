@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHubSpotSandbox, type HubSpotSandbox } from "../../sandbox/hubspot/index.js";
-import { isOwnHubSpotWrite, parseHubSpotBatch, verifyHubSpotSignatureV3 } from "../../src/webhooks/index.js";
+import { parseHubSpotBatch, verifyHubSpotSignatureV3 } from "../../src/webhooks/index.js";
+import { isOwnWrite } from "../../src/enforce/index.js";
+import { toCrmChange } from "../../src/runtime/to-crm-change.js";
 import { startWebhookReceiver } from "./webhook-receiver.js";
 
 // Producer meets consumer: what the sandbox sends must pass Tollgate's own webhook ingest.
@@ -59,7 +61,7 @@ describe("sandbox webhooks through Tollgate's ingest", () => {
     expect(changes.map((c) => c.sourceId)).toEqual(
       expect.arrayContaining(["123456", String(TOLLGATE_APP), "userId:9"]),
     );
-    const own = changes.filter((c) => isOwnHubSpotWrite(c, String(TOLLGATE_APP)));
+    const own = changes.filter((c) => isOwnWrite(toCrmChange(c), { hubspotAppId: String(TOLLGATE_APP) }));
     expect(own).toHaveLength(1);
     expect(own[0]).toMatchObject({ changeSource: "INTEGRATION" });
   });

@@ -1,8 +1,9 @@
+import { isOwnWrite } from "../../src/enforce/index.js";
+import { toCrmChange } from "../../src/runtime/to-crm-change.js";
 import { describe, expect, it } from "vitest";
 import {
   HUBSPOT_SUBSCRIPTION_TYPES,
   hubSpotWebhookBatchSchema,
-  isOwnHubSpotWrite,
   parseHubSpotBatch,
   type HubSpotSubscriptionType,
 } from "../../src/webhooks/index.js";
@@ -174,10 +175,12 @@ describe("normalising to HubSpotChange", () => {
     const [own] = changesOf("contact.propertyChange.own-write.json").changes;
     const [agent] = changesOf("contact.propertyChange.agent-write.json").changes;
     const [human] = changesOf("contact.propertyChange.ui-edit.json").changes;
-    expect(isOwnHubSpotWrite(own!, HUBSPOT_TEST_APP_ID)).toBe(true);
-    expect(isOwnHubSpotWrite(agent!, HUBSPOT_TEST_APP_ID)).toBe(false);
-    expect(isOwnHubSpotWrite(human!, HUBSPOT_TEST_APP_ID)).toBe(false);
-    expect(isOwnHubSpotWrite(own!, undefined)).toBe(false);
+    // The rule enforcement runs (enforce/attribute-change.ts), on the changes as the worker gets them.
+    const self = { hubspotAppId: HUBSPOT_TEST_APP_ID };
+    expect(isOwnWrite(toCrmChange(own!), self)).toBe(true);
+    expect(isOwnWrite(toCrmChange(agent!), self)).toBe(false);
+    expect(isOwnWrite(toCrmChange(human!), self)).toBe(false);
+    expect(isOwnWrite(toCrmChange(own!), {})).toBe(false);
   });
 });
 

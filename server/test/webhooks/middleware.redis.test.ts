@@ -22,7 +22,7 @@ import {
 } from "../../../test/fixtures/index.js";
 import { closedPort, connectRedis, deleteUnder, keysUnder, uniquePrefix, waitFor } from "./redis-test-utils.js";
 
-/** Logs captured as data (STYLE §5). */
+/** Logs captured as data (docs/architecture.md#how-the-code-reads). */
 function captureLogs() {
   const entries: { level: "warn" | "error"; obj: object; msg?: string }[] = [];
   const logger: WebhookLogger = {

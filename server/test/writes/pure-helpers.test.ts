@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../src/writes/backoff-delay.js";
 import { buildWriteAuditEvent } from "../../src/writes/build-write-audit-event.js";
 import { mergeWrites } from "../../src/writes/merge-writes.js";
-import { DAILY_EXHAUSTED_WAIT_MS, rateLimitPause } from "../../src/writes/rate-limit-pause.js";
 import { tenantQueueName } from "../../src/writes/tenant-queue-name.js";
 import type { CrmWriteRow } from "../../src/writes/index.js";
 
@@ -54,21 +53,6 @@ describe("mergeWrites", () => {
   it("keeps records of different object types apart", () => {
     const merged = mergeWrites([row("1", "7", { x: "1" }), row("2", "7", { x: "2" }, { objectType: "companies" })]);
     expect(merged.inputs).toHaveLength(2);
-  });
-});
-
-describe("rateLimitPause", () => {
-  const state = { max: 100, remaining: 5, intervalMs: 10_000, observedAt: 1_000 };
-  it("waits out the interval when the remaining budget is within the headroom", () => {
-    expect(rateLimitPause(state, 5, 4_000)).toBe(7_000);
-    expect(rateLimitPause({ ...state, remaining: 6 }, 5, 4_000)).toBe(0);
-  });
-  it("goes ahead once the interval the numbers were seen in has passed, or with no numbers", () => {
-    expect(rateLimitPause(state, 5, 11_000)).toBe(0);
-    expect(rateLimitPause(undefined, 5, 0)).toBe(0);
-  });
-  it("waits long when the daily budget is spent", () => {
-    expect(rateLimitPause({ ...state, remaining: 50, dailyRemaining: 0 }, 5, 1_000)).toBe(DAILY_EXHAUSTED_WAIT_MS);
   });
 });
 

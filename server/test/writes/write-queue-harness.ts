@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { deleteKeysUnder } from "../../src/redis/index.js";
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import type { Database } from "../../src/db/index.js";
 import {

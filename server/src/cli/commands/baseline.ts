@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/index.js";
 import { createLogger } from "../../observability/index.js";
-import { createTollgate } from "../../runtime/create-tollgate.js";
+import { createTollgate } from "../../runtime/index.js";
 
 /** `tollgate baseline hubspot`: records current governed values so reverts need no history reads. */
 export function registerBaselineCommand(program: Command): void {

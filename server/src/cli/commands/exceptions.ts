@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { AuditActor } from "../../../../shared/audit-event.js";
+import type { AuditActor } from "../../../../shared/index.js";
 import { EXCEPTION_STATES, type ExceptionQueue, type ExceptionState } from "../../exceptions/index.js";
 import { ValidationError } from "../../errors/index.js";
 import type { CommandIo } from "./rollback.js";

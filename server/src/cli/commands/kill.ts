@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { killSwitchRequestSchema } from "../../../../shared/kill-switch.js";
+import { killSwitchRequestSchema } from "../../../../shared/index.js";
 import { ValidationError } from "../../errors/index.js";
 import type { KillSwitch, KillSwitchService } from "../../killswitch/index.js";
 import type { CliServices } from "../services.js";

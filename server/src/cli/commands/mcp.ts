@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { pino } from "pino";
 import { UnauthorizedError } from "../../errors/index.js";
-import { createApiKeyAuthenticator } from "../../http/authenticate.js";
+import { createApiKeyAuthenticator } from "../../http/index.js";
 import { createLogger } from "../../observability/index.js";
 import { createCliServices } from "../services.js";
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { POLICY_OBJECTS, type PolicyObject } from "../../../../shared/crm-objects.js";
+import { POLICY_OBJECTS, type PolicyObject } from "../../../../shared/index.js";
 import { ValidationError } from "../../errors/index.js";
 import { explainDecision, loadPolicyFile } from "../../policy/index.js";
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import type { AuditActor } from "../../../../shared/audit-event.js";
+import type { AuditActor } from "../../../../shared/index.js";
 import { SCORECARD_LINES, type QaSampler, type Scorecard } from "../../qa/index.js";
 import type { CommandIo } from "./rollback.js";
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import type { AuditActor } from "../../../../shared/audit-event.js";
+import type { AuditActor } from "../../../../shared/index.js";
 import { ForbiddenError } from "../../errors/index.js";
 import type { RollbackJob, RollbackPlan, RollbackRequestInput, RollbackService } from "../../rollback/index.js";
 

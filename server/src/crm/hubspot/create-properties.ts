@@ -13,7 +13,7 @@ const ALREADY_EXISTS = new Set(["OBJECT_ALREADY_EXISTS", "CONFLICT"]);
 
 /**
  * Creates the properties that do not exist yet; never updates or deletes one (install is
- * idempotent, DESIGN §2). Lists first, so a re-run makes one call; then
+ * idempotent, docs/contracts.md#fields-the-app-installs). Lists first, so a re-run makes one call; then
  * `POST /crm/v3/properties/{type}/batch/create`. If HubSpot refuses the whole batch because a
  * name was taken meanwhile, each is created alone and "already exists" is accepted.
  */

@@ -1,4 +1,4 @@
-import { findHubSpotObject } from "../../../../shared/crm-objects.js";
+import { findHubSpotObject } from "../../../../shared/index.js";
 
 /** `0-1`, `contact` or `contacts` → `contacts`; a type it does not know (custom `2-…`) comes back unchanged. */
 export function toHubSpotObjectName(objectType: string): string {

@@ -4,7 +4,7 @@ import type { RateLimitState } from "../connector.js";
  * Reads HubSpot's rate-limit headers (`X-HubSpot-RateLimit-Max`, `-Remaining`,
  * `-Interval-Milliseconds`, `-Daily-Remaining`). OAuth and search responses omit some or all of
  * them, so a response without `-Max`/`-Remaining` yields `undefined` and the last state stands.
- * @see ../../../../../shared/reference/hubspot.md §3
+ * @see HubSpot: https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
  */
 export function readRateLimitHeaders(
   headers: { get(name: string): string | null },

@@ -1,5 +1,5 @@
 -- Tenants (HubSpot portal or Salesforce org, or "default") and the policy versions each has
--- served. A policy version is the SHA-256 of the policy's canonical form (DESIGN §3).
+-- served. A policy version is the SHA-256 of the policy's canonical form (docs/contracts.md#policy-manifest).
 CREATE TABLE IF NOT EXISTS tenants (
   tenant_id   text PRIMARY KEY,
   crm         text,

@@ -1,4 +1,4 @@
--- Audit log (DESIGN §6): append-only, one row per step, hash-chained per tenant.
+-- Audit log (docs/contracts.md#audit-event): append-only, one row per step, hash-chained per tenant.
 --
 -- audit_events  one row per event. `event` is the whole event (jsonb) including prev_hash and
 --               hash; the other columns are copies kept for ordering and filtering, and

@@ -1,4 +1,4 @@
--- Record values Tollgate has seen (DESIGN §7 "record snapshots (prior values)"): one row per
+-- Record values Tollgate has seen (docs/architecture.md#storage-and-services "record snapshots (prior values)"): one row per
 -- observed property value, from webhooks, history reads and baselines. Reverts restore the
 -- latest trusted value before an agent's write; conflict checks compare against the latest.
 CREATE TABLE IF NOT EXISTS record_values (
@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS record_values (
 );
 CREATE INDEX IF NOT EXISTS record_values_lookup ON record_values (tenant_id, object_type, object_id, property, occurred_at DESC, id DESC);
 
--- Proposals waiting for people (DESIGN §5 approval shape). Issue 4 builds the flow on these rows.
+-- Proposals waiting for people (docs/contracts.md#http-api approval shape). Issue 4 builds the flow on these rows.
 CREATE TABLE IF NOT EXISTS approvals (
   id                text PRIMARY KEY,
   tenant_id         text NOT NULL,

@@ -1,4 +1,4 @@
--- Kill switches (DESIGN §5 `PUT/GET /v1/kill-switches`, requirements R7). PostgreSQL is the
+-- Kill switches (docs/contracts.md#http-api `PUT/GET /v1/kill-switches`, requirements R7). PostgreSQL is the
 -- truth; Redis only caches the active ones (server/src/killswitch/) and is rebuilt from here.
 -- One row per (tenant, scope): the switch's current state, who set it, when and why.
 CREATE TABLE IF NOT EXISTS kill_switches (

@@ -1,6 +1,6 @@
 -- Rollback jobs, QA sampling (requirements R6, R9).
 --
--- rollback_jobs   one row per rollback a person asked for (DESIGN §5 POST /v1/rollback). The
+-- rollback_jobs   one row per rollback a person asked for (docs/contracts.md#http-api POST /v1/rollback). The
 --                 counters are a cache: they are recomputed from rollback_items and crm_writes
 --                 whenever writes settle and whenever the job is read, so a lost hook never
 --                 leaves a job stuck.

@@ -1,4 +1,4 @@
--- The pre-write gate's idempotency keys (DESIGN §5 `POST /v1/actions`): one row per
+-- The pre-write gate's idempotency keys (docs/contracts.md#http-api `POST /v1/actions`): one row per
 -- (tenant, agent, key, approval) an agent sent. A request claims its row before it decides
 -- (state 'pending'); the answer is stored in the same transaction as the decision's audit event
 -- (state 'done'), so a retry with the same key gets the same answer and nothing happens twice.

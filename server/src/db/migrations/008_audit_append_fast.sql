@@ -1,4 +1,4 @@
--- Cheaper audit appends (DESIGN §6), same chain, same stored rows, same guarantees.
+-- Cheaper audit appends (docs/contracts.md#audit-event), same chain, same stored rows, same guarantees.
 --
 -- 001's audit_append hashed every event twice: once in audit_chain_hash() to move the head in
 -- its locking UPDATE, and again in the loop to store each event. Measured per append against a

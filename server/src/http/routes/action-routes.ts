@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { ActionGate } from "../../actions/index.js";
-import { requireAgentNotKilled, type KillSwitchService } from "../../killswitch/index.js";
+import type { KillSwitchService } from "../../killswitch/index.js";
+import { requireAgentNotKilled } from "../require-agent-not-killed.js";
 import { principalOf, requireRole, type Principal } from "../authenticate.js";
 
 export interface ActionRoutesOptions {
@@ -14,7 +15,7 @@ export interface ActionRoutesOptions {
 }
 
 /**
- * DESIGN §5: `POST /v1/actions`, the pre-write gate. Agent keys only; a key a tenant, role or
+ * docs/contracts.md#http-api: `POST /v1/actions`, the pre-write gate. Agent keys only; a key a tenant, role or
  * agent kill switch covers is refused with 403 `agent_killed` before anything is read. The tenant
  * is the key's (agents never pick one). Answers 200 with the decision whatever it is — a refusal
  * is an answer, not an error — and `Idempotent-Replayed: true` when an idempotency key answered

@@ -1,6 +1,12 @@
 import { Router, type Request } from "express";
-import { approvalBatchBodySchema, approveBodySchema, rejectBodySchema } from "../../../../shared/approval.js";
-import { CRMS, toStoredHubSpotObjectType, type CrmName } from "../../../../shared/crm-objects.js";
+import {
+  approvalBatchBodySchema,
+  approveBodySchema,
+  rejectBodySchema,
+  CRMS,
+  toStoredHubSpotObjectType,
+  type CrmName,
+} from "../../../../shared/index.js";
 import type { ApiKeyRole } from "../../config/index.js";
 import type { ApprovalService, Approver } from "../../approvals/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
@@ -27,7 +33,7 @@ export interface ApprovalRoutesOptions {
 }
 
 /**
- * DESIGN §5 approvals API, for the cards (signed `hubspot.fetch` requests) and for API keys:
+ * docs/contracts.md#http-api approvals API, for the cards (signed `hubspot.fetch` requests) and for API keys:
  * `GET /v1/records/:crm/:objectType/:objectId/approvals`, `POST /v1/approvals/:id/approve`,
  * `POST /v1/approvals/:id/reject`, `POST /v1/approvals/batch`.
  *

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { auditQuerySchema } from "../../../../shared/audit-event.js";
+import { auditQuerySchema } from "../../../../shared/index.js";
 import type { AuditLog } from "../../audit/index.js";
 import { HUMAN_ROLES, requireRole, type Principal } from "../authenticate.js";
 import { parseWith } from "../parse-with.js";
@@ -11,7 +11,7 @@ export interface AuditRoutesOptions {
   defaultTenant: string;
 }
 
-/** DESIGN §5: `GET /v1/audit`, `/v1/audit/verify`, `/v1/audit/export` — auditors and up. */
+/** docs/contracts.md#http-api: `GET /v1/audit`, `/v1/audit/verify`, `/v1/audit/export` — auditors and up. */
 export function createAuditRouter({ audit, authenticate, defaultTenant }: AuditRoutesOptions): Router {
   const router = Router();
   const readers = requireRole(authenticate, HUMAN_ROLES);

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { killSwitchRequestSchema } from "../../../../shared/kill-switch.js";
+import { killSwitchRequestSchema } from "../../../../shared/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
 import type { KillSwitchService } from "../../killswitch/index.js";
 import type { CompiledPolicy } from "../../policy/index.js";
@@ -20,7 +20,7 @@ const TENANT_SWITCHERS = ["owner", "revops_admin"] as const;
 const SCOPE_SWITCHERS = ["owner", "revops_admin", "operator"] as const;
 
 /**
- * DESIGN §5: `GET /v1/kill-switches` (any human role) lists the active switches with who, when,
+ * docs/contracts.md#http-api: `GET /v1/kill-switches` (any human role) lists the active switches with who, when,
  * why and what they prevented so far; `PUT /v1/kill-switches` turns one on or off
  * (`{scope: {type, value}, state, reason}`) and answers the switch with who/when. The tenant
  * scope takes an owner or revops_admin; every narrower scope also an operator. Bad input is a 400

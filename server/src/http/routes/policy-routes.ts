@@ -14,7 +14,7 @@ export interface PolicyRoutesOptions {
 }
 
 /**
- * DESIGN §5: `GET /v1/policy` (any human role) and `PUT /v1/policy` (owner, revops_admin).
+ * docs/contracts.md#http-api: `GET /v1/policy` (any human role) and `PUT /v1/policy` (owner, revops_admin).
  * PUT takes the YAML itself (`Content-Type: application/yaml`) or `{"yaml": "…"}`; a bad policy
  * answers 400 with every problem and its line, and the last good policy keeps serving.
  */

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { provenanceQuerySchema } from "../../../../shared/provenance.js";
+import { provenanceQuerySchema } from "../../../../shared/index.js";
 import { listRecordProvenance } from "../../approvals/index.js";
 import type { Sql } from "../../db/index.js";
 import { HUMAN_ROLES, type Principal } from "../authenticate.js";
@@ -17,7 +17,7 @@ export interface ProvenanceRoutesOptions {
 }
 
 /**
- * DESIGN §5: `GET /v1/records/:crm/:objectType/:objectId/provenance?limit&cursor` → the
+ * docs/contracts.md#http-api: `GET /v1/records/:crm/:objectType/:objectId/provenance?limit&cursor` → the
  * record's governed changes with evidence, newest first: `{changes: […], nextCursor}`. Cards
  * (signed) and any human role.
  */

@@ -13,7 +13,7 @@ export interface RollbackRoutesOptions {
 const ROLLBACK_ROLES = ["owner", "revops_admin"] as const;
 
 /**
- * DESIGN §5: `POST /v1/rollback` (RevOps admins and owners; `force` over a conflict is an
+ * docs/contracts.md#http-api: `POST /v1/rollback` (RevOps admins and owners; `force` over a conflict is an
  * owner's call) and `GET /v1/rollback/:jobId` (any human role).
  */
 export function createRollbackRouter({ rollback, authenticate, defaultTenant }: RollbackRoutesOptions): Router {

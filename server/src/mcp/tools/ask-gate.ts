@@ -1,5 +1,5 @@
-import type { ActionResponse } from "../../../../shared/action.js";
-import type { CrmFieldChangeInput, RequestActionInput } from "../../../../shared/mcp-tools.js";
+import type { ActionResponse } from "../../../../shared/index.js";
+import type { CrmFieldChangeInput, RequestActionInput } from "../../../../shared/index.js";
 import { resolveObject } from "../resolve-object.js";
 import { refusal, type ToolContext, type ToolOutcome } from "../tool-outcome.js";
 

@@ -1,4 +1,4 @@
-import type { GetDecisionInput } from "../../../../shared/mcp-tools.js";
+import type { GetDecisionInput } from "../../../../shared/index.js";
 import { toApprovalWire } from "../../approvals/index.js";
 import { refusal, type ToolContext, type ToolOutcome } from "../tool-outcome.js";
 

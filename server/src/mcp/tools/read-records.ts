@@ -1,4 +1,4 @@
-import type { CrmGetRecordInput, CrmSearchRecordsInput } from "../../../../shared/mcp-tools.js";
+import type { CrmGetRecordInput, CrmSearchRecordsInput } from "../../../../shared/index.js";
 import type { CrmRecord } from "../../crm/index.js";
 import { NO_KILL_SWITCHES, decide, readableFields, type PolicyDecision } from "../../policy/index.js";
 import { resolveObject } from "../resolve-object.js";

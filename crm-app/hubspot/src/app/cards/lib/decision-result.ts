@@ -93,7 +93,7 @@ function accepted(
   }
 }
 
-// Branch on the stable code, never on the text (STYLE §4).
+// Branch on the stable code, never on the text (docs/architecture.md#how-the-code-reads).
 function refused(id: string, field: string, code: string, message: string): DecisionResult {
   return { id, field, outcome: code === "conflict" ? "conflict" : "refused", message };
 }

@@ -11,7 +11,7 @@ import type {
   RejectBody,
 } from "./types";
 
-/** Tollgate's card endpoints (DESIGN §5), each one signed request through {@link fetchTollgate}. */
+/** Tollgate's card endpoints (docs/contracts.md#http-api), each one signed request through {@link fetchTollgate}. */
 
 export function listApprovals(identity: CardIdentity): Promise<ApprovalList> {
   return fetchTollgate<ApprovalList>(buildTollgateUrl(recordPath(identity, "approvals"), identity), { method: "GET" });

@@ -17,7 +17,7 @@ export interface CardIdentity {
   objectType: string;
 }
 
-// Tollgate's routes take the object type as the CRM's API names it (DESIGN §5); the names read
+// Tollgate's routes take the object type as the CRM's API names it (docs/contracts.md#http-api); the names read
 // better in the audit log than the ids, and custom objects keep their id.
 const OBJECT_TYPE_NAMES: Record<string, string> = { "0-1": "contacts", "0-2": "companies", "0-3": "deals" };
 

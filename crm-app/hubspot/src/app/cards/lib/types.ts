@@ -1,7 +1,7 @@
 /**
  * Wire shapes the cards exchange with Tollgate. HubSpot builds the cards from this folder's own
  * package.json, so they cannot import the repository's `shared/` zod schemas; these mirror them:
- * - `Approval`, `ApproveBody`, `RejectBody` ↔ `shared/approval.ts` (DESIGN §5, contract);
+ * - `Approval`, `ApproveBody`, `RejectBody` ↔ `shared/approval.ts` (docs/contracts.md#http-api, contract);
  * - `ProvenanceChange`, `ProvenancePage` ↔ `shared/provenance.ts`;
  * - batch bodies and results, decision answers ↔ `shared/approval.ts`.
  * `test/crm-app/card-types.test.ts` (root suite) parses samples of these types with the shared
@@ -93,7 +93,7 @@ export interface BatchBody {
   items: BatchItem[];
 }
 
-/** `{ "error": { code, message, details } }` (DESIGN §5). */
+/** `{ "error": { code, message, details } }` (docs/contracts.md#http-api). */
 export interface ApiError {
   code: string;
   message: string;

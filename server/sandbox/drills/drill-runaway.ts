@@ -1,5 +1,5 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
-import type { KillSwitch } from "../../killswitch/index.js";
+import type { KillSwitch } from "../../src/killswitch/index.js";
 import { startGuardedStack, type GuardedStack } from "./drill-stack.js";
 
 const AGENT = { id: "enrichment-bot", appId: 1000002 };

@@ -1,4 +1,4 @@
-import type { AuditEvent } from "../../../shared/audit-event.js";
+import type { AuditEvent } from "../../../shared/index.js";
 import { bold, dim, green, heading, red, say, short, table, yellow } from "./narrate.js";
 import { randomBytes } from "node:crypto";
 import { LOCAL_PORTAL_ID, startLocalStack, type LocalStack } from "./start-local-stack.js";

@@ -4,6 +4,15 @@ import { ToolListChangedNotificationSchema, type CallToolResult } from "@modelco
 import { dim, green, red, say, short, yellow } from "./narrate.js";
 import type { LocalStack } from "./start-local-stack.js";
 
+/** What the demo reads of a tool's answer (docs/contracts.md, MCP). */
+interface ToolAnswer {
+  status?: string;
+  decision: { outcome: string; reasons: string[] };
+  approvalId?: string;
+  properties?: Record<string, string | null>;
+  withheld?: string[];
+}
+
 /**
  * The demo's MCP agent: an MCP SDK client scripted as enrichment-bot would act, given Tollgate
  * as its MCP server instead of a HubSpot token. It reads, proposes, is refused, and is stopped by
@@ -20,7 +29,7 @@ export async function runMcpAgentScene(s: LocalStack, keys: { agent: string; rev
   );
   const call = async (name: string, args: Record<string, unknown>) => {
     const r = (await client.callTool({ name, arguments: args })) as CallToolResult;
-    return { isError: r.isError === true, body: r.structuredContent as Record<string, any> };
+    return { isError: r.isError === true, body: r.structuredContent as unknown as ToolAnswer };
   };
   const tools = async () => (await client.listTools()).tools.map((t) => t.name).join(", ");
   try {

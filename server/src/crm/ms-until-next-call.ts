@@ -1,4 +1,4 @@
-import type { RateLimitState } from "../connector.js";
+import type { RateLimitState } from "./connector.js";
 
 export interface PacingOptions {
   /**
@@ -16,8 +16,9 @@ export interface PacingOptions {
 }
 
 /**
- * How long to wait before the next HubSpot call so it never provokes a 429, given the last
- * rate-limit headers seen. Pure: the write queue calls it with its own clock.
+ * How long to wait before the next CRM call so it never provokes a 429, given the budget the
+ * connector last reported (`CrmConnector.rateLimitState()`). Pure: the write queue calls it with
+ * its own clock — the one pacing rule, tested against the sandbox's rolling window.
  *
  * HubSpot's burst limit is a rolling window (`TEN_SECONDLY_ROLLING`); we wait out the window the
  * state was observed in once the remaining calls fall to the reserve. That is conservative (a

@@ -1,10 +1,10 @@
-import type { KillSwitchService } from "../../killswitch/index.js";
-import type { Logger } from "../../observability/index.js";
-import type { RollbackService } from "../../rollback/index.js";
-import type { Tollgate } from "../../runtime/create-tollgate.js";
-import type { StartedSandbox } from "../../../sandbox/hubspot/index.js";
-import type { CrmWriteQueue } from "../../writes/index.js";
-import { LOCAL_PORTAL_ID, startLocalStack } from "../../demo/start-local-stack.js";
+import type { KillSwitchService } from "../../src/killswitch/index.js";
+import type { Logger } from "../../src/observability/index.js";
+import type { RollbackService } from "../../src/rollback/index.js";
+import type { Tollgate } from "../../src/runtime/index.js";
+import type { StartedSandbox } from "../hubspot/index.js";
+import type { CrmWriteQueue } from "../../src/writes/index.js";
+import { LOCAL_PORTAL_ID, startLocalStack } from "../demo/start-local-stack.js";
 
 export const DRILL_PORTAL_ID = LOCAL_PORTAL_ID;
 

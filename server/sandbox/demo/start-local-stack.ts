@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../config/index.js";
-import { createDatabase, type Database } from "../db/index.js";
-import { createLogger, type Logger } from "../observability/index.js";
-import { deleteKeysUnder } from "../redis/index.js";
-import { createTollgate, type Tollgate } from "../runtime/create-tollgate.js";
-import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../../sandbox/hubspot/index.js";
+import { loadConfig } from "../../src/config/index.js";
+import { createDatabase, type Database } from "../../src/db/index.js";
+import { createLogger, type Logger } from "../../src/observability/index.js";
+import { deleteKeysUnder } from "../../src/redis/index.js";
+import { createTollgate, type Tollgate } from "../../src/runtime/index.js";
+import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../hubspot/index.js";
 
 export const LOCAL_PORTAL_ID = 62515;
 export const LOCAL_TOLLGATE_APP_ID = 7777;

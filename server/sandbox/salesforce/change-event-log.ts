@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import type { SandboxValue, StoreChange } from "./record-store.js";
+
+export interface ChangeEventHeader {
+  entityName: string;
+  recordIds: string[];
+  changeType: string;
+  changeOrigin: string;
+  transactionKey: string;
+  sequenceNumber: number;
+  commitTimestamp: number;
+  commitNumber: number;
+  commitUser: string;
+  changedFields?: string[];
+}
+
+/** A CDC event as CometD delivers it in `data`. */
+export interface ChangeEventData {
+  schema: string;
+  payload: { ChangeEventHeader: ChangeEventHeader } & Record<string, unknown>;
+  event: { replayId: number };
+}
+
+export interface LoggedEvent {
+  replayId: number;
+  channels: string[];
+  data: ChangeEventData;
+}
+
+/**
+ * The org's Change Data Capture stream: every committed transaction becomes events on
+ * `/data/ChangeEvents` and `/data/<Object>ChangeEvent`, numbered by an increasing replay id and
+ * kept for a bounded number of events (Salesforce keeps 72 hours). Identical changes to several
+ * records in one transaction become one event naming them all, as Salesforce merges them.
+ */
+export class ChangeEventLog {
+  private readonly events: LoggedEvent[] = [];
+  private nextReplayId = 1;
+  private commitNumber = 1_000;
+  private readonly listeners = new Set<(e: LoggedEvent) => void>();
+
+  constructor(
+    private readonly retain: number,
+    readonly enabled: Set<string>,
+  ) {}
+
+  onEvent(listener: (e: LoggedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The events of one transaction (one API call). */
+  publishTransaction(changes: readonly StoreChange[], commitUser: string, changeOrigin: string): void {
+    const groups = new Map<string, { change: StoreChange; recordIds: string[] }>();
+    for (const change of changes) {
+      if (!this.enabled.has(change.entityName)) continue;
+      if (change.changeType === "UPDATE" && Object.keys(change.fields).length === 0) continue;
+      const key = `${change.entityName}|${change.changeType}|${JSON.stringify(change.fields)}`;
+      const group = groups.get(key);
+      if (group && change.changeType === "UPDATE") group.recordIds.push(change.recordId);
+      else groups.set(group ? `${key}|${change.recordId}` : key, { change, recordIds: [change.recordId] });
+    }
+    const transactionKey = randomUUID();
+    let sequenceNumber = 0;
+    this.commitNumber += 1;
+    for (const { change, recordIds } of groups.values()) {
+      const header: ChangeEventHeader = {
+        entityName: change.entityName,
+        recordIds,
+        changeType: change.changeType,
+        changeOrigin,
+        transactionKey,
+        sequenceNumber: ++sequenceNumber,
+        commitTimestamp: Date.parse(change.at.replace("+0000", "Z")),
+        commitNumber: this.commitNumber,
+        commitUser,
+        ...(change.changeType === "UPDATE"
+          ? { changedFields: [...Object.keys(change.fields), "LastModifiedDate"] }
+          : {}),
+      };
+      this.publish(header, { ...change.fields, LastModifiedDate: change.at } as Record<string, SandboxValue>);
+    }
+  }
+
+  /** Any event, for faults: `GAP_UPDATE`, `GAP_OVERFLOW`. */
+  publish(header: ChangeEventHeader, fields: Record<string, unknown> = {}): LoggedEvent {
+    const replayId = this.nextReplayId++;
+    const event: LoggedEvent = {
+      replayId,
+      channels: ["/data/ChangeEvents", `/data/${header.entityName.replace(/__c$/, "__")}ChangeEvent`],
+      data: {
+        schema: `sandbox-${header.entityName}`,
+        payload: { ChangeEventHeader: header, ...fields },
+        event: { replayId },
+      },
+    };
+    this.events.push(event);
+    if (this.events.length > this.retain) this.events.splice(0, this.events.length - this.retain);
+    for (const l of this.listeners) l(event);
+    return event;
+  }
+
+  /** Events after `replayId` on `channel`, or `undefined` when that id is outside what is retained. */
+  after(channel: string, replayId: number): LoggedEvent[] | undefined {
+    const oldest = this.events[0]?.replayId ?? this.nextReplayId;
+    if (replayId === -2) return this.events.filter((e) => e.channels.includes(channel));
+    if (replayId === -1) return [];
+    if (replayId < oldest - 1 || replayId >= this.nextReplayId) return undefined;
+    return this.events.filter((e) => e.replayId > replayId && e.channels.includes(channel));
+  }
+
+  /** Drops every retained event (retention passing), keeping the numbering. */
+  expireAll(): void {
+    this.events.length = 0;
+  }
+
+  get latestReplayId(): number {
+    return this.nextReplayId - 1;
+  }
+}

@@ -1,0 +1,78 @@
+import type { JwtBearerConfig } from "./auth-routes.js";
+import type { ChangeEventHeader } from "./change-event-log.js";
+import type { SandboxUser } from "./org-users.js";
+import type { SandboxRow, SandboxValue } from "./record-store.js";
+
+export interface SalesforceSandboxOptions {
+  /** @defaultValue "00D5g000004XyZaEAK" */
+  orgId?: string | undefined;
+  /** @defaultValue "62.0" */
+  apiVersion?: string | undefined;
+  /** @defaultValue 0 (any free port) */
+  port?: number | undefined;
+  /** @defaultValue "127.0.0.1" */
+  host?: string | undefined;
+  /** The org's daily API allocation. @defaultValue 1,000,000 */
+  dailyApiLimit?: number | undefined;
+  /** Objects whose changes CDC publishes from the start (more through `PlatformEventChannelMember`). @defaultValue Lead, Contact, Account, Opportunity, Task */
+  cdcObjects?: string[] | undefined;
+  /** CDC events kept for replay (Salesforce keeps 72 hours). @defaultValue 100,000 */
+  retainEvents?: number | undefined;
+  /** How long a CometD `/meta/connect` is held when there is nothing to send. @defaultValue 10,000 */
+  longPollMs?: number | undefined;
+  /** Accept the JWT bearer grant for this connected app. */
+  jwt?: JwtBearerConfig | undefined;
+}
+
+export interface SalesforceSandbox {
+  url: string;
+  orgId: string;
+  apiVersion: string;
+  /** The user `seed` writes as. */
+  admin: SandboxUser;
+  users: {
+    create(name: string, username?: string): SandboxUser;
+    /** A new session token: API calls with it are that user's. */
+    token(userId: string): string;
+    /** `UserLogin.IsFrozen`: a frozen user's calls are refused. */
+    freeze(userId: string, frozen?: boolean): void;
+    isFrozen(userId: string): boolean;
+    assignPermissionSet(userId: string, permissionSetName: string): void;
+  };
+  /** Creates records as the admin, publishing no change events; returns their ids in order. */
+  seed(objectType: string, rows: Record<string, SandboxValue>[]): string[];
+  /** A change by `userId` (a person in the UI, or an agent), published over CDC like any API write. */
+  write(objectType: string, id: string, fields: Record<string, SandboxValue>, userId: string, client?: string): void;
+  getRecord(objectType: string, id: string): SandboxRow | undefined;
+  /** Field history rows of one field, newest first. */
+  history(objectType: string, id: string, field: string): SandboxRow[];
+  fields(objectType: string): string[];
+  permissionSets(): Map<
+    string,
+    { label: string; fieldPermissions: { field: string; readable: string; editable: string }[] }
+  >;
+  cdcObjects(): string[];
+  limits: {
+    /** Sets the daily allocation (and optionally what is used of it). */
+    set(limit: number, used?: number): void;
+    usage(): { used: number; limit: number };
+    /** The next `n` REST calls fail with 503 `SERVER_UNAVAILABLE`. */
+    failNext(n: number): void;
+  };
+  streaming: {
+    /** Forgets every CometD client: they must handshake and subscribe again (a dropped stream). */
+    dropClients(): void;
+    /** Publishes any event (gap, overflow); returns its replay id. */
+    publish(header: ChangeEventHeader, fields?: Record<string, unknown>): number;
+    /** Retention passes: every retained event is gone; replaying from an old id is refused. */
+    expireRetained(): void;
+    latestReplayId(): number;
+    handshakes(): number;
+    clients(): number;
+  };
+  /** REST calls by `METHOD path`, and the allocation used. */
+  stats(): { calls: Record<string, number>; apiUsed: number; longestUrl: number };
+  /** Ends every session (tokens expire): clients must get new ones. */
+  revokeTokens(): void;
+  close(): Promise<void>;
+}

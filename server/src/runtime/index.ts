@@ -1,0 +1,2 @@
+export { createTollgate } from "./create-tollgate.js";
+export type { Tollgate, TollgateOptions } from "./create-tollgate.js";
