@@ -45,7 +45,7 @@ import {
   createProvenanceRouter,
   createMcpRouter,
 } from "../http/index.js";
-import { createActionGate, CrmNotConnectedError, derivePermitSecret } from "../actions/index.js";
+import { createActionGate, CrmNotConnectedError, derivePermitSecret, type ActionGate } from "../actions/index.js";
 import { createMcpService, type McpService } from "../mcp/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
@@ -100,6 +100,8 @@ export interface Tollgate {
   receipts: ReceiptStore;
   hubspot: HubSpotTenancy;
   enforcement: EnforcementDeps;
+  /** The pre-write gate (`POST /v1/actions`). */
+  actionGate: ActionGate;
   /** The governed MCP server (`/mcp`, `tollgate mcp`). */
   mcp: McpService;
   app: ReturnType<typeof createHttpApp>;
@@ -315,6 +317,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     redis,
     prefix,
+    callsPerMinute: config.mcp.callsPerMinute,
     now,
     logger,
   });
@@ -373,6 +376,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     receipts,
     hubspot,
     enforcement,
+    actionGate,
     mcp,
     app,
     async baseline(tenantId) {

@@ -27,8 +27,8 @@ export function apiKeys(tenantId: string): string {
 }
 
 /** A real Tollgate on the sandbox, with the test keys. */
-export async function startMcpHarness(): Promise<Harness> {
-  return startTollgateWithSandbox({ env: { TOLLGATE_API_KEYS: apiKeys("62515") } });
+export async function startMcpHarness(env: Record<string, string> = {}): Promise<Harness> {
+  return startTollgateWithSandbox({ env: { TOLLGATE_API_KEYS: apiKeys("62515"), ...env } });
 }
 
 /** An MCP SDK client over a transport, counting `notifications/tools/list_changed`. */
