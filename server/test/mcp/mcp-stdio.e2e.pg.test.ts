@@ -152,5 +152,6 @@ describe("the governed MCP server over stdio (tollgate mcp)", () => {
     } finally {
       await other.close();
     }
-  });
+    // It spawns a second `tollgate mcp`: a process start, not a test step, sets the pace.
+  }, 60_000);
 });
