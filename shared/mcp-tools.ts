@@ -4,7 +4,7 @@ import { CRMS } from "./crm-objects.js";
 import { POLICY_ACTIONS, isValidTimeZone } from "./policy-manifest.js";
 
 /**
- * DESIGN §10 (contract): the six tools of the governed MCP server and their inputs. The MCP SDK
+ * docs/contracts.md (MCP, contract): the six tools of the governed MCP server and their inputs. The MCP SDK
  * turns these schemas into each tool's JSON Schema (`tools/list`) and Tollgate validates every
  * call against them; a call that does not match is refused as a tool result naming the key.
  */
@@ -68,7 +68,7 @@ export const crmSearchRecordsInputSchema = z.strictObject({
   after: nonEmpty(100).optional().describe("the cursor a previous page returned"),
 });
 
-/** `crm_propose_change` and `crm_update_field` take the same input (DESIGN §10). */
+/** `crm_propose_change` and `crm_update_field` take the same input (docs/contracts.md, MCP). */
 export const crmFieldChangeInputSchema = z.strictObject({
   crm,
   objectType,

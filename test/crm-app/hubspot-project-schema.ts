@@ -1,9 +1,12 @@
 /**
- * The HubSpot project files' shapes (platform 2025.2), for testing the committed project offline.
+ * The HubSpot project files' shapes (platform 2025.2).
  *
- * HubSpot's own validator, `@hubspot/project-parsing-lib` (`translate` → `validateIntermediateRepresentation`),
- * downloads its JSON schemas per account from `project-components-external/project-schemas/v3/<platformVersion>`,
- * so it cannot run without a HubSpot account and network. These zod schemas are written instead from:
+ * HubSpot's own parser, `@hubspot/project-parsing-lib`, runs offline in `parse-project.ts`
+ * (file discovery, JSON, top-level keys, directories, uids, duplicates, profile variables) except
+ * for one step: `validateIntermediateRepresentation` downloads the per-component JSON schemas
+ * from `GET https://api.hubapi.com/project-components-external/project-schemas/v3/<platformVersion>`
+ * with an account's credentials. The config schemas below are served to it in their place (as
+ * JSON Schema, `z.toJSONSchema`). They are written from:
  * - `HubSpot/hubspot-project-components` `2025.2/components/{app/oauth-marketplace,cards,webhooks}` (shapes);
  * - the app-card reference (locations) and the webhooks guide (subscription types, 1,000 cap),
  *   as HubSpot documents them (https://developers.hubspot.com/docs/apps/developer-platform/add-features/configure-webhooks, /docs/api/working-with-oauth, /docs/apps/developer-platform/add-features/ui-extensibility/app-cards/reference);
@@ -31,6 +34,8 @@ export const COMPONENT_DIRS: Record<string, { dir: string; singular: boolean }> 
   app: { dir: "app", singular: true },
   card: { dir: "app/cards", singular: false },
   webhooks: { dir: "app/webhooks", singular: true },
+  page: { dir: "app/pages", singular: false },
+  settings: { dir: "app/settings", singular: true },
 };
 
 const uid = z
@@ -47,87 +52,92 @@ export const hsprojectSchema = z
   })
   .strict();
 
-export const appHsmetaSchema = z
+export const appConfigSchema = z
   .object({
-    uid,
-    type: z.literal("app"),
-    config: z
+    name: z.string().min(1),
+    description: z.string().min(1),
+    distribution: z.enum(["private", "marketplace"]),
+    auth: z
       .object({
-        name: z.string().min(1),
-        description: z.string().min(1),
-        distribution: z.enum(["private", "marketplace"]),
-        auth: z
-          .object({
-            type: z.enum(["oauth", "static"]),
-            // OAuth redirect URIs must be https except for localhost (HubSpot OAuth docs).
-            redirectUrls: z.array(z.url()).default([]),
-            requiredScopes: z.array(z.string().min(1)).min(1),
-            optionalScopes: z.array(z.string().min(1)).default([]),
-            conditionallyRequiredScopes: z.array(z.string().min(1)).default([]),
-          })
-          .strict(),
-        permittedUrls: z
-          .object({
-            // hubspot.fetch: https only, never localhost (HubSpot hubspot.fetch docs).
-            fetch: z.array(
-              httpsUrl.refine(
-                (u) => !/^https:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(u),
-                "fetch URLs cannot be localhost",
-              ),
-            ),
-            iframe: z.array(httpsUrl),
-            img: z.array(httpsUrl),
-          })
-          .strict(),
-        support: z
-          .object({
-            supportEmail: z.email(),
-            documentationUrl: httpsUrl,
-            supportUrl: httpsUrl,
-            supportPhone: z.string().optional(),
-          })
-          .strict(),
-      })
-      .strict()
-      .superRefine((config, ctx) => {
-        if (config.distribution === "marketplace" && config.auth.type !== "oauth") {
-          ctx.addIssue({
-            code: "custom",
-            path: ["auth", "type"],
-            message: "marketplace distribution requires auth.type oauth",
-          });
-        }
-        if (config.auth.type === "oauth") {
-          if (config.auth.redirectUrls.length === 0)
-            ctx.addIssue({ code: "custom", path: ["auth", "redirectUrls"], message: "oauth needs a redirect URL" });
-          config.auth.redirectUrls.forEach((url, i) => {
-            const u = new URL(url);
-            if (u.protocol !== "https:" && u.hostname !== "localhost") {
-              ctx.addIssue({
-                code: "custom",
-                path: ["auth", "redirectUrls", i],
-                message: "redirect URLs must be https (http only for localhost)",
-              });
-            }
-          });
-        }
-      }),
-  })
-  .strict();
-
-export const cardHsmetaSchema = z
-  .object({
-    uid,
-    type: z.literal("card"),
-    config: z
-      .object({
-        name: z.string().min(1),
-        description: z.string().optional(),
-        location: z.enum(CARD_LOCATIONS),
-        entrypoint: z.string().regex(/^\/app\/cards\/.+\.(tsx|jsx)$/, "entrypoint: /app/cards/<file>.tsx|jsx"),
-        objectTypes: z.array(z.string().min(1)).min(1),
+        type: z.enum(["oauth", "static"]),
+        // OAuth redirect URIs must be https except for localhost (HubSpot OAuth docs).
+        redirectUrls: z.array(z.url()).default([]),
+        requiredScopes: z.array(z.string().min(1)).min(1),
+        optionalScopes: z.array(z.string().min(1)).default([]),
+        conditionallyRequiredScopes: z.array(z.string().min(1)).default([]),
       })
       .strict(),
+    permittedUrls: z
+      .object({
+        // hubspot.fetch: https only, never localhost (HubSpot hubspot.fetch docs).
+        fetch: z.array(
+          httpsUrl.refine(
+            (u) => !/^https:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(u),
+            "fetch URLs cannot be localhost",
+          ),
+        ),
+        iframe: z.array(httpsUrl),
+        img: z.array(httpsUrl),
+      })
+      .strict(),
+    support: z
+      .object({
+        supportEmail: z.email(),
+        documentationUrl: httpsUrl,
+        supportUrl: httpsUrl,
+        supportPhone: z.string().optional(),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.distribution === "marketplace" && config.auth.type !== "oauth") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "type"],
+        message: "marketplace distribution requires auth.type oauth",
+      });
+    }
+    if (config.auth.type === "oauth") {
+      if (config.auth.redirectUrls.length === 0)
+        ctx.addIssue({ code: "custom", path: ["auth", "redirectUrls"], message: "oauth needs a redirect URL" });
+      config.auth.redirectUrls.forEach((url, i) => {
+        const u = new URL(url);
+        if (u.protocol !== "https:" && u.hostname !== "localhost") {
+          ctx.addIssue({
+            code: "custom",
+            path: ["auth", "redirectUrls", i],
+            message: "redirect URLs must be https (http only for localhost)",
+          });
+        }
+      });
+    }
+  });
+
+export const appHsmetaSchema = z.object({ uid, type: z.literal("app"), config: appConfigSchema }).strict();
+
+export const cardConfigSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    location: z.enum(CARD_LOCATIONS),
+    entrypoint: z.string().regex(/^\/app\/cards\/.+\.(tsx|jsx)$/, "entrypoint: /app/cards/<file>.tsx|jsx"),
+    objectTypes: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+export const cardHsmetaSchema = z.object({ uid, type: z.literal("card"), config: cardConfigSchema }).strict();
+
+/** App home page (`location: home`) and app pages, per `2025.2/components/pages`. */
+export const pageConfigSchema = z
+  .object({
+    entrypoint: z.string().regex(/^\/app\/pages\/.+\.(tsx|jsx)$/, "entrypoint: /app/pages/<file>.tsx|jsx"),
+    location: z.enum(["home", "pages"]),
+  })
+  .strict();
+/** The app settings page, per `2025.2/components/settings`. */
+export const settingsConfigSchema = z
+  .object({
+    entrypoint: z.string().regex(/^\/app\/settings\/.+\.(tsx|jsx)$/, "entrypoint: /app/settings/<file>.tsx|jsx"),
   })
   .strict();
 
@@ -150,46 +160,41 @@ const legacySubscription = z
   })
   .strict();
 
-export const webhooksHsmetaSchema = z
+export const webhooksConfigSchema = z
   .object({
-    /** The generator's banner; the platform's parser reads only uid/type/config/dependencies/permissions. */
-    $generated: z.string().optional(),
-    uid,
-    type: z.literal("webhooks"),
-    config: z
+    settings: z
       .object({
-        settings: z
-          .object({
-            targetUrl: httpsUrl,
-            // The legacy settings API says "a number greater than five"; HubSpot's default is 10.
-            maxConcurrentRequests: z.number().int().min(5),
-          })
-          .strict(),
-        subscriptions: z
-          .object({
-            crmObjects: z.array(crmObjectSubscription).default([]),
-            legacyCrmObjects: z.array(legacySubscription).default([]),
-            hubEvents: z.array(legacySubscription).default([]),
-          })
-          .strict()
-          .superRefine((subs, ctx) => {
-            const total = subs.crmObjects.length + subs.legacyCrmObjects.length + subs.hubEvents.length;
-            if (total > MAX_WEBHOOK_SUBSCRIPTIONS)
-              ctx.addIssue({
-                code: "custom",
-                message: `${total} subscriptions; HubSpot allows ${MAX_WEBHOOK_SUBSCRIPTIONS} per app`,
-              });
-            const seen = new Set<string>();
-            subs.crmObjects.forEach((s, i) => {
-              const key = `${s.subscriptionType}/${s.objectType}/${s.propertyName ?? ""}`;
-              if (seen.has(key))
-                ctx.addIssue({ code: "custom", path: ["crmObjects", i], message: `duplicate subscription ${key}` });
-              seen.add(key);
-            });
-          }),
+        targetUrl: httpsUrl,
+        // The legacy settings API says "a number greater than five"; HubSpot's default is 10.
+        maxConcurrentRequests: z.number().int().min(5),
       })
       .strict(),
+    subscriptions: z
+      .object({
+        crmObjects: z.array(crmObjectSubscription).default([]),
+        legacyCrmObjects: z.array(legacySubscription).default([]),
+        hubEvents: z.array(legacySubscription).default([]),
+      })
+      .strict()
+      .superRefine((subs, ctx) => {
+        const total = subs.crmObjects.length + subs.legacyCrmObjects.length + subs.hubEvents.length;
+        if (total > MAX_WEBHOOK_SUBSCRIPTIONS)
+          ctx.addIssue({
+            code: "custom",
+            message: `${total} subscriptions; HubSpot allows ${MAX_WEBHOOK_SUBSCRIPTIONS} per app`,
+          });
+        const seen = new Set<string>();
+        subs.crmObjects.forEach((s, i) => {
+          const key = `${s.subscriptionType}/${s.objectType}/${s.propertyName ?? ""}`;
+          if (seen.has(key))
+            ctx.addIssue({ code: "custom", path: ["crmObjects", i], message: `duplicate subscription ${key}` });
+          seen.add(key);
+        });
+      }),
   })
+  .strict();
+export const webhooksHsmetaSchema = z
+  .object({ uid, type: z.literal("webhooks"), config: webhooksConfigSchema })
   .strict();
 
 /** The schema for an hsmeta file's declared `type`. */
@@ -198,3 +203,18 @@ export const HSMETA_SCHEMAS: Record<string, z.ZodType> = {
   card: cardHsmetaSchema,
   webhooks: webhooksHsmetaSchema,
 };
+
+/**
+ * What `project-schemas/v3/2025.2` answers, keyed by the parser's internal component types
+ * (`APPLICATION`, `CARD`…; project-parsing-lib `mapToInternalType`): each config schema as JSON Schema.
+ */
+export function getIntermediateRepresentationSchemas(): Record<string, unknown> {
+  const toJson = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  return {
+    APPLICATION: toJson(appConfigSchema),
+    CARD: toJson(cardConfigSchema),
+    WEBHOOKS: toJson(webhooksConfigSchema),
+    PAGE: toJson(pageConfigSchema),
+    SETTINGS: toJson(settingsConfigSchema),
+  };
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "../../src/observability/index.js";
 import { deleteKeysUnder } from "../../src/redis/index.js";
 import { createTollgate, type Tollgate } from "../../src/runtime/index.js";
 import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../hubspot/index.js";
+import { startSalesforceOrg, type LocalSalesforceOrg } from "./start-salesforce-org.js";
 
 export const LOCAL_PORTAL_ID = 62515;
 export const LOCAL_TOLLGATE_APP_ID = 7777;
@@ -44,6 +45,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   logger?: Logger;
   sandbox?: Partial<HubSpotSandboxOptions>;
+  /** Also a Salesforce org (the sandbox), connected by static token, under `policyYaml` (default manifests/policy.salesforce.yaml). */
+  salesforce?: { policyYaml?: string } | undefined;
 }
 
 export interface LocalStack {
@@ -51,6 +54,8 @@ export interface LocalStack {
   started: StartedSandbox;
   baseUrl: string;
   tenantId: string;
+  /** The Salesforce org, when asked for. */
+  salesforce: (LocalSalesforceOrg & { settle(timeoutMs?: number): Promise<void> }) | undefined;
   /** Waits until webhooks, enforcement and CRM writes are done (writes a kill switch holds excepted). */
   settle(timeoutMs?: number): Promise<void>;
   /** Queued agent writes a kill switch holds. */
@@ -98,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (options.policyYaml !== undefined) writeFileSync(policyPath, options.policyYaml);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
+  const configEnv: Record<string, string> = {
     PORT: String(port),
     TOLLGATE_PUBLIC_URL: baseUrl,
     REDIS_URL: options.redisUrl ?? "redis://127.0.0.1:6379",
@@ -111,19 +116,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     HUBSPOT_API_BASE_URL: started.sandbox.url,
     LOG_LEVEL: "silent",
     ...options.env,
-  });
+  };
+  const config = loadConfig(configEnv);
   const prefix = options.prefix ?? `tollgate-stack-${run}`;
+  const sf = options.salesforce ? await startSalesforceOrg() : undefined;
+  if (sf) Object.assign(config, loadConfig({ ...configEnv, ...sf.env }));
   const tollgate = await createTollgate(config, {
     db,
     prefix,
     logger: options.logger ?? createLogger({ level: "silent" }),
   });
+  // The org's own policy (its field names are Salesforce's) before start provisions the org.
+  if (sf)
+    await tollgate.policies.replace(
+      sf.org.orgId,
+      options.salesforce?.policyYaml ?? readFileSync("manifests/policy.salesforce.yaml", "utf8"),
+      { type: "system", id: "local-stack", role: null, via: "local-stack" },
+    );
   await tollgate.start();
   started.sandbox.setWebhookTargetUrl(`${baseUrl}/webhooks/hubspot`);
   const tenantId = String(LOCAL_PORTAL_ID);
 
   /** Writes still to go: in flight, or pending and not held by a switch. */
-  async function writesToGo(): Promise<{ toGo: number; pending: number }> {
+  async function writesToGo(tenantId = String(LOCAL_PORTAL_ID)): Promise<{ toGo: number; pending: number }> {
     const { rows } = await db.query<{ purpose: string; agent_id: string | null; status: string }>(
       "SELECT purpose, agent_id, status FROM crm_writes WHERE tenant_id = $1 AND status IN ('pending', 'in_flight')",
       [tenantId],
@@ -141,6 +156,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started,
     baseUrl,
     tenantId,
+    salesforce: sf && {
+      ...sf,
+      async settle(timeoutMs = 60_000) {
+        const deadline = Date.now() + timeoutMs;
+        let quietRounds = 0;
+        const cdc = tollgate.salesforceIngestion!.cdc;
+        while (Date.now() < deadline) {
+          await cdc.idle();
+          const caughtUp = cdc.position() >= sf.org.streaming.latestReplayId();
+          quietRounds = caughtUp && (await writesToGo(sf.org.orgId)).toGo === 0 ? quietRounds + 1 : 0;
+          if (quietRounds === 3) return;
+          await new Promise((r) => setTimeout(r, quietRounds ? 30 : 60));
+        }
+        throw new Error(`salesforce not settled after ${timeoutMs / 1000} s`);
+      },
+    },
     async settle(timeoutMs = 180_000) {
       const deadline = Date.now() + timeoutMs;
       let quietRounds = 0;
@@ -163,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const cleanup = tollgate.redis.duplicate();
       await tollgate.stop();
       await started.sandbox.close();
+      await sf?.org.close();
       if (options.prefix === undefined) {
         // Leave no keys of this stack behind in a shared Redis.
         await deleteKeysUnder(cleanup, prefix);

@@ -47,6 +47,11 @@ export function registerAuthRoutes(
       return refuse(`invalid assertion: ${(err as Error).message}`);
     }
   });
+  router.get("/services/oauth2/userinfo", (req, res) => {
+    const userId = users.authenticate(req.header("authorization"));
+    if (!userId) return void res.status(403).send("Bad_OAuth_Token");
+    res.json({ sub: `${baseUrl()}/id/${users.orgId}/${userId}`, organization_id: users.orgId, user_id: userId });
+  });
   router.get("/id/:orgId/:userId", (req, res) => {
     if (!users.authenticate(req.header("authorization"))) return void res.status(403).send("Bad_OAuth_Token");
     res.json({ id: req.originalUrl, organization_id: users.orgId, user_id: req.params["userId"] });

@@ -91,7 +91,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
     apiVersion: version,
     admin,
     users: {
-      create: (name, username) => users.create(name, username),
+      create: (name, username, id) => users.create(name, username, id),
       token: (userId) => users.issue(userId),
       freeze: (userId, frozen = true) => users.setFrozen(userId, frozen),
       isFrozen: (userId) => users.isFrozen(userId),

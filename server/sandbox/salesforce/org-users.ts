@@ -23,10 +23,14 @@ export class OrgUsers {
     readonly orgId: string,
   ) {}
 
-  create(name: string, username = `${name.toLowerCase().replace(/\W+/g, ".")}@sandbox.example`): SandboxUser {
+  create(
+    name: string,
+    username = `${name.toLowerCase().replace(/\W+/g, ".")}@sandbox.example`,
+    id?: string,
+  ): SandboxUser {
     const existing = this.byUsername.get(username);
     if (existing) return existing;
-    const { row } = this.store.create("User", {}, "", undefined);
+    const { row } = this.store.create("User", {}, "", id);
     Object.assign(row, {
       Username: username,
       Name: name,

@@ -31,7 +31,8 @@ export interface SalesforceSandbox {
   /** The user `seed` writes as. */
   admin: SandboxUser;
   users: {
-    create(name: string, username?: string): SandboxUser;
+    /** A user; `id` fixes its 18-character id (so a policy can name it). */
+    create(name: string, username?: string, id?: string): SandboxUser;
     /** A new session token: API calls with it are that user's. */
     token(userId: string): string;
     /** `UserLogin.IsFrozen`: a frozen user's calls are refused. */

@@ -22,7 +22,7 @@ export interface ActionCaller {
 /** How the caller means its request (the MCP server's tools). */
 export interface ActionHandleOptions {
   /**
-   * An `update_field` that PROPOSES the value, exactly as a shadow-field write does (DESIGN §2):
+   * An `update_field` that PROPOSES the value, exactly as a shadow-field write does (docs/contracts.md, fields the app installs):
    * audited as a `proposal`, its approval card carries the proposal's risk flags (no evidence,
    * low confidence, overwrites a value), and a refusal opens a `proposal_refused` exception.
    * The decision, caps, switches, approvals and writes are the gate's own.

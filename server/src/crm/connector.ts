@@ -64,6 +64,9 @@ export interface CrmConnector {
   /** Creates properties. Never updates or deletes existing ones (install is idempotent). */
   createProperties(objectType: string, properties: readonly PropertyDefinition[]): Promise<void>;
 
+  /** Records one `writeRecords` call carries at most (HubSpot batch update: 100; sObject Collections: 200). */
+  readonly writeBatchSize?: number | undefined;
+
   /** What the CRM last told us about its rate limit, if anything. */
   rateLimitState(): RateLimitState | undefined;
 }

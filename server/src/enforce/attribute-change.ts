@@ -37,7 +37,10 @@ export function isOwnWrite(change: Pick<CrmChange, "crm" | "source">, self: Enfo
   if (change.crm === "hubspot") return self.hubspotAppId !== undefined && sourceId === self.hubspotAppId;
   return (
     (client !== undefined && client === self.salesforceClient) ||
-    (userId !== undefined && userId === self.salesforceUserId)
+    // 15- and 18-character ids name the same user; the first 15 are the id proper.
+    (userId !== undefined &&
+      self.salesforceUserId !== undefined &&
+      userId.slice(0, 15) === self.salesforceUserId.slice(0, 15))
   );
 }
 

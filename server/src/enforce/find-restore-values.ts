@@ -105,7 +105,8 @@ async function learnFromHistory(
             ...t.change,
             value: h.value,
             occurredAt: new Date(h.timestamp),
-            source: { changeSource: h.sourceType, sourceId: h.sourceId },
+            // HubSpot names the writer in sourceId; Salesforce's history names its user (CreatedById).
+            source: { changeSource: h.sourceType, sourceId: h.sourceId, userId: h.sourceId },
           },
           policy,
           deps.self,

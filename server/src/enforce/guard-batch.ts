@@ -73,6 +73,8 @@ export async function guardBatch(
       const results = await guard.consume(
         tenantId,
         keyed.map((k) => k.keys),
+        // A retried batch (its transaction failed after this) counts each write once.
+        keyed.map((k) => decided[k.w.position]!.change.eventKey),
       );
       results.forEach((r, i) => {
         if (r.ok) return;

@@ -127,8 +127,15 @@ export interface GuardPort {
     policy: PolicyPort,
     writes: readonly GuardedWrite[],
   ): Promise<{ stateAt(position: number): DecisionState }>;
-  /** Takes cap slots for the allowed writes, in order, atomically; one that no longer fits is not counted. */
-  consume(tenantId: string, items: readonly (readonly CounterKey[])[]): Promise<ConsumeOutcome[]>;
+  /**
+   * Takes cap slots for the allowed writes, in order, atomically; one that no longer fits is not
+   * counted, and one already counted for its event key (a retried batch) is not counted again.
+   */
+  consume(
+    tenantId: string,
+    items: readonly (readonly CounterKey[])[],
+    eventKeys?: readonly string[],
+  ): Promise<ConsumeOutcome[]>;
   /** After the batch is committed: post-decision triggers and what switches prevented. Never throws. */
   settled(tenantId: string, outcomes: readonly GuardedOutcome[]): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { ForbiddenError, UnauthorizedError } from "../errors/index.js";
 
 /** Who is calling: an API key's holder, or a CRM user from a signed card request. */
 export interface Principal {
-  via: "api_key" | "hubspot_card";
+  via: "api_key" | "hubspot_card" | "salesforce_card";
   role: ApiKeyRole;
   /** The key's `name`, the agent id, or the CRM user — shown in the audit. */
   name: string;

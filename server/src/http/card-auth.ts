@@ -3,6 +3,11 @@ import type { ApiKeyRole } from "../config/index.js";
 import { ForbiddenError, TollgateError, UnauthorizedError } from "../errors/index.js";
 import { verifyHubSpotSignatureV3, type SignatureFailure } from "../webhooks/index.js";
 import { requireRole, type Principal } from "./authenticate.js";
+import {
+  SALESFORCE_SIGNATURE_HEADER,
+  verifySalesforceCardRequest,
+  type SalesforceCardAuthOptions,
+} from "./salesforce-card-auth.js";
 
 /** The HubSpot user and record a card request comes from, read from its signed query string. */
 export interface CardContext {
@@ -11,6 +16,8 @@ export interface CardContext {
   userEmail?: string | undefined;
   /** The record the card is shown on; a card acts on that record only. */
   objectId?: string | undefined;
+  /** Which CRM's card sent it (`portalId` is then the Salesforce org id). @defaultValue "hubspot" */
+  crm?: "hubspot" | "salesforce" | undefined;
 }
 
 declare module "express-serve-static-core" {
@@ -23,8 +30,10 @@ declare module "express-serve-static-core" {
 }
 
 export interface CardAuthOptions {
-  /** `HUBSPOT_CLIENT_SECRET`: HubSpot signs card requests with it (v3). */
-  clientSecret: string;
+  /** `HUBSPOT_CLIENT_SECRET`: HubSpot signs card requests with it (v3). Unset: HubSpot cards are refused. */
+  clientSecret?: string | undefined;
+  /** The Salesforce org whose Apex card requests are accepted (docs/contracts.md). */
+  salesforce?: SalesforceCardAuthOptions | undefined;
   /** `TOLLGATE_PUBLIC_URL`: the base URL HubSpot called; the signature covers the full URL. */
   publicUrl: string;
   /** Epoch ms. @defaultValue Date.now */
@@ -56,7 +65,8 @@ export const jsonWithRawBody: RequestHandler = express.json({
   },
 });
 
-export const isCardRequest = (req: Request): boolean => req.get(SIGNATURE_HEADER) !== undefined;
+export const isCardRequest = (req: Request): boolean =>
+  req.get(SIGNATURE_HEADER) !== undefined || req.get(SALESFORCE_SIGNATURE_HEADER) !== undefined;
 
 const first = (v: unknown): string | undefined =>
   typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined;
@@ -81,10 +91,13 @@ export function verifyCardRequest(options: CardAuthOptions, req: Request): { pri
   }
   if (bodies.length === 0) bodies.push(Buffer.alloc(0));
 
+  const clientSecret = options.clientSecret;
+  if (!clientSecret)
+    throw new UnauthorizedError("HubSpot card requests are not accepted: HUBSPOT_CLIENT_SECRET is not set");
   let failure: SignatureFailure = "bad_signature";
   const ok = bodies.some((rawBody) => {
     const check = verifyHubSpotSignatureV3({
-      clientSecret: options.clientSecret,
+      clientSecret,
       method: req.method,
       publicUrl: options.publicUrl.replace(/\/+$/, "") + req.originalUrl,
       rawBody,
@@ -134,7 +147,18 @@ export function authorizeCardOrKey(options: {
     if (!options.card)
       return next(new UnauthorizedError("card requests are not accepted: HUBSPOT_CLIENT_SECRET is not configured"));
     try {
-      const { principal, card } = verifyCardRequest(options.card, req);
+      const salesforce = req.get(SALESFORCE_SIGNATURE_HEADER) !== undefined;
+      if (salesforce && !options.card.salesforce)
+        return next(new UnauthorizedError("Salesforce card requests are not accepted: no org is connected"));
+      const { principal, card } = salesforce
+        ? verifySalesforceCardRequest(options.card.salesforce!, req)
+        : verifyCardRequest(options.card, req);
+      // The acting user travels in a Salesforce card's signed body; the route reads only its own fields.
+      if (salesforce && req.body && typeof req.body === "object") {
+        const body = req.body as Record<string, unknown>;
+        delete body["orgId"];
+        delete body["userId"];
+      }
       if (!options.roles.includes(principal.role))
         return next(new ForbiddenError(`a card may not ${req.method} ${req.path}`, { allowedRoles: options.roles }));
       req.principal = principal;

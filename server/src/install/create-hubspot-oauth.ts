@@ -21,10 +21,15 @@ import type { HubSpotOAuthOptions, Installation, TokenProvider } from "./types.j
 /** The path HubSpot redirects back to; registered as the app's redirect URL. */
 export const HUBSPOT_CALLBACK_PATH = "/oauth/hubspot/callback";
 
-/** What Tollgate needs: records, and property definitions for provisioning (HubSpot: https://developers.hubspot.com/docs/api/working-with-oauth). */
+/**
+ * What Tollgate needs: records and property definitions (provisioning) of every object it governs
+ * — contacts, companies, deals and leads (the leads API asks for `crm.objects.leads.*`; lead
+ * properties for `crm.schemas.leads.*`) — and owners, to show names instead of owner ids.
+ */
 export const DEFAULT_HUBSPOT_SCOPES = [
   "oauth",
-  ...["contacts", "companies", "deals"].flatMap((o) => [
+  "crm.objects.owners.read",
+  ...["contacts", "companies", "deals", "leads"].flatMap((o) => [
     `crm.objects.${o}.read`,
     `crm.objects.${o}.write`,
     `crm.schemas.${o}.read`,

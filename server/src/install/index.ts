@@ -11,12 +11,17 @@ export { formatProvisioningPlan } from "./format-provisioning-plan.js";
 export { getProvenanceProperties, TOLLGATE_GROUP } from "./provenance-properties.js";
 export { getShadowProperty } from "./get-shadow-property.js";
 export {
+  planWebhookCoverage,
   planWebhookSubscriptions,
   renderWebhooksHsmeta,
   HUBSPOT_SUBSCRIPTION_CAP,
   REVENUE_CRITICAL_PROPERTIES,
 } from "./plan-webhook-subscriptions.js";
+export { HUBSPOT_STANDARD_PROPERTIES } from "./standard-properties.js";
 export type {
+  PortalProperties,
+  SkippedField,
+  WebhookCoverage,
   CrmObjectSubscription,
   CrmObjectSubscriptionType,
   WebhooksHsmeta,
@@ -47,3 +52,10 @@ export type {
   ProvisioningResult,
   ProvisionedItem,
 } from "./types.js";
+export {
+  planSalesforceInstall,
+  formatSalesforceInstallPlan,
+  SALESFORCE_BASE_OBJECTS,
+  TOLLGATE_FIELDS_PERMISSION_SET,
+} from "./plan-salesforce-install.js";
+export type { SalesforceInstallPlan } from "./plan-salesforce-install.js";

@@ -180,8 +180,8 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
       };
     },
 
-    async consume(tenantId, items): Promise<ConsumeOutcome[]> {
-      return counters.consumeMany(tenantId, items, { timeZone: policyOf(tenantId).timezone, at: now() });
+    async consume(tenantId, items, eventKeys): Promise<ConsumeOutcome[]> {
+      return counters.consumeMany(tenantId, items, { timeZone: policyOf(tenantId).timezone, at: now() }, eventKeys);
     },
 
     async settled(tenantId, outcomes) {

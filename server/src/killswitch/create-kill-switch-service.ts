@@ -42,22 +42,34 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
     return (await db.query<KillSwitchRecord>(loadSql("select-active"), [tenantId])).rows.map(toKillSwitch);
   }
 
-  async function readActive(tenantId: string): Promise<KillSwitch[]> {
-    const cached = await cache.read(tenantId);
-    if (cached !== undefined) return cached;
-    // Missing cache (first use, or Redis lost it): PostgreSQL is the truth.
-    const generation = await cache.generation(tenantId);
-    const switches = await loadFromDb(tenantId);
+  /** PostgreSQL's generation, then its switches (in that order: see select-generation.sql). */
+  async function loadWithGeneration(tenantId: string): Promise<{ generation: string; switches: KillSwitch[] }> {
+    const row = (await db.query<{ generation: string }>(loadSql("select-generation"), [tenantId])).rows[0];
+    return { generation: row?.generation ?? "0", switches: await loadFromDb(tenantId) };
+  }
+
+  /** Rebuilds the tenant's Redis cache from PostgreSQL (refused by Redis if a newer one is there). */
+  async function repair(tenantId: string): Promise<KillSwitch[]> {
+    const { generation, switches } = await loadWithGeneration(tenantId);
     await cache.rebuild(tenantId, generation, switches);
     return switches;
   }
 
+  async function readActive(tenantId: string): Promise<KillSwitch[]> {
+    const cached = await cache.read(tenantId);
+    if (cached !== undefined) return cached;
+    // Missing cache (first use, or Redis lost it): PostgreSQL is the truth.
+    return repair(tenantId);
+  }
+
+  /**
+   * Every sync repairs each tenant's Redis cache from PostgreSQL, so a cache write lost after a
+   * commit (Redis briefly down, a process killed in between) heals within one interval.
+   */
   async function syncAll(): Promise<void> {
-    const rows = (await db.query<KillSwitchRecord>(loadSql("select-active"), [null])).rows.map(toKillSwitch);
-    const byTenant = new Map<string, KillSwitch[]>();
-    for (const s of rows) byTenant.set(s.tenantId, [...(byTenant.get(s.tenantId) ?? []), s]);
-    for (const t of [...memory.keys()]) if (!byTenant.has(t)) memory.delete(t);
-    for (const [t, list] of byTenant) remember(t, list);
+    const tenants = (await db.query<{ tenant_id: string }>(loadSql("select-tenants"))).rows.map((r) => r.tenant_id);
+    for (const t of [...memory.keys()]) if (!tenants.includes(t)) memory.delete(t);
+    for (const t of tenants) remember(t, await repair(t));
   }
 
   const notify = (tenantId: string) => {
@@ -153,6 +165,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
           event.event_id,
         ];
         await tx.query(loadSql("upsert-switch"), params);
+        await tx.query(loadSql("bump-generation"), [tenantId]);
         await tx.query(loadSql("insert-history"), [...params, prevented ? JSON.stringify(prevented) : null]);
         return {
           tenantId,
@@ -166,17 +179,32 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
           ...(prevented ? { prevented } : {}),
         };
       });
-      if (!result.changed) return result;
+      if (!result.changed) {
+        // "Unchanged" may be the retry of a change whose cache update was lost: refresh it anyway.
+        remember(tenantId, await repair(tenantId));
+        return result;
+      }
 
       logger.warn(
         { tenantId, scope, state: request.state, reason: request.reason, who: who.id },
         request.state === "on" ? "kill switch on" : "kill switch off",
       );
-      await cache.invalidate(tenantId);
-      await cache.resetPrevented(tenantId, field);
       for (const k of [...heldSeen]) if (k.startsWith(`${tenantId}\u0000${field}\u0000`)) heldSeen.delete(k);
-      remember(tenantId, await readActive(tenantId));
-      await redis.publish(cache.channel, tenantId);
+      // Committed: from here on nothing may undo it. Redis follows; if it cannot now, the next
+      // sync (or the retry, which finds it unchanged) repairs it from PostgreSQL.
+      try {
+        remember(tenantId, await repair(tenantId));
+        await cache.resetPrevented(tenantId, field);
+        // Lifting a switch starts its scope's automatic triggers afresh: the rate that tripped it
+        // must not re-trip it on the first allowed write after an owner's resume.
+        if (request.state === "off") await options.triggers?.reset(tenantId, field, at);
+        await redis.publish(cache.channel, tenantId);
+      } catch (err) {
+        logger.error(
+          { err: (err as Error).message, tenantId },
+          "kill switch committed; its Redis cache will be repaired",
+        );
+      }
       notify(tenantId);
       return result;
     },
@@ -238,11 +266,6 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
     },
 
     async start() {
-      const tenants = (await db.query<{ tenant_id: string }>(loadSql("select-tenants"))).rows.map((r) => r.tenant_id);
-      for (const t of tenants) {
-        const generation = await cache.generation(t);
-        await cache.rebuild(t, generation, await loadFromDb(t));
-      }
       await syncAll();
       subscriber = redis.duplicate();
       subscriber.on("error", (err) => logger.warn({ err: err.message }, "kill switch subscriber error"));

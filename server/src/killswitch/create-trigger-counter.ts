@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { defineScript, runScript } from "../limits/index.js";
-import { triggerWindowMs } from "./trigger-metrics.js";
+import { TRIGGER_METRICS, triggerWindowMs } from "./trigger-metrics.js";
 
 /**
  * Adds to the current window's bucket and reads the previous one, for several counters at once.
@@ -32,7 +32,20 @@ export interface TriggerCount {
  */
 export function createTriggerCounter(options: { redis: Redis; prefix?: string }) {
   const prefix = options.prefix ?? "tollgate";
+  const bucketKeys = (tenantId: string, metric: string, subject: string, at: Date): [string, string] => {
+    const windowMs = triggerWindowMs(metric);
+    const bucket = Math.floor(at.getTime() / windowMs);
+    const base = `${prefix}:trg:{${tenantId}}:${metric}:${subject}:`;
+    return [base + bucket, base + (bucket - 1)];
+  };
   return {
+    /**
+     * Forgets every metric's rate for one subject (`agent:enrichment-bot`, `tenant`…): the two
+     * buckets the sliding window reads at `at`. Called when a switch of that scope is lifted.
+     */
+    async reset(tenantId: string, subject: string, at: Date): Promise<void> {
+      await options.redis.del(...TRIGGER_METRICS.flatMap((m) => bucketKeys(tenantId, m, subject, at)));
+    },
     /** Counts the events; returns each counter's rate before and after them. */
     async add(
       tenantId: string,
@@ -46,8 +59,7 @@ export function createTriggerCounter(options: { redis: Redis; prefix?: string })
       for (const c of counts) {
         const windowMs = triggerWindowMs(c.metric);
         const bucket = Math.floor(at.getTime() / windowMs);
-        const base = `${prefix}:trg:{${tenantId}}:${c.metric}:${c.subject}:`;
-        keys.push(base + bucket, base + (bucket - 1));
+        keys.push(...bucketKeys(tenantId, c.metric, c.subject, at));
         args.push(c.n, windowMs * 2);
         weights.push(1 - (at.getTime() - bucket * windowMs) / windowMs);
       }

@@ -6,22 +6,25 @@ import { fieldOf } from "./switch-keys.js";
 const BUILT = "__built";
 
 /**
- * Writes a tenant's switches into its cache hash, unless a change happened since the caller
- * read PostgreSQL (the generation moved on): a stale rebuild must never overwrite a newer state.
+ * Writes a tenant's switches into its cache hash with the PostgreSQL generation they were read
+ * at, unless Redis already holds a newer one: a stale rebuild must never overwrite a newer
+ * state. An equal generation rewrites (the repair after a lost write). After a flush Redis holds
+ * none, and any rebuild from PostgreSQL's truth is accepted.
  * KEYS: hash, generation. ARGV: generation read, then field/value pairs.
  */
 const REBUILD = defineScript(`
-local gen = redis.call('GET', KEYS[2]) or '0'
-if gen ~= ARGV[1] then return 0 end
+local gen = tonumber(redis.call('GET', KEYS[2]) or '-1')
+if tonumber(ARGV[1]) < gen then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], '${BUILT}', '1', unpack(ARGV, 2))
+redis.call('SET', KEYS[2], ARGV[1])
 return 1
 `);
 
 /**
  * The Redis side of kill switches (docs/architecture.md#storage-and-services): a hash of the active switches per tenant (the
- * fast check), a generation counter that orders rebuilds after changes, and what each switch
- * prevented. Everything here can be lost: PostgreSQL rebuilds the hash, and a missing hash is
+ * fast check), the PostgreSQL generation it was built from (which orders rebuilds), and what
+ * each switch prevented. Everything here can be lost: PostgreSQL rebuilds the hash, and a missing hash is
  * told apart from "no switches" by its `__built` field.
  */
 export function createKillSwitchCache(redis: Redis, prefix: string) {
@@ -40,17 +43,10 @@ export function createKillSwitchCache(redis: Redis, prefix: string) {
         .filter(([k]) => k !== BUILT)
         .map(([, v]) => JSON.parse(v) as KillSwitch);
     },
-    async generation(tenantId: string): Promise<string> {
-      return (await redis.get(gen(tenantId))) ?? "0";
-    },
-    /** Stores `switches` as the tenant's cache if no change came in after `generation` was read. */
+    /** Stores `switches` as the tenant's cache unless Redis holds a newer generation than `generation`. */
     async rebuild(tenantId: string, generation: string, switches: readonly KillSwitch[]): Promise<boolean> {
       const pairs = switches.flatMap((s) => [fieldOf(s.scope.type, s.scope.value), JSON.stringify(s)]);
       return (await runScript(redis, REBUILD, [hash(tenantId), gen(tenantId)], [generation, ...pairs])) === 1;
-    },
-    /** After a change is committed: move the generation on and drop the hash, so the next read rebuilds. */
-    async invalidate(tenantId: string): Promise<void> {
-      await redis.multi().incr(gen(tenantId)).del(hash(tenantId)).exec();
     },
     async countDecisions(tenantId: string, byField: ReadonlyMap<string, number>): Promise<void> {
       if (byField.size === 0) return;

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { TriggerCounter } from "./create-trigger-counter.js";
 import type { AuditEventInput, KillSwitchScope, KillSwitchStateName } from "../../../shared/index.js";
 import type { ApiKeyRole } from "../config/index.js";
 import type { Database, Sql } from "../db/index.js";
@@ -73,10 +74,12 @@ export interface KillSwitchServiceOptions {
   logger?: Logger;
   /**
    * How often `start()`ed services re-read the active switches from PostgreSQL, in case a
-   * change notice (Redis pub/sub) was missed.
+   * change notice (Redis pub/sub) was missed, and repair the Redis cache from them.
    * @defaultValue 5_000
    */
   syncIntervalMs?: number;
+  /** The automatic triggers' counters: a lifted switch resets those of its scope. */
+  triggers?: Pick<TriggerCounter, "reset">;
 }
 
 export interface KillSwitchService {

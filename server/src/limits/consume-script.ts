@@ -1,39 +1,49 @@
 import { defineScript } from "./run-script.js";
 
 /**
- * Check-all-then-increment-all, for a list of items in order, in one atomic script.
+ * Check-all-then-increment-all, for a list of items in order, in one atomic script, each item
+ * counted at most once per event.
  *
- * KEYS: the counters' Redis keys. ARGV: item count, then per item its counter count `m`
- * followed by `m` triples (1-based KEYS index, limit, TTL seconds).
- * Returns one entry per item: `{1}` when it fit (every counter incremented), or `{0, used…}`
- * with each of its counters' current value when one limit would be exceeded (nothing
- * incremented). Items later in the list see the increments of earlier ones, so N concurrent
- * writers never push a counter past its limit.
+ * KEYS: the counters' Redis keys and the items' "counted" markers. ARGV: item count, then per
+ * item its marker's 1-based KEYS index (0: none) and marker TTL seconds, its counter count `m`,
+ * and `m` triples (1-based KEYS index, limit, TTL seconds).
+ * Returns one entry per item: `{1}` when it fit (every counter incremented) or was already
+ * counted for its event (a retried batch: nothing incremented again), or `{0, used…}` with each of
+ * its counters' current value when one limit would be exceeded (nothing incremented). Items
+ * later in the list see the increments of earlier ones, so N concurrent writers never push a
+ * counter past its limit.
  */
 export const CONSUME_SCRIPT = defineScript(`
 local n = tonumber(ARGV[1])
 local pos = 2
 local out = {}
 for i = 1, n do
-  local m = tonumber(ARGV[pos])
-  pos = pos + 1
-  local used = {}
-  local fits = true
-  for j = 0, m - 1 do
-    local v = tonumber(redis.call('GET', KEYS[tonumber(ARGV[pos + j * 3])]) or '0')
-    used[j + 1] = v
-    if v + 1 > tonumber(ARGV[pos + j * 3 + 1]) then fits = false end
-  end
-  if fits then
-    for j = 0, m - 1 do
-      local key = KEYS[tonumber(ARGV[pos + j * 3])]
-      if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, tonumber(ARGV[pos + j * 3 + 2])) end
-    end
+  local marker = tonumber(ARGV[pos])
+  local markerTtl = tonumber(ARGV[pos + 1])
+  local m = tonumber(ARGV[pos + 2])
+  pos = pos + 3
+  if marker > 0 and redis.call('EXISTS', KEYS[marker]) == 1 then
     out[i] = {1}
   else
-    local r = {0}
-    for j = 1, m do r[j + 1] = used[j] end
-    out[i] = r
+    local used = {}
+    local fits = true
+    for j = 0, m - 1 do
+      local v = tonumber(redis.call('GET', KEYS[tonumber(ARGV[pos + j * 3])]) or '0')
+      used[j + 1] = v
+      if v + 1 > tonumber(ARGV[pos + j * 3 + 1]) then fits = false end
+    end
+    if fits then
+      for j = 0, m - 1 do
+        local key = KEYS[tonumber(ARGV[pos + j * 3])]
+        if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, tonumber(ARGV[pos + j * 3 + 2])) end
+      end
+      if marker > 0 then redis.call('SET', KEYS[marker], '1', 'EX', markerTtl) end
+      out[i] = {1}
+    else
+      local r = {0}
+      for j = 1, m do r[j + 1] = used[j] end
+      out[i] = r
+    end
   end
   pos = pos + m * 3
 end

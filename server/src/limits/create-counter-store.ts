@@ -1,8 +1,13 @@
+import { hash } from "node:crypto";
 import type { CounterKey, CountersSnapshot } from "../policy/index.js";
 import { CONSUME_SCRIPT } from "./consume-script.js";
 import { runScript } from "./run-script.js";
 import type { ConsumeResult, CounterStore, CounterStoreOptions, CounterWindowOptions } from "./types.js";
 import { windowPeriod } from "./window-period.js";
+
+/** 128 bits of SHA-256: short marker keys for event ids of any length. */
+const digest = (s: string) => hash("sha256", s, "base64url").slice(0, 22);
+const COUNTED_TTL_S = 3 * 24 * 3600;
 
 /**
  * A Redis-backed `CounterStore`. Keys carry the tenant in a hash tag (`{tenant}`) so one
@@ -29,12 +34,17 @@ export function createCounterStore(options: CounterStoreOptions): CounterStore {
     tenantId: string,
     items: readonly (readonly CounterKey[])[],
     o: CounterWindowOptions,
+    eventIds?: readonly (string | undefined)[],
   ): Promise<ConsumeResult[]> {
     const keys: string[] = [];
     const index = new Map<string, number>();
     const args: (string | number)[] = [items.length];
     const unique = items.map((item) => [...new Map(item.map((k) => [k.key, k])).values()]);
-    for (const item of unique) {
+    for (const [n, item] of unique.entries()) {
+      const eventId = eventIds?.[n];
+      // The marker outlives every window a cap can have (a day, in the tenant's zone, plus slack).
+      if (eventId === undefined || item.length === 0) args.push(0, 0);
+      else args.push(keys.push(`${prefix}:cap:{${tenantId}}:counted:${digest(eventId)}`), COUNTED_TTL_S);
       args.push(item.length);
       for (const k of item) {
         const r = redisKey(tenantId, k, o);
@@ -46,7 +56,7 @@ export function createCounterStore(options: CounterStoreOptions): CounterStore {
         args.push(i, k.limit, r.ttl);
       }
     }
-    if (keys.length === 0) return items.map(() => ({ ok: true }));
+    if (unique.every((item) => item.length === 0)) return items.map(() => ({ ok: true }));
     const replies = (await runScript(redis, CONSUME_SCRIPT, keys, args)) as number[][];
     return replies.map((reply, i) => {
       if (reply[0] === 1) return { ok: true };

@@ -33,10 +33,15 @@ export interface CounterStore {
   snapshot(tenantId: string, keys: readonly CounterKey[], options: CounterWindowOptions): Promise<CountersSnapshot>;
   /** One action: increments all of `keys` if every one stays within its limit, else none. */
   consume(tenantId: string, keys: readonly CounterKey[], options: CounterWindowOptions): Promise<ConsumeResult>;
-  /** Several actions, in order, in one round trip; later ones see earlier ones' increments. */
+  /**
+   * Several actions, in order, in one round trip; later ones see earlier ones' increments. With
+   * `eventIds`, an action already counted for its event id (a retried batch) counts as fitting and
+   * increments nothing again.
+   */
   consumeMany(
     tenantId: string,
     items: readonly (readonly CounterKey[])[],
     options: CounterWindowOptions,
+    eventIds?: readonly (string | undefined)[],
   ): Promise<ConsumeResult[]>;
 }

@@ -23,7 +23,7 @@ interface ToolDefinition<S extends z.ZodType> {
 }
 const tool = <S extends z.ZodType>(d: ToolDefinition<S>) => d as unknown as ToolDefinition<z.ZodType>;
 
-/** The six tools (DESIGN §10): each input schema, and what runs once a call matches it. */
+/** The six tools (docs/contracts.md, MCP): each input schema, and what runs once a call matches it. */
 export const TOOLS: Record<McpToolName, ToolDefinition<z.ZodType>> = {
   crm_get_record: tool({ schema: crmGetRecordInputSchema, run: getRecord }),
   crm_search_records: tool({ schema: crmSearchRecordsInputSchema, run: searchRecords }),

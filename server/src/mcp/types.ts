@@ -12,7 +12,7 @@ import type { CompiledPolicy } from "../policy/index.js";
 
 /**
  * The agent behind one MCP session: an agent API key, already authenticated, and the tenant it
- * is bound to. Identity comes from the key, never from what the client says (DESIGN §9).
+ * is bound to. Identity comes from the key, never from what the client says (docs/contracts.md, rules that never bend).
  */
 export interface McpCaller {
   tenantId: string;

@@ -51,6 +51,7 @@ export function instrumentConnector(connector: CrmConnector, metrics: Metrics): 
   return {
     crm: connector.crm,
     tenantId: connector.tenantId,
+    writeBatchSize: connector.writeBatchSize,
     readRecords: timed("read", connector.readRecords.bind(connector)),
     listRecords: timed("list", connector.listRecords.bind(connector)),
     searchRecords: timed("search", connector.searchRecords.bind(connector)),

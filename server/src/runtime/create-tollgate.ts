@@ -45,8 +45,9 @@ import {
   createProvenanceRouter,
   createMcpRouter,
 } from "../http/index.js";
-import { createActionGate, CrmNotConnectedError, derivePermitSecret, type ActionGate } from "../actions/index.js";
+import { createActionGate, derivePermitSecret, type ActionGate } from "../actions/index.js";
 import { createMcpService, type McpService } from "../mcp/index.js";
+import { NotFoundError } from "../errors/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
@@ -64,8 +65,19 @@ import {
   type WebhookReceiver,
   type WebhookWorkers,
 } from "../webhooks/index.js";
-import { createLogger, createMetrics, instrumentAudit, type Logger, type Metrics } from "../observability/index.js";
+import {
+  createLogger,
+  createMetrics,
+  instrumentAudit,
+  instrumentConnector,
+  type Logger,
+  type Metrics,
+} from "../observability/index.js";
 import { createHubSpotTenancy, type HubSpotTenancy } from "./hubspot-tenancy.js";
+import { createSalesforceTenancy, salesforceConfigured, type SalesforceTenancy } from "./salesforce-tenancy.js";
+import { createSalesforceIngestion, type SalesforceIngestion } from "./salesforce-ingestion.js";
+import type { CrmConnector } from "../crm/index.js";
+import type { CrmName } from "../../../shared/index.js";
 import { toCrmChange } from "./to-crm-change.js";
 
 export interface TollgateOptions {
@@ -99,6 +111,14 @@ export interface Tollgate {
   receiver: WebhookReceiver;
   receipts: ReceiptStore;
   hubspot: HubSpotTenancy;
+  /** The Salesforce org, when the environment names one. */
+  salesforce: SalesforceTenancy | undefined;
+  /** Change Data Capture of the Salesforce org (started with the workers). */
+  salesforceIngestion: SalesforceIngestion | undefined;
+  /** The tenant's connector, whichever CRM it is. */
+  connectorFor(tenantId: string): Promise<CrmConnector>;
+  /** Which CRM a tenant is. */
+  crmOf(tenantId: string): CrmName;
   enforcement: EnforcementDeps;
   /** The pre-write gate (`POST /v1/actions`). */
   actionGate: ActionGate;
@@ -144,16 +164,29 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const approvalQueue = createApprovalQueue({ connection: redis, prefix, store: approvals, now });
   const exceptions = createExceptionStore(db, { now });
   const hubspot = await createHubSpotTenancy({ config, db, logger, metrics });
+  const salesforce = salesforceConfigured(config) ? await createSalesforceTenancy({ config, logger }) : undefined;
+  const salesforceConnector = salesforce ? instrumentConnector(salesforce.connector, metrics) : undefined;
+  const crmOf = (tenantId: string): CrmName => (salesforce && tenantId === salesforce.orgId ? "salesforce" : "hubspot");
+  const connectorFor = async (tenantId: string): Promise<CrmConnector> =>
+    crmOf(tenantId) === "salesforce" ? salesforceConnector! : hubspot.connectorFor(tenantId);
 
   const roleOf = (tenantId: string, agentId: string) => policies.current(tenantId).compiled.agents.get(agentId)?.role;
-  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger });
+  const triggers = createTriggerCounter({ redis, prefix });
+  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger, triggers });
   const writes = await createCrmWriteQueue({
     db,
     redis,
     prefix,
     audit,
+    // Protective writes retry until they are this old; every tenant with work is re-driven each sweep.
+    retry: {
+      baseDelayMs: config.reliability.retryBaseMs,
+      maxDelayMs: config.reliability.retryMaxMs,
+      protectiveMaxAgeMs: config.reliability.protectiveWriteMaxAgeMs,
+    },
+    sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
-    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    connectorFor,
     guard: createConflictGuard(snapshots),
     // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
     hold: (row) => killSwitches.holdWrite(row),
@@ -169,7 +202,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const enforcementGuard = createEnforcementGuard({
     killSwitches,
     counters,
-    triggers: createTriggerCounter({ redis, prefix }),
+    triggers,
     policyOf: (tenantId) => policies.current(tenantId).compiled,
     alert: (a) => alert(a),
     now,
@@ -182,7 +215,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     snapshots,
     now,
     readHistory: async (tenantId, objectType, ids, props) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true }),
   });
   const qa = createQaSampler({
     db,
@@ -208,14 +241,25 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     // Kill switches, caps and automatic triggers, applied to each batch.
     guard: enforcementGuard,
     readRecords: async (tenantId, objectType, ids, properties, withHistory) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
     self: {
       hubspotAppId: config.hubspot.appId,
       salesforceClient: config.salesforce.clientName,
-      salesforceUserId: config.salesforce.integrationUserId,
+      salesforceUserId: salesforce?.integrationUserId ?? config.salesforce.integrationUserId,
     },
     now,
   };
+
+  const salesforceIngestion = salesforce
+    ? createSalesforceIngestion({
+        tenancy: salesforce,
+        db,
+        enforcement,
+        policies,
+        logger,
+        webhookSecret: config.salesforce.webhookSecret,
+      })
+    : undefined;
 
   // Receipts: every batch is in PostgreSQL before the 200, so losing Redis after it loses nothing.
   const receipts = createReceiptStore(db);
@@ -257,6 +301,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
 
   const rawRouters: Router[] = [];
+  if (salesforceIngestion?.router) rawRouters.push(salesforceIngestion.router);
   if (config.hubspot.clientSecret)
     rawRouters.push(
       createHubSpotWebhookRouter({
@@ -274,12 +319,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     store: approvals,
     writes,
     snapshots,
-    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    connectorFor,
     now,
   });
-  const cardAuth = config.hubspot.clientSecret
-    ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl }
-    : undefined;
+  const salesforceCard =
+    salesforce && config.salesforce.webhookSecret
+      ? { orgId: salesforce.orgId, secret: config.salesforce.webhookSecret }
+      : undefined;
+  const cardAuth =
+    config.hubspot.clientSecret || salesforceCard
+      ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, salesforce: salesforceCard }
+      : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
     createProvenanceRouter({ db, authenticate, card: cardAuth, defaultTenant }),
@@ -297,14 +347,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     counters,
     scheduleApprovals: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
     readRecords: async (tenantId, _crm, objectType, ids, properties) =>
-      (await hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties),
+      (await connectorFor(tenantId)).readRecords(objectType, ids, properties),
     redis,
     prefix,
     now,
     logger,
     permitSecret: config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined,
   });
-  // The governed MCP server (DESIGN §10): reads through the connector, everything else through the gate.
+  // The governed MCP server (docs/contracts.md, MCP): reads through the connector, everything else through the gate.
   const mcp = createMcpService({
     gate: actionGate,
     policies,
@@ -312,8 +362,9 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     audit: instrumentAudit(auditLog, metrics, "mcp"),
     approvals,
     connectorFor: async (tenantId, crm) => {
-      if (crm !== "hubspot") throw new CrmNotConnectedError(crm);
-      return hubspot.connectorFor(tenantId);
+      // A tenant is one portal or one org: naming the other CRM reaches nothing.
+      if (crmOf(tenantId) !== crm) throw new NotFoundError(`tenant ${tenantId} has no ${crm} connection`);
+      return connectorFor(tenantId);
     },
     redis,
     prefix,
@@ -355,6 +406,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let webhookWorkers: WebhookWorkers | undefined;
   let receiptSweeper: ReceiptSweeper | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
+  let approvalSweep: NodeJS.Timeout | undefined;
 
   return {
     config,
@@ -375,15 +427,19 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     receiver,
     receipts,
     hubspot,
+    salesforce,
+    salesforceIngestion,
+    connectorFor,
+    crmOf,
     enforcement,
     actionGate,
     mcp,
     app,
     async baseline(tenantId) {
-      const connector = await hubspot.connectorFor(tenantId);
+      const connector = await connectorFor(tenantId);
       const byObject = new Map<string, string[]>();
       for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
-        const objectType = toCrmObjectType("hubspot", f.object);
+        const objectType = toCrmObjectType(crmOf(tenantId), f.object);
         if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
       }
       const results: BaselineResult[] = [];
@@ -418,6 +474,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           "hubspot provisioned",
         );
       }
+      // The Salesforce org likewise: its fields, field access and CDC selection before any event.
+      if (salesforce) {
+        const plan = await salesforce.provision(listGovernedFields(policies.current(salesforce.orgId).compiled));
+        logger.info(
+          { tenantId: salesforce.orgId, created: plan.objects.reduce((n, o) => n + o.create.length, 0) },
+          "salesforce provisioned",
+        );
+      }
       if (options.workers ?? true) {
         await writes.start();
         await approvalQueue.rebuild();
@@ -450,6 +514,14 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           graceMs: Math.max(2 * config.reliability.sweepIntervalMs, 1_000),
         });
         await receiptSweeper.start();
+        // Approval timers are re-added from PostgreSQL each sweep (job ids make it a no-op when present).
+        approvalSweep = setInterval(() => {
+          approvalQueue
+            .rebuild()
+            .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "approval timer sweep failed"));
+        }, config.reliability.sweepIntervalMs);
+        approvalSweep.unref();
+        await salesforceIngestion?.cdc.start();
       }
       refreshTimer = setInterval(
         () =>
@@ -464,8 +536,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      if (approvalSweep) clearInterval(approvalSweep);
       await mcp.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await salesforceIngestion?.cdc.stop();
       await receiptSweeper?.close();
       await webhookWorkers?.close();
       await approvalQueue.close();

@@ -61,3 +61,9 @@ export type { ReceiptStore, NewReceipt, StaleReceipt, ReceiptCounts } from "./cr
 export { createReceiptSweeper } from "./create-receipt-sweeper.js";
 export type { ReceiptSweeper, ReceiptSweeperOptions } from "./create-receipt-sweeper.js";
 export type { WebhookRetryOptions } from "./webhook-job-retry.js";
+export {
+  verifyTollgateSignature,
+  signTollgateRequest,
+  TOLLGATE_SIGNATURE_WINDOW_MS,
+} from "./verify-tollgate-signature.js";
+export type { VerifyTollgateSignatureInput } from "./verify-tollgate-signature.js";

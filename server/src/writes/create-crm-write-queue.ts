@@ -48,13 +48,14 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
     attempts: options.retry?.attempts ?? 5,
     baseDelayMs: options.retry?.baseDelayMs ?? 1_000,
     maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
+    protectiveMaxAgeMs: options.retry?.protectiveMaxAgeMs ?? 24 * 3600_000,
   };
   const ctx: FlushContext = {
     db,
     audit: options.audit,
     connectorFor: options.connectorFor,
     logger,
-    batchSize: options.batchSize ?? 100,
+    batchSize: options.batchSize,
     rateLimitHeadroom: options.rateLimitHeadroom ?? 5,
     retry,
     guard: options.guard,
@@ -73,6 +74,7 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
   const lanes = new Map<string, TenantLane>();
   let started = false;
   let closing = false;
+  let sweepTimer: NodeJS.Timeout | undefined;
 
   function laneFor(tenantId: string): TenantLane {
     let lane = lanes.get(tenantId);
@@ -147,6 +149,13 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
     }
   }
 
+  async function sweep(): Promise<void> {
+    const tenants = (await db.query<{ tenant_id: string }>(loadSql("select-tenants-with-work"))).rows.map(
+      (r) => r.tenant_id,
+    );
+    await Promise.all(tenants.map((t) => scheduleNext(t, 0)));
+  }
+
   async function kick(tenantIds: Iterable<string>): Promise<void> {
     if (closing) return;
     await Promise.all([...new Set(tenantIds)].map((t) => addFlush(t, 0)));
@@ -168,10 +177,13 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
       await db.query(loadSql("reset-in-flight"));
       started = true;
       for (const [tenantId, lane] of lanes) if (!lane.worker) lane.worker = startWorker(tenantId, lane);
-      const tenants = (await db.query<{ tenant_id: string }>(loadSql("select-tenants-with-work"))).rows.map(
-        (r) => r.tenant_id,
-      );
-      await kick(tenants);
+      await sweep();
+      // Whatever happened to a kick (lost with Redis, failed after a commit, a scheduling error),
+      // every tenant with unsettled rows gets a flush within one sweep.
+      sweepTimer = setInterval(() => {
+        sweep().catch((err: unknown) => logger.error({ err }, "crm write queue: sweep failed"));
+      }, options.sweepIntervalMs ?? 30_000);
+      sweepTimer.unref();
     },
 
     async stats(tenantId: string) {
@@ -188,6 +200,7 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
     async close(opts: { force?: boolean } = {}) {
       if (closing) return;
       closing = true;
+      if (sweepTimer) clearInterval(sweepTimer);
       const force = opts.force ?? false;
       await Promise.all([...lanes.values()].map((l) => l.worker?.close(force)));
       await Promise.all([...lanes.values()].map((l) => l.queue.close()));

@@ -13,9 +13,10 @@ export interface FlushContext {
   audit: AuditSink;
   connectorFor: (tenantId: string) => Promise<CrmConnector>;
   logger: Logger;
-  batchSize: number;
+  /** Rows per flush; unset, the connector's `writeBatchSize` (100 when it names none). */
+  batchSize: number | undefined;
   rateLimitHeadroom: number;
-  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; protectiveMaxAgeMs: number };
   guard: CrmWriteQueueOptions["guard"];
   hold: CrmWriteQueueOptions["hold"];
   onSettled: CrmWriteQueueOptions["onSettled"];
@@ -42,7 +43,7 @@ export async function flushTenant(ctx: FlushContext, tenantId: string): Promise<
   const pause = msUntilNextCall(connector.rateLimitState(), ctx.now(), { reserve: ctx.rateLimitHeadroom });
   if (pause > 0) return { kind: "rate_limited", waitMs: pause };
 
-  const rows = await claimWrites(ctx.db, tenantId, ctx.batchSize, ctx.hold);
+  const rows = await claimWrites(ctx.db, tenantId, ctx.batchSize ?? connector.writeBatchSize ?? 100, ctx.hold);
   if (rows.length === 0) return { kind: "idle" };
 
   let result: FlushResult;
@@ -124,13 +125,36 @@ async function sendRows(
   return { result, rateLimitedFor: 0 };
 }
 
-/** Rows back to pending with a backoff, or failed once they have used their attempts. */
+/**
+ * Rows back to pending with a backoff, or failed once they are out of chances. A protective
+ * write (revert, apply, rollback, shadow clear, provenance) never gives up by count: it retries
+ * until it is `protectiveMaxAgeMs` old (docs/operations.md), logged at `error` on every failure
+ * from the third on, so an operator hears of it long before. An agent's own write gives up after
+ * `retry.attempts`.
+ */
 function retryOrFail(ctx: FlushContext, rows: CrmWriteRow[], error: string, into: FlushResult): void {
   for (const row of rows) {
     const attempt = row.attempts + 1;
-    if (attempt >= ctx.retry.attempts)
-      into.settled.push({ row, status: "failed", error: `gave up after ${attempt} attempts: ${error}`, sent: true });
-    else into.retry.push({ row, error, delayMs: backoffDelay(attempt, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs) });
+    const protective = row.purpose !== "agent_action";
+    const age = ctx.now() - row.createdAt.getTime();
+    const outOfChances = protective ? age >= ctx.retry.protectiveMaxAgeMs : attempt >= ctx.retry.attempts;
+    if (outOfChances) {
+      const why = protective
+        ? `gave up after ${Math.round(age / 1000)} s and ${attempt} attempts`
+        : `gave up after ${attempt} attempts`;
+      into.settled.push({ row, status: "failed", error: `${why}: ${error}`, sent: true });
+      ctx.logger.error(
+        { rowId: row.id, tenantId: row.tenantId, purpose: row.purpose, error },
+        "crm write failed for good",
+      );
+      continue;
+    }
+    if (protective && attempt >= 3)
+      ctx.logger.error(
+        { rowId: row.id, tenantId: row.tenantId, purpose: row.purpose, attempt, error },
+        "protective crm write keeps failing; retrying",
+      );
+    into.retry.push({ row, error, delayMs: backoffDelay(attempt, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs) });
   }
 }
 

@@ -63,7 +63,7 @@ export interface CrmWriteQueueOptions {
   limiter?: { max: number; durationMs: number };
   /**
    * Rows per CRM call.
-   * @defaultValue 100 — HubSpot's batch update limit.
+   * @defaultValue the connector's `writeBatchSize` (HubSpot 100, Salesforce 200), else 100.
    */
   batchSize?: number;
   /**
@@ -72,7 +72,7 @@ export interface CrmWriteQueueOptions {
    * @defaultValue 5
    */
   rateLimitHeadroom?: number;
-  /** Retries of server errors, lock and network failures. */
+  /** Retries of server errors, lock and network failures (rate limits are waited out, never counted). */
   retry?: {
     /** Sends before a row is failed. @defaultValue 5 */
     attempts?: number;
@@ -80,7 +80,14 @@ export interface CrmWriteQueueOptions {
     baseDelayMs?: number;
     /** @defaultValue 60_000 */
     maxDelayMs?: number;
+    /**
+     * Protective writes (everything but an agent's own action) ignore `attempts` and retry until
+     * they are this old. @defaultValue 24 hours
+     */
+    protectiveMaxAgeMs?: number;
   };
+  /** How often tenants with unsettled rows are re-driven, whatever happened to their kicks. @defaultValue 30_000 */
+  sweepIntervalMs?: number;
   /**
    * How long a flush job's lock lasts without renewal; after a crash, the job is taken over
    * once it lapses.

@@ -35,7 +35,8 @@ async function tollgate(
   }
 }
 
-describe("tollgate CLI", () => {
+// Each case spawns tsx, which compiles the CLI first: slow on a loaded 2-core machine, so a long timeout.
+describe("tollgate CLI", { timeout: 90_000 }, () => {
   it("validates the shipped policy and prints its version", async () => {
     const r = await tollgate(["policy", "validate", "manifests/policy.yaml"]);
     expect(r.code).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   HUBSPOT_SUBSCRIPTION_CAP,
+  planWebhookCoverage,
   planWebhookSubscriptions,
   renderWebhooksHsmeta,
   WebhookSubscriptionCapError,
@@ -28,8 +29,16 @@ function propertyChanges(subs: CrmObjectSubscription[], objectType: string): str
     .map((s) => s.propertyName!);
 }
 
+// `dnc_flag` is not a standard HubSpot contact property: this portal added it.
+const PORTAL = { contact: ["dnc_flag"] };
+/** Every field as a property the portal reports, so only the cap is tested. */
+const portalOf = (fields: GovernedField[]) => ({
+  contact: fields.filter((f) => f.object === "contact").map((f) => f.field),
+  deal: fields.filter((f) => f.object === "deal").map((f) => f.field),
+});
+
 describe("planWebhookSubscriptions", () => {
-  const subs = planWebhookSubscriptions(GOVERNED);
+  const subs = planWebhookSubscriptions(GOVERNED, { portalProperties: PORTAL });
 
   it("subscribes to every governed field, the shadows of proposable ones, provenance and the defaults", () => {
     const contact = propertyChanges(subs, "contact");
@@ -87,7 +96,26 @@ describe("planWebhookSubscriptions", () => {
   });
 
   it("is stable: the same policy gives the same list", () => {
-    expect(planWebhookSubscriptions([...GOVERNED])).toEqual(subs);
+    expect(planWebhookSubscriptions([...GOVERNED], { portalProperties: PORTAL })).toEqual(subs);
+  });
+
+  it("leaves out a field the object does not have, and says so: HubSpot refuses such a subscription", () => {
+    const { subscriptions, skipped } = planWebhookCoverage([
+      ...GOVERNED,
+      { object: "lead", field: "industry", proposable: true },
+      { object: "lead", field: "hubspot_owner_id", proposable: true },
+    ]);
+    const contact = propertyChanges(subscriptions, "contact");
+    expect(contact).not.toContain("dnc_flag");
+    expect(propertyChanges(subscriptions, "lead")).not.toContain("industry");
+    expect(propertyChanges(subscriptions, "lead")).not.toContain("ai_proposed_industry");
+    expect(propertyChanges(subscriptions, "lead")).toEqual(
+      expect.arrayContaining(["hubspot_owner_id", "ai_proposed_hubspot_owner_id", ...HUBSPOT_PROVENANCE_NAMES]),
+    );
+    expect(skipped).toEqual([
+      { object: "contact", field: "dnc_flag", reason: "not_on_object" },
+      { object: "lead", field: "industry", reason: "not_on_object" },
+    ]);
   });
 
   it("refuses more than HubSpot's 1,000 subscriptions with a clear error", () => {
@@ -98,7 +126,7 @@ describe("planWebhookSubscriptions", () => {
     }));
     const err = (() => {
       try {
-        planWebhookSubscriptions(many);
+        planWebhookSubscriptions(many, { portalProperties: portalOf(many) });
       } catch (e) {
         return e;
       }
@@ -120,10 +148,13 @@ describe("planWebhookSubscriptions", () => {
       field: `f_${i}`,
       proposable: false,
     }));
-    expect(planWebhookSubscriptions(fields)).toHaveLength(HUBSPOT_SUBSCRIPTION_CAP);
-    expect(() =>
-      planWebhookSubscriptions([...fields, { object: "deal", field: "one_more", proposable: false }]),
-    ).toThrow(WebhookSubscriptionCapError);
+    expect(planWebhookSubscriptions(fields, { portalProperties: portalOf(fields) })).toHaveLength(
+      HUBSPOT_SUBSCRIPTION_CAP,
+    );
+    const more = [...fields, { object: "deal" as const, field: "one_more", proposable: false }];
+    expect(() => planWebhookSubscriptions(more, { portalProperties: portalOf(more) })).toThrow(
+      WebhookSubscriptionCapError,
+    );
   });
 });
 

@@ -1,17 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { listGovernedFields, loadPolicyFile } from "../../src/policy/index.js";
-import { HUBSPOT_SUBSCRIPTION_CAP, planProvisioning, planWebhookSubscriptions } from "../../src/install/index.js";
+import {
+  HUBSPOT_STANDARD_PROPERTIES,
+  HUBSPOT_SUBSCRIPTION_CAP,
+  planProvisioning,
+  planWebhookSubscriptions,
+} from "../../src/install/index.js";
 import { HUBSPOT_OBJECTS } from "../../../shared/index.js";
 
 // The policy's own `listGovernedFields` output feeds install unchanged: this pins the seam.
 describe("install from the shipped policy (manifests/policy.yaml)", () => {
-  it("subscribes to every field it names and its shadows, within HubSpot's cap", async () => {
+  it("subscribes to every field it names that the object has, and its shadows, within HubSpot's cap", async () => {
     const fields = listGovernedFields(await loadPolicyFile("manifests/policy.yaml"));
     expect(fields.length).toBeGreaterThan(0);
     const subs = planWebhookSubscriptions(fields);
     expect(subs.length).toBeLessThanOrEqual(HUBSPOT_SUBSCRIPTION_CAP);
     const keys = new Set(subs.map((s) => `${s.objectType}.${s.propertyName ?? s.subscriptionType}`));
-    for (const f of fields.filter((f) => HUBSPOT_OBJECTS[f.object])) {
+    for (const f of fields.filter((f) => HUBSPOT_STANDARD_PROPERTIES[f.object]?.includes(f.field))) {
       expect(keys, `${f.object}.${f.field}`).toContain(`${f.object}.${f.field}`);
       if (f.proposable) expect(keys).toContain(`${f.object}.ai_proposed_${f.field}`);
     }

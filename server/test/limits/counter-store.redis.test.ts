@@ -30,6 +30,26 @@ afterAll(async () => {
 });
 
 describe("counter store", () => {
+  it("counts an event once: a retried batch takes no second slot, a new event does", async () => {
+    const t = tenant();
+    const keys = [cap("agent:enrichment-bot:day", 5)];
+    const first = await store.consumeMany(t, [keys, keys], UTC, ["evt-1", "evt-2"]);
+    // The batch's transaction failed and the job runs again with the same events.
+    const retry = await store.consumeMany(t, [keys, keys], UTC, ["evt-1", "evt-2"]);
+    expect([...first, ...retry].every((r) => r.ok)).toBe(true);
+    expect((await store.snapshot(t, keys, UTC))["agent:enrichment-bot:day"]).toBe(2);
+    await store.consumeMany(t, [keys], UTC, ["evt-3"]);
+    expect((await store.snapshot(t, keys, UTC))["agent:enrichment-bot:day"]).toBe(3);
+  });
+
+  it("does not mark an event counted when it did not fit, so it is refused again, not waved through", async () => {
+    const t = tenant();
+    const keys = [cap("agent:routing-bot:day", 1)];
+    expect((await store.consumeMany(t, [keys], UTC, ["a"]))[0]!.ok).toBe(true);
+    expect((await store.consumeMany(t, [keys], UTC, ["b"]))[0]!.ok).toBe(false);
+    expect((await store.consumeMany(t, [keys], UTC, ["b"]))[0]!.ok).toBe(false);
+  });
+
   it("never overshoots a cap under parallel writers: exactly `limit` writes succeed", async () => {
     const t = tenant();
     const limit = 37;

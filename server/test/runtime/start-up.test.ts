@@ -13,7 +13,7 @@ async function start(env: Record<string, string>): Promise<{ code: number; stder
   try {
     await run("node", ["--import", "tsx", "server/src/main.ts"], {
       env: { ...process.env, PORT: "0", LOG_LEVEL: "silent", TOLLGATE_DATA_DIR: dir, ...env },
-      timeout: 30_000,
+      timeout: 80_000,
     });
     return { code: 0, stderr: "" };
   } catch (err) {
@@ -22,7 +22,8 @@ async function start(env: Record<string, string>): Promise<{ code: number; stder
   }
 }
 
-describe("npm start refuses bad configuration", () => {
+// Each case spawns tsx, which compiles the server first: slow on a loaded machine, so a long timeout.
+describe("npm start refuses bad configuration", { timeout: 90_000 }, () => {
   it("stops with one line naming a bad variable", async () => {
     const r = await start({ TOLLGATE_ENCRYPTION_KEY: "not-hex" });
     expect(r.code).toBe(1);

@@ -222,7 +222,37 @@ describe("failures", () => {
     expect(events.map((e) => e.result)).toEqual(["ok"]);
   });
 
-  it("fails and audits a write whose retries run out", async () => {
+  it("never gives a protective write up by count: a revert outlasts the attempt limit and lands", async () => {
+    const tenantId = newTenantId();
+    const calls: SeenCall[] = [];
+    for (let i = 0; i < 4; i++) expectBatch(calls, () => [503, { status: "error", message: "unavailable" }]);
+    expectBatch(calls, (b) => [200, completed(b)]);
+    const queue = await openQueue(tenantId, { retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 40 } });
+    const cause = await intent(tenantId);
+    await queue.enqueue([write(tenantId, cause, "1", { industry: "Retail" })]);
+    await queue.drain(tenantId);
+    expect(calls).toHaveLength(5);
+    expect((await h.rows(tenantId))[0]).toMatchObject({ status: "done", attempts: 5 });
+  });
+
+  it("gives a protective write up only once it is older than the configured age, audited as failed", async () => {
+    const tenantId = newTenantId();
+    const calls: SeenCall[] = [];
+    for (let i = 0; i < 40; i++) expectBatch(calls, () => [500, { status: "error", message: "internal" }]);
+    const queue = await openQueue(tenantId, {
+      retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 40, protectiveMaxAgeMs: 300 },
+    });
+    const cause = await intent(tenantId);
+    await queue.enqueue([write(tenantId, cause, "1", { industry: "Retail" })]);
+    await queue.drain(tenantId);
+    expect(calls.length).toBeGreaterThan(2);
+    const [row] = await h.rows(tenantId);
+    expect(row).toMatchObject({ status: "failed" });
+    expect(row!.lastError).toMatch(/gave up after \d+ s and \d+ attempts/);
+    nock.cleanAll();
+  });
+
+  it("fails and audits an agent's own write whose retries run out", async () => {
     const tenantId = newTenantId();
     const calls: SeenCall[] = [];
     expectBatch(calls, () => [500, { status: "error", message: "internal" }]);
@@ -233,7 +263,9 @@ describe("failures", () => {
       onSettled: async (rows) => void settled.push(...rows.map((r) => `${r.id}:${r.status}`)),
     });
     const cause = await intent(tenantId);
-    const [id] = await queue.enqueue([write(tenantId, cause, "1", { industry: "Retail" })]);
+    const [id] = await queue.enqueue([
+      { ...write(tenantId, cause, "1", { industry: "Retail" }), purpose: "agent_action", agentId: "outreach-bot" },
+    ]);
     await queue.drain(tenantId);
 
     expect(calls).toHaveLength(2);

@@ -7,7 +7,7 @@ import { createCliServices } from "../services.js";
 
 /**
  * `tollgate mcp`: the governed MCP server over stdio, for an agent running on this machine
- * (DESIGN §10). The agent is the one whose API key is in `TOLLGATE_AGENT_KEY` — the same keys,
+ * (docs/contracts.md, MCP). The agent is the one whose API key is in `TOLLGATE_AGENT_KEY` — the same keys,
  * tenant binding and roles as `/mcp`. It shares the server's database and Redis, so caps, rate
  * limits, kill switches and the audit chain are the server's; stdout carries only the protocol
  * (logs go to stderr). Runs until the client closes stdin.

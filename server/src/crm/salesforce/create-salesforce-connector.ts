@@ -4,16 +4,29 @@ import { createSalesforceTransport, type SalesforceTransport } from "./create-sa
 import { listChangedSince } from "./list-changed-since.js";
 import { listProperties } from "./list-properties.js";
 import { listRecords } from "./list-records.js";
+import { enableChangeDataCapture, grantFieldAccess, readPermissionSetNames } from "./org-metadata.js";
 import { readRecords } from "./read-records.js";
 import { searchRecords } from "./search-records.js";
 import type { SalesforceConnectorOptions } from "./types.js";
-import { writeRecords } from "./write-records.js";
+import { COLLECTION_UPDATE_LIMIT, writeRecords } from "./write-records.js";
 
 export interface SalesforceConnector extends CrmConnector {
   /** The REST/SOAP edge, for Salesforce-only work inside `crm/salesforce` (install, streaming). */
   readonly transport: SalesforceTransport;
   /** Ids of records modified at or after `since` (reconciliation, docs/salesforce.md). */
   listChangedSince(objectType: string, since: Date): Promise<string[]>;
+  /** Who the token is: `GET /services/oauth2/userinfo` (org id, and the integration user's id). */
+  identity(): Promise<{ orgId: string; userId: string }>;
+  /** Field-level security on Tollgate's fields through a permission set assigned to `userId` (idempotent). */
+  grantFieldAccess(
+    permissionSet: { name: string; label: string },
+    fields: readonly string[],
+    userId: string,
+  ): Promise<{ assigned: boolean }>;
+  /** Selects objects for Change Data Capture; returns those newly selected. */
+  enableChangeDataCapture(objectTypes: readonly string[]): Promise<string[]>;
+  /** Permission sets assigned to a user (approver groups, docs/contracts.md). */
+  permissionSetsOf(userId: string): Promise<string[]>;
 }
 
 /**
@@ -29,8 +42,19 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
   return {
     crm: "salesforce",
     tenantId: options.orgId,
+    writeBatchSize: COLLECTION_UPDATE_LIMIT,
     transport,
     listChangedSince: (objectType, since) => listChangedSince(transport, objectType, since),
+    async identity() {
+      const info = await transport.send<{ organization_id: string; user_id: string }>({
+        method: "GET",
+        path: "/services/oauth2/userinfo",
+      });
+      return { orgId: info.organization_id, userId: info.user_id };
+    },
+    grantFieldAccess: (set, fields, userId) => grantFieldAccess(transport, set, fields, userId),
+    enableChangeDataCapture: (objectTypes) => enableChangeDataCapture(transport, objectTypes),
+    permissionSetsOf: (userId) => readPermissionSetNames(transport, userId),
     readRecords: (objectType, ids, properties, readOptions) =>
       readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),

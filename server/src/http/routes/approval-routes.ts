@@ -89,9 +89,9 @@ export function approverOf(req: Request): Approver {
   const p = principalOf(req);
   if (req.card)
     return {
-      id: `hubspot:user:${req.card.userId}`,
+      id: `${req.card.crm ?? "hubspot"}:user:${req.card.userId}`,
       name: p.name,
-      via: "hubspot_card",
+      via: `${req.card.crm ?? "hubspot"}_card`,
       role: p.role,
       objectId: req.card.objectId,
     };

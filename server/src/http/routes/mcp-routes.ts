@@ -10,7 +10,7 @@ export interface McpRoutesOptions {
 }
 
 /**
- * DESIGN §10: `/mcp`, the governed MCP server over Streamable HTTP (POST for messages, GET for
+ * docs/contracts.md (MCP): `/mcp`, the governed MCP server over Streamable HTTP (POST for messages, GET for
  * the server's notification stream, DELETE to end a session). Agent keys only, with the same
  * authenticator as every other route; the session is bound to the agent and tenant of the key
  * that opened it. A killed agent is NOT refused here: its calls are answered, as tool results

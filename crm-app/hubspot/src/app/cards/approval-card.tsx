@@ -18,9 +18,14 @@ hubspot.extend<"crm.record.sidebar">(({ context, actions }) => <ApprovalCard con
 /** Pending AI proposals for this record, to approve or reject, and the recent decisions. */
 export function ApprovalCard({ context, actions, now = defaultNow, applyPollMs }: ApprovalCardProps) {
   const identity = useMemo(() => identityOf(context), [context]);
+  const display = useMemo(
+    () => ({ timeZone: context.portal.timezone, locale: context.user.locale }),
+    [context.portal.timezone, context.user.locale],
+  );
   return (
     <ApprovalPanel
       identity={identity}
+      display={display}
       refreshObjectProperties={actions.refreshObjectProperties}
       now={now}
       applyPollMs={applyPollMs}

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Flex, Tag, Text, TextArea } from "@hubspot/ui-extensions";
+import { Button, Checkbox, Tile, Flex, Tag, Text, TextArea } from "@hubspot/ui-extensions";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fetchTollgate, TollgateRequestError } from "../lib/fetch-tollgate";
 import type { Approval, BatchResponse } from "../lib/types";
@@ -56,6 +56,12 @@ describe("approval card: several at once", () => {
     await waitFor(() => expect(findByTestId(Button, "approve-selected").props.disabled).toBe(false));
     expect(findByTestId(Button, "approve-selected").text).toBe("Approve selected (2)");
     findByTestId(Button, "approve-selected").trigger("onClick");
+    // Nothing is sent before the rep has read the manifest and confirmed it.
+    await waitFor(() => findByTestId(Tile, "batch-confirm"));
+    expect(fake.posts()).toHaveLength(0);
+    expect(findByTestId(Text, "batch-item-ap_1").text).toBe("industry: Banking → Fintech");
+    expect(findByTestId(Text, "batch-item-ap_2").text).toContain("→ Acme Payments Inc");
+    findByTestId(Button, "approve-selected-confirm").trigger("onClick");
     await waitFor(() => expect(findByTestId(Flex, "result-ap_1").find(Tag).text).toBe("applied"));
 
     const [post] = fake.posts();
@@ -69,7 +75,7 @@ describe("approval card: several at once", () => {
     });
     expect(findByTestId(Flex, "result-ap_2").find(Tag).text).toBe("conflict");
     expect(findByTestId(Flex, "result-ap_2").find(Text).text).toBe("name: name changed since the proposal");
-    expect(refresh).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(refresh).toHaveBeenCalledTimes(1));
     // The selection is cleared once the batch is decided.
     expect(findByTestId(Checkbox, "select-ap_2").props.checked).toBe(false);
   });
@@ -86,9 +92,11 @@ describe("approval card: several at once", () => {
     triggerWith(findByTestId(Checkbox, "select-ap_1"), "onChange", false);
     await waitFor(() => expect(findByTestId(Button, "approve-selected").text).toBe("Approve selected (1)"));
     findByTestId(Button, "approve-selected").trigger("onClick");
+    await waitFor(() => findByTestId(Button, "approve-selected-confirm"));
+    findByTestId(Button, "approve-selected-confirm").trigger("onClick");
     await waitFor(() => findByTestId(Flex, "result-ap_2"));
 
-    expect((fake.posts()[0]!.body as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual(["ap_2"]);
+    expect((fake.posts()[0]!.body as { items: { id: string }[] }).items.map((i) => i.id)).toEqual(["ap_2"]);
     expect(findByTestId(Flex, "result-ap_2").find(Tag).text).toBe("recorded");
   });
 
@@ -164,6 +172,8 @@ describe("approval card: several at once", () => {
     triggerWith(findByTestId(Checkbox, "select-ap_2"), "onChange", true);
     await waitFor(() => expect(findByTestId(Button, "approve-selected").props.disabled).toBe(false));
     findByTestId(Button, "approve-selected").trigger("onClick");
+    await waitFor(() => findByTestId(Button, "approve-selected-confirm"));
+    findByTestId(Button, "approve-selected-confirm").trigger("onClick");
     await waitFor(() => findByTestId(Flex, "result-ap_2"));
 
     for (const id of ["ap_1", "ap_2"]) {

@@ -1,5 +1,6 @@
 import {
   Button,
+  Checkbox,
   EmptyState,
   ErrorState,
   Flex,
@@ -13,6 +14,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fetchTollgate, TollgateRequestError } from "../lib/fetch-tollgate";
 import { APPROVALS_PATH, IDENTITY, identityOf, renderCard, tollgateWith } from "./approval-harness";
 import { deferred, fakeTollgate, makeApproval } from "./fixtures";
+import { TOLLGATE_TEST_URL } from "./fixtures";
 
 // hubspot.fetch is not mocked by @hubspot/ui-extensions/testing; the cards reach Tollgate only
 // through fetchTollgate, so the tests stand in for Tollgate there. The error class stays real.
@@ -44,7 +46,7 @@ describe("approval card: reading", () => {
     expect(fake.sent).toHaveLength(1);
     const [req] = fake.sent;
     expect(req!.method).toBe("GET");
-    expect(req!.url.origin).toBe("https://tollgate.example.com");
+    expect(req!.url.origin).toBe(TOLLGATE_TEST_URL);
     expect(req!.url.pathname).toBe(APPROVALS_PATH);
     expect(identityOf(req!.url)).toEqual(IDENTITY);
   });
@@ -61,7 +63,8 @@ describe("approval card: reading", () => {
       ["acme.test", { url: "https://acme.test/about", external: true }],
       ["10-K filing", { url: "https://sec.test/filing/1", external: true }],
     ]);
-    expect(findByTestId(Tag, "risk-ap_1-exec_persona").text).toBe("exec_persona");
+    expect(findByTestId(Tag, "risk-ap_1-exec_persona").text).toBe("Executive contact");
+    expect(findByTestId(Tag, "risk-ap_1-low_confidence_source").text).toBe("Low-confidence source");
     expect(findByTestId(Tag, "risk-ap_1-low_confidence_source").props.variant).toBe("warning");
     // expiresAt is 26 h 30 min after NOW; one of two approvals given.
     expect(findByTestId(Text, "status-ap_1").text).toBe("1d 2h left · 1 of 2 approvals");
@@ -76,6 +79,42 @@ describe("approval card: reading", () => {
 
     expect(findByTestId(Text, "values-ap_1").text).toBe("(empty) → Fintech");
     expect(findByTestId(Text, "status-ap_1").text).toBe("expired · 0 of 1 approvals");
+  });
+
+  it("offers no Approve on an expired proposal and says why; it cannot be ticked for a batch", async () => {
+    const fake = tollgateWith(() => [makeApproval({ expiresAt: "2025-06-02T11:59:00.000Z" })]);
+    const { findByTestId, maybeFindByTestId, waitFor } = renderCard();
+    await waitFor(() => findByTestId(Text, "expired-ap_1"));
+
+    expect(findByTestId(Text, "expired-ap_1").text).toContain("can no longer be approved");
+    expect(maybeFindByTestId(Button, "approve-ap_1")).toBeNull();
+    expect(findByTestId(Checkbox, "select-ap_1").props.readOnly).toBe(true);
+    expect(findByTestId(Button, "approve-selected").props.disabled).toBe(true);
+    expect(fake.posts()).toHaveLength(0);
+  });
+
+  it("pages the Recent list five at a time, dates in the portal's time zone", async () => {
+    const decided = Array.from({ length: 7 }, (_, i) =>
+      makeApproval({ id: `ap_${i}`, status: "applied", createdAt: `2025-05-0${i + 1}T09:00:00.000Z` }),
+    );
+    tollgateWith(() => decided);
+    const { findByTestId, maybeFindByTestId, waitFor } = renderCard();
+    await waitFor(() => findByTestId(Flex, "recent-approvals"));
+
+    expect(findByTestId(Text, "recent-page").text).toBe("Page 1 of 2");
+    expect(maybeFindByTestId(Flex, "recent-ap_6")).not.toBeNull();
+    expect(maybeFindByTestId(Flex, "recent-ap_1")).toBeNull();
+    // makeContext's portal is in Europe/Berlin: 09:00 UTC reads as 11:00 there.
+    expect(
+      findByTestId(Flex, "recent-ap_6")
+        .findAll(Text)
+        .map((t) => t.text)
+        .join(" "),
+    ).toMatch(/May 7, 2025, 11:00\sAM GMT\+2/);
+    findByTestId(Button, "recent-next").trigger("onClick");
+    await waitFor(() => expect(findByTestId(Text, "recent-page").text).toBe("Page 2 of 2"));
+    expect(maybeFindByTestId(Flex, "recent-ap_0")).not.toBeNull();
+    expect(findByTestId(Button, "recent-next").props.disabled).toBe(true);
   });
 
   it("says no proposals are waiting, and lists the decided ones with their status below", async () => {

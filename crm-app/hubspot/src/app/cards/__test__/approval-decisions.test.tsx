@@ -46,10 +46,11 @@ describe("approval card: deciding", () => {
     expect(identityOf(post!.url)).toEqual(IDENTITY);
     expect(post!.body).toEqual({ expected: { value: "Fintech" } });
     expect(findByTestId(Flex, "result-ap_1").find(Text).text).toBe("industry: Applied to the record");
-    expect(refresh).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(refresh).toHaveBeenCalledTimes(1));
     expect(findByTestId(EmptyState, "approvals-empty")).toBeDefined();
     await sleep(POLL_MS * 4);
     expect(gets(fake.sent)).toBe(3);
+    expect(refresh).toHaveBeenCalledTimes(1);
   });
 
   it("shows 'applying' while the write is on its way, without refreshing the record yet", async () => {

@@ -23,13 +23,13 @@ describe("fetchTollgate", () => {
   it("calls hubspot.fetch with the method, the body and a timeout under HubSpot's 15 s, and returns the JSON", async () => {
     hubspotFetch.mockResolvedValue(answer(200, { id: "ap_1", status: "applied" }));
 
-    const result = await fetchTollgate("https://tollgate.example.com/v1/approvals/ap_1/approve?portalId=1", {
+    const result = await fetchTollgate("https://tollgate.acme.test/v1/approvals/ap_1/approve?portalId=1", {
       method: "POST",
       body: { expected: { value: "x" } },
     });
 
     expect(result).toEqual({ id: "ap_1", status: "applied" });
-    expect(hubspotFetch).toHaveBeenCalledWith("https://tollgate.example.com/v1/approvals/ap_1/approve?portalId=1", {
+    expect(hubspotFetch).toHaveBeenCalledWith("https://tollgate.acme.test/v1/approvals/ap_1/approve?portalId=1", {
       method: "POST",
       timeout: REQUEST_TIMEOUT_MS,
       body: { expected: { value: "x" } },
@@ -39,7 +39,7 @@ describe("fetchTollgate", () => {
 
   it("sends no body on a GET", async () => {
     hubspotFetch.mockResolvedValue(answer(200, { approvals: [] }));
-    await fetchTollgate("https://tollgate.example.com/v1/x", { method: "GET" });
+    await fetchTollgate("https://tollgate.acme.test/v1/x", { method: "GET" });
     expect(hubspotFetch.mock.calls[0]![1]).not.toHaveProperty("body");
   });
 
@@ -48,7 +48,7 @@ describe("fetchTollgate", () => {
       answer(409, { error: { code: "conflict", message: "industry changed", details: { now: "Retail" } } }),
     );
 
-    const err = await fetchTollgate("https://tollgate.example.com/v1/x", { method: "POST", body: {} }).catch(
+    const err = await fetchTollgate("https://tollgate.acme.test/v1/x", { method: "POST", body: {} }).catch(
       (e: unknown) => e,
     );
 
@@ -61,9 +61,44 @@ describe("fetchTollgate", () => {
     });
   });
 
+  it("unwraps Tollgate's error from HubSpot's proxy envelope (BAD_GATEWAY, HTTP 200, body nested)", async () => {
+    // What @hubspot/ui-extensions-dev-server's AppProxyService sends when the backend answers 409.
+    hubspotFetch.mockResolvedValue(
+      answer(200, {
+        status: "error",
+        category: "BAD_GATEWAY",
+        message: "Error returned from Request Uri",
+        responseBody: { error: { code: "approval_expired", message: "the proposal expired at 14:30" } },
+        errors: [{ message: "Unacceptable HTTP status 409 calling https://tollgate.acme.test/v1/x" }],
+        context: { appServerStatusCode: ["409"], correlationId: ["c-1"] },
+      }),
+    );
+    await expect(fetchTollgate("https://tollgate.acme.test/v1/x", { method: "POST", body: {} })).rejects.toMatchObject({
+      code: "approval_expired",
+      message: "the proposal expired at 14:30",
+      status: 409,
+    });
+  });
+
+  it("unwraps a success the proxy wrapped", async () => {
+    hubspotFetch.mockResolvedValue(
+      answer(200, { status: "success", responseBody: { approvals: [] }, context: { appServerStatusCode: ["200"] } }),
+    );
+    await expect(fetchTollgate("https://tollgate.acme.test/v1/x", { method: "GET" })).resolves.toEqual({
+      approvals: [],
+    });
+  });
+
+  it("refuses to call anywhere when the profile set no Tollgate URL", async () => {
+    await expect(fetchTollgate("${TOLLGATE_URL}/v1/x", { method: "GET" })).rejects.toMatchObject({
+      code: "not_configured",
+    });
+    expect(hubspotFetch).not.toHaveBeenCalled();
+  });
+
   it("names the status when the error answer is not Tollgate's shape", async () => {
     hubspotFetch.mockResolvedValue(answer(502, undefined));
-    await expect(fetchTollgate("https://tollgate.example.com/v1/x", { method: "GET" })).rejects.toMatchObject({
+    await expect(fetchTollgate("https://tollgate.acme.test/v1/x", { method: "GET" })).rejects.toMatchObject({
       code: "http_502",
       status: 502,
     });
@@ -71,7 +106,7 @@ describe("fetchTollgate", () => {
 
   it("reports a timeout or network failure as unreachable", async () => {
     hubspotFetch.mockRejectedValue(new Error("Request timed out"));
-    await expect(fetchTollgate("https://tollgate.example.com/v1/x", { method: "GET" })).rejects.toMatchObject({
+    await expect(fetchTollgate("https://tollgate.acme.test/v1/x", { method: "GET" })).rejects.toMatchObject({
       code: "unreachable",
       status: 0,
       message: "Tollgate did not answer: Request timed out",

@@ -6,9 +6,13 @@ import type { Approval, ProvenanceChange } from "../lib/types";
 /** The clock every card test runs at. */
 export const NOW = new Date("2025-06-02T12:00:00.000Z");
 
+/** Tollgate's URL as the uploaded profile sets it (`hsprofile.<name>.json` `TOLLGATE_URL`). */
+export const TOLLGATE_TEST_URL = "https://tollgate.acme.test";
+
 /** A company record, so the object type must be translated from its id (`0-2`). */
 export function makeContext(): CrmContext {
   return {
+    variables: { TOLLGATE_URL: TOLLGATE_TEST_URL },
     location: "crm.record.sidebar",
     user: {
       id: 4211,

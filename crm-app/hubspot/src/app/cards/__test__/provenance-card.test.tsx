@@ -5,6 +5,7 @@ import { fetchTollgate, TollgateRequestError } from "../lib/fetch-tollgate";
 import type { ProvenancePage } from "../lib/types";
 import { ProvenanceCard } from "../provenance-card";
 import { deferred, fakeTollgate, makeChange, makeContext, type SentRequest } from "./fixtures";
+import { TOLLGATE_TEST_URL } from "./fixtures";
 
 vi.mock("../lib/fetch-tollgate", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../lib/fetch-tollgate")>()),
@@ -43,7 +44,7 @@ describe("provenance card", () => {
 
     const [req] = fake.sent;
     expect(req!.method).toBe("GET");
-    expect(req!.url.origin + req!.url.pathname).toBe(`https://tollgate.example.com${PROVENANCE_PATH}`);
+    expect(req!.url.origin + req!.url.pathname).toBe(`${TOLLGATE_TEST_URL}${PROVENANCE_PATH}`);
     expect(Object.fromEntries(req!.url.searchParams)).toEqual({
       portalId: "62515",
       userId: "4211",
@@ -126,9 +127,7 @@ describe("provenance card", () => {
     expect(findByTestId(Tag, "outcome-evt_apply").text).toBe("applied");
     expect(findByTestId(Tag, "outcome-evt_apply").props.variant).toBe("success");
     expect(findByTestId(Text, "approvers-evt_apply").text).toBe("Approved by Ann Approver, rep@acme.test");
-    expect(findByTestId(Text, "actor-evt_approve").text).toBe(
-      "Person hubspot:user:4211 · approve · 2025-06-01 11:00 UTC",
-    );
+    expect(findByTestId(Text, "actor-evt_approve").text).toBe("HubSpot user 4211 · approve · 2025-06-01 11:00 UTC");
     expect(findByTestId(Tag, "outcome-evt_approve").text).toBe("partly approved");
     expect(findByTestId(Tag, "outcome-evt_revert").text).toBe("denied");
     expect(findByTestId(Tag, "outcome-evt_revert").props.variant).toBe("error");

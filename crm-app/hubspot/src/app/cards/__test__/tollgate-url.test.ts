@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildTollgateUrl, identityOf, recordPath, TOLLGATE_BASE_URL } from "../lib/tollgate-url";
-import { makeContext } from "./fixtures";
+import { buildTollgateUrl, identityOf, recordPath, tollgateBaseUrlOf } from "../lib/tollgate-url";
+import { makeContext, TOLLGATE_TEST_URL } from "./fixtures";
 
 describe("identityOf", () => {
   it.each([
@@ -15,6 +15,7 @@ describe("identityOf", () => {
 
   it("takes portal, user and record from the context", () => {
     expect(identityOf(makeContext())).toEqual({
+      baseUrl: TOLLGATE_TEST_URL,
       portalId: 62515,
       userId: 4211,
       userEmail: "rep@acme.test",
@@ -24,8 +25,20 @@ describe("identityOf", () => {
   });
 });
 
+describe("tollgateBaseUrlOf", () => {
+  it("reads TOLLGATE_URL from the uploaded profile's variables, without a trailing slash", () => {
+    expect(tollgateBaseUrlOf({ variables: { TOLLGATE_URL: "https://t.acme.test/" } })).toBe("https://t.acme.test");
+  });
+
+  it("is empty when the project was uploaded without a profile", () => {
+    expect(tollgateBaseUrlOf({})).toBe("");
+    expect(tollgateBaseUrlOf({ variables: { TOLLGATE_URL: 7 } })).toBe("");
+  });
+});
+
 describe("buildTollgateUrl", () => {
   const identity = {
+    baseUrl: TOLLGATE_TEST_URL,
     portalId: 62515,
     userId: 4211,
     userEmail: "a+b@acme.test",
@@ -35,7 +48,7 @@ describe("buildTollgateUrl", () => {
 
   it("puts the identity in the query, encoded, and leaves out unset parameters", () => {
     const url = new URL(buildTollgateUrl("/v1/x", identity, { limit: 5, cursor: undefined }));
-    expect(url.origin).toBe(TOLLGATE_BASE_URL);
+    expect(url.origin).toBe(TOLLGATE_TEST_URL);
     expect([...url.searchParams]).toEqual([
       ["portalId", "62515"],
       ["userId", "4211"],

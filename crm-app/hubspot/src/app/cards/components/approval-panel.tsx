@@ -1,10 +1,12 @@
-import { Button, EmptyState, ErrorState, Flex, LoadingSpinner, Text } from "@hubspot/ui-extensions";
+import { Button, EmptyState, ErrorState, Flex, LoadingSpinner, Text, Tile } from "@hubspot/ui-extensions";
 import { useMemo, useState } from "react";
 import { useApprovals } from "../hooks/use-approvals";
 import { useDecisions } from "../hooks/use-decisions";
+import { formatValue, type Display } from "../lib/format";
 import type { CardIdentity } from "../lib/tollgate-url";
+import type { Approval } from "../lib/types";
 import { DecisionResults } from "./decision-results";
-import { ProposalItem } from "./proposal-item";
+import { isExpired, ProposalItem } from "./proposal-item";
 import { ReasonForm } from "./reason-form";
 import { RecentApprovals } from "./recent-approvals";
 
@@ -15,12 +17,14 @@ export interface ApprovalPanelProps {
   now: () => Date;
   /** How often to look again while an approved value is being written. */
   applyPollMs?: number;
+  /** The portal's time zone and the user's locale. */
+  display?: Display;
 }
 
 /** Which reject-reason input is open: one proposal's, the batch's, or none. */
 type Rejecting = { kind: "one"; id: string } | { kind: "batch" } | null;
 
-export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPollMs }: ApprovalPanelProps) {
+export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPollMs, display }: ApprovalPanelProps) {
   const { state, reload } = useApprovals(identity);
   const approvals = state.status === "success" ? state.approvals : null;
   const { busy, results, approve, reject, decideMany } = useDecisions(identity, {
@@ -31,11 +35,13 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
   });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [rejecting, setRejecting] = useState<Rejecting>(null);
+  const [confirming, setConfirming] = useState(false);
 
   const pending = useMemo(() => (approvals ?? []).filter((a) => a.status === "pending"), [approvals]);
   const recent = useMemo(() => (approvals ?? []).filter((a) => a.status !== "pending"), [approvals]);
-  // Only proposals still pending count: a reload may have settled some that were ticked.
-  const chosen = pending.filter((a) => selected.has(a.id));
+  // Only proposals still pending and not expired count: a reload may have settled some that were ticked.
+  const at = now();
+  const chosen = pending.filter((a) => selected.has(a.id) && !isExpired(a, at));
 
   if (state.status === "loading")
     return <LoadingSpinner testId="approvals-loading" label="Loading proposals" layout="centered" />;
@@ -53,6 +59,7 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
   const settle = () => {
     setSelected(new Set());
     setRejecting(null);
+    setConfirming(false);
   };
   const toggle = (id: string, on: boolean) =>
     setSelected((prev) => {
@@ -61,14 +68,15 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
       else next.delete(id);
       return next;
     });
-  const at = now();
 
   return (
     <Flex direction="column" gap="sm">
       <DecisionResults results={results} />
       {pending.length === 0 ? (
         <EmptyState testId="approvals-empty" title="No proposals waiting" layout="vertical" imageName="task" flush>
-          <Text>When an agent proposes a change to this record that needs a person's approval, it shows here.</Text>
+          <Text>
+            When an agent proposes a change to this record that needs a person&apos;s approval, it shows here.
+          </Text>
         </EmptyState>
       ) : (
         <Flex direction="column" gap="xs">
@@ -87,7 +95,14 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
               onCancelReject={() => setRejecting(null)}
             />
           ))}
-          {rejecting?.kind === "batch" ? (
+          {confirming ? (
+            <BatchConfirm
+              chosen={chosen}
+              busy={busy}
+              onConfirm={() => void decideMany(chosen, "approve").then(settle)}
+              onCancel={() => setConfirming(false)}
+            />
+          ) : rejecting?.kind === "batch" ? (
             <ReasonForm
               id="reject-selected"
               confirmLabel={`Reject ${chosen.length} selected`}
@@ -102,7 +117,7 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
                 variant="primary"
                 size="xs"
                 disabled={busy || chosen.length === 0}
-                onClick={() => void decideMany(chosen, "approve").then(settle)}
+                onClick={() => setConfirming(true)}
               >
                 Approve selected ({chosen.length})
               </Button>
@@ -119,7 +134,40 @@ export function ApprovalPanel({ identity, refreshObjectProperties, now, applyPol
           )}
         </Flex>
       )}
-      <RecentApprovals approvals={recent} />
+      <RecentApprovals approvals={recent} display={display} />
     </Flex>
+  );
+}
+
+/** The manifest of a batch approval — every field and value it would apply — and a last confirm. */
+function BatchConfirm(props: { chosen: Approval[]; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  const { chosen, busy } = props;
+  return (
+    <Tile compact testId="batch-confirm">
+      <Flex direction="column" gap="xs">
+        <Text format={{ fontWeight: "bold" }}>
+          Approve these {chosen.length} changes? Each is applied to the record as shown.
+        </Text>
+        {chosen.map((a) => (
+          <Text key={a.id} variant="microcopy" testId={`batch-item-${a.id}`}>
+            {a.field}: {formatValue(a.currentValue)} → {formatValue(a.proposedValue)}
+          </Text>
+        ))}
+        <Flex direction="row" gap="xs">
+          <Button
+            testId="approve-selected-confirm"
+            variant="primary"
+            size="xs"
+            disabled={busy || chosen.length === 0}
+            onClick={props.onConfirm}
+          >
+            Approve {chosen.length}
+          </Button>
+          <Button testId="approve-selected-cancel" variant="secondary" size="xs" onClick={props.onCancel}>
+            Cancel
+          </Button>
+        </Flex>
+      </Flex>
+    </Tile>
   );
 }

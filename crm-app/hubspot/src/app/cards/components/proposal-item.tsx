@@ -1,5 +1,5 @@
 import { Button, Checkbox, Flex, Tag, Text, Tile } from "@hubspot/ui-extensions";
-import { formatConfidence, formatTimeLeft, formatValue } from "../lib/format";
+import { formatConfidence, formatTimeLeft, formatValue, riskFlagLabel } from "../lib/format";
 import type { Approval } from "../lib/types";
 import { EvidenceLinks } from "./evidence-links";
 import { ReasonForm } from "./reason-form";
@@ -22,6 +22,8 @@ export interface ProposalItemProps {
 export function ProposalItem(props: ProposalItemProps) {
   const { approval: a, now, busy } = props;
   const given = a.approvedBy.length;
+  // Tollgate refuses an expired approval; the card says so instead of offering the button.
+  const expired = isExpired(a, now);
   return (
     <Tile compact testId={`proposal-${a.id}`}>
       <Flex direction="column" gap="xs">
@@ -29,7 +31,7 @@ export function ProposalItem(props: ProposalItemProps) {
           testId={`select-${a.id}`}
           name={`select-${a.id}`}
           checked={props.selected}
-          readOnly={busy}
+          readOnly={busy || expired}
           aria-label={`Select ${a.field}`}
           onChange={(checked) => props.onSelect(checked)}
         >
@@ -49,7 +51,7 @@ export function ProposalItem(props: ProposalItemProps) {
           <Flex direction="row" gap="xs" wrap="wrap">
             {a.riskFlags.map((flag) => (
               <Tag key={flag} variant="warning" testId={`risk-${a.id}-${flag}`}>
-                {flag}
+                {riskFlagLabel(flag)}
               </Tag>
             ))}
           </Flex>
@@ -57,7 +59,11 @@ export function ProposalItem(props: ProposalItemProps) {
         <Text variant="microcopy" testId={`status-${a.id}`}>
           {formatTimeLeft(a.expiresAt, now)} · {given} of {a.approvalsNeeded} approvals
         </Text>
-        {props.rejecting ? (
+        {expired ? (
+          <Text variant="microcopy" testId={`expired-${a.id}`}>
+            Expired: it can no longer be approved. The agent has to propose it again.
+          </Text>
+        ) : props.rejecting ? (
           <ReasonForm
             id={`reject-${a.id}`}
             confirmLabel="Reject"
@@ -84,4 +90,10 @@ export function ProposalItem(props: ProposalItemProps) {
       </Flex>
     </Tile>
   );
+}
+
+/** Past its expiry: Tollgate would refuse to approve it. */
+export function isExpired(approval: Pick<Approval, "expiresAt">, now: Date): boolean {
+  const at = Date.parse(approval.expiresAt);
+  return !Number.isNaN(at) && at <= now.getTime();
 }

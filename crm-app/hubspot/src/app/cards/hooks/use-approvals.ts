@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback } from "react";
 import { listApprovals } from "../lib/tollgate-api";
 import type { CardIdentity } from "../lib/tollgate-url";
 import type { Approval } from "../lib/types";
+import { useRequest } from "./use-request";
 
 export type ApprovalsState =
   { status: "loading" } | { status: "success"; approvals: Approval[] } | { status: "error"; error: string };
@@ -12,26 +13,8 @@ export type ApprovalsState =
  * replaces it.
  */
 export function useApprovals(identity: CardIdentity): { state: ApprovalsState; reload: () => void } {
-  const [state, setState] = useState<ApprovalsState>({ status: "loading" });
-  const [attempt, setAttempt] = useState(0);
-  const { portalId, userId, userEmail, objectId, objectType } = identity;
-
-  useEffect(() => {
-    let current = true;
-    setState((prev) => (prev.status === "success" ? prev : { status: "loading" }));
-    listApprovals({ portalId, userId, userEmail, objectId, objectType }).then(
-      (list) => current && setState({ status: "success", approvals: list.approvals }),
-      (err: unknown) => current && setState({ status: "error", error: messageOf(err) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [portalId, userId, userEmail, objectId, objectType, attempt]);
-
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return { state, reload };
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : "Failed to load proposals";
+  const load = useCallback(() => listApprovals(identity), [identity]);
+  const { state, retry } = useRequest(load, { keepStale: true });
+  if (state.status !== "success") return { state, reload: retry };
+  return { state: { status: "success", approvals: state.data.approvals }, reload: retry };
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   resultFromBatchItem,
   resultFromError,
@@ -42,60 +42,70 @@ export interface Decisions {
 export function useDecisions(identity: CardIdentity, options: DecisionsOptions): Decisions {
   const { approvals, reload, onApplied, pollMs = APPLY_POLL_MS } = options;
   const [busy, setBusy] = useState(false);
-  const [results, setResults] = useState<DecisionResult[]>([]);
-  const latest = useRef(results);
-  latest.current = results;
-  const polls = useRef(0);
-  // Read through a ref so the settling effect below runs only when a fresh list arrives.
-  const callbacks = useRef({ reload, onApplied, pollMs });
-  callbacks.current = { reload, onApplied, pollMs };
+  // Each decision starts a new round; polls and "applied" notices count per round.
+  const [decided, setDecided] = useState<{ round: number; results: DecisionResult[] }>({ round: 0, results: [] });
+  // How many times the current round looked again, and at which list it last looked.
+  const [polls, setPolls] = useState<{ round: number; count: number; list: Approval[] | null }>({
+    round: 0,
+    count: 0,
+    list: null,
+  });
+  const reported = useRef({ round: 0, ids: new Set<string>() });
+
+  // What became of each decision is derived from the latest list, never copied into state.
+  const pollCount = polls.round === decided.round ? polls.count : 0;
+  const polledList = polls.round === decided.round ? polls.list : null;
+  const gaveUp = pollCount > MAX_APPLY_POLLS;
+  const results = useMemo(() => {
+    const settled = decided.results.map((r) =>
+      settleResult(
+        r,
+        approvals?.find((a) => a.id === r.id),
+      ),
+    );
+    if (!gaveUp) return settled;
+    return settled.map((r) =>
+      r.outcome === "applying"
+        ? { ...r, message: "Approved; Tollgate is still applying it (reload the record later)" }
+        : r,
+    );
+  }, [decided, approvals, gaveUp]);
+  const applying = !gaveUp && results.some((r) => r.outcome === "applying");
+
+  // Follow a write Tollgate is still applying: look again after each fresh list, at most
+  // MAX_APPLY_POLLS times; the timer after the last look only marks the result as given up.
+  useEffect(() => {
+    if (!applying || polledList === approvals) return;
+    const round = decided.round;
+    const timer = setTimeout(() => {
+      setPolls({ round, count: pollCount + 1, list: approvals });
+      if (pollCount < MAX_APPLY_POLLS) reload();
+    }, pollMs);
+    return () => clearTimeout(timer);
+  }, [applying, decided.round, pollCount, polledList, approvals, reload, pollMs]);
+
+  // HubSpot re-reads the record once for each set of results that reached `applied`.
+  useEffect(() => {
+    if (reported.current.round !== decided.round) reported.current = { round: decided.round, ids: new Set() };
+    const fresh = results.filter((r) => r.outcome === "applied" && !reported.current.ids.has(r.id));
+    if (fresh.length === 0) return;
+    for (const r of fresh) reported.current.ids.add(r.id);
+    onApplied();
+  }, [results, decided.round, onApplied]);
 
   const run = useCallback(
     async (work: () => Promise<DecisionResult[]>) => {
       setBusy(true);
       try {
         const next = await work();
-        polls.current = 0;
-        setResults(next);
-        if (next.some((r) => r.outcome === "applied")) onApplied();
+        setDecided((d) => ({ round: d.round + 1, results: next }));
         reload();
       } finally {
         setBusy(false);
       }
     },
-    [onApplied, reload],
+    [reload],
   );
-
-  useEffect(() => {
-    if (approvals === null || !latest.current.some((r) => r.outcome === "applying")) return;
-    const { reload, onApplied, pollMs } = callbacks.current;
-    const before = latest.current;
-    const next = before.map((r) =>
-      settleResult(
-        r,
-        approvals.find((a) => a.id === r.id),
-      ),
-    );
-    if (next.some((r, i) => r.outcome === "applied" && before[i]!.outcome !== "applied")) onApplied();
-    if (next.some((r) => r.outcome === "applying")) {
-      if (polls.current < MAX_APPLY_POLLS) {
-        polls.current += 1;
-        setResults(next);
-        const timer = setTimeout(reload, pollMs);
-        return () => clearTimeout(timer);
-      }
-      setResults(
-        next.map((r) =>
-          r.outcome === "applying"
-            ? { ...r, message: "Approved; Tollgate is still applying it (reload the record later)" }
-            : r,
-        ),
-      );
-      return;
-    }
-    setResults(next);
-    return;
-  }, [approvals]);
 
   const approve = useCallback(
     (approval: Approval) =>

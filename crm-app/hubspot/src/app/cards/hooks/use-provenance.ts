@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { listProvenance } from "../lib/tollgate-api";
 import type { CardIdentity } from "../lib/tollgate-url";
 import type { ProvenanceChange } from "../lib/types";
+import { useRequest } from "./use-request";
 
 export type ProvenanceState =
   | { status: "loading" }
@@ -24,32 +25,24 @@ export interface ProvenancePaging {
  * opaque cursor, so going back replays the cursors already seen (page 1 has none).
  */
 export function useProvenance(identity: CardIdentity, pageSize: number): ProvenancePaging {
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
-  const [state, setState] = useState<ProvenanceState>({ status: "loading" });
-  const [attempt, setAttempt] = useState(0);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1] ?? null;
-  const { portalId, userId, userEmail, objectId, objectType } = identity;
-
-  useEffect(() => {
-    let current = true;
-    setState({ status: "loading" });
-    listProvenance({ portalId, userId, userEmail, objectId, objectType }, { limit: pageSize, cursor }).then(
-      (page) =>
-        current && setState({ status: "success", changes: newestFirst(page.changes), nextCursor: page.nextCursor }),
-      (err: unknown) =>
-        current && setState({ status: "error", error: err instanceof Error ? err.message : "Failed to load changes" }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [portalId, userId, userEmail, objectId, objectType, pageSize, cursor, attempt]);
+  const load = useCallback(() => listProvenance(identity, { limit: pageSize, cursor }), [identity, pageSize, cursor]);
+  const request = useRequest(load);
+  const state: ProvenanceState =
+    request.state.status === "success"
+      ? {
+          status: "success",
+          changes: newestFirst(request.state.data.changes),
+          nextCursor: request.state.data.nextCursor,
+        }
+      : request.state;
 
   const nextCursor = state.status === "success" ? state.nextCursor : null;
   const next = useCallback(() => {
     if (nextCursor !== null) setCursors((list) => [...list, nextCursor]);
   }, [nextCursor]);
   const previous = useCallback(() => setCursors((list) => (list.length > 1 ? list.slice(0, -1) : list)), []);
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   return {
     state,
@@ -58,7 +51,7 @@ export function useProvenance(identity: CardIdentity, pageSize: number): Provena
     hasNext: nextCursor !== null,
     next,
     previous,
-    retry,
+    retry: request.retry,
   };
 }
 

@@ -34,6 +34,17 @@ export interface FetchTollgateInit {
  * Tollgate's `{error: {code, message}}` when there is one.
  */
 export async function fetchTollgate<T>(url: string, init: FetchTollgateInit): Promise<T> {
+  // An upload without a profile leaves Tollgate's URL unset; hubspot.fetch takes only https.
+  if (!url.startsWith("https://")) {
+    throw new TollgateRequestError(
+      {
+        code: "not_configured",
+        message:
+          "Tollgate's URL is not set: upload the project with a profile (hs project upload --profile production)",
+      },
+      0,
+    );
+  }
   let response: Response;
   try {
     response = await hubspot.fetch(url, {
@@ -44,15 +55,37 @@ export async function fetchTollgate<T>(url: string, init: FetchTollgateInit): Pr
   } catch (err) {
     throw new TollgateRequestError({ code: "unreachable", message: `Tollgate did not answer: ${messageOf(err)}` }, 0);
   }
-  const payload: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = apiErrorOf(payload) ?? {
-      code: `http_${response.status}`,
-      message: `Tollgate answered ${response.status}`,
+  const answer = unwrapProxyEnvelope(await response.json().catch(() => undefined), response);
+  if (!answer.ok) {
+    const error = apiErrorOf(answer.body) ?? {
+      code: `http_${answer.status}`,
+      message: `Tollgate answered ${answer.status}`,
     };
-    throw new TollgateRequestError(error, response.status);
+    throw new TollgateRequestError(error, answer.status);
   }
-  return payload as T;
+  return answer.body as T;
+}
+
+/**
+ * What Tollgate answered, whether it reaches the card directly or wrapped by HubSpot's proxy.
+ * The proxy (`@hubspot/ui-extensions-dev-server` `AppProxyService`, mirroring HubSpot's own)
+ * answers a non-2xx from the backend with HTTP 200 and
+ * `{status: "error", category: "BAD_GATEWAY", responseBody, context: {appServerStatusCode: ["409"]}}`,
+ * and a success as `{status: "success", responseBody, context}`; Tollgate's own answers never
+ * carry `responseBody` and `context` together.
+ */
+export function unwrapProxyEnvelope(
+  payload: unknown,
+  response: { ok: boolean; status: number },
+): { ok: boolean; status: number; body: unknown } {
+  if (typeof payload !== "object" || payload === null || !("responseBody" in payload) || !("context" in payload))
+    return { ok: response.ok, status: response.status, body: payload };
+  const envelope = payload as { status?: unknown; responseBody: unknown; context: unknown };
+  const codes = (envelope.context as { appServerStatusCode?: unknown } | null)?.appServerStatusCode;
+  const backendStatus = Number(Array.isArray(codes) ? codes[0] : codes);
+  const status = Number.isInteger(backendStatus) && backendStatus > 0 ? backendStatus : response.status;
+  const ok = envelope.status === "success" && status >= 200 && status < 300;
+  return { ok, status, body: envelope.responseBody };
 }
 
 function apiErrorOf(payload: unknown): ApiError | undefined {

@@ -28,11 +28,54 @@ export function formatTimeLeft(expiresAt: string, now: Date): string {
   return "less than a minute left";
 }
 
-/** ISO-8601 → "2025-03-04 14:05 UTC": one unambiguous form for every rep's locale. */
-export function formatWhen(iso: string): string {
+/** Where a rep reads times: the portal's time zone and the user's locale (from the card's context). */
+export interface Display {
+  timeZone?: string | undefined;
+  locale?: string | undefined;
+}
+
+/**
+ * ISO-8601 → a date and time in the portal's time zone and the user's locale ("Jun 3, 2025,
+ * 4:30 PM GMT+2"); without a `display`, "2025-03-04 14:05 UTC".
+ */
+export function formatWhen(iso: string, display?: Display): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
+  if (display?.timeZone) {
+    try {
+      return new Intl.DateTimeFormat(display.locale ?? "en-US", {
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+        hour: "numeric",
+        minute: "2-digit",
+        timeZone: display.timeZone,
+        timeZoneName: "short",
+      }).format(ms);
+    } catch {
+      // An unknown zone or locale falls back to the unambiguous UTC form below.
+    }
+  }
   return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+const RISK_FLAG_LABELS: Record<string, string> = {
+  exec_persona: "Executive contact",
+  named_account: "Named account",
+  regulated_industry: "Regulated industry",
+  new_segment: "New segment",
+  new_domain: "New sending domain",
+  low_confidence_source: "Low-confidence source",
+  low_confidence: "Low confidence",
+  large_account: "Large account",
+};
+
+/** A risk flag code as words: "exec_persona" → "Executive contact"; unknown codes in sentence case. */
+export function riskFlagLabel(flag: string): string {
+  const known = RISK_FLAG_LABELS[flag];
+  if (known) return known;
+  const words = flag.replace(/[_-]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export interface EvidenceLink {
@@ -106,10 +149,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** "Agent enrichment-bot (enrichment)", "Person 4211", "System tollgate". */
+/** "Agent enrichment-bot (enrichment)", "HubSpot user 4211", "Person olive", "System tollgate". */
 export function describeActor(actor: { type: "agent" | "human" | "system"; id: string; role: string | null }): string {
   if (actor.type === "agent") return actor.role ? `Agent ${actor.id} (${actor.role})` : `Agent ${actor.id}`;
-  if (actor.type === "human") return `Person ${actor.id}`;
+  const hubspotUser = /^hubspot:user:(\d+)$/.exec(actor.id);
+  if (actor.type === "human") return hubspotUser ? `HubSpot user ${hubspotUser[1]}` : `Person ${actor.id}`;
   return `System ${actor.id}`;
 }
 

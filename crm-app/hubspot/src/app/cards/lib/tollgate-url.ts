@@ -1,14 +1,22 @@
 import type { CrmContext } from "@hubspot/ui-extensions";
 
 /**
- * Tollgate's public URL. It must also be listed in `app-hsmeta.json` `permittedUrls.fetch`:
- * `hubspot.fetch` refuses any other origin, and `hs project dev` proxies this one to a local
- * Tollgate through `local.json`.
+ * The profile variable holding Tollgate's public URL (`src/hsprofile.<name>.json`). The same
+ * variable fills `app-hsmeta.json` `permittedUrls.fetch` (`hubspot.fetch` refuses any other
+ * origin) and the webhooks target, and HubSpot hands it to the cards as `context.variables`.
  */
-export const TOLLGATE_BASE_URL = "https://tollgate.example.com";
+export const TOLLGATE_URL_VARIABLE = "TOLLGATE_URL";
+
+/** Tollgate's public URL from the uploaded profile, without a trailing slash; `""` when none was set. */
+export function tollgateBaseUrlOf(context: Pick<CrmContext, "variables">): string {
+  const value = context.variables?.[TOLLGATE_URL_VARIABLE];
+  return typeof value === "string" ? value.replace(/\/+$/, "") : "";
+}
 
 /** Who is asking and about which record; sent on every request (see {@link buildTollgateUrl}). */
 export interface CardIdentity {
+  /** Tollgate's public URL (see {@link tollgateBaseUrlOf}). */
+  baseUrl: string;
   portalId: number;
   userId: number;
   userEmail: string;
@@ -23,6 +31,7 @@ const OBJECT_TYPE_NAMES: Record<string, string> = { "0-1": "contacts", "0-2": "c
 
 export function identityOf(context: CrmContext): CardIdentity {
   return {
+    baseUrl: tollgateBaseUrlOf(context),
     portalId: context.portal.id,
     userId: context.user.id,
     userEmail: context.user.email,
@@ -32,7 +41,7 @@ export function identityOf(context: CrmContext): CardIdentity {
 }
 
 /**
- * `TOLLGATE_BASE_URL + path`, with the identity as query parameters. HubSpot signs the whole
+ * `identity.baseUrl + path`, with the identity as query parameters. HubSpot signs the whole
  * URL (v3 signature over method + URI + body + timestamp) and cards may send no custom headers,
  * so the signed query is the only place Tollgate can read the approver from.
  */
@@ -50,7 +59,7 @@ export function buildTollgateUrl(
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined) params.set(key, String(value));
   }
-  return `${TOLLGATE_BASE_URL}${path}?${params.toString()}`;
+  return `${identity.baseUrl}${path}?${params.toString()}`;
 }
 
 /** `/v1/records/hubspot/:objectType/:objectId/<leaf>`. */

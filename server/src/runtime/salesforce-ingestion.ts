@@ -1,0 +1,130 @@
+import express, { type Router } from "express";
+import { SALESFORCE_OBJECTS, type PolicyObject } from "../../../shared/index.js";
+import { PROVENANCE_FIELDS } from "../../../shared/index.js";
+import { salesforceWebhookBodySchema } from "../../../shared/index.js";
+import {
+  createCdcIngestor,
+  createReplayPositionStore,
+  readReconcileChanges,
+  toCrmChanges,
+  type CdcIngestor,
+  type ReconcileRequest,
+} from "../cdc/index.js";
+import type { Database } from "../db/index.js";
+import { enforceChanges, type CrmChange, type EnforcementDeps } from "../enforce/index.js";
+import { NotFoundError, TollgateError, ValidationError } from "../errors/index.js";
+import { SALESFORCE_BASE_OBJECTS } from "../install/index.js";
+import type { Logger } from "../observability/index.js";
+import { listGovernedFields, type PolicyRegistry } from "../policy/index.js";
+import { verifyTollgateSignature } from "../webhooks/index.js";
+import type { SalesforceTenancy } from "./salesforce-tenancy.js";
+
+export interface SalesforceIngestion {
+  cdc: CdcIngestor;
+  /** `POST /webhooks/salesforce`, when `SALESFORCE_WEBHOOK_SECRET` is set. */
+  router: Router | undefined;
+}
+
+/**
+ * How the org's changes reach enforcement: the CDC subscriber (the main path) and the signed
+ * callout endpoint, both through `toCrmChanges` and the same `enforceChanges` as HubSpot's
+ * webhooks; gaps read back with `readReconcileChanges`.
+ */
+export function createSalesforceIngestion(options: {
+  tenancy: SalesforceTenancy;
+  db: Database;
+  enforcement: EnforcementDeps;
+  policies: PolicyRegistry;
+  logger: Logger;
+  webhookSecret: string | undefined;
+  now?: () => number;
+}): SalesforceIngestion {
+  const { tenancy, enforcement, policies, logger } = options;
+  const now = options.now ?? Date.now;
+  const governed = (tenantId: string) => listGovernedFields(policies.current(tenantId).compiled);
+  const objectTypes = (tenantId: string) => [
+    ...new Set([
+      ...SALESFORCE_BASE_OBJECTS,
+      ...governed(tenantId).flatMap((f) => SALESFORCE_OBJECTS[f.object as PolicyObject] ?? []),
+    ]),
+  ];
+  const fieldsOf = (tenantId: string, objectType: string) => [
+    ...new Set([
+      ...governed(tenantId)
+        .filter((f) => SALESFORCE_OBJECTS[f.object as PolicyObject] === objectType)
+        .flatMap((f) => [f.field, ...(f.shadow ? [f.shadow.salesforce] : [])]),
+      ...Object.values(PROVENANCE_FIELDS).map((p) => p.salesforce),
+    ]),
+  ];
+  const enforce = async (tenantId: string, changes: CrmChange[]) => {
+    const summary = await enforceChanges(enforcement, tenantId, changes);
+    logger.debug({ tenantId, ...summary }, "salesforce changes enforced");
+    return summary;
+  };
+  const reconcile = async (tenantId: string, request: ReconcileRequest) => {
+    const changes = await readReconcileChanges(
+      tenancy.connector,
+      tenantId,
+      request,
+      fieldsOf(tenantId, request.objectType),
+    );
+    logger.info({ tenantId, ...request, changes: changes.length }, "salesforce reconciliation read");
+    if (changes.length > 0) await enforce(tenantId, changes);
+  };
+
+  const cdc = createCdcIngestor({
+    tenantId: tenancy.orgId,
+    connector: tenancy.connector,
+    positions: createReplayPositionStore(options.db),
+    enforce: (tenantId, changes) => enforce(tenantId, changes).then(() => undefined),
+    reconcile,
+    objectTypes: () => objectTypes(tenancy.orgId),
+    logger,
+  });
+
+  let router: Router | undefined;
+  const secret = options.webhookSecret;
+  if (secret) {
+    router = express.Router();
+    router.post("/webhooks/salesforce", express.raw({ type: () => true, limit: "5mb" }), async (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const check = verifyTollgateSignature({
+        header: req.header("x-tollgate-signature"),
+        signedString: (t) => Buffer.concat([Buffer.from(`${t}.`), raw]),
+        secret,
+        now: now(),
+      });
+      if (!check.ok)
+        throw new TollgateError(
+          "webhook_signature_invalid",
+          `Salesforce callout signature check failed: ${check.reason}`,
+          {
+            httpStatus: 401,
+            details: { reason: check.reason },
+          },
+        );
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString("utf8"));
+      } catch {
+        throw new ValidationError("the body is not JSON");
+      }
+      const parsed = salesforceWebhookBodySchema.safeParse(json);
+      if (!parsed.success) throw new ValidationError("not a batch of change events", parsed.error.issues.slice(0, 10));
+      const orgId = parsed.data.orgId;
+      if (orgId.slice(0, 15) !== tenancy.orgId.slice(0, 15)) throw new NotFoundError(`org ${orgId} is not installed`);
+      const changes: CrmChange[] = [];
+      const reconciles: ReconcileRequest[] = [];
+      for (const event of parsed.data.events) {
+        const out = toCrmChanges(tenancy.orgId, event);
+        changes.push(...out.changes);
+        if (out.reconcile) reconciles.push(out.reconcile);
+      }
+      const summary = changes.length > 0 ? await enforce(tenancy.orgId, changes) : undefined;
+      for (const r of reconciles) await reconcile(tenancy.orgId, r);
+      const duplicates = summary?.skippedDuplicates ?? 0;
+      res.json({ accepted: changes.length - duplicates, duplicates });
+    });
+  }
+  return { cdc, router };
+}
