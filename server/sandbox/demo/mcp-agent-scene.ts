@@ -31,6 +31,12 @@ export async function runMcpAgentScene(s: LocalStack, keys: { agent: string; rev
     const r = (await client.callTool({ name, arguments: args })) as CallToolResult;
     return { isError: r.isError === true, body: r.structuredContent as unknown as ToolAnswer };
   };
+  const setSwitch = (state: "on" | "off", reason: string) =>
+    fetch(`${s.baseUrl}/v1/kill-switches`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${keys.revops}`, "content-type": "application/json" },
+      body: JSON.stringify({ scope: { type: "agent", value: "enrichment-bot" }, state, reason }),
+    });
   const tools = async () => (await client.listTools()).tools.map((t) => t.name).join(", ");
   try {
     say(`the agent connects to POST /mcp with its API key; tools/list shows it: ${await tools()}`);
@@ -95,15 +101,7 @@ export async function runMcpAgentScene(s: LocalStack, keys: { agent: string; rev
       relisted = resolve;
       setTimeout(resolve, 5000).unref();
     });
-    await fetch(`${s.baseUrl}/v1/kill-switches`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${keys.revops}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        scope: { type: "agent", value: "enrichment-bot" },
-        state: "on",
-        reason: "MCP demo: stop",
-      }),
-    });
+    await setSwitch("on", "MCP demo: stop");
     await relist;
     say(
       `Rita pulls agent:enrichment-bot mid-run → the agent gets notifications/tools/list_changed; its tools are now: ${await tools()}`,
@@ -119,15 +117,7 @@ export async function runMcpAgentScene(s: LocalStack, keys: { agent: string; rev
       reason: "provider says so",
     });
     say(`its next write → ${red(stopped.body.decision.outcome)}: ${stopped.body.decision.reasons.join("; ")}`);
-    await fetch(`${s.baseUrl}/v1/kill-switches`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${keys.revops}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        scope: { type: "agent", value: "enrichment-bot" },
-        state: "off",
-        reason: "MCP demo: done",
-      }),
-    });
+    await setSwitch("off", "MCP demo: done");
     say(dim("every one of these calls is in the audit with actor.via = mcp and its tool_name"));
   } finally {
     await client.close();

@@ -45,15 +45,7 @@ export interface CrmConnector {
    * (HubSpot: CRM search, at most 6 filters and 100 a page; Salesforce: SOQL). Pass the returned
    * `after` back for the next page; none means the last page.
    */
-  searchRecords(
-    objectType: string,
-    query: {
-      filters: readonly RecordFilter[];
-      properties: readonly string[];
-      limit?: number | undefined;
-      after?: string | undefined;
-    },
-  ): Promise<{ records: CrmRecord[]; after: string | undefined }>;
+  searchRecords(objectType: string, query: RecordSearch): Promise<{ records: CrmRecord[]; after: string | undefined }>;
 
   /** Property definitions of one object type (for provisioning and typing shadow fields). */
   listProperties(objectType: string): Promise<PropertyDefinition[]>;
@@ -94,6 +86,14 @@ export interface RecordFilter {
   property: string;
   operator: "eq" | "neq" | "has_property" | "not_has_property";
   value?: string | undefined;
+}
+
+/** A search: every filter must match; one page of `limit` records from the cursor `after`. */
+export interface RecordSearch {
+  filters: readonly RecordFilter[];
+  properties: readonly string[];
+  limit?: number | undefined;
+  after?: string | undefined;
 }
 
 export interface RecordWrite {

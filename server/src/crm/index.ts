@@ -4,6 +4,7 @@ export type {
   PropertyHistoryEntry,
   RecordWrite,
   RecordFilter,
+  RecordSearch,
   WriteResult,
   PropertyDefinition,
   RateLimitState,

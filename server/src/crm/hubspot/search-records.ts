@@ -1,4 +1,4 @@
-import type { CrmRecord, RecordFilter } from "../connector.js";
+import type { CrmRecord, RecordFilter, RecordSearch } from "../connector.js";
 import type { HubSpotTransport } from "./create-hubspot-transport.js";
 import { crmErrorFromResponse } from "./crm-error-from-response.js";
 import { mapSimplePublicObject } from "./map-simple-public-object.js";
@@ -23,12 +23,7 @@ const OPERATOR: Record<RecordFilter["operator"], string> = {
 export async function searchRecords(
   transport: HubSpotTransport,
   objectType: string,
-  query: {
-    filters: readonly RecordFilter[];
-    properties: readonly string[];
-    limit?: number | undefined;
-    after?: string | undefined;
-  },
+  query: RecordSearch,
 ): Promise<{ records: CrmRecord[]; after: string | undefined }> {
   const filters = query.filters.map((f) => ({
     propertyName: f.property,
