@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CRMS, POLICY_OBJECTS } from "./crm-objects.js";
 import { OUTCOMES } from "./decision.js";
 import { POLICY_ACTIONS, isValidTimeZone } from "./policy-manifest.js";
+import { boundedJson } from "./bounded-json.js";
 
 /**
  * docs/contracts.md#http-api (contract): `POST /v1/actions`, the pre-write gate. An agent asks before it does
@@ -91,7 +92,8 @@ export const actionRequestSchema = z
     sourceRef: nonEmpty(2000).optional(),
     /** One sentence: why. */
     reason: text(2000).optional(),
-    evidence: z.unknown().optional(),
+    /** Sources, signals, extracted facts: any JSON up to 32 levels deep and 64 KB, kept whole in the audit. */
+    evidence: boundedJson().optional(),
     runId: nonEmpty(200).optional(),
     icpMatch: unit.optional(),
     /** Account/company id: per-account caps. */
@@ -154,6 +156,9 @@ export const actionDecisionSchema = z.object({
 export const actionPermitSchema = z.object({
   eventId: z.string(),
   expiresAt: z.string(),
+  /** The action's digest the permit is bound to (shared/permit.ts `permitDigest`). */
+  digest: z.string().optional(),
+  /** Usable once, through `POST /v1/permits/verify`, until `expiresAt`. */
   token: z.string().optional(),
 });
 

@@ -37,7 +37,7 @@ export {
 export type { AuditEvent, AuditEventInput, AuditActor, AuditQuery, AuditVerifyResult } from "./audit-event.js";
 export { canonicalJson, sha256Hex } from "./canonical-json.js";
 export { actionRequestSchema } from "./action.js";
-export type { ActionPayload, ActionRequest, ActionResponse } from "./action.js";
+export type { ActionPayload, ActionRequest, ActionResponse, ActionPermit } from "./action.js";
 export {
   APPROVAL_BATCH_MAX,
   APPROVAL_OUTCOMES,
@@ -71,7 +71,10 @@ export type {
   PolicyRuleCap,
   PolicyWindow,
   Weekday,
+  ApproverGroup,
 } from "./policy-manifest.js";
+export { permitDigest, permitVerifyRequestSchema, permitVerifyResponseSchema, PERMIT_REFUSALS } from "./permit.js";
+export type { PermitSubject, PermitVerifyRequest, PermitVerifyResponse } from "./permit.js";
 export {
   CHANGE_TYPES,
   changeEventHeaderSchema,
@@ -79,6 +82,16 @@ export {
   salesforceWebhookBodySchema,
 } from "./salesforce-change-event.js";
 export type { ChangeEventHeader, SalesforceChangeEvent, SalesforceWebhookBody } from "./salesforce-change-event.js";
+export {
+  SALESFORCE_CARD_CONTEXT_HEADER,
+  SALESFORCE_CARD_SIGNATURE_HEADER,
+  formatSalesforceCardSignature,
+  getSalesforceCardSigningBytes,
+  parseSalesforceCardSignature,
+  signSalesforceCardRequest,
+} from "./salesforce-card-signature.js";
+export type { SalesforceCardRequestParts } from "./salesforce-card-signature.js";
+export { boundedJson, MAX_EVIDENCE_DEPTH, MAX_EVIDENCE_BYTES } from "./bounded-json.js";
 export {
   MCP_TOOL_NAMES,
   SEARCH_OPERATORS,

@@ -32,12 +32,15 @@ const scopeValue = z
 export const killSwitchScopeSchema = z
   .strictObject({
     type: z.enum(KILL_SWITCH_SCOPES),
-    /** Absent for `tenant`; required for every other scope. */
-    value: scopeValue.optional(),
+    /**
+     * Absent or null for `tenant` (`GET` lists a tenant switch with `value: null`, and a `PUT`
+     * of that same scope must be accepted); required for every other scope.
+     */
+    value: scopeValue.nullable().optional(),
   })
   .superRefine((s, ctx) => {
     if (s.type === "tenant") return;
-    if (s.value === undefined)
+    if (s.value === undefined || s.value === null)
       ctx.addIssue({ code: "custom", path: ["value"], message: `scope ${s.type} needs a value` });
     else if (s.type === "channel" && !(KILL_SWITCH_CHANNELS as readonly string[]).includes(s.value)) {
       ctx.addIssue({ code: "custom", path: ["value"], message: `expected one of ${KILL_SWITCH_CHANNELS.join(", ")}` });

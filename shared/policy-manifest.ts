@@ -124,6 +124,8 @@ export const ruleSchema = z.strictObject({
   auto_if: autoIfSchema.optional(),
   /** Distinct approvers a `needs_approval` outcome requires; 2 is the two-person rule. */
   approvers: approversSchema.optional(),
+  /** The group under top-level `approvers` whose members may approve from the CRM. @defaultValue "default" */
+  approver_group: identifier.optional(),
   exceptions: exceptionsSchema.optional(),
   cap: ruleCapSchema.optional(),
   /** Free text for reviewers; part of the version like everything else. */
@@ -245,6 +247,40 @@ export const qaSchema = z.strictObject({
   regulated_industries: nameList.optional(),
 });
 
+const hubspotIdList = z.array(hubspotIdSchema).min(1, "expected at least one entry");
+
+/**
+ * One approver group: who may approve from inside the CRM (a card user). Any list that names
+ * the user admits them, checked against the CRM's own record of the user (HubSpot Settings
+ * Users API: `roleIds`, `primaryTeamId`, `secondaryTeamIds`, `superAdmin`; Salesforce user id
+ * or permission set assignment). A group that names nothing admits no one.
+ */
+export const approverGroupSchema = z.strictObject({
+  hubspot: z
+    .strictObject({
+      userIds: hubspotIdList.optional(),
+      teamIds: hubspotIdList.optional(),
+      roleIds: hubspotIdList.optional(),
+      superAdmins: z.boolean().optional(),
+    })
+    .optional(),
+  salesforce: z
+    .strictObject({
+      userIds: z
+        .array(z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "expected a Salesforce user id (005…)"))
+        .min(1, "expected at least one entry")
+        .optional(),
+      permissionSets: nameList.optional(),
+    })
+    .optional(),
+});
+
+/** Audit settings. Optional without defaults, so a policy that leaves it out keeps its version. */
+export const auditSettingsSchema = z.strictObject({
+  /** Events older than this are archived to a signed JSONL file, then removed behind a tombstone. */
+  retention_days: z.number().int("expected a whole number").min(1, "expected 1 or more").optional(),
+});
+
 export const policyManifestSchema = z.strictObject({
   version: z.literal(1, { error: expected("1") }),
   tenant: z.string().min(1).default("default"),
@@ -261,6 +297,9 @@ export const policyManifestSchema = z.strictObject({
   approvals: z.strictObject({ expire_after: durationSchema.default("72h") }).prefault({}),
   qa: qaSchema.prefault({}),
   kill_switch_triggers: z.array(killSwitchTriggerSchema).default([]),
+  /** Who may approve from inside the CRM, by group; fail closed: with no group, no card user may. */
+  approvers: z.record(identifier, approverGroupSchema).optional(),
+  audit: auditSettingsSchema.optional(),
 });
 
 export type PolicyManifest = z.infer<typeof policyManifestSchema>;
@@ -277,6 +316,7 @@ export type PolicyAgent = z.infer<typeof agentSchema>;
 export type PolicyTenantCaps = z.infer<typeof tenantCapsSchema>;
 export type KillSwitchTrigger = z.infer<typeof killSwitchTriggerSchema>;
 export type PolicyQa = z.infer<typeof qaSchema>;
+export type ApproverGroup = z.infer<typeof approverGroupSchema>;
 
 /** `72h` → milliseconds. */
 export function durationToMs(duration: string): number {

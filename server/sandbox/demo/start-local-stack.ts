@@ -8,7 +8,12 @@ import { createDatabase, type Database } from "../../src/db/index.js";
 import { createLogger, type Logger } from "../../src/observability/index.js";
 import { deleteKeysUnder } from "../../src/redis/index.js";
 import { createTollgate, type Tollgate } from "../../src/runtime/index.js";
-import { startSandbox, type HubSpotSandboxOptions, type StartedSandbox } from "../hubspot/index.js";
+import {
+  startSandbox,
+  type HubSpotSandboxOptions,
+  type StartSandboxOptions,
+  type StartedSandbox,
+} from "../hubspot/index.js";
 import { startSalesforceOrg, type LocalSalesforceOrg } from "./start-salesforce-org.js";
 
 export const LOCAL_PORTAL_ID = 62515;
@@ -27,8 +32,8 @@ export interface LocalStackOptions {
   policyYaml?: string;
   /** @defaultValue {@link POLICY_AGENTS} */
   agents?: { id: string; appId: number }[];
-  /** @defaultValue one rep, HubSpot user 42 */
-  users?: { name: string; userId: number }[];
+  /** @defaultValue a rep (HubSpot user 42, sales team 4201) and a RevOps admin (43, team 4301) */
+  users?: StartSandboxOptions["users"];
   /** Seed a few contacts, companies and deals. @defaultValue true */
   demoData?: boolean;
   /** Use this database (the caller closes it). */
@@ -86,7 +91,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     appId: LOCAL_TOLLGATE_APP_ID,
     portalId: LOCAL_PORTAL_ID,
     agents: options.agents ?? POLICY_AGENTS,
-    users: options.users ?? [{ name: "rep", userId: 42 }],
+    // A rep on the sales team and a RevOps admin: the shipped policy's approver groups.
+    users: options.users ?? [
+      { name: "rep", userId: 42, email: "rep@northwind.example", teamIds: ["4201"] },
+      { name: "revops", userId: 43, email: "rita@northwind.example", teamIds: ["4301"] },
+    ],
     demoData: options.demoData ?? true,
     webhookDelayMs: 5,
     ...options.sandbox,

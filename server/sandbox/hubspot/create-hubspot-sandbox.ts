@@ -15,7 +15,8 @@ import { SandboxApiError } from "./sandbox-api-error.js";
 import type { Route, SandboxContext } from "./sandbox-context.js";
 import { registerSearchRoute } from "./search-route.js";
 import { TokenRegistry } from "./token-registry.js";
-import type { HubSpotSandbox, HubSpotSandboxOptions, SandboxStats } from "./types.js";
+import { registerUserRoutes } from "./user-routes.js";
+import type { HubSpotSandbox, HubSpotSandboxOptions, SandboxStats, SandboxUser } from "./types.js";
 import { WebhookDispatcher } from "./webhook-dispatcher.js";
 
 /**
@@ -55,6 +56,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
     });
   let dispatcher = options.webhookTargetUrl ? newDispatcher(options.webhookTargetUrl) : undefined;
   let sendWebhooks = dispatcher !== undefined;
+  const users = new Map<string, SandboxUser>((options.accountUsers ?? []).map((u) => [u.id, u]));
   const counters = { calls: {} as Record<string, number>, rateLimited: 0 };
   let eventId = 1;
 
@@ -103,7 +105,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
       counters.calls[key] = (counters.calls[key] ?? 0) + 1;
       handler(req, res);
     };
-    if (path.startsWith("/crm/")) app[method](path, faultGate, gate, count);
+    if (path.startsWith("/crm/") || path.startsWith("/settings/")) app[method](path, faultGate, gate, count);
     else app[method](path, count);
   };
   registerPropertyRoutes(route, ctx);
@@ -111,6 +113,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   registerBatchRoutes(route, ctx);
   registerObjectRoutes(route, ctx);
   registerOAuthRoutes(route, ctx);
+  registerUserRoutes(route, users);
   app.use((_req: Request, res: Response) => {
     res.status(404).json({
       status: "error",
@@ -166,6 +169,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
       webhookEvents: dispatcher?.counters.events ?? 0,
       webhookFailures: dispatcher?.counters.failures ?? 0,
     }),
+    putUser: (user) => void users.set(user.id, user),
     webhooksIdle: () => dispatcher?.idle() ?? Promise.resolve(),
     tokens: { issue: (who, issueOptions) => tokens.issue(who, issueOptions) },
   };

@@ -14,4 +14,5 @@ export type {
   SandboxHistoryEntry,
   SandboxStats,
   SandboxChangeSource,
+  SandboxUser,
 } from "./types.js";

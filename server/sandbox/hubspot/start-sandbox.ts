@@ -4,8 +4,18 @@ import type { HubSpotSandbox, HubSpotSandboxOptions } from "./types.js";
 export interface StartSandboxOptions extends HubSpotSandboxOptions {
   /** Agents to simulate, each with its own app (its writes show as `INTEGRATION` + its app id). */
   agents?: { id: string; appId: number }[];
-  /** People to simulate, each a CRM user (`CRM_UI`, `userId:<id>`). */
-  users?: { name: string; userId: number }[];
+  /**
+   * People to simulate, each a CRM user (`CRM_UI`, `userId:<id>`) and a user of the account
+   * (`GET /settings/v3/users/{id}`, email `<name>@<portal>.sandbox.example` unless given).
+   */
+  users?: {
+    name: string;
+    userId: number;
+    email?: string;
+    teamIds?: string[];
+    roleIds?: string[];
+    superAdmin?: boolean;
+  }[];
   /** Seed a few contacts, companies and deals. @defaultValue true */
   demoData?: boolean;
 }
@@ -25,6 +35,15 @@ export interface StartedSandbox {
 export async function startSandbox(options: StartSandboxOptions): Promise<StartedSandbox> {
   const { agents = [], users = [], demoData = true, ...sandboxOptions } = options;
   const sandbox = await createHubSpotSandbox(sandboxOptions);
+  for (const u of users)
+    sandbox.putUser({
+      id: String(u.userId),
+      email: u.email ?? `${u.name}@${sandbox.portalId}.sandbox.example`,
+      roleIds: u.roleIds ?? [],
+      ...(u.teamIds?.[0] ? { primaryTeamId: u.teamIds[0] } : {}),
+      secondaryTeamIds: u.teamIds?.slice(1) ?? [],
+      superAdmin: u.superAdmin ?? false,
+    });
   if (demoData) seedDemoData(sandbox);
   return {
     sandbox,

@@ -91,6 +91,18 @@ export interface HubSpotSandboxOptions {
   strictProperties?: boolean;
   /** Source of randomness for `duplicateRate`. @defaultValue Math.random */
   random?: () => number;
+  /** The account's users, as `GET /settings/v3/users/{id}` answers them (approver groups). */
+  accountUsers?: SandboxUser[];
+}
+
+/** A user of the account (HubSpot Settings Users API `PublicUser`). */
+export interface SandboxUser {
+  id: string;
+  email: string;
+  roleIds?: string[];
+  primaryTeamId?: string;
+  secondaryTeamIds?: string[];
+  superAdmin?: boolean;
 }
 
 export interface SandboxRecord {
@@ -138,6 +150,8 @@ export interface HubSpotSandbox {
   stats(): SandboxStats;
   /** Fault injection: every CRM route answers `status` (a 429 with `Retry-After: 1`) until cleared with `undefined`. */
   setFault(fault: { status: 429 | 500 | 502 | 503 } | undefined): void;
+  /** Adds or replaces a user of the account. */
+  putUser(user: SandboxUser): void;
   /** Points webhooks somewhere else (or nowhere), e.g. once the backend under test knows its port. */
   setWebhookTargetUrl(url: string | undefined): void;
   /** Resolves once every queued webhook was delivered or gave up (retries included). */

@@ -18,7 +18,7 @@ import { decideAction, parksForApproval, type ActionVerdict } from "./decide-act
 import { gatherFacts, type ActionFacts } from "./gather-facts.js";
 import { createIdempotencyStore, type IdempotencyKey } from "./idempotency-store.js";
 import { loadSql } from "./load-sql.js";
-import { signPermit } from "./permit.js";
+import { issuePermit } from "./issue-permit.js";
 import { planFieldWrite } from "./plan-field-write.js";
 import { ApprovalTakenError, recordDecision, type ActionApprovalRow } from "./record-decision.js";
 import { createSendDedupe } from "./send-dedupe.js";
@@ -67,7 +67,7 @@ function resolveObjectType(r: ActionRequest): string | undefined {
 export function createActionGate(options: ActionGateOptions): ActionGate {
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? pino({ level: "silent" });
-  const permitTtlMs = options.permitTtlMs ?? 300_000;
+  const permitTtlMs = options.permitTtlMs ?? 120_000;
   const executable = new Set<string>(options.executableCrms ?? ["hubspot"]);
   const idempotency = createIdempotencyStore(options.db);
   const dedupe = createSendDedupe({
@@ -209,6 +209,9 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       const executes = d.outcome === "allow" && r.action === "update_field";
       const permitExpiresAt =
         d.outcome === "allow" && !executes ? new Date(at.getTime() + permitTtlMs).toISOString() : undefined;
+      const permit = permitExpiresAt
+        ? issuePermit({ tenantId, agentId, r, objectType, input, role, at, expiresAt: permitExpiresAt })
+        : undefined;
       const event = buildActionEvent(r, v, {
         tenantId,
         agentId,
@@ -248,28 +251,14 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
               })
             : undefined,
           idempotency: key,
-          respond: (eventId, writeId) => {
-            const permit = permitExpiresAt
-              ? {
-                  eventId,
-                  expiresAt: permitExpiresAt,
-                  ...(options.permitSecret
-                    ? {
-                        token: signPermit(options.permitSecret, {
-                          tenantId,
-                          agentId,
-                          action: r.action,
-                          objectType: objectType ?? null,
-                          objectId: r.objectId ?? null,
-                          eventId,
-                          expiresAt: permitExpiresAt,
-                        }),
-                      }
-                    : {}),
-                }
-              : undefined;
-            return toResponse(r, v, { eventId, approvalId: linked?.id, writeId, permit });
-          },
+          permit: permit?.row,
+          respond: (eventId, writeId) =>
+            toResponse(r, v, {
+              eventId,
+              approvalId: linked?.id,
+              writeId,
+              permit: permit?.wire(eventId, options.permitSecret),
+            }),
         },
         at,
       );

@@ -1,13 +1,20 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { canonicalJson } from "../../../shared/index.js";
 
-/** What a permit says: this agent may do this, on this target, until then, under this audit event. */
+/**
+ * What a permit says: this agent may do exactly this action (its digest), once, until then,
+ * under this audit event. See shared/permit.ts for the digest.
+ */
 export interface PermitClaims {
+  /** The permit's own id: it is used once (`permits.used_at`). */
+  permitId: string;
   tenantId: string;
   agentId: string;
   action: string;
   objectType: string | null;
   objectId: string | null;
+  /** `permitDigest` of the action: recipient, subject, body hash, template… */
+  digest: string;
   /** The audit event recording the intent and decision: the agent's approval trace. */
   eventId: string;
   /** ISO-8601 UTC. */
@@ -24,17 +31,24 @@ export function signPermit(secret: Uint8Array, claims: PermitClaims): string {
 }
 
 /**
- * The claims of a genuine, unexpired permit, or `undefined`. For a sending tool or relay that
- * checks the agent's permit before it sends.
+ * The claims of a genuinely signed permit, expired or not, or `undefined` (tampered, malformed,
+ * another key). Whether it is still usable is `POST /v1/permits/verify`'s question: expiry,
+ * single use and kill switches live in PostgreSQL.
  */
-export function verifyPermit(secret: Uint8Array, token: string, now: Date = new Date()): PermitClaims | undefined {
+export function readPermit(secret: Uint8Array, token: string): PermitClaims | undefined {
   const [body, sig, extra] = token.split(".");
   if (!body || !sig || extra !== undefined) return undefined;
   const expected = mac(secret, body);
   const given = Buffer.from(sig, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  const claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as PermitClaims;
-  return new Date(claims.expiresAt).getTime() > now.getTime() ? claims : undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Partial<PermitClaims>;
+    return typeof claims.permitId === "string" && typeof claims.digest === "string"
+      ? (claims as PermitClaims)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ActionResponse, AuditEventInput } from "../../../shared/index.js";
 import type { NewApproval, NewException, PlannedCrmWrite } from "../enforce/index.js";
 import type { IdempotencyKey, IdempotencyStore } from "./idempotency-store.js";
+import type { PermitRow } from "./issue-permit.js";
 import { loadSql } from "./load-sql.js";
 import type { ActionGateOptions } from "./types.js";
 
@@ -26,6 +27,8 @@ export interface Recording {
   write?: ((eventId: string) => PlannedCrmWrite) | undefined;
   exception?: ((eventId: string) => NewException) | undefined;
   idempotency?: IdempotencyKey | undefined;
+  /** A permit the answer carries: stored with the decision, so it can be used once and revoked. */
+  permit?: ((eventId: string) => PermitRow) | undefined;
   /** The answer, once the event (and write) ids are known; stored with the idempotency key. */
   respond(eventId: string, writeId: string | undefined): ActionResponse;
 }
@@ -85,6 +88,20 @@ export async function recordDecision(
     let writeId: string | undefined;
     if (rec.write) [writeId] = await deps.writes.enqueue([rec.write(eventId)], { tx });
     if (rec.exception) await deps.exceptions.open([rec.exception(eventId)], { tx });
+    if (rec.permit) {
+      const p = rec.permit(eventId);
+      await tx.query(loadSql("insert-permit"), [
+        p.permitId,
+        p.tenantId,
+        p.agentId,
+        eventId,
+        p.action,
+        p.digest,
+        p.killKeys,
+        p.issuedAt,
+        p.expiresAt,
+      ]);
+    }
     const response = rec.respond(eventId, writeId);
     if (rec.idempotency) await idempotency.complete(tx, rec.idempotency, response, eventId, now);
     return response;

@@ -9,6 +9,11 @@ export const APPROVAL_ERROR_CODES = {
   notFound: "not_found",
   /** 403: the proposing agent (or the rep it acts for) may not approve its own proposal. */
   selfApproval: "self_approval",
+  /**
+   * 403: the person is not in the approver group of the rule (a card user outside every
+   * group the policy names, or a policy that names none); nothing changed, the attempt is audited.
+   */
+  notApprover: "not_an_approver",
   /** 409: already decided (approved, rejected, expired, applied…). */
   notPending: "approval_not_pending",
   /** 409: lapsed; marked expired, shadow cleared, never applied. */
@@ -32,6 +37,7 @@ export type ApprovalErrorCode = (typeof APPROVAL_ERROR_CODES)[keyof typeof APPRO
 const STATUS: Record<ApprovalErrorCode, number> = {
   not_found: 404,
   self_approval: 403,
+  not_an_approver: 403,
   approval_not_pending: 409,
   approval_expired: 409,
   conflict: 409,

@@ -21,7 +21,7 @@ import type { ApprovalServiceOptions, Approver, DecisionItem, DecisionResult } f
 /** A batch entry: an item to decide, or one already refused (malformed, duplicated). */
 export type DecisionEntry = { item: DecisionItem } | { refused: DecisionResult; raw?: unknown };
 
-type Deps = Pick<ApprovalServiceOptions, "db" | "audit" | "writes" | "snapshots" | "connectorFor"> & {
+type Deps = Pick<ApprovalServiceOptions, "db" | "audit" | "writes" | "snapshots" | "connectorFor" | "whyNotAllowed"> & {
   now: () => Date;
 };
 
@@ -58,11 +58,12 @@ export async function decideApprovals(
 
   const { results, wrote } = await deps.db.transaction(async (tx) => {
     const locked = await selectApprovals(tx, tenantId, ids, "lock-approvals");
-    const plans = entries.map((e) =>
-      "item" in e
-        ? planDecision(locked.get(e.item.id), e.item, approver, current.get(e.item.id) ?? { state: "unknown" }, now)
-        : undefined,
-    );
+    const plans = entries.map((e) => {
+      if (!("item" in e)) return undefined;
+      const a = locked.get(e.item.id);
+      const notAllowed = a ? deps.whyNotAllowed?.(a, approver) : undefined;
+      return planDecision(a, e.item, approver, current.get(e.item.id) ?? { state: "unknown" }, now, notAllowed);
+    });
     const changing = plans.map((p, i) => (p && isChange(p) ? i : -1)).filter((i) => i >= 0);
 
     // The events, then their ids: single mode has one per changing plan, batch mode one in all.
@@ -87,9 +88,11 @@ export async function decideApprovals(
           events.push(eventFor(plans[i]!, locked.get((entries[i] as { item: DecisionItem }).item.id)!, approver, now)) -
             1,
         );
-      // An attempt to approve one's own proposal is recorded: it is an attempt to bypass R4.
+      // An attempt to approve one's own proposal, or to decide outside the approver groups, is
+      // recorded: it is an attempt to bypass R4.
       plans.forEach((p, i) => {
-        if (p?.kind === "refuse" && p.result.error?.code === "self_approval") {
+        const code = p?.kind === "refuse" ? p.result.error?.code : undefined;
+        if (p?.kind === "refuse" && (code === "self_approval" || code === "not_an_approver")) {
           const a = locked.get((entries[i] as { item: DecisionItem }).item.id)!;
           events.push({
             ...approvalEventBase(
@@ -99,8 +102,8 @@ export async function decideApprovals(
               now,
             ),
             result: "failed",
-            error: p.result.error.message,
-            risk_flags: ["self_approval"],
+            error: p.result.error!.message,
+            risk_flags: [code],
           });
         }
       });
@@ -169,7 +172,10 @@ async function record(
   const defined = (w: PlannedCrmWrite | undefined): PlannedCrmWrite[] => (w ? [w] : []);
   switch (plan.kind) {
     case "approve": {
-      const approvedBy = [...approvedByOf(a), { id: approver.id, name: approver.name, at, via: approver.via, eventId }];
+      const approvedBy = [
+        ...approvedByOf(a),
+        { id: approver.id, name: approver.name, email: approver.email ?? null, at, via: approver.via, eventId },
+      ];
       await update(plan.reached ? "approved" : "pending", approvedBy);
       // A verb is not Tollgate's to perform: approving it lets the agent's retry through (actions/).
       return plan.reached && isFieldApproval(a) ? [applyWrite(a, eventId, now)] : [];

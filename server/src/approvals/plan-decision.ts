@@ -6,6 +6,7 @@ import type { Approver, DecisionItem, DecisionResult } from "./types.js";
 export interface ApprovedByEntry {
   id: string;
   name: string | null;
+  email?: string | null | undefined;
   at: string;
   via?: string | undefined;
   /** The audit event that recorded this approval (an `approve` or `approval_batch` event). */
@@ -33,9 +34,15 @@ const same = (a: string | null | undefined, b: string | null | undefined) => (a 
 const eqi = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
-/** Two records of a person are the same person when their stable ids or their names match. */
-export function isSamePerson(a: { id: string; name: string | null }, b: { id: string; name: string | null }): boolean {
-  return a.id === b.id || eqi(a.name, b.name);
+type PersonRef = { id: string; name: string | null; email?: string | null | undefined };
+
+/**
+ * Two records of a person are the same person when their stable ids, names or emails match
+ * (a name may be an email: a key named `ada@example.com` is the card user with that email).
+ */
+export function isSamePerson(a: PersonRef, b: PersonRef): boolean {
+  const aliases = (p: PersonRef) => [p.name, p.email].filter((x): x is string => !!x);
+  return a.id === b.id || aliases(a).some((x) => aliases(b).some((y) => eqi(x, y)));
 }
 
 /**
@@ -49,7 +56,7 @@ export function isProposer(approval: StoredApproval, approver: Approver): boolea
     return true;
   const evidence = approval.evidence as Record<string, unknown> | null;
   const delegates = [evidence?.delegatedBy, evidence?.onBehalfOf].filter((d): d is string => typeof d === "string");
-  return delegates.some((d) => d === approver.id || eqi(d, approver.name));
+  return delegates.some((d) => d === approver.id || eqi(d, approver.name) || eqi(d, approver.email));
 }
 
 export function approvedByOf(approval: StoredApproval): ApprovedByEntry[] {
@@ -82,12 +89,15 @@ export function planDecision(
   approver: Approver,
   current: CurrentValue,
   now: Date,
+  notAllowed?: string,
 ): Plan {
   const id = item.id;
   if (!approval || (approver.objectId !== undefined && approver.objectId !== approval.objectId)) {
     return { kind: "refuse", result: fail(id, null, E.notFound, `no approval ${id}`) };
   }
   const status = approval.status;
+  // Approver groups come first: someone outside them learns nothing more about the approval.
+  if (notAllowed !== undefined) return { kind: "refuse", result: fail(id, status, E.notApprover, notAllowed) };
   if (item.decision === "reject" && !item.reason?.trim()) {
     return { kind: "refuse", result: fail(id, status, E.invalid, "a reason is required to reject") };
   }

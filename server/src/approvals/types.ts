@@ -1,11 +1,11 @@
 import type { Approval, ApprovalBatchResult, AuditEventInput } from "../../../shared/index.js";
-import type { CrmConnector } from "../crm/index.js";
+import type { CrmConnector, CrmUser } from "../crm/index.js";
 import type { Sql } from "../db/index.js";
 import type { PlannedCrmWrite } from "../enforce/index.js";
 import type { SnapshotStore } from "../snapshots/index.js";
 import type { CrmWriteRow } from "../writes/index.js";
 import type { ApprovalJob } from "./approval-queue.js";
-import type { ApprovalStore } from "./approval-store.js";
+import type { ApprovalStore, StoredApproval } from "./approval-store.js";
 
 /**
  * A person deciding on an approval. `id` is stable (`hubspot:user:42`, `api_key:ada`); `name`
@@ -15,6 +15,11 @@ import type { ApprovalStore } from "./approval-store.js";
 export interface Approver {
   id: string;
   name: string;
+  /**
+   * The person's email when known (a card user's `userEmail`, an API key's `email`): a person
+   * with a key and a card session is one person (two-person rule).
+   */
+  email?: string | undefined;
   /** How the person reached us: `hubspot_card`, `api_key`. */
   via: string;
   /** The API key's role, shown in the audit. @defaultValue "approver" */
@@ -26,6 +31,8 @@ export interface Approver {
    * Unset for API keys.
    */
   objectId?: string | undefined;
+  /** The CRM's own record of a card user (roles, teams), which approver groups are checked against. */
+  crmUser?: CrmUser | undefined;
 }
 
 export type Decision = "approve" | "reject";
@@ -78,6 +85,11 @@ export interface ApprovalServiceOptions {
   connectorFor?: ((tenantId: string) => Promise<CrmConnector>) | undefined;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
+  /**
+   * Why `approver` may not decide `approval` (approver groups, docs/operations.md), or
+   * `undefined` when they may. Without it everyone who reaches the service may.
+   */
+  whyNotAllowed?: ((approval: StoredApproval, approver: Approver) => string | undefined) | undefined;
 }
 
 /** The approval as it now stands, and what this request did. */

@@ -11,6 +11,7 @@ import { prepareEvent } from "./prepare-event.js";
 import { queryEvents } from "./query-events.js";
 import type { AuditLog, AuditLogOptions } from "./types.js";
 import { verifyChain } from "./verify-chain.js";
+import { checkpointEvent } from "./record-checkpoint.js";
 
 /**
  * The tamper-evident audit log over the system-of-record database (docs/contracts.md#audit-event). The database
@@ -66,9 +67,17 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
     verify: (tenantId) => verifyChain(db, tenantId, key, pageSize),
     exportJsonl: (q) => exportJsonl(db, q, pageSize),
 
-    async checkpoint(tenantId) {
+    async checkpoint(tenantId, checkpointOptions = {}) {
       if (!key) throw new ConfigError("audit checkpoints need a signing key: pass signingSeed to createAuditLog");
-      return createCheckpoint(db, tenantId, key, now());
+      if (!checkpointOptions.record) return createCheckpoint(db, tenantId, key, now());
+      // Signed and recorded in one transaction: the checkpoint row and the event naming it.
+      return db.transaction(async (tx) => {
+        const cp = await createCheckpoint(tx, tenantId, key, now());
+        await appendPrepared(tx, [
+          prepareEvent(checkpointEvent(cp, key.publicKeyPem), { now: now(), newId: newEventId }),
+        ]);
+        return cp;
+      });
     },
     latestCheckpoint: (tenantId) => latestCheckpoint(db, tenantId),
   };

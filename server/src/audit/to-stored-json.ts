@@ -37,7 +37,8 @@ export function toStoredJson(value: unknown, depth = 0): unknown {
 }
 
 function storedObject(value: Record<string, unknown>, depth: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype: a `__proto__` key is stored like any other instead of vanishing.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) {
     const v = value[key];
     if (v === undefined) continue;

@@ -90,7 +90,7 @@ export interface AuditLog {
    */
   exportJsonl(q: AuditQuery): AsyncIterable<string>;
   /** Signs and stores the tenant's current head. */
-  checkpoint(tenantId: string): Promise<AuditCheckpoint>;
+  checkpoint(tenantId: string, options?: { record?: boolean }): Promise<AuditCheckpoint>;
   /** The tenant's most recent stored checkpoint, if any. */
   latestCheckpoint(tenantId: string): Promise<AuditCheckpoint | null>;
   /** The checkpoint key's id and public key (PEM, SPKI); null without a signing seed. */

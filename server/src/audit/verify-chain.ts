@@ -5,6 +5,7 @@ import type { CheckpointKey } from "./checkpoint-key.js";
 import { GENESIS_HASH } from "./compute-event-hash.js";
 import type { AuditCheckpoint } from "./types.js";
 import { verifyCheckpoint } from "./verify-checkpoint.js";
+import { AUDIT_CHECKPOINT_ACTION } from "./record-checkpoint.js";
 
 // Parameters: $1 tenant id, $2 last seq seen, $3 page size.
 const PAGE_SQL = `SELECT seq, event_id, tenant_id, prev_hash, hash, occurred_at, object_type, object_id, agent_id, run_id, outcome, event
@@ -63,14 +64,17 @@ async function verifyTenant(
   pageSize: number,
 ): Promise<AuditVerifyResult> {
   const checkpoints = await loadCheckpoints(sql, tenantId);
+  // Every stored checkpoint must be one this deployment's key signed: an unknown key, or no key
+  // to check with, is reported rather than trusted.
   for (const cp of checkpoints) {
-    if (key && cp.key_id === key.keyId && !verifyCheckpoint(cp, key.publicKey)) {
-      return {
-        ok: false,
-        checked: 0,
-        firstBroken: { eventId: "", reason: `checkpoint at seq ${cp.seq} has an invalid signature` },
-      };
-    }
+    const problem = !key
+      ? `checkpoint at seq ${cp.seq} cannot be checked: no checkpoint key is configured`
+      : cp.key_id !== key.keyId
+        ? `checkpoint at seq ${cp.seq} is signed by an unknown key ${cp.key_id}`
+        : !verifyCheckpoint(cp, key.publicKey)
+          ? `checkpoint at seq ${cp.seq} has an invalid signature`
+          : undefined;
+    if (problem) return { ok: false, checked: 0, firstBroken: { eventId: "", reason: problem } };
   }
   const signedAt = new Map(checkpoints.map((cp) => [cp.seq, cp.hash]));
   let checked = 0;
@@ -97,6 +101,10 @@ async function verifyTenant(
       const signed = signedAt.get(seq);
       if (signed !== undefined && signed !== row.hash)
         return broken(row.event_id, `event differs from the signed checkpoint at seq ${seq}`);
+      // A checkpoint recorded in the chain must still be stored: deleting one is noticed.
+      const recorded = recordedCheckpoint(row.event);
+      if (recorded && !checkpoints.some((cp) => cp.seq === recorded.seq && cp.signature === recorded.signature))
+        return broken(row.event_id, `the signed checkpoint at seq ${recorded.seq} this event records is missing`);
     }
     if (rows.length < pageSize) break;
   }
@@ -145,6 +153,15 @@ function checkRow(row: EventRow, expectedSeq: number, expectedPrevHash: string):
     new Date(row.occurred_at).getTime() === Date.parse(String(ev.occurred_at));
   // Queries filter on these copies; a copy edited alone would hide or misplace an event.
   return matches ? null : "query columns do not match the event";
+}
+
+/** The checkpoint an `audit_checkpoint` event records (`evidence.checkpoint`), if it is one. */
+function recordedCheckpoint(ev: Record<string, unknown>): { seq: number; signature: string } | undefined {
+  if (ev.action !== AUDIT_CHECKPOINT_ACTION) return undefined;
+  const cp = (ev.evidence as { checkpoint?: { seq?: unknown; signature?: unknown } } | null)?.checkpoint;
+  return typeof cp?.seq === "number" && typeof cp.signature === "string"
+    ? { seq: cp.seq, signature: cp.signature }
+    : undefined;
 }
 
 async function loadCheckpoints(sql: Sql, tenantId: string): Promise<AuditCheckpoint[]> {

@@ -60,6 +60,23 @@ const envSchema = z.object({
       .url("must be a URL")
       .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL"),
   ),
+  /** DESIGN §8: when set, `/metrics` needs `Authorization: Bearer <token>`. */
+  TOLLGATE_METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
+  /** DESIGN §8: the role that owns the schema and runs migrations; `DATABASE_URL`'s role then only appends and reads the audit. */
+  DATABASE_MIGRATION_URL: optional(url),
+  /** Beyond DESIGN §8: seconds between signed audit checkpoints; 0 turns them off. */
+  TOLLGATE_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(0).default(3600),
+  /** Beyond DESIGN §8: where signed checkpoints (and retention archives) are also written as files. */
+  TOLLGATE_CHECKPOINT_DIR: optional(z.string().min(1)),
+  /** Beyond DESIGN §8: the SIEM endpoint audit events are streamed to (newline-delimited JSON). */
+  TOLLGATE_AUDIT_STREAM_URL: optional(
+    z
+      .string()
+      .url("must be a URL")
+      .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL"),
+  ),
+  /** Sent as `Authorization: <value>` to the audit stream (e.g. `Splunk <HEC token>`). */
+  TOLLGATE_AUDIT_STREAM_AUTHORIZATION: optional(z.string().min(1)),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** docs/contracts.md#configuration: seconds between reconciliation sweeps; 0 turns them off. */
   TOLLGATE_RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(300),
@@ -93,6 +110,18 @@ export interface Config {
   alertWebhookUrl: string | undefined;
   /** The governed MCP server (docs/contracts.md, MCP). */
   mcp: { callsPerMinute: number };
+  /** `/metrics` needs this bearer token when set. */
+  metricsToken: string | undefined;
+  /** Migrations run as this role when set; the runtime then connects with `databaseUrl`'s narrower role. */
+  databaseMigrationUrl: string | undefined;
+  audit: {
+    /** Seconds between signed checkpoints; 0: none. */
+    checkpointIntervalS: number;
+    /** Where checkpoint files and retention archives are written. */
+    checkpointDir: string;
+    streamUrl: string | undefined;
+    streamAuthorization: string | undefined;
+  };
   hubspot: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -163,6 +192,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (seen.has(k.key)) throw new ConfigError("TOLLGATE_API_KEYS: the same key is listed twice");
     seen.add(k.key);
   }
+  // With OAuth many portals share one deployment: a key bound to none would act on whichever
+  // it named, so every key names its tenant, or is an owner key marked "*".
+  if (oauth && e.HUBSPOT_ACCESS_TOKEN === undefined) {
+    const index = e.TOLLGATE_API_KEYS.findIndex((k) => k.tenantId === undefined);
+    if (index >= 0)
+      throw new ConfigError(
+        `TOLLGATE_API_KEYS (entry ${index}): with OAuth every key needs a tenantId (an owner key may use "*")`,
+      );
+  }
   return {
     port: e.PORT,
     publicUrl: e.TOLLGATE_PUBLIC_URL,
@@ -175,6 +213,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     alertWebhookUrl: e.TOLLGATE_ALERT_WEBHOOK_URL,
     mcp: { callsPerMinute: e.TOLLGATE_MCP_CALLS_PER_MINUTE },
+    metricsToken: e.TOLLGATE_METRICS_TOKEN,
+    databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
+    audit: {
+      checkpointIntervalS: e.TOLLGATE_CHECKPOINT_INTERVAL_S,
+      checkpointDir: e.TOLLGATE_CHECKPOINT_DIR ?? `${e.TOLLGATE_DATA_DIR.replace(/\/+$/, "")}/audit`,
+      streamUrl: e.TOLLGATE_AUDIT_STREAM_URL,
+      streamAuthorization: e.TOLLGATE_AUDIT_STREAM_AUTHORIZATION,
+    },
     hubspot: {
       clientId: e.HUBSPOT_CLIENT_ID,
       clientSecret: e.HUBSPOT_CLIENT_SECRET,

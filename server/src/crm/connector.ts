@@ -61,6 +61,31 @@ export interface CrmConnector {
 
   /** What the CRM last told us about its rate limit, if anything. */
   rateLimitState(): RateLimitState | undefined;
+
+  /**
+   * The CRM's own record of one user (HubSpot Settings Users API `GET /settings/v3/users/{id}`),
+   * which approver groups are checked against. `undefined` when the CRM knows no such user.
+   * A connector that cannot read users leaves it out, and card approvals then fail closed.
+   */
+  getUser?(userId: string): Promise<CrmUser | undefined>;
+}
+
+/**
+ * A CRM user as approver groups see it — CRM-neutral, so HubSpot cards and Salesforce card
+ * requests are checked by the same function.
+ */
+export interface CrmUser {
+  crm: CrmName;
+  id: string;
+  email?: string | undefined;
+  /** HubSpot `roleIds`. */
+  roleIds: string[];
+  /** HubSpot `primaryTeamId` and `secondaryTeamIds`. */
+  teamIds: string[];
+  /** HubSpot `superAdmin`. */
+  superAdmin: boolean;
+  /** Salesforce permission set names assigned to the user. */
+  permissionSets: string[];
 }
 
 export interface CrmRecord {

@@ -8,6 +8,7 @@ export type {
   WriteResult,
   PropertyDefinition,
   RateLimitState,
+  CrmUser,
 } from "./connector.js";
 export { CrmError, CRM_ERROR_CODES, crmErrorCodeForStatus } from "./errors.js";
 export type { CrmErrorCode } from "./errors.js";

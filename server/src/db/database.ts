@@ -57,7 +57,10 @@ async function createPostgres(url: string, schema: string, max: number): Promise
     const boot = new pg.Client({ connectionString: url });
     await boot.connect();
     try {
-      await boot.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // Only when missing: a runtime role that may not create schemas (DATABASE_MIGRATION_URL
+      // owns it) still connects to the one its migration role made.
+      const found = await boot.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+      if (found.rowCount === 0) await boot.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     } finally {
       await boot.end();
     }

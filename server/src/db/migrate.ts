@@ -45,3 +45,12 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
   });
   return applied;
 }
+
+/**
+ * Gives `role` what the running server needs and no more (migration 011): read and write its
+ * working tables, read the audit and append to it only through the chain's functions. Run it as
+ * the schema's owner (`DATABASE_MIGRATION_URL`) after `migrate`.
+ */
+export async function grantRuntimeRole(owner: Database, role: string): Promise<void> {
+  await owner.query("SELECT tollgate_grant_runtime($1)", [role]);
+}

@@ -10,7 +10,10 @@ export interface Principal {
   /** The key's `name`, the agent id, or the CRM user — shown in the audit. */
   name: string;
   agentId?: string | undefined;
+  /** The tenant the key is bound to; `"*"` for an owner key that may name any. */
   tenantId?: string | undefined;
+  /** The person's email (an API key's `email`, a card user's `userEmail`). */
+  email?: string | undefined;
 }
 
 export const HUMAN_ROLES = [
@@ -37,9 +40,11 @@ export function createApiKeyAuthenticator(
     principal: {
       via: "api_key" as const,
       role: e.role,
-      name: e.name ?? (e.role === "agent" ? e.agentId! : `${e.role}-key`),
+      // Config requires a name on every person's key; an agent's key is named by its agent.
+      name: e.name ?? e.agentId!,
       agentId: e.agentId,
       tenantId: e.tenantId,
+      email: e.email,
     },
   }));
   return (header) => {

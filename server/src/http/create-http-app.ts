@@ -1,5 +1,5 @@
 import express, { type Express, type Router } from "express";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { pinoHttp } from "pino-http";
 import type { Logger, Metrics } from "../observability/index.js";
 import { createErrorHandler, notFoundHandler } from "./error-handler.js";
@@ -16,9 +16,23 @@ export interface HttpAppOptions {
   rawRouters?: Router[];
   /** Routers mounted after the JSON parser. */
   routers: Router[];
+  /** `TOLLGATE_METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken?: string | undefined;
+  /** Whether an `Authorization` header may see `/healthz` details (an API key); others get `{ok}`. */
+  mayReadHealth?: (authorization: string | undefined) => boolean;
+  /** Hears every refused request (401/403) before it is answered, to audit it. */
+  onRefused?: (req: express.Request, err: unknown) => Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** `Bearer <token>`, compared as SHA-256 digests in constant time. */
+function isBearer(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  if (!m) return false;
+  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+  return timingSafeEqual(digest(m[1]!), digest(token));
+}
 
 /**
  * The express app: request ids, structured request logs, metrics, the capability routers,
@@ -51,7 +65,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }),
   );
 
-  app.get("/healthz", async (_req, res) => {
+  app.get("/healthz", async (req, res) => {
     const results = await Promise.all(
       Object.entries(options.healthChecks).map(async ([name, check]) => {
         try {
@@ -62,12 +76,24 @@ export function createHttpApp(options: HttpAppOptions): Express {
         }
       }),
     );
-    const checks = Object.fromEntries(results);
     const ok = results.every(([, r]) => r.ok);
-    res.status(ok ? 200 : 503).json({ ok, checks });
+    // Dependency errors name hosts and users: only a caller with a key reads them.
+    const details = options.mayReadHealth?.(req.get("authorization")) ?? false;
+    res.status(ok ? 200 : 503).json(details ? { ok, checks: Object.fromEntries(results) } : { ok });
   });
 
-  app.get("/metrics", async (_req, res) => {
+  const metricsToken = options.metricsToken;
+  app.get("/metrics", async (req, res) => {
+    if (metricsToken !== undefined && !isBearer(req.get("authorization"), metricsToken)) {
+      res.status(401).json({
+        error: {
+          code: "unauthorized",
+          message: "send Authorization: Bearer <TOLLGATE_METRICS_TOKEN>",
+          details: null,
+        },
+      });
+      return;
+    }
     res.setHeader("content-type", metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
@@ -78,6 +104,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   for (const r of options.routers) app.use(r);
 
   app.use(notFoundHandler);
-  app.use(createErrorHandler(logger));
+  app.use(createErrorHandler(logger, options.onRefused));
   return app;
 }

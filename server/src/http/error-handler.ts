@@ -1,12 +1,23 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import { TollgateError } from "../errors/index.js";
 import type { Logger } from "../observability/index.js";
 
-/** docs/contracts.md#http-api: every error is `{ error: { code, message, details } }`, never a stack trace. */
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+/**
+ * docs/contracts.md#http-api: every error is `{ error: { code, message, details } }`, never a stack trace.
+ * `onRefused` hears every 401/403 first (to audit it); its failure never changes the answer.
+ */
+export function createErrorHandler(
+  logger: Logger,
+  onRefused?: (req: Request, err: unknown) => Promise<void>,
+): ErrorRequestHandler {
+  return async (err, req, res, _next) => {
     const body = toErrorBody(err, req.requestId);
     if (body.status >= 500) logger.error({ err, requestId: req.requestId }, "request failed");
+    if (onRefused && (body.status === 401 || body.status === 403)) {
+      await onRefused(req, err).catch((e: unknown) =>
+        logger.warn({ err: (e as Error).message, requestId: req.requestId }, "could not audit a refused request"),
+      );
+    }
     if (res.headersSent) return;
     res.status(body.status).json({ error: body.error });
   };

@@ -2,7 +2,19 @@ export { createHttpApp } from "./create-http-app.js";
 export type { HttpAppOptions } from "./create-http-app.js";
 export { createApiKeyAuthenticator, requireRole, principalOf, HUMAN_ROLES, POLICY_EDITORS } from "./authenticate.js";
 export type { Principal } from "./authenticate.js";
-export { verifyCardRequest, CardSignatureError } from "./card-auth.js";
+export {
+  verifyCardRequest,
+  readCardQuery,
+  authorizeCardOrKey,
+  CardSignatureError,
+  PortalNotInstalledError,
+  CrmUserUnavailableError,
+  CARD_IDENTITY_PARAMS,
+} from "./card-auth.js";
+export { createCrmUserLookup } from "./create-crm-user-lookup.js";
+export { toRefusalEvent } from "./audit-refusal.js";
+export { tenantOf, ANY_TENANT } from "./tenant-of.js";
+export { createPermitRouter } from "./routes/permit-routes.js";
 export type { CardAuthOptions, CardContext } from "./card-auth.js";
 export { createErrorHandler, notFoundHandler } from "./error-handler.js";
 export { requireAgentNotKilled } from "./require-agent-not-killed.js";

@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import { getSalesforceCardSigningBytes } from "../../../shared/index.js";
 import { TollgateError } from "../errors/index.js";
 import { verifyTollgateSignature } from "../webhooks/index.js";
 import type { Principal } from "./authenticate.js";
@@ -45,7 +46,7 @@ export function verifySalesforceCardRequest(
   const check = verifyTollgateSignature({
     header: req.get(SALESFORCE_SIGNATURE_HEADER),
     signedString: (t) =>
-      Buffer.concat([Buffer.from(`${t}.${req.method.toUpperCase()}${req.originalUrl}.`), signedBody]),
+      getSalesforceCardSigningBytes({ timestamp: t, method: req.method, path: req.originalUrl, body: signedBody }),
     secret: options.secret,
     now: (options.now ?? Date.now)(),
   });

@@ -24,11 +24,14 @@ export const HUBSPOT_CALLBACK_PATH = "/oauth/hubspot/callback";
 /**
  * What Tollgate needs: records and property definitions (provisioning) of every object it governs
  * — contacts, companies, deals and leads (the leads API asks for `crm.objects.leads.*`; lead
- * properties for `crm.schemas.leads.*`) — and owners, to show names instead of owner ids.
+ * properties for `crm.schemas.leads.*`) — owners, to show names instead of owner ids, and the
+ * account's users, whose teams and roles approver groups are checked against
+ * (docs/operations.md, security).
  */
 export const DEFAULT_HUBSPOT_SCOPES = [
   "oauth",
   "crm.objects.owners.read",
+  "settings.users.read",
   ...["contacts", "companies", "deals", "leads"].flatMap((o) => [
     `crm.objects.${o}.read`,
     `crm.objects.${o}.write`,

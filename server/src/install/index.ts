@@ -8,7 +8,7 @@ export { planProvisioning, listProvisionedObjects, ALWAYS_PROVISIONED_OBJECTS } 
 export type { ProvisioningInput } from "./plan-provisioning.js";
 export { getProvisioningPlan, provision, provisionGovernedFields } from "./provision.js";
 export { formatProvisioningPlan } from "./format-provisioning-plan.js";
-export { getProvenanceProperties, TOLLGATE_GROUP } from "./provenance-properties.js";
+export { getProvenanceProperties, getSalesforceProvenanceProperties, TOLLGATE_GROUP } from "./provenance-properties.js";
 export { getShadowProperty } from "./get-shadow-property.js";
 export {
   planWebhookCoverage,
@@ -28,6 +28,7 @@ export type {
   WebhooksHsmetaOptions,
 } from "./plan-webhook-subscriptions.js";
 export { createInstallRouter } from "./create-install-router.js";
+export { selectInstallation } from "./installation-store.js";
 export type { InstallRouterOptions } from "./create-install-router.js";
 export {
   TokenDecryptError,

@@ -1,11 +1,7 @@
 import { SALESFORCE_OBJECTS, type PolicyObject } from "../../../shared/index.js";
-import {
-  PROVENANCE_FIELDS,
-  SALESFORCE_PROVENANCE_NAMES,
-  salesforceShadowName,
-  type ProvenanceKey,
-} from "../../../shared/index.js";
+import { SALESFORCE_PROVENANCE_NAMES, salesforceShadowName } from "../../../shared/index.js";
 import type { PropertyDefinition } from "../crm/index.js";
+import { getSalesforceProvenanceProperties } from "./provenance-properties.js";
 import type { GovernedField } from "./types.js";
 
 /** Objects that always get the provenance fields and CDC, whatever the policy names. */
@@ -22,16 +18,6 @@ export interface SalesforceInstallPlan {
   changeDataCapture: string[];
   problems: string[];
 }
-
-const TYPES: Record<
-  (typeof PROVENANCE_FIELDS)[ProvenanceKey]["type"],
-  Pick<PropertyDefinition, "type" | "fieldType">
-> = {
-  datetime: { type: "datetime", fieldType: "datetime" },
-  number: { type: "number", fieldType: "double" },
-  string: { type: "string", fieldType: "string" },
-  longtext: { type: "string", fieldType: "textarea" },
-};
 
 /**
  * What installing into an org creates (pure, DESIGN §2): on each governed object the six
@@ -54,11 +40,8 @@ export function planSalesforceInstall(input: {
   const plan: SalesforceInstallPlan = { objects: [], fieldAccess: [], changeDataCapture: [...objectTypes], problems };
   for (const objectType of objectTypes) {
     const existing = new Map((input.existing[objectType] ?? []).map((p) => [p.name.toLowerCase(), p]));
-    const wanted: PropertyDefinition[] = (Object.keys(PROVENANCE_FIELDS) as ProvenanceKey[]).map((key) => ({
-      name: PROVENANCE_FIELDS[key].salesforce,
-      label: `AI SDR ${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`,
-      ...TYPES[PROVENANCE_FIELDS[key].type],
-    }));
+    // The same six definitions the Salesforce package renders into its field files.
+    const wanted: PropertyDefinition[] = getSalesforceProvenanceProperties();
     for (const f of input.governedFields) {
       if (SALESFORCE_OBJECTS[f.object as PolicyObject] !== objectType || !f.proposable) continue;
       if (SALESFORCE_PROVENANCE_NAMES.includes(f.field)) continue;

@@ -48,3 +48,15 @@ export function getProvenanceProperties(): PropertyDefinition[] {
     };
   });
 }
+
+/**
+ * The same six provenance properties under their Salesforce names (`AI_SDR_Source__c`…), for the
+ * Salesforce package's generated fields and the Metadata API install: the connector's
+ * `toCustomField` turns each into its `CustomField` (long text for the evidence bundle).
+ */
+export function getSalesforceProvenanceProperties(): PropertyDefinition[] {
+  return (Object.keys(PROVENANCE_FIELDS) as ProvenanceKey[]).map((key) => {
+    const field = PROVENANCE_FIELDS[key];
+    return { name: field.salesforce, ...LABELS[key], ...HUBSPOT_TYPES[field.type] };
+  });
+}

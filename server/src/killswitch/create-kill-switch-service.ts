@@ -7,6 +7,8 @@ import { loadSql } from "./load-sql.js";
 import { holdingSwitch } from "./should-hold-write.js";
 import { fieldOf, normalizeScope, stateOf } from "./switch-keys.js";
 import { toKillSwitch, type KillSwitchRecord } from "./to-kill-switch.js";
+import { KillSwitchForbiddenError } from "./errors.js";
+import { whyCannotChange } from "./why-cannot-change.js";
 import type { KillSwitch, KillSwitchService, KillSwitchServiceOptions, Prevented } from "./types.js";
 
 /**
@@ -114,12 +116,33 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
         request.state === "off" ? await cache.prevented(tenantId, field).catch(() => undefined) : undefined;
       const inFlight = request.state === "on" ? await pendingHeldBy(tenantId, field) : undefined;
 
-      const result = await db.transaction(async (tx): Promise<KillSwitch> => {
+      const result = await db.transaction(async (tx): Promise<KillSwitch | { refused: string }> => {
         await tx.query(loadSql("lock-scope"), [`kill_switch|${tenantId}|${field}`]);
         const current = (
           await tx.query<KillSwitchRecord>(loadSql("select-switch"), [tenantId, scope.type, scope.value ?? ""])
         ).rows[0];
         const before = current?.state === "on" ? "on" : "off";
+        const refused = whyCannotChange(current ? toKillSwitch(current) : undefined, request, actor);
+        if (refused !== undefined) {
+          // A refused attempt to lift a switch is itself a governance event: recorded, then refused.
+          await audit.append(
+            {
+              tenant_id: tenantId,
+              occurred_at: at.toISOString(),
+              actor: who,
+              action: "kill_switch",
+              field_diffs: [{ field: `kill_switch:${field}`, before, after: before }],
+              diff_summary: `kill switch ${field}: refused ${before} → ${request.state}`,
+              reason: request.reason,
+              result: "failed",
+              error: refused,
+              risk_flags: ["kill_switch_lift_refused"],
+              evidence: { scope, state: request.state, setBy: toKillSwitch(current!).who },
+            },
+            { tx },
+          );
+          return { refused };
+        }
         if (before === request.state) {
           return current
             ? { ...toKillSwitch(current), changed: false }
@@ -179,6 +202,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
           ...(prevented ? { prevented } : {}),
         };
       });
+      if ("refused" in result) throw new KillSwitchForbiddenError(result.refused);
       if (!result.changed) {
         // "Unchanged" may be the retry of a change whose cache update was lost: refresh it anyway.
         remember(tenantId, await repair(tenantId));

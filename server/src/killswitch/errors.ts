@@ -19,3 +19,10 @@ export class PolicyLockedError extends TollgateError {
     });
   }
 }
+
+/** 403: this role may not lift this switch (docs/operations.md); the attempt is audited. */
+export class KillSwitchForbiddenError extends TollgateError {
+  constructor(message: string) {
+    super("kill_switch_forbidden", message, { httpStatus: 403 });
+  }
+}

@@ -60,5 +60,6 @@ export function instrumentConnector(connector: CrmConnector, metrics: Metrics): 
     ensurePropertyGroup: timed("ensure_group", connector.ensurePropertyGroup.bind(connector)),
     createProperties: timed("create_properties", connector.createProperties.bind(connector)),
     rateLimitState: () => connector.rateLimitState(),
+    ...(connector.getUser ? { getUser: timed("get_user", connector.getUser.bind(connector)) } : {}),
   };
 }

@@ -77,7 +77,7 @@ export function checkReferences(manifest: PolicyManifest): ReferenceProblem[] {
     // Auto rules, exceptions and approvers only change tier 2/3 outcomes; on other tiers they
     // would read like permissions that are not there.
     if (rule.tier !== 2 && rule.tier !== 3) {
-      for (const key of ["auto_if", "exceptions", "approvers"] as const) {
+      for (const key of ["auto_if", "exceptions", "approvers", "approver_group"] as const) {
         if (rule[key] !== undefined)
           problems.push({
             path: [...path, key],
@@ -85,6 +85,13 @@ export function checkReferences(manifest: PolicyManifest): ReferenceProblem[] {
             message: `${key} only applies to tiers 2 and 3, this rule is tier ${rule.tier}`,
           });
       }
+    }
+    // A rule naming a group that does not exist would admit no one: say so at load time.
+    if (rule.approver_group !== undefined && !(rule.approver_group in (manifest.approvers ?? {}))) {
+      problems.push({
+        path: [...path, "approver_group"],
+        message: `approver group ${JSON.stringify(rule.approver_group)} is not defined under approvers`,
+      });
     }
   });
   return problems;

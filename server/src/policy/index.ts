@@ -13,7 +13,13 @@ export { describeAgentAccess, readableFields } from "./describe-agent-access.js"
 export type { AgentAccess, ObjectAccess } from "./describe-agent-access.js";
 export { canonicalOfShadow } from "./canonical-of-shadow.js";
 export { getCounterKeys } from "./get-counter-keys.js";
-export { killSwitchKey, createKillSwitchState, channelOf, NO_KILL_SWITCHES } from "./kill-switches.js";
+export {
+  killSwitchKey,
+  killSwitchKeysOf,
+  createKillSwitchState,
+  channelOf,
+  NO_KILL_SWITCHES,
+} from "./kill-switches.js";
 export { REASONS, EXCEPTION_REASONS, TIER_REASONS } from "./reasons.js";
 export { DENY_BY_DEFAULT, PROVENANCE_RULE } from "./resolve-rule.js";
 export { PolicyValidationError, formatPolicyProblem } from "./policy-validation-error.js";
@@ -36,3 +42,4 @@ export type {
 export { createPolicyRegistry } from "./policy-registry.js";
 export type { PolicyRegistry, ActivePolicy } from "./policy-registry.js";
 export { diffManifests } from "./diff-manifests.js";
+export { approverGroupOf, isInApproverGroup, whyNotApprover, DEFAULT_APPROVER_GROUP } from "./approver-groups.js";

@@ -27,14 +27,12 @@ export function channelOf(input: DecisionInput): Channel {
   return "crm";
 }
 
-/** The first active switch that covers this input, widest scope first; `undefined` when none. */
-export function findActiveKillSwitch(
-  switches: KillSwitchState,
-  input: DecisionInput,
-  role: string | undefined,
-): string | undefined {
-  const active = switches.active;
-  if (active.size === 0) return undefined;
+/**
+ * The switch keys that would stop this input, widest scope first: the tenant, its channel, the
+ * agent's role, the agent, and its segment, domain, template and provider when it has them.
+ * Permits remember them, so a switch turned on later revokes a permit already issued.
+ */
+export function killSwitchKeysOf(input: DecisionInput, role: string | undefined): string[] {
   const a = input.attributes;
   const candidates = [
     "tenant",
@@ -46,6 +44,15 @@ export function findActiveKillSwitch(
     a?.template === undefined ? undefined : `template:${a.template}`,
     (a?.provider ?? input.source) === undefined ? undefined : `provider:${a?.provider ?? input.source}`,
   ];
-  for (const key of candidates) if (key !== undefined && active.has(key)) return key;
-  return undefined;
+  return candidates.filter((k): k is string => k !== undefined);
+}
+
+/** The first active switch that covers this input, widest scope first; `undefined` when none. */
+export function findActiveKillSwitch(
+  switches: KillSwitchState,
+  input: DecisionInput,
+  role: string | undefined,
+): string | undefined {
+  if (switches.active.size === 0) return undefined;
+  return killSwitchKeysOf(input, role).find((key) => switches.active.has(key));
 }

@@ -40,7 +40,7 @@ export function parsePolicy(text: string, options: LoadPolicyOptions = {}): Poli
     );
   }
 
-  const parsed = policyManifestSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }), { reportInput: true });
+  const parsed = policyManifestSchema.safeParse(toPlainData(doc, filename), { reportInput: true });
   const at = (path: KeyPath, message: string, atKey = false): PolicyProblem => ({
     ...locateNode(doc, lineCounter, path, atKey),
     path: formatKeyPath(path),
@@ -55,6 +55,29 @@ export function parsePolicy(text: string, options: LoadPolicyOptions = {}): Poli
   const problems = checkReferences(parsed.data).map((p) => at(p.path, p.message, p.atKey));
   if (problems.length > 0) throw new PolicyValidationError(filename, sortProblems(problems));
   return parsed.data;
+}
+
+/** A policy's anchors and aliases expand at most this many times: a real policy uses a few dozen. */
+export const MAX_POLICY_ALIASES = 1000;
+
+/**
+ * The document as plain data. An alias bomb (anchors nested so expanding them grows
+ * exponentially) is refused as a policy problem naming the limit, before it can exhaust memory.
+ */
+function toPlainData(doc: ReturnType<typeof parseDocument>, filename: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_POLICY_ALIASES });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new PolicyValidationError(filename, [
+      {
+        line: 1,
+        column: 1,
+        path: "(yaml)",
+        message: `aliases expand beyond ${MAX_POLICY_ALIASES} nodes (${err.message}); a policy needs far fewer`,
+      },
+    ]);
+  }
 }
 
 /**

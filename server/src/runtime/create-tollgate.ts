@@ -3,9 +3,15 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Router } from "express";
 import type { Config } from "../config/index.js";
-import { createDatabase, migrate, type Database } from "../db/index.js";
-import { createAuditLog, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
-import { createPolicyRegistry, listGovernedFields, type PolicyRegistry } from "../policy/index.js";
+import { createDatabase, grantRuntimeRole, migrate, type Database } from "../db/index.js";
+import { createAuditLog, createCheckpointSchedule, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
+import {
+  approverGroupOf,
+  createPolicyRegistry,
+  listGovernedFields,
+  whyNotApprover,
+  type PolicyRegistry,
+} from "../policy/index.js";
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
 import { toCrmObjectType } from "../../../shared/index.js";
 import {
@@ -44,8 +50,11 @@ import {
   createApprovalRouter,
   createProvenanceRouter,
   createMcpRouter,
+  createPermitRouter,
+  createCrmUserLookup,
+  toRefusalEvent,
 } from "../http/index.js";
-import { createActionGate, derivePermitSecret, type ActionGate } from "../actions/index.js";
+import { createActionGate, createPermitVerifier, derivePermitSecret, type ActionGate } from "../actions/index.js";
 import { createMcpService, type McpService } from "../mcp/index.js";
 import { NotFoundError } from "../errors/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
@@ -147,8 +156,19 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const now = options.now ?? (() => new Date());
   const prefix = options.prefix ?? "tollgate";
 
+  // With DATABASE_MIGRATION_URL the schema's owner migrates, and the server runs as a role that
+  // can only append to the audit (docs/operations.md, security).
+  if (config.databaseMigrationUrl && config.databaseUrl && !options.db) {
+    const owner = await createDatabase({ url: config.databaseMigrationUrl, poolSize: 1 });
+    try {
+      await migrate(owner);
+      await grantRuntimeRole(owner, decodeURIComponent(new URL(config.databaseUrl).username));
+    } finally {
+      await owner.close();
+    }
+  }
   const db = options.db ?? (await createDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "pglite") }));
-  await migrate(db);
+  if (!config.databaseMigrationUrl || options.db) await migrate(db);
   // BullMQ workers need maxRetriesPerRequest: null; one connection is duplicated by each user.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
@@ -158,6 +178,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   // each path appends through its own labelled view of the one log.
   const auditLog = await createAuditLog(db, checkpointKey ? { signingSeed: checkpointKey.seed, now } : { now });
   const audit = instrumentAudit(auditLog, metrics, "other");
+  // Signed checkpoints on a schedule, also written as files to ship off the database host.
+  const checkpoints =
+    checkpointKey && config.audit.checkpointIntervalS > 0
+      ? createCheckpointSchedule({
+          audit: auditLog,
+          db,
+          dir: config.audit.checkpointDir,
+          intervalMs: config.audit.checkpointIntervalS * 1000,
+          logger,
+        })
+      : undefined;
   const policies = await createPolicyRegistry({ db, audit, path: config.policyPath, now });
   const snapshots = createSnapshotStore(db);
   const approvals = createApprovalStore(db);
@@ -321,14 +352,35 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     snapshots,
     connectorFor,
     now,
+    // Card users decide only within the approver group of the rule, as the CRM reports them.
+    // Salesforce card users are left to the Salesforce card checks until the connector reads
+    // permission set assignments (docs/contracts.md, approver groups).
+    whyNotAllowed: (approval, approver) =>
+      approver.via !== "hubspot_card"
+        ? undefined
+        : whyNotApprover(
+            policies.current(approval.tenantId).compiled.manifest,
+            approverGroupOf(policies.current(approval.tenantId).compiled.manifest, approval.ruleId),
+            approver.crmUser,
+          ),
   });
+  const lookupCrmUser = createCrmUserLookup({ connectorFor });
   const salesforceCard =
     salesforce && config.salesforce.webhookSecret
       ? { orgId: salesforce.orgId, secret: config.salesforce.webhookSecret }
       : undefined;
+  // HubSpot cards are accepted only when Tollgate can tell its own app's requests (secret and
+  // app id); deciding reads the CRM's own record of the card user, cached ≤ 5 minutes.
   const cardAuth =
-    config.hubspot.clientSecret || salesforceCard
-      ? { clientSecret: config.hubspot.clientSecret, publicUrl: config.publicUrl, salesforce: salesforceCard }
+    (config.hubspot.clientSecret && config.hubspot.appId) || salesforceCard
+      ? {
+          clientSecret: config.hubspot.clientSecret,
+          publicUrl: config.publicUrl,
+          appId: config.hubspot.appId,
+          isInstalled: (portalId: string) => hubspot.isInstalled(portalId),
+          salesforce: salesforceCard,
+          getUser: (card: { portalId: string; userId: string }) => lookupCrmUser(card.portalId, card.userId),
+        }
       : undefined;
   rawRouters.push(
     createApprovalRouter({ service: approvalService, authenticate, card: cardAuth, defaultTenant }),
@@ -372,9 +424,19 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     now,
     logger,
   });
+  const permitSecret = config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined;
   const routers: Router[] = [
     createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
     createMcpRouter({ mcp, authenticate, defaultTenant }),
+    ...(permitSecret
+      ? [
+          createPermitRouter({
+            verifier: createPermitVerifier({ db, audit, secret: permitSecret, now }),
+            authenticate,
+            defaultTenant,
+          }),
+        ]
+      : []),
     createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
     createKillSwitchRouter({
       service: killSwitches,
@@ -400,6 +462,17 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     healthChecks: { database: () => db.query("SELECT 1"), redis: () => redis.ping() },
     rawRouters,
     routers,
+    metricsToken: config.metricsToken,
+    mayReadHealth: (header) => authenticate(header) !== undefined,
+    // Every refused request a tenant can be named for is audited (docs/operations.md, security).
+    onRefused: async (req, err) => {
+      const refusal = toRefusalEvent(req, err, defaultTenant);
+      if (!refusal) return;
+      for (const tenantId of refusal.tenants) {
+        if (!req.principal && !req.card && !(await hubspot.isInstalled(tenantId))) continue;
+        await audit.append({ tenant_id: tenantId, ...refusal.event });
+      }
+    },
   });
 
   let server: Server | undefined;
@@ -523,6 +596,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
         approvalSweep.unref();
         await salesforceIngestion?.cdc.start();
       }
+      checkpoints?.start();
       refreshTimer = setInterval(
         () =>
           void policies.refresh().catch((err) => logger.warn({ err: (err as Error).message }, "policy refresh failed")),
@@ -536,6 +610,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      checkpoints?.stop();
       if (approvalSweep) clearInterval(approvalSweep);
       await mcp.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -11,6 +11,7 @@ import {
   createPrivateAppInstallation,
   createTokenCipher,
   provisionGovernedFields,
+  selectInstallation,
   type GovernedField,
   type Installation,
   type ProvisioningResult,
@@ -28,6 +29,8 @@ export interface HubSpotTenancy {
    * @throws NotFoundError in private-app mode, whose token lives in the environment.
    */
   uninstall(tenantId: string): Promise<void>;
+  /** Whether Tollgate is installed (and not uninstalled) in this portal: signed cards from others are refused. */
+  isInstalled(tenantId: string): Promise<boolean>;
   /** The OAuth install routes, when OAuth is configured. */
   routers(onInstalled: (installation: Installation) => Promise<void>): Router[];
 }
@@ -89,6 +92,11 @@ export async function createHubSpotTenancy(options: {
       const { result } = await provisionGovernedFields(await connectorFor(tenantId), fields);
       for (const p of result.problems) logger.warn({ tenantId, problem: p }, "provisioning problem");
       return result;
+    },
+    async isInstalled(tenantId) {
+      if (hs.mode === "private_app") return tenantId === hs.portalId;
+      if (hs.mode !== "oauth") return false;
+      return (await selectInstallation(db, tenantId))?.status === "active";
     },
     async uninstall(tenantId) {
       if (!oauth)

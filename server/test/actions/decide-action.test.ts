@@ -5,7 +5,7 @@ import {
   decideAction,
   derivePermitSecret,
   signPermit,
-  verifyPermit,
+  readPermit,
   type ApprovalCheck,
 } from "../../src/actions/index.js";
 import type { StoredApproval } from "../../src/approvals/index.js";
@@ -228,9 +228,11 @@ describe("checkSendCompliance", () => {
 });
 
 describe("permits", () => {
-  it("verifies only genuine, unexpired permits", () => {
+  it("reads only genuine permits: a forged claim or another key is refused", () => {
     const secret = Buffer.alloc(32, 1);
     const claims = {
+      permitId: "p-1",
+      digest: "d".repeat(64),
       tenantId: "t",
       agentId: "out",
       action: "send_email",
@@ -240,12 +242,12 @@ describe("permits", () => {
       expiresAt: "2025-03-04T10:05:00.000Z",
     };
     const token = signPermit(secret, claims);
-    expect(verifyPermit(secret, token, TUESDAY)).toEqual(claims);
-    expect(verifyPermit(secret, token, new Date("2025-03-04T10:06:00Z"))).toBeUndefined();
+    expect(readPermit(secret, token)).toEqual(claims);
     const [body, sig] = token.split(".");
     const forged = Buffer.from(JSON.stringify({ ...claims, action: "merge" })).toString("base64url");
-    expect(verifyPermit(secret, `${forged}.${sig}`, TUESDAY)).toBeUndefined();
-    expect(verifyPermit(Buffer.alloc(32, 2), `${body}.${sig}`, TUESDAY)).toBeUndefined();
+    expect(readPermit(secret, `${forged}.${sig}`)).toBeUndefined();
+    expect(readPermit(Buffer.alloc(32, 2), `${body}.${sig}`)).toBeUndefined();
+    expect(readPermit(secret, `${body}.${sig}.x`)).toBeUndefined();
   });
 
   it("derives the signing key from the encryption key, one per purpose", () => {

@@ -2,7 +2,11 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalBatchResultSchema, provenancePageSchema } from "../../../shared/index.js";
-import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL } from "../../../test/fixtures/index.js";
+import {
+  HUBSPOT_TEST_APP_ID,
+  HUBSPOT_TEST_CLIENT_SECRET,
+  HUBSPOT_TEST_PUBLIC_URL,
+} from "../../../test/fixtures/index.js";
 import { verifyCardRequest } from "../../src/http/index.js";
 import { signHubSpotV3 } from "../../src/webhooks/index.js";
 import {
@@ -241,12 +245,15 @@ describe("tenancy and card signatures", () => {
   it("checks the exact bytes when it has them, and the re-serialised body behind another JSON parser", async () => {
     const app = express();
     app.use(express.json());
-    app.post("/v1/approvals/:id/approve", (req, res) => {
+    app.post("/v1/approvals/:id/approve", async (req, res) => {
       try {
-        res.json(
-          verifyCardRequest({ clientSecret: HUBSPOT_TEST_CLIENT_SECRET, publicUrl: HUBSPOT_TEST_PUBLIC_URL }, req)
-            .principal,
-        );
+        const options = {
+          clientSecret: HUBSPOT_TEST_CLIENT_SECRET,
+          publicUrl: HUBSPOT_TEST_PUBLIC_URL,
+          appId: HUBSPOT_TEST_APP_ID,
+          isInstalled: async () => true,
+        };
+        res.json((await verifyCardRequest(options, req)).principal);
       } catch (err) {
         res.status(401).json({ code: (err as { code: string }).code });
       }
@@ -255,7 +262,7 @@ describe("tenancy and card signatures", () => {
     await new Promise((r) => server.once("listening", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const path = "/v1/approvals/x/approve?portalId=1&userId=2&userEmail=rep%40example.com";
+      const path = `/v1/approvals/x/approve?portalId=1&userId=2&userEmail=rep%40example.com&appId=${HUBSPOT_TEST_APP_ID}`;
       const body = { expected: { value: "v" } };
       const timestamp = Date.now();
       const send = (signed: string, sent: string) =>

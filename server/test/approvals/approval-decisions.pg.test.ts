@@ -338,12 +338,10 @@ describe("reject", () => {
       status: "rejected",
       rejectReason: "that is a personal address",
     });
-    // The agent reads the fate of its own proposals with its own key.
-    const list = await keyFetch(
-      h.baseUrl,
-      API_KEYS.agent.key,
-      `/v1/records/hubspot/0-1/${a.objectId}/approvals?tenantId=${tenantId}`,
-    );
+    // The agent reads the fate of its own proposals with its own key, bound to its tenant.
+    const agentKey = `agent-key-${tenantId}-0123456789`;
+    h.addKey({ key: agentKey, role: "agent", agentId: "enrichment-bot", tenantId });
+    const list = await keyFetch(h.baseUrl, agentKey, `/v1/records/hubspot/0-1/${a.objectId}/approvals`);
     expect(list.status).toBe(200);
     expect(list.body.approvals).toHaveLength(1);
     expect(list.body.approvals[0]).toMatchObject({

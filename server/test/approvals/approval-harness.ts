@@ -4,7 +4,11 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { deleteKeysUnder } from "../../src/redis/index.js";
 import type { AuditEvent } from "../../../shared/index.js";
-import { HUBSPOT_TEST_CLIENT_SECRET, HUBSPOT_TEST_PUBLIC_URL } from "../../../test/fixtures/index.js";
+import {
+  HUBSPOT_TEST_APP_ID,
+  HUBSPOT_TEST_CLIENT_SECRET,
+  HUBSPOT_TEST_PUBLIC_URL,
+} from "../../../test/fixtures/index.js";
 import {
   createApprovalService,
   createApprovalStore,
@@ -60,6 +64,8 @@ export interface ApprovalHarness {
   crmOf(tenantId: string): InMemoryCrm;
   /** A pending approval as enforcement opens one: proposal event, approval row, CRM values. */
   seed(o: SeedOptions): Promise<StoredApproval>;
+  /** Adds an API key (e.g. an agent key bound to a test's tenant: agent keys never choose one). */
+  addKey(entry: ApiKeyEntry): void;
   events(tenantId: string): Promise<AuditEvent[]>;
   teardown(): Promise<void>;
 }
@@ -118,8 +124,26 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
   });
   if (options.startWrites ?? true) await writes.start();
 
-  const authenticate = createApiKeyAuthenticator(Object.values(API_KEYS));
-  const card = { clientSecret: HUBSPOT_TEST_CLIENT_SECRET, publicUrl: HUBSPOT_TEST_PUBLIC_URL };
+  const keys: ApiKeyEntry[] = Object.values(API_KEYS);
+  let byKey = createApiKeyAuthenticator(keys);
+  const authenticate = (header: string | undefined) => byKey(header);
+  const card = {
+    clientSecret: HUBSPOT_TEST_CLIENT_SECRET,
+    publicUrl: HUBSPOT_TEST_PUBLIC_URL,
+    appId: String(HUBSPOT_TEST_APP_ID),
+    // Every portal a test makes up is installed here; the runtime asks its installations.
+    isInstalled: async () => true,
+    // The service here checks no approver groups (the runtime's suites do): any user is known.
+    getUser: async (card: { userId: string }) => ({
+      crm: "hubspot" as const,
+      id: card.userId,
+      email: `user${card.userId}@example.com`,
+      roleIds: [],
+      teamIds: [],
+      superAdmin: false,
+      permissionSets: [],
+    }),
+  };
   const app = createHttpApp({
     logger: createLogger({ level: "silent" }),
     metrics: createMetrics({ defaultMetrics: false }),
@@ -145,6 +169,10 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
     clock,
     baseUrl,
     crmOf,
+    addKey(entry) {
+      keys.push(entry);
+      byKey = createApiKeyAuthenticator(keys);
+    },
     async seed(o) {
       const field = o.field ?? "email";
       const objectId = o.objectId ?? String(100 + (randomBytes(2).readUInt16BE(0) % 9000));
@@ -271,7 +299,9 @@ export interface CardRequest {
  */
 export async function cardFetch(baseUrl: string, r: CardRequest): Promise<{ status: number; body: any }> {
   const method = r.method ?? (r.body === undefined ? "GET" : "POST");
-  const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
+  // HubSpot appends its own appId to every card request; tests that forge one pass it.
+  const qs = (q: Record<string, string>) =>
+    new URLSearchParams("appId" in q ? q : { ...q, appId: String(HUBSPOT_TEST_APP_ID) }).toString();
   const raw = r.body === undefined ? "" : JSON.stringify(r.body);
   const timestamp = r.timestamp ?? Date.now();
   const signature = signHubSpotV3({

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalListSchema, provenancePageSchema } from "../../../shared/index.js";
-import { PORTAL_ID, startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
+import {
+  PORTAL_ID,
+  TOLLGATE_APP_ID,
+  startTollgateWithSandbox,
+  type Harness,
+} from "../helpers/start-tollgate-with-sandbox.js";
 import { cardFetch, waitFor } from "./approval-harness.js";
 
 // The rep's path end to end: an agent proposes through its own HubSpot app, HubSpot (the
@@ -21,7 +26,13 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 /** What HubSpot's card proxy sends for a rep (user 42) looking at contact 101. */
-const rep = { portalId: TENANT, userId: "42", userEmail: "rep@northwind.example", objectId: "101" };
+const rep = {
+  objectId: "101",
+  portalId: TENANT,
+  userId: "42",
+  userEmail: "rep@northwind.example",
+  appId: String(TOLLGATE_APP_ID),
+};
 const card = (path: string, body?: unknown) => cardFetch(h.baseUrl, { path, query: rep, body, publicUrl: h.baseUrl });
 
 describe("approvals end to end (agent app → signed webhook → card → HubSpot API)", () => {

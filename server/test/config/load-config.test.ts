@@ -63,10 +63,44 @@ describe("loadConfig", () => {
     expect(err.message).not.toContain("\n");
   });
 
+  it("refuses a person's key without a name, two keys with one name, and a tenantless key under OAuth", () => {
+    const keys = (list: unknown[]) => ({ TOLLGATE_API_KEYS: JSON.stringify(list) });
+    expect(errorOf(keys([{ key: "0123456789abcdef", role: "approver" }])).message).toMatch(
+      /^TOLLGATE_API_KEYS \(entry 0\.name\): a person's key needs a name/,
+    );
+    expect(
+      errorOf(
+        keys([
+          { key: "0123456789abcdef", role: "approver", name: "Ada" },
+          { key: "fedcba9876543210", role: "owner", name: "ada" },
+        ]),
+      ).message,
+    ).toMatch(/names are unique/);
+    expect(errorOf(keys([{ key: "0123456789abcdef", role: "auditor", name: "A", tenantId: "*" }])).message).toMatch(
+      /only an owner key may act on every tenant/,
+    );
+    const oauth = {
+      HUBSPOT_CLIENT_ID: "id",
+      HUBSPOT_CLIENT_SECRET: "secret",
+      TOLLGATE_ENCRYPTION_KEY: "a".repeat(64),
+    };
+    expect(errorOf({ ...oauth, ...keys([{ key: "0123456789abcdef", role: "owner", name: "O" }]) }).message).toBe(
+      'TOLLGATE_API_KEYS (entry 0): with OAuth every key needs a tenantId (an owner key may use "*")',
+    );
+    const ok = loadConfig({
+      ...oauth,
+      ...keys([
+        { key: "0123456789abcdef", role: "owner", name: "O", tenantId: "*" },
+        { key: "fedcba9876543210", role: "agent", agentId: "bot", tenantId: "62515" },
+      ]),
+    });
+    expect(ok.apiKeys).toHaveLength(2);
+  });
+
   it("refuses the same API key listed twice", () => {
     const dup = JSON.stringify([
-      { key: "0123456789abcdef", role: "auditor" },
-      { key: "0123456789abcdef", role: "owner" },
+      { key: "0123456789abcdef", role: "auditor", name: "Ann" },
+      { key: "0123456789abcdef", role: "owner", name: "Olive" },
     ]);
     expect(errorOf({ TOLLGATE_API_KEYS: dup }).message).toBe("TOLLGATE_API_KEYS: the same key is listed twice");
   });

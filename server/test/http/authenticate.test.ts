@@ -4,7 +4,7 @@ import { createApiKeyAuthenticator } from "../../src/http/index.js";
 const authenticate = createApiKeyAuthenticator([
   { key: "agent-key-0123456789", role: "agent", agentId: "enrichment-bot" },
   { key: "auditor-key-0123456789", role: "auditor", name: "Ada (audit)" },
-  { key: "tenant-key-0123456789", role: "approver", tenantId: "62515" },
+  { key: "tenant-key-0123456789", role: "approver", name: "Tom", email: "tom@example.com", tenantId: "62515" },
 ]);
 
 describe("createApiKeyAuthenticator", () => {
@@ -19,7 +19,8 @@ describe("createApiKeyAuthenticator", () => {
     expect(authenticate("Bearer tenant-key-0123456789")).toMatchObject({
       role: "approver",
       tenantId: "62515",
-      name: "approver-key",
+      name: "Tom",
+      email: "tom@example.com",
     });
   });
 

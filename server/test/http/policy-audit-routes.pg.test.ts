@@ -42,7 +42,7 @@ beforeAll(async () => {
       { key: KEYS.revops, role: "revops_admin", name: "Rita RevOps" },
       { key: KEYS.auditor, role: "auditor", name: "Aud Itor" },
       { key: KEYS.agent, role: "agent", agentId: "enrichment-bot" },
-      { key: KEYS.otherTenant, role: "auditor", tenantId: "tenant-b" },
+      { key: KEYS.otherTenant, role: "auditor", name: "Tess (tenant B)", tenantId: "tenant-b" },
     ]),
   });
   tollgate = await createTollgate(config, {

@@ -37,7 +37,12 @@ describe("tollgate kill / resume", () => {
     );
     expect(on).toMatchObject({ state: "on", who: { id: "cli:ops", via: "cli" } });
     expect((await svc.active("acme")).active.has("agent:enrichment-bot")).toBe(true);
-    await resumeCommand(svc, "acme", { scope: "agent:enrichment-bot", reason: "fixed" }, { id: "cli:ops" });
+    await resumeCommand(
+      svc,
+      "acme",
+      { scope: "agent:enrichment-bot", reason: "fixed" },
+      { id: "cli:ops", role: "owner" },
+    );
     expect((await svc.active("acme")).active.size).toBe(0);
     const events = (await h.audit.query({ tenantId: "acme" })).events;
     expect(events.map((e) => [e.actor.id, e.actor.via, e.reason])).toEqual([

@@ -2,6 +2,7 @@ import type { CrmConnector } from "../connector.js";
 import { createHubSpotTransport } from "./create-hubspot-transport.js";
 import { createProperties } from "./create-properties.js";
 import { ensurePropertyGroup } from "./ensure-property-group.js";
+import { getUser } from "./get-user.js";
 import { listProperties } from "./list-properties.js";
 import { listRecords } from "./list-records.js";
 import { readRecords } from "./read-records.js";
@@ -32,5 +33,6 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     ensurePropertyGroup: (objectType, group) => ensurePropertyGroup(transport, objectType, group),
     createProperties: (objectType, properties) => createProperties(transport, objectType, properties),
     rateLimitState: () => transport.rateLimitState(),
+    getUser: (userId) => getUser(transport, userId),
   };
 }

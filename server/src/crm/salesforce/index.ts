@@ -8,3 +8,5 @@ export type { SalesforceConnectorOptions, SalesforceJwtAuth } from "./types.js";
 export { historyObjectOf } from "./history-object.js";
 export { subscribeChangeEvents, CHANGE_EVENTS_CHANNEL } from "./subscribe-change-events.js";
 export type { SubscribeChangeEventsOptions, ChangeEventSubscription } from "./subscribe-change-events.js";
+export { toCustomField } from "./to-custom-field.js";
+export type { CustomFieldMetadata } from "./to-custom-field.js";

@@ -3,6 +3,7 @@ import type { ActionGate } from "../../actions/index.js";
 import type { KillSwitchService } from "../../killswitch/index.js";
 import { requireAgentNotKilled } from "../require-agent-not-killed.js";
 import { principalOf, requireRole, type Principal } from "../authenticate.js";
+import { tenantOf } from "../tenant-of.js";
 
 export interface ActionRoutesOptions {
   gate: ActionGate;
@@ -35,7 +36,7 @@ export function createActionRouter({
     requireAgentNotKilled({ service: killSwitches, defaultTenant, ...(roleOf ? { roleOf } : {}) }),
     async (req, res) => {
       const principal = principalOf(req);
-      const { response, replayed } = await gate.handle(principal.tenantId ?? defaultTenant, principal, req.body);
+      const { response, replayed } = await gate.handle(tenantOf(req, defaultTenant), principal, req.body);
       if (replayed) res.setHeader("idempotent-replayed", "true");
       res.json(response);
     },

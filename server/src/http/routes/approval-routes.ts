@@ -45,7 +45,8 @@ export function createApprovalRouter(options: ApprovalRoutesOptions): Router {
   const router = Router();
   // Agents read too — the fate of their own proposals only (a rejection's reason is for them).
   const readers = authorizeCardOrKey({ authenticate, card, roles: [...HUMAN_ROLES, "agent"] });
-  const deciders = authorizeCardOrKey({ authenticate, card, roles: APPROVAL_DECIDERS });
+  // Deciding reads the CRM's own record of a card user: approver groups are checked against it.
+  const deciders = authorizeCardOrKey({ authenticate, card, roles: APPROVAL_DECIDERS, withUser: true });
 
   router.get("/v1/records/:crm/:objectType/:objectId/approvals", readers, async (req, res) => {
     const { crm, objectType, objectId } = recordOf(req);
@@ -78,24 +79,37 @@ export function createApprovalRouter(options: ApprovalRoutesOptions): Router {
  */
 export function requestTenant(req: Request, defaultTenant: string): string {
   if (!req.card) return tenantOf(req, defaultTenant);
-  const asked = typeof req.query.tenantId === "string" ? req.query.tenantId : undefined;
-  if (asked && asked !== req.card.portalId)
+  const asked = req.query.tenantId;
+  if (asked !== undefined && asked !== req.card.portalId)
     throw new ForbiddenError(`this card acts for portal ${req.card.portalId} only`);
   return req.card.portalId;
 }
 
-/** The approver a request identifies: the CRM user of a signed card, or the API key's holder. */
+/**
+ * The approver a request identifies: the CRM user of a signed card (with the CRM's record of
+ * them), or the API key's holder. Either carries the person's email when known, so one person
+ * with a key and a card session counts once.
+ */
 export function approverOf(req: Request): Approver {
   const p = principalOf(req);
   if (req.card)
     return {
       id: `${req.card.crm ?? "hubspot"}:user:${req.card.userId}`,
       name: p.name,
+      email: req.card.userEmail ?? req.card.user?.email,
       via: `${req.card.crm ?? "hubspot"}_card`,
       role: p.role,
       objectId: req.card.objectId,
+      crmUser: req.card.user,
     };
-  return { id: `api_key:${p.name}`, name: p.name, via: "api_key", role: p.role, agentId: p.agentId };
+  return {
+    id: `api_key:${p.name}`,
+    name: p.name,
+    email: p.email,
+    via: "api_key",
+    role: p.role,
+    agentId: p.agentId,
+  };
 }
 
 /**
@@ -110,6 +124,8 @@ export function recordOf(req: Request): { crm: CrmName; objectType: string; obje
   const raw = String(req.params.objectType);
   const objectId = String(req.params.objectId);
   const objectType = crm === "hubspot" ? toStoredHubSpotObjectType(raw) : raw;
+  if (req.card && crm !== (req.card.crm ?? "hubspot"))
+    throw new ForbiddenError(`a ${req.card.crm ?? "hubspot"} card acts on its own CRM's records only`);
   if (req.card?.objectId && req.card.objectId !== objectId)
     throw new ForbiddenError(`this card is on record ${req.card.objectId}, not ${objectId}`);
   return { crm: crm as CrmName, objectType, objectId };

@@ -49,7 +49,7 @@ export function createKillSwitchRouter({
           allowedRoles: TENANT_SWITCHERS,
         });
       }
-      if (body.scope.value !== undefined && body.scope.value !== tenantId)
+      if (body.scope.value !== undefined && body.scope.value !== null && body.scope.value !== tenantId)
         throw new ValidationError(`invalid kill switch: scope.value: the tenant scope names no value (or ${tenantId})`);
     }
     const policy = policyOf?.(tenantId);

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { McpService } from "../../mcp/index.js";
 import { principalOf, requireRole, type Principal } from "../authenticate.js";
+import { tenantOf } from "../tenant-of.js";
 
 export interface McpRoutesOptions {
   mcp: McpService;
@@ -21,7 +22,8 @@ export function createMcpRouter({ mcp, authenticate, defaultTenant }: McpRoutesO
   const agentOnly = requireRole(authenticate, ["agent"]);
   const serve = async (req: Request, res: Response) => {
     const principal = principalOf(req);
-    const caller = { tenantId: principal.tenantId ?? defaultTenant, agentId: principal.agentId!, name: principal.name };
+    // The key's tenant, as for every route: an agent never chooses one.
+    const caller = { tenantId: tenantOf(req, defaultTenant), agentId: principal.agentId!, name: principal.name };
     await mcp.handleHttp(caller, req, res, req.body);
   };
   router.post("/mcp", agentOnly, serve);

@@ -13,7 +13,8 @@ import { fakeTollgate, makeApproval, makeContext, NOW, type SentRequest } from "
 /** Tollgate applies an approved value through its write queue; the card looks again this often. */
 export const POLL_MS = 5;
 export const APPROVALS_PATH = "/v1/records/hubspot/companies/901/approvals";
-export const IDENTITY = { portalId: "62515", userId: "4211", userEmail: "rep@acme.test", objectId: "901" };
+/** What the card itself puts in a URL: the record only; HubSpot appends the viewer's identity. */
+export const IDENTITY = { portalId: null, userId: null, userEmail: null, objectId: "901" };
 
 /** Tollgate with a list of approvals; `decide` answers the POSTs. */
 export function tollgateWith(list: () => Approval[], decide: (req: SentRequest) => unknown = () => ({})) {

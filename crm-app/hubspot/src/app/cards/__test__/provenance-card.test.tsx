@@ -45,13 +45,8 @@ describe("provenance card", () => {
     const [req] = fake.sent;
     expect(req!.method).toBe("GET");
     expect(req!.url.origin + req!.url.pathname).toBe(`${TOLLGATE_TEST_URL}${PROVENANCE_PATH}`);
-    expect(Object.fromEntries(req!.url.searchParams)).toEqual({
-      portalId: "62515",
-      userId: "4211",
-      userEmail: "rep@acme.test",
-      objectId: "901",
-      limit: "10",
-    });
+    // The record only: HubSpot appends the viewer's identity itself.
+    expect(Object.fromEntries(req!.url.searchParams)).toEqual({ objectId: "901", limit: "10" });
   });
 
   it("shows who changed what, when, the decision and rule, the evidence and the audit event id", async () => {

@@ -46,13 +46,12 @@ describe("buildTollgateUrl", () => {
     objectType: "companies",
   };
 
-  it("puts the identity in the query, encoded, and leaves out unset parameters", () => {
-    const url = new URL(buildTollgateUrl("/v1/x", identity, { limit: 5, cursor: undefined }));
+  it("puts only the record in the query — never the user or portal, which HubSpot appends — and leaves out unset parameters", () => {
+    const url = new URL(
+      buildTollgateUrl("/v1/x", identity, { limit: 5, cursor: undefined, userId: 1, portalId: 2, appId: 3 }),
+    );
     expect(url.origin).toBe(TOLLGATE_TEST_URL);
     expect([...url.searchParams]).toEqual([
-      ["portalId", "62515"],
-      ["userId", "4211"],
-      ["userEmail", "a+b@acme.test"],
       ["objectId", "901"],
       ["limit", "5"],
     ]);

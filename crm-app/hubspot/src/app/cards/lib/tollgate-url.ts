@@ -13,7 +13,11 @@ export function tollgateBaseUrlOf(context: Pick<CrmContext, "variables">): strin
   return typeof value === "string" ? value.replace(/\/+$/, "") : "";
 }
 
-/** Who is asking and about which record; sent on every request (see {@link buildTollgateUrl}). */
+/**
+ * Who is looking at which record. Only the record goes into URLs: HubSpot appends the viewer's
+ * `userId`, `portalId`, `userEmail` and `appId` to every `hubspot.fetch` request and signs them,
+ * and Tollgate refuses a request that names any of them twice (docs/contracts.md, card identity).
+ */
 export interface CardIdentity {
   /** Tollgate's public URL (see {@link tollgateBaseUrlOf}). */
   baseUrl: string;
@@ -40,24 +44,21 @@ export function identityOf(context: CrmContext): CardIdentity {
   };
 }
 
+const IDENTITY_PARAMS = new Set(["userId", "portalId", "userEmail", "appId"]);
+
 /**
- * `identity.baseUrl + path`, with the identity as query parameters. HubSpot signs the whole
- * URL (v3 signature over method + URI + body + timestamp) and cards may send no custom headers,
- * so the signed query is the only place Tollgate can read the approver from.
+ * `identity.baseUrl + path`, with the record the card is on (`objectId`: Tollgate acts on that
+ * record only) and `query`. Never the user or portal: HubSpot appends those itself and signs the
+ * whole URL (v3 over method + URI + body + timestamp); a second copy from the card is refused.
  */
 export function buildTollgateUrl(
   path: string,
   identity: CardIdentity,
   query: Record<string, string | number | undefined> = {},
 ): string {
-  const params = new URLSearchParams({
-    portalId: String(identity.portalId),
-    userId: String(identity.userId),
-    userEmail: identity.userEmail,
-    objectId: String(identity.objectId),
-  });
+  const params = new URLSearchParams({ objectId: String(identity.objectId) });
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(key, String(value));
+    if (value !== undefined && !IDENTITY_PARAMS.has(key)) params.set(key, String(value));
   }
   return `${identity.baseUrl}${path}?${params.toString()}`;
 }

@@ -1,0 +1,78 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Sql } from "../db/index.js";
+import type { Logger } from "../observability/index.js";
+import type { AuditCheckpoint, AuditLog } from "./types.js";
+
+export interface CheckpointScheduleOptions {
+  audit: Pick<AuditLog, "checkpoint" | "publicKeyPem" | "keyId">;
+  db: Sql;
+  /** Where each checkpoint is also written as a signed file, for the operator to ship elsewhere. */
+  dir?: string | undefined;
+  /** @defaultValue 3_600_000 (hourly) */
+  intervalMs?: number;
+  logger?: Pick<Logger, "warn" | "info"> | undefined;
+}
+
+export interface CheckpointSchedule {
+  /** Checkpoints every tenant whose chain moved since its last checkpoint; returns them. */
+  runOnce(): Promise<AuditCheckpoint[]>;
+  start(): void;
+  stop(): void;
+}
+
+// Tenants whose head moved past their last checkpoint and the event recording it (seq + 1).
+const DUE_SQL = `SELECT h.tenant_id FROM audit_heads h
+  WHERE h.seq > coalesce((SELECT max(c.seq) + 1 FROM audit_checkpoints c WHERE c.tenant_id = h.tenant_id), 0)
+  ORDER BY h.tenant_id`;
+const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Signed checkpoints on a schedule (docs/operations.md, security): each is stored, recorded in
+ * the chain itself (so deleting the row is noticed by `verify`) and written as a JSON file
+ * `<dir>/<tenant>/<seq>.json` holding the checkpoint and the public key — what an outside
+ * auditor needs with an export (`verifyExport`). A failure is logged and retried next round.
+ */
+export function createCheckpointSchedule(options: CheckpointScheduleOptions): CheckpointSchedule {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<AuditCheckpoint[]> | undefined;
+
+  async function writeFileFor(cp: AuditCheckpoint): Promise<void> {
+    if (!options.dir || !SAFE_NAME.test(cp.tenant_id)) return;
+    const folder = join(options.dir, cp.tenant_id);
+    await mkdir(folder, { recursive: true });
+    const body = { checkpoint: cp, keyId: options.audit.keyId, publicKeyPem: options.audit.publicKeyPem };
+    await writeFile(join(folder, `${String(cp.seq).padStart(12, "0")}.json`), `${JSON.stringify(body, null, 2)}\n`);
+  }
+
+  async function runOnce(): Promise<AuditCheckpoint[]> {
+    const { rows } = await options.db.query<{ tenant_id: string }>(DUE_SQL);
+    const made: AuditCheckpoint[] = [];
+    for (const { tenant_id: tenantId } of rows) {
+      try {
+        const cp = await options.audit.checkpoint(tenantId, { record: true });
+        await writeFileFor(cp);
+        made.push(cp);
+      } catch (err) {
+        options.logger?.warn({ err: (err as Error).message, tenantId }, "audit checkpoint failed");
+      }
+    }
+    return made;
+  }
+
+  return {
+    runOnce,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        // One round at a time: a slow round is not overtaken by the next.
+        running ??= runOnce().finally(() => (running = undefined));
+      }, options.intervalMs ?? 3_600_000);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { AuditEventInput } from "../../../shared/index.js";
+import type { AuditCheckpoint } from "./types.js";
+
+/** The action of the event that records a signed checkpoint in the chain itself. */
+export const AUDIT_CHECKPOINT_ACTION = "audit_checkpoint";
+
+/**
+ * The event that records a checkpoint in the chain it signs (docs/operations.md, security): once
+ * recorded, deleting the checkpoint row is noticed by `verify`, since the event naming it is
+ * hash-chained and anchored by every later checkpoint and shipped file.
+ */
+export function checkpointEvent(cp: AuditCheckpoint, publicKeyPem: string | null): AuditEventInput {
+  return {
+    tenant_id: cp.tenant_id,
+    occurred_at: cp.at,
+    actor: { type: "system", id: "tollgate", role: null, via: "checkpoint" },
+    action: AUDIT_CHECKPOINT_ACTION,
+    reason: `signed the chain head at seq ${cp.seq}`,
+    evidence: { checkpoint: cp, publicKeyPem },
+  };
+}
