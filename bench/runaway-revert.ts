@@ -1,7 +1,10 @@
 /**
  * Issue 3 benchmark: a runaway agent makes 10,000 disallowed writes across 10,000 contacts in
  * the sandbox. Figures: CRM calls per 1,000 reverts (goal ≤ 12), 429s provoked (goal 0), and
- * seconds until every write is undone. Also the same without a baseline (history reads).
+ * seconds until every write is undone. The contacts exist before Tollgate is installed, and no
+ * baseline is taken by hand: install (start, in private-app mode) baselines in the background and
+ * the runaway begins once setup reports done. Also the same for contacts created after install,
+ * which the baseline never saw (history reads).
  *
  * `npm run bench runaway-revert` (BENCH_RECORDS to change the size). Uses DATABASE_URL, else
  * the local test PostgreSQL, and Redis on REDIS_URL.
@@ -13,24 +16,28 @@ const TENANT = "62515";
 const agent = { kind: "app", appId: "1000002" } as const;
 
 async function runaway(records: number, withBaseline: boolean) {
-  const stack = await startLocalStack({
-    databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
-    redisUrl: process.env.REDIS_URL,
-  });
-  try {
-    const { sandbox } = stack.started;
-    const ids = Array.from({ length: records }, (_, i) => String(100_000 + i));
+  const ids = Array.from({ length: records }, (_, i) => String(100_000 + i));
+  const seed = (sandbox: {
+    seed: (type: string, records: { id: string; properties: Record<string, string> }[]) => unknown;
+  }) =>
     sandbox.seed(
       "contacts",
       ids.map((id) => ({ id, properties: { lifecyclestage: "lead", email: `p${id}@prospect.example` } })),
     );
+  const stack = await startLocalStack({
+    databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+    redisUrl: process.env.REDIS_URL,
+    // Installed on a portal that already has its contacts: the automatic baseline sees them.
+    beforeStart: withBaseline ? (started) => seed(started.sandbox) : undefined,
+  });
+  try {
+    const { sandbox } = stack.started;
+    if (!withBaseline) seed(sandbox);
     const total = () => Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0);
-    let baselineCalls = 0;
-    if (withBaseline) {
-      const before = total();
-      await stack.tollgate.baseline(TENANT);
-      baselineCalls = total() - before;
-    }
+    // No baseline by hand: wait for the one install started in the background to report done.
+    await stack.tollgate.setup.idle(TENANT);
+    const setup = stack.tollgate.setup.progress(TENANT);
+    const baselineCalls = (setup?.objects ?? []).reduce((n, o) => n + o.calls, 0);
     const callsBefore = total();
     const limitedBefore = sandbox.stats().rateLimited;
     const t0 = performance.now();
@@ -69,7 +76,7 @@ export async function run(): Promise<void> {
   ] as const) {
     const r = await runaway(records, withBaseline);
     console.log(
-      `runaway ${r.records} disallowed writes, ${r.withBaseline ? `baseline taken first (${r.baselineCalls} list calls)` : "no baseline (history reads)"}:`,
+      `runaway ${r.records} disallowed writes, ${r.withBaseline ? `contacts baselined automatically at install (${r.baselineCalls} list calls, no manual step)` : "contacts created after install, unseen by the baseline (history reads)"}:`,
     );
     console.log(
       `  reverted ${r.reverted}/${r.records} in ${r.seconds.toFixed(1)} s (${(r.reverted / r.seconds).toFixed(0)} reverts/s)`,

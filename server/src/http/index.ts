@@ -32,3 +32,4 @@ export { createPolicyRouter } from "./routes/policy-routes.js";
 export { createProvenanceRouter } from "./routes/provenance-routes.js";
 export { createQaRouter } from "./routes/qa-routes.js";
 export { createRollbackRouter } from "./routes/rollback-routes.js";
+export { createSetupRouter } from "./routes/setup-routes.js";

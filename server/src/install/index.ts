@@ -60,3 +60,13 @@ export {
   TOLLGATE_FIELDS_PERMISSION_SET,
 } from "./plan-salesforce-install.js";
 export type { SalesforceInstallPlan } from "./plan-salesforce-install.js";
+export { createSetupRunner, SETUP_REASONS, SETUP_STATES } from "./create-setup-runner.js";
+export type {
+  SetupRunner,
+  SetupRunnerOptions,
+  SetupRunOptions,
+  SetupProgress,
+  SetupReason,
+  SetupState,
+  SetupObjectProgress,
+} from "./create-setup-runner.js";

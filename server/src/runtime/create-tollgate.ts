@@ -47,6 +47,7 @@ import {
   createApiKeyAuthenticator,
   createAuditRouter,
   createPolicyRouter,
+  createSetupRouter,
   createApprovalRouter,
   createProvenanceRouter,
   createMcpRouter,
@@ -88,6 +89,8 @@ import { createSalesforceIngestion, type SalesforceIngestion } from "./salesforc
 import type { CrmConnector } from "../crm/index.js";
 import type { CrmName } from "../../../shared/index.js";
 import { toCrmChange } from "./to-crm-change.js";
+import { createHubSpotSetup } from "./hubspot-setup.js";
+import type { SetupObjectProgress, SetupRunner } from "../install/index.js";
 
 export interface TollgateOptions {
   logger?: Logger;
@@ -139,6 +142,8 @@ export interface Tollgate {
    * 100 records), so later reverts of those fields need no history read.
    */
   baseline(tenantId: string): Promise<BaselineResult[]>;
+  /** Provisioning and the baseline in the background, with progress (docs/operations.md#install-and-setup). */
+  setup: SetupRunner;
   /** Work not yet done for a tenant: webhook jobs waiting or running, CRM writes not yet sent. */
   backlog(tenantId: string): Promise<{ webhookJobs: number; pendingWrites: number }>;
   /** Provisions (private-app mode), starts workers, then listens. */
@@ -328,6 +333,36 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       { tx: db },
     );
   };
+  // Every governed field's current value, so reverts need no history read.
+  const baselineTenant = async (tenantId: string, onObject?: (done: SetupObjectProgress) => void) => {
+    const connector = await connectorFor(tenantId);
+    const byObject = new Map<string, string[]>();
+    for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
+      const objectType = toCrmObjectType(crmOf(tenantId), f.object);
+      if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
+    }
+    const results: BaselineResult[] = [];
+    for (const [objectType, properties] of byObject) {
+      const result = await takeBaseline({
+        connector,
+        snapshots,
+        objectType,
+        properties: [...new Set(properties)],
+        now,
+      });
+      results.push(result);
+      onObject?.(result);
+    }
+    return results;
+  };
+  const hubspotSetup = createHubSpotSetup({
+    hubspot,
+    policies,
+    isHubSpot: (tenantId) => crmOf(tenantId) === "hubspot",
+    baseline: baselineTenant,
+    logger,
+  });
+  const { setup } = hubspotSetup;
   const authenticate = createApiKeyAuthenticator(config.apiKeys);
   const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
 
@@ -437,7 +472,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           }),
         ]
       : []),
-    createPolicyRouter({ policies, authenticate, defaultTenant, killSwitches }),
+    createPolicyRouter({ policies: hubspotSetup.policies, authenticate, defaultTenant, killSwitches }),
+    createSetupRouter({ setup, authenticate, defaultTenant }),
     createKillSwitchRouter({
       service: killSwitches,
       authenticate,
@@ -454,6 +490,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
         installation.tenantId,
         listGovernedFields(policies.current(installation.tenantId).compiled),
       );
+      // The baseline follows in the background: reverts need no history read from day one.
+      setup.run(installation.tenantId, "install", { skipProvision: true });
     }),
   ];
   const app = createHttpApp({
@@ -508,20 +546,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     actionGate,
     mcp,
     app,
-    async baseline(tenantId) {
-      const connector = await connectorFor(tenantId);
-      const byObject = new Map<string, string[]>();
-      for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
-        const objectType = toCrmObjectType(crmOf(tenantId), f.object);
-        if (objectType) byObject.set(objectType, [...(byObject.get(objectType) ?? []), f.field]);
-      }
-      const results: BaselineResult[] = [];
-      for (const [objectType, properties] of byObject)
-        results.push(
-          await takeBaseline({ connector, snapshots, objectType, properties: [...new Set(properties)], now }),
-        );
-      return results;
-    },
+    baseline: (tenantId) => baselineTenant(tenantId),
+    setup,
     async backlog(tenantId) {
       const queue = new Queue(tenantQueueName(tenantId), { connection: redis, prefix });
       try {
@@ -546,6 +572,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           { tenantId, created: result.created.length, problems: result.problems.length },
           "hubspot provisioned",
         );
+        setup.run(tenantId, "start", { skipProvision: true });
       }
       // The Salesforce org likewise: its fields, field access and CDC selection before any event.
       if (salesforce) {
@@ -613,6 +640,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       checkpoints?.stop();
       if (approvalSweep) clearInterval(approvalSweep);
       await mcp.close();
+      // A background setup still reading the CRM finishes before the database closes.
+      if (config.hubspot.mode === "private_app") await setup.idle(config.hubspot.portalId!);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await salesforceIngestion?.cdc.stop();
       await receiptSweeper?.close();

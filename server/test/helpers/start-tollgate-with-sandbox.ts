@@ -24,7 +24,12 @@ export interface Harness extends LocalStack {
  * against the HubSpot sandbox, which sends it signed webhooks exactly as HubSpot would.
  */
 export async function startTollgateWithSandbox(
-  options: { env?: Record<string, string>; sandbox?: LocalStackOptions["sandbox"]; policyYaml?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    sandbox?: LocalStackOptions["sandbox"];
+    policyYaml?: string;
+    beforeStart?: LocalStackOptions["beforeStart"];
+  } = {},
 ): Promise<Harness> {
   const t = await createTestDatabase({ poolSize: 10 });
   const prefix = testPrefix("e2e");
@@ -36,6 +41,7 @@ export async function startTollgateWithSandbox(
     ...(options.env ? { env: options.env } : {}),
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     ...(options.policyYaml ? { policyYaml: options.policyYaml } : {}),
+    ...(options.beforeStart ? { beforeStart: options.beforeStart } : {}),
   });
   return {
     ...stack,

@@ -1,0 +1,79 @@
+/**
+ * No manual baseline: installing on a portal that already has records baselines them in the
+ * background, so a runaway's reverts read no history; and a policy change re-provisions (new
+ * shadow property) and says which webhook subscriptions must be uploaded.
+ */
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  PORTAL_ID,
+  POLICY_AGENTS,
+  startTollgateWithSandbox,
+  type Harness,
+} from "../helpers/start-tollgate-with-sandbox.js";
+
+const OWNER = "owner-key-auto-baseline-0123456789";
+const TENANT = String(PORTAL_ID);
+const enrichment = { kind: "app", appId: String(POLICY_AGENTS.find((a) => a.id === "enrichment-bot")!.appId) } as const;
+const IDS = ["900001", "900002", "900003"];
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startTollgateWithSandbox({
+    env: { TOLLGATE_API_KEYS: JSON.stringify([{ key: OWNER, role: "owner", name: "olive", tenantId: TENANT }]) },
+    beforeStart: (started) =>
+      started.sandbox.seed(
+        "contacts",
+        IDS.map((id) => ({ id, properties: { lifecyclestage: "lead", email: `p${id}@prospect.example` } })),
+      ),
+  });
+}, 60_000);
+afterAll(async () => h?.close());
+
+const historyReads = () => h.started.sandbox.stats().calls["POST /crm/v3/objects/:type/batch/read"] ?? 0;
+
+describe("setup after install, without a manual baseline", () => {
+  it("baselines the portal's existing records in the background and reports it done", async () => {
+    await h.tollgate.setup.idle(TENANT);
+    const progress = h.tollgate.setup.progress(TENANT)!;
+    expect(progress).toMatchObject({ state: "done", reason: "start", error: null });
+    const contacts = progress.objects.find((o) => o.objectType === "contacts")!;
+    expect(contacts.records).toBeGreaterThanOrEqual(IDS.length);
+
+    const res = await fetch(`${h.baseUrl}/v1/setup`, { headers: { authorization: `Bearer ${OWNER}` } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { setup: unknown }).setup).toMatchObject({ state: "done" });
+  });
+
+  it("reverts a runaway's disallowed writes with no history read", async () => {
+    await h.tollgate.setup.idle(TENANT);
+    const before = historyReads();
+    for (const id of IDS) h.started.sandbox.write("contacts", id, { lifecyclestage: "customer" }, enrichment);
+    await h.settle();
+    for (const id of IDS) expect(h.started.sandbox.getRecord("contacts", id)!.properties.lifecyclestage).toBe("lead");
+    expect(historyReads() - before).toBe(0);
+  });
+
+  it("a policy naming a new proposable field creates its shadow property and lists the subscriptions to upload", async () => {
+    const doc = parseDocument(readFileSync("manifests/policy.yaml", "utf8"));
+    doc.setIn(["roles", "enrichment", "objects", "contact", "fields", "jobtitle"], doc.createNode({ tier: 3 }));
+    const res = await fetch(`${h.baseUrl}/v1/policy`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${OWNER}`, "content-type": "application/yaml" },
+      body: doc.toString(),
+    });
+    expect(res.status).toBe(200);
+    await h.tollgate.setup.idle(TENANT);
+    const progress = h.tollgate.setup.progress(TENANT)!;
+    expect(progress).toMatchObject({ state: "done", reason: "policy_change" });
+    expect(progress.created).toBeGreaterThanOrEqual(1);
+    expect(progress.subscriptionsToUpload).toEqual(
+      expect.arrayContaining(["contact.jobtitle", "contact.ai_proposed_jobtitle"]),
+    );
+    const connector = await h.tollgate.connectorFor(TENANT);
+    const names = (await connector.listProperties("contacts")).map((p) => p.name);
+    expect(names).toContain("ai_proposed_jobtitle");
+  });
+});
