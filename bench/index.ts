@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   "webhook-ingest": () => import("./webhook-ingest.js"),
   "crm-write-queue": () => import("./crm-write-queue.js"),
   "runaway-revert": () => import("./runaway-revert.js"),
+  "runaway-revert-salesforce": () => import("./runaway-revert-salesforce.js"),
   approvals: () => import("./approvals.js"),
   "runaway-trip": () => import("./runaway-trip.js"),
   faults: () => import("./faults.js"),

@@ -14,6 +14,7 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TOLLGATE_PUBLIC_URL: url.default("http://localhost:3000").transform((u) => u.replace(/\/+$/, "")),
+  TOLLGATE_DEV_PROXY_URL: optional(url.transform((u) => u.replace(/\/+$/, ""))),
   REDIS_URL: url.default("redis://127.0.0.1:6379"),
   DATABASE_URL: optional(url),
   TOLLGATE_DATA_DIR: z.string().default("./data"),
@@ -97,6 +98,11 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   port: number;
   publicUrl: string;
+  /**
+   * Development only: the local URL `hs project dev`'s proxy forwards card requests to; its
+   * signatures over that URL are accepted too (docs/contracts.md#configuration).
+   */
+  devProxyUrl: string | undefined;
   redisUrl: string;
   /** Unset → embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined;
@@ -204,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     publicUrl: e.TOLLGATE_PUBLIC_URL,
+    devProxyUrl: e.TOLLGATE_DEV_PROXY_URL,
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.TOLLGATE_DATA_DIR,

@@ -47,6 +47,14 @@ export interface CrmConnector {
    */
   searchRecords(objectType: string, query: RecordSearch): Promise<{ records: CrmRecord[]; after: string | undefined }>;
 
+  /**
+   * Ids of the records of a type modified at or after `since`, oldest first: what the
+   * reconciliation sweep reads history for (HubSpot: search on the last-modified date, 200 a
+   * page, windows split at 10,000 results, 5 calls a second; Salesforce: SOQL on
+   * `LastModifiedDate`). Optional while a connector does not offer it: reconciliation skips it.
+   */
+  listChangedSince?(objectType: string, since: Date): Promise<string[]>;
+
   /** Property definitions of one object type (for provisioning and typing shadow fields). */
   listProperties(objectType: string): Promise<PropertyDefinition[]>;
 

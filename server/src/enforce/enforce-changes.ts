@@ -228,10 +228,10 @@ export async function enforceChanges(
   }
 
   const approvalIds = await deps.db.transaction(async (tx) => {
-    await tx.query("INSERT INTO processed_events (tenant_id, event_key) SELECT $1, unnest($2::text[])", [
-      tenantId,
-      fresh.map((c) => c.eventKey),
-    ]);
+    await tx.query(
+      "INSERT INTO processed_events (tenant_id, event_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+      [tenantId, fresh.flatMap((c) => [c.eventKey, ...identityKeys(c)])],
+    );
     const ids = events.length ? (await deps.audit.appendMany(events, { tx })).map((e) => e.event_id) : [];
     if (writes.length)
       await deps.writes.enqueue(
@@ -292,18 +292,35 @@ function toObservedValue(c: Classified): ObservedValue[] {
   ];
 }
 
+/**
+ * The change itself, whichever way it reached us: a property change is the same change whether
+ * its webhook or the reconciliation sweep's history read brought it (same record, property and
+ * instant), so either arriving second is a duplicate.
+ */
+function identityKeys(c: CrmChange): string[] {
+  if (c.kind !== "property_change" || c.property === undefined) return [];
+  return [`change|${c.crm}|${c.objectType}|${c.objectId}|${c.property}|${c.occurredAt.getTime()}`];
+}
+
 async function dropProcessed(
   deps: EnforcementDeps,
   tenantId: string,
   changes: readonly CrmChange[],
 ): Promise<CrmChange[]> {
-  const unique = [...new Map(changes.map((c) => [c.eventKey, c])).values()];
+  const unique: CrmChange[] = [];
+  const keys = new Set<string>();
+  for (const c of changes) {
+    const own = [c.eventKey, ...identityKeys(c)];
+    if (own.some((k) => keys.has(k))) continue;
+    for (const k of own) keys.add(k);
+    unique.push(c);
+  }
   const { rows } = await deps.db.query<{ event_key: string }>(
     "SELECT event_key FROM processed_events WHERE tenant_id = $1 AND event_key = ANY($2::text[])",
-    [tenantId, unique.map((c) => c.eventKey)],
+    [tenantId, unique.flatMap((c) => [c.eventKey, ...identityKeys(c)])],
   );
   const seen = new Set(rows.map((r) => r.event_key));
-  return unique.filter((c) => !seen.has(c.eventKey));
+  return unique.filter((c) => !seen.has(c.eventKey) && !identityKeys(c).some((k) => seen.has(k)));
 }
 
 /**

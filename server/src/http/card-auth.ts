@@ -47,6 +47,12 @@ export interface CardAuthOptions {
   /** `TOLLGATE_PUBLIC_URL`: the base URL HubSpot called; the signature covers the full URL. */
   publicUrl: string;
   /**
+   * `TOLLGATE_DEV_PROXY_URL`, development only: `hs project dev`'s proxy signs the local URL it
+   * forwards to, undecoded (`@hubspot/ui-extensions-dev-server` `signing.js` calls the SDK's
+   * `Signature.getSignature`), so a card signature over this URL is accepted too. Unset: never.
+   */
+  devProxyUrl?: string | undefined;
+  /**
    * The CRM's own record of a card's user (cached ≤ 5 minutes by the caller), for either CRM;
    * needed to decide approvals. CRM-neutral: approver groups are checked against what it returns.
    */
@@ -116,20 +122,25 @@ function checkSignature(options: CardAuthOptions & { clientSecret: string }, req
     if (!req.rawBody || !reserialised.equals(req.rawBody)) bodies.push(reserialised);
   }
   if (bodies.length === 0) bodies.push(Buffer.alloc(0));
+  const urls = [{ base: options.publicUrl, decodeUri: true }];
+  if (options.devProxyUrl) urls.push({ base: options.devProxyUrl, decodeUri: false });
   let failure: SignatureFailure = "bad_signature";
-  const ok = bodies.some((rawBody) => {
-    const check = verifyHubSpotSignatureV3({
-      clientSecret: options.clientSecret,
-      method: req.method,
-      publicUrl: options.publicUrl.replace(/\/+$/, "") + req.originalUrl,
-      rawBody,
-      signature: req.get(SIGNATURE_HEADER),
-      timestamp: req.get(TIMESTAMP_HEADER),
-      now: (options.now ?? Date.now)(),
-    });
-    if (!check.ok) failure = check.reason;
-    return check.ok;
-  });
+  const ok = urls.some(({ base, decodeUri }) =>
+    bodies.some((rawBody) => {
+      const check = verifyHubSpotSignatureV3({
+        clientSecret: options.clientSecret,
+        method: req.method,
+        publicUrl: base.replace(/\/+$/, "") + req.originalUrl,
+        decodeUri,
+        rawBody,
+        signature: req.get(SIGNATURE_HEADER),
+        timestamp: req.get(TIMESTAMP_HEADER),
+        now: (options.now ?? Date.now)(),
+      });
+      if (!check.ok && failure === "bad_signature") failure = check.reason;
+      return check.ok;
+    }),
+  );
   if (!ok) throw new CardSignatureError(failure);
 }
 

@@ -57,6 +57,9 @@ export function instrumentConnector(connector: CrmConnector, metrics: Metrics): 
     searchRecords: timed("search", connector.searchRecords.bind(connector)),
     writeRecords: timed("write", connector.writeRecords.bind(connector)),
     listProperties: timed("list_properties", connector.listProperties.bind(connector)),
+    ...(connector.listChangedSince
+      ? { listChangedSince: timed("list_changed_since", connector.listChangedSince.bind(connector)) }
+      : {}),
     ensurePropertyGroup: timed("ensure_group", connector.ensurePropertyGroup.bind(connector)),
     createProperties: timed("create_properties", connector.createProperties.bind(connector)),
     rateLimitState: () => connector.rateLimitState(),

@@ -14,6 +14,7 @@ import {
 } from "../policy/index.js";
 import { createSnapshotStore, takeBaseline, type BaselineResult } from "../snapshots/index.js";
 import { toCrmObjectType } from "../../../shared/index.js";
+import { createReconciler, type GovernedObject, type Reconciler } from "../reconcile/index.js";
 import {
   createApprovalQueue,
   createApprovalService,
@@ -122,6 +123,8 @@ export interface Tollgate {
   writes: CrmWriteQueue;
   receiver: WebhookReceiver;
   receipts: ReceiptStore;
+  /** Reconciliation sweeps (`TOLLGATE_RECONCILE_INTERVAL_S`); `sweep()` runs one now. */
+  reconciler: Reconciler;
   hubspot: HubSpotTenancy;
   /** The Salesforce org, when the environment names one. */
   salesforce: SalesforceTenancy | undefined;
@@ -411,6 +414,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       ? {
           clientSecret: config.hubspot.clientSecret,
           publicUrl: config.publicUrl,
+          devProxyUrl: config.devProxyUrl,
           appId: config.hubspot.appId,
           isInstalled: (portalId: string) => hubspot.isInstalled(portalId),
           salesforce: salesforceCard,
@@ -518,6 +522,33 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   let receiptSweeper: ReceiptSweeper | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
   let approvalSweep: NodeJS.Timeout | undefined;
+  // Nothing undelivered escapes: HubSpot tenants are swept for changes no webhook brought.
+  const reconciler = createReconciler({
+    db,
+    crm: "hubspot",
+    tenants: async () => [
+      ...new Set([
+        ...(config.hubspot.portalId ? [config.hubspot.portalId] : []),
+        ...(await receipts.tenants("hubspot")),
+      ]),
+    ],
+    connectorFor: (tenantId) => hubspot.connectorFor(tenantId),
+    governed: (tenantId) => {
+      const byObject = new Map<string, GovernedObject>();
+      for (const f of listGovernedFields(policies.current(tenantId).compiled)) {
+        const objectType = toCrmObjectType("hubspot", f.object);
+        if (!objectType) continue;
+        const entry = byObject.get(objectType) ?? { objectType, policyObject: f.object, properties: [] };
+        if (!entry.properties.includes(f.field)) entry.properties.push(f.field);
+        byObject.set(objectType, entry);
+      }
+      return [...byObject.values()];
+    },
+    enforce: (tenantId, changes) => enforceChanges(enforcement, tenantId, changes),
+    intervalS: config.reliability.reconcileIntervalS,
+    now,
+    logger,
+  });
 
   return {
     config,
@@ -537,6 +568,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     writes,
     receiver,
     receipts,
+    reconciler,
     hubspot,
     salesforce,
     salesforceIngestion,
@@ -621,6 +653,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
             .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "approval timer sweep failed"));
         }, config.reliability.sweepIntervalMs);
         approvalSweep.unref();
+        reconciler.start();
         await salesforceIngestion?.cdc.start();
       }
       checkpoints?.start();
@@ -640,6 +673,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       checkpoints?.stop();
       if (approvalSweep) clearInterval(approvalSweep);
       await mcp.close();
+      await reconciler.close();
       // A background setup still reading the CRM finishes before the database closes.
       if (config.hubspot.mode === "private_app") await setup.idle(config.hubspot.portalId!);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

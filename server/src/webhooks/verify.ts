@@ -26,6 +26,11 @@ export interface VerifyHubSpotSignatureV3Input {
   method: string;
   /** The full URL HubSpot called: `TOLLGATE_PUBLIC_URL` + request path and query. */
   publicUrl: string;
+  /**
+   * Apply HubSpot's URI decoding before hashing. `false` only for `hs project dev`'s proxy, which
+   * signs through the SDK without it. @defaultValue true
+   */
+  decodeUri?: boolean;
   /** The exact bytes received; the signature covers them, not a re-serialisation. */
   rawBody: Buffer;
   /** `X-HubSpot-Signature-v3`. */
@@ -75,7 +80,7 @@ function computeV3(
 ): string {
   // Consecutive updates MAC the concatenation, without copying the body into a new buffer.
   return createHmac("sha256", clientSecret)
-    .update(method.toUpperCase() + decodeHubSpotUri(publicUrl), "utf8")
+    .update(method.toUpperCase() + publicUrl, "utf8")
     .update(body)
     .update(String(timestamp), "utf8")
     .digest("base64");
@@ -109,7 +114,13 @@ export function verifyHubSpotSignatureV3(input: VerifyHubSpotSignatureV3Input): 
   // decoding it leniently would map different bytes to the same U+FFFD string.
   if (!isUtf8(input.rawBody)) return { ok: false, reason: "bad_signature" };
   const expected = Buffer.from(
-    computeV3(input.clientSecret, input.method, input.publicUrl, input.rawBody, timestamp),
+    computeV3(
+      input.clientSecret,
+      input.method,
+      input.decodeUri === false ? input.publicUrl : decodeHubSpotUri(input.publicUrl),
+      input.rawBody,
+      timestamp,
+    ),
     "utf8",
   );
   const presented = Buffer.from(signature, "utf8");
@@ -138,5 +149,11 @@ export function signHubSpotV3(input: SignHubSpotV3Input): string {
   // Bytes that are not UTF-8 are refused by the check, so signing them is a caller's mistake.
   if (typeof input.rawBody !== "string" && !isUtf8(input.rawBody))
     throw new TypeError("signHubSpotV3: the body is not valid UTF-8");
-  return computeV3(input.clientSecret, input.method ?? "POST", input.publicUrl, input.rawBody, input.timestamp);
+  return computeV3(
+    input.clientSecret,
+    input.method ?? "POST",
+    decodeHubSpotUri(input.publicUrl),
+    input.rawBody,
+    input.timestamp,
+  );
 }

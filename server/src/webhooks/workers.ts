@@ -113,7 +113,15 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
     if (options.concurrency === undefined || options.concurrency === 1) {
       // One consumer per tenant across every process (docs/contracts.md#rules-that-never-bend: per-tenant order).
       const queue = new Queue(name, { connection, prefix });
-      await queue.setGlobalConcurrency(1).finally(() => queue.close());
+      queue.on("error", (err) => logger?.warn({ err, tenantId }, "webhook queue error"));
+      try {
+        await queue.setGlobalConcurrency(1);
+      } catch (err) {
+        // Closing while a worker starts (or Redis away): the next refresh sets it again.
+        if (!closed) logger?.warn({ err, tenantId }, "could not set the tenant queue's global concurrency");
+      } finally {
+        await queue.close().catch(() => undefined);
+      }
     }
   };
 

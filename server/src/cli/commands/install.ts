@@ -1,6 +1,13 @@
 import type { Command } from "commander";
 import { createHubSpotConnector } from "../../crm/hubspot/index.js";
-import { formatProvisioningPlan, getProvisioningPlan, provision } from "../../install/index.js";
+import {
+  formatProvisioningPlan,
+  formatSalesforceInstallPlan,
+  getProvisioningPlan,
+  provision,
+} from "../../install/index.js";
+import { createLogger } from "../../observability/index.js";
+import { createSalesforceTenancy, salesforceConfigured } from "../../runtime/index.js";
 import { listGovernedFields, loadPolicyFile } from "../../policy/index.js";
 import { loadConfig } from "../../config/index.js";
 import type { CliServices } from "../services.js";
@@ -30,12 +37,15 @@ export function registerInstallCommands(program: Command, services: () => Promis
 
   program
     .command("install")
-    .argument("<crm>", "hubspot")
+    .argument("<crm>", "hubspot or salesforce")
     .option("--dry-run", "print what would be created; change nothing", false)
     .option("--policy <file>", "policy YAML", process.env.TOLLGATE_POLICY ?? "manifests/policy.yaml")
-    .description("create the Tollgate property group, provenance and shadow properties (idempotent)")
+    .description(
+      "HubSpot: the Tollgate property group, provenance and shadow properties; Salesforce: custom fields, field access (permission set) and Change Data Capture (idempotent)",
+    )
     .action(async (crm: string, o: { dryRun: boolean; policy: string }) => {
-      if (crm !== "hubspot") throw new Error(`install ${crm}: only hubspot is supported by this command`);
+      if (crm === "salesforce") return installSalesforce(o);
+      if (crm !== "hubspot") throw new Error(`install ${crm}: hubspot or salesforce`);
       const config = loadConfig(process.env);
       if (config.hubspot.mode !== "private_app") {
         throw new Error(
@@ -58,4 +68,19 @@ export function registerInstallCommands(program: Command, services: () => Promis
       for (const p of result.problems) console.log(`problem: ${JSON.stringify(p)}`);
       if (result.problems.length) process.exitCode = 1;
     });
+}
+
+/** `tollgate install salesforce [--dry-run]`: the org named by `SALESFORCE_*`, under the policy given. */
+async function installSalesforce(o: { dryRun: boolean; policy: string }): Promise<void> {
+  const config = loadConfig(process.env);
+  if (!salesforceConfigured(config))
+    throw new Error(
+      "SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN (or SALESFORCE_CLIENT_ID, SALESFORCE_USERNAME, SALESFORCE_JWT_KEY): required for `tollgate install salesforce`",
+    );
+  const tenancy = await createSalesforceTenancy({ config, logger: createLogger({ level: "warn" }) });
+  const fields = listGovernedFields(await loadPolicyFile(o.policy));
+  const plan = await tenancy.provision(fields, { dryRun: o.dryRun });
+  console.log(`org ${tenancy.orgId}${o.dryRun ? " (dry run: nothing changed)" : ""}`);
+  console.log(formatSalesforceInstallPlan(plan));
+  if (plan.problems.length) process.exitCode = 1;
 }

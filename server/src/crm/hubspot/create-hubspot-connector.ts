@@ -4,6 +4,7 @@ import { createProperties } from "./create-properties.js";
 import { ensurePropertyGroup } from "./ensure-property-group.js";
 import { getUser } from "./get-user.js";
 import { listProperties } from "./list-properties.js";
+import { listChangedSince } from "./list-changed-since.js";
 import { listRecords } from "./list-records.js";
 import { readRecords } from "./read-records.js";
 import { searchRecords } from "./search-records.js";
@@ -29,6 +30,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     writeRecords: (writes) => writeRecords(transport, writes),
     listRecords: (objectType, properties, listOptions) => listRecords(transport, objectType, properties, listOptions),
     searchRecords: (objectType, query) => searchRecords(transport, objectType, query),
+    listChangedSince: (objectType, since) => listChangedSince(transport, objectType, since),
     listProperties: (objectType) => listProperties(transport, objectType),
     ensurePropertyGroup: (objectType, group) => ensurePropertyGroup(transport, objectType, group),
     createProperties: (objectType, properties) => createProperties(transport, objectType, properties),
