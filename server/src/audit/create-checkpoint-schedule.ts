@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Sql } from "../db/index.js";
-import type { Logger } from "../observability/index.js";
 import type { AuditCheckpoint, AuditLog } from "./types.js";
 
 export interface CheckpointScheduleOptions {
@@ -11,7 +10,7 @@ export interface CheckpointScheduleOptions {
   dir?: string | undefined;
   /** @defaultValue 3_600_000 (hourly) */
   intervalMs?: number;
-  logger?: Pick<Logger, "warn" | "info"> | undefined;
+  logger?: { warn(obj: object, msg: string): void } | undefined;
 }
 
 export interface CheckpointSchedule {

@@ -61,6 +61,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
     pinoHttp({
       logger,
       genReqId: (req) => (req as express.Request).requestId ?? randomUUID(),
+      // The path only: query strings carry card users' emails and OAuth codes, which a log keeps.
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: (req.url ?? "").split("?")[0],
+        }),
+      },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
     }),
   );
