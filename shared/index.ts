@@ -36,7 +36,7 @@ export {
 } from "./audit-event.js";
 export type { AuditEvent, AuditEventInput, AuditActor, AuditQuery, AuditVerifyResult } from "./audit-event.js";
 export { canonicalJson, sha256Hex } from "./canonical-json.js";
-export { actionRequestSchema } from "./action.js";
+export { ACTION_VERBS, actionRequestSchema } from "./action.js";
 export type { ActionPayload, ActionRequest, ActionResponse, ActionPermit } from "./action.js";
 export {
   APPROVAL_BATCH_MAX,
@@ -54,7 +54,7 @@ export {
 export type { Approval, ApprovalBatchResult } from "./approval.js";
 export { provenanceChangeSchema, provenancePageSchema, provenanceQuerySchema } from "./provenance.js";
 export type { ProvenanceChange, ProvenancePage } from "./provenance.js";
-export { killSwitchRequestSchema } from "./kill-switch.js";
+export { ENFORCEMENT_TRIGGER_METRICS, killSwitchRequestSchema } from "./kill-switch.js";
 export type { KillSwitchStateName } from "./kill-switch.js";
 export { WEEKDAYS, durationToMs, policyManifestSchema } from "./policy-manifest.js";
 export type {
@@ -64,6 +64,7 @@ export type {
   KillSwitchTrigger,
   PolicyAction,
   PolicyAutoIf,
+  PolicyExceptionData,
   PolicyManifest,
   PolicyQa,
   PolicyRoleCaps,
@@ -91,6 +92,10 @@ export {
   signSalesforceCardRequest,
 } from "./salesforce-card-signature.js";
 export type { SalesforceCardRequestParts } from "./salesforce-card-signature.js";
+export { replayRequestSchema, replayResponseSchema } from "./replay.js";
+export type { ReplayRequest, ReplayResponse } from "./replay.js";
+export { SIGNAL_TRIGGER_METRICS, SIGNAL_TYPES, signalBodySchema, signalSchema } from "./signal.js";
+export type { Signal, SignalTriggerMetric, SignalType } from "./signal.js";
 export { boundedJson, MAX_EVIDENCE_DEPTH, MAX_EVIDENCE_BYTES } from "./bounded-json.js";
 export {
   MCP_TOOL_NAMES,

@@ -9,6 +9,15 @@ import { KILL_SWITCH_SCOPES } from "./policy-manifest.js";
  * (a sequence enrollment travels on the email channel, so it stops sends too),
  * `all_outbound` = `email` + `meetings`.
  */
+/** The `kill_switch_triggers` metrics enforcement measures (server/src/killswitch/trigger-metrics.ts says how). */
+export const ENFORCEMENT_TRIGGER_METRICS = [
+  "agent_writes_per_minute",
+  "reverts_per_minute",
+  "denials_per_minute",
+  "approval_bypass_attempts",
+  "writes_to_excluded_segments",
+] as const;
+
 export const KILL_SWITCH_STATES = ["on", "off"] as const;
 export type KillSwitchStateName = (typeof KILL_SWITCH_STATES)[number];
 

@@ -247,6 +247,46 @@ export const qaSchema = z.strictObject({
   regulated_industries: nameList.optional(),
 });
 
+/**
+ * Where the record-fact exceptions (`named_account`, `regulated_industry`, `exec_persona`) get
+ * their answer: from what the CRM says about the record and its company, never from the agent.
+ * Optional with no schema defaults, so a policy that leaves it out keeps its version;
+ * `server/src/policy/compile-exception-data.ts` applies the defaults named here. See docs/policy.md.
+ */
+export const exceptionDataSchema = z.strictObject({
+  /** What an exception whose fact the CRM cannot answer (empty field, unreadable record) means. @defaultValue human */
+  when_missing: z.enum(["human", "allow"]).optional(),
+  named_accounts: z
+    .strictObject({
+      /** Company / account record ids. */
+      ids: z.array(z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().min(1))).optional(),
+      /** Company domains (case-insensitive, `www.` ignored). */
+      domains: z.array(z.string().min(1)).optional(),
+      /** A company property whose value `true` (or `yes`, `1`) marks a named account. */
+      property: fieldNameSchema.optional(),
+    })
+    .optional(),
+  regulated_industry: z
+    .strictObject({
+      /** Industry values (case-insensitive). @defaultValue banking, financial services, insurance, healthcare, pharmaceuticals, government */
+      values: nameList.optional(),
+      /** The company's industry property. @defaultValue industry (HubSpot) · Industry (Salesforce) */
+      property: fieldNameSchema.optional(),
+    })
+    .optional(),
+  exec_persona: z
+    .strictObject({
+      /** Case-insensitive regular expressions matched against the person's title. @defaultValue chief, c-level abbreviations, vp, vice president, president, founder, head of, director, owner, partner */
+      titles: z.array(z.string().min(1).refine(isValidRegExp, "expected a regular expression")).optional(),
+      /** The title property. @defaultValue jobtitle (HubSpot) · Title (Salesforce) */
+      title_property: fieldNameSchema.optional(),
+      /** A seniority property, and the values of it that mean an executive. */
+      seniority_property: fieldNameSchema.optional(),
+      seniorities: nameList.optional(),
+    })
+    .optional(),
+});
+
 const hubspotIdList = z.array(hubspotIdSchema).min(1, "expected at least one entry");
 
 /**
@@ -275,6 +315,14 @@ export const approverGroupSchema = z.strictObject({
     .optional(),
 });
 
+export function isValidRegExp(source: string): boolean {
+  try {
+    new RegExp(source, "i");
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** Audit settings. Optional without defaults, so a policy that leaves it out keeps its version. */
 export const auditSettingsSchema = z.strictObject({
   /** Events older than this are archived to a signed JSONL file, then removed behind a tombstone. */
@@ -297,6 +345,7 @@ export const policyManifestSchema = z.strictObject({
   approvals: z.strictObject({ expire_after: durationSchema.default("72h") }).prefault({}),
   qa: qaSchema.prefault({}),
   kill_switch_triggers: z.array(killSwitchTriggerSchema).default([]),
+  exception_data: exceptionDataSchema.optional(),
   /** Who may approve from inside the CRM, by group; fail closed: with no group, no card user may. */
   approvers: z.record(identifier, approverGroupSchema).optional(),
   audit: auditSettingsSchema.optional(),
@@ -316,6 +365,7 @@ export type PolicyAgent = z.infer<typeof agentSchema>;
 export type PolicyTenantCaps = z.infer<typeof tenantCapsSchema>;
 export type KillSwitchTrigger = z.infer<typeof killSwitchTriggerSchema>;
 export type PolicyQa = z.infer<typeof qaSchema>;
+export type PolicyExceptionData = z.infer<typeof exceptionDataSchema>;
 export type ApproverGroup = z.infer<typeof approverGroupSchema>;
 
 /** `72h` → milliseconds. */

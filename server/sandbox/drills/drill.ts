@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerDrillRunCommands } from "./drill-all.js";
 import { formatRunawayReport, runRunawayDrill } from "./drill-runaway.js";
 
 /**
@@ -8,6 +9,7 @@ import { formatRunawayReport, runRunawayDrill } from "./drill-runaway.js";
  */
 export function registerDrillCommand(program: Command, env: NodeJS.ProcessEnv = process.env): void {
   const drill = program.command("drill").description("run a buyer's drill in the local sandbox");
+  registerDrillRunCommands(drill, env);
   drill
     .command("kill-switch")
     .description("start a runaway agent, let the automatic trigger trip, show nothing is left after")

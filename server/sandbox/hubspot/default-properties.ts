@@ -77,6 +77,7 @@ const SPECS: Record<string, { group: string; groupLabel: string; props: Spec[] }
       ["hs_lead_status", "enumeration", "radio", LEAD_STATUS],
       ["hubspot_owner_id", "string", "text"],
       ["hs_email_optout", "bool", "booleancheckbox", ["true", "false"]],
+      ["associatedcompanyid", "number", "number"],
     ],
   },
   companies: {

@@ -68,6 +68,16 @@ function seedDemoData(sandbox: HubSpotSandbox): void {
       id: "5002",
       properties: { name: "Globex", domain: "globex.example", industry: "Manufacturing", numberofemployees: "1200" },
     },
+    {
+      // A regulated account: its proposals go to a person whatever the agent says (docs/policy.md).
+      id: "5003",
+      properties: {
+        name: "Initech Bank",
+        domain: "initech-bank.example",
+        industry: "Banking",
+        numberofemployees: "800",
+      },
+    },
   ]);
   sandbox.seed("contacts", [
     {
@@ -78,6 +88,7 @@ function seedDemoData(sandbox: HubSpotSandbox): void {
         lastname: "Lovelace",
         jobtitle: "VP Operations",
         industry: "Retail",
+        associatedcompanyid: "5001",
         lifecyclestage: "lead",
         hs_lead_status: "NEW",
       },
@@ -88,8 +99,9 @@ function seedDemoData(sandbox: HubSpotSandbox): void {
         email: "grace@globex.example",
         firstname: "Grace",
         lastname: "Hopper",
-        jobtitle: "CTO",
+        jobtitle: "Senior Engineer",
         industry: "Manufacturing",
+        associatedcompanyid: "5002",
         lifecyclestage: "salesqualifiedlead",
         hs_lead_status: "OPEN",
       },
@@ -102,6 +114,7 @@ function seedDemoData(sandbox: HubSpotSandbox): void {
         lastname: "Turing",
         jobtitle: "Engineer",
         lifecyclestage: "subscriber",
+        associatedcompanyid: "5002",
       },
     },
   ]);

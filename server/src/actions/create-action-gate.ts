@@ -15,7 +15,7 @@ import { buildActionEvent } from "./build-action-event.js";
 import { checkApproval, type ApprovalCheck } from "./check-approval.js";
 import { checkSendCompliance } from "./check-send-compliance.js";
 import { decideAction, parksForApproval, type ActionVerdict } from "./decide-action.js";
-import { gatherFacts, type ActionFacts } from "./gather-facts.js";
+import { gatherFacts, withRecordFactsOf, type ActionFacts } from "./gather-facts.js";
 import { createIdempotencyStore, type IdempotencyKey } from "./idempotency-store.js";
 import { loadSql } from "./load-sql.js";
 import { issuePermit } from "./issue-permit.js";
@@ -115,7 +115,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
     const role = policy.agents.get(agentId)?.role ?? null;
     const objectType = resolveObjectType(r);
     if (r.action === "update_field" && !executable.has(r.crm)) throw new CrmNotConnectedError(r.crm);
-    const input = toDecisionInput(agentId, r, at);
+    let input = await withRecordFactsOf(options, policy, tenantId, r, objectType, toDecisionInput(agentId, r, at));
     // Approvals need a record to hang on; a send to someone not in the CRM hangs on the address.
     const target = { objectType: objectType ?? r.object, objectId: r.objectId ?? r.payload?.to ?? "none" };
     const digest = actionDigest(r);
@@ -138,6 +138,9 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       first.outcome === "deny" || first.outcome === "killed"
         ? {}
         : await gatherFacts(options, dedupe, tenantId, r, objectType);
+    // A template family a person approved once is approved for its later sends, which carry that approval.
+    const family = !r.approvalId ? facts.templateApproval : undefined;
+    if (family) input = { ...input, attributes: { ...input.attributes, templateApproved: true } };
     const compliance = r.action === "send_email" && r.payload ? checkSendCompliance(r.payload, facts) : [];
     let verdict = decideAction(policy, input, counters, switches, { approval, compliance });
     if (r.dryRun)
@@ -175,6 +178,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
       const d = v.decision;
       let linked = v.used;
       let newApproval: ActionApprovalRow | undefined;
+      if (!linked && family && d.outcome === "allow") linked = family;
       if (!linked && approval?.state === "pending" && parksForApproval(d)) {
         linked = {
           id: approval.approval.id,

@@ -95,6 +95,11 @@ export interface ActionGateOptions {
         properties: string[],
       ) => Promise<CrmRecord[]>)
     | undefined;
+  /**
+   * Whether the sending system reported the recipient unsubscribed or complaining (signals/):
+   * such a send is refused as opted out. Without it, only the CRM's flag and the payload count.
+   */
+  isSuppressed?: ((tenantId: string, recipient: string) => Promise<boolean>) | undefined;
   /** CRMs whose field writes the write queue can carry out. @defaultValue ["hubspot"] */
   executableCrms?: readonly CrmName[];
   /** Holds the send-dedupe memory (24 h keys). Shared; never closed by the gate. */

@@ -10,6 +10,7 @@ import { registerQaCommands } from "./commands/qa.js";
 import { registerExceptionCommands } from "./commands/exceptions.js";
 import { registerKillCommands } from "./commands/kill.js";
 import { registerMcpCommand } from "./commands/mcp.js";
+import { registerReplayCommands } from "./commands/replay.js";
 import { createCliServices, type CliServices } from "./services.js";
 
 /** `tollgate …`: the operator's command line (commander). */
@@ -38,11 +39,12 @@ registerQaCommands(program, withRuntime);
 registerExceptionCommands(program, withRuntime);
 registerKillCommands(program, getServices);
 registerMcpCommand(program);
+registerReplayCommands(program, getServices);
 // `tollgate drill …` is sent by server/bin/tollgate.js to server/sandbox/drills: the drills start a
 // local sandbox, which production code never loads.
 program.addHelpText(
   "after",
-  "\nDrills (in the local sandbox): tollgate drill kill-switch [--writes n] [--threshold n]",
+  "\nDrills (in the local sandbox): tollgate drill all [--out dir] · tollgate drill <permission-denial|approval-gate|audit-reconstruction|replay> · tollgate drill kill-switch [--writes n] [--threshold n]",
 );
 
 try {

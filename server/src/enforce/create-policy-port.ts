@@ -1,39 +1,56 @@
 import type { PolicyObject } from "../../../shared/index.js";
 import {
   NO_KILL_SWITCHES,
+  attributesFromRecordFacts,
   canonicalOfShadow,
   decide,
   findAgent,
   getCounterKeys,
   decideUnattributed,
+  needsRecordFacts,
+  recordFactProperties,
   type CompiledPolicy,
   type CountersSnapshot,
   type DecisionInput,
   type KillSwitchState,
+  type RecordFacts,
 } from "../policy/index.js";
 import type { FieldWriteInput, PolicyPort } from "./types.js";
 
 /**
  * Binds a compiled policy, a counters snapshot and the kill-switch state into the port
  * enforcement decides through. The snapshot is taken once per batch, so `decide` stays pure;
- * `withState` rebinds it (a write after an automatic trip sees the new switch).
+ * `withState` rebinds it (a write after an automatic trip sees the new switch). Record facts read
+ * from the CRM (`withRecordFacts`, keyed `<object>/<recordId>`) answer the record-fact exceptions.
  */
 export function createPolicyPort(
   policy: CompiledPolicy,
-  state: { counters?: CountersSnapshot; switches?: KillSwitchState } = {},
+  state: { counters?: CountersSnapshot; switches?: KillSwitchState; facts?: ReadonlyMap<string, RecordFacts> } = {},
 ): PolicyPort {
   const counters = state.counters ?? {};
   const switches = state.switches ?? NO_KILL_SWITCHES;
+  const facts = state.facts;
+  const withFacts = (input: FieldWriteInput): DecisionInput => {
+    const base = toDecisionInput(input);
+    const found = facts?.get(`${input.object}/${input.recordId}`);
+    if (found === undefined) return base;
+    const field = canonicalOfShadow(policy, input.field) ?? input.field;
+    const fromCrm = attributesFromRecordFacts(policy, { ...found, writing: { field, value: input.value } });
+    return { ...base, attributes: { ...base.attributes, ...fromCrm } };
+  };
   return {
     version: policy.version,
     findAgent: (identity) => findAgent(policy, identity),
-    decideFieldWrite: (input) => decide(policy, toDecisionInput(input), counters, switches),
+    decideFieldWrite: (input) => decide(policy, withFacts(input), counters, switches),
     canonicalOfShadow: (field) => canonicalOfShadow(policy, field),
     decideUnattributed: (input) => decideUnattributed(policy, input),
     approvalTtlMs: () => policy.approvalsExpireAfterMs,
     overCapHolds: () => policy.overCap === "hold",
     counterKeys: (input) => getCounterKeys(policy, toDecisionInput(input)),
-    withState: (next) => createPolicyPort(policy, next),
+    withState: (next) => createPolicyPort(policy, { ...next, ...(facts ? { facts } : {}) }),
+    needsRecordFacts: (input) => needsRecordFacts(policy, toDecisionInput(input)),
+    recordFactProperties: (crm) => recordFactProperties(policy, crm),
+    withRecordFacts: (next) => createPolicyPort(policy, { ...state, facts: next }),
   };
 }
 

@@ -6,6 +6,7 @@ import { classifyChange, type ChangeStep } from "./classify-change.js";
 import { decideProposals, routeOf } from "./decide-proposals.js";
 import { findRestoreValues, type RestoreValue } from "./find-restore-values.js";
 import { guardBatch } from "./guard-batch.js";
+import { withRecordFacts } from "./with-record-facts.js";
 import { planProposal } from "./plan-proposal.js";
 import { directWriteApproval, exceptionFor } from "./plan-revert.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
@@ -71,10 +72,12 @@ export async function enforceChanges(
     return summary;
   }
 
-  const policy = deps.policyFor(tenantId);
+  const declared = deps.policyFor(tenantId);
   // HubSpot does not deliver in order: decide in the order things happened.
   const ordered = [...fresh].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  const attributed = ordered.map((change) => ({ change, actor: attributeChange(change, policy, deps.self) }));
+  const attributed = ordered.map((change) => ({ change, actor: attributeChange(change, declared, deps.self) }));
+  // Named accounts, regulated industries and exec personas: what the CRM says, read once per batch.
+  const policy = await withRecordFacts(deps, declared, tenantId, attributed);
   // Kill switches, automatic triggers and caps: each write is decided in the state it arrived in.
   const guard = await guardBatch(deps, policy, tenantId, attributed);
   const classified: Classified[] = attributed.map(({ change, actor }, i) => ({

@@ -2,7 +2,7 @@ import type { AuditEventInput, CrmName, Decision, PolicyObject } from "../../../
 import type { Sql } from "../db/index.js";
 import type { CrmRecord } from "../crm/index.js";
 import type { SnapshotStore } from "../snapshots/index.js";
-import type { CounterKey, CountersSnapshot, KillSwitchState } from "../policy/index.js";
+import type { CounterKey, CountersSnapshot, FactProperties, KillSwitchState, RecordFacts } from "../policy/index.js";
 
 /** A change a CRM reported, CRM-neutral (HubSpot webhook event or Salesforce CDC entry). */
 export interface CrmChange {
@@ -87,6 +87,12 @@ export interface PolicyPort {
   counterKeys?(input: FieldWriteInput): CounterKey[];
   /** The same policy deciding against these counters and switches. Optional: without it, `guard` is not used. */
   withState?(state: DecisionState): PolicyPort;
+  /** Whether the rule for this write names a record-fact exception (named account, regulated, exec). Optional. */
+  needsRecordFacts?(input: FieldWriteInput): boolean;
+  /** Which CRM properties answer those exceptions. */
+  recordFactProperties?(crm: CrmName): FactProperties;
+  /** The same policy answering record-fact exceptions from these facts (keyed `<object>/<recordId>`). */
+  withRecordFacts?(facts: ReadonlyMap<string, RecordFacts>): PolicyPort;
 }
 
 /** One governed agent write of a batch (a direct write or a proposal; provenance excepted). */

@@ -32,4 +32,6 @@ export { createPolicyRouter } from "./routes/policy-routes.js";
 export { createProvenanceRouter } from "./routes/provenance-routes.js";
 export { createQaRouter } from "./routes/qa-routes.js";
 export { createRollbackRouter } from "./routes/rollback-routes.js";
+export { createReplayRouter } from "./routes/replay-routes.js";
+export { createSignalRouter } from "./routes/signal-routes.js";
 export { createSetupRouter } from "./routes/setup-routes.js";

@@ -7,6 +7,7 @@ import type { Logger } from "../observability/index.js";
 import type { KillSwitchAlert } from "./create-alerter.js";
 import type { TriggerCounter } from "./create-trigger-counter.js";
 import { firstCrossing, isTriggerMetric } from "./trigger-metrics.js";
+import { tripTrigger, type TriggerSubject } from "./trip-trigger.js";
 import type { KillSwitchService } from "./types.js";
 
 export interface EnforcementGuardOptions {
@@ -23,11 +24,7 @@ export interface EnforcementGuardOptions {
   logger?: Logger;
 }
 
-interface Subject {
-  type: "tenant" | "agent" | "role" | "channel";
-  value: string | null;
-  key: string;
-}
+type Subject = TriggerSubject;
 
 /** Whose rate a trigger measures for this write; `undefined` for scopes a write cannot name. */
 function subjectOf(scope: KillSwitchTrigger["scope"], w: { agentId: string; role: string }): Subject | undefined {
@@ -112,31 +109,8 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
     return trips;
   }
 
-  async function trip(tenantId: string, t: KillSwitchTrigger, subject: Subject, measured: number, at: Date) {
-    const reason = `trigger ${t.metric} above ${t.above}`;
-    const sw = await killSwitches.set(
-      tenantId,
-      { scope: { type: subject.type, value: subject.value }, state: "on", reason },
-      { type: "system", id: "tollgate", role: null, via: `trigger:${t.metric}` },
-    );
-    if (sw.changed === false) return;
-    const alert: KillSwitchAlert = {
-      type: "kill_switch.tripped",
-      tenantId,
-      scope: sw.scope,
-      metric: t.metric,
-      above: t.above,
-      measured: Math.round(measured * 100) / 100,
-      reason,
-      eventId: sw.eventId,
-      at: at.toISOString(),
-    };
-    try {
-      void Promise.resolve(options.alert?.(alert)).catch(() => undefined);
-    } catch {
-      // Alerts never block a trip.
-    }
-  }
+  const trip = (tenantId: string, t: KillSwitchTrigger, subject: Subject, measured: number, at: Date) =>
+    tripTrigger({ killSwitches, alert: options.alert }, tenantId, t, subject, measured, at);
 
   return {
     async prepare(tenantId, policy, writes: readonly GuardedWrite[]) {

@@ -23,3 +23,5 @@ export type {
   Prevented,
   SetKillSwitch,
 } from "./types.js";
+export { tripTrigger } from "./trip-trigger.js";
+export type { TriggerSubject } from "./trip-trigger.js";

@@ -1,7 +1,9 @@
+import { ENFORCEMENT_TRIGGER_METRICS } from "../../../shared/index.js";
+
 /**
- * The `kill_switch_triggers` metrics Tollgate measures itself (requirements R7 "automatic
- * triggers"). Others a policy may name (bounce_rate_percent, complaints_per_day) need data from
- * the sending provider and are ignored until something reports them.
+ * The `kill_switch_triggers` metrics enforcement measures (requirements R7 "automatic
+ * triggers"); the delivery-signal ones (bounce_rate_percent, complaints_per_day…) are measured by
+ * signals/ from what the sending system reports. A policy naming neither gets a validation warning.
  *
  * - `agent_writes_per_minute`: governed writes an agent made (direct writes and proposals,
  *   provenance excepted), counted as they arrive, before they are decided;
@@ -13,13 +15,7 @@
  * A switch's own refusals (`killed`) count in none of the last four: the switch already holds
  * what they would trip, and counting them would spread one agent's stop to the whole tenant.
  */
-export const TRIGGER_METRICS = [
-  "agent_writes_per_minute",
-  "reverts_per_minute",
-  "denials_per_minute",
-  "approval_bypass_attempts",
-  "writes_to_excluded_segments",
-] as const;
+export const TRIGGER_METRICS = ENFORCEMENT_TRIGGER_METRICS;
 export type TriggerMetric = (typeof TRIGGER_METRICS)[number];
 
 export function isTriggerMetric(metric: string): metric is TriggerMetric {

@@ -24,7 +24,11 @@ export function autoFailures(auto: CompiledAutoIf, input: DecisionInput): string
   const a = input.attributes;
   if (auto.segmentSet !== undefined && (a?.segment === undefined || !auto.segmentSet.has(a.segment)))
     out.push(REASONS.segmentNotKnownGood(a?.segment));
-  if (auto.templateSet !== undefined && (a?.template === undefined || !auto.templateSet.has(a.template)))
+  if (
+    auto.templateSet !== undefined &&
+    a?.templateApproved !== true &&
+    (a?.template === undefined || !auto.templateSet.has(a.template))
+  )
     out.push(REASONS.templateNotApproved(a?.template));
   if (auto.sla_match === true && a?.slaMatch !== true) out.push(REASONS.slaNotMatched);
   return out;
@@ -45,6 +49,35 @@ function holds(condition: ExceptionCondition, input: DecisionInput): boolean {
     case "new_domain":
       return a.newDomain === true;
   }
+}
+
+/** The record facts the CRM could not answer ("unknown"), for conditions this rule names. */
+function isUnknown(condition: ExceptionCondition, input: DecisionInput): boolean {
+  const a = input.attributes;
+  if (a === undefined) return false;
+  switch (condition) {
+    case "named_account":
+      return a.namedAccount === "unknown";
+    case "regulated_industry":
+      return a.regulatedIndustry === "unknown";
+    case "exec_persona":
+      return a.execPersona === "unknown";
+    default:
+      return false;
+  }
+}
+
+/**
+ * Reasons for the rule's exceptions (of either effect) whose fact is missing from the CRM, when
+ * the policy says missing data means a human (`exception_data.when_missing: human`, the default).
+ * A `deny` exception with no data is not a proven deny, but not a proven allow either: a person decides.
+ */
+export function unknownExceptions(rule: CompiledRule, input: DecisionInput, whenMissing: "human" | "allow"): string[] {
+  if (whenMissing !== "human") return [];
+  const out: string[] = [];
+  for (const [condition] of rule.exceptions)
+    if (isUnknown(condition, input)) out.push(EXCEPTION_REASONS[condition].unknown);
+  return out;
 }
 
 /** Reasons of the rule's exceptions with this effect whose condition holds for the input. */

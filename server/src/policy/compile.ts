@@ -10,6 +10,7 @@ import {
 } from "../../../shared/index.js";
 import { forEachRule } from "./for-each-rule.js";
 import { policyVersion } from "./version.js";
+import { compileExceptionData } from "./record-facts.js";
 import type {
   CompiledAgent,
   CompiledCap,
@@ -109,6 +110,7 @@ export function compilePolicy(manifest: PolicyManifest): CompiledPolicy {
     salesforceShadows,
     approvalsExpireAfterMs: durationToMs(manifest.approvals.expire_after),
     qaSampleRate: manifest.qa.sample_rate,
+    exceptionData: compileExceptionData(manifest.exception_data),
   };
 }
 

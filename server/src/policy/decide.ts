@@ -1,4 +1,4 @@
-import { autoFailures, triggeredExceptions } from "./check-conditions.js";
+import { autoFailures, triggeredExceptions, unknownExceptions } from "./check-conditions.js";
 import { findClosedWindow } from "./find-closed-window.js";
 import { findExceededCap } from "./get-counter-keys.js";
 import { findActiveKillSwitch } from "./kill-switches.js";
@@ -97,7 +97,13 @@ export function decide(
   // Tier 3 needs a human unless its auto rule passes; tier 2 is allowed unless it has an auto
   // rule that fails. A `human` exception sends either to a person whatever the auto rule says.
   const failures = rule.auto !== undefined ? autoFailures(rule.auto, input) : undefined;
-  const toHuman = rule.exceptions.length > 0 ? triggeredExceptions(rule, input, "human") : [];
+  const toHuman =
+    rule.exceptions.length > 0
+      ? [
+          ...triggeredExceptions(rule, input, "human"),
+          ...unknownExceptions(rule, input, policy.exceptionData.whenMissing),
+        ]
+      : [];
   const autoPassed = failures !== undefined && failures.length === 0;
   const needsHuman = toHuman.length > 0 || (tier === 3 ? !autoPassed : failures !== undefined && !autoPassed);
   if (needsHuman) {

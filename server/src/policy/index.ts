@@ -35,6 +35,7 @@ export type {
   CountersSnapshot,
   DecisionAttributes,
   DecisionInput,
+  FactValue,
   KillSwitchState,
   OverCapMode,
   PolicyDecision,
@@ -42,4 +43,14 @@ export type {
 export { createPolicyRegistry } from "./policy-registry.js";
 export type { PolicyRegistry, ActivePolicy } from "./policy-registry.js";
 export { diffManifests } from "./diff-manifests.js";
+export {
+  RECORD_FACT_CONDITIONS,
+  attributesFromRecordFacts,
+  mergeFactAttributes,
+  needsRecordFacts,
+  recordFactProperties,
+} from "./record-facts.js";
+export type { FactProperties, RecordFacts } from "./record-facts.js";
+export { listPolicyWarnings } from "./list-policy-warnings.js";
+export type { PolicyWarning } from "./list-policy-warnings.js";
 export { approverGroupOf, isInApproverGroup, whyNotApprover, DEFAULT_APPROVER_GROUP } from "./approver-groups.js";

@@ -46,11 +46,31 @@ export const REASONS = {
   slaNotMatched: "routing SLA rules did not match",
 
   // exceptions
-  namedAccount: { deny: "named account: locked", human: "named account: a human decides" },
-  regulatedIndustry: { deny: "regulated industry: blocked", human: "regulated industry: a human decides" },
-  execPersona: { deny: "executive persona: blocked", human: "executive persona: a human decides" },
-  newSegment: { deny: "new segment: blocked", human: "new segment: needs RevOps approval" },
-  newDomain: { deny: "new sending domain: blocked", human: "new sending domain: a human decides" },
+  namedAccount: {
+    deny: "named account: locked",
+    human: "named account: a human decides",
+    unknown: "named account: the CRM cannot tell, a human decides",
+  },
+  regulatedIndustry: {
+    deny: "regulated industry: blocked",
+    human: "regulated industry: a human decides",
+    unknown: "regulated industry: the CRM has no industry, a human decides",
+  },
+  execPersona: {
+    deny: "executive persona: blocked",
+    human: "executive persona: a human decides",
+    unknown: "executive persona: the CRM has no title, a human decides",
+  },
+  newSegment: {
+    deny: "new segment: blocked",
+    human: "new segment: needs RevOps approval",
+    unknown: "new segment: unknown, a human decides",
+  },
+  newDomain: {
+    deny: "new sending domain: blocked",
+    human: "new sending domain: a human decides",
+    unknown: "new sending domain: unknown, a human decides",
+  },
 
   twoPersonRule: "two distinct approvers required",
 

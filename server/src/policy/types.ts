@@ -1,3 +1,4 @@
+import type { CompiledExceptionData } from "./record-facts.js";
 import type {
   Decision,
   Tier,
@@ -11,17 +12,20 @@ import type {
   Weekday,
 } from "../../../shared/index.js";
 
+/** A record fact: yes, no, or "unknown" — the CRM had no data (`exception_data.when_missing` decides). */
+export type FactValue = boolean | "unknown";
+
 /**
  * Facts about the target the caller already knows. Each flag answers one `exceptions` or
  * `auto_if` condition, or names a kill-switch scope; a flag left out counts as "no".
  */
 export interface DecisionAttributes {
   /** The account is on the named-accounts list (`exceptions.named_account`). */
-  namedAccount?: boolean;
+  namedAccount?: FactValue;
   /** The account is in a regulated industry (`exceptions.regulated_industry`). */
-  regulatedIndustry?: boolean;
+  regulatedIndustry?: FactValue;
   /** The contact is an executive (`exceptions.exec_persona`). */
-  execPersona?: boolean;
+  execPersona?: FactValue;
   /** The target segment has not been worked before (`exceptions.new_segment`). */
   newSegment?: boolean;
   /** The routing SLA rules matched (`auto_if.sla_match`). */
@@ -34,6 +38,11 @@ export interface DecisionAttributes {
   newDomain?: boolean;
   /** Template family: `auto_if.templates`, kill switch `template`. */
   template?: string;
+  /**
+   * A person approved this template family before (an earlier send's approval, which later sends
+   * carry): `auto_if.templates` passes as if the family were listed. Set by the gate, never by an agent.
+   */
+  templateApproved?: boolean;
   /** Data or sending provider: kill switch `provider`. @defaultValue the input's `source` */
   provider?: string;
 }
@@ -190,6 +199,8 @@ export interface CompiledPolicy {
   salesforceShadows: ReadonlyMap<string, string>;
   approvalsExpireAfterMs: number;
   qaSampleRate: number;
+  /** Where `named_account`, `regulated_industry` and `exec_persona` get their answers (record-facts.ts). */
+  exceptionData: CompiledExceptionData;
 }
 
 /** Which identity wrote a change, as the webhook layer sees it. */

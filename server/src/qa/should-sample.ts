@@ -7,9 +7,15 @@ export const QA_DEFAULTS = {
   oversample: { new_segment: 1, new_source: 0.5, new_sequence: 0.5, large_account: 0.5, regulated_industry: 1 },
 } as const;
 
-/** Tier 3+, or anything that did not simply pass: needed approval, refused, reverted, over a cap. */
+/** What leaves the CRM and cannot be taken back: always restricted, whatever its tier (R9). */
+const EXTERNAL_ACTIONS = new Set(["send_email", "enroll_sequence", "book_meeting"]);
+
+/**
+ * Tier 3+, an external action (send, enrollment, meeting), or anything that did not simply pass:
+ * needed approval, refused, reverted, over a cap.
+ */
 export function isRestricted(action: QaAction): boolean {
-  return (action.tier ?? 0) >= 3 || action.outcome !== "allow";
+  return (action.tier ?? 0) >= 3 || action.outcome !== "allow" || EXTERNAL_ACTIONS.has(action.action);
 }
 
 /**

@@ -52,6 +52,8 @@ import {
   createApprovalRouter,
   createProvenanceRouter,
   createMcpRouter,
+  createReplayRouter,
+  createSignalRouter,
   createPermitRouter,
   createCrmUserLookup,
   toRefusalEvent,
@@ -60,6 +62,8 @@ import { createActionGate, createPermitVerifier, derivePermitSecret, type Action
 import { createMcpService, type McpService } from "../mcp/index.js";
 import { NotFoundError } from "../errors/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
+import { createReplayService, type ReplayService } from "../replay/index.js";
+import { createSignalService, type SignalService } from "../signals/index.js";
 import { registerGovernanceMetrics } from "../metrics/index.js";
 import { createConflictGuard, createPolicyPort, enforceChanges, type EnforcementDeps } from "../enforce/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue } from "../writes/index.js";
@@ -120,6 +124,8 @@ export interface Tollgate {
   killSwitches: KillSwitchService;
   rollback: ReturnType<typeof createRollbackService>;
   qa: QaSampler;
+  replay: ReplayService;
+  signals: SignalService;
   writes: CrmWriteQueue;
   receiver: WebhookReceiver;
   receipts: ReceiptStore;
@@ -246,6 +252,15 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     alert: (a) => alert(a),
     now,
     logger,
+  });
+  // Delivery signals from the sending system: bounce and complaint triggers, suppression, metrics.
+  const signals = createSignalService({
+    db,
+    audit,
+    killSwitches,
+    policyOf: (tenantId) => policies.current(tenantId).compiled,
+    alert: (a) => alert(a),
+    now,
   });
   const rollback = createRollbackService({
     db,
@@ -428,7 +443,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   // The pre-write gate (docs/architecture.md#the-flow): the same decision, counters and switches as the webhook path.
   const actionGate = createActionGate({
     db,
-    audit: instrumentAudit(auditLog, metrics, "gate"),
+    // Sends, enrollments and meetings are sampled for QA like webhook proposals (R9: restricted at 100%).
+    audit: withQaSampling(instrumentAudit(auditLog, metrics, "gate"), qa),
     policies,
     killSwitches,
     guard: enforcementGuard,
@@ -439,6 +455,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     scheduleApprovals: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
     readRecords: async (tenantId, _crm, objectType, ids, properties) =>
       (await connectorFor(tenantId)).readRecords(objectType, ids, properties),
+    isSuppressed: (tenantId, recipient) => signals.isSuppressed(tenantId, recipient),
     redis,
     prefix,
     now,
@@ -463,6 +480,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     now,
     logger,
   });
+  const replay = createReplayService({ db, audit, policies });
   const permitSecret = config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined;
   const routers: Router[] = [
     createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
@@ -487,6 +505,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     createAuditRouter({ audit, authenticate, defaultTenant }),
     createRollbackRouter({ rollback, authenticate, defaultTenant }),
     createQaRouter({ qa, authenticate, defaultTenant }),
+    createReplayRouter({ replay, authenticate, defaultTenant }),
+    createSignalRouter({ signals, authenticate, defaultTenant }),
     createExceptionRouter({ exceptions: exceptionQueue, authenticate, defaultTenant }),
     createGovernanceRouter({ db, authenticate, defaultTenant, now }),
     ...hubspot.routers(async (installation) => {
@@ -565,6 +585,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     killSwitches,
     rollback,
     qa,
+    replay,
+    signals,
     writes,
     receiver,
     receipts,

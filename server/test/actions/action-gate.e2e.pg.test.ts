@@ -247,6 +247,36 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
     expect(second.body.decision.reasons[0]).toContain(first.body.eventId);
   });
 
+  it("answers regulated-industry and named-account exceptions from the CRM, whatever flags the agent sends", async () => {
+    const [bank, named, shop] = g.h.started.sandbox.seed("companies", [
+      { properties: { name: "Gate Bank", industry: "Banking" } },
+      { properties: { name: "Key Account", industry: "Retail", tollgate_named_account: "true" } },
+      { properties: { name: "Corner Shop", industry: "Retail" } },
+    ]);
+    const ask = (id: string) =>
+      g.act("enrichment-bot", {
+        action: "update_field",
+        crm: "hubspot",
+        object: "company",
+        objectId: id,
+        field: "numberofemployees",
+        value: "120",
+        source: "apollo",
+        attributes: { regulatedIndustry: false, namedAccount: false },
+      });
+    const held = await ask(bank!.id);
+    expect(held.body.decision).toMatchObject({ outcome: "needs_approval" });
+    expect(held.body.decision.reasons).toContain("regulated industry: a human decides");
+    expect(held.body.executed).toBe(false);
+    const locked = await ask(named!.id);
+    expect(locked.body.decision).toMatchObject({
+      outcome: "deny",
+      reasons: expect.arrayContaining(["named account: locked"]),
+    });
+    const allowed = await ask(shop!.id);
+    expect(allowed.body).toMatchObject({ executed: true, decision: { outcome: "allow" } });
+  });
+
   it("executes an allowed update_field as a CRM write with provenance, and parks a tier-3 field for approval", async () => {
     const [contact] = g.h.started.sandbox.seed("contacts", [
       { properties: { email: "field@prospect.example.org", industry: "Retail", jobtitle: "CTO" } },

@@ -81,6 +81,10 @@ roles:
         fields:
           industry: { tier: 2 }
           jobtitle: { tier: 3 }
+      company:
+        read: allow
+        fields:
+          numberofemployees: { tier: 2, exceptions: { regulated_industry: human, named_account: deny } }
   capped:
     actions:
       create_task: { tier: 2, cap: { per_day: 5 } }
@@ -88,6 +92,8 @@ windows:
   book_meeting: { from: "${pad(from)}:00", to: "${to}", tz: tenant }
 kill_switch_triggers:
   - { metric: denials_per_minute, above: 4, scope: agent }
+exception_data:
+  named_accounts: { property: tollgate_named_account }
 `;
 }
 

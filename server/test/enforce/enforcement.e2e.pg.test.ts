@@ -89,6 +89,31 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
     expect(record.ai_sdr_event_id).toBe(proposal!.event_id);
   });
 
+  it("holds a regulated account's proposal for a person from the company's industry, with no flag from the agent", async () => {
+    // Initech Bank (5003) is in Banking; apollo is an allowlisted source, so only the CRM's
+    // industry field stands between this proposal and the canonical field.
+    const write = (id: string, value: string) =>
+      h.started.sandbox.write(
+        "companies",
+        id,
+        { ai_sdr_confidence_score: "0.97", ai_sdr_source: "apollo", ai_proposed_numberofemployees: value },
+        enrichment,
+      );
+    write("5003", "950");
+    write("5001", "260");
+    await h.settle();
+    expect(h.started.sandbox.getRecord("companies", "5003")!.properties.numberofemployees).toBe("800");
+    const [held] = await h.tollgate.approvals.listForRecord(TENANT, "companies", "5003");
+    expect(held).toMatchObject({ status: "pending", field: "numberofemployees", proposedValue: "950" });
+    const proposal = (await eventsFor("5003")).find((e) => e.action === "proposal");
+    expect(proposal?.decision).toMatchObject({
+      outcome: "needs_approval",
+      rule_id: "roles.enrichment.objects.company.fields.numberofemployees",
+    });
+    // The retailer next to it, same agent, same source: applied.
+    expect(h.started.sandbox.getRecord("companies", "5001")!.properties.numberofemployees).toBe("260");
+  });
+
   it("queues a proposal that needs a person as an approval in PostgreSQL and Redis", async () => {
     h.started.sandbox.write(
       "contacts",

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { POLICY_OBJECTS, type PolicyObject } from "../../../../shared/index.js";
 import { ValidationError } from "../../errors/index.js";
-import { explainDecision, loadPolicyFile } from "../../policy/index.js";
+import { explainDecision, listPolicyWarnings, loadPolicyFile } from "../../policy/index.js";
 
 function parseUnit(value: string): number {
   const n = Number(value);
@@ -26,6 +26,7 @@ export function registerPolicyCommands(program: Command): void {
     .action(async (file: string) => {
       const compiled = await loadPolicyFile(file);
       console.log(`${file}: valid (version ${compiled.version})`);
+      for (const w of listPolicyWarnings(compiled.manifest)) console.log(`warning: ${w.path}: ${w.message}`);
       console.log(`agents: ${[...compiled.agents.values()].map((a) => `${a.id} (${a.role})`).join(", ") || "none"}`);
     });
 

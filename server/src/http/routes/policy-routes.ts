@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { PolicyRegistry } from "../../policy/index.js";
+import { listPolicyWarnings, type PolicyRegistry } from "../../policy/index.js";
 import { ValidationError } from "../../errors/index.js";
 import { assertPolicyEditable, type KillSwitchService } from "../../killswitch/index.js";
 import { HUMAN_ROLES, POLICY_EDITORS, principalOf, requireRole, type Principal } from "../authenticate.js";
@@ -57,7 +57,13 @@ export function createPolicyRouter({
       role: principal.role,
       via: principal.via,
     });
-    res.json({ version: policy.version, updatedAt: policy.updatedAt, updatedBy: policy.updatedBy, diffSummary });
+    res.json({
+      version: policy.version,
+      updatedAt: policy.updatedAt,
+      updatedBy: policy.updatedBy,
+      diffSummary,
+      warnings: listPolicyWarnings(policy.compiled.manifest),
+    });
   });
 
   return router;

@@ -1,0 +1,69 @@
+import { randomBytes } from "node:crypto";
+import { DRILL_AGENTS, drillPolicyYaml, type DrillContext, type DrillIdentity } from "../../src/drills/index.js";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "./start-local-stack.js";
+
+const HUMANS = ["owner", "auditor", "approver", "operator"] as const;
+
+export interface DrillStack {
+  ctx: DrillContext;
+  stack: LocalStack;
+  close(): Promise<void>;
+}
+
+/**
+ * The local HubSpot sandbox and a real Tollgate under the drill policy, with one fresh API key per
+ * person and agent the drills act as, and the sandbox behind `DrillContext` (docs/operations.md "Drills").
+ */
+export async function startDrillStack(
+  options: Pick<LocalStackOptions, "databaseUrl" | "redisUrl" | "db" | "prefix"> & { policyYaml?: string } = {},
+): Promise<DrillStack> {
+  const key = () => randomBytes(24).toString("hex");
+  const keys = new Map<DrillIdentity, string>([
+    ...HUMANS.map((role) => [role, key()] as [DrillIdentity, string]),
+    ...DRILL_AGENTS.map((a) => [`agent:${a.id}`, key()] as [DrillIdentity, string]),
+  ]);
+  const stack = await startLocalStack({
+    ...options,
+    policyYaml: options.policyYaml ?? drillPolicyYaml(),
+    agents: DRILL_AGENTS.map((a) => ({ id: a.id, appId: a.appId })),
+    env: {
+      TOLLGATE_API_KEYS: JSON.stringify([
+        ...HUMANS.map((role) => ({ key: keys.get(role), role, name: `drill-${role}` })),
+        ...DRILL_AGENTS.map((a) => ({ key: keys.get(`agent:${a.id}`), role: "agent", agentId: a.id })),
+      ]),
+    },
+  });
+  const { sandbox } = stack.started;
+  const appOf = new Map<string, number>(DRILL_AGENTS.map((a) => [a.id, a.appId]));
+  const ctx: DrillContext = {
+    tenantId: stack.tenantId,
+    async call(as, method, path, body) {
+      const res = await fetch(`${stack.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${keys.get(as) ?? "unknown"}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async agentWrites(agentId, objectType, objectId, properties) {
+      sandbox.write(objectType, objectId, properties, { kind: "app", appId: String(appOf.get(agentId) ?? 0) });
+    },
+    settle: () => stack.settle(),
+    async readRecord(objectType, objectId) {
+      return { ...sandbox.getRecord(objectType, objectId)?.properties };
+    },
+    async seedRecords(objectType, records) {
+      return sandbox
+        .seed(
+          objectType,
+          records.map((properties) => ({ properties })),
+        )
+        .map((r) => r.id);
+    },
+  };
+  return { ctx, stack, close: () => stack.close() };
+}

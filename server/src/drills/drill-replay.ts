@@ -1,0 +1,98 @@
+import { drillPolicyYaml } from "./drill-policy.js";
+import type { ReplayResponse } from "../../../shared/index.js";
+import { runStep } from "./step.js";
+import type { DrillContext, DrillStep } from "./types.js";
+
+type ReplayDecision = ReplayResponse["changed"][number]["before"];
+
+const STRICTER = (yaml: string) =>
+  yaml.replace("auto_if: { min_confidence: 0.9 }", "auto_if: { min_confidence: 0.99 }");
+
+/**
+ * R12 drill 4: record traffic, replay it under the policy it ran under (nothing may change), then
+ * under a stricter candidate: exactly the decisions the change explains are listed, with both
+ * decisions' reasons, and nothing reaches the CRM or the audit.
+ */
+export async function drillReplay(ctx: DrillContext): Promise<DrillStep[]> {
+  const steps: DrillStep[] = [];
+  // Only this drill's traffic: earlier drills changed the policy, and their decisions would differ.
+  const from = new Date().toISOString();
+  const to = () => new Date(Date.now() + 1000).toISOString();
+  const marker = Date.now();
+  steps.push(
+    await runStep(
+      "Record traffic",
+      "enrichment-bot proposes two contact emails in the CRM: confidence 0.95 and 0.6",
+      async () => {
+        await ctx.agentWrites("enrichment-bot", "contacts", "102", {
+          ai_sdr_confidence_score: "0.95",
+          ai_sdr_source: "apollo",
+          ai_proposed_email: `grace+${marker}@globex.example`,
+        });
+        await ctx.agentWrites("enrichment-bot", "contacts", "103", {
+          ai_sdr_confidence_score: "0.6",
+          ai_sdr_source: "apollo",
+          ai_proposed_email: `alan+${marker}@globex.example`,
+        });
+        await ctx.settle();
+        const email = (await ctx.readRecord("contacts", "102")).email;
+        return {
+          observed: `the 0.95 proposal applied (email ${email}); the 0.6 one waits for a person`,
+          evidence: [],
+          passed: true,
+        };
+      },
+    ),
+  );
+  const policy = await ctx.call("auditor", "GET", "/v1/policy");
+  steps.push(
+    await runStep("Replay under the policy it ran under", "POST /v1/replay with the active version", async () => {
+      const res = await ctx.call("auditor", "POST", "/v1/replay", { version: policy.body.version, from, to: to() });
+      return {
+        observed: `HTTP ${res.status}: ${res.body.checked} actions re-decided, ${res.body.changed?.length} changed`,
+        evidence: [],
+        passed: res.status === 200 && res.body.checked >= 2 && res.body.changed.length === 0,
+      };
+    }),
+  );
+  steps.push(
+    await runStep(
+      "Replay under a stricter candidate and explain the difference",
+      "POST /v1/replay with the email auto rule raised from 0.9 to 0.99",
+      async () => {
+        const auditBefore = await ctx.call("auditor", "GET", "/v1/audit/verify");
+        const res = await ctx.call("auditor", "POST", "/v1/replay", {
+          policy: STRICTER(drillPolicyYaml()),
+          from,
+          to: to(),
+        });
+        const auditAfter = await ctx.call("auditor", "GET", "/v1/audit/verify");
+        const changed = (res.body.changed ?? []) as {
+          objectId: string;
+          before: ReplayDecision;
+          after: ReplayDecision;
+          eventId: string;
+        }[];
+        const explained = changed.map(
+          (c) =>
+            `${c.objectId}: ${c.before.outcome} → ${c.after.outcome} because ${c.after.reasons.slice(1).join("; ")}`,
+        );
+        return {
+          observed: `${changed.length} changed: ${explained.join(" | ") || "none"}; audit events ${auditBefore.body.checked} before, ${auditAfter.body.checked} after`,
+          evidence: changed.map((c) => ({
+            eventId: c.eventId,
+            action: "replay",
+            outcome: `${c.before.outcome} → ${c.after.outcome}`,
+            summary: explained[0] ?? "",
+          })),
+          passed:
+            changed.length === 1 &&
+            changed[0]!.objectId === "102" &&
+            changed[0]!.after.outcome === "needs_approval" &&
+            auditBefore.body.checked === auditAfter.body.checked,
+        };
+      },
+    ),
+  );
+  return steps;
+}
