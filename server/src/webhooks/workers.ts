@@ -84,32 +84,17 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
     if (!settled) await receipts?.markDone([receiptId]);
   };
 
+  // Tenants whose worker is started or starting: claimed synchronously, so a notification and a
+  // registry read racing each other never start two.
+  const claimed = new Set<string>();
   const start = async (tenantId: string): Promise<void> => {
-    if (closed || workers.has(tenantId)) return;
+    if (closed || claimed.has(tenantId)) return;
     if (!isValidTenantId(tenantId)) {
       logger?.warn({ tenantId }, "ignoring an invalid tenant id in the webhook registry");
       return;
     }
+    claimed.add(tenantId);
     const name = tenantQueueName(tenantId);
-    const worker = new Worker<unknown>(name, processorFor(tenantId), {
-      connection,
-      prefix,
-      concurrency: options.concurrency ?? 1,
-      settings: { backoffStrategy: (n, type) => (type === CAPPED_BACKOFF ? cappedBackoff(options.retry)(n) : 0) },
-    });
-    workers.set(tenantId, worker);
-    worker.on("error", (err) => logger?.error({ err, tenantId }, "webhook worker error"));
-    worker.on("failed", (job, err) => {
-      const attempts = job?.attemptsMade ?? 0;
-      const entry = { err, tenantId, jobId: job?.id, attemptsMade: attempts };
-      if (attempts < alertAfter || err instanceof UnrecoverableError) logger?.warn(entry, "webhook job failed");
-      else {
-        logger?.error(entry, "webhook job keeps failing; retrying");
-        void Promise.resolve(
-          options.onFailing?.({ tenantId, jobId: job?.id ?? "", attempts, error: err.message }),
-        ).catch(() => undefined);
-      }
-    });
     if (options.concurrency === undefined || options.concurrency === 1) {
       // One consumer per tenant across every process (docs/contracts.md#rules-that-never-bend: per-tenant order).
       const queue = new Queue(name, { connection, prefix });
@@ -123,6 +108,28 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
         await queue.close().catch(() => undefined);
       }
     }
+    const worker = new Worker<unknown>(name, processorFor(tenantId), {
+      connection,
+      prefix,
+      concurrency: options.concurrency ?? 1,
+      settings: { backoffStrategy: (n, type) => (type === CAPPED_BACKOFF ? cappedBackoff(options.retry)(n) : 0) },
+    });
+    workers.set(tenantId, worker);
+    // Fully connected before anyone can close it: a worker closed mid-start leaves a command
+    // rejected on a closed connection.
+    await worker.waitUntilReady().catch(() => undefined);
+    worker.on("error", (err) => logger?.error({ err, tenantId }, "webhook worker error"));
+    worker.on("failed", (job, err) => {
+      const attempts = job?.attemptsMade ?? 0;
+      const entry = { err, tenantId, jobId: job?.id, attemptsMade: attempts };
+      if (attempts < alertAfter || err instanceof UnrecoverableError) logger?.warn(entry, "webhook job failed");
+      else {
+        logger?.error(entry, "webhook job keeps failing; retrying");
+        void Promise.resolve(
+          options.onFailing?.({ tenantId, jobId: job?.id ?? "", attempts, error: err.message }),
+        ).catch(() => undefined);
+      }
+    });
   };
 
   const refresh = async (): Promise<void> => {
