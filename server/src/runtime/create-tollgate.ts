@@ -626,7 +626,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
           { tenantId, created: result.created.length, problems: result.problems.length },
           "hubspot provisioned",
         );
-        setup.run(tenantId, "start", { skipProvision: true });
+        // Baseline in the background only on the first start (the install): on a restart, events
+        // still queued could make it record an agent's unreverted write as the trusted value.
+        const seen = await db.query("SELECT 1 FROM record_values WHERE tenant_id = $1 LIMIT 1", [tenantId]);
+        if (seen.rows.length === 0) setup.run(tenantId, "start", { skipProvision: true });
       }
       // The Salesforce org likewise: its fields, field access and CDC selection before any event.
       if (salesforce) {
