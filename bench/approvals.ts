@@ -247,6 +247,9 @@ class RecordingCrm implements CrmConnector {
   async listRecords() {
     return { records: [], after: undefined };
   }
+  async searchRecords() {
+    return { records: [], after: undefined };
+  }
   async listProperties() {
     return [];
   }

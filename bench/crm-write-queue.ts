@@ -130,6 +130,9 @@ class FastCrm implements CrmConnector {
   async listRecords() {
     return { records: [], after: undefined };
   }
+  async searchRecords() {
+    return { records: [], after: undefined };
+  }
   async listProperties() {
     return [];
   }

@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   approvals: () => import("./approvals.js"),
   "runaway-trip": () => import("./runaway-trip.js"),
   faults: () => import("./faults.js"),
+  mcp: () => import("./mcp.js"),
 };
 
 const wanted = process.argv.slice(2);

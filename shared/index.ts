@@ -97,3 +97,22 @@ export type { ReplayRequest, ReplayResponse } from "./replay.js";
 export { SIGNAL_TRIGGER_METRICS, SIGNAL_TYPES, signalBodySchema, signalSchema } from "./signal.js";
 export type { Signal, SignalTriggerMetric, SignalType } from "./signal.js";
 export { boundedJson, MAX_EVIDENCE_DEPTH, MAX_EVIDENCE_BYTES } from "./bounded-json.js";
+export {
+  MCP_TOOL_NAMES,
+  SEARCH_OPERATORS,
+  searchFilterSchema,
+  crmGetRecordInputSchema,
+  crmSearchRecordsInputSchema,
+  crmFieldChangeInputSchema,
+  requestActionInputSchema,
+  getDecisionInputSchema,
+} from "./mcp-tools.js";
+export type {
+  McpToolName,
+  SearchFilter,
+  CrmGetRecordInput,
+  CrmSearchRecordsInput,
+  CrmFieldChangeInput,
+  RequestActionInput,
+  GetDecisionInput,
+} from "./mcp-tools.js";

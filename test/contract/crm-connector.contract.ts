@@ -64,6 +64,48 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
       expect(withHistory.every((r, i) => r.history?.[p1]?.[0]?.value === `bulk-${i}`)).toBe(true);
     });
 
+    it("searches by every filter together, a page at a time, with only the named properties", async () => {
+      const tag = `s-${randomUUID().slice(0, 8)}`;
+      const ids = await h.seed([
+        { [p1]: tag, [p2]: "x" },
+        { [p1]: tag, [p2]: "y" },
+        { [p1]: tag },
+        { [p1]: `${tag}-other`, [p2]: "x" },
+      ]);
+      const both = await h.connector.searchRecords(h.objectType, {
+        filters: [
+          { property: p1, operator: "eq", value: tag },
+          { property: p2, operator: "has_property" },
+        ],
+        properties: [p2],
+        limit: 100,
+      });
+      expect(both.records.map((r) => r.objectId).sort()).toEqual([ids[0], ids[1]].sort());
+      expect(
+        both.records.every((r) => !(p1 in r.properties) || r.properties[p1] === null || r.properties[p1] === tag),
+      ).toBe(true);
+      expect(both.after).toBeUndefined();
+      const first = await h.connector.searchRecords(h.objectType, {
+        filters: [{ property: p1, operator: "eq", value: tag }],
+        properties: [p1],
+        limit: 2,
+      });
+      expect(first.records).toHaveLength(2);
+      expect(first.after).toBeDefined();
+      const rest = await h.connector.searchRecords(h.objectType, {
+        filters: [{ property: p1, operator: "eq", value: tag }],
+        properties: [p1],
+        limit: 2,
+        after: first.after,
+      });
+      expect([...first.records, ...rest.records].map((r) => r.objectId).sort()).toEqual(ids.slice(0, 3).sort());
+      const none = await h.connector.searchRecords(h.objectType, {
+        filters: [{ property: p1, operator: "eq", value: `${tag}-nobody` }],
+        properties: [p1],
+      });
+      expect(none.records).toEqual([]);
+    });
+
     it("returns each property's history newest first", async () => {
       const [id] = await h.seed([{ [p1]: "first" }]);
       await expectAllOk(

@@ -2,6 +2,7 @@ import type { AuditEvent } from "../../../shared/index.js";
 import { bold, dim, green, heading, red, say, short, table, yellow } from "./narrate.js";
 import { randomBytes } from "node:crypto";
 import { LOCAL_PORTAL_ID, startLocalStack, type LocalStack } from "./start-local-stack.js";
+import { runMcpAgentScene } from "./mcp-agent-scene.js";
 
 /**
  * `npm run demo`: Tollgate against a local HubSpot-compatible sandbox, with simulated agents
@@ -14,6 +15,8 @@ const KEYS = {
   revops: `demo-revops-${run}-key`,
   approver: `demo-approver-${run}-key`,
   auditor: `demo-auditor-${run}-key`,
+  /** enrichment-bot's key for the MCP agent scene. */
+  mcpAgent: `demo-mcp-agent-${run}-key`,
 };
 
 const enrichment = { kind: "app", appId: "1000002" } as const;
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
         { key: KEYS.revops, role: "revops_admin", name: "Rita (RevOps)" },
         { key: KEYS.approver, role: "approver", name: "Sam (sales rep)" },
         { key: KEYS.auditor, role: "auditor", name: "Aud (auditor)" },
+        { key: KEYS.mcpAgent, role: "agent", agentId: "enrichment-bot", tenantId: TENANT },
       ]),
     },
   });
@@ -117,7 +121,10 @@ async function runScenes(s: LocalStack): Promise<void> {
   await s.settle();
   say(`jobtitle is ${contact("101").jobtitle}; the audit shows it as observed, made by hubspot:user:42.`);
 
-  heading(7, "A runaway agent: 300 disallowed writes in a burst");
+  heading(7, "An MCP agent: Tollgate is its CRM tool server");
+  await runMcpAgentScene(s, { agent: KEYS.mcpAgent, revops: KEYS.revops });
+
+  heading(8, "A runaway agent: 300 disallowed writes in a burst");
   const ids = Array.from({ length: 300 }, (_, i) => String(20_000 + i));
   sandbox.seed(
     "contacts",
@@ -142,7 +149,7 @@ async function runScenes(s: LocalStack): Promise<void> {
     `CRM calls by Tollgate: ${total(after) - total(before)} (${batchUpdates} batch updates of ≤100 records); 429s provoked: ${after.rateLimited - before.rateLimited}`,
   );
 
-  heading(8, "The runaway tripped the automatic kill switches");
+  heading(9, "The runaway tripped the automatic kill switches");
   const api = (method: string, path: string, key: string, body?: unknown) =>
     fetch(`${s.baseUrl}${path}`, {
       method,
@@ -172,7 +179,7 @@ async function runScenes(s: LocalStack): Promise<void> {
   }
   say(`Rita (RevOps) reviews and switches them off with PUT /v1/kill-switches; who, when and why are audited`);
 
-  heading(9, "RevOps rolls back what an agent did");
+  heading(10, "RevOps rolls back what an agent did");
   const dry = await api("POST", "/v1/rollback", KEYS.revops, { agentId: "enrichment-bot", dryRun: true });
   const planned = (dry.body.planned as { objectId: string; field: string; restoreTo: unknown }[]) ?? [];
   say(
@@ -185,7 +192,7 @@ async function runScenes(s: LocalStack): Promise<void> {
     `rollback job ${short(job.body.jobId, 12)}: ${String(progress.body.state)}, ${String(progress.body.done)}/${String(progress.body.total)} restored; Grace's email is ${green(contact("102").email!)} again`,
   );
 
-  heading(10, "The audit trail");
+  heading(11, "The audit trail");
   const page = await s.tollgate.audit.query({ tenantId: TENANT, limit: 1000 });
   const shown = page.events.filter((e) => !(e.object_id && Number(e.object_id) >= 20_000)).reverse();
   table([["when", "actor", "action", "record", "change", "outcome"], ...shown.map(row)]);

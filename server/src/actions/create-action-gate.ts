@@ -7,7 +7,7 @@ import {
   toCrmObjectType,
   toPolicyObject,
 } from "../../../shared/index.js";
-import { createPolicyPort } from "../enforce/index.js";
+import { createPolicyPort, proposalRiskFlags } from "../enforce/index.js";
 import { ForbiddenError, ValidationError } from "../errors/index.js";
 import { decide, getCounterKeys, type CompiledPolicy, type KillSwitchState } from "../policy/index.js";
 import { CrmNotConnectedError, CrmUnavailableError } from "./action-errors.js";
@@ -24,7 +24,7 @@ import { ApprovalTakenError, recordDecision, type ActionApprovalRow } from "./re
 import { createSendDedupe } from "./send-dedupe.js";
 import { actionDigest, describeAction, requestHash, summarizeAction } from "./summarize-action.js";
 import { toDecisionInput } from "./to-decision-input.js";
-import type { ActionCaller, ActionGate, ActionGateOptions } from "./types.js";
+import type { ActionCaller, ActionGate, ActionGateOptions, ActionHandleOptions } from "./types.js";
 
 function parseRequest(raw: unknown): ActionRequest {
   const parsed = actionRequestSchema.safeParse(raw);
@@ -107,8 +107,10 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
     agentId: string,
     r: ActionRequest,
     key: IdempotencyKey | undefined,
+    asked: ActionHandleOptions,
   ): Promise<ActionResponse> {
     const at = now();
+    const proposal = asked.proposal === true && r.action === "update_field";
     const policy = options.policies.current(tenantId).compiled;
     const role = policy.agents.get(agentId)?.role ?? null;
     const objectType = resolveObjectType(r);
@@ -203,6 +205,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
             digest,
             facts,
             new Date(at.getTime() + policy.approvalsExpireAfterMs),
+            proposal,
           );
           linked = { id: newApproval.id, approvers: [], expiresAt: newApproval.expiresAt };
         }
@@ -217,7 +220,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
         tenantId,
         agentId,
         role,
-        via: `${caller.via}:${caller.name}`,
+        via: caller.auditVia ?? `${caller.via}:${caller.name}`,
         objectType: objectType ?? null,
         objectId: r.objectId ?? null,
         before: facts.before,
@@ -225,6 +228,8 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
         permitExpiresAt,
         at,
       });
+      // A proposal is audited as the backstop audits a shadow-field write (enforce/ plan-proposal).
+      if (proposal) event.action = "proposal";
       const refused =
         d.outcome === "deny" || d.outcome === "killed" || (d.outcome === "over_cap" && d.overCap !== "hold");
       return recordDecision(
@@ -238,7 +243,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
           exception: refused
             ? (eventId) => ({
                 tenantId,
-                kind: d.outcome === "killed" ? "action_killed" : "action_denied",
+                kind: d.outcome === "killed" ? "action_killed" : proposal ? "proposal_refused" : "action_denied",
                 ruleId: d.ruleId,
                 agentId,
                 crm: r.crm,
@@ -345,7 +350,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
   }
 
   return {
-    async handle(tenantId, caller, raw) {
+    async handle(tenantId, caller, raw, asked = {}) {
       if (caller.role !== "agent" || !caller.agentId)
         throw new ForbiddenError("only an agent's API key may ask the action gate", { allowedRoles: ["agent"] });
       const r = parseRequest(raw);
@@ -360,7 +365,7 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
         if (claim.kind === "replay") return { response: claim.response, replayed: true };
       }
       try {
-        return { response: await run(tenantId, caller, agentId, r, key), replayed: false };
+        return { response: await run(tenantId, caller, agentId, r, key, asked), replayed: false };
       } catch (err) {
         if (key) await idempotency.release(key).catch(() => undefined);
         throw err;
@@ -383,9 +388,17 @@ function approvalRow(
   digest: string,
   facts: ActionFacts,
   expiresAt: Date,
+  proposal: boolean,
 ): ActionApprovalRow {
   const d = v.decision;
   const field = r.action === "update_field";
+  const provenance = {
+    confidence: r.confidence ?? null,
+    source: r.source ?? null,
+    reason: r.reason ?? null,
+    evidence: r.evidence ?? null,
+  };
+  const proposalFlags = proposal ? proposalRiskFlags(provenance, facts.before ?? null) : [];
   return {
     id: randomUUID(),
     tenantId,
@@ -405,7 +418,7 @@ function approvalRow(
       reasons: d.reasons,
     },
     // Why a person is asked: the policy's tier, or an exception to a window or a held cap.
-    riskFlags: [...v.riskFlags, ...(d.outcome === "needs_approval" ? [] : [d.outcome])],
+    riskFlags: [...v.riskFlags, ...proposalFlags, ...(d.outcome === "needs_approval" ? [] : [d.outcome])],
     approvalsNeeded: Math.max(1, d.approvers ?? 1),
     agentId,
     agentRole: role,

@@ -1,5 +1,5 @@
 export { createActionGate } from "./create-action-gate.js";
-export type { ActionCaller, ActionGate, ActionGateOptions, ActionResult } from "./types.js";
+export type { ActionCaller, ActionGate, ActionGateOptions, ActionHandleOptions, ActionResult } from "./types.js";
 export { checkSendCompliance } from "./check-send-compliance.js";
 export type { ComplianceFinding, SendFacts } from "./check-send-compliance.js";
 export { decideAction, parksForApproval } from "./decide-action.js";

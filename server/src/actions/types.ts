@@ -15,6 +15,19 @@ export interface ActionCaller {
   name: string;
   via: string;
   agentId?: string | undefined;
+  /** How the audit's `actor.via` names the path the agent came by. @defaultValue `<via>:<name>` */
+  auditVia?: string | undefined;
+}
+
+/** How the caller means its request (the MCP server's tools). */
+export interface ActionHandleOptions {
+  /**
+   * An `update_field` that PROPOSES the value, exactly as a shadow-field write does (docs/contracts.md, fields the app installs):
+   * audited as a `proposal`, its approval card carries the proposal's risk flags (no evidence,
+   * low confidence, overwrites a value), and a refusal opens a `proposal_refused` exception.
+   * The decision, caps, switches, approvals and writes are the gate's own.
+   */
+  proposal?: boolean;
 }
 
 /** What one request came to; `replayed` when an idempotency key answered from a stored result. */
@@ -37,7 +50,12 @@ export interface ActionGate {
    * @throws ForbiddenError (403) for a key that is not an agent's.
    * @throws ConflictError (409) for an idempotency key reused with another request, or in use.
    */
-  handle(tenantId: string, caller: ActionCaller, request: unknown): Promise<ActionResult>;
+  handle(
+    tenantId: string,
+    caller: ActionCaller,
+    request: unknown,
+    options?: ActionHandleOptions,
+  ): Promise<ActionResult>;
 }
 
 export interface ActionGateOptions {

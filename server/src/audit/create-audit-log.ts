@@ -1,4 +1,4 @@
-import type { AuditEventInput } from "../../../shared/index.js";
+import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
 import type { Database } from "../db/index.js";
 import { ConfigError } from "../errors/index.js";
 import { appendPrepared } from "./append-prepared.js";
@@ -57,6 +57,13 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
     },
 
     query: (q) => queryEvents(db, q, "newest_first"),
+    async get(tenantId, eventId) {
+      const { rows } = await db.query<{ event: AuditEvent }>(
+        "SELECT event FROM audit_events WHERE tenant_id = $1 AND event_id = $2",
+        [tenantId, eventId],
+      );
+      return rows[0]?.event;
+    },
     verify: (tenantId) => verifyChain(db, tenantId, key, pageSize),
     exportJsonl: (q) => exportJsonl(db, q, pageSize),
 

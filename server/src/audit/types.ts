@@ -79,6 +79,8 @@ export interface AuditLog {
   appendMany(inputs: readonly AuditEventInput[], options?: AppendOptions): Promise<AuditEvent[]>;
   /** Filters events; newest first (highest recorded order first), cursor-paged. */
   query(q: AuditQuery): Promise<AuditPage>;
+  /** One event of one tenant by its id; `undefined` when that tenant has no such event. */
+  get(tenantId: string, eventId: string): Promise<AuditEvent | undefined>;
   /** Recomputes every hash in seq order, per tenant (all tenants when none is given). */
   verify(tenantId?: string): Promise<AuditVerifyResult>;
   /**

@@ -9,6 +9,7 @@ import { registerRollbackCommands } from "./commands/rollback.js";
 import { registerQaCommands } from "./commands/qa.js";
 import { registerExceptionCommands } from "./commands/exceptions.js";
 import { registerKillCommands } from "./commands/kill.js";
+import { registerMcpCommand } from "./commands/mcp.js";
 import { registerReplayCommands } from "./commands/replay.js";
 import { createCliServices, type CliServices } from "./services.js";
 
@@ -37,6 +38,7 @@ registerRollbackCommands(program, withRuntime);
 registerQaCommands(program, withRuntime);
 registerExceptionCommands(program, withRuntime);
 registerKillCommands(program, getServices);
+registerMcpCommand(program);
 registerReplayCommands(program, getServices);
 // `tollgate drill …` is sent by server/bin/tollgate.js to server/sandbox/drills: the drills start a
 // local sandbox, which production code never loads.

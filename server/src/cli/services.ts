@@ -1,7 +1,7 @@
 import { userInfo } from "node:os";
 import { loadConfig } from "../config/index.js";
 import type { AuditActor } from "../../../shared/index.js";
-import { createLogger } from "../observability/index.js";
+import { createLogger, type Logger } from "../observability/index.js";
 import { createTollgate, type Tollgate } from "../runtime/index.js";
 
 /**
@@ -17,9 +17,21 @@ export interface CliServices {
   close(): Promise<void>;
 }
 
-export async function createCliServices(env: NodeJS.ProcessEnv = process.env): Promise<CliServices> {
+export async function createCliServices(
+  env: NodeJS.ProcessEnv = process.env,
+  options: {
+    /** The running server's Redis namespace. @defaultValue "tollgate" */
+    prefix?: string;
+    /** @defaultValue warnings to stdout */
+    logger?: Logger;
+  } = {},
+): Promise<CliServices> {
   const config = loadConfig(env);
-  const runtime = await createTollgate(config, { workers: false, logger: createLogger({ level: "warn" }) });
+  const runtime = await createTollgate(config, {
+    workers: false,
+    logger: options.logger ?? createLogger({ level: "warn" }),
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+  });
   // The CLI talks to the database directly, so whoever runs it already holds the keys: it acts
   // as an owner unless TOLLGATE_OPERATOR_ROLE narrows it.
   const role = env.TOLLGATE_OPERATOR_ROLE ?? "owner";

@@ -89,6 +89,8 @@ const envSchema = z.object({
   TOLLGATE_PROTECTIVE_WRITE_MAX_AGE_S: z.coerce.number().int().min(1).default(86_400),
   /** Beyond docs/contracts.md#configuration: how often pending receipts, due writes and approval timers are re-driven. */
   TOLLGATE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(30_000),
+  /** Beyond docs/contracts.md#configuration (MCP section): tool calls one agent may make per minute over MCP. */
+  TOLLGATE_MCP_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -112,6 +114,8 @@ export interface Config {
   logLevel: Env["LOG_LEVEL"];
   /** Kill-switch alerts are POSTed here when set. */
   alertWebhookUrl: string | undefined;
+  /** The governed MCP server (docs/contracts.md, MCP). */
+  mcp: { callsPerMinute: number };
   /** `/metrics` needs this bearer token when set. */
   metricsToken: string | undefined;
   /** Migrations run as this role when set; the runtime then connects with `databaseUrl`'s narrower role. */
@@ -215,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: e.TOLLGATE_API_KEYS,
     logLevel: e.LOG_LEVEL,
     alertWebhookUrl: e.TOLLGATE_ALERT_WEBHOOK_URL,
+    mcp: { callsPerMinute: e.TOLLGATE_MCP_CALLS_PER_MINUTE },
     metricsToken: e.TOLLGATE_METRICS_TOKEN,
     databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     audit: {

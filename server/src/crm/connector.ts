@@ -41,6 +41,13 @@ export interface CrmConnector {
   ): Promise<{ records: CrmRecord[]; after: string | undefined }>;
 
   /**
+   * One page of the records of a type matching every filter (AND), with the named properties
+   * (HubSpot: CRM search, at most 6 filters and 100 a page; Salesforce: SOQL). Pass the returned
+   * `after` back for the next page; none means the last page.
+   */
+  searchRecords(objectType: string, query: RecordSearch): Promise<{ records: CrmRecord[]; after: string | undefined }>;
+
+  /**
    * Ids of the records of a type modified at or after `since`, oldest first: what the
    * reconciliation sweep reads history for (HubSpot: search on the last-modified date, 200 a
    * page, windows split at 10,000 results, 5 calls a second; Salesforce: SOQL on
@@ -105,6 +112,21 @@ export interface PropertyHistoryEntry {
   sourceType: string;
   /** HubSpot app id or `userId:<id>`; Salesforce user id. */
   sourceId?: string | undefined;
+}
+
+/** One search condition, CRM-neutral: `eq`/`neq` compare with `value`; `has_property` means set. */
+export interface RecordFilter {
+  property: string;
+  operator: "eq" | "neq" | "has_property" | "not_has_property";
+  value?: string | undefined;
+}
+
+/** A search: every filter must match; one page of `limit` records from the cursor `after`. */
+export interface RecordSearch {
+  filters: readonly RecordFilter[];
+  properties: readonly string[];
+  limit?: number | undefined;
+  after?: string | undefined;
 }
 
 export interface RecordWrite {

@@ -3,6 +3,8 @@ export type {
   CrmRecord,
   PropertyHistoryEntry,
   RecordWrite,
+  RecordFilter,
+  RecordSearch,
   WriteResult,
   PropertyDefinition,
   RateLimitState,

@@ -128,8 +128,16 @@ function riskFlagsOf(
   currentValue: string | null,
   names: Record<keyof typeof PROVENANCE_FIELDS, string>,
 ): string[] {
+  return proposalRiskFlags(p, currentValue, props[names.confidence]);
+}
+
+/**
+ * Why a person should look twice at a proposal, shown on its approval card: missing or low
+ * confidence, no evidence, reason or source, or a value it would overwrite. `rawConfidence` is
+ * what the agent wrote, to tell a missing confidence from one that was not a number 0–1.
+ */
+export function proposalRiskFlags(p: Provenance, currentValue: string | null, rawConfidence?: string | null): string[] {
   const flags: string[] = [];
-  const rawConfidence = props[names.confidence];
   if (p.confidence === null) flags.push(rawConfidence ? "invalid_confidence" : "no_confidence");
   else if (p.confidence < 0.5) flags.push("low_confidence");
   if (!p.evidence) flags.push("no_evidence");

@@ -24,4 +24,6 @@ export type {
   ConsumeOutcome,
 } from "./types.js";
 export { createPolicyPort } from "./create-policy-port.js";
+export { proposalRiskFlags } from "./decide-proposals.js";
+export type { Provenance } from "./decide-proposals.js";
 export { createConflictGuard } from "./create-conflict-guard.js";

@@ -26,6 +26,8 @@ export { createAuditRouter } from "./routes/audit-routes.js";
 export { createExceptionRouter } from "./routes/exception-routes.js";
 export { createGovernanceRouter } from "./routes/governance-routes.js";
 export { createKillSwitchRouter } from "./routes/kill-switch-routes.js";
+export { createMcpRouter } from "./routes/mcp-routes.js";
+export type { McpRoutesOptions } from "./routes/mcp-routes.js";
 export { createPolicyRouter } from "./routes/policy-routes.js";
 export { createProvenanceRouter } from "./routes/provenance-routes.js";
 export { createQaRouter } from "./routes/qa-routes.js";

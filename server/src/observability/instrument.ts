@@ -54,6 +54,7 @@ export function instrumentConnector(connector: CrmConnector, metrics: Metrics): 
     writeBatchSize: connector.writeBatchSize,
     readRecords: timed("read", connector.readRecords.bind(connector)),
     listRecords: timed("list", connector.listRecords.bind(connector)),
+    searchRecords: timed("search", connector.searchRecords.bind(connector)),
     writeRecords: timed("write", connector.writeRecords.bind(connector)),
     listProperties: timed("list_properties", connector.listProperties.bind(connector)),
     ...(connector.listChangedSince

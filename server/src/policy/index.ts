@@ -9,6 +9,8 @@ export type { Explanation } from "./explain.js";
 export { listGovernedFields } from "./list-governed-fields.js";
 export type { GovernedField } from "./list-governed-fields.js";
 export { findAgent } from "./find-agent.js";
+export { describeAgentAccess, readableFields } from "./describe-agent-access.js";
+export type { AgentAccess, ObjectAccess } from "./describe-agent-access.js";
 export { canonicalOfShadow } from "./canonical-of-shadow.js";
 export { getCounterKeys } from "./get-counter-keys.js";
 export {

@@ -27,6 +27,8 @@ export interface PolicyRegistry {
   replace(tenantId: string, yaml: string, actor: AuditActor): Promise<{ policy: ActivePolicy; diffSummary: string }>;
   /** Re-reads the active versions (another process may have replaced one). */
   refresh(): Promise<void>;
+  /** Called with the tenant whenever its active policy changes (a `replace` here, or one a `refresh` finds). */
+  onChange(listener: (tenantId: string) => void): void;
 }
 
 interface Auditor {
@@ -56,6 +58,16 @@ export async function createPolicyRegistry(options: {
     updatedBy: options.path,
   };
   let stored = new Map<string, ActivePolicy>();
+  const listeners: ((tenantId: string) => void)[] = [];
+  const changed = (tenantId: string) => {
+    // A listener's failure is its own: the policy has changed either way.
+    for (const listener of listeners)
+      try {
+        listener(tenantId);
+      } catch {
+        /* ignored */
+      }
+  };
 
   async function refresh() {
     const { rows } = await db.query<{ tenant_id: string; source_yaml: string; created_by: string; created_at: string }>(
@@ -78,13 +90,17 @@ export async function createPolicyRegistry(options: {
         updatedBy: r.created_by,
       });
     }
+    const before = stored;
     stored = next;
+    for (const tenantId of new Set([...before.keys(), ...next.keys()]))
+      if (before.get(tenantId)?.version !== next.get(tenantId)?.version) changed(tenantId);
   }
   await refresh();
 
   return {
     current: (tenantId) => stored.get(tenantId) ?? fallback,
     refresh,
+    onChange: (listener) => void listeners.push(listener),
     async replace(tenantId, newYaml, actor) {
       const compiled = loadPolicy(newYaml, { filename: "uploaded policy" });
       const before = stored.get(tenantId) ?? fallback;
@@ -120,6 +136,7 @@ export async function createPolicyRegistry(options: {
         updatedBy: actor.id,
       };
       stored = new Map(stored).set(tenantId, policy);
+      changed(tenantId);
       return { policy, diffSummary: summary };
     },
   };

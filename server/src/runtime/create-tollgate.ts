@@ -51,13 +51,16 @@ import {
   createSetupRouter,
   createApprovalRouter,
   createProvenanceRouter,
+  createMcpRouter,
   createReplayRouter,
   createSignalRouter,
   createPermitRouter,
   createCrmUserLookup,
   toRefusalEvent,
 } from "../http/index.js";
-import { createActionGate, createPermitVerifier, derivePermitSecret } from "../actions/index.js";
+import { createActionGate, createPermitVerifier, derivePermitSecret, type ActionGate } from "../actions/index.js";
+import { createMcpService, type McpService } from "../mcp/index.js";
+import { NotFoundError } from "../errors/index.js";
 import { createQaSampler, withQaSampling, type QaSampler } from "../qa/index.js";
 import { createReplayService, type ReplayService } from "../replay/index.js";
 import { createSignalService, type SignalService } from "../signals/index.js";
@@ -138,6 +141,10 @@ export interface Tollgate {
   /** Which CRM a tenant is. */
   crmOf(tenantId: string): CrmName;
   enforcement: EnforcementDeps;
+  /** The pre-write gate (`POST /v1/actions`). */
+  actionGate: ActionGate;
+  /** The governed MCP server (`/mcp`, `tollgate mcp`). */
+  mcp: McpService;
   app: ReturnType<typeof createHttpApp>;
   /**
    * Records the current values of every governed field as a trusted baseline (one list call per
@@ -454,10 +461,29 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     logger,
     permitSecret: config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined,
   });
+  // The governed MCP server (docs/contracts.md, MCP): reads through the connector, everything else through the gate.
+  const mcp = createMcpService({
+    gate: actionGate,
+    policies,
+    killSwitches,
+    audit: instrumentAudit(auditLog, metrics, "mcp"),
+    approvals,
+    connectorFor: async (tenantId, crm) => {
+      // A tenant is one portal or one org: naming the other CRM reaches nothing.
+      if (crmOf(tenantId) !== crm) throw new NotFoundError(`tenant ${tenantId} has no ${crm} connection`);
+      return connectorFor(tenantId);
+    },
+    redis,
+    prefix,
+    callsPerMinute: config.mcp.callsPerMinute,
+    now,
+    logger,
+  });
   const replay = createReplayService({ db, audit, policies });
   const permitSecret = config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined;
   const routers: Router[] = [
     createActionRouter({ gate: actionGate, authenticate, killSwitches, defaultTenant, roleOf }),
+    createMcpRouter({ mcp, authenticate, defaultTenant }),
     ...(permitSecret
       ? [
           createPermitRouter({
@@ -570,6 +596,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     connectorFor,
     crmOf,
     enforcement,
+    actionGate,
+    mcp,
     app,
     baseline: (tenantId) => baselineTenant(tenantId),
     setup,
@@ -668,6 +696,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       if (refreshTimer) clearInterval(refreshTimer);
       checkpoints?.stop();
       if (approvalSweep) clearInterval(approvalSweep);
+      await mcp.close();
       await reconciler.close();
       // A background setup still reading the CRM finishes before the database closes.
       if (config.hubspot.mode === "private_app") await setup.idle(config.hubspot.portalId!);

@@ -15,6 +15,8 @@ export { POLICY_AGENTS };
 
 export interface Harness extends LocalStack {
   t: TestDatabase;
+  /** The Redis namespace of this Tollgate (another process joins it with the same prefix). */
+  prefix: string;
 }
 
 /**
@@ -30,9 +32,10 @@ export async function startTollgateWithSandbox(
   } = {},
 ): Promise<Harness> {
   const t = await createTestDatabase({ poolSize: 10 });
+  const prefix = testPrefix("e2e");
   const stack = await startLocalStack({
     db: t.db,
-    prefix: testPrefix("e2e"),
+    prefix,
     redisUrl: TEST_REDIS_URL,
     clientSecret: HUBSPOT_TEST_CLIENT_SECRET,
     ...(options.env ? { env: options.env } : {}),
@@ -43,6 +46,7 @@ export async function startTollgateWithSandbox(
   return {
     ...stack,
     t,
+    prefix,
     async close() {
       await stack.close();
       await t.drop();

@@ -31,6 +31,7 @@ export function createFakeHubSpotConnector(seed: Record<string, PropertyDefiniti
     failNextCreate,
     readRecords: unsupported,
     listRecords: unsupported,
+    searchRecords: unsupported,
     writeRecords: unsupported,
     rateLimitState: () => undefined,
     async listProperties(objectType) {

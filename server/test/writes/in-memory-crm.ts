@@ -72,6 +72,10 @@ export class InMemoryCrm implements CrmConnector {
     return { records: await this.readRecords(objectType, ids, properties), after: undefined };
   }
 
+  async searchRecords(): Promise<never> {
+    throw new Error("the in-memory CRM does not search");
+  }
+
   async listProperties(): Promise<never[]> {
     return [];
   }

@@ -7,6 +7,7 @@ import { listProperties } from "./list-properties.js";
 import { listChangedSince } from "./list-changed-since.js";
 import { listRecords } from "./list-records.js";
 import { readRecords } from "./read-records.js";
+import { searchRecords } from "./search-records.js";
 import type { HubSpotConnectorOptions } from "./types.js";
 import { writeRecords } from "./write-records.js";
 
@@ -28,6 +29,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
       readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),
     listRecords: (objectType, properties, listOptions) => listRecords(transport, objectType, properties, listOptions),
+    searchRecords: (objectType, query) => searchRecords(transport, objectType, query),
     listChangedSince: (objectType, since) => listChangedSince(transport, objectType, since),
     listProperties: (objectType) => listProperties(transport, objectType),
     ensurePropertyGroup: (objectType, group) => ensurePropertyGroup(transport, objectType, group),

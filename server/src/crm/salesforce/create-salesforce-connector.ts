@@ -7,6 +7,7 @@ import { listRecords } from "./list-records.js";
 import { enableChangeDataCapture, grantFieldAccess, readPermissionSetNames } from "./org-metadata.js";
 import { queryAll } from "./query-all.js";
 import { readRecords } from "./read-records.js";
+import { searchRecords } from "./search-records.js";
 import { isSalesforceId, soqlString } from "./soql.js";
 import type { SalesforceConnectorOptions } from "./types.js";
 import { COLLECTION_UPDATE_LIMIT, writeRecords } from "./write-records.js";
@@ -79,6 +80,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),
     listRecords: (objectType, properties, listOptions) => listRecords(transport, objectType, properties, listOptions),
+    searchRecords: (objectType, query) => searchRecords(transport, objectType, query),
     listProperties: (objectType) => listProperties(transport, objectType),
     // Salesforce has no property groups; fields are grouped by the permission set install grants.
     ensurePropertyGroup: () => Promise.resolve(false),

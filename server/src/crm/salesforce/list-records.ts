@@ -16,9 +16,25 @@ export async function listRecords(
   properties: readonly string[],
   options: { after?: string | undefined } = {},
 ): Promise<{ records: CrmRecord[]; after: string | undefined }> {
+  return selectPage(transport, objectType, properties, [], options.after, LIST_PAGE_SIZE);
+}
+
+/**
+ * One keyset page: `SELECT Id, <properties> FROM <type> WHERE <conditions> AND Id > <after>
+ * ORDER BY Id LIMIT <limit>`; a full page names its last id as the next `after`.
+ */
+export async function selectPage(
+  transport: SalesforceTransport,
+  objectType: string,
+  properties: readonly string[],
+  conditions: readonly string[],
+  after: string | undefined,
+  limit: number,
+): Promise<{ records: CrmRecord[]; after: string | undefined }> {
   const fields = [...new Set(properties.map(soqlName))].filter((f) => f !== "Id");
-  const where = options.after && isSalesforceId(options.after) ? ` WHERE Id > ${soqlString(options.after)}` : "";
-  const soql = `SELECT ${["Id", ...fields].join(", ")} FROM ${soqlName(objectType)}${where} ORDER BY Id LIMIT ${LIST_PAGE_SIZE}`;
+  const where = [...conditions];
+  if (after && isSalesforceId(after)) where.push(`Id > ${soqlString(after)}`);
+  const soql = `SELECT ${["Id", ...fields].join(", ")} FROM ${soqlName(objectType)}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY Id LIMIT ${limit}`;
   const page = await transport.send<SalesforceQueryResult<Record<string, unknown> & { Id: string }>>({
     method: "GET",
     path: queryPath(soql),
@@ -28,5 +44,5 @@ export async function listRecords(
     objectId: row.Id,
     properties: Object.fromEntries(fields.map((f) => [f, asText(row[f])])),
   }));
-  return { records, after: records.length === LIST_PAGE_SIZE ? records.at(-1)!.objectId : undefined };
+  return { records, after: records.length === limit ? records.at(-1)!.objectId : undefined };
 }
