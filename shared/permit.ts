@@ -2,7 +2,7 @@ import { z } from "zod";
 import { canonicalJson, sha256Hex } from "./canonical-json.js";
 
 /**
- * DESIGN §5 (contract): permits for actions Tollgate cannot perform itself, and
+ * docs/contracts.md (contract): permits for actions Tollgate cannot perform itself, and
  * `POST /v1/permits/verify`, by which the sending system checks one before it sends.
  *
  * A permit is bound to the action's digest: the SHA-256 (hex) of the canonical JSON

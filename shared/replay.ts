@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * DESIGN §5 (contract): `POST /v1/replay` — re-decide recorded agent actions under another
+ * docs/contracts.md (contract): `POST /v1/replay` — re-decide recorded agent actions under another
  * policy, a candidate's YAML or a stored version. Nothing is written to the CRM or the audit.
  */
 const instant = z.iso.datetime({ offset: true, error: "expected an ISO-8601 date-time" });

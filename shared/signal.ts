@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * DESIGN §5 (contract): `POST /v1/signals` — what the sending system reports back about mail an
+ * docs/contracts.md (contract): `POST /v1/signals` — what the sending system reports back about mail an
  * agent sent (role `operator`). Signals feed the bounce and complaint triggers, the governance
  * metrics, and the gate's suppression check (an unsubscribed or complaining recipient is not
  * sent to again).

@@ -16,7 +16,7 @@ export interface PermitVerifierOptions {
 
 export interface PermitVerifier {
   /**
-   * DESIGN §5 `POST /v1/permits/verify`: valid ONCE for that exact action; refused when the
+   * docs/contracts.md `POST /v1/permits/verify`: valid ONCE for that exact action; refused when the
    * token is forged, expired, already used, revoked by a kill switch turned on over the action
    * since, for another digest, or for a tenant the caller does not act for. Every answer is
    * audited in the permit's tenant (a forged token has none, and is only answered).

@@ -61,15 +61,15 @@ const envSchema = z.object({
       .url("must be a URL")
       .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL"),
   ),
-  /** DESIGN §8: when set, `/metrics` needs `Authorization: Bearer <token>`. */
+  /** docs/contracts.md: when set, `/metrics` needs `Authorization: Bearer <token>`. */
   TOLLGATE_METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
-  /** DESIGN §8: the role that owns the schema and runs migrations; `DATABASE_URL`'s role then only appends and reads the audit. */
+  /** docs/contracts.md: the role that owns the schema and runs migrations; `DATABASE_URL`'s role then only appends and reads the audit. */
   DATABASE_MIGRATION_URL: optional(url),
-  /** Beyond DESIGN §8: seconds between signed audit checkpoints; 0 turns them off. */
+  /** Beyond docs/contracts.md: seconds between signed audit checkpoints; 0 turns them off. */
   TOLLGATE_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(0).default(3600),
-  /** Beyond DESIGN §8: where signed checkpoints (and retention archives) are also written as files. */
+  /** Beyond docs/contracts.md: where signed checkpoints (and retention archives) are also written as files. */
   TOLLGATE_CHECKPOINT_DIR: optional(z.string().min(1)),
-  /** Beyond DESIGN §8: the SIEM endpoint audit events are streamed to (newline-delimited JSON). */
+  /** Beyond docs/contracts.md: the SIEM endpoint audit events are streamed to (newline-delimited JSON). */
   TOLLGATE_AUDIT_STREAM_URL: optional(
     z
       .string()

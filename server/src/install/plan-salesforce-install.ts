@@ -20,7 +20,7 @@ export interface SalesforceInstallPlan {
 }
 
 /**
- * What installing into an org creates (pure, DESIGN §2): on each governed object the six
+ * What installing into an org creates (pure, docs/contracts.md): on each governed object the six
  * `AI_SDR_*__c` provenance fields and an `AI_Proposed_<Field>__c` shadow per proposable field
  * (typed like its canonical field where that is a number or date, else text), what exists left
  * alone; field access for all of them; CDC for every governed object. A governed field the org

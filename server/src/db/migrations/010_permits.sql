@@ -1,4 +1,4 @@
--- Permits (DESIGN §5 `POST /v1/permits/verify`): the gate's answer to an allowed action Tollgate
+-- Permits (docs/contracts.md `POST /v1/permits/verify`): the gate's answer to an allowed action Tollgate
 -- cannot perform itself. Bound to the action's digest, usable once, short-lived, and revoked by
 -- any kill switch turned on over one of `kill_keys` after it was issued.
 CREATE TABLE IF NOT EXISTS permits (

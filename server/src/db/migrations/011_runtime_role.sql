@@ -1,4 +1,4 @@
--- The runtime role (DESIGN §8 DATABASE_MIGRATION_URL, docs/operations.md, security): when a
+-- The runtime role (docs/contracts.md DATABASE_MIGRATION_URL, docs/operations.md, security): when a
 -- separate role owns the schema and runs these migrations, DATABASE_URL's role gets only what
 -- the running server needs. For the audit that is: read, and append through audit_append /
 -- audit_append_one, which run as the schema owner (SECURITY DEFINER) and keep the chain's

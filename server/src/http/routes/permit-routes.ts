@@ -15,7 +15,7 @@ export interface PermitRoutesOptions {
 const VERIFIERS = ["operator", "owner"] as const;
 
 /**
- * DESIGN §5: `POST /v1/permits/verify` `{token, digest}` → `{valid: true, eventId, action,
+ * docs/contracts.md: `POST /v1/permits/verify` `{token, digest}` → `{valid: true, eventId, action,
  * agentId, expiresAt}` once, then `{valid: false, reason, message}` (`used`, `expired`, `killed`,
  * `digest_mismatch`, `invalid`, `other_tenant`). A refusal is an answer (200), not an error;
  * a malformed body is a 400 and uses nothing.

@@ -10,7 +10,7 @@ export interface SignalRoutesOptions {
 }
 
 /**
- * DESIGN §5 `POST /v1/signals` (docs/contracts.md): the sending system's key, role `operator`,
+ * docs/contracts.md `POST /v1/signals` (docs/contracts.md): the sending system's key, role `operator`,
  * reports bounces, complaints, unsubscribes and replies — one signal or `{"signals": […]}`.
  * 200 once stored; the answer names the switches the report tripped.
  */
