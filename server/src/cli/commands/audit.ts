@@ -12,7 +12,7 @@ export function registerAuditCommands(program: Command, services: () => Promise<
     .description("recompute the hash chain; exits 1 and names the first broken event if any")
     .action(async (o: { tenant?: string }) => {
       const s = await services();
-      const result = await s.runtime.audit.verify(o.tenant);
+      const result = await s.runtime.services.audit.verify(o.tenant);
       if (result.ok) console.log(`ok: ${result.checked} events verified`);
       else {
         console.log(
@@ -34,10 +34,10 @@ export function registerAuditCommands(program: Command, services: () => Promise<
       const s = await services();
       // Sign the head first: events appended during the export then lie beyond the checkpoint,
       // which verifyExport reports, instead of breaking the signed range.
-      const cp = o.checkpoint ? await s.runtime.audit.checkpoint(o.tenant) : undefined;
+      const cp = o.checkpoint ? await s.runtime.services.audit.checkpoint(o.tenant) : undefined;
       const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
       let n = 0;
-      for await (const line of s.runtime.audit.exportJsonl({
+      for await (const line of s.runtime.services.audit.exportJsonl({
         tenantId: o.tenant,
         ...(o.from ? { from: o.from } : {}),
         ...(o.to ? { to: o.to } : {}),
@@ -46,7 +46,7 @@ export function registerAuditCommands(program: Command, services: () => Promise<
         n++;
       }
       if (o.out) await new Promise<void>((r) => out.end(() => r()));
-      if (cp) console.error(JSON.stringify({ checkpoint: cp, publicKeyPem: s.runtime.audit.publicKeyPem }));
+      if (cp) console.error(JSON.stringify({ checkpoint: cp, publicKeyPem: s.runtime.services.audit.publicKeyPem }));
       console.error(`exported ${n} events`);
     });
 }
