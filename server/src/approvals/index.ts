@@ -23,3 +23,5 @@ export { toProvenanceChanges, PROVENANCE_ACTIONS } from "./to-provenance-changes
 export { createCardApproverCheck } from "./card-approver-check.js";
 export { createApprovalTimers } from "./create-approval-timers.js";
 export type { ApprovalTimers } from "./create-approval-timers.js";
+export { createApprovalNotifier, MAX_TASKS_PER_APPROVAL } from "./create-approval-notifier.js";
+export type { ApprovalNotifier, ApprovalNotifierOptions } from "./create-approval-notifier.js";
