@@ -55,7 +55,7 @@ export type { Approval, ApprovalBatchResult } from "./approval.js";
 export { provenanceChangeSchema, provenancePageSchema, provenanceQuerySchema } from "./provenance.js";
 export type { ProvenanceChange, ProvenancePage } from "./provenance.js";
 export { ENFORCEMENT_TRIGGER_METRICS, killSwitchRequestSchema } from "./kill-switch.js";
-export type { KillSwitchStateName } from "./kill-switch.js";
+export type { KillSwitchRequest, KillSwitchStateName } from "./kill-switch.js";
 export { WEEKDAYS, durationToMs, policyManifestSchema } from "./policy-manifest.js";
 export type {
   ExceptionCondition,
@@ -116,3 +116,12 @@ export type {
   RequestActionInput,
   GetDecisionInput,
 } from "./mcp-tools.js";
+export {
+  goldenAddBodySchema,
+  goldenBreakSchema,
+  goldenOverrideSchema,
+  goldenRecordInputSchema,
+  goldenRecordSchema,
+  safeModeRequestSchema,
+} from "./golden.js";
+export type { GoldenBreak, GoldenOverride, GoldenRecord, GoldenRecordInput, SafeModeRequest } from "./golden.js";

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { killSwitchRequestSchema } from "../../../../shared/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
 import type { KillSwitchService } from "../../killswitch/index.js";
+import type { GoldenService } from "../../golden/index.js";
 import type { CompiledPolicy } from "../../policy/index.js";
 import { HUMAN_ROLES, principalOf, requireRole, type Principal } from "../authenticate.js";
 import { parseWith } from "../parse-with.js";
@@ -13,6 +14,8 @@ export interface KillSwitchRoutesOptions {
   defaultTenant: string;
   /** When given, `agent` and `role` switches must name an agent or role of the tenant's policy: a typo would give false safety. */
   policyOf?: (tenantId: string) => CompiledPolicy;
+  /** With it, turning a switch off first runs the golden records (refused on a change unless an owner overrides). */
+  golden?: Pick<GoldenService, "assertResume"> | undefined;
 }
 
 /** Who may pull which switch: the whole workspace takes an owner or RevOps admin; operators may stop narrower scopes. */
@@ -31,6 +34,7 @@ export function createKillSwitchRouter({
   authenticate,
   defaultTenant,
   policyOf,
+  golden,
 }: KillSwitchRoutesOptions): Router {
   const router = Router();
 
@@ -65,12 +69,9 @@ export function createKillSwitchRouter({
         { known: [...policy.roles.keys()] },
       );
     }
-    const sw = await service.set(tenantId, body, {
-      type: "human",
-      id: principal.name,
-      role: principal.role,
-      via: principal.via,
-    });
+    const actor = { type: "human" as const, id: principal.name, role: principal.role, via: principal.via };
+    await golden?.assertResume(tenantId, body, actor);
+    const sw = await service.set(tenantId, body, actor);
     res.json(sw);
   });
 
