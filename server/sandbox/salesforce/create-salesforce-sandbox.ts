@@ -130,6 +130,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       latestReplayId: () => log.latestReplayId,
       handshakes: () => cometd.handshakes,
       clients: () => cometd.clientCount,
+      heldConnects: () => cometd.heldConnects,
     },
     stats: () => ({ calls: { ...usage.calls }, apiUsed: usage.used, longestUrl: usage.longestUrl }),
     revokeTokens: () => users.revokeAll(),
