@@ -36,3 +36,5 @@ export { createReplayRouter } from "./routes/replay-routes.js";
 export { createSignalRouter } from "./routes/signal-routes.js";
 export { createGoldenRouter } from "./routes/golden-routes.js";
 export { createSetupRouter } from "./routes/setup-routes.js";
+export { createCardPageRouter } from "./routes/card-page-routes.js";
+export type { CardPageRoutesOptions } from "./routes/card-page-routes.js";
