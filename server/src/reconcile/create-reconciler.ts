@@ -150,3 +150,13 @@ export function historyChanges(
   }
   return out;
 }
+
+/** Several CRMs' reconcilers as one: a sweep sweeps them all; start and close reach each. */
+export function combineReconcilers(...all: (Reconciler | undefined)[]): Reconciler {
+  const each = all.filter((r): r is Reconciler => r !== undefined);
+  return {
+    sweep: async () => (await Promise.all(each.map((r) => r.sweep()))).reduce((a, b) => a + b, 0),
+    start: () => each.forEach((r) => r.start()),
+    close: async () => void (await Promise.all(each.map((r) => r.close()))),
+  };
+}
