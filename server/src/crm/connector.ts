@@ -76,6 +76,34 @@ export interface CrmConnector {
    * A connector that cannot read users leaves it out, and card approvals then fail closed.
    */
   getUser?(userId: string): Promise<CrmUser | undefined>;
+
+  /**
+   * Every user of the CRM account (HubSpot Settings Users API `GET /settings/v3/users`), to find
+   * the members of an approver group to notify. Optional: without it nobody is notified.
+   */
+  listUsers?(): Promise<CrmUser[]>;
+
+  /**
+   * Creates a to-do for one CRM user, linked to a record (HubSpot: a task owned by the user's
+   * owner record, associated with the record). Optional: a connector that cannot leaves it out,
+   * and approvals then notify no one in that CRM. @returns the task's id
+   */
+  createTask?(task: NewCrmTask): Promise<string>;
+
+  /** Marks a task done (HubSpot: `hs_task_status` COMPLETED). A task deleted meanwhile is not an error. */
+  completeTask?(taskId: string): Promise<void>;
+}
+
+/** A to-do for one CRM user about one record (approval notifications, docs/operations.md). */
+export interface NewCrmTask {
+  objectType: string;
+  objectId: string;
+  /** The CRM user (`CrmUser.id`) the task is assigned to. */
+  userId: string;
+  subject: string;
+  body: string;
+  /** ISO-8601: when it is due (the approval's expiry). */
+  dueAt: string;
 }
 
 /**
