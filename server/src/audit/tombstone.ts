@@ -1,6 +1,7 @@
 import { sign, verify, type KeyObject } from "node:crypto";
 import { canonicalJson, type AuditEventInput } from "../../../shared/index.js";
 import type { CheckpointKey } from "./checkpoint-key.js";
+import { systemEvent } from "./record-checkpoint.js";
 
 /** The action of the event that stands in the chain for events archived and removed by retention. */
 export const AUDIT_RETENTION_ACTION = "audit_retention";
@@ -59,14 +60,7 @@ export function tombstoneOf(event: Record<string, unknown>): AuditTombstone | un
 
 /** The event that records a tombstone in the chain; appended in the transaction that removes the events. */
 export function tombstoneEvent(t: AuditTombstone, retentionDays: number | null): AuditEventInput {
-  return {
-    tenant_id: t.tenant_id,
-    occurred_at: t.at,
-    actor: { type: "system", id: "tollgate", role: null, via: "retention" },
-    action: AUDIT_RETENTION_ACTION,
-    reason:
-      `archived and removed events ${t.from_seq}–${t.through_seq}` +
-      (retentionDays === null ? "" : ` (older than ${retentionDays} days)`),
-    evidence: { tombstone: t },
-  };
+  const older = retentionDays === null ? "" : ` (older than ${retentionDays} days)`;
+  const reason = `archived and removed events ${t.from_seq}–${t.through_seq}${older}`;
+  return systemEvent(t.tenant_id, t.at, "retention", AUDIT_RETENTION_ACTION, reason, { tombstone: t });
 }

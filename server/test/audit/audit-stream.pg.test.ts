@@ -53,6 +53,13 @@ function receiver(times: number) {
   return { acked, headers };
 }
 
+/** Delivers what earlier tests left, so a test sees only its own tenant. */
+async function drainOthers(): Promise<void> {
+  receiver(50);
+  await stream().runOnce();
+  nock.cleanAll();
+}
+
 async function appendN(tenant: string, n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) ids.push((await audit.append(fieldWrite(tenant))).event_id);
@@ -86,10 +93,7 @@ describe("audit stream to a SIEM", () => {
 
   it("receiver down, then up: nothing lost, nothing sent twice, retried with backoff", async () => {
     const tenant = newTenant("down");
-    // Deliver what other tests left, so this one sees only its own tenant.
-    receiver(50);
-    await stream().runOnce();
-    nock.cleanAll();
+    await drainOthers();
     const ids = await appendN(tenant, 4);
     nock(SIEM).post(PATH).reply(503, "busy");
     const s = stream();
@@ -119,9 +123,7 @@ describe("audit stream to a SIEM", () => {
 
   it("an answer lost after the receiver took the batch: that batch comes again, and only it (at least once)", async () => {
     const tenant = newTenant("lost");
-    receiver(50);
-    await stream().runOnce();
-    nock.cleanAll();
+    await drainOthers();
     const ids = await appendN(tenant, 5);
     const seen: string[] = [];
     nock(SIEM)
@@ -147,9 +149,7 @@ describe("audit stream to a SIEM", () => {
 
   it("the cursor survives a restart: a new stream carries on where the old one stopped", async () => {
     const tenant = newTenant("restart");
-    receiver(50);
-    await stream().runOnce();
-    nock.cleanAll();
+    await drainOthers();
     const first = await appendN(tenant, 2);
     const r1 = receiver(5);
     const before = stream();
@@ -165,9 +165,7 @@ describe("audit stream to a SIEM", () => {
 
   it("two processes streaming at once never send the same batch", async () => {
     const tenant = newTenant("pair");
-    receiver(50);
-    await stream().runOnce();
-    nock.cleanAll();
+    await drainOthers();
     const ids = await appendN(tenant, 9);
     const r = receiver(20);
     await Promise.all([stream().runOnce(), stream().runOnce()]);
