@@ -51,6 +51,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const soap = createMetadataHandler(store, users, permissionSets);
   app.post("/services/Soap/m/:version", (req, res, next) => {
     usage.used += 1;
+    usage.calls["POST /Soap/m"] = (usage.calls["POST /Soap/m"] ?? 0) + 1;
     soap(req, res).catch(next);
   });
   app.post("/cometd/:version", (req, res) => cometd.handle(req, res));
