@@ -55,6 +55,19 @@ export type { Approval, ApprovalBatchResult } from "./approval.js";
 export { provenanceChangeSchema, provenancePageSchema, provenanceQuerySchema } from "./provenance.js";
 export type { ProvenanceChange, ProvenancePage } from "./provenance.js";
 export { ENFORCEMENT_TRIGGER_METRICS, killSwitchRequestSchema } from "./kill-switch.js";
+export {
+  CONTAINMENT_POINTS,
+  CONTAINMENT_POINT_STATES,
+  CONTAINMENT_STATUSES,
+  containmentPointSchema,
+  containmentReportSchema,
+} from "./containment.js";
+export type {
+  ContainmentPoint,
+  ContainmentPointName,
+  ContainmentPointState,
+  ContainmentReport,
+} from "./containment.js";
 export type { KillSwitchStateName } from "./kill-switch.js";
 export { WEEKDAYS, durationToMs, policyManifestSchema } from "./policy-manifest.js";
 export type {

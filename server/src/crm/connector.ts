@@ -76,6 +76,22 @@ export interface CrmConnector {
    * A connector that cannot read users leaves it out, and card approvals then fail closed.
    */
   getUser?(userId: string): Promise<CrmUser | undefined>;
+
+  /**
+   * Freezes (`true`) or unfreezes a CRM user, so the CRM itself refuses its API calls (Salesforce
+   * `UserLogin.IsFrozen`; docs/operations.md, containment). Only for the users a policy declares
+   * as agents: the caller checks that. A CRM without such a switch leaves it out.
+   */
+  setUserFrozen?(userId: string, frozen: boolean): Promise<UserFreeze>;
+}
+
+/** A user's freeze as the CRM reports it after the change. */
+export interface UserFreeze {
+  userId: string;
+  /** Frozen before the call (by an admin, or an earlier switch): unfreezing is then not Tollgate's to do. */
+  wasFrozen: boolean;
+  /** Frozen now, as read back from the CRM. */
+  frozen: boolean;
 }
 
 /**

@@ -9,6 +9,7 @@ export type {
   PropertyDefinition,
   RateLimitState,
   CrmUser,
+  UserFreeze,
 } from "./connector.js";
 export { CrmError, CRM_ERROR_CODES, crmErrorCodeForStatus } from "./errors.js";
 export type { CrmErrorCode } from "./errors.js";

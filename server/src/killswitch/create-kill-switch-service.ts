@@ -30,6 +30,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
   const memory = new Map<string, KillSwitchState>();
   const heldSeen = new Set<string>();
   const listeners: ((tenantId: string) => void)[] = [];
+  const switchedListeners: ((change: KillSwitch) => void)[] = [];
   let subscriber: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -74,15 +75,17 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
     for (const t of tenants) remember(t, await repair(t));
   }
 
-  const notify = (tenantId: string) => {
-    for (const l of listeners) {
+  /** Tells every listener; one that throws is logged and stops none of the others. */
+  const callEach = <T>(of: readonly ((arg: T) => void)[], arg: T, tenantId: string) => {
+    for (const l of of) {
       try {
-        l(tenantId);
+        l(arg);
       } catch (err) {
         logger.warn({ err: (err as Error).message, tenantId }, "kill switch listener failed");
       }
     }
   };
+  const notify = (tenantId: string) => callEach(listeners, tenantId, tenantId);
 
   /** Queued agent writes the new switch now holds: the "in flight" it stopped. */
   async function pendingHeldBy(tenantId: string, field: string): Promise<number> {
@@ -230,6 +233,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
         );
       }
       notify(tenantId);
+      callEach(switchedListeners, result, tenantId);
       return result;
     },
 
@@ -287,6 +291,10 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
 
     onChange(listener) {
       listeners.push(listener);
+    },
+
+    onSwitched(listener) {
+      switchedListeners.push(listener);
     },
 
     async start() {

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { killSwitchRequestSchema } from "../../../../shared/index.js";
+import { killSwitchRequestSchema, type ContainmentReport } from "../../../../shared/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
 import type { KillSwitchService } from "../../killswitch/index.js";
 import type { CompiledPolicy } from "../../policy/index.js";
@@ -13,6 +13,8 @@ export interface KillSwitchRoutesOptions {
   defaultTenant: string;
   /** When given, `agent` and `role` switches must name an agent or role of the tenant's policy: a typo would give false safety. */
   policyOf?: (tenantId: string) => CompiledPolicy;
+  /** When given, each listed switch carries its containment report (docs/contracts.md, kill switches). */
+  containment?: { reportsOf(tenantId: string, eventIds: readonly string[]): Promise<Map<string, ContainmentReport>> };
 }
 
 /** Who may pull which switch: the whole workspace takes an owner or RevOps admin; operators may stop narrower scopes. */
@@ -21,7 +23,7 @@ const SCOPE_SWITCHERS = ["owner", "revops_admin", "operator"] as const;
 
 /**
  * docs/contracts.md#http-api: `GET /v1/kill-switches` (any human role) lists the active switches with who, when,
- * why and what they prevented so far; `PUT /v1/kill-switches` turns one on or off
+ * why, what they prevented so far and their containment report; `PUT /v1/kill-switches` turns one on or off
  * (`{scope: {type, value}, state, reason}`) and answers the switch with who/when. The tenant
  * scope takes an owner or revops_admin; every narrower scope also an operator. Bad input is a 400
  * and changes nothing.
@@ -31,12 +33,23 @@ export function createKillSwitchRouter({
   authenticate,
   defaultTenant,
   policyOf,
+  containment,
 }: KillSwitchRoutesOptions): Router {
   const router = Router();
 
   router.get("/v1/kill-switches", requireRole(authenticate, HUMAN_ROLES), async (req, res) => {
     const tenantId = tenantOf(req, defaultTenant);
-    res.json({ tenantId, switches: await service.list(tenantId) });
+    const switches = await service.list(tenantId);
+    const reports = await containment?.reportsOf(
+      tenantId,
+      switches.flatMap((s) => (s.eventId ? [s.eventId] : [])),
+    );
+    res.json({
+      tenantId,
+      switches: reports
+        ? switches.map((s) => ({ ...s, containment: (s.eventId && reports.get(s.eventId)) || null }))
+        : switches,
+    });
   });
 
   router.put("/v1/kill-switches", requireRole(authenticate, SCOPE_SWITCHERS), async (req, res) => {
