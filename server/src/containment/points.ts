@@ -105,7 +105,7 @@ export async function mcpSessionsClosed(ctx: PointContext): Promise<ContainmentP
   return {
     point,
     state: "confirmed",
-    detail: `${n} MCP session(s) closed; calls in progress aborted, a new session is read-only`,
+    detail: `${n} MCP session(s) closed here (calls in progress aborted); other processes close theirs on the switch notice; a new session is read-only`,
     confirmedAt: ctx.at(),
     count: n,
   };
