@@ -11,6 +11,19 @@ export const APPROVAL_STATUSES = [
 ] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
+/** The message of a send (or enrollment, meeting) approval, as kept with it. */
+export const approvalMessageSchema = z.object({
+  to: z.string().optional(),
+  from: z.string().optional(),
+  fromName: z.string().optional(),
+  subject: z.string().optional(),
+  body: z.string().optional(),
+  template: z.string().optional(),
+  sequenceId: z.string().optional(),
+  meetingAt: z.string().optional(),
+});
+export type ApprovalMessage = z.infer<typeof approvalMessageSchema>;
+
 /** docs/contracts.md#http-api (contract): one approval as the cards and operators see it. */
 export const approvalSchema = z.object({
   id: z.string(),
@@ -32,6 +45,13 @@ export const approvalSchema = z.object({
   /** Beyond the contract's minimum: who proposed, and why it was rejected. */
   agentId: z.string().nullable().optional(),
   rejectReason: z.string().nullable().optional(),
+  /** What is approved: `field_write`, or the verb the pre-write gate parked (`send_email`…). */
+  action: z.string().optional(),
+  /**
+   * For a verb: the message as the agent would send it — recipient, subject, body (credentials
+   * quoted in it redacted) — so the approver reads what they approve, not its digest.
+   */
+  message: approvalMessageSchema.nullable().optional(),
 });
 export type Approval = z.infer<typeof approvalSchema>;
 

@@ -48,10 +48,11 @@ export {
   approvalDecisionResponseSchema,
   approvalListSchema,
   approvalSchema,
+  approvalMessageSchema,
   approveBodySchema,
   rejectBodySchema,
 } from "./approval.js";
-export type { Approval, ApprovalBatchResult } from "./approval.js";
+export type { Approval, ApprovalBatchResult, ApprovalMessage } from "./approval.js";
 export { provenanceChangeSchema, provenancePageSchema, provenanceQuerySchema } from "./provenance.js";
 export type { ProvenanceChange, ProvenancePage } from "./provenance.js";
 export { ENFORCEMENT_TRIGGER_METRICS, killSwitchRequestSchema } from "./kill-switch.js";
@@ -129,3 +130,5 @@ export type {
   RequestActionInput,
   GetDecisionInput,
 } from "./mcp-tools.js";
+export { INBOX_VIEWS, INBOX_MAX, inboxQuerySchema, inboxSchema, settingsViewSchema } from "./card-pages.js";
+export type { InboxView, InboxQuery, Inbox, SettingsView } from "./card-pages.js";

@@ -20,6 +20,9 @@ import {
   ACTOR_TYPES,
   provenanceChangeSchema,
   provenancePageSchema,
+  inboxSchema,
+  settingsViewSchema,
+  INBOX_VIEWS,
 } from "../../shared/index.js";
 
 const fullApproval: card.Approval = {
@@ -166,5 +169,39 @@ describe("the cards' wire types match shared/", () => {
     expectTypeOf<card.BatchResponse>().toEqualTypeOf<z.infer<typeof approvalBatchResultSchema>>();
     expectTypeOf<card.ProvenanceChange>().toEqualTypeOf<z.infer<typeof provenanceChangeSchema>>();
     expectTypeOf<card.ProvenancePage>().toEqualTypeOf<z.infer<typeof provenancePageSchema>>();
+    expectTypeOf<card.Inbox>().toEqualTypeOf<z.infer<typeof inboxSchema>>();
+    expectTypeOf<card.SettingsView>().toEqualTypeOf<z.infer<typeof settingsViewSchema>>();
+  });
+
+  it("a send approval's message, the inbox and the settings view typed by the cards parse unchanged", () => {
+    const send: card.Approval = {
+      ...fullApproval,
+      field: "send_email",
+      action: "send_email",
+      message: { to: "ada@acme.test", subject: "Hello", body: "Hi Ada, [redacted]" },
+    };
+    expect(approvalSchema.strict().parse(send)).toEqual(send);
+    const inbox: card.Inbox = { view: "mine", approvals: [send], counts: { mine: 1, team: 1, overdue: 0, all: 1 } };
+    expect(inboxSchema.parse(inbox)).toEqual(inbox);
+    expect([...card.INBOX_VIEWS]).toEqual([...INBOX_VIEWS]);
+    const settings: card.SettingsView = {
+      tenantId: "62515",
+      you: { role: "revops_admin", mayPullTenant: true, mayPullScoped: true },
+      killSwitches: [
+        {
+          scope: { type: "tenant", value: null },
+          state: "on",
+          reason: "runaway",
+          who: { type: "human", id: "rita@acme.test", role: "revops_admin", via: "hubspot_card" },
+          when: "2025-06-02T10:00:00.000Z",
+        },
+      ],
+      scopes: { agents: ["enrich"], roles: ["enrichment"] },
+      policy: { version: "v1", updatedAt: null, updatedBy: null, changes: [] },
+      reverts: [],
+      exceptions: [],
+      setup: null,
+    };
+    expect(settingsViewSchema.parse(settings)).toEqual(settings);
   });
 });

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { buildWebhookEvents, resolveSubscriptions } from "./build-webhook-events.js";
+import { associatedIds, registerAssociationRoutes, type AssociationMap } from "./association-routes.js";
 import { createCrmGate } from "./crm-gate.js";
 import { registerBatchRoutes } from "./batch-routes.js";
 import { registerOAuthRoutes } from "./oauth-routes.js";
@@ -114,6 +115,8 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   registerObjectRoutes(route, ctx);
   registerOAuthRoutes(route, ctx);
   registerUserRoutes(route, users);
+  const associations: AssociationMap = new Map();
+  registerAssociationRoutes(route, ctx, associations);
   app.use((_req: Request, res: Response) => {
     res.status(404).json({
       status: "error",
@@ -169,6 +172,8 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
       webhookEvents: dispatcher?.counters.events ?? 0,
       webhookFailures: dispatcher?.counters.failures ?? 0,
     }),
+    associated: (objectType, id, toType) =>
+      associatedIds(associations, store.resolveType(objectType), id, store.resolveType(toType)),
     putUser: (user) => void users.set(user.id, user),
     webhooksIdle: () => dispatcher?.idle() ?? Promise.resolve(),
     tokens: { issue: (who, issueOptions) => tokens.issue(who, issueOptions) },

@@ -117,6 +117,8 @@ const SPECS: Record<string, { group: string; groupLabel: string; props: Spec[] }
       ["hs_task_subject", "string", "text"],
       ["hs_task_body", "string", "textarea"],
       ["hs_task_status", "enumeration", "select", ["NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED"]],
+      ["hs_task_priority", "enumeration", "select", ["NONE", "LOW", "MEDIUM", "HIGH"]],
+      ["hs_task_type", "enumeration", "select", ["CALL", "EMAIL", "TODO"]],
       ["hs_timestamp", "datetime", "date"],
       ["hubspot_owner_id", "string", "text"],
     ],

@@ -103,6 +103,8 @@ export interface SandboxUser {
   primaryTeamId?: string;
   secondaryTeamIds?: string[];
   superAdmin?: boolean;
+  /** The user's owner record (what `hubspot_owner_id` holds). @defaultValue `1000` + `id` */
+  ownerId?: string;
 }
 
 export interface SandboxRecord {
@@ -150,6 +152,8 @@ export interface HubSpotSandbox {
   stats(): SandboxStats;
   /** Fault injection: every CRM route answers `status` (a 429 with `Retry-After: 1`) until cleared with `undefined`. */
   setFault(fault: { status: 429 | 500 | 502 | 503 } | undefined): void;
+  /** Records of `toType` associated with a record (`PUT /crm/v4/…/associations/default/…`), either direction. */
+  associated(objectType: string, id: string, toType: string): string[];
   /** Adds or replaces a user of the account. */
   putUser(user: SandboxUser): void;
   /** Points webhooks somewhere else (or nowhere), e.g. once the backend under test knows its port. */

@@ -197,6 +197,10 @@ export class CometdServer {
     return this.clients.size;
   }
 
+  get heldConnects(): number {
+    return [...this.clients.values()].filter((c) => c.waiter).length;
+  }
+
   close(): void {
     this.dropAll();
     this.unsubscribe();

@@ -52,6 +52,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const soap = createMetadataHandler(store, users, permissionSets);
   app.post("/services/Soap/m/:version", (req, res, next) => {
     usage.used += 1;
+    usage.calls["POST /Soap/m"] = (usage.calls["POST /Soap/m"] ?? 0) + 1;
     soap(req, res).catch(next);
   });
   app.post("/cometd/:version", (req, res) => cometd.handle(req, res));
@@ -141,6 +142,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       latestReplayId: () => log.latestReplayId,
       handshakes: () => cometd.handshakes,
       clients: () => cometd.clientCount,
+      heldConnects: () => cometd.heldConnects,
     },
     stats: () => ({ calls: { ...usage.calls }, apiUsed: usage.used, longestUrl: usage.longestUrl }),
     revokeTokens: () => users.revokeAll(),

@@ -7,6 +7,8 @@ export interface SandboxField {
   custom: boolean;
   updateable: boolean;
   picklistValues?: string[];
+  /** Characters a text field holds (a longer value is refused, `STRING_TOO_LONG`). @defaultValue 255 for `string` */
+  length?: number;
 }
 
 const text = (name: string, label = name): SandboxField => ({

@@ -93,6 +93,7 @@ export function createMetadataHandler(store: RecordStore, users: OrgUsers, permi
         type: DESCRIBE_TYPE[String(c["type"])] ?? "string",
         custom: true,
         updateable: true,
+        ...(c["length"] ? { length: Number(c["length"]) } : {}),
         ...(c["valueSet"] ? { picklistValues: picklistOf(c["valueSet"]) } : {}),
       });
       if (!added && !upsert)

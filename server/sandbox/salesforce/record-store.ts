@@ -187,5 +187,14 @@ function convert(field: SandboxField, raw: unknown): SandboxValue {
     return n;
   }
   if (field.type === "boolean") return raw === true || raw === "true";
-  return typeof raw === "string" ? raw : String(raw);
+  const text = typeof raw === "string" ? raw : String(raw);
+  const length = field.length ?? (field.type === "string" ? 255 : undefined);
+  if (length !== undefined && [...text].length > length)
+    throw new SandboxError(
+      400,
+      "STRING_TOO_LONG",
+      `${field.label}: data value too large: ${text.slice(0, 40)}… (max length=${length})`,
+      [field.name],
+    );
+  return text;
 }

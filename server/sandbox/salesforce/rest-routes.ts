@@ -65,6 +65,7 @@ export function registerRestRoutes(router: Router, ctx: RestContext, usage: { us
         type: f.type,
         custom: f.custom,
         updateable: f.updateable,
+        length: f.length ?? (f.type === "string" ? 255 : 0),
         calculated: false,
         picklistValues: (f.picklistValues ?? []).map((v) => ({ label: v, value: v, active: true })),
       })),

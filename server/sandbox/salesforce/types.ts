@@ -72,6 +72,8 @@ export interface SalesforceSandbox {
     latestReplayId(): number;
     handshakes(): number;
     clients(): number;
+    /** `/meta/connect` requests held open, waiting for an event. */
+    heldConnects(): number;
   };
   /** REST calls by `METHOD path`, and the allocation used. */
   stats(): { calls: Record<string, number>; apiUsed: number; longestUrl: number };

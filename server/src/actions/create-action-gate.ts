@@ -22,7 +22,7 @@ import { issuePermit } from "./issue-permit.js";
 import { planFieldWrite } from "./plan-field-write.js";
 import { ApprovalTakenError, recordDecision, type ActionApprovalRow } from "./record-decision.js";
 import { createSendDedupe } from "./send-dedupe.js";
-import { actionDigest, describeAction, requestHash, summarizeAction } from "./summarize-action.js";
+import { actionDigest, approvalPayload, describeAction, requestHash, summarizeAction } from "./summarize-action.js";
 import { toDecisionInput } from "./to-decision-input.js";
 import type { ActionCaller, ActionGate, ActionGateOptions, ActionHandleOptions } from "./types.js";
 
@@ -414,7 +414,7 @@ function approvalRow(
     evidence: {
       agent: r.evidence ?? null,
       request: summarizeAction(r),
-      payload: r.payload ?? null,
+      payload: approvalPayload(r),
       reasons: d.reasons,
     },
     // Why a person is asked: the policy's tier, or an exception to a window or a held cap.

@@ -1,4 +1,5 @@
 import { type ActionRequest, canonicalJson, sha256Hex } from "../../../shared/index.js";
+import { redactInline } from "../audit/index.js";
 
 /**
  * What an approver approves, and what a retry must repeat exactly: the verb's target and
@@ -47,4 +48,15 @@ export function describeAction(r: ActionRequest): string {
 export function requestHash(r: ActionRequest): string {
   const { idempotencyKey: _key, ...rest } = r;
   return sha256Hex(canonicalJson(rest));
+}
+
+/**
+ * The message as a person approves it (recipient, subject, body…), kept with the approval so the
+ * card can show it: every text with the credentials quoted in it redacted, as the audit does.
+ */
+export function approvalPayload(r: ActionRequest): Record<string, unknown> | null {
+  if (!r.payload) return null;
+  return Object.fromEntries(
+    Object.entries(r.payload).map(([k, v]) => [k, typeof v === "string" ? redactInline(v) : v]),
+  );
 }

@@ -3,6 +3,7 @@ import { TollgateError } from "../errors/index.js";
 import { APPROVAL_ERROR_CODES, ApprovalError, type ApprovalErrorCode } from "./approval-errors.js";
 import { decideApprovals, type DecisionEntry } from "./decide-approvals.js";
 import { expireApproval } from "./expire-approval.js";
+import { buildInbox } from "./list-inbox.js";
 import { toStoredApproval } from "./approval-store.js";
 import { loadSql } from "./load-sql.js";
 import { reconcileAppliedWrites, settleAppliedWrites } from "./settle-applied-writes.js";
@@ -39,6 +40,13 @@ class ExpiryNotDueError extends TollgateError {
 export function createApprovalService(options: ApprovalServiceOptions): ApprovalService {
   const now = options.now ?? (() => new Date());
   const deps = { ...options, now };
+  // Told after each decision or expiry commits (notification tasks close); never fails the answer.
+  const decided = (tenantId: string, ids: readonly string[]) => {
+    if (!options.onDecided || ids.length === 0) return;
+    void Promise.resolve()
+      .then(() => options.onDecided!(tenantId, ids))
+      .catch(() => undefined);
+  };
 
   async function decideOne(tenantId: string, approver: Approver, item: DecisionItem): Promise<DecisionResult> {
     const [result] = await decideApprovals(deps, tenantId, approver, [{ item }], "single");
@@ -58,11 +66,13 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
   const service: ApprovalService = {
     async approve(tenantId, id, approver, body = {}) {
       const r = await decideOne(tenantId, approver, { id, decision: "approve", expected: body.expected });
+      decided(tenantId, [id]);
       return { ...(await current(tenantId, id)), outcome: r.outcome as ApproveResult["outcome"] };
     },
 
     async reject(tenantId, id, approver, body) {
       const r = await decideOne(tenantId, approver, { id, decision: "reject", reason: body.reason });
+      decided(tenantId, [id]);
       return { ...(await current(tenantId, id)), outcome: r.outcome as RejectResult["outcome"] };
     },
 
@@ -92,6 +102,10 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
         return { item: parsed.data };
       });
       const results = await decideApprovals(deps, tenantId, approver, entries, "batch");
+      decided(
+        tenantId,
+        results.filter((r) => r.ok).map((r) => r.id),
+      );
       // Each result carries the approval as it now stands, as a single decision's answer does.
       const found = await options.db.query<Record<string, unknown>>(loadSql("select-approvals"), [tenantId, [...seen]]);
       const byId = new Map(found.rows.map((r) => [r.id as string, toStoredApproval(r)]));
@@ -109,12 +123,15 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
     },
 
     async expire(tenantId, id) {
-      return (await expireApproval(deps, tenantId, id)) === "expired";
+      const expired = (await expireApproval(deps, tenantId, id)) === "expired";
+      if (expired) decided(tenantId, [id]);
+      return expired;
     },
 
     async onExpireJob(job) {
-      if ((await expireApproval(deps, job.tenantId, job.approvalId)) === "not_due")
-        throw new ExpiryNotDueError(job.approvalId);
+      const outcome = await expireApproval(deps, job.tenantId, job.approvalId);
+      if (outcome === "not_due") throw new ExpiryNotDueError(job.approvalId);
+      decided(job.tenantId, [job.approvalId]);
     },
 
     async onWritesSettled(rows) {
@@ -133,9 +150,17 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
         objectId,
         now().toISOString(),
       ]);
-      for (const r of rows) await expireApproval(deps, tenantId, r.id);
+      for (const r of rows) await service.expire(tenantId, r.id);
       const list = await options.store.listForRecord(tenantId, objectType, objectId, listOptions.limit ?? 50);
       return list.filter((a) => !listOptions.crm || a.crm === listOptions.crm).map(toApprovalWire);
+    },
+
+    async inbox(tenantId, approver, query) {
+      // Fail closed here too: a lapsed approval is expired before anyone sees it as pending.
+      const pending = await options.store.listPending(tenantId);
+      const at = now();
+      for (const a of pending) if (Date.parse(a.expiresAt) <= at.getTime()) await service.expire(tenantId, a.id);
+      return buildInbox(pending, approver, query, options.whyNotAllowed, at);
     },
   };
   return service;

@@ -20,3 +20,5 @@ export { toApprovalWire } from "./to-approval-wire.js";
 export { listRecordProvenance } from "./list-record-provenance.js";
 export type { ProvenanceQuery } from "./list-record-provenance.js";
 export { toProvenanceChanges, PROVENANCE_ACTIONS } from "./to-provenance-changes.js";
+export { createApprovalNotifier, MAX_TASKS_PER_APPROVAL } from "./create-approval-notifier.js";
+export type { ApprovalNotifier, ApprovalNotifierOptions } from "./create-approval-notifier.js";

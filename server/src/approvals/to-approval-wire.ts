@@ -1,4 +1,4 @@
-import type { Approval } from "../../../shared/index.js";
+import { approvalMessageSchema, type Approval, type ApprovalMessage } from "../../../shared/index.js";
 import type { StoredApproval } from "./approval-store.js";
 
 /**
@@ -25,5 +25,16 @@ export function toApprovalWire(a: StoredApproval): Approval {
     createdAt: a.createdAt,
     agentId: a.agentId,
     rejectReason: a.rejectReason ?? null,
+    action: a.action ?? "field_write",
+    message: messageOf(a),
   };
+}
+
+/** A verb's message, from the payload the gate kept with the approval (already redacted there). */
+function messageOf(a: StoredApproval): ApprovalMessage | null {
+  if ((a.action ?? "field_write") === "field_write") return null;
+  const payload = (a.evidence as { payload?: unknown } | null)?.payload;
+  const parsed = approvalMessageSchema.safeParse(payload);
+  if (!parsed.success) return null;
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => typeof v === "string")) as ApprovalMessage;
 }

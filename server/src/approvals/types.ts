@@ -1,4 +1,4 @@
-import type { Approval, ApprovalBatchResult, AuditEventInput } from "../../../shared/index.js";
+import type { Approval, ApprovalBatchResult, AuditEventInput, Inbox, InboxQuery } from "../../../shared/index.js";
 import type { CrmConnector, CrmUser } from "../crm/index.js";
 import type { Sql } from "../db/index.js";
 import type { PlannedCrmWrite } from "../enforce/index.js";
@@ -90,6 +90,11 @@ export interface ApprovalServiceOptions {
    * `undefined` when they may. Without it everyone who reaches the service may.
    */
   whyNotAllowed?: ((approval: StoredApproval, approver: Approver) => string | undefined) | undefined;
+  /**
+   * Told (after commit, best effort) which approvals a decision or an expiry settled, e.g. to
+   * complete their notification tasks (`ApprovalNotifier.closeSettled`).
+   */
+  onDecided?: ((tenantId: string, ids: readonly string[]) => Promise<unknown>) | undefined;
 }
 
 /** The approval as it now stands, and what this request did. */
@@ -150,4 +155,10 @@ export interface ApprovalService {
     objectId: string,
     options?: { crm?: string; limit?: number },
   ): Promise<Approval[]>;
+  /**
+   * The approval inbox across records (docs/contracts.md#http-api `GET /v1/inbox`): pending
+   * approvals in one view (`mine`, `team`, `overdue`, `all`) for `approver`, judged by the same
+   * approver-group rule as deciding; lapsed ones are expired first.
+   */
+  inbox(tenantId: string, approver: Approver, query: InboxQuery): Promise<Inbox>;
 }

@@ -2,6 +2,7 @@ import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
 import type { Database } from "../db/index.js";
 import { ConfigError } from "../errors/index.js";
 import { appendPrepared } from "./append-prepared.js";
+import { applyRetention } from "./apply-retention.js";
 import { createAppendBatcher } from "./create-append-batcher.js";
 import { checkpointKeyFromSeed } from "./checkpoint-key.js";
 import { createCheckpoint, latestCheckpoint } from "./create-checkpoint.js";
@@ -80,5 +81,9 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
       });
     },
     latestCheckpoint: (tenantId) => latestCheckpoint(db, tenantId),
+    async applyRetention(req, owner) {
+      if (!key) throw new ConfigError("audit retention signs its archives: pass signingSeed to createAuditLog");
+      return applyRetention({ db, owner: owner ?? db, key, now, pageSize }, req);
+    },
   };
 }

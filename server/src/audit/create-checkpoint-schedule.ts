@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Sql } from "../db/index.js";
+import { runEvery } from "./run-every.js";
 import type { AuditCheckpoint, AuditLog } from "./types.js";
+import { isSafeFolderName, tenantFolder } from "./write-archive.js";
 
 export interface CheckpointScheduleOptions {
   audit: Pick<AuditLog, "checkpoint" | "publicKeyPem" | "keyId">;
@@ -24,7 +26,6 @@ export interface CheckpointSchedule {
 const DUE_SQL = `SELECT h.tenant_id FROM audit_heads h
   WHERE h.seq > coalesce((SELECT max(c.seq) + 1 FROM audit_checkpoints c WHERE c.tenant_id = h.tenant_id), 0)
   ORDER BY h.tenant_id`;
-const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Signed checkpoints on a schedule (docs/operations.md, security): each is stored, recorded in
@@ -33,12 +34,10 @@ const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * auditor needs with an export (`verifyExport`). A failure is logged and retried next round.
  */
 export function createCheckpointSchedule(options: CheckpointScheduleOptions): CheckpointSchedule {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<AuditCheckpoint[]> | undefined;
-
   async function writeFileFor(cp: AuditCheckpoint): Promise<void> {
-    if (!options.dir || !SAFE_NAME.test(cp.tenant_id)) return;
-    const folder = join(options.dir, cp.tenant_id);
+    // A tenant id unfit for a path gets no file; its checkpoint is still stored and recorded.
+    if (!options.dir || !isSafeFolderName(cp.tenant_id)) return;
+    const folder = tenantFolder(options.dir, cp.tenant_id);
     await mkdir(folder, { recursive: true });
     const body = { checkpoint: cp, keyId: options.audit.keyId, publicKeyPem: options.audit.publicKeyPem };
     await writeFile(join(folder, `${String(cp.seq).padStart(12, "0")}.json`), `${JSON.stringify(body, null, 2)}\n`);
@@ -59,19 +58,5 @@ export function createCheckpointSchedule(options: CheckpointScheduleOptions): Ch
     return made;
   }
 
-  return {
-    runOnce,
-    start() {
-      if (timer) return;
-      timer = setInterval(() => {
-        // One round at a time: a slow round is not overtaken by the next.
-        running ??= runOnce().finally(() => (running = undefined));
-      }, options.intervalMs ?? 3_600_000);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
-  };
+  return { runOnce, ...runEvery(options.intervalMs ?? 3_600_000, runOnce) };
 }

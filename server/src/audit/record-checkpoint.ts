@@ -10,12 +10,34 @@ export const AUDIT_CHECKPOINT_ACTION = "audit_checkpoint";
  * hash-chained and anchored by every later checkpoint and shipped file.
  */
 export function checkpointEvent(cp: AuditCheckpoint, publicKeyPem: string | null): AuditEventInput {
+  return systemEvent(
+    cp.tenant_id,
+    cp.at,
+    "checkpoint",
+    AUDIT_CHECKPOINT_ACTION,
+    `signed the chain head at seq ${cp.seq}`,
+    {
+      checkpoint: cp,
+      publicKeyPem,
+    },
+  );
+}
+
+/** An event Tollgate itself records about its own audit log (checkpoints, retention). */
+export function systemEvent(
+  tenantId: string,
+  at: string,
+  via: string,
+  action: string,
+  reason: string,
+  evidence: Record<string, unknown>,
+): AuditEventInput {
   return {
-    tenant_id: cp.tenant_id,
-    occurred_at: cp.at,
-    actor: { type: "system", id: "tollgate", role: null, via: "checkpoint" },
-    action: AUDIT_CHECKPOINT_ACTION,
-    reason: `signed the chain head at seq ${cp.seq}`,
-    evidence: { checkpoint: cp, publicKeyPem },
+    tenant_id: tenantId,
+    occurred_at: at,
+    actor: { type: "system", id: "tollgate", role: null, via },
+    action,
+    reason,
+    evidence,
   };
 }

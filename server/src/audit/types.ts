@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditEventInput, AuditQuery, AuditVerifyResult } from "../../../shared/index.js";
-import type { Sql } from "../db/index.js";
+import type { Database, Sql } from "../db/index.js";
+import type { RetentionRequest, RetentionResult } from "./apply-retention.js";
 
 export interface AuditLogOptions {
   /**
@@ -91,6 +92,13 @@ export interface AuditLog {
   exportJsonl(q: AuditQuery): AsyncIterable<string>;
   /** Signs and stores the tenant's current head. */
   checkpoint(tenantId: string, options?: { record?: boolean }): Promise<AuditCheckpoint>;
+  /**
+   * Retention for one tenant: archives the events recorded before `req.before` to a signed JSONL
+   * file, then appends a signed tombstone and removes them, in one transaction run on `owner`
+   * (the schema owner when the runtime has its own role; default: this log's database).
+   * @throws ConfigError without a signing key · Error when the chain to archive is broken
+   */
+  applyRetention(req: RetentionRequest, owner?: Database): Promise<RetentionResult>;
   /** The tenant's most recent stored checkpoint, if any. */
   latestCheckpoint(tenantId: string): Promise<AuditCheckpoint | null>;
   /** The checkpoint key's id and public key (PEM, SPKI); null without a signing seed. */

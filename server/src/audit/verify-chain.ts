@@ -6,6 +6,7 @@ import { GENESIS_HASH } from "./compute-event-hash.js";
 import type { AuditCheckpoint } from "./types.js";
 import { verifyCheckpoint } from "./verify-checkpoint.js";
 import { AUDIT_CHECKPOINT_ACTION } from "./record-checkpoint.js";
+import { AUDIT_RETENTION_ACTION, tombstoneOf, verifyTombstone, type AuditTombstone } from "./tombstone.js";
 
 // Parameters: $1 tenant id, $2 last seq seen, $3 page size.
 const PAGE_SQL = `SELECT seq, event_id, tenant_id, prev_hash, hash, occurred_at, object_type, object_id, agent_id, run_id, outcome, event
@@ -67,19 +68,18 @@ async function verifyTenant(
   // Every stored checkpoint must be one this deployment's key signed: an unknown key, or no key
   // to check with, is reported rather than trusted.
   for (const cp of checkpoints) {
-    const problem = !key
-      ? `checkpoint at seq ${cp.seq} cannot be checked: no checkpoint key is configured`
-      : cp.key_id !== key.keyId
-        ? `checkpoint at seq ${cp.seq} is signed by an unknown key ${cp.key_id}`
-        : !verifyCheckpoint(cp, key.publicKey)
-          ? `checkpoint at seq ${cp.seq} has an invalid signature`
-          : undefined;
+    const problem = signatureProblem(`checkpoint at seq ${cp.seq}`, cp.key_id, key, () =>
+      verifyCheckpoint(cp, key!.publicKey),
+    );
     if (problem) return { ok: false, checked: 0, firstBroken: { eventId: "", reason: problem } };
   }
   const signedAt = new Map(checkpoints.map((cp) => [cp.seq, cp.hash]));
   let checked = 0;
-  let seq = 0;
-  let prevHash = GENESIS_HASH;
+  // Where the chain starts: genesis, or — after retention removed its oldest events — the last
+  // hash of the signed tombstone that accounts for them.
+  const start = await findStart(sql, tenantId, key);
+  if ("reason" in start) return { ok: false, checked: 0, firstBroken: start };
+  let { seq, prevHash } = start;
   let lastId = "";
   const broken = (eventId: string, reason: string): AuditVerifyResult => ({
     ok: false,
@@ -105,6 +105,10 @@ async function verifyTenant(
       const recorded = recordedCheckpoint(row.event);
       if (recorded && !checkpoints.some((cp) => cp.seq === recorded.seq && cp.signature === recorded.signature))
         return broken(row.event_id, `the signed checkpoint at seq ${recorded.seq} this event records is missing`);
+      // A tombstone anywhere in the chain must be one this deployment's key signed.
+      const badTombstone =
+        row.event.action === AUDIT_RETENTION_ACTION ? tombstoneEventProblem(row.event, seq, key) : undefined;
+      if (badTombstone) return broken(row.event_id, badTombstone);
     }
     if (rows.length < pageSize) break;
   }
@@ -170,4 +174,49 @@ async function loadCheckpoints(sql: Sql, tenantId: string): Promise<AuditCheckpo
     [tenantId],
   );
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+type Start = { seq: number; prevHash: string } | { eventId: string; reason: string };
+
+/** Where a tenant's stored chain starts: genesis, or the signed tombstone naming the removed events before it. */
+async function findStart(sql: Sql, tenantId: string, key: CheckpointKey | null): Promise<Start> {
+  const first = (
+    await sql.query<{ seq: string | number; event_id: string }>(
+      "SELECT seq, event_id FROM audit_events WHERE tenant_id = $1 ORDER BY seq LIMIT 1",
+      [tenantId],
+    )
+  ).rows[0];
+  if (!first || Number(first.seq) === 1) return { seq: 0, prevHash: GENESIS_HASH };
+  const through = Number(first.seq) - 1;
+  const { rows } = await sql.query<{ event: Record<string, unknown> }>(
+    `SELECT event FROM audit_events WHERE tenant_id = $1 AND event->>'action' = $2
+       AND event->'evidence'->'tombstone'->>'through_seq' = $3 ORDER BY seq DESC LIMIT 1`,
+    [tenantId, AUDIT_RETENTION_ACTION, String(through)],
+  );
+  const tombstone = rows[0] ? tombstoneOf(rows[0].event) : undefined;
+  if (!tombstone)
+    return { eventId: first.event_id, reason: `events 1–${through} are missing and no tombstone accounts for them` };
+  const problem = tombstoneProblem(tombstone, key);
+  if (problem) return { eventId: first.event_id, reason: problem };
+  return { seq: through, prevHash: tombstone.through_hash };
+}
+
+/** Why an `audit_retention` event at `seq` cannot be trusted, or undefined. */
+function tombstoneEventProblem(event: Record<string, unknown>, seq: number, key: CheckpointKey | null) {
+  const t = tombstoneOf(event);
+  if (!t) return "tombstone is malformed";
+  return tombstoneProblem(t, key) ?? (t.through_seq >= seq ? "tombstone names events after itself" : undefined);
+}
+
+function tombstoneProblem(t: AuditTombstone, key: CheckpointKey | null): string | undefined {
+  return signatureProblem(`tombstone of seq ${t.from_seq}–${t.through_seq}`, t.key_id, key, () =>
+    verifyTombstone(t, key!.publicKey),
+  );
+}
+
+/** Why something signed cannot be trusted: no key to check it, an unknown key, or a bad signature. */
+function signatureProblem(what: string, keyId: string, key: CheckpointKey | null, valid: () => boolean) {
+  if (!key) return `${what} cannot be checked: no checkpoint key is configured`;
+  if (keyId !== key.keyId) return `${what} is signed by an unknown key ${keyId}`;
+  return valid() ? undefined : `${what} has an invalid signature`;
 }

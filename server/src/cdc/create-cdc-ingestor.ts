@@ -76,6 +76,10 @@ export function createCdcIngestor(options: CdcIngestorOptions): CdcIngestor {
         logger.warn({ tenantId, reason }, "salesforce cdc: session refused; building a new client");
         restart(true);
       },
+      onTransportDown: () => {
+        logger.warn({ tenantId, replayFrom: position }, "salesforce cdc: stream request failed; resubscribing");
+        restart(false);
+      },
       onSubscribeError: (error) => {
         if (error.replayInvalid) void recoverFromLostPosition(error.message);
         else {
@@ -96,6 +100,8 @@ export function createCdcIngestor(options: CdcIngestorOptions): CdcIngestor {
       void (async () => {
         try {
           if (renewSession) await connector.transport.renewSession();
+          // What the old client delivered is processed first: the new one resumes right after it.
+          await draining;
           await subscribe();
         } catch (err) {
           logger.error({ tenantId, err: (err as Error).message }, "salesforce cdc: reconnect failed");
@@ -167,7 +173,7 @@ export function createCdcIngestor(options: CdcIngestorOptions): CdcIngestor {
       const out = toCrmChanges(tenantId, parsed.data);
       changes.push(...out.changes);
       if (out.reconcile) reconciles.push(out.reconcile);
-      if (parsed.data.event)
+      if (parsed.data.event && parsed.data.event.replayId > (last?.replayId ?? -Infinity))
         last = {
           replayId: parsed.data.event.replayId,
           at: new Date(parsed.data.payload.ChangeEventHeader.commitTimestamp),

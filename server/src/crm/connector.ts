@@ -78,6 +78,22 @@ export interface CrmConnector {
   getUser?(userId: string): Promise<CrmUser | undefined>;
 
   /**
+   * Every user of the CRM account (HubSpot Settings Users API `GET /settings/v3/users`), to find
+   * the members of an approver group to notify. Optional: without it nobody is notified.
+   */
+  listUsers?(): Promise<CrmUser[]>;
+
+  /**
+   * Creates a to-do for one CRM user, linked to a record (HubSpot: a task owned by the user's
+   * owner record, associated with the record). Optional: a connector that cannot leaves it out,
+   * and approvals then notify no one in that CRM. @returns the task's id
+   */
+  createTask?(task: NewCrmTask): Promise<string>;
+
+  /** Marks a task done (HubSpot: `hs_task_status` COMPLETED). A task deleted meanwhile is not an error. */
+  completeTask?(taskId: string): Promise<void>;
+
+  /**
    * Freezes (`true`) or unfreezes a CRM user, so the CRM itself refuses its API calls (Salesforce
    * `UserLogin.IsFrozen`; docs/operations.md, containment). Only for the users a policy declares
    * as agents: the caller checks that. A CRM without such a switch leaves it out.
@@ -92,6 +108,18 @@ export interface UserFreeze {
   wasFrozen: boolean;
   /** Frozen now, as read back from the CRM. */
   frozen: boolean;
+}
+
+/** A to-do for one CRM user about one record (approval notifications, docs/operations.md). */
+export interface NewCrmTask {
+  objectType: string;
+  objectId: string;
+  /** The CRM user (`CrmUser.id`) the task is assigned to. */
+  userId: string;
+  subject: string;
+  body: string;
+  /** ISO-8601: when it is due (the approval's expiry). */
+  dueAt: string;
 }
 
 /**

@@ -10,6 +10,7 @@ export type {
   RateLimitState,
   CrmUser,
   UserFreeze,
+  NewCrmTask,
 } from "./connector.js";
 export { CrmError, CRM_ERROR_CODES, crmErrorCodeForStatus } from "./errors.js";
 export type { CrmErrorCode } from "./errors.js";

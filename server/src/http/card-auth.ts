@@ -57,6 +57,12 @@ export interface CardAuthOptions {
    * needed to decide approvals. CRM-neutral: approver groups are checked against what it returns.
    */
   getUser?: ((card: CardContext) => Promise<CrmUser | undefined>) | undefined;
+  /**
+   * The Tollgate role of a card user whose CRM record was read (routes `withUser`), from the
+   * policy (`cardRoleOf`: approver groups named `owner`, `revops_admin`, `operator`). Unset:
+   * every card user is an `approver`.
+   */
+  roleOf?: ((card: CardContext) => ApiKeyRole) | undefined;
   /** Epoch ms. @defaultValue Date.now */
   now?: () => number;
 }
@@ -266,8 +272,6 @@ async function authorizeCard(
   withUser: boolean,
 ): Promise<void> {
   const { principal, card } = await verifyEitherCard(options, req);
-  if (!roles.includes(principal.role))
-    throw new ForbiddenError(`a card may not ${req.method} ${req.path}`, { allowedRoles: roles });
   if (withUser) {
     if (!options.getUser) throw new CrmUserUnavailableError("this CRM connection cannot read users");
     try {
@@ -275,7 +279,10 @@ async function authorizeCard(
     } catch (err) {
       throw new CrmUserUnavailableError((err as Error).message);
     }
+    if (options.roleOf) principal.role = options.roleOf(card);
   }
+  if (!roles.includes(principal.role))
+    throw new ForbiddenError(`a card may not ${req.method} ${req.path}`, { allowedRoles: roles });
   req.principal = principal;
   req.card = card;
 }

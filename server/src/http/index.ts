@@ -35,3 +35,5 @@ export { createRollbackRouter } from "./routes/rollback-routes.js";
 export { createReplayRouter } from "./routes/replay-routes.js";
 export { createSignalRouter } from "./routes/signal-routes.js";
 export { createSetupRouter } from "./routes/setup-routes.js";
+export { createCardPageRouter } from "./routes/card-page-routes.js";
+export type { CardPageRoutesOptions } from "./routes/card-page-routes.js";

@@ -25,3 +25,4 @@ export type {
 } from "./types.js";
 export { tripTrigger } from "./trip-trigger.js";
 export type { TriggerSubject } from "./trip-trigger.js";
+export { TENANT_SWITCHERS, SCOPE_SWITCHERS } from "./switch-roles.js";

@@ -61,3 +61,22 @@ export function isInApproverGroup(group: ApproverGroup, user: CrmUser): boolean 
     (s.permissionSets?.some((p) => user.permissionSets.includes(p)) ?? false)
   );
 }
+
+/** Tollgate roles a card user can hold, strongest first (docs/operations.md, role × action table). */
+export const CARD_ROLES = ["owner", "revops_admin", "operator"] as const;
+export type CardRole = (typeof CARD_ROLES)[number] | "approver";
+
+/**
+ * The Tollgate role of a CRM user inside the CRM (the app's settings page): the strongest of
+ * `owner`, `revops_admin`, `operator` whose approver group of that name admits them (the same
+ * `isInApproverGroup` rule), else `approver`. A policy that names no such group gives card users
+ * no more than approving.
+ */
+export function cardRoleOf(manifest: PolicyManifest, user: CrmUser | undefined): CardRole {
+  if (!user) return "approver";
+  for (const role of CARD_ROLES) {
+    const group = manifest.approvers?.[role];
+    if (group && isInApproverGroup(group, user)) return role;
+  }
+  return "approver";
+}

@@ -53,4 +53,12 @@ export {
 export type { FactProperties, RecordFacts } from "./record-facts.js";
 export { listPolicyWarnings } from "./list-policy-warnings.js";
 export type { PolicyWarning } from "./list-policy-warnings.js";
-export { approverGroupOf, isInApproverGroup, whyNotApprover, DEFAULT_APPROVER_GROUP } from "./approver-groups.js";
+export {
+  approverGroupOf,
+  isInApproverGroup,
+  whyNotApprover,
+  cardRoleOf,
+  CARD_ROLES,
+  DEFAULT_APPROVER_GROUP,
+} from "./approver-groups.js";
+export type { CardRole } from "./approver-groups.js";

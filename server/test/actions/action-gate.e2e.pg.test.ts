@@ -139,6 +139,11 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
     const approved = await g.approve(first.body.approvalId);
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: "approved", field: "send_email", outcome: "approved" });
+    // The approver read the message itself, not its digest.
+    expect(approved.body).toMatchObject({
+      action: "send_email",
+      message: { to: payload.to, subject: "Spring offer", body: payload.body, template: "spring-promo-v1" },
+    });
     const writesAfter = await g.h.tollgate.db.query("SELECT id FROM crm_writes WHERE tenant_id = $1", [g.tenantId]);
     expect(writesAfter.rows.length).toBe(writesBefore.rows.length);
 

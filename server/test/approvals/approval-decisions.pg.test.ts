@@ -387,6 +387,7 @@ describe("listing", () => {
     ]);
     expect(Object.keys(byName.body.approvals[0]).sort()).toEqual(
       [
+        "action",
         "agentId",
         "approvalsNeeded",
         "approvedBy",
@@ -397,6 +398,7 @@ describe("listing", () => {
         "expiresAt",
         "field",
         "id",
+        "message",
         "objectId",
         "objectType",
         "proposedValue",

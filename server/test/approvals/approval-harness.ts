@@ -277,7 +277,7 @@ export async function deleteKeys(prefix: string): Promise<void> {
 export { newTenantId, waitFor } from "../helpers/wait-for.js";
 
 export interface CardRequest {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT";
   /** Path without query. */
   path: string;
   /** The identity HubSpot's card passes (signed with the URL). */

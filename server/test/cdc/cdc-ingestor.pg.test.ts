@@ -1,62 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createCdcIngestor,
-  createReplayPositionStore,
-  readReconcileChanges,
-  type CdcIngestor,
-  type ReconcileRequest,
-} from "../../src/cdc/index.js";
-import { createSalesforceConnector, type SalesforceConnector } from "../../src/crm/salesforce/index.js";
+import { createReplayPositionStore, readReconcileChanges, type ReconcileRequest } from "../../src/cdc/index.js";
+import type { SalesforceConnector } from "../../src/crm/salesforce/index.js";
 import type { CrmChange } from "../../src/enforce/index.js";
-import { createSalesforceSandbox, type SalesforceSandbox } from "../../sandbox/salesforce/index.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import type { SalesforceSandbox } from "../../sandbox/salesforce/index.js";
+import type { TestDatabase } from "../helpers/test-database.js";
 import { waitFor } from "../helpers/wait-for.js";
-
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { startCdcHarness, type CdcHarness } from "./cdc-harness.js";
 
 // The CDC path on real PostgreSQL (replay positions) and the sandbox's CometD stream.
 describe("Salesforce CDC ingestion", () => {
+  let h: CdcHarness;
   let tdb: TestDatabase;
   let org: SalesforceSandbox;
   let connector: SalesforceConnector;
   let agentId: string;
-  const running: CdcIngestor[] = [];
 
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    org = await createSalesforceSandbox({ longPollMs: 300 });
-    agentId = org.users.create("Enrichment Bot").id;
-    const tollgate = org.users.create("Tollgate");
-    connector = createSalesforceConnector({
-      orgId: org.orgId,
-      instanceUrl: org.url,
-      accessToken: org.users.token(tollgate.id),
-    });
+    h = await startCdcHarness({ longPollMs: 300 });
+    ({ tdb, org, connector, agentId } = h);
   });
-  afterAll(async () => {
-    for (const i of running) await i.stop();
-    await org.close();
-    await tdb.drop();
-  });
+  afterAll(() => h.close());
 
-  function ingestor(
+  const ingestor = (
     tenantId: string,
     enforce: (changes: CrmChange[]) => Promise<void>,
     reconciles: ReconcileRequest[] = [],
-  ) {
-    const i = createCdcIngestor({
-      tenantId,
-      connector,
-      positions: createReplayPositionStore(tdb.db),
-      enforce: (_t, changes) => enforce(changes),
-      reconcile: async (_t, r) => void reconciles.push(r),
-      objectTypes: () => ["Lead"],
-      logger: quiet,
-      retryDelayMs: 50,
-    });
-    running.push(i);
-    return i;
-  }
+  ) => h.ingestor(tenantId, enforce, reconciles);
 
   it("starts from every retained event, fans events out per record and field, saves the position after enforcing, and resumes there after a restart", async () => {
     const tenantId = "00D000000000A01";

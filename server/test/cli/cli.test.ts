@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuditLog, verifyExport } from "../../src/audit/index.js";
+import { createAuditLog, deriveCheckpointKey, verifyExport } from "../../src/audit/index.js";
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../helpers/test-database.js";
 
 const run = promisify(execFile);
@@ -142,7 +142,7 @@ describe("tollgate CLI", { timeout: 90_000 }, () => {
 
   it("exports a tenant with a signed checkpoint that an outside auditor verifies with only the public key", async () => {
     const tenant = `cli-${randomBytes(4).toString("hex")}`;
-    const audit = await createAuditLog(t.db);
+    const audit = await createAuditLog(t.db, { signingSeed: deriveCheckpointKey("ab".repeat(32)).seed });
     for (const action of ["field_write", "revert", "approve"]) {
       await audit.append({ tenant_id: tenant, actor: { type: "system", id: "cli-test" }, action });
     }
@@ -154,9 +154,19 @@ describe("tollgate CLI", { timeout: 90_000 }, () => {
     expect(r.code).toBe(0);
     const { checkpoint, publicKeyPem } = JSON.parse(r.stderr.split("\n").find((l) => l.startsWith("{"))!);
     const lines = readFileSync(out, "utf8").trim().split("\n");
-    expect(lines).toHaveLength(3);
-    expect(await verifyExport(lines, checkpoint, publicKeyPem)).toMatchObject({ ok: true, checked: 3 });
+    // The three events and the one recording the checkpoint, which lies beyond it.
+    expect(lines).toHaveLength(4);
+    expect(JSON.parse(lines[3]!)).toMatchObject({ action: "audit_checkpoint", evidence: { checkpoint } });
+    expect(await verifyExport(lines, checkpoint, publicKeyPem)).toMatchObject({ ok: true, checked: 4 });
     const tampered = [lines[0]!, lines[1]!.replace('"revert"', '"approve"'), lines[2]!];
     expect((await verifyExport(tampered, checkpoint, publicKeyPem)).ok).toBe(false);
+    // The export itself is in the chain, naming who made it.
+    const [last] = (await audit.query({ tenantId: tenant, limit: 1 })).events;
+    expect(last).toMatchObject({
+      action: "audit_export",
+      actor: { type: "human", via: "cli" },
+      evidence: { events: 4, checkpointSeq: 3 },
+    });
+    expect(await audit.verify(tenant)).toMatchObject({ ok: true, checked: 5 });
   });
 });

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuditLog } from "../../src/audit/index.js";
+import { createAuditLog, deriveCheckpointKey } from "../../src/audit/index.js";
 import { createDatabase, grantRuntimeRole, type Database } from "../../src/db/index.js";
 import { TEST_DATABASE_URL, createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
@@ -72,10 +75,31 @@ describe("the runtime role cannot rewrite the audit (finding 7)", () => {
       "SELECT audit_insert_event('acme', 3, 'a', 'b', '{\"tenant_id\":\"acme\",\"prev_hash\":\"a\"}')",
     ],
     ["delete a checkpoint", "DELETE FROM audit_checkpoints"],
+    ["call the retention removal", "SELECT audit_retention_remove('acme', 1, 'x')"],
+    [
+      "delete with the retention flag set",
+      "SELECT set_config('tollgate.audit_retention', 'on', false); DELETE FROM audit_events WHERE tenant_id = 'acme'",
+    ],
     ["drop the table", "DROP TABLE audit_events"],
   ])("cannot %s", async (_, sql) => {
     await expect(runtime.query(sql)).rejects.toThrow(/permission denied|must be owner|append-only|insufficient/);
     const audit = await createAuditLog(runtime);
     expect(await audit.verify("acme")).toMatchObject({ ok: true, checked: 2 });
+  });
+
+  it("retention removes old events only through the schema owner, and the chain still verifies", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-runtime-retention-"));
+    try {
+      const key = deriveCheckpointKey("5e".repeat(32));
+      const audit = await createAuditLog(runtime, { signingSeed: key.seed });
+      await audit.append({ tenant_id: "old", actor: { type: "human", id: "ada" }, action: "policy_change" });
+      const req = { tenantId: "old", before: new Date(Date.now() + 1000), dir, retentionDays: 1 };
+      await expect(audit.applyRetention(req)).rejects.toThrow(/permission denied/);
+      expect(await audit.verify("old")).toMatchObject({ ok: true, checked: 1 });
+      expect(await audit.applyRetention(req, t.db)).toMatchObject({ removed: 1 });
+      expect(await audit.verify("old")).toMatchObject({ ok: true, checked: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createWriteStream } from "node:fs";
+import { basename } from "node:path";
 import type { Command } from "commander";
 import type { CliServices } from "../services.js";
 
@@ -34,19 +35,25 @@ export function registerAuditCommands(program: Command, services: () => Promise<
       const s = await services();
       // Sign the head first: events appended during the export then lie beyond the checkpoint,
       // which verifyExport reports, instead of breaking the signed range.
-      const cp = o.checkpoint ? await s.runtime.audit.checkpoint(o.tenant) : undefined;
+      // Recorded in the chain, like the scheduled ones (deleting its row is then noticed).
+      const cp = o.checkpoint ? await s.runtime.audit.checkpoint(o.tenant, { record: true }) : undefined;
       const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
       let n = 0;
-      for await (const line of s.runtime.audit.exportJsonl({
-        tenantId: o.tenant,
-        ...(o.from ? { from: o.from } : {}),
-        ...(o.to ? { to: o.to } : {}),
-      })) {
+      const range = { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) };
+      for await (const line of s.runtime.audit.exportJsonl({ tenantId: o.tenant, ...range })) {
         if (!out.write(line)) await new Promise((r) => out.once("drain", r));
         n++;
       }
       if (o.out) await new Promise<void>((r) => out.end(() => r()));
       if (cp) console.error(JSON.stringify({ checkpoint: cp, publicKeyPem: s.runtime.audit.publicKeyPem }));
+      // Who took the history out, and how much of it, is itself history.
+      await s.runtime.audit.append({
+        tenant_id: o.tenant,
+        actor: s.operator,
+        action: "audit_export",
+        reason: `exported ${n} events${o.out ? ` to ${basename(o.out)}` : ""}`,
+        evidence: { events: n, ...range, ...(cp ? { checkpointSeq: cp.seq } : {}) },
+      });
       console.error(`exported ${n} events`);
     });
 }

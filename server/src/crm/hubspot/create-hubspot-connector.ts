@@ -2,12 +2,13 @@ import type { CrmConnector } from "../connector.js";
 import { createHubSpotTransport } from "./create-hubspot-transport.js";
 import { createProperties } from "./create-properties.js";
 import { ensurePropertyGroup } from "./ensure-property-group.js";
-import { getUser } from "./get-user.js";
+import { getUser, listUsers } from "./get-user.js";
 import { listProperties } from "./list-properties.js";
 import { listChangedSince } from "./list-changed-since.js";
 import { listRecords } from "./list-records.js";
 import { readRecords } from "./read-records.js";
 import { searchRecords } from "./search-records.js";
+import { completeTask, createTask } from "./tasks.js";
 import type { HubSpotConnectorOptions } from "./types.js";
 import { writeRecords } from "./write-records.js";
 
@@ -22,6 +23,8 @@ import { writeRecords } from "./write-records.js";
  */
 export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmConnector {
   const transport = createHubSpotTransport(options);
+  // A user's owner record, by user id: tasks are assigned to owners (null: the user has none).
+  const owners = new Map<string, string | null>();
   return {
     crm: "hubspot",
     tenantId: String(options.portalId),
@@ -36,5 +39,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     createProperties: (objectType, properties) => createProperties(transport, objectType, properties),
     rateLimitState: () => transport.rateLimitState(),
     getUser: (userId) => getUser(transport, userId),
+    listUsers: () => listUsers(transport),
+    createTask: (task) => createTask(transport, task, owners),
+    completeTask: (taskId) => completeTask(transport, taskId),
   };
 }

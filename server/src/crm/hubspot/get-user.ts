@@ -15,6 +15,29 @@ export async function getUser(transport: HubSpotTransport, userId: string): Prom
   const u = response.body as Partial<PublicUser> | undefined;
   if (!u || typeof u.id !== "string")
     throw crmErrorFromResponse(response, `read user ${userId}: no user in the answer`);
+  return toCrmUser(u as Partial<PublicUser> & { id: string });
+}
+
+/** Every user of the account, `GET /settings/v3/users` page by page (100 a page). */
+export async function listUsers(transport: HubSpotTransport): Promise<CrmUser[]> {
+  const users: CrmUser[] = [];
+  let after: string | undefined;
+  do {
+    const response = await transport.send({
+      method: "GET",
+      path: "/settings/v3/users",
+      query: { limit: "100", ...(after ? { after } : {}) },
+    });
+    if (response.status !== 200) throw crmErrorFromResponse(response, "list users");
+    const page = response.body as
+      { results?: (Partial<PublicUser> & { id: string })[]; paging?: { next?: { after?: string } } } | undefined;
+    for (const u of page?.results ?? []) if (typeof u.id === "string") users.push(toCrmUser(u));
+    after = page?.paging?.next?.after;
+  } while (after);
+  return users;
+}
+
+function toCrmUser(u: Partial<PublicUser> & { id: string }): CrmUser {
   const roleIds = [...(u.roleIds ?? []), ...(u.roleId ? [u.roleId] : [])].map(String);
   const teamIds = [...(u.primaryTeamId ? [u.primaryTeamId] : []), ...(u.secondaryTeamIds ?? [])].map(String);
   return {

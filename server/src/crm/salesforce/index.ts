@@ -10,3 +10,4 @@ export { subscribeChangeEvents, CHANGE_EVENTS_CHANNEL } from "./subscribe-change
 export type { SubscribeChangeEventsOptions, ChangeEventSubscription } from "./subscribe-change-events.js";
 export { toCustomField } from "./to-custom-field.js";
 export type { CustomFieldMetadata } from "./to-custom-field.js";
+export { fitFieldLength, TRUNCATION_MARKER, TEXT_FIELD_LENGTH, LONG_TEXT_FIELD_LENGTH } from "./fit-field-length.js";

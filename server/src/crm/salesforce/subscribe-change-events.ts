@@ -17,6 +17,12 @@ export interface SubscribeChangeEventsOptions {
   onEvent(data: unknown): void;
   /** The session was refused (`advice.reconnect: "none"`): this client is dead; build a new one. */
   onAuthFailure(reason: string): void;
+  /**
+   * A request to the streaming endpoint failed or timed out. faye retries it on the same client,
+   * but the answer it gave up on may have carried events, which that client never sees again:
+   * resubscribe (a new client) from the last processed position.
+   */
+  onTransportDown?(): void;
   /** Subscribing failed; `replayInvalid` when the replay id is outside the retention window. */
   onSubscribeError(error: { replayInvalid: boolean; message: string }): void;
   onSubscribed?(): void;
@@ -39,6 +45,7 @@ interface FayeSubscription {
 }
 interface FayeClient {
   subscribe(channel: string, listener: (data: unknown) => void): FayeSubscription;
+  on(event: "transport:down", listener: () => void): void;
   disconnect(): void;
 }
 
@@ -69,6 +76,9 @@ export async function subscribeChangeEvents(
     options.onAuthFailure(message?.ext?.sfdc?.failureReason ?? message?.error ?? "authentication failed");
   });
   const client = conn.streaming.createClient([authFailure, durableReplay]) as unknown as FayeClient;
+  client.on("transport:down", () => {
+    if (!dead) options.onTransportDown?.();
+  });
   const subscription = client.subscribe(channel, (data) => options.onEvent(data));
   subscription.callback(() => options.onSubscribed?.());
   // Salesforce's subscribe errors arrive with the raw `400::…` text as the message.

@@ -1,5 +1,6 @@
 import type { PropertyDefinition } from "../connector.js";
 import { CrmError } from "../errors.js";
+import { LONG_TEXT_FIELD_LENGTH, TEXT_FIELD_LENGTH } from "./fit-field-length.js";
 
 /** A `CustomField` as the Metadata API takes it (only what Tollgate sets). */
 export interface CustomFieldMetadata {
@@ -41,6 +42,6 @@ export function toCustomField(objectType: string, p: PropertyDefinition): Custom
       },
     };
   if (p.fieldType === "textarea" || p.type === "longtext")
-    return { ...base, type: "LongTextArea", length: 32768, visibleLines: 5 };
-  return { ...base, type: "Text", length: 255 };
+    return { ...base, type: "LongTextArea", length: LONG_TEXT_FIELD_LENGTH, visibleLines: 5 };
+  return { ...base, type: "Text", length: TEXT_FIELD_LENGTH };
 }

@@ -1,5 +1,6 @@
 import type { RecordWrite, WriteResult } from "../connector.js";
 import { CrmError } from "../errors.js";
+import { fitFieldLength } from "./fit-field-length.js";
 import type { SalesforceTransport } from "./create-salesforce-transport.js";
 import { soqlName } from "./soql.js";
 import { crmCodeOf } from "./to-crm-error.js";
@@ -18,7 +19,8 @@ type Outcome = { ok: true } | { ok: false; error: { code: string; message: strin
 /**
  * `PATCH /composite/sobjects` with `allOrNone: false`, at most 200 records a call, one result per
  * record in request order. Writes to one record are merged (later fields win: a collection may not
- * name an id twice); `""` clears a field (JSON `null`). Records are sorted by type so a call holds
+ * name an id twice); `""` clears a field (JSON `null`); a value too long for one of Tollgate's own
+ * Text fields is cut to fit, with a marker (`fitFieldLength`). Records are sorted by type so a call holds
  * few type runs (Salesforce allows ten). A failed record fails alone; a failed call (allocation
  * spent, 5xx, session) throws, so the write queue retries it whole.
  */
@@ -31,7 +33,7 @@ export async function writeRecords(
     const key = keyOf(write.objectType, write.objectId);
     const entry = merged.get(key) ?? { type: soqlName(write.objectType), id: String(write.objectId), fields: {} };
     for (const [field, value] of Object.entries(write.properties))
-      entry.fields[soqlName(field)] = value === "" ? null : value;
+      entry.fields[soqlName(field)] = value === "" ? null : fitFieldLength(field, value);
     merged.set(key, entry);
   }
   const records = [...merged.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));

@@ -1,9 +1,10 @@
 import { Router } from "express";
 import { killSwitchRequestSchema, type ContainmentReport } from "../../../../shared/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
-import type { KillSwitchService } from "../../killswitch/index.js";
+import { SCOPE_SWITCHERS, TENANT_SWITCHERS, type KillSwitchService } from "../../killswitch/index.js";
 import type { CompiledPolicy } from "../../policy/index.js";
-import { HUMAN_ROLES, principalOf, requireRole, type Principal } from "../authenticate.js";
+import { HUMAN_ROLES, principalOf, type Principal } from "../authenticate.js";
+import { authorizeCardOrKey, jsonWithRawBody, type CardAuthOptions } from "../card-auth.js";
 import { parseWith } from "../parse-with.js";
 import { tenantOf } from "../tenant-of.js";
 
@@ -15,11 +16,12 @@ export interface KillSwitchRoutesOptions {
   policyOf?: (tenantId: string) => CompiledPolicy;
   /** When given, each listed switch carries its containment report (docs/contracts.md, kill switches). */
   containment?: { reportsOf(tenantId: string, eventIds: readonly string[]): Promise<Map<string, ContainmentReport>> };
+  /**
+   * Accept signed card requests too (the HubSpot app's settings page): the card user's role is
+   * what the policy's role groups say (`CardAuthOptions.roleOf`), checked like a key's.
+   */
+  card?: CardAuthOptions | undefined;
 }
-
-/** Who may pull which switch: the whole workspace takes an owner or RevOps admin; operators may stop narrower scopes. */
-const TENANT_SWITCHERS = ["owner", "revops_admin"] as const;
-const SCOPE_SWITCHERS = ["owner", "revops_admin", "operator"] as const;
 
 /**
  * docs/contracts.md#http-api: `GET /v1/kill-switches` (any human role) lists the active switches with who, when,
@@ -34,10 +36,13 @@ export function createKillSwitchRouter({
   defaultTenant,
   policyOf,
   containment,
+  card,
 }: KillSwitchRoutesOptions): Router {
   const router = Router();
+  const readers = authorizeCardOrKey({ authenticate, card, roles: HUMAN_ROLES, withUser: true });
+  const switchers = authorizeCardOrKey({ authenticate, card, roles: SCOPE_SWITCHERS, withUser: true });
 
-  router.get("/v1/kill-switches", requireRole(authenticate, HUMAN_ROLES), async (req, res) => {
+  router.get("/v1/kill-switches", readers, async (req, res) => {
     const tenantId = tenantOf(req, defaultTenant);
     const switches = await service.list(tenantId);
     const reports = await containment?.reportsOf(
@@ -52,7 +57,7 @@ export function createKillSwitchRouter({
     });
   });
 
-  router.put("/v1/kill-switches", requireRole(authenticate, SCOPE_SWITCHERS), async (req, res) => {
+  router.put("/v1/kill-switches", jsonWithRawBody, switchers, async (req, res) => {
     const body = parseWith(killSwitchRequestSchema, req.body, "kill switch");
     const principal = principalOf(req);
     const tenantId = tenantOf(req, defaultTenant);

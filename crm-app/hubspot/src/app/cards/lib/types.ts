@@ -3,7 +3,8 @@
  * package.json, so they cannot import the repository's `shared/` zod schemas; these mirror them:
  * - `Approval`, `ApproveBody`, `RejectBody` ↔ `shared/approval.ts` (docs/contracts.md#http-api, contract);
  * - `ProvenanceChange`, `ProvenancePage` ↔ `shared/provenance.ts`;
- * - batch bodies and results, decision answers ↔ `shared/approval.ts`.
+ * - batch bodies and results, decision answers ↔ `shared/approval.ts`;
+ * - `Inbox`, `InboxView`, `SettingsView` ↔ `shared/card-pages.ts` (the app's home and settings pages).
  * `test/crm-app/card-types.test.ts` (root suite) parses samples of these types with the shared
  * schemas, so a change on either side that the other does not follow fails a test.
  */
@@ -48,6 +49,21 @@ export interface Approval {
   createdAt: string;
   agentId?: string | null;
   rejectReason?: string | null;
+  /** What is approved: `field_write`, or the verb an agent asks to perform (`send_email`…). */
+  action?: string;
+  /** For a verb: the message as the agent would send it (credentials quoted in it redacted). */
+  message?: ApprovalMessage | null;
+}
+
+export interface ApprovalMessage {
+  to?: string;
+  from?: string;
+  fromName?: string;
+  subject?: string;
+  body?: string;
+  template?: string;
+  sequenceId?: string;
+  meetingAt?: string;
 }
 
 export interface ApprovalList {
@@ -154,4 +170,78 @@ export interface ProvenancePage {
   /** Newest first. */
   changes: ProvenanceChange[];
   nextCursor: string | null;
+}
+
+export const INBOX_VIEWS = ["mine", "team", "overdue", "all"] as const;
+export type InboxView = (typeof INBOX_VIEWS)[number];
+
+/** `GET /v1/inbox`: pending approvals across records, soonest to expire first. */
+export interface Inbox {
+  view: InboxView;
+  approvals: Approval[];
+  counts: { mine: number; team: number; overdue: number; all: number };
+}
+
+export interface KillSwitchView {
+  scope: { type: string; value: string | null };
+  state: "on" | "off";
+  reason: string;
+  who: { type: string; id: string; role: string | null; via: string | null };
+  when: string;
+}
+
+export interface SetupObjectView {
+  objectType: string;
+  records: number;
+  values: number;
+  calls: number;
+}
+
+/** `GET /v1/settings`: the RevOps view of the portal. */
+export interface SettingsView {
+  tenantId: string;
+  you: { role: string; mayPullTenant: boolean; mayPullScoped: boolean };
+  killSwitches: KillSwitchView[];
+  scopes: { agents: string[]; roles: string[] };
+  policy: {
+    version: string;
+    updatedAt: string | null;
+    updatedBy: string | null;
+    changes: { at: string; by: string; version: string | null; summary: string }[];
+  };
+  reverts: {
+    at: string;
+    objectType: string | null;
+    objectId: string | null;
+    summary: string;
+    agentId: string | null;
+  }[];
+  exceptions: {
+    id: string;
+    kind: string;
+    state: string;
+    owner: string | null;
+    objectType: string | null;
+    objectId: string | null;
+    reviewDueAt: string;
+    remediateDueAt: string;
+    overdue: boolean;
+  }[];
+  setup: {
+    state: string;
+    reason: string;
+    startedAt: string;
+    finishedAt: string | null;
+    created: number;
+    objects: SetupObjectView[];
+    subscriptionsToUpload: string[];
+    error: string | null;
+  } | null;
+}
+
+/** `PUT /v1/kill-switches`. */
+export interface KillSwitchBody {
+  scope: { type: string; value?: string | null };
+  state: "on" | "off";
+  reason: string;
 }
