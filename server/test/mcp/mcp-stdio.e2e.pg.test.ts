@@ -1,5 +1,5 @@
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { LOCAL_TOLLGATE_APP_ID } from "../../sandbox/demo/start-local-stack.js";
 import { HUBSPOT_TEST_CLIENT_SECRET } from "../../../test/fixtures/index.js";
 import type { Harness } from "../helpers/start-tollgate-with-sandbox.js";
