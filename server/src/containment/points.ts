@@ -1,33 +1,11 @@
 import type { ContainmentPoint } from "../../../shared/index.js";
-import { holdingSwitch } from "../killswitch/index.js";
+import { countHeldWrites } from "../killswitch/index.js";
 import { notApplicable } from "./freeze-users.js";
 import { loadSql } from "./load-sql.js";
 import type { PointContext } from "./types.js";
 
 /** Scopes a queued CRM write can be told apart by (killswitch/ `holdingSwitch`). */
 const holdsQueue = (ctx: PointContext) => ctx.coversAgents || ctx.key === "channel:crm";
-
-/** Queued agent writes of the tenant the switch's keys hold (`holdingSwitch`: the write queue's own rule). */
-async function heldWrites(ctx: PointContext): Promise<number> {
-  const { rows } = await ctx.options.db.query<{ agent_id: string; purpose: string; n: number }>(
-    loadSql("count-pending-agent-writes"),
-    [ctx.change.tenantId],
-  );
-  const state = { active: new Set(ctx.keys) };
-  const tenantId = ctx.change.tenantId;
-  return rows.reduce(
-    (sum, r) =>
-      sum +
-      (holdingSwitch(
-        { tenantId, purpose: r.purpose, agentId: r.agent_id },
-        state,
-        ctx.policy.agents.get(r.agent_id)?.role,
-      )
-        ? r.n
-        : 0),
-    0,
-  );
-}
 
 /** `queues_held`: this process's write queue holds the scope's queued agent writes (its in-memory copy has the switch). */
 export async function queuesHeld(ctx: PointContext): Promise<ContainmentPoint> {
@@ -41,7 +19,12 @@ export async function queuesHeld(ctx: PointContext): Promise<ContainmentPoint> {
   const cached = ctx.options.killSwitches.cached(ctx.change.tenantId).active;
   if (!ctx.keys.every((k) => cached.has(k)))
     return { point, state: "pending", detail: "the write queue has not seen the switch yet", confirmedAt: null };
-  const n = await heldWrites(ctx);
+  const n = await countHeldWrites(
+    ctx.options.db,
+    ctx.change.tenantId,
+    ctx.keys,
+    (_t, agentId) => ctx.policy.agents.get(agentId)?.role,
+  );
   return {
     point,
     state: "confirmed",

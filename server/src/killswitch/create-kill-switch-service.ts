@@ -4,6 +4,7 @@ import type { KillSwitchState } from "../policy/index.js";
 import { NO_KILL_SWITCHES } from "../policy/index.js";
 import { createKillSwitchCache } from "./kill-switch-cache.js";
 import { loadSql } from "./load-sql.js";
+import { countHeldWrites } from "./count-held-writes.js";
 import { holdingSwitch } from "./should-hold-write.js";
 import { fieldOf, normalizeScope, stateOf } from "./switch-keys.js";
 import { toKillSwitch, type KillSwitchRecord } from "./to-kill-switch.js";
@@ -87,27 +88,6 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
   };
   const notify = (tenantId: string) => callEach(listeners, tenantId, tenantId);
 
-  /** Queued agent writes the new switch now holds: the "in flight" it stopped. */
-  async function pendingHeldBy(tenantId: string, field: string): Promise<number> {
-    const { rows } = await db.query<{ agent_id: string; purpose: string; n: number }>(
-      loadSql("count-pending-agent-writes"),
-      [tenantId],
-    );
-    const state = { active: new Set([field]) };
-    return rows.reduce(
-      (sum, r) =>
-        sum +
-        (holdingSwitch(
-          { tenantId, purpose: r.purpose, agentId: r.agent_id },
-          state,
-          options.roleOf?.(tenantId, r.agent_id),
-        )
-          ? r.n
-          : 0),
-      0,
-    );
-  }
-
   const service: KillSwitchService = {
     async set(tenantId, request, actor) {
       const scope = normalizeScope(request.scope.type, request.scope.value);
@@ -117,7 +97,9 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
       // Read before the transaction: Redis is not part of it, and the counts are best effort.
       const prevented: Prevented | undefined =
         request.state === "off" ? await cache.prevented(tenantId, field).catch(() => undefined) : undefined;
-      const inFlight = request.state === "on" ? await pendingHeldBy(tenantId, field) : undefined;
+      // Queued agent writes the new switch now holds: the "in flight" it stopped.
+      const inFlight =
+        request.state === "on" ? await countHeldWrites(db, tenantId, [field], options.roleOf) : undefined;
 
       const result = await db.transaction(async (tx): Promise<KillSwitch | { refused: string }> => {
         await tx.query(loadSql("lock-scope"), [`kill_switch|${tenantId}|${field}`]);
