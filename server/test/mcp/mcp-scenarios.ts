@@ -20,7 +20,7 @@ export interface McpTarget {
 type Args = Record<string, unknown>;
 
 async function auditEvent(t: McpTarget, eventId: string): Promise<AuditEvent> {
-  const event = await t.h.tollgate.audit.get(t.tenantId, eventId);
+  const event = await t.h.tollgate.services.audit.get(t.tenantId, eventId);
   if (!event) throw new Error(`no audit event ${eventId}`);
   return event;
 }
