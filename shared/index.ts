@@ -56,7 +56,7 @@ export type { Approval, ApprovalBatchResult, ApprovalMessage } from "./approval.
 export { provenanceChangeSchema, provenancePageSchema, provenanceQuerySchema } from "./provenance.js";
 export type { ProvenanceChange, ProvenancePage } from "./provenance.js";
 export { ENFORCEMENT_TRIGGER_METRICS, killSwitchRequestSchema } from "./kill-switch.js";
-export type { KillSwitchStateName } from "./kill-switch.js";
+export type { KillSwitchRequest, KillSwitchStateName } from "./kill-switch.js";
 export { WEEKDAYS, durationToMs, policyManifestSchema } from "./policy-manifest.js";
 export type {
   ExceptionCondition,
@@ -117,5 +117,14 @@ export type {
   RequestActionInput,
   GetDecisionInput,
 } from "./mcp-tools.js";
+export {
+  goldenAddBodySchema,
+  goldenBreakSchema,
+  goldenOverrideSchema,
+  goldenRecordInputSchema,
+  goldenRecordSchema,
+  safeModeRequestSchema,
+} from "./golden.js";
+export type { GoldenBreak, GoldenOverride, GoldenRecord, GoldenRecordInput, SafeModeRequest } from "./golden.js";
 export { INBOX_VIEWS, INBOX_MAX, inboxQuerySchema, inboxSchema, settingsViewSchema } from "./card-pages.js";
 export type { InboxView, InboxQuery, Inbox, SettingsView } from "./card-pages.js";

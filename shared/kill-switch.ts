@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { goldenOverrideSchema } from "./golden.js";
 import { KILL_SWITCH_SCOPES } from "./policy-manifest.js";
 
 /**
@@ -65,6 +66,8 @@ export const killSwitchRequestSchema = z.strictObject({
     .trim()
     .min(3, "give a reason of at least 3 characters")
     .max(500, "expected at most 500 characters"),
+  /** An owner resumes although golden records would change (docs/contracts.md "Golden records and safe mode"). */
+  goldenOverride: goldenOverrideSchema.optional(),
 });
 
 export type KillSwitchScopeInput = z.infer<typeof killSwitchScopeSchema>;

@@ -182,6 +182,8 @@ export const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected letters, digits, '.', '_' or '-'"),
   role: identifier,
   description: z.string().optional(),
+  /** Safe mode (docs/policy.md): until then the agent's tier-2 writes are held for a person (a new client, after an incident). */
+  safe_mode_until: z.iso.datetime({ offset: true, error: "expected an ISO-8601 date-time" }).optional(),
   hubspot: z
     .strictObject({ appIds: z.array(hubspotIdSchema).optional(), userIds: z.array(hubspotIdSchema).optional() })
     .optional(),

@@ -116,6 +116,8 @@ export function createActionGate(options: ActionGateOptions): ActionGate {
     const objectType = resolveObjectType(r);
     if (r.action === "update_field" && !executable.has(r.crm)) throw new CrmNotConnectedError(r.crm);
     let input = await withRecordFactsOf(options, policy, tenantId, r, objectType, toDecisionInput(agentId, r, at));
+    const safeModeUntil = await options.safeModeUntil?.(tenantId, agentId);
+    if (safeModeUntil) input = { ...input, safeModeUntil };
     // Approvals need a record to hang on; a send to someone not in the CRM hangs on the address.
     const target = { objectType: objectType ?? r.object, objectId: r.objectId ?? r.payload?.to ?? "none" };
     const digest = actionDigest(r);

@@ -100,6 +100,8 @@ export interface ActionGateOptions {
    * such a send is refused as opted out. Without it, only the CRM's flag and the payload count.
    */
   isSuppressed?: ((tenantId: string, recipient: string) => Promise<boolean>) | undefined;
+  /** Until when the agent is in safe mode (safe-mode/): a decision input, holding its tier-2 actions for a person. */
+  safeModeUntil?: ((tenantId: string, agentId: string) => Promise<Date | undefined>) | undefined;
   /** CRMs whose field writes the write queue can carry out. @defaultValue ["hubspot"] */
   executableCrms?: readonly CrmName[];
   /** Holds the send-dedupe memory (24 h keys). Shared; never closed by the gate. */

@@ -25,13 +25,20 @@ import type { FieldWriteInput, PolicyPort } from "./types.js";
  */
 export function createPolicyPort(
   policy: CompiledPolicy,
-  state: { counters?: CountersSnapshot; switches?: KillSwitchState; facts?: ReadonlyMap<string, RecordFacts> } = {},
+  state: {
+    counters?: CountersSnapshot;
+    switches?: KillSwitchState;
+    facts?: ReadonlyMap<string, RecordFacts>;
+    /** Agents in safe mode, and until when (safe-mode/): their tier-2 writes go to a person. */
+    safeModes?: ReadonlyMap<string, Date>;
+  } = {},
 ): PolicyPort {
   const counters = state.counters ?? {};
   const switches = state.switches ?? NO_KILL_SWITCHES;
   const facts = state.facts;
   const withFacts = (input: FieldWriteInput): DecisionInput => {
-    const base = toDecisionInput(input);
+    const safeModeUntil = state.safeModes?.get(input.agentId);
+    const base = { ...toDecisionInput(input), ...(safeModeUntil ? { safeModeUntil } : {}) };
     const found = facts?.get(`${input.object}/${input.recordId}`);
     if (found === undefined) return base;
     const field = canonicalOfShadow(policy, input.field) ?? input.field;
@@ -47,7 +54,7 @@ export function createPolicyPort(
     approvalTtlMs: () => policy.approvalsExpireAfterMs,
     overCapHolds: () => policy.overCap === "hold",
     counterKeys: (input) => getCounterKeys(policy, toDecisionInput(input)),
-    withState: (next) => createPolicyPort(policy, { ...next, ...(facts ? { facts } : {}) }),
+    withState: (next) => createPolicyPort(policy, { ...state, ...next }),
     needsRecordFacts: (input) => needsRecordFacts(policy, toDecisionInput(input)),
     recordFactProperties: (crm) => recordFactProperties(policy, crm),
     withRecordFacts: (next) => createPolicyPort(policy, { ...state, facts: next }),

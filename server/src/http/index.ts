@@ -12,7 +12,8 @@ export {
   CARD_IDENTITY_PARAMS,
 } from "./card-auth.js";
 export { createCrmUserLookup } from "./create-crm-user-lookup.js";
-export { toRefusalEvent } from "./audit-refusal.js";
+export { toRefusalEvent, createRefusalAuditor } from "./audit-refusal.js";
+export { cardAuthOf } from "./card-auth-of.js";
 export { tenantOf, ANY_TENANT } from "./tenant-of.js";
 export { createPermitRouter } from "./routes/permit-routes.js";
 export type { CardAuthOptions, CardContext } from "./card-auth.js";
@@ -34,6 +35,7 @@ export { createQaRouter } from "./routes/qa-routes.js";
 export { createRollbackRouter } from "./routes/rollback-routes.js";
 export { createReplayRouter } from "./routes/replay-routes.js";
 export { createSignalRouter } from "./routes/signal-routes.js";
+export { createGoldenRouter } from "./routes/golden-routes.js";
 export { createSetupRouter } from "./routes/setup-routes.js";
 export { createCardPageRouter } from "./routes/card-page-routes.js";
 export type { CardPageRoutesOptions } from "./routes/card-page-routes.js";

@@ -34,7 +34,11 @@ export function compilePolicy(manifest: PolicyManifest): CompiledPolicy {
   const bySalesforceUserId = new Map<string, CompiledAgent>();
   const bySalesforceClient = new Map<string, CompiledAgent>();
   for (const a of manifest.agents) {
-    const agent: CompiledAgent = Object.freeze({ id: a.id, role: a.role });
+    const agent: CompiledAgent = Object.freeze({
+      id: a.id,
+      role: a.role,
+      ...(a.safe_mode_until ? { safeModeUntil: new Date(a.safe_mode_until) } : {}),
+    });
     agents.set(a.id, agent);
     for (const id of a.hubspot?.appIds ?? []) byHubspotAppId.set(id, agent);
     for (const id of a.hubspot?.userIds ?? []) byHubspotUserId.set(id, agent);

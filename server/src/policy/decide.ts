@@ -97,13 +97,17 @@ export function decide(
   // Tier 3 needs a human unless its auto rule passes; tier 2 is allowed unless it has an auto
   // rule that fails. A `human` exception sends either to a person whatever the auto rule says.
   const failures = rule.auto !== undefined ? autoFailures(rule.auto, input) : undefined;
-  const toHuman =
+  const toHuman: string[] =
     rule.exceptions.length > 0
       ? [
           ...triggeredExceptions(rule, input, "human"),
           ...unknownExceptions(rule, input, policy.exceptionData.whenMissing),
         ]
       : [];
+  // Safe mode (an operator's, or the policy's own for the agent) sends to a person until it expires
+  // whatever would pass without one: tier 2, and tier 3 through its auto rule.
+  const safeUntil = safeModeOf(r.agent.safeModeUntil, input.safeModeUntil);
+  if (safeUntil !== undefined && input.at < safeUntil) toHuman.push(REASONS.safeMode(safeUntil));
   const autoPassed = failures !== undefined && failures.length === 0;
   const needsHuman = toHuman.length > 0 || (tier === 3 ? !autoPassed : failures !== undefined && !autoPassed);
   if (needsHuman) {
@@ -118,4 +122,11 @@ export function decide(
     policyVersion,
     reasons: autoPassed ? [TIER_REASONS[tier], REASONS.autoPassed] : [TIER_REASONS[tier]],
   };
+}
+
+/** The later of the policy's and the operator's safe mode, if any. */
+function safeModeOf(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a > b ? a : b;
 }

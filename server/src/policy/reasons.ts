@@ -27,6 +27,8 @@ export const REASONS = {
   tier3: "tier 3: approval required",
   tier4: "tier 4: humans only",
 
+  safeMode: (until: Date) => `safe mode until ${until.toISOString()}: a person approves the agent's tier-2 changes`,
+
   // auto rules
   autoPassed: "auto rule passed",
   confidenceMissing: (min: number) => `no confidence given; the auto rule needs at least ${min}`,

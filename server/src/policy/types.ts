@@ -68,6 +68,11 @@ export interface DecisionInput {
   attributes?: DecisionAttributes;
   /** When the action happens; the only clock `decide` reads. */
   at: Date;
+  /**
+   * The agent is in safe mode until then (set by an operator: `PUT /v1/safe-modes`): while `at` is
+   * before it, a tier-2 write or action that would be allowed is held for a person instead.
+   */
+  safeModeUntil?: Date;
   /** IANA zone of the prospect, for windows with `tz: prospect`. */
   prospectTimeZone?: string;
   /** CRM record id: `per_record_per_day` caps. */
@@ -168,6 +173,8 @@ export interface CompiledRole {
 export interface CompiledAgent {
   id: string;
   role: string;
+  /** `agents[].safe_mode_until`: the policy's own safe mode for the agent. */
+  safeModeUntil?: Date;
 }
 
 export interface CompiledTenantCaps {

@@ -3,6 +3,7 @@ import {
   NO_KILL_SWITCHES,
   decide,
   type CompiledPolicy,
+  type DecisionInput,
   type KillSwitchState,
   type PolicyDecision,
 } from "../policy/index.js";
@@ -64,10 +65,9 @@ export function replayDecisions(
     }
     checked++;
     const recorded = event.decision!;
-    const switches = switchesOf(recorded.rule_id);
     const baseline = baselineOf(recorded.policy_version);
     const before: ReplayDecision = baseline
-      ? toReplayDecision(decide(baseline, input, {}, switches))
+      ? redecideInput(event, input, baseline)
       : {
           outcome: recorded.outcome,
           tier: recorded.tier,
@@ -75,8 +75,8 @@ export function replayDecisions(
           policyVersion: recorded.policy_version,
           reasons: [],
         };
-    const after = toReplayDecision(decide(candidate, input, {}, switches));
-    if (before.outcome === after.outcome && before.tier === after.tier) continue;
+    const after = redecideInput(event, input, candidate);
+    if (sameDecision(before, after)) continue;
     changed.push({
       eventId: event.event_id,
       occurredAt: event.occurred_at,
@@ -90,6 +90,25 @@ export function replayDecisions(
     });
   }
   return { checked, skipped, changed };
+}
+
+/** Whether two replayed decisions are the same decision (outcome and tier; reasons may word it differently). */
+export function sameDecision(a: Pick<ReplayDecision, "outcome" | "tier">, b: Pick<ReplayDecision, "outcome" | "tier">) {
+  return a.outcome === b.outcome && a.tier === b.tier;
+}
+
+/**
+ * The decision `policy` gives the recorded agent action of `event`, in the state replay decides
+ * in (its kill switch on, counters empty), or `undefined` when the event is not an agent's
+ * decided action. The one re-decision replay, golden records and what-if share.
+ */
+export function redecide(event: AuditEvent, policy: CompiledPolicy): ReplayDecision | undefined {
+  const input = toReplayInput(event);
+  return input === undefined ? undefined : redecideInput(event, input, policy);
+}
+
+function redecideInput(event: AuditEvent, input: DecisionInput, policy: CompiledPolicy): ReplayDecision {
+  return toReplayDecision(decide(policy, input, {}, switchesOf(event.decision?.rule_id ?? null)));
 }
 
 function switchesOf(ruleId: string | null): KillSwitchState {

@@ -113,6 +113,14 @@ const cases: Case[] = [
   { key: "tier2", reason: REASONS.tier2, input: fieldWrite("bot", "contact", "industry", { source: "clearbit" }) },
   { key: "tier3", reason: REASONS.tier3, input: fieldWrite("bot", "contact", "email") },
   { key: "tier4", reason: REASONS.tier4, input: fieldWrite("bot", "contact", "f4") },
+  {
+    key: "safeMode",
+    reason: REASONS.safeMode(new Date("2099-01-01T00:00:00Z")),
+    input: fieldWrite("bot", "contact", "industry", {
+      source: "clearbit",
+      safeModeUntil: new Date("2099-01-01T00:00:00Z"),
+    }),
+  },
   { key: "autoPassed", reason: REASONS.autoPassed, input: fieldWrite("bot", "contact", "email", { confidence: 0.91 }) },
   { key: "confidenceMissing", reason: REASONS.confidenceMissing(0.9), input: fieldWrite("bot", "contact", "email") },
   {

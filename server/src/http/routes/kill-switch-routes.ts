@@ -2,6 +2,7 @@ import { Router } from "express";
 import { killSwitchRequestSchema } from "../../../../shared/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
 import { SCOPE_SWITCHERS, TENANT_SWITCHERS, type KillSwitchService } from "../../killswitch/index.js";
+import type { GoldenService } from "../../golden/index.js";
 import type { CompiledPolicy } from "../../policy/index.js";
 import { HUMAN_ROLES, principalOf, type Principal } from "../authenticate.js";
 import { authorizeCardOrKey, jsonWithRawBody, type CardAuthOptions } from "../card-auth.js";
@@ -14,6 +15,8 @@ export interface KillSwitchRoutesOptions {
   defaultTenant: string;
   /** When given, `agent` and `role` switches must name an agent or role of the tenant's policy: a typo would give false safety. */
   policyOf?: (tenantId: string) => CompiledPolicy;
+  /** With it, turning a switch off first runs the golden records (refused on a change unless an owner overrides). */
+  golden?: Pick<GoldenService, "assertResume"> | undefined;
   /**
    * Accept signed card requests too (the HubSpot app's settings page): the card user's role is
    * what the policy's role groups say (`CardAuthOptions.roleOf`), checked like a key's.
@@ -33,6 +36,7 @@ export function createKillSwitchRouter({
   authenticate,
   defaultTenant,
   policyOf,
+  golden,
   card,
 }: KillSwitchRoutesOptions): Router {
   const router = Router();
@@ -70,12 +74,9 @@ export function createKillSwitchRouter({
         { known: [...policy.roles.keys()] },
       );
     }
-    const sw = await service.set(tenantId, body, {
-      type: "human",
-      id: principal.name,
-      role: principal.role,
-      via: principal.via,
-    });
+    const actor = { type: "human" as const, id: principal.name, role: principal.role, via: principal.via };
+    await golden?.assertResume(tenantId, body, actor);
+    const sw = await service.set(tenantId, body, actor);
     res.json(sw);
   });
 

@@ -1,6 +1,9 @@
 import { Router } from "express";
 import { listPolicyWarnings, type PolicyRegistry } from "../../policy/index.js";
 import { ValidationError } from "../../errors/index.js";
+import { goldenOverrideSchema } from "../../../../shared/index.js";
+import type { GoldenService } from "../../golden/index.js";
+import { parseWith } from "../parse-with.js";
 import { assertPolicyEditable, type KillSwitchService } from "../../killswitch/index.js";
 import { HUMAN_ROLES, POLICY_EDITORS, principalOf, requireRole, type Principal } from "../authenticate.js";
 import { tenantOf } from "../tenant-of.js";
@@ -11,6 +14,8 @@ export interface PolicyRoutesOptions {
   defaultTenant: string;
   /** With it, policy edits are locked to owners while the tenant kill switch is on (R7). */
   killSwitches?: Pick<KillSwitchService, "active"> | undefined;
+  /** With it, a change that alters a golden record's decision is refused unless an owner overrides (`goldenOverride`). */
+  golden?: Pick<GoldenService, "assertPolicyChange"> | undefined;
 }
 
 /**
@@ -23,6 +28,7 @@ export function createPolicyRouter({
   authenticate,
   defaultTenant,
   killSwitches,
+  golden,
 }: PolicyRoutesOptions): Router {
   const router = Router();
 
@@ -51,12 +57,13 @@ export function createPolicyRouter({
     }
     const principal = principalOf(req);
     if (killSwitches) await assertPolicyEditable(killSwitches, tenantOf(req, defaultTenant), principal);
-    const { policy, diffSummary } = await policies.replace(tenantOf(req, defaultTenant), yaml, {
-      type: "human",
-      id: principal.name,
-      role: principal.role,
-      via: principal.via,
-    });
+    const override =
+      typeof req.body === "object" && req.body?.goldenOverride !== undefined
+        ? parseWith(goldenOverrideSchema, req.body.goldenOverride, "goldenOverride")
+        : undefined;
+    const actor = { type: "human" as const, id: principal.name, role: principal.role, via: principal.via };
+    await golden?.assertPolicyChange(tenantOf(req, defaultTenant), yaml, actor, override);
+    const { policy, diffSummary } = await policies.replace(tenantOf(req, defaultTenant), yaml, actor);
     res.json({
       version: policy.version,
       updatedAt: policy.updatedAt,
