@@ -29,6 +29,7 @@ export function createLifecycle(p: {
   const approvalTimers = createApprovalTimers({
     queue: g.approvalQueue,
     service: g.approvalService,
+    notifier: g.notifier,
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
   });
