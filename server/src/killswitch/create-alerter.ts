@@ -15,6 +15,22 @@ export interface KillSwitchAlert {
   at: string;
 }
 
+/**
+ * Work that keeps failing on an infrastructure error (PostgreSQL, Redis or the CRM away): it is
+ * retried without giving up, and an operator hears of it while it fails.
+ */
+export interface FailingWorkAlert {
+  type: "work.failing";
+  tenantId: string;
+  /** A webhook batch (its job id) or protective CRM writes (their row ids). */
+  work: { kind: "webhook_batch" | "crm_write"; ids: string[] };
+  attempts: number;
+  reason: string;
+  at: string;
+}
+
+export type Alert = KillSwitchAlert | FailingWorkAlert;
+
 export interface AlerterOptions {
   /** @defaultValue a silent logger */
   logger?: Logger;
@@ -27,15 +43,20 @@ export interface AlerterOptions {
 }
 
 /**
- * Raises an alert: a structured log line always, and a POST to the alert webhook when one is
+ * Raises an alert (a kill switch tripped, work failing): a structured log line always, and a POST to the alert webhook when one is
  * configured. Never blocks and never throws: a failed delivery is logged, the trip stands.
  * Returns the delivery (for tests); callers need not await it.
  */
-export function createAlerter(options: AlerterOptions = {}): (alert: KillSwitchAlert) => Promise<void> {
+export function createAlerter(options: AlerterOptions = {}): (alert: Alert) => Promise<void> {
   const logger = options.logger ?? pino({ level: "silent" });
   const send = options.fetch ?? fetch;
   return async (alert) => {
-    logger.error({ alert }, `kill switch tripped: ${alert.reason}`);
+    logger.error(
+      { alert },
+      alert.type === "kill_switch.tripped"
+        ? `kill switch tripped: ${alert.reason}`
+        : `work keeps failing: ${alert.reason}`,
+    );
     if (!options.webhookUrl) return;
     try {
       const res = await send(options.webhookUrl, {

@@ -30,6 +30,17 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
     enforcement,
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     onSetAside: createSetAsideRecorder({ exceptions: g.exceptions, db, metrics, logger }),
+    // Infrastructure errors never drop a batch: it retries without limit, and is alerted while it fails.
+    onFailing: (f) =>
+      g.alert({
+        type: "work.failing",
+        tenantId: f.tenantId,
+        work: { kind: "webhook_batch", ids: [f.jobId] },
+        attempts: f.attempts,
+        reason: `webhook batch keeps failing: ${f.error}`,
+        at: now().toISOString(),
+      }),
+    lockDurationMs: config.reliability.jobLockMs,
   });
   const salesforce =
     crms.salesforce &&

@@ -40,9 +40,19 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
       protectiveMaxAgeMs: config.reliability.protectiveWriteMaxAgeMs,
     },
     sweepIntervalMs: config.reliability.sweepIntervalMs,
+    lockDurationMs: config.reliability.jobLockMs,
     guard: createConflictGuard(snapshots),
     // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
     hold: (row) => killSwitches.holdWrite(row),
+    onFailing: (f) =>
+      alert({
+        type: "work.failing",
+        tenantId: f.tenantId,
+        work: { kind: "crm_write", ids: f.rowIds },
+        attempts: f.attempts,
+        reason: `protective CRM writes keep failing: ${f.error}`,
+        at: now().toISOString(),
+      }),
   });
   killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
   // One counter store for both paths: caps span webhooks and the pre-write gate.
@@ -50,5 +60,5 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
   const guard = createEnforcementGuard({ killSwitches, counters, triggers, policyOf, alert, now, logger });
   // Delivery signals from the sending system: bounce and complaint triggers, suppression, metrics.
   const signals = createSignalService({ db, audit, killSwitches, policyOf, alert, now });
-  return { policyOf, roleOf, snapshots, killSwitches, writes, settled, counters, guard, signals };
+  return { policyOf, roleOf, snapshots, alert, killSwitches, writes, settled, counters, guard, signals };
 }
