@@ -38,6 +38,8 @@ export interface SalesforceSandbox {
     /** `UserLogin.IsFrozen`: a frozen user's calls are refused. */
     freeze(userId: string, frozen?: boolean): void;
     isFrozen(userId: string): boolean;
+    /** "Manage Users" (the admin has it): needed to freeze or unfreeze others through `UserLogin`. */
+    grantManageUsers(userId: string): void;
     assignPermissionSet(userId: string, permissionSetName: string): void;
   };
   /** Creates records as the admin, publishing no change events; returns their ids in order. */

@@ -64,5 +64,8 @@ export function instrumentConnector(connector: CrmConnector, metrics: Metrics): 
     createProperties: timed("create_properties", connector.createProperties.bind(connector)),
     rateLimitState: () => connector.rateLimitState(),
     ...(connector.getUser ? { getUser: timed("get_user", connector.getUser.bind(connector)) } : {}),
+    ...(connector.setUserFrozen
+      ? { setUserFrozen: timed("set_user_frozen", connector.setUserFrozen.bind(connector)) }
+      : {}),
   };
 }

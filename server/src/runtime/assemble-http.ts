@@ -62,7 +62,12 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
     ...(gate.permits ? [createPermitRouter({ verifier: gate.permits, ...tenanted })] : []),
     createPolicyRouter({ policies, killSwitches: g.killSwitches, ...tenanted }),
     createSetupRouter({ setup, ...tenanted }),
-    createKillSwitchRouter({ service: g.killSwitches, policyOf: g.policyOf, ...tenanted }),
+    createKillSwitchRouter({
+      service: g.killSwitches,
+      policyOf: g.policyOf,
+      containment: gate.containment,
+      ...tenanted,
+    }),
     createAuditRouter({ audit: g.audit, ...tenanted }),
     createRollbackRouter({ rollback: g.rollback, ...tenanted }),
     createQaRouter({ qa: g.qa, ...tenanted }),

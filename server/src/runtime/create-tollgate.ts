@@ -69,6 +69,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       qa: governance.qa,
       replay: gate.replay,
       mcp: gate.mcp,
+      containment: gate.containment,
       setup: ingestion.hubspotSetup.setup,
       hubspot: crms.hubspot,
       salesforce: crms.salesforce,

@@ -61,6 +61,7 @@ export function createLifecycle(p: {
       stopPolicyRefresh?.();
       storage.checkpoints?.stop();
       approvalTimers.stopSweeping();
+      await p.gate.containment.close();
       await p.gate.mcp.close();
       await ingestion.reconciler.close();
       // A background setup still reading the CRM finishes before the database closes.

@@ -10,6 +10,7 @@ import type { Database } from "../db/index.js";
 import type { ExceptionQueue, ExceptionStore } from "../exceptions/index.js";
 import type { SetupRunner } from "../install/index.js";
 import type { KillSwitchService } from "../killswitch/index.js";
+import type { Containment } from "../containment/index.js";
 import type { McpService } from "../mcp/index.js";
 import type { Logger, Metrics } from "../observability/index.js";
 import type { PolicyRegistry } from "../policy/index.js";
@@ -64,6 +65,8 @@ export interface TollgateServices {
   replay: ReplayService;
   /** The governed MCP server (`/mcp`, `tollgate mcp`). */
   mcp: McpService;
+  /** Containment reports of switch changes (docs/operations.md#containment). */
+  containment: Containment;
   /** Provisioning and the baseline in the background, with progress (docs/operations.md#install-and-setup). */
   setup: SetupRunner;
   hubspot: HubSpotTenancy;
