@@ -29,7 +29,52 @@ export interface FailingWorkAlert {
   at: string;
 }
 
-export type Alert = KillSwitchAlert | FailingWorkAlert;
+/** The alert for work still failing after `attempts` tries (a batch's job id, or write row ids). */
+export function failingWorkAlert(
+  kind: FailingWorkAlert["work"]["kind"],
+  f: { tenantId: string; ids: string[]; attempts: number; error: string },
+  at: Date,
+): FailingWorkAlert {
+  const what = kind === "webhook_batch" ? "a webhook batch" : "protective CRM writes";
+  return {
+    type: "work.failing",
+    tenantId: f.tenantId,
+    work: { kind, ids: f.ids },
+    attempts: f.attempts,
+    reason: `${what} keep failing after ${f.attempts} attempts, still retrying: ${f.error}`,
+    at: at.toISOString(),
+  };
+}
+
+/** A CRM refused Tollgate for the day (Salesforce `REQUEST_LIMIT_EXCEEDED`): its writes wait, none is dropped. */
+export interface CrmAllocationAlert {
+  type: "crm.allocation_exhausted";
+  tenantId: string;
+  crm: "salesforce";
+  used: number | null;
+  limit: number | null;
+  reason: string;
+  at: string;
+}
+
+/** Every alert the alert webhook receives. */
+export type Alert = KillSwitchAlert | CrmAllocationAlert | FailingWorkAlert;
+
+/** The alert for an org whose daily API allocation is spent. */
+export function allocationExhaustedAlert(
+  info: { orgId: string; used?: number | undefined; limit?: number | undefined },
+  at: Date,
+): CrmAllocationAlert {
+  return {
+    type: "crm.allocation_exhausted",
+    tenantId: info.orgId,
+    crm: "salesforce",
+    used: info.used ?? null,
+    limit: info.limit ?? null,
+    reason: "daily API allocation spent (REQUEST_LIMIT_EXCEEDED): CRM writes paused and queued, none dropped",
+    at: at.toISOString(),
+  };
+}
 
 export interface AlerterOptions {
   /** @defaultValue a silent logger */
@@ -53,9 +98,7 @@ export function createAlerter(options: AlerterOptions = {}): (alert: Alert) => P
   return async (alert) => {
     logger.error(
       { alert },
-      alert.type === "kill_switch.tripped"
-        ? `kill switch tripped: ${alert.reason}`
-        : `work keeps failing: ${alert.reason}`,
+      alert.type === "kill_switch.tripped" ? `kill switch tripped: ${alert.reason}` : alert.reason,
     );
     if (!options.webhookUrl) return;
     try {

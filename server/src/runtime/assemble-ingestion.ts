@@ -2,9 +2,10 @@ import { createSalesforceIngestion } from "../cdc/index.js";
 import { enforceChanges } from "../enforce/index.js";
 import { createSetAsideRecorder } from "../exceptions/index.js";
 import { createHubSpotSetup } from "../install/index.js";
+import { failingWorkAlert } from "../killswitch/index.js";
 import { instrumentReceiver } from "../observability/index.js";
 import { listGovernedObjects } from "../policy/index.js";
-import { createReconciler } from "../reconcile/index.js";
+import { combineReconcilers, createReconciler } from "../reconcile/index.js";
 import { createTenantBaseline } from "../snapshots/index.js";
 import { createReceiptStore, createWebhookIngestion, createWebhookReceiver } from "../webhooks/index.js";
 import type { Governance } from "./assemble-governance.js";
@@ -31,15 +32,7 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     onSetAside: createSetAsideRecorder({ exceptions: g.exceptions, db, metrics, logger }),
     // Infrastructure errors never drop a batch: it retries without limit, and is alerted while it fails.
-    onFailing: (f) =>
-      g.alert({
-        type: "work.failing",
-        tenantId: f.tenantId,
-        work: { kind: "webhook_batch", ids: [f.jobId] },
-        attempts: f.attempts,
-        reason: `webhook batch keeps failing: ${f.error}`,
-        at: now().toISOString(),
-      }),
+    onFailing: (f) => g.alert(failingWorkAlert("webhook_batch", { ...f, ids: [f.jobId] }, now())),
     lockDurationMs: config.reliability.jobLockMs,
   });
   const salesforce =
@@ -51,6 +44,7 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
       policies,
       logger,
       webhookSecret: config.salesforce.webhookSecret,
+      reconcileIntervalS: config.reliability.reconcileIntervalS,
     });
   const baseline = createTenantBaseline({
     connectorFor: crms.connectorFor,
@@ -66,9 +60,9 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
     hasRecordedValues: (tenantId) => g.snapshots.hasAnyValue(tenantId),
     logger,
   });
-  // Nothing undelivered escapes: HubSpot tenants are swept for changes no webhook brought.
+  // Nothing undelivered escapes: HubSpot tenants (and the Salesforce org) are swept for changes no event brought.
   const configuredPortals = config.hubspot.portalId ? [config.hubspot.portalId] : [];
-  const reconciler = createReconciler({
+  const hubspotReconciler = createReconciler({
     db,
     crm: "hubspot",
     tenants: async () => [...new Set([...configuredPortals, ...(await receipts.tenants("hubspot"))])],
@@ -79,6 +73,7 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
     now,
     logger,
   });
+  const reconciler = combineReconcilers(hubspotReconciler, salesforce?.reconciler);
   return { receiver, webhooks, salesforce, baseline, hubspotSetup, reconciler };
 }
 

@@ -5,6 +5,7 @@ import {
   createEnforcementGuard,
   createKillSwitchService,
   createTriggerCounter,
+  failingWorkAlert,
 } from "../killswitch/index.js";
 import { createCounterStore } from "../limits/index.js";
 import { createSignalService } from "../signals/index.js";
@@ -44,15 +45,7 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
     guard: createConflictGuard(snapshots),
     // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
     hold: (row) => killSwitches.holdWrite(row),
-    onFailing: (f) =>
-      alert({
-        type: "work.failing",
-        tenantId: f.tenantId,
-        work: { kind: "crm_write", ids: f.rowIds },
-        attempts: f.attempts,
-        reason: `protective CRM writes keep failing: ${f.error}`,
-        at: now().toISOString(),
-      }),
+    onFailing: (f) => alert(failingWorkAlert("crm_write", { ...f, ids: f.rowIds }, now())),
   });
   killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
   // One counter store for both paths: caps span webhooks and the pre-write gate.

@@ -29,6 +29,7 @@ export function createLifecycle(p: {
   const approvalTimers = createApprovalTimers({
     queue: g.approvalQueue,
     service: g.approvalService,
+    notifier: g.notifier,
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
   });
@@ -50,7 +51,7 @@ export function createLifecycle(p: {
         ingestion.reconciler.start();
         await ingestion.salesforce?.cdc.start();
       }
-      storage.checkpoints?.start();
+      storage.auditJobs?.start();
       stopPolicyRefresh = startPolicyRefresh(policies, logger);
       server = await new Promise<Server>((resolve) => {
         const s = p.app.listen(config.port, () => resolve(s));
@@ -59,7 +60,7 @@ export function createLifecycle(p: {
     },
     async stop() {
       stopPolicyRefresh?.();
-      storage.checkpoints?.stop();
+      storage.auditJobs?.stop();
       approvalTimers.stopSweeping();
       await p.gate.containment.close();
       await p.gate.mcp.close();

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { Redis } from "ioredis";
 import type { ActionGate } from "../actions/index.js";
 import type { ApprovalQueue, ApprovalStore } from "../approvals/index.js";
-import type { AuditLog } from "../audit/index.js";
+import type { AuditJobs, AuditLog } from "../audit/index.js";
 import type { CdcIngestor } from "../cdc/index.js";
 import type { Config } from "../config/index.js";
 import type { CrmConnector } from "../crm/index.js";
@@ -55,6 +55,8 @@ export interface RunningTollgate {
 /** What an operator acts through: the CLI's commands, the demo's and the drills' scenes. */
 export interface TollgateServices {
   audit: AuditLog;
+  /** Checkpoints, retention (`tollgate audit retention`) and the SIEM stream. */
+  auditJobs: AuditJobs;
   policies: PolicyRegistry;
   killSwitches: KillSwitchService;
   approvals: ApprovalStore;
