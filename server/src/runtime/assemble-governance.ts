@@ -1,4 +1,5 @@
 import {
+  createApprovalNotifier,
   createApprovalQueue,
   createApprovalService,
   createApprovalStore,
@@ -35,6 +36,9 @@ export async function assembleGovernance(p: GovernancePorts) {
   const qa = createQaSampler({ db, audit, now, policyFor: (tenantId) => policyOf(tenantId).manifest.qa });
   const exceptionQueue = createExceptionQueue({ db, audit, now });
   registerGovernanceMetrics(metrics.registry, { db, now });
+  const whyNotAllowed = createCardApproverCheck((tenantId) => policyOf(tenantId).manifest);
+  // A pending approval is a CRM task for each approver, completed once decided (docs/operations.md).
+  const notifier = createApprovalNotifier({ db, store: approvals, connectorFor: crms.connectorFor, whyNotAllowed });
   const approvalService = createApprovalService({
     db,
     audit,
@@ -43,7 +47,8 @@ export async function assembleGovernance(p: GovernancePorts) {
     snapshots,
     connectorFor: crms.connectorFor,
     now,
-    whyNotAllowed: createCardApproverCheck((tenantId) => policyOf(tenantId).manifest),
+    whyNotAllowed,
+    onDecided: (tenantId, ids) => notifier.closeSettled(tenantId, ids),
   });
   settled.add((rows) => approvalService.onWritesSettled(rows));
   settled.add((rows) => rollback.onWritesSettled(rows));
@@ -75,6 +80,7 @@ export async function assembleGovernance(p: GovernancePorts) {
     approvals,
     approvalQueue,
     approvalService,
+    notifier,
     exceptions,
     exceptionQueue,
     rollback,

@@ -30,6 +30,7 @@ export function createLifecycle(p: {
   const approvalTimers = createApprovalTimers({
     queue: g.approvalQueue,
     service: g.approvalService,
+    notifier: g.notifier,
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
   });
@@ -53,7 +54,7 @@ export function createLifecycle(p: {
         ingestion.reconciler.start();
         await ingestion.salesforce?.cdc.start();
       }
-      storage.checkpoints?.start();
+      storage.auditJobs?.start();
       stopPolicyRefresh = startPolicyRefresh(policies, logger);
       server = await new Promise<Server>((resolve) => {
         const s = p.app.listen(config.port, () => resolve(s));
@@ -62,8 +63,9 @@ export function createLifecycle(p: {
     },
     async stop() {
       stopPolicyRefresh?.();
-      storage.checkpoints?.stop();
+      storage.auditJobs?.stop();
       approvalTimers.stopSweeping();
+      await p.gate.containment.close();
       await p.gate.mcp.close();
       await ingestion.reconciler.close();
       // A background setup still reading the CRM finishes before the database closes.
