@@ -3,7 +3,7 @@ import { attributeChange } from "./attribute-change.js";
 import { summarizeDiff, type AuditEventInput } from "../../../shared/index.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
-import { decideProposals, routeOf } from "./decide-proposals.js";
+import { decideProposals, provenanceAudit, readProvenance, routeOf } from "./decide-proposals.js";
 import { findRestoreValues, type RestoreValue } from "./find-restore-values.js";
 import { guardBatch } from "./guard-batch.js";
 import { withRecordFacts } from "./with-record-facts.js";
@@ -92,6 +92,14 @@ export async function enforceChanges(
     classified.flatMap((c, i) => (c.step.kind === "proposal" ? [{ ...c, port: guard.portFor(i) }] : [])),
   );
   await guard.consume(classified, proposals);
+  // Allowed direct writes keep the agent's reason, confidence, source and versions (read beside them).
+  const direct = await readProvenance(
+    deps,
+    tenantId,
+    classified.flatMap((c) =>
+      c.step.kind === "allowed_write" ? [{ change: c.change, field: c.change.property! }] : [],
+    ),
+  );
 
   await deps.snapshots.record(classified.flatMap(toObservedValue));
 
@@ -139,7 +147,8 @@ export async function enforceChanges(
           ...base,
           field_diffs: [{ field: change.property!, before: beforeOf(change), after: change.value ?? null }],
           decision: auditDecision(step.decision),
-          reason: step.decision.reasons.join("; "),
+          ...provenanceAudit(direct.get(change.eventKey)!.provenance, base.source_signal ?? `${change.crm}:webhook`),
+          reason: direct.get(change.eventKey)!.provenance.reason ?? step.decision.reasons.join("; "),
         });
         addWrite(i, (eventId) => ({
           ...writeTarget(change),
