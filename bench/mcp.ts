@@ -125,11 +125,14 @@ export async function run(options: { blocks?: number; perBlock?: number; seconds
     const http = await interleaved(blocks, perBlock, mcpCall(await overHttp()), gateCall);
 
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await stack.tollgate.mcp.connect({ tenantId: stack.tenantId, agentId: "bench-bot", name: "bench" }, serverSide);
+    await stack.tollgate.services.mcp.connect(
+      { tenantId: stack.tenantId, agentId: "bench-bot", name: "bench" },
+      serverSide,
+    );
     const local = await connect(clientSide);
     const caller = { role: "agent", name: "bench", via: "api_key", agentId: "bench-bot" };
     const inProcess = await interleaved(blocks, perBlock, mcpCall(local), () =>
-      stack.tollgate.actionGate.handle(stack.tenantId, caller, GATE_BODY),
+      stack.tollgate.internals.actionGate.handle(stack.tenantId, caller, GATE_BODY),
     );
 
     const n = 16;

@@ -35,8 +35,8 @@ async function runaway(records: number, withBaseline: boolean) {
     if (!withBaseline) seed(sandbox);
     const total = () => Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0);
     // No baseline by hand: wait for the one install started in the background to report done.
-    await stack.tollgate.setup.idle(TENANT);
-    const setup = stack.tollgate.setup.progress(TENANT);
+    await stack.tollgate.services.setup.idle(TENANT);
+    const setup = stack.tollgate.services.setup.progress(TENANT);
     const baselineCalls = (setup?.objects ?? []).reduce((n, o) => n + o.calls, 0);
     const callsBefore = total();
     const limitedBefore = sandbox.stats().rateLimited;

@@ -102,7 +102,7 @@ async function runScenes(s: LocalStack): Promise<void> {
     enrichment,
   );
   await s.settle();
-  const [approval] = await s.tollgate.approvals.listForRecord(TENANT, "contacts", "103");
+  const [approval] = await s.tollgate.services.approvals.listForRecord(TENANT, "contacts", "103");
   say(
     `approval ${short(approval?.id, 12)}: ${approval?.field} ${short(approval?.currentValue)} → ${yellow(short(approval?.proposedValue))}, status ${approval?.status}, risk flags: ${approval?.riskFlags.join(", ") || "none"}`,
   );
@@ -193,22 +193,22 @@ async function runScenes(s: LocalStack): Promise<void> {
   );
 
   heading(11, "The audit trail");
-  const page = await s.tollgate.audit.query({ tenantId: TENANT, limit: 1000 });
+  const page = await s.tollgate.services.audit.query({ tenantId: TENANT, limit: 1000 });
   const shown = page.events.filter((e) => !(e.object_id && Number(e.object_id) >= 20_000)).reverse();
   table([["when", "actor", "action", "record", "change", "outcome"], ...shown.map(row)]);
   const runaway = page.events.length - shown.length;
   say(dim(`(+${runaway} events of the runaway, not shown)`));
-  const verify = await s.tollgate.audit.verify(TENANT);
+  const verify = await s.tollgate.services.audit.verify(TENANT);
   say(
     verify.ok
       ? green(`chain verified: ${verify.checked} events, each hash = sha256(prev_hash || canonical_json(event))`)
       : red(`chain BROKEN at ${verify.firstBroken?.eventId}`),
   );
-  const checkpoint = await s.tollgate.audit.checkpoint(TENANT);
+  const checkpoint = await s.tollgate.services.audit.checkpoint(TENANT);
   say(
     `signed checkpoint: seq ${checkpoint.seq}, head ${checkpoint.hash.slice(0, 16)}…, key ${checkpoint.key_id} (Ed25519)`,
   );
-  const exceptions = await s.tollgate.exceptions.list(TENANT, { limit: 100_000 });
+  const exceptions = await s.tollgate.services.exceptions.list(TENANT, { limit: 100_000 });
   say(`exceptions opened for RevOps: ${exceptions.length} (review within 24 h, remediate within 72 h)`);
   console.log(`\n${bold("Done.")} Try the API yourself with \`npm start\` and the README's curl examples.`);
 }

@@ -139,7 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   // The org's own policy (its field names are Salesforce's) before start provisions the org.
   if (sf)
-    await tollgate.policies.replace(
+    await tollgate.services.policies.replace(
       sf.org.orgId,
       options.salesforce?.policyYaml ?? readFileSync("manifests/policy.salesforce.yaml", "utf8"),
       { type: "system", id: "local-stack", role: null, via: "local-stack" },
@@ -158,7 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const toGo = rows.filter(
       (r) =>
         r.status === "in_flight" ||
-        !tollgate.killSwitches.holdWrite({ tenantId, purpose: r.purpose, agentId: r.agent_id }),
+        !tollgate.services.killSwitches.holdWrite({ tenantId, purpose: r.purpose, agentId: r.agent_id }),
     ).length;
     return { toGo, pending: rows.filter((r) => r.status === "pending").length };
   }
@@ -173,7 +173,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       async settle(timeoutMs = 60_000) {
         const deadline = Date.now() + timeoutMs;
         let quietRounds = 0;
-        const cdc = tollgate.salesforceIngestion!.cdc;
+        const cdc = tollgate.internals.salesforceCdc!;
         while (Date.now() < deadline) {
           await cdc.idle();
           const caughtUp = cdc.position() >= sf.org.streaming.latestReplayId();
@@ -203,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     async close() {
       started.sandbox.setWebhookTargetUrl(undefined);
-      const cleanup = tollgate.redis.duplicate();
+      const cleanup = tollgate.internals.redis.duplicate();
       await tollgate.stop();
       await started.sandbox.close();
       await sf?.org.close();

@@ -125,7 +125,7 @@ async function drill(
   ).length;
   const sentAfter = trip
     ? (
-        await tollgate.db.query<{ n: number }>(
+        await tollgate.internals.db.query<{ n: number }>(
           "SELECT count(*)::int AS n FROM crm_writes WHERE tenant_id = $1 AND agent_id = $2 AND status = 'done' AND done_at > $3",
           [tenantId, AGENT.id, trip.when],
         )
@@ -177,7 +177,7 @@ async function drill(
 }
 
 async function countOutcomes(stack: GuardedStack): Promise<{ allowed: number; killed: number; allowedIds: string[] }> {
-  const { rows } = await stack.tollgate.db.query<{ outcome: string; object_id: string }>(
+  const { rows } = await stack.tollgate.internals.db.query<{ outcome: string; object_id: string }>(
     `SELECT event->'decision'->>'outcome' AS outcome, event->>'object_id' AS object_id FROM audit_events
      WHERE tenant_id = $1 AND event->'actor'->>'id' = $2 AND event->>'action' = 'field_write'`,
     [stack.tenantId, AGENT.id],

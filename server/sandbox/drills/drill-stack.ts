@@ -50,9 +50,9 @@ export async function startGuardedStack(options: GuardedStackOptions): Promise<G
   const { tollgate } = stack;
   return {
     ...stack,
-    killSwitches: tollgate.killSwitches,
-    writes: tollgate.writes,
-    rollback: tollgate.rollback,
+    killSwitches: tollgate.services.killSwitches,
+    writes: tollgate.internals.writes,
+    rollback: tollgate.services.rollback,
     settle: (timeoutMs = 300_000) => stack.settle(timeoutMs),
   };
 }

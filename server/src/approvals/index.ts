@@ -20,5 +20,8 @@ export { toApprovalWire } from "./to-approval-wire.js";
 export { listRecordProvenance } from "./list-record-provenance.js";
 export type { ProvenanceQuery } from "./list-record-provenance.js";
 export { toProvenanceChanges, PROVENANCE_ACTIONS } from "./to-provenance-changes.js";
+export { createCardApproverCheck } from "./card-approver-check.js";
+export { createApprovalTimers } from "./create-approval-timers.js";
+export type { ApprovalTimers } from "./create-approval-timers.js";
 export { createApprovalNotifier, MAX_TASKS_PER_APPROVAL } from "./create-approval-notifier.js";
 export type { ApprovalNotifier, ApprovalNotifierOptions } from "./create-approval-notifier.js";

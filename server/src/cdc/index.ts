@@ -5,3 +5,5 @@ export { readReconcileChanges } from "./read-reconcile-changes.js";
 export type { CdcIngestor, CdcIngestorOptions } from "./create-cdc-ingestor.js";
 export type { ReplayPositionStore, ReplayPosition } from "./replay-positions.js";
 export type { ReconcileRequest } from "./to-crm-changes.js";
+export { createSalesforceIngestion } from "./create-salesforce-ingestion.js";
+export type { SalesforceIngestion } from "./create-salesforce-ingestion.js";

@@ -29,9 +29,9 @@ const withRuntime = async () => {
   return {
     defaultTenant: s.defaultTenant,
     operator: s.operator,
-    rollback: s.runtime.rollback,
-    qa: s.runtime.qa,
-    exceptions: s.runtime.exceptionQueue,
+    rollback: s.runtime.services.rollback,
+    qa: s.runtime.services.qa,
+    exceptions: s.runtime.services.exceptionQueue,
   };
 };
 registerRollbackCommands(program, withRuntime);

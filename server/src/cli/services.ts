@@ -2,7 +2,7 @@ import { userInfo } from "node:os";
 import { loadConfig } from "../config/index.js";
 import type { AuditActor } from "../../../shared/index.js";
 import { createLogger, type Logger } from "../observability/index.js";
-import { createTollgate, type Tollgate } from "../runtime/index.js";
+import { createTollgate, type OperatedTollgate } from "../runtime/index.js";
 
 /**
  * What CLI commands share: the same runtime `npm start` builds from the environment, without
@@ -10,7 +10,7 @@ import { createTollgate, type Tollgate } from "../runtime/index.js";
  * server's workers, which share its Redis prefix.
  */
 export interface CliServices {
-  runtime: Tollgate;
+  runtime: OperatedTollgate;
   defaultTenant: string;
   /** Who runs the command, as the audit names them (TOLLGATE_OPERATOR, else the OS user). */
   operator: AuditActor;
@@ -27,7 +27,7 @@ export async function createCliServices(
   } = {},
 ): Promise<CliServices> {
   const config = loadConfig(env);
-  const runtime = await createTollgate(config, {
+  const runtime: OperatedTollgate = await createTollgate(config, {
     workers: false,
     logger: options.logger ?? createLogger({ level: "warn" }),
     ...(options.prefix ? { prefix: options.prefix } : {}),
@@ -37,7 +37,7 @@ export async function createCliServices(
   const role = env.TOLLGATE_OPERATOR_ROLE ?? "owner";
   return {
     runtime,
-    defaultTenant: config.hubspot.portalId ?? runtime.policies.current("default").compiled.tenant,
+    defaultTenant: config.hubspot.portalId ?? runtime.services.policies.current("default").compiled.tenant,
     operator: { type: "human", id: env.TOLLGATE_OPERATOR ?? `cli:${userInfo().username}`, role, via: "cli" },
     close: () => runtime.stop(),
   };

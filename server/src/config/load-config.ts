@@ -89,6 +89,8 @@ const envSchema = z.object({
   TOLLGATE_PROTECTIVE_WRITE_MAX_AGE_S: z.coerce.number().int().min(1).default(86_400),
   /** Beyond docs/contracts.md#configuration: how often pending receipts, due writes and approval timers are re-driven. */
   TOLLGATE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(30_000),
+  /** Beyond docs/contracts.md#configuration: webhook job lock; a crashed process's batch runs again after one to two of these. */
+  TOLLGATE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Beyond docs/contracts.md#configuration (MCP section): tool calls one agent may make per minute over MCP. */
   TOLLGATE_MCP_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
@@ -146,6 +148,8 @@ export interface Config {
     retryMaxMs: number;
     protectiveWriteMaxAgeMs: number;
     sweepIntervalMs: number;
+    /** Lock of a running webhook job, and the stalled-job check's period. */
+    jobLockMs: number;
   };
   salesforce: {
     loginUrl: string | undefined;
@@ -243,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryMaxMs: Math.max(e.TOLLGATE_RETRY_BASE_MS, e.TOLLGATE_RETRY_MAX_MS),
       protectiveWriteMaxAgeMs: e.TOLLGATE_PROTECTIVE_WRITE_MAX_AGE_S * 1000,
       sweepIntervalMs: e.TOLLGATE_SWEEP_INTERVAL_MS,
+      jobLockMs: e.TOLLGATE_JOB_LOCK_MS,
     },
     salesforce: {
       loginUrl: e.SALESFORCE_LOGIN_URL,

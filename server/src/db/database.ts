@@ -82,6 +82,12 @@ async function createPostgres(url: string, schema: string, max: number): Promise
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A checked-out client losing its server (PostgreSQL restarted mid-transaction) emits
+      // 'error' with no pool listener attached: without ours that crashes the process. The
+      // transaction's query rejects anyway, and the broken client is discarded on release.
+      let broken: Error | undefined;
+      const onError = (err: Error) => (broken = err);
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const tx: Sql = {
@@ -98,7 +104,8 @@ async function createPostgres(url: string, schema: string, max: number): Promise
         await client.query("ROLLBACK").catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.off("error", onError);
+        client.release(broken);
       }
     },
     async exec(script: string) {

@@ -5,3 +5,5 @@ export { createExceptionQueue, exceptionTransitionSchema, exceptionAssignSchema 
 export type { ExceptionQueue, ExceptionQueueOptions, ExceptionFilter } from "./create-exception-queue.js";
 export { EXCEPTION_STATES, EXCEPTION_TRANSITIONS, canTransition, slaStatus } from "./exception-transitions.js";
 export type { ExceptionState } from "./exception-transitions.js";
+export { createSetAsideRecorder } from "./create-set-aside-recorder.js";
+export type { SetAsideReceipt } from "./create-set-aside-recorder.js";

@@ -55,3 +55,22 @@ export function toRefusalEvent(
     },
   };
 }
+
+/**
+ * Hears every refused request and audits it in each tenant it can be named for; an unsigned
+ * request naming a portal Tollgate is not installed in is not audited there (docs/operations.md, security).
+ */
+export function createRefusalAuditor(ports: {
+  audit: { append(input: AuditEventInput): Promise<unknown> };
+  defaultTenant: string;
+  isInstalled: (tenantId: string) => Promise<boolean>;
+}): (req: Request, err: unknown) => Promise<void> {
+  return async (req, err) => {
+    const refusal = toRefusalEvent(req, err, ports.defaultTenant);
+    if (!refusal) return;
+    for (const tenantId of refusal.tenants) {
+      if (!req.principal && !req.card && !(await ports.isInstalled(tenantId))) continue;
+      await ports.audit.append({ tenant_id: tenantId, ...refusal.event });
+    }
+  };
+}

@@ -12,7 +12,8 @@ export {
   CARD_IDENTITY_PARAMS,
 } from "./card-auth.js";
 export { createCrmUserLookup } from "./create-crm-user-lookup.js";
-export { toRefusalEvent } from "./audit-refusal.js";
+export { toRefusalEvent, createRefusalAuditor } from "./audit-refusal.js";
+export { cardAuthOf } from "./card-auth-of.js";
 export { tenantOf, ANY_TENANT } from "./tenant-of.js";
 export { createPermitRouter } from "./routes/permit-routes.js";
 export type { CardAuthOptions, CardContext } from "./card-auth.js";

@@ -70,3 +70,5 @@ export type {
   SetupState,
   SetupObjectProgress,
 } from "./create-setup-runner.js";
+export { createHubSpotSetup } from "./create-hubspot-setup.js";
+export type { HubSpotSetup } from "./create-hubspot-setup.js";

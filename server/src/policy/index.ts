@@ -8,6 +8,8 @@ export { explainDecision } from "./explain.js";
 export type { Explanation } from "./explain.js";
 export { listGovernedFields } from "./list-governed-fields.js";
 export type { GovernedField } from "./list-governed-fields.js";
+export { listGovernedObjects } from "./list-governed-objects.js";
+export type { GovernedObject } from "./list-governed-objects.js";
 export { findAgent } from "./find-agent.js";
 export { describeAgentAccess, readableFields } from "./describe-agent-access.js";
 export type { AgentAccess, ObjectAccess } from "./describe-agent-access.js";
@@ -62,3 +64,4 @@ export {
   DEFAULT_APPROVER_GROUP,
 } from "./approver-groups.js";
 export type { CardRole } from "./approver-groups.js";
+export { startPolicyRefresh } from "./start-policy-refresh.js";

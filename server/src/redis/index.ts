@@ -1,1 +1,2 @@
 export { deleteKeysUnder } from "./delete-keys-under.js";
+export { connectRedis } from "./connect-redis.js";

@@ -19,6 +19,8 @@ export interface SnapshotStore {
   valuesBefore(tenantId: string, refs: readonly (PropertyRef & { before: Date })[]): Promise<Map<string, LatestValue>>;
   /** Per property, the latest value seen, trusted or not. */
   latestValues(tenantId: string, refs: readonly PropertyRef[]): Promise<Map<string, LatestValue>>;
+  /** Whether any value of the tenant was ever recorded (a baseline or a webhook). */
+  hasAnyValue(tenantId: string): Promise<boolean>;
 }
 
 interface Row {
@@ -119,6 +121,11 @@ export function createSnapshotStore(db: Sql): SnapshotStore {
           toLatest(r),
         ]),
       );
+    },
+
+    async hasAnyValue(tenantId) {
+      const seen = await db.query("SELECT 1 FROM record_values WHERE tenant_id = $1 LIMIT 1", [tenantId]);
+      return seen.rows.length > 0;
     },
   };
 }

@@ -67,3 +67,7 @@ export {
   TOLLGATE_SIGNATURE_WINDOW_MS,
 } from "./verify-tollgate-signature.js";
 export type { VerifyTollgateSignatureInput } from "./verify-tollgate-signature.js";
+export { toCrmChange } from "./to-crm-change.js";
+export { countWebhookJobs } from "./count-webhook-jobs.js";
+export { createWebhookIngestion } from "./create-webhook-ingestion.js";
+export type { WebhookIngestion } from "./create-webhook-ingestion.js";

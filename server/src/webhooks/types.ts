@@ -102,6 +102,11 @@ export interface WebhookWorkersOptions {
   receipts?: ReceiptStore;
   /** Capped backoff of the retries; must match the receiver's. */
   retry?: WebhookRetryOptions;
+  /**
+   * A running job's lock, renewed while it runs, and the period of the stalled-job check: a job
+   * whose process died runs again after one to two of these. @defaultValue 30_000
+   */
+  lockDurationMs?: number;
   /** Failures after which each further one is reported through `onFailing`. @defaultValue 5 */
   alertAfterAttempts?: number;
   /** A job that keeps failing (alert an operator); it goes on retrying. */

@@ -112,6 +112,10 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
       connection,
       prefix,
       concurrency: options.concurrency ?? 1,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.lockDurationMs ?? 30_000,
+      // A stalled job is a crashed process; its batch is safe in its receipt, so it always runs again.
+      maxStalledCount: 1_000_000,
       settings: { backoffStrategy: (n, type) => (type === CAPPED_BACKOFF ? cappedBackoff(options.retry)(n) : 0) },
     });
     workers.set(tenantId, worker);

@@ -15,11 +15,11 @@ describe("POST /v1/actions: switches, caps, input and idempotency", () => {
   });
 
   const rows = async (sql: string, params: unknown[] = []) =>
-    (await g.h.tollgate.db.query<Record<string, unknown>>(sql, params)).rows;
+    (await g.h.tollgate.internals.db.query<Record<string, unknown>>(sql, params)).rows;
 
   it("refuses a switched-off agent's key with 403 before deciding anything", async () => {
     const before = await g.auditCount();
-    await g.h.tollgate.killSwitches.set(
+    await g.h.tollgate.services.killSwitches.set(
       g.tenantId,
       { scope: { type: "agent", value: "killme-bot" }, state: "on", reason: "drill 5" },
       human,
@@ -32,7 +32,7 @@ describe("POST /v1/actions: switches, caps, input and idempotency", () => {
     });
     // The switch's own audit event is the only new one: the request decided and recorded nothing.
     expect(await g.auditCount()).toBe(before + 1);
-    await g.h.tollgate.killSwitches.set(
+    await g.h.tollgate.services.killSwitches.set(
       g.tenantId,
       { scope: { type: "agent", value: "killme-bot" }, state: "off", reason: "drill over" },
       human,
@@ -43,7 +43,7 @@ describe("POST /v1/actions: switches, caps, input and idempotency", () => {
   });
 
   it("answers `killed` for a channel switch (stop sends, keep research), audits it and opens an exception", async () => {
-    await g.h.tollgate.killSwitches.set(
+    await g.h.tollgate.services.killSwitches.set(
       g.tenantId,
       { scope: { type: "channel", value: "email" }, state: "on", reason: "bounce spike" },
       human,
@@ -66,7 +66,7 @@ describe("POST /v1/actions: switches, caps, input and idempotency", () => {
         (await g.act("outreach-bot", { action: "create_task", crm: "hubspot", object: "task" })).body.decision.outcome,
       ).toBe("allow");
     } finally {
-      await g.h.tollgate.killSwitches.set(
+      await g.h.tollgate.services.killSwitches.set(
         g.tenantId,
         { scope: { type: "channel", value: "email" }, state: "off", reason: "resolved" },
         human,
@@ -85,7 +85,7 @@ describe("POST /v1/actions: switches, caps, input and idempotency", () => {
     // Refusals count toward the denial trigger, which may switch the agent off midway.
     expect(outcomes.every((o) => o === "allow" || o === "over_cap" || o === "killed")).toBe(true);
     expect(outcomes.filter((o) => o === "over_cap").length).toBeGreaterThan(0);
-    const policy = g.h.tollgate.policies.current(g.tenantId).compiled;
+    const policy = g.h.tollgate.services.policies.current(g.tenantId).compiled;
     const keys = getCounterKeys(policy, {
       agentId: "capped-bot",
       object: "task",

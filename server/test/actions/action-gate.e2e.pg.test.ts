@@ -20,7 +20,7 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
 
   const exceptionsFor = async (eventId: string) =>
     (
-      await g.h.tollgate.db.query<{ kind: string; rule_id: string; agent_id: string; summary: string }>(
+      await g.h.tollgate.internals.db.query<{ kind: string; rule_id: string; agent_id: string; summary: string }>(
         "SELECT kind, rule_id, agent_id, summary FROM exceptions WHERE event_id = $1",
         [eventId],
       )
@@ -82,7 +82,7 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
   });
 
   it("allows a send of an approved template with a permit: intent audited first, nothing executed by Tollgate", async () => {
-    const writesBefore = (await g.h.tollgate.writes.stats(g.tenantId)).pending;
+    const writesBefore = (await g.h.tollgate.internals.writes.stats(g.tenantId)).pending;
     const payload = compliantSend(address());
     const res = await g.act("outreach-bot", {
       action: "send_email",
@@ -119,7 +119,7 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
       tool_name: "gmail.send",
       confidence: 0.93,
     });
-    expect((await g.h.tollgate.writes.stats(g.tenantId)).pending).toBe(writesBefore);
+    expect((await g.h.tollgate.internals.writes.stats(g.tenantId)).pending).toBe(writesBefore);
   });
 
   it("drill 2: a new template family needs a person; approving it sends nothing; the retry is allowed and carries the approval", async () => {
@@ -135,7 +135,9 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
       "needs_approval",
     );
 
-    const writesBefore = await g.h.tollgate.db.query("SELECT id FROM crm_writes WHERE tenant_id = $1", [g.tenantId]);
+    const writesBefore = await g.h.tollgate.internals.db.query("SELECT id FROM crm_writes WHERE tenant_id = $1", [
+      g.tenantId,
+    ]);
     const approved = await g.approve(first.body.approvalId);
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: "approved", field: "send_email", outcome: "approved" });
@@ -144,7 +146,9 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
       action: "send_email",
       message: { to: payload.to, subject: "Spring offer", body: payload.body, template: "spring-promo-v1" },
     });
-    const writesAfter = await g.h.tollgate.db.query("SELECT id FROM crm_writes WHERE tenant_id = $1", [g.tenantId]);
+    const writesAfter = await g.h.tollgate.internals.db.query("SELECT id FROM crm_writes WHERE tenant_id = $1", [
+      g.tenantId,
+    ]);
     expect(writesAfter.rows.length).toBe(writesBefore.rows.length);
 
     // Another message under the same approval is a mismatch, and refused.
@@ -162,7 +166,7 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
     expect(retry.body.permit.eventId).toBe(retry.body.eventId);
     const event = await g.event(retry.body.eventId);
     expect(event.approval).toMatchObject({ id: first.body.approvalId, approvers: ["ada"] });
-    const row = await g.h.tollgate.approvals.get(g.tenantId, first.body.approvalId);
+    const row = await g.h.tollgate.services.approvals.get(g.tenantId, first.body.approvalId);
     expect(row).toMatchObject({ status: "applied", action: "send_email" });
 
     // One approval, one send.
@@ -182,7 +186,7 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
     const first = await g.act("approval-bot", request);
     expect(first.body.decision.outcome).toBe("outside_window");
     expect(first.body.approvalId).toEqual(expect.any(String));
-    expect((await g.h.tollgate.approvals.get(g.tenantId, first.body.approvalId))?.riskFlags).toContain(
+    expect((await g.h.tollgate.services.approvals.get(g.tenantId, first.body.approvalId))?.riskFlags).toContain(
       "outside_window",
     );
     expect((await g.approve(first.body.approvalId)).status).toBe(200);
@@ -308,7 +312,7 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
       ai_sdr_source: "clearbit",
       ai_sdr_change_reason: "site says payments",
     });
-    const { rows } = await g.h.tollgate.db.query<{
+    const { rows } = await g.h.tollgate.internals.db.query<{
       purpose: string;
       agent_id: string;
       caused_by: string;
@@ -346,7 +350,7 @@ describe("POST /v1/actions: sends, approvals and field writes", () => {
       decision: { outcome: "needs_approval" },
       approvalId: expect.any(String),
     });
-    expect(await g.h.tollgate.approvals.get(g.tenantId, parked.body.approvalId)).toMatchObject({
+    expect(await g.h.tollgate.services.approvals.get(g.tenantId, parked.body.approvalId)).toMatchObject({
       action: "field_write",
       field: "jobtitle",
       currentValue: "CTO",

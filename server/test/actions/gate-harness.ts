@@ -128,15 +128,15 @@ export async function startGateHarness(): Promise<GateHarness> {
   const { tollgate, tenantId } = h;
   const prefix = testPrefix("actions");
   const alerts: KillSwitchAlert[] = [];
-  const counters = createCounterStore({ redis: tollgate.redis, prefix });
-  const triggers = createTriggerCounter({ redis: tollgate.redis, prefix });
+  const counters = createCounterStore({ redis: tollgate.internals.redis, prefix });
+  const triggers = createTriggerCounter({ redis: tollgate.internals.redis, prefix });
   const logger = createLogger({ level: "silent" });
   const alerter = createAlerter({ logger });
   const guard = createEnforcementGuard({
-    killSwitches: tollgate.killSwitches,
+    killSwitches: tollgate.services.killSwitches,
     counters,
     triggers,
-    policyOf: (t) => tollgate.policies.current(t).compiled,
+    policyOf: (t) => tollgate.services.policies.current(t).compiled,
     alert: (a) => {
       alerts.push(a);
       return alerter(a);
@@ -144,19 +144,19 @@ export async function startGateHarness(): Promise<GateHarness> {
     logger,
   });
   const gate = createActionGate({
-    db: tollgate.db,
-    audit: tollgate.audit,
-    policies: tollgate.policies,
+    db: tollgate.internals.db,
+    audit: tollgate.services.audit,
+    policies: tollgate.services.policies,
     counters,
-    killSwitches: tollgate.killSwitches,
+    killSwitches: tollgate.services.killSwitches,
     guard,
-    writes: tollgate.writes,
-    approvals: tollgate.approvals,
-    exceptions: tollgate.exceptions,
-    scheduleApprovals: (t, ids) => tollgate.approvalQueue.schedule(t, ids),
+    writes: tollgate.internals.writes,
+    approvals: tollgate.services.approvals,
+    exceptions: tollgate.services.exceptions,
+    scheduleApprovals: (t, ids) => tollgate.internals.approvalQueue.schedule(t, ids),
     readRecords: async (t, _crm, objectType, ids, properties) =>
-      (await tollgate.hubspot.connectorFor(t)).readRecords(objectType, ids, properties),
-    redis: tollgate.redis,
+      (await tollgate.services.hubspot.connectorFor(t)).readRecords(objectType, ids, properties),
+    redis: tollgate.internals.redis,
     prefix,
     permitSecret: PERMIT_SECRET,
     logger,
@@ -170,9 +170,9 @@ export async function startGateHarness(): Promise<GateHarness> {
     createActionRouter({
       gate,
       authenticate,
-      killSwitches: tollgate.killSwitches,
+      killSwitches: tollgate.services.killSwitches,
       defaultTenant: tenantId,
-      roleOf: (t, agentId) => tollgate.policies.current(t).compiled.agents.get(agentId)?.role,
+      roleOf: (t, agentId) => tollgate.services.policies.current(t).compiled.agents.get(agentId)?.role,
     }),
   );
   app.use(notFoundHandler);
@@ -210,7 +210,7 @@ export async function startGateHarness(): Promise<GateHarness> {
       return { status: res.status, body: (await res.json()) as any };
     },
     async event(eventId) {
-      const { rows } = await tollgate.db.query<{ event: AuditEvent }>(
+      const { rows } = await tollgate.internals.db.query<{ event: AuditEvent }>(
         "SELECT event FROM audit_events WHERE event_id = $1",
         [eventId],
       );
@@ -218,7 +218,7 @@ export async function startGateHarness(): Promise<GateHarness> {
       return rows[0].event;
     },
     async auditCount() {
-      const { rows } = await tollgate.db.query<{ n: number }>(
+      const { rows } = await tollgate.internals.db.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1",
         [tenantId],
       );
@@ -226,7 +226,7 @@ export async function startGateHarness(): Promise<GateHarness> {
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await deleteKeysUnder(tollgate.redis, prefix);
+      await deleteKeysUnder(tollgate.internals.redis, prefix);
       await h.close();
     },
   };

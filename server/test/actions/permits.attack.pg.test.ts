@@ -150,8 +150,8 @@ describe("permits are bound to the message, used once, revoked by a kill switch 
   it("expires: past its short lifetime it is refused", async () => {
     const p = await permitFor();
     const later = createPermitVerifier({
-      db: h.tollgate.db,
-      audit: h.tollgate.audit,
+      db: h.tollgate.internals.db,
+      audit: h.tollgate.services.audit,
       secret: derivePermitSecret(h.tollgate.config.encryptionKey!),
       now: () => new Date(Date.now() + 3 * 60_000),
     });

@@ -113,7 +113,7 @@ describe("each drill fails when its control is switched off", () => {
       async call(as, method, path, body) {
         if (path === "/v1/audit/verify") {
           // A superuser bypassing the append-only triggers rewrites the email's model version.
-          await stack.tollgate.db.transaction(async (tx) => {
+          await stack.tollgate.internals.db.transaction(async (tx) => {
             await tx.query("SET LOCAL session_replication_role = replica");
             await tx.query(
               `UPDATE audit_events SET event = jsonb_set(event, '{model_version}', '"tampered"')

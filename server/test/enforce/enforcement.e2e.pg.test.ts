@@ -9,7 +9,7 @@ const rep = { kind: "user", userId: "42" } as const;
 let h: Harness;
 
 async function eventsFor(objectId: string): Promise<AuditEvent[]> {
-  const page = await h.tollgate.audit.query({ tenantId: TENANT, objectId, limit: 200 });
+  const page = await h.tollgate.services.audit.query({ tenantId: TENANT, objectId, limit: 200 });
   return page.events;
 }
 
@@ -48,7 +48,7 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
       sourceType: "INTEGRATION",
       sourceId: "7777",
     });
-    const exceptions = await h.tollgate.exceptions.list(TENANT);
+    const exceptions = await h.tollgate.services.exceptions.list(TENANT);
     expect(
       exceptions.some((x) => x.objectId === "101" && x.kind === "disallowed_write" && x.field === "lifecyclestage"),
     ).toBe(true);
@@ -103,7 +103,7 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
     write("5001", "260");
     await h.settle();
     expect(h.started.sandbox.getRecord("companies", "5003")!.properties.numberofemployees).toBe("800");
-    const [held] = await h.tollgate.approvals.listForRecord(TENANT, "companies", "5003");
+    const [held] = await h.tollgate.services.approvals.listForRecord(TENANT, "companies", "5003");
     expect(held).toMatchObject({ status: "pending", field: "numberofemployees", proposedValue: "950" });
     const proposal = (await eventsFor("5003")).find((e) => e.action === "proposal");
     expect(proposal?.decision).toMatchObject({
@@ -127,7 +127,7 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
       enrichment,
     );
     await h.settle();
-    const [approval] = await h.tollgate.approvals.listForRecord(TENANT, "contacts", "103");
+    const [approval] = await h.tollgate.services.approvals.listForRecord(TENANT, "contacts", "103");
     expect(approval).toMatchObject({
       status: "pending",
       field: "phone",
@@ -137,7 +137,7 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
       approvalsNeeded: 1,
     });
     expect(h.started.sandbox.getRecord("contacts", "103")!.properties.phone ?? "").toBe("");
-    const pending = await h.tollgate.approvalQueue.rebuild();
+    const pending = await h.tollgate.internals.approvalQueue.rebuild();
     expect(pending).toBeGreaterThanOrEqual(1);
   });
 
@@ -159,7 +159,9 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
       field_diffs: [{ field: "email", after: "someone@else.example" }],
     });
     expect(
-      (await h.tollgate.exceptions.list(TENANT)).some((x) => x.kind === "proposal_refused" && x.objectId === "103"),
+      (await h.tollgate.services.exceptions.list(TENANT)).some(
+        (x) => x.kind === "proposal_refused" && x.objectId === "103",
+      ),
     ).toBe(true);
   });
 
@@ -174,7 +176,7 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
   });
 
   it("keeps the audit chain intact through all of it", async () => {
-    const res = await h.tollgate.audit.verify(TENANT);
+    const res = await h.tollgate.services.audit.verify(TENANT);
     expect(res.ok).toBe(true);
     expect(res.checked).toBeGreaterThan(5);
   });

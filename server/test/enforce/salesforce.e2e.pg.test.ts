@@ -88,7 +88,7 @@ describe("Salesforce: the same behaviours as HubSpot, end to end", () => {
       ]),
     );
     expect(sf.org.permissionSets().get("Tollgate_Integration")?.fieldPermissions.length).toBeGreaterThan(10);
-    expect(h.tollgate.salesforce?.integrationUserId).toBe(sf.tollgateUser.id);
+    expect(h.tollgate.services.salesforce?.integrationUserId).toBe(sf.tollgateUser.id);
   });
 
   it("keeps an allowed write, reverts a disallowed one once, never re-enforces its own revert, and leaves a person's write alone", async () => {

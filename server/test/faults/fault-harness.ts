@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -144,12 +144,23 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     );
   };
   await start();
+  // The postmaster itself: as root, `child` is runuser, which does not pass SIGQUIT on.
+  const crash = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child!.once("exit", () => resolve()));
+    try {
+      process.kill(Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]), "SIGQUIT");
+    } catch {
+      child.kill("SIGQUIT");
+    }
+    await exited;
+  };
   return {
     url,
-    crash: () => kill(child, "SIGQUIT"),
+    crash,
     start,
     async stop() {
-      await kill(child, "SIGQUIT");
+      await crash();
       rmSync(dir, { recursive: true, force: true });
     },
     async query(text, params) {

@@ -24,8 +24,23 @@ export interface FaultFigures {
   /** From the end of the fault to the last revert landing in the CRM. */
   secondsToRecover: number;
   auditChainOk: boolean;
+  /** Records with one agent write decided more than once in the audit: an event enforced twice. */
+  decidedTwice: number;
+  /** Protective CRM writes that ended `failed` (given up) instead of landing. */
+  protectiveWritesLost: number;
   /** Receipts still pending or set aside once recovered. */
   receiptsOpen: number;
+}
+
+export interface FaultStackOptions {
+  /** The PostgreSQL to make a schema in (the suite's own cluster, to crash it). @defaultValue the shared one */
+  databaseUrl?: string;
+  /** Delay before the sandbox's webhook retry n: long enough to outlast an outage. @defaultValue 200 ms */
+  webhookRetryDelayMs?: (retry: number) => number;
+  /** Events per webhook POST. @defaultValue 100 */
+  webhookBatchSize?: number;
+  /** Extra environment for every Tollgate process. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -38,18 +53,24 @@ export interface FaultStack {
   db: Database;
   env: Record<string, string>;
   tollgate: TollgateProcess | undefined;
-  startTollgate(): Promise<TollgateProcess>;
+  /** Every process started, for close(). */
+  tollgates: TollgateProcess[];
+  /**
+   * Starts a Tollgate process; webhooks go to it unless `target: false` (a relay in between).
+   * Its public URL is its own address (the v3 signature covers it).
+   */
+  startTollgate(options?: { target?: boolean; env?: Record<string, string> }): Promise<TollgateProcess>;
   /** Seeds `n` contacts with lifecycle stage `lead` (IMPORT: no webhook, no snapshot). */
   seedContacts(n: number): string[];
-  /** The enrichment agent sets each contact's lifecycle stage directly: read-only to it. */
-  agentWrites(ids: readonly string[]): void;
+  /** The enrichment agent sets each contact's lifecycle stage directly (read-only to it): a disallowed write. */
+  agentWrites(ids: readonly string[], value?: string): void;
   /** Waits until every contact is back to `lead`, and no receipt or CRM write is left to do. */
   recovered(ids: readonly string[], timeoutMs: number): Promise<void>;
   figures(fault: string, ids: readonly string[], faultEndedAt: number, recoveredAt: number): Promise<FaultFigures>;
   close(): Promise<void>;
 }
 
-export async function startFaultStack(options: { databaseUrl?: string } = {}): Promise<FaultStack> {
+export async function startFaultStack(options: FaultStackOptions = {}): Promise<FaultStack> {
   const redis = await startOwnRedis();
   const schema = `fault_${randomBytes(5).toString("hex")}`;
   const base = options.databaseUrl ?? TEST_DATABASE_URL;
@@ -67,7 +88,8 @@ export async function startFaultStack(options: { databaseUrl?: string } = {}): P
     agents: POLICY_AGENTS,
     demoData: false,
     webhookDelayMs: 5,
-    webhookRetryDelayMs: () => 200,
+    webhookRetryDelayMs: options.webhookRetryDelayMs ?? (() => 200),
+    ...(options.webhookBatchSize ? { webhookBatchSize: options.webhookBatchSize } : {}),
   });
   const env: Record<string, string> = {
     REDIS_URL: redis.url,
@@ -84,6 +106,7 @@ export async function startFaultStack(options: { databaseUrl?: string } = {}): P
     TOLLGATE_RETRY_MAX_MS: "500",
     TOLLGATE_SWEEP_INTERVAL_MS: "300",
     TOLLGATE_RECONCILE_INTERVAL_S: "0",
+    ...options.env,
   };
   let next = 1;
   const stack: FaultStack = {
@@ -92,12 +115,19 @@ export async function startFaultStack(options: { databaseUrl?: string } = {}): P
     db,
     env,
     tollgate: undefined,
-    async startTollgate() {
+    tollgates: [],
+    async startTollgate(o = {}) {
       // The webhook signature covers the public URL, so it names the port Tollgate listens on.
       const port = String(await freePort());
-      const running = await spawnTollgate({ ...env, PORT: port, TOLLGATE_PUBLIC_URL: `http://127.0.0.1:${port}` });
-      started.sandbox.setWebhookTargetUrl(`${running.url}/webhooks/hubspot`);
+      const running = await spawnTollgate({
+        ...env,
+        ...o.env,
+        PORT: port,
+        TOLLGATE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      });
+      if (o.target ?? true) started.sandbox.setWebhookTargetUrl(`${running.url}/webhooks/hubspot`);
       stack.tollgate = running;
+      stack.tollgates.push(running);
       return running;
     },
     seedContacts(n) {
@@ -108,9 +138,9 @@ export async function startFaultStack(options: { databaseUrl?: string } = {}): P
       );
       return ids;
     },
-    agentWrites(ids) {
+    agentWrites(ids, value = "customer") {
       for (const id of ids)
-        started.sandbox.write("contacts", id, { lifecyclestage: "customer" }, { kind: "app", appId: ENRICHMENT_APP });
+        started.sandbox.write("contacts", id, { lifecyclestage: value }, { kind: "app", appId: ENRICHMENT_APP });
     },
     async recovered(ids, timeoutMs) {
       await until(
@@ -129,33 +159,37 @@ export async function startFaultStack(options: { databaseUrl?: string } = {}): P
       );
     },
     async figures(fault, ids, faultEndedAt, recoveredAt) {
-      const { rows } = await db.query<{ object_id: string }>(
-        "SELECT DISTINCT event->>'object_id' AS object_id FROM audit_events WHERE tenant_id = $1 AND event->'decision'->>'outcome' = 'deny' AND event->>'object_id' = ANY($2::text[])",
+      const { rows } = await db.query<{ object_id: string; n: number }>(
+        "SELECT event->>'object_id' AS object_id, count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND event->>'action' = 'field_write' AND event->'actor'->>'type' = 'agent' AND event->>'object_id' = ANY($2::text[]) GROUP BY 1, event->'field_diffs'->0->>'after'",
         [TENANT, ids],
       );
-      const decided = new Set(rows.map((r) => r.object_id));
+      // One decision per agent write (deny, or killed once a trigger trips): a record written twice has two, each of a different value.
+      const decisions = new Map<string, number>();
+      for (const r of rows) decisions.set(r.object_id, Math.max(r.n, decisions.get(r.object_id) ?? 0));
       const ownWrites = (id: string) =>
         started.sandbox
           .history("contacts", id, "lifecyclestage")
           .filter((h) => h.sourceId === String(LOCAL_TOLLGATE_APP_ID)).length;
       const audit = await createAuditLog(db);
-      const receipts = await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM webhook_receipts WHERE status <> 'done'",
+      const open = await db.query<{ receipts: number; failed: number }>(
+        "SELECT (SELECT count(*)::int FROM webhook_receipts WHERE status <> 'done') AS receipts, (SELECT count(*)::int FROM crm_writes WHERE status = 'failed') AS failed",
       );
       return {
         fault,
         disallowedWrites: ids.length,
-        eventsLost: ids.filter((id) => !decided.has(id)).length,
+        eventsLost: ids.filter((id) => !decisions.has(id)).length,
         reverted: ids.filter((id) => started.sandbox.getRecord("contacts", id)?.properties.lifecyclestage === "lead")
           .length,
         revertedTwice: ids.filter((id) => ownWrites(id) > 1).length,
         secondsToRecover: Math.round((recoveredAt - faultEndedAt) / 100) / 10,
         auditChainOk: (await audit.verify(TENANT)).ok,
-        receiptsOpen: receipts.rows[0]!.n,
+        decidedTwice: [...decisions.values()].filter((n) => n > 1).length,
+        protectiveWritesLost: open.rows[0]!.failed,
+        receiptsOpen: open.rows[0]!.receipts,
       };
     },
     async close() {
-      await stack.tollgate?.crash();
+      await Promise.all(stack.tollgates.map((t) => t.crash()));
       started.sandbox.setWebhookTargetUrl(undefined);
       await started.sandbox.close();
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);

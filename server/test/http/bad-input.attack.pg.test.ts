@@ -49,12 +49,12 @@ const task = (evidence: string, idempotencyKey: string) =>
   `{"action":"create_task","crm":"hubspot","object":"contact","objectId":"101","idempotencyKey":"${idempotencyKey}","evidence":${evidence}}`;
 
 async function events(): Promise<AuditEvent[]> {
-  return (await h.tollgate.audit.query({ tenantId: h.tenantId, limit: 1000 })).events;
+  return (await h.tollgate.services.audit.query({ tenantId: h.tenantId, limit: 1000 })).events;
 }
 
 describe("bad input gets a clear 400 and changes nothing (finding 10)", () => {
   it("a YAML alias bomb is refused naming the limit; the policy keeps serving", async () => {
-    const before = h.tollgate.policies.current(h.tenantId).version;
+    const before = h.tollgate.services.policies.current(h.tenantId).version;
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 1; i < 9; i++) {
       const name = String.fromCharCode(97 + i);
@@ -65,7 +65,7 @@ describe("bad input gets a clear 400 and changes nothing (finding 10)", () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("policy_invalid");
     expect(res.body.error.message).toMatch(/aliases expand beyond 1000/);
-    expect(h.tollgate.policies.current(h.tenantId).version).toBe(before);
+    expect(h.tollgate.services.policies.current(h.tenantId).version).toBe(before);
   });
 
   it("evidence nested thousands of levels deep, or larger than 64 KB, is refused naming the limit; nothing audited", async () => {
@@ -94,6 +94,6 @@ describe("bad input gets a clear 400 and changes nothing (finding 10)", () => {
     expect(Object.keys(agentEvidence).sort()).toEqual(["__proto__", "constructor", "facts"]);
     expect(JSON.stringify(agentEvidence)).toContain('"__proto__":{"polluted":true}');
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
-    expect((await h.tollgate.audit.verify(h.tenantId)).ok).toBe(true);
+    expect((await h.tollgate.services.audit.verify(h.tenantId)).ok).toBe(true);
   });
 });

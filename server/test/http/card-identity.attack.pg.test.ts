@@ -119,7 +119,7 @@ async function propose(): Promise<{ id: string; proposedValue: string }> {
 
 const emailNow = () => h.started.sandbox.getRecord("contacts", "101")!.properties.email;
 const pendingOf = async (id: string) =>
-  (await h.tollgate.approvals.get(TENANT, id))!.approvedBy.map((b) => (b as { id: string }).id);
+  (await h.tollgate.services.approvals.get(TENANT, id))!.approvedBy.map((b) => (b as { id: string }).id);
 
 describe("card identity cannot be forged (finding 1)", () => {
   it.each([
@@ -186,7 +186,7 @@ describe("approver groups (finding 2)", () => {
     expect(approve.body.error.message).toMatch(/approver group "default"/);
     const reject = await asCard(USERS.viewer, `/v1/approvals/${a.id}/reject`, { reason: "I do not like it" });
     expect(reject.status).toBe(403);
-    expect((await h.tollgate.approvals.get(TENANT, a.id))!.status).toBe("pending");
+    expect((await h.tollgate.services.approvals.get(TENANT, a.id))!.status).toBe("pending");
     const refused = (await events()).filter((e) => e.approval?.id === a.id && e.risk_flags.includes("not_an_approver"));
     expect(refused.map((e) => [e.actor.id, e.result])).toEqual([
       ["hubspot:user:44", "failed"],

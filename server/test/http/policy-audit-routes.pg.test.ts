@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/observability/index.js";
-import { createTollgate, type Tollgate } from "../../src/runtime/create-tollgate.js";
+import { createTollgate, type Tollgate } from "../../src/runtime/index.js";
 import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
 
 const KEYS = {
@@ -87,7 +87,7 @@ describe("GET/PUT /v1/policy", () => {
       path: "roles.enrichment.objects.contact.fields.email.tier",
     });
     expect((await call("GET", "/v1/policy", KEYS.auditor)).body.version).toBe(before);
-    const events = await tollgate.audit.query({ tenantId: "default", limit: 50 });
+    const events = await tollgate.services.audit.query({ tenantId: "default", limit: 50 });
     expect(events.events.filter((e) => e.action === "policy_change")).toHaveLength(0);
   });
 
@@ -108,7 +108,7 @@ describe("GET/PUT /v1/policy", () => {
     expect(res.body.diffSummary).toBe("roles.routing.caps.per_day: 500 → 400");
     const served = await call("GET", "/v1/policy", KEYS.auditor);
     expect(served.body).toMatchObject({ version: res.body.version, source: "stored", updatedBy: "Rita RevOps" });
-    const [event] = (await tollgate.audit.query({ tenantId: "default", limit: 10 })).events.filter(
+    const [event] = (await tollgate.services.audit.query({ tenantId: "default", limit: 10 })).events.filter(
       (e) => e.action === "policy_change",
     );
     expect(event).toMatchObject({

@@ -82,7 +82,7 @@ describe("role escalation (finding 4)", () => {
     expect(
       refused.some((e) => e.actor.id === "Rita" && e.action === "access_refused" && e.error === "policy_locked"),
     ).toBe(true);
-    expect((await h.tollgate.killSwitches.active(TENANT)).active.has("tenant")).toBe(true);
+    expect((await h.tollgate.services.killSwitches.active(TENANT)).active.has("tenant")).toBe(true);
     expect((await put(KEYS.owner, { type: "tenant" }, "off", "fixed")).status).toBe(200);
   });
 
@@ -91,7 +91,7 @@ describe("role escalation (finding 4)", () => {
     expect((await put(KEYS.owner, scope, "on", "owner's stop")).status).toBe(200);
     expect((await put(KEYS.operator, scope, "off", "resume")).status).toBe(403);
     expect((await put(KEYS.revops, scope, "off", "resume")).status).toBe(403);
-    expect((await h.tollgate.killSwitches.active(TENANT)).active.has("agent:enrichment-bot")).toBe(true);
+    expect((await h.tollgate.services.killSwitches.active(TENANT)).active.has("agent:enrichment-bot")).toBe(true);
     expect((await put(KEYS.owner, scope, "off", "resume")).status).toBe(200);
     // What an operator set, an operator may lift.
     expect((await put(KEYS.operator, scope, "on", "mine")).status).toBe(200);
@@ -99,7 +99,7 @@ describe("role escalation (finding 4)", () => {
   });
 
   it("an automatic trigger's switch takes a RevOps admin or an owner to lift, not an operator", async () => {
-    await h.tollgate.killSwitches.set(
+    await h.tollgate.services.killSwitches.set(
       TENANT,
       { scope: { type: "agent", value: "outreach-bot" }, state: "on", reason: "agent_writes_per_minute above 120" },
       { type: "system", id: "tollgate", via: "trigger:agent_writes_per_minute" },
@@ -115,7 +115,7 @@ describe("role escalation (finding 4)", () => {
     expect((await put(KEYS.operator, { type: "tenant" }, "on")).status).toBe(403);
     expect((await put(KEYS.auditor, { type: "agent", value: "enrichment-bot" }, "on")).status).toBe(403);
     expect((await put(KEYS.agent, { type: "agent", value: "enrichment-bot" }, "off")).status).toBe(403);
-    expect((await h.tollgate.killSwitches.active(TENANT)).active.size).toBe(0);
+    expect((await h.tollgate.services.killSwitches.active(TENANT)).active.size).toBe(0);
   });
 });
 

@@ -36,8 +36,8 @@ const historyReads = () => h.started.sandbox.stats().calls["POST /crm/v3/objects
 
 describe("setup after install, without a manual baseline", () => {
   it("baselines the portal's existing records in the background and reports it done", async () => {
-    await h.tollgate.setup.idle(TENANT);
-    const progress = h.tollgate.setup.progress(TENANT)!;
+    await h.tollgate.services.setup.idle(TENANT);
+    const progress = h.tollgate.services.setup.progress(TENANT)!;
     expect(progress).toMatchObject({ state: "done", reason: "start", error: null });
     const contacts = progress.objects.find((o) => o.objectType === "contacts")!;
     expect(contacts.records).toBeGreaterThanOrEqual(IDS.length);
@@ -48,7 +48,7 @@ describe("setup after install, without a manual baseline", () => {
   });
 
   it("reverts a runaway's disallowed writes with no history read", async () => {
-    await h.tollgate.setup.idle(TENANT);
+    await h.tollgate.services.setup.idle(TENANT);
     const before = historyReads();
     for (const id of IDS) h.started.sandbox.write("contacts", id, { lifecyclestage: "customer" }, enrichment);
     await h.settle();
@@ -65,14 +65,14 @@ describe("setup after install, without a manual baseline", () => {
       body: doc.toString(),
     });
     expect(res.status).toBe(200);
-    await h.tollgate.setup.idle(TENANT);
-    const progress = h.tollgate.setup.progress(TENANT)!;
+    await h.tollgate.services.setup.idle(TENANT);
+    const progress = h.tollgate.services.setup.progress(TENANT)!;
     expect(progress).toMatchObject({ state: "done", reason: "policy_change" });
     expect(progress.created).toBeGreaterThanOrEqual(1);
     expect(progress.subscriptionsToUpload).toEqual(
       expect.arrayContaining(["contact.jobtitle", "contact.ai_proposed_jobtitle"]),
     );
-    const connector = await h.tollgate.connectorFor(TENANT);
+    const connector = await h.tollgate.internals.connectorFor(TENANT);
     const names = (await connector.listProperties("contacts")).map((p) => p.name);
     expect(names).toContain("ai_proposed_jobtitle");
   });

@@ -83,14 +83,14 @@ export function httpTransport(baseUrl: string, key: string, sessionId?: string):
 
 /** The audit event with this id, from the tenant's chain. */
 export async function auditEvent(h: Harness, eventId: string): Promise<AuditEvent> {
-  const event = await h.tollgate.audit.get(h.tenantId, eventId);
+  const event = await h.tollgate.services.audit.get(h.tenantId, eventId);
   if (!event) throw new Error(`no audit event ${eventId}`);
   return event;
 }
 
 /** The newest audit events of a tool, newest first. */
 export async function eventsOfTool(h: Harness, tenantId: string, toolName: string): Promise<AuditEvent[]> {
-  const { rows } = await h.tollgate.db.query<{ event: AuditEvent }>(
+  const { rows } = await h.tollgate.internals.db.query<{ event: AuditEvent }>(
     "SELECT event FROM audit_events WHERE tenant_id = $1 AND event->>'tool_name' = $2 ORDER BY id DESC",
     [tenantId, toolName],
   );

@@ -131,9 +131,10 @@ describe("the governed MCP server over Streamable HTTP", () => {
     expect(event.decision?.outcome).toBe("deny");
     // A deny is final before any CRM read (the gate reads only for actions the policy leaves a chance).
     expect(event.field_diffs).toEqual([{ field: "hs_lead_status", before: null, after: "CONNECTED" }]);
-    const { rows } = await h.tollgate.db.query<{ kind: string }>("SELECT kind FROM exceptions WHERE event_id = $1", [
-      r.body.eventId,
-    ]);
+    const { rows } = await h.tollgate.internals.db.query<{ kind: string }>(
+      "SELECT kind FROM exceptions WHERE event_id = $1",
+      [r.body.eventId],
+    );
     expect(rows.map((x) => x.kind)).toEqual(["action_denied"]);
   });
 
@@ -265,9 +266,9 @@ describe("the governed MCP server over Streamable HTTP", () => {
     const doomed = await connectClient(httpTransport(h.baseUrl, KEYS.enrichment));
     const outreach = await connectClient(httpTransport(h.baseUrl, KEYS.outreach));
     try {
-      const before = h.tollgate.mcp.sessionCount(h.tenantId);
-      expect(await h.tollgate.mcp.closeSessionsFor(h.tenantId, ["enrichment-bot"])).toBe(2);
-      expect(h.tollgate.mcp.sessionCount(h.tenantId)).toBe(before - 2);
+      const before = h.tollgate.services.mcp.sessionCount(h.tenantId);
+      expect(await h.tollgate.services.mcp.closeSessionsFor(h.tenantId, ["enrichment-bot"])).toBe(2);
+      expect(h.tollgate.services.mcp.sessionCount(h.tenantId)).toBe(before - 2);
       await expect(
         doomed.call("crm_get_record", { crm: "hubspot", objectType: "contacts", objectId: "101" }),
       ).rejects.toThrow();

@@ -22,15 +22,16 @@ describe("reconciliation sweep (the webhook never arrives)", () => {
     // A lost subscription: HubSpot delivers nothing from here on.
     h.started.sandbox.setWebhookTargetUrl(undefined);
     h.started.sandbox.write("contacts", "101", { lifecyclestage: "customer" }, enrichment);
-    expect(await h.tollgate.reconciler.sweep()).toBeGreaterThan(0);
-    await h.tollgate.writes.drain(h.tenantId);
+    expect(await h.tollgate.internals.reconciler.sweep()).toBeGreaterThan(0);
+    await h.tollgate.internals.writes.drain(h.tenantId);
     expect(h.started.sandbox.getRecord("contacts", "101")?.properties.lifecyclestage).toBe("lead");
-    const [deny] = (await h.tollgate.audit.query({ tenantId: h.tenantId, objectId: "101", outcome: "deny", limit: 10 }))
-      .events;
+    const [deny] = (
+      await h.tollgate.services.audit.query({ tenantId: h.tenantId, objectId: "101", outcome: "deny", limit: 10 })
+    ).events;
     expect(deny).toMatchObject({ actor: { id: "enrichment-bot" }, field_diffs: [{ field: "lifecyclestage" }] });
 
-    await h.tollgate.reconciler.sweep();
-    await h.tollgate.writes.drain(h.tenantId);
+    await h.tollgate.internals.reconciler.sweep();
+    await h.tollgate.internals.writes.drain(h.tenantId);
     const ownWrites = h.started.sandbox
       .history("contacts", "101", "lifecyclestage")
       .filter((e) => e.sourceId === String(TOLLGATE_APP_ID));
@@ -39,12 +40,12 @@ describe("reconciliation sweep (the webhook never arrives)", () => {
 
   it("costs one search call per governed object type on a quiet portal", async () => {
     const governedTypes = new Set(
-      listGovernedFields(h.tollgate.policies.current(h.tenantId).compiled).map((f) =>
+      listGovernedFields(h.tollgate.services.policies.current(h.tenantId).compiled).map((f) =>
         toCrmObjectType("hubspot", f.object),
       ),
     );
     const before = searches();
-    await h.tollgate.reconciler.sweep();
+    await h.tollgate.internals.reconciler.sweep();
     expect(searches() - before).toBe(governedTypes.size);
   });
 });

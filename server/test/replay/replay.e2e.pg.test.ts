@@ -51,7 +51,7 @@ describe("POST /v1/replay", () => {
   it("lists exactly the decisions a candidate policy changes, with both decisions and reasons, and writes nothing", async () => {
     const candidate = shipped.replace("auto_if: { min_confidence: 0.9 }", "auto_if: { min_confidence: 0.99 }");
     expect(candidate).not.toBe(shipped);
-    const auditBefore = (await h.tollgate.audit.query({ tenantId: h.tenantId, limit: 1000 })).events.length;
+    const auditBefore = (await h.tollgate.services.audit.query({ tenantId: h.tenantId, limit: 1000 })).events.length;
     const writesBefore = h.started.sandbox.history("contacts", "102", "email").length;
     const to = new Date(Date.now() + 1000).toISOString();
     const res = await call("/v1/replay", AUDITOR, { policy: candidate, from, to });
@@ -65,12 +65,14 @@ describe("POST /v1/replay", () => {
       before: { outcome: "allow", reasons: expect.arrayContaining(["auto rule passed"]) },
       after: { outcome: "needs_approval", reasons: expect.arrayContaining(["confidence 0.95 is below 0.99"]) },
     });
-    expect((await h.tollgate.audit.query({ tenantId: h.tenantId, limit: 1000 })).events.length).toBe(auditBefore);
+    expect((await h.tollgate.services.audit.query({ tenantId: h.tenantId, limit: 1000 })).events.length).toBe(
+      auditBefore,
+    );
     expect(h.started.sandbox.history("contacts", "102", "email").length).toBe(writesBefore);
   });
 
   it("finds no change under the policy the traffic ran under, by version", async () => {
-    const version = h.tollgate.policies.current(h.tenantId).version;
+    const version = h.tollgate.services.policies.current(h.tenantId).version;
     const res = await call("/v1/replay", OWNER, { version, from, to: new Date(Date.now() + 1000).toISOString() });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ version, changed: [] });
@@ -105,7 +107,7 @@ describe("QA sampling on the gate path", () => {
       },
     });
     expect(res.status).toBe(200);
-    const items = await h.tollgate.qa.list(h.tenantId, { agentId: "outreach-bot" });
+    const items = await h.tollgate.services.qa.list(h.tenantId, { agentId: "outreach-bot" });
     expect(items.map((i) => i.eventId)).toContain(res.body.eventId);
     expect(items.find((i) => i.eventId === res.body.eventId)).toMatchObject({ reason: "restricted", rate: 1 });
   });

@@ -24,12 +24,14 @@ beforeAll(async () => {
   const { tollgate } = h;
   // Built from the running Tollgate's own parts, as the composition root will wire it.
   rollback = createRollbackService({
-    db: tollgate.db,
-    audit: tollgate.audit,
-    writes: tollgate.writes,
-    snapshots: createSnapshotStore(tollgate.db),
+    db: tollgate.internals.db,
+    audit: tollgate.services.audit,
+    writes: tollgate.internals.writes,
+    snapshots: createSnapshotStore(tollgate.internals.db),
     readHistory: async (tenantId, objectType, ids, properties) =>
-      (await tollgate.hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory: true }),
+      (await tollgate.services.hubspot.connectorFor(tenantId)).readRecords(objectType, ids, properties, {
+        withHistory: true,
+      }),
   });
 }, 60_000);
 afterAll(async () => h?.close());
@@ -74,7 +76,7 @@ describe("rollback end to end (sandbox → webhooks → Tollgate → rollback �
       value: "VP Operations",
       sourceId: "7777",
     });
-    const { rows } = await h.tollgate.db.query<{ purpose: string; status: string }>(
+    const { rows } = await h.tollgate.internals.db.query<{ purpose: string; status: string }>(
       "SELECT purpose, status FROM crm_writes WHERE tenant_id = $1 AND purpose = 'rollback'",
       [TENANT],
     );
@@ -82,9 +84,9 @@ describe("rollback end to end (sandbox → webhooks → Tollgate → rollback �
       { purpose: "rollback", status: "done" },
       { purpose: "rollback", status: "done" },
     ]);
-    const { events } = await h.tollgate.audit.query({ tenantId: TENANT, runId: plan.jobId!, limit: 10 });
+    const { events } = await h.tollgate.services.audit.query({ tenantId: TENANT, runId: plan.jobId!, limit: 10 });
     expect(events.filter((e) => e.action === "rollback")).toHaveLength(2);
-    expect((await h.tollgate.audit.verify(TENANT)).ok).toBe(true);
+    expect((await h.tollgate.services.audit.verify(TENANT)).ok).toBe(true);
   });
 
   it("a second rollback of the same agent finds nothing left to undo but the conflict", async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHubSpotSandbox, type HubSpotSandbox } from "../../sandbox/hubspot/index.js";
 import { parseHubSpotBatch, verifyHubSpotSignatureV3 } from "../../src/webhooks/index.js";
 import { isOwnWrite } from "../../src/enforce/index.js";
-import { toCrmChange } from "../../src/runtime/to-crm-change.js";
+import { toCrmChange } from "../../src/webhooks/index.js";
 import { startWebhookReceiver } from "./webhook-receiver.js";
 
 // Producer meets consumer: what the sandbox sends must pass Tollgate's own webhook ingest.

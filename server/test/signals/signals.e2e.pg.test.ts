@@ -57,7 +57,7 @@ describe("POST /v1/signals", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/invalid signal: recipient/);
     expect((await post("/v1/signals", AGENT, signal("bounce", "a@b.example"))).status).toBe(403);
-    const { rows } = await h.tollgate.db.query("SELECT 1 FROM delivery_signals");
+    const { rows } = await h.tollgate.internals.db.query("SELECT 1 FROM delivery_signals");
     expect(rows).toHaveLength(0);
   });
 
@@ -77,7 +77,7 @@ describe("POST /v1/signals", () => {
     const refused = await send("gone@prospect.example");
     expect(refused.body.riskFlags).toContain("recipient_opted_out");
     expect(refused.body.decision.outcome).toBe("deny");
-    const audited = await h.tollgate.audit.query({ tenantId: h.tenantId, limit: 50 });
+    const audited = await h.tollgate.services.audit.query({ tenantId: h.tenantId, limit: 50 });
     expect(audited.events.filter((e) => e.action === "signal_unsubscribe")).toHaveLength(1);
   });
 
@@ -90,9 +90,9 @@ describe("POST /v1/signals", () => {
     expect(two.body.tripped).toEqual([
       expect.objectContaining({ metric: "complaints_per_day", scope: "agent:outreach-bot", measured: 2 }),
     ]);
-    const active = await h.tollgate.killSwitches.list(h.tenantId);
+    const active = await h.tollgate.services.killSwitches.list(h.tenantId);
     expect(active.map((s) => `${s.scope.type}:${s.scope.value}`)).toContain("agent:outreach-bot");
-    await h.tollgate.killSwitches.set(
+    await h.tollgate.services.killSwitches.set(
       h.tenantId,
       { scope: { type: "agent", value: "outreach-bot" }, state: "off", reason: "test done" },
       { type: "human", id: "olive", role: "owner", via: "test" },

@@ -1,5 +1,5 @@
 import { isOwnWrite } from "../../src/enforce/index.js";
-import { toCrmChange } from "../../src/runtime/to-crm-change.js";
+import { toCrmChange } from "../../src/webhooks/index.js";
 import { describe, expect, it } from "vitest";
 import {
   HUBSPOT_SUBSCRIPTION_TYPES,

@@ -13,7 +13,7 @@ export function registerAuditCommands(program: Command, services: () => Promise<
     .description("recompute the hash chain; exits 1 and names the first broken event if any")
     .action(async (o: { tenant?: string }) => {
       const s = await services();
-      const result = await s.runtime.audit.verify(o.tenant);
+      const result = await s.runtime.services.audit.verify(o.tenant);
       if (result.ok) console.log(`ok: ${result.checked} events verified`);
       else {
         console.log(
@@ -36,18 +36,18 @@ export function registerAuditCommands(program: Command, services: () => Promise<
       // Sign the head first: events appended during the export then lie beyond the checkpoint,
       // which verifyExport reports, instead of breaking the signed range.
       // Recorded in the chain, like the scheduled ones (deleting its row is then noticed).
-      const cp = o.checkpoint ? await s.runtime.audit.checkpoint(o.tenant, { record: true }) : undefined;
+      const cp = o.checkpoint ? await s.runtime.services.audit.checkpoint(o.tenant, { record: true }) : undefined;
       const out: NodeJS.WritableStream = o.out ? createWriteStream(o.out) : process.stdout;
       let n = 0;
       const range = { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) };
-      for await (const line of s.runtime.audit.exportJsonl({ tenantId: o.tenant, ...range })) {
+      for await (const line of s.runtime.services.audit.exportJsonl({ tenantId: o.tenant, ...range })) {
         if (!out.write(line)) await new Promise((r) => out.once("drain", r));
         n++;
       }
       if (o.out) await new Promise<void>((r) => out.end(() => r()));
-      if (cp) console.error(JSON.stringify({ checkpoint: cp, publicKeyPem: s.runtime.audit.publicKeyPem }));
+      if (cp) console.error(JSON.stringify({ checkpoint: cp, publicKeyPem: s.runtime.services.audit.publicKeyPem }));
       // Who took the history out, and how much of it, is itself history.
-      await s.runtime.audit.append({
+      await s.runtime.services.audit.append({
         tenant_id: o.tenant,
         actor: s.operator,
         action: "audit_export",

@@ -7,7 +7,7 @@ import {
   provision,
 } from "../../install/index.js";
 import { createLogger } from "../../observability/index.js";
-import { createSalesforceTenancy, salesforceConfigured } from "../../runtime/index.js";
+import { createSalesforceTenancy, salesforceConfigured } from "../../tenancy/index.js";
 import { listGovernedFields, loadPolicyFile } from "../../policy/index.js";
 import { loadConfig } from "../../config/index.js";
 import type { CliServices } from "../services.js";
@@ -24,8 +24,8 @@ export function registerInstallCommands(program: Command, services: () => Promis
     .action(async (crm: string, o: { portal: string }) => {
       if (crm !== "hubspot") throw new Error(`uninstall ${crm}: only hubspot is supported`);
       const s = await services();
-      await s.runtime.hubspot.uninstall(o.portal);
-      await s.runtime.audit.append({
+      await s.runtime.services.hubspot.uninstall(o.portal);
+      await s.runtime.services.audit.append({
         tenant_id: o.portal,
         actor: s.operator,
         action: "uninstall",

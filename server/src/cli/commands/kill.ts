@@ -74,7 +74,7 @@ export function registerKillCommands(program: Command, services: () => Promise<C
   const withService = async <T>(fn: (service: KillSwitchService, s: CliServices) => Promise<T>): Promise<T> => {
     const s = await services();
     // The runtime's own service: same Redis namespace as `npm start`, so a running server hears the change.
-    return fn(s.runtime.killSwitches, s);
+    return fn(s.runtime.services.killSwitches, s);
   };
   const common = (c: Command) =>
     c

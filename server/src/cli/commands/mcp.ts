@@ -33,13 +33,13 @@ export function registerMcpCommand(program: Command): void {
           throw new UnauthorizedError("TOLLGATE_AGENT_KEY: not a configured agent API key");
         const { runtime } = services;
         // Switches pulled anywhere reach this process (and re-list its tools); so do policy uploads.
-        await runtime.killSwitches.start();
-        const refresh = setInterval(() => void runtime.policies.refresh().catch(() => undefined), 5000);
+        await runtime.services.killSwitches.start();
+        const refresh = setInterval(() => void runtime.services.policies.refresh().catch(() => undefined), 5000);
         const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
         const transport = new StdioServerTransport();
         const closed = new Promise<void>((resolve) => (transport.onclose = resolve));
         process.stdin.once("end", () => void transport.close());
-        await runtime.mcp.connect(
+        await runtime.services.mcp.connect(
           { tenantId: principal.tenantId ?? services.defaultTenant, agentId: principal.agentId, name: principal.name },
           transport,
         );

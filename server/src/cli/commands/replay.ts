@@ -62,7 +62,7 @@ export function registerReplayCommands(program: Command, services: () => Promise
           to: o.to ?? new Date().toISOString(),
           ...(o.agent ? { agentId: o.agent } : {}),
         };
-        const result = await s.runtime.replay.replay(o.tenant ?? s.defaultTenant, body);
+        const result = await s.runtime.services.replay.replay(o.tenant ?? s.defaultTenant, body);
         console.log(o.json ? JSON.stringify(result, null, 2) : formatReplay(result).join("\n"));
       },
     );
@@ -79,13 +79,13 @@ export function registerReplayCommands(program: Command, services: () => Promise
       const tenantId = o.tenant ?? s.defaultTenant;
       const yaml = await readFile(file, "utf8");
       const candidate = loadPolicy(yaml, { filename: file });
-      const active = s.runtime.policies.current(tenantId);
+      const active = s.runtime.services.policies.current(tenantId);
       const { changes } = diffManifests(active.compiled.manifest, candidate.manifest, Number.MAX_SAFE_INTEGER);
       console.log(`active ${active.version.slice(0, 12)} → candidate ${candidate.version.slice(0, 12)}`);
       console.log(changes.length ? changes.map((c) => `  ${c}`).join("\n") : "  no rule changes");
       const to = new Date();
       const from = new Date(to.getTime() - o.days * 86_400_000);
-      const result = await s.runtime.replay.replay(tenantId, {
+      const result = await s.runtime.services.replay.replay(tenantId, {
         policy: yaml,
         from: from.toISOString(),
         to: to.toISOString(),

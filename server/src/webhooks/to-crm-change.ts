@@ -1,6 +1,6 @@
 import { toStoredHubSpotObjectType } from "../../../shared/index.js";
 import type { CrmChange } from "../enforce/index.js";
-import type { HubSpotChange } from "../webhooks/index.js";
+import type { HubSpotChange } from "./events.js";
 
 /** A normalised HubSpot webhook change as enforcement sees it. */
 export function toCrmChange(c: HubSpotChange): CrmChange {

@@ -2,14 +2,10 @@ import express, { type Router } from "express";
 import { SALESFORCE_OBJECTS, type PolicyObject } from "../../../shared/index.js";
 import { PROVENANCE_FIELDS } from "../../../shared/index.js";
 import { salesforceWebhookBodySchema } from "../../../shared/index.js";
-import {
-  createCdcIngestor,
-  createReplayPositionStore,
-  readReconcileChanges,
-  toCrmChanges,
-  type CdcIngestor,
-  type ReconcileRequest,
-} from "../cdc/index.js";
+import { createCdcIngestor, type CdcIngestor } from "./create-cdc-ingestor.js";
+import { readReconcileChanges } from "./read-reconcile-changes.js";
+import { createReplayPositionStore } from "./replay-positions.js";
+import { toCrmChanges, type ReconcileRequest } from "./to-crm-changes.js";
 import type { Database } from "../db/index.js";
 import { enforceChanges, type CrmChange, type EnforcementDeps } from "../enforce/index.js";
 import { NotFoundError, TollgateError, ValidationError } from "../errors/index.js";
@@ -17,7 +13,7 @@ import { SALESFORCE_BASE_OBJECTS } from "../install/index.js";
 import type { Logger } from "../observability/index.js";
 import { listGovernedFields, type PolicyRegistry } from "../policy/index.js";
 import { verifyTollgateSignature } from "../webhooks/index.js";
-import type { SalesforceTenancy } from "./salesforce-tenancy.js";
+import type { SalesforceConnector } from "../crm/salesforce/index.js";
 
 export interface SalesforceIngestion {
   cdc: CdcIngestor;
@@ -31,7 +27,8 @@ export interface SalesforceIngestion {
  * webhooks; gaps read back with `readReconcileChanges`.
  */
 export function createSalesforceIngestion(options: {
-  tenancy: SalesforceTenancy;
+  /** The org: its id and connector. */
+  tenancy: { orgId: string; connector: SalesforceConnector };
   db: Database;
   enforcement: EnforcementDeps;
   policies: PolicyRegistry;

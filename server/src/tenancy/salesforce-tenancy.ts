@@ -84,3 +84,16 @@ export async function createSalesforceTenancy(options: {
     },
   };
 }
+
+/** At start, before any event: the org's fields, field access and CDC selection. */
+export async function provisionSalesforceAtStart(
+  tenancy: SalesforceTenancy,
+  fields: readonly GovernedField[],
+  logger: Logger,
+): Promise<void> {
+  const plan = await tenancy.provision(fields);
+  logger.info(
+    { tenantId: tenancy.orgId, created: plan.objects.reduce((n, o) => n + o.create.length, 0) },
+    "salesforce provisioned",
+  );
+}

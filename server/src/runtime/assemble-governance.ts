@@ -1,0 +1,86 @@
+import {
+  createApprovalQueue,
+  createApprovalService,
+  createApprovalStore,
+  createCardApproverCheck,
+} from "../approvals/index.js";
+import type { AuditLog } from "../audit/index.js";
+import { createPolicyPort, type EnforcementDeps } from "../enforce/index.js";
+import { createExceptionQueue, createExceptionStore } from "../exceptions/index.js";
+import { registerGovernanceMetrics } from "../metrics/index.js";
+import { instrumentAudit } from "../observability/index.js";
+import { createQaSampler, withQaSampling } from "../qa/index.js";
+import { createRollbackService } from "../rollback/index.js";
+import { assembleSafeguards } from "./assemble-safeguards.js";
+
+export type GovernancePorts = Parameters<typeof assembleSafeguards>[0] & {
+  /** The one audit log, for the webhook path's own labelled view. */
+  auditLog: AuditLog;
+};
+
+/**
+ * What governs writes: the safeguards, approvals, rollback, QA and exceptions, and the
+ * enforcement every change goes through (docs/architecture.md#the-flow).
+ */
+export async function assembleGovernance(p: GovernancePorts) {
+  const { config, db, redis, prefix, audit, crms, metrics, now } = p;
+  const safeguards = await assembleSafeguards(p);
+  const { policyOf, snapshots, writes, settled } = safeguards;
+  const approvals = createApprovalStore(db);
+  const approvalQueue = createApprovalQueue({ connection: redis, prefix, store: approvals, now });
+  const exceptions = createExceptionStore(db, { now });
+  const readHistory = async (tenantId: string, objectType: string, ids: readonly string[], props: readonly string[]) =>
+    (await crms.connectorFor(tenantId)).readRecords(objectType, ids, props, { withHistory: true });
+  const rollback = createRollbackService({ db, audit, writes, snapshots, now, readHistory });
+  const qa = createQaSampler({ db, audit, now, policyFor: (tenantId) => policyOf(tenantId).manifest.qa });
+  const exceptionQueue = createExceptionQueue({ db, audit, now });
+  registerGovernanceMetrics(metrics.registry, { db, now });
+  const approvalService = createApprovalService({
+    db,
+    audit,
+    store: approvals,
+    writes,
+    snapshots,
+    connectorFor: crms.connectorFor,
+    now,
+    whyNotAllowed: createCardApproverCheck((tenantId) => policyOf(tenantId).manifest),
+  });
+  settled.add((rows) => approvalService.onWritesSettled(rows));
+  settled.add((rows) => rollback.onWritesSettled(rows));
+  const enforcement: EnforcementDeps = {
+    db,
+    snapshots,
+    writes,
+    exceptions,
+    guard: safeguards.guard,
+    now,
+    // QA items are sampled from each batch's events in the same transaction.
+    audit: withQaSampling(instrumentAudit(p.auditLog, metrics, "webhook"), qa),
+    approvals: {
+      create: (a, o) => approvals.create(a, o),
+      scheduled: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
+    },
+    policyFor: (tenantId) => createPolicyPort(policyOf(tenantId)),
+    readRecords: async (tenantId, objectType, ids, properties, withHistory) =>
+      (await crms.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
+    self: {
+      hubspotAppId: config.hubspot.appId,
+      salesforceClient: config.salesforce.clientName,
+      salesforceUserId: crms.salesforce?.integrationUserId ?? config.salesforce.integrationUserId,
+    },
+  };
+  return {
+    ...safeguards,
+    audit,
+    approvals,
+    approvalQueue,
+    approvalService,
+    exceptions,
+    exceptionQueue,
+    rollback,
+    qa,
+    enforcement,
+  };
+}
+
+export type Governance = Awaited<ReturnType<typeof assembleGovernance>>;

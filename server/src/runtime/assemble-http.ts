@@ -1,0 +1,86 @@
+import type { Router } from "express";
+import {
+  cardAuthOf,
+  createApprovalRouter,
+  createActionRouter,
+  createApiKeyAuthenticator,
+  createAuditRouter,
+  createCrmUserLookup,
+  createExceptionRouter,
+  createGovernanceRouter,
+  createHttpApp,
+  createKillSwitchRouter,
+  createMcpRouter,
+  createPermitRouter,
+  createPolicyRouter,
+  createProvenanceRouter,
+  createQaRouter,
+  createRefusalAuditor,
+  createReplayRouter,
+  createRollbackRouter,
+  createSetupRouter,
+  createSignalRouter,
+} from "../http/index.js";
+import { createHubSpotWebhookRouter } from "../webhooks/index.js";
+import type { Governance } from "./assemble-governance.js";
+import type { Gate } from "./assemble-gate.js";
+import type { Ingestion } from "./assemble-ingestion.js";
+import type { BaseParts } from "./parts.js";
+
+/** The HTTP API (docs/contracts.md#http-api): every router, authenticated, on one app. */
+export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate; ingestion: Ingestion }) {
+  const { config, db, redis, crms, governance: g, gate, ingestion, logger, now } = p;
+  const { setup, policies } = ingestion.hubspotSetup;
+  const authenticate = createApiKeyAuthenticator(config.apiKeys);
+  const defaultTenant = config.hubspot.portalId ?? policies.current("default").compiled.tenant;
+  const isInstalled = (tenantId: string) => crms.hubspot.isInstalled(tenantId);
+  const card = cardAuthOf(config, {
+    isInstalled,
+    salesforceOrgId: crms.salesforce?.orgId,
+    getUser: createCrmUserLookup({ connectorFor: crms.connectorFor }),
+  });
+  const tenanted = { authenticate, defaultTenant };
+  // Raw routers read the exact bytes their signatures cover.
+  const rawRouters: Router[] = [
+    ...(ingestion.salesforce?.router ? [ingestion.salesforce.router] : []),
+    ...(config.hubspot.clientSecret
+      ? [
+          createHubSpotWebhookRouter({
+            clientSecret: config.hubspot.clientSecret,
+            publicUrl: config.publicUrl,
+            receiver: ingestion.receiver,
+            logger,
+          }),
+        ]
+      : []),
+    createApprovalRouter({ service: g.approvalService, card, ...tenanted }),
+    createProvenanceRouter({ db, card, ...tenanted }),
+  ];
+  const routers: Router[] = [
+    createActionRouter({ gate: gate.actionGate, killSwitches: g.killSwitches, roleOf: g.roleOf, ...tenanted }),
+    createMcpRouter({ mcp: gate.mcp, ...tenanted }),
+    ...(gate.permits ? [createPermitRouter({ verifier: gate.permits, ...tenanted })] : []),
+    createPolicyRouter({ policies, killSwitches: g.killSwitches, ...tenanted }),
+    createSetupRouter({ setup, ...tenanted }),
+    createKillSwitchRouter({ service: g.killSwitches, policyOf: g.policyOf, ...tenanted }),
+    createAuditRouter({ audit: g.audit, ...tenanted }),
+    createRollbackRouter({ rollback: g.rollback, ...tenanted }),
+    createQaRouter({ qa: g.qa, ...tenanted }),
+    createReplayRouter({ replay: gate.replay, ...tenanted }),
+    createSignalRouter({ signals: g.signals, ...tenanted }),
+    createExceptionRouter({ exceptions: g.exceptionQueue, ...tenanted }),
+    createGovernanceRouter({ db, now, ...tenanted }),
+    ...crms.hubspot.routers((installation) => ingestion.hubspotSetup.onInstalled(installation)),
+  ];
+  return createHttpApp({
+    logger,
+    metrics: p.metrics,
+    healthChecks: { database: () => db.query("SELECT 1"), redis: () => redis.ping() },
+    rawRouters,
+    routers,
+    metricsToken: config.metricsToken,
+    mayReadHealth: (header) => authenticate(header) !== undefined,
+    // Every refused request a tenant can be named for is audited (docs/operations.md, security).
+    onRefused: createRefusalAuditor({ audit: g.audit, defaultTenant, isInstalled }),
+  });
+}

@@ -1,0 +1,74 @@
+import { createSalesforceIngestion } from "../cdc/index.js";
+import { enforceChanges } from "../enforce/index.js";
+import { createSetAsideRecorder } from "../exceptions/index.js";
+import { createHubSpotSetup } from "../install/index.js";
+import { instrumentReceiver } from "../observability/index.js";
+import { listGovernedObjects } from "../policy/index.js";
+import { createReconciler } from "../reconcile/index.js";
+import { createTenantBaseline } from "../snapshots/index.js";
+import { createReceiptStore, createWebhookIngestion, createWebhookReceiver } from "../webhooks/index.js";
+import type { Governance } from "./assemble-governance.js";
+import type { BaseParts } from "./parts.js";
+
+/**
+ * How changes arrive: HubSpot webhooks (receipts in PostgreSQL before the 200, so losing Redis
+ * after it loses nothing), Salesforce CDC and callouts, reconciliation sweeps for what no webhook
+ * brought, and setup (provisioning and the baseline).
+ */
+export function assembleIngestion(p: BaseParts & { governance: Governance }) {
+  const { config, db, redis, prefix, policies, crms, governance: g, metrics, logger, now } = p;
+  const { enforcement } = g;
+  const receipts = createReceiptStore(db);
+  const retry = { baseDelayMs: config.reliability.retryBaseMs, maxDelayMs: config.reliability.retryMaxMs };
+  const receiver = instrumentReceiver(createWebhookReceiver({ redis, prefix, logger, receipts, retry }), metrics);
+  const webhooks = createWebhookIngestion({
+    redis,
+    prefix,
+    logger,
+    receipts,
+    retry,
+    enforcement,
+    sweepIntervalMs: config.reliability.sweepIntervalMs,
+    onSetAside: createSetAsideRecorder({ exceptions: g.exceptions, db, metrics, logger }),
+  });
+  const salesforce =
+    crms.salesforce &&
+    createSalesforceIngestion({
+      tenancy: crms.salesforce,
+      db,
+      enforcement,
+      policies,
+      logger,
+      webhookSecret: config.salesforce.webhookSecret,
+    });
+  const baseline = createTenantBaseline({
+    connectorFor: crms.connectorFor,
+    governed: (tenantId) => listGovernedObjects(policies.current(tenantId).compiled, crms.crmOf(tenantId)),
+    snapshots: g.snapshots,
+    now,
+  });
+  const hubspotSetup = createHubSpotSetup({
+    hubspot: crms.hubspot,
+    policies,
+    isHubSpot: (tenantId) => crms.crmOf(tenantId) === "hubspot",
+    baseline,
+    hasRecordedValues: (tenantId) => g.snapshots.hasAnyValue(tenantId),
+    logger,
+  });
+  // Nothing undelivered escapes: HubSpot tenants are swept for changes no webhook brought.
+  const configuredPortals = config.hubspot.portalId ? [config.hubspot.portalId] : [];
+  const reconciler = createReconciler({
+    db,
+    crm: "hubspot",
+    tenants: async () => [...new Set([...configuredPortals, ...(await receipts.tenants("hubspot"))])],
+    connectorFor: (tenantId) => crms.hubspot.connectorFor(tenantId),
+    governed: (tenantId) => listGovernedObjects(policies.current(tenantId).compiled, "hubspot"),
+    enforce: (tenantId, changes) => enforceChanges(enforcement, tenantId, changes),
+    intervalS: config.reliability.reconcileIntervalS,
+    now,
+    logger,
+  });
+  return { receiver, webhooks, salesforce, baseline, hubspotSetup, reconciler };
+}
+
+export type Ingestion = ReturnType<typeof assembleIngestion>;

@@ -1,0 +1,54 @@
+import type { AuditLog } from "../audit/index.js";
+import { createConflictGuard } from "../enforce/index.js";
+import {
+  createAlerter,
+  createEnforcementGuard,
+  createKillSwitchService,
+  createTriggerCounter,
+} from "../killswitch/index.js";
+import { createCounterStore } from "../limits/index.js";
+import { createSignalService } from "../signals/index.js";
+import { createSnapshotStore } from "../snapshots/index.js";
+import { createCrmWriteQueue, createSettledListeners } from "../writes/index.js";
+import type { BaseParts } from "./parts.js";
+
+/**
+ * What stops and paces writes: kill switches and their triggers, caps, the CRM write queue
+ * (whose planners are told how writes ended through `settled`), and delivery signals.
+ */
+export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
+  const { config, db, redis, prefix, audit, policies, crms, logger, now } = p;
+  const policyOf = (tenantId: string) => policies.current(tenantId).compiled;
+  const roleOf = (tenantId: string, agentId: string) => policyOf(tenantId).agents.get(agentId)?.role;
+  const snapshots = createSnapshotStore(db);
+  const alert = createAlerter({ logger, webhookUrl: config.alertWebhookUrl });
+  const triggers = createTriggerCounter({ redis, prefix });
+  const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger, triggers });
+  const settled = createSettledListeners();
+  const writes = await createCrmWriteQueue({
+    db,
+    redis,
+    prefix,
+    audit,
+    logger,
+    connectorFor: crms.connectorFor,
+    onSettled: settled.onSettled,
+    // Protective writes retry until they are this old; every tenant with work is re-driven each sweep.
+    retry: {
+      baseDelayMs: config.reliability.retryBaseMs,
+      maxDelayMs: config.reliability.retryMaxMs,
+      protectiveMaxAgeMs: config.reliability.protectiveWriteMaxAgeMs,
+    },
+    sweepIntervalMs: config.reliability.sweepIntervalMs,
+    guard: createConflictGuard(snapshots),
+    // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
+    hold: (row) => killSwitches.holdWrite(row),
+  });
+  killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
+  // One counter store for both paths: caps span webhooks and the pre-write gate.
+  const counters = createCounterStore({ redis, prefix, now });
+  const guard = createEnforcementGuard({ killSwitches, counters, triggers, policyOf, alert, now, logger });
+  // Delivery signals from the sending system: bounce and complaint triggers, suppression, metrics.
+  const signals = createSignalService({ db, audit, killSwitches, policyOf, alert, now });
+  return { policyOf, roleOf, snapshots, killSwitches, writes, settled, counters, guard, signals };
+}

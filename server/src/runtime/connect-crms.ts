@@ -1,0 +1,28 @@
+import type { Config } from "../config/index.js";
+import type { Database } from "../db/index.js";
+import { instrumentConnector, type Logger, type Metrics } from "../observability/index.js";
+import {
+  createCrmRouting,
+  createHubSpotTenancy,
+  createSalesforceTenancy,
+  salesforceConfigured,
+  type CrmRouting,
+  type HubSpotTenancy,
+  type SalesforceTenancy,
+} from "../tenancy/index.js";
+
+export interface Crms extends CrmRouting {
+  hubspot: HubSpotTenancy;
+  salesforce: SalesforceTenancy | undefined;
+}
+
+/** The HubSpot portals and, when the environment names one, the Salesforce org; connector calls are metered. */
+export async function connectCrms(config: Config, db: Database, logger: Logger, metrics: Metrics): Promise<Crms> {
+  const hubspot = await createHubSpotTenancy({ config, db, logger, metrics });
+  const salesforce = salesforceConfigured(config) ? await createSalesforceTenancy({ config, logger }) : undefined;
+  const metered = salesforce && {
+    orgId: salesforce.orgId,
+    connector: instrumentConnector(salesforce.connector, metrics),
+  };
+  return { hubspot, salesforce, ...createCrmRouting(hubspot, metered) };
+}

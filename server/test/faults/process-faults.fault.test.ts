@@ -1,0 +1,17 @@
+import { describe, it } from "vitest";
+import { killAndFlushRedisAfterAck, postgresRestartedMidTransaction, redisDownDuringBurst } from "./scenarios.js";
+import { expectRecovered } from "./expect-recovered.js";
+
+describe("faults of Tollgate's own processes and stores", () => {
+  it("killed -9 with batches unfinished, then Redis FLUSHALL after the 200: no acknowledged event is lost", async () => {
+    expectRecovered(await killAndFlushRedisAfterAck(20), 20);
+  }, 90_000);
+
+  it("Redis down during a burst (and back empty): nothing acknowledged or refused is lost", async () => {
+    expectRecovered(await redisDownDuringBurst(30), 30);
+  }, 90_000);
+
+  it("PostgreSQL crashed mid-transaction and away longer than every retry: nothing is lost", async () => {
+    expectRecovered(await postgresRestartedMidTransaction(30), 30);
+  }, 120_000);
+});
