@@ -55,7 +55,7 @@ describe("tollgate kill / resume", () => {
     const tenant = `cli-${randomBytes(4).toString("hex")}`;
     const services = async () =>
       ({
-        runtime: { killSwitches: h.service() },
+        runtime: { services: { killSwitches: h.service() } },
         defaultTenant: tenant,
         operator: { type: "human", id: "cli:tester", role: "owner", via: "cli" },
         close: async () => undefined,
