@@ -35,6 +35,7 @@ export const COMPONENT_DIRS: Record<string, { dir: string; singular: boolean }> 
   card: { dir: "app/cards", singular: false },
   webhooks: { dir: "app/webhooks", singular: true },
   page: { dir: "app/pages", singular: false },
+  pages: { dir: "app/pages", singular: true },
   settings: { dir: "app/settings", singular: true },
 };
 
@@ -127,18 +128,27 @@ export const cardConfigSchema = z
   .strict();
 export const cardHsmetaSchema = z.object({ uid, type: z.literal("card"), config: cardConfigSchema }).strict();
 
-/** App home page (`location: home`) and app pages, per `2025.2/components/pages`. */
+/**
+ * App pages (`type: pages`, `{entrypoint}`: HubSpot's app-pages reference,
+ * https://developers.hubspot.com/docs/apps/developer-platform/add-features/ui-extensions/extension-points/app-pages/reference)
+ * and the older app home page (`type: page`, `location: home`), per `2025.2/components/pages`;
+ * the parser maps both to `PAGE`.
+ */
 export const pageConfigSchema = z
   .object({
     entrypoint: z.string().regex(/^\/app\/pages\/.+\.(tsx|jsx)$/, "entrypoint: /app/pages/<file>.tsx|jsx"),
-    location: z.enum(["home", "pages"]),
+    location: z.enum(["home", "pages"]).optional(),
   })
   .strict();
+export const pagesHsmetaSchema = z.object({ uid, type: z.literal("pages"), config: pageConfigSchema }).strict();
 /** The app settings page, per `2025.2/components/settings`. */
 export const settingsConfigSchema = z
   .object({
     entrypoint: z.string().regex(/^\/app\/settings\/.+\.(tsx|jsx)$/, "entrypoint: /app/settings/<file>.tsx|jsx"),
   })
+  .strict();
+export const settingsHsmetaSchema = z
+  .object({ uid, type: z.literal("settings"), config: settingsConfigSchema })
   .strict();
 
 const crmObjectSubscription = z
@@ -202,6 +212,8 @@ export const HSMETA_SCHEMAS: Record<string, z.ZodType> = {
   app: appHsmetaSchema,
   card: cardHsmetaSchema,
   webhooks: webhooksHsmetaSchema,
+  pages: pagesHsmetaSchema,
+  settings: settingsHsmetaSchema,
 };
 
 /**

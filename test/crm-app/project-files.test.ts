@@ -61,6 +61,8 @@ describe("HubSpot project files", () => {
         "app/app-hsmeta.json",
         "app/cards/approval-card-hsmeta.json",
         "app/cards/provenance-card-hsmeta.json",
+        "app/pages/pages-hsmeta.json",
+        "app/settings/settings-hsmeta.json",
         "app/webhooks/webhooks-hsmeta.json",
       ].sort(),
     );
@@ -92,6 +94,30 @@ describe("HubSpot project files", () => {
       expect(await readFile(entry, "utf8")).toContain(`hubspot.extend<"${card.config.location}">`);
       // Every object Tollgate governs, leads included (DEFAULT_HUBSPOT_SCOPES asks for each).
       expect(card.config.objectTypes).toEqual(["contacts", "companies", "deals", "leads"]);
+    }
+  });
+
+  it("the app's pages and settings page: entrypoints that register for their locations, sharing the cards' code through the workspace", async () => {
+    const { srcDir, files } = await loadProject();
+    const workspace = JSON.parse(await readFile(join(srcDir, "app/package.json"), "utf8"));
+    expect(workspace.workspaces).toEqual(["cards", "pages", "settings"]);
+    for (const [type, location] of [
+      ["pages", "pages"],
+      ["settings", "settings"],
+    ] as const) {
+      const meta = HSMETA_SCHEMAS[type]!.parse(files.find((f) => f.meta.type === type)?.meta) as {
+        config: { entrypoint: string };
+      };
+      const entry = join(srcDir, meta.config.entrypoint);
+      expect(existsSync(entry), `${type}: ${entry} is missing`).toBe(true);
+      const source = await readFile(entry, "utf8");
+      expect(source).toContain(`hubspot.extend<"${location}">`);
+      // HubSpot builds each component from its own folder: shared code comes in as a workspace
+      // package, never by a relative import out of the folder (HubSpot's no-parent-imports).
+      expect(source).not.toMatch(/from "\.\.\//);
+      expect(source).toContain('from "tollgate-hubspot-cards/pages/');
+      const pkg = JSON.parse(await readFile(join(dirname(entry), "package.json"), "utf8"));
+      expect(pkg.dependencies["tollgate-hubspot-cards"]).toBeDefined();
     }
   });
 

@@ -22,7 +22,7 @@ describe("@hubspot/project-parsing-lib over crm-app/hubspot", () => {
       throw new Error(String((err as { toString(): string }).toString()));
     });
     expect(parsed.skippedHsMetaFiles).toEqual([]);
-    expect(componentTypes(parsed)).toEqual(["APPLICATION", "CARD", "CARD", "WEBHOOKS"]);
+    expect(componentTypes(parsed)).toEqual(["APPLICATION", "CARD", "CARD", "PAGE", "SETTINGS", "WEBHOOKS"]);
   });
 
   it("fills every ${variable} from the profile: no placeholder is left in what is uploaded", async () => {

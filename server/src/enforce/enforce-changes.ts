@@ -1,17 +1,17 @@
-import { propertyKey, type ObservedValue } from "../snapshots/index.js";
+import type { ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
-import { summarizeDiff, type AuditEventInput } from "../../../shared/index.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
-import { decideProposals, provenanceAudit, readProvenance, routeOf } from "./decide-proposals.js";
-import { findRestoreValues, type RestoreValue } from "./find-restore-values.js";
+import { decideProposals, provenanceAudit, readProvenance, type Provenance } from "./decide-proposals.js";
+import { findRestoreValues } from "./find-restore-values.js";
 import { guardBatch } from "./guard-batch.js";
 import { withRecordFacts } from "./with-record-facts.js";
 import { planProposal } from "./plan-proposal.js";
-import { directWriteApproval, exceptionFor } from "./plan-revert.js";
+import { createBatchPlan, commitBatch, type BatchPlan } from "./batch-plan.js";
+import { keyOf, planRevert } from "./plan-direct-revert.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
 import type { Sql } from "../db/index.js";
-import type { Actor, CrmChange, EnforcementDeps, NewApproval, NewException, PlannedCrmWrite } from "./types.js";
+import type { Actor, CrmChange, EnforcementDeps } from "./types.js";
 
 export interface EnforcementSummary {
   skippedDuplicates: number;
@@ -53,25 +53,44 @@ export async function enforceChanges(
   incoming: readonly CrmChange[],
   options: EnforceOptions = {},
 ): Promise<EnforcementSummary> {
-  const summary: EnforcementSummary = {
-    skippedDuplicates: 0,
-    ownWrites: 0,
-    observed: 0,
-    allowed: 0,
-    reverted: 0,
-    conflicts: 0,
-    proposalsApplied: 0,
-    approvalsOpened: 0,
-    proposalsDenied: 0,
-    unknownPrior: 0,
-  };
+  const summary = emptySummary();
   const fresh = await dropProcessed(deps, tenantId, incoming);
   summary.skippedDuplicates = incoming.length - fresh.length;
   if (fresh.length === 0) {
     await options.inTransaction?.(deps.db);
     return summary;
   }
+  const { policy, guard, classified, proposals } = await decideBatch(deps, tenantId, fresh);
+  await deps.snapshots.record(classified.flatMap(toObservedValue));
 
+  const reverts = latestPerProperty(classified.filter((c) => c.step.kind === "revert"));
+  const restore = await findRestoreValues(deps, policy, tenantId, reverts);
+  const beforeOf = await replacedValues(deps, tenantId, classified);
+  const plan = createBatchPlan(summary, policy.approvalTtlMs(), deps.now());
+  // Allowed direct writes keep the agent's reason, confidence, source and versions (read beside them).
+  const allowed = classified.filter((c) => c.step.kind === "allowed_write");
+  const direct = await readProvenance(
+    deps,
+    tenantId,
+    allowed.map((c) => ({ change: c.change, field: c.change.property! })),
+  );
+  const revertCarriers = new Set(reverts.map((r) => r.change));
+  for (const c of classified) {
+    if (c.step.kind === "revert")
+      planRevert(c, c.step, { plan, policy, restore, carries: revertCarriers.has(c.change) });
+    else if (c.step.kind === "proposal") planProposal(c, proposals.get(c.change.eventKey)!, plan);
+    else planOther(c, plan, policy.version, beforeOf, direct.get(c.change.eventKey)?.provenance);
+  }
+  const processedKeys = fresh.flatMap((c) => [c.eventKey, ...identityKeys(c)]);
+  const approvalIds = await commitBatch(deps, tenantId, processedKeys, plan, options.inTransaction);
+  if (plan.writes.length) await deps.writes.kick([tenantId]);
+  if (approvalIds.length) await deps.approvals.scheduled(tenantId, approvalIds);
+  await guard.settled(classified, proposals);
+  return summary;
+}
+
+/** Attribution, record facts, the guard (switches, triggers, caps) and each change's step, in time order. */
+async function decideBatch(deps: EnforcementDeps, tenantId: string, fresh: readonly CrmChange[]) {
   const declared = deps.policyFor(tenantId);
   // HubSpot does not deliver in order: decide in the order things happened.
   const ordered = [...fresh].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
@@ -92,196 +111,71 @@ export async function enforceChanges(
     classified.flatMap((c, i) => (c.step.kind === "proposal" ? [{ ...c, port: guard.portFor(i) }] : [])),
   );
   await guard.consume(classified, proposals);
-  // Allowed direct writes keep the agent's reason, confidence, source and versions (read beside them).
-  const direct = await readProvenance(
-    deps,
-    tenantId,
-    classified.flatMap((c) =>
-      c.step.kind === "allowed_write" ? [{ change: c.change, field: c.change.property! }] : [],
-    ),
-  );
-
-  await deps.snapshots.record(classified.flatMap(toObservedValue));
-
-  const reverts = latestPerProperty(classified.filter((c) => c.step.kind === "revert"));
-  const restore = await findRestoreValues(deps, policy, tenantId, reverts);
-  const beforeOf = await replacedValues(deps, tenantId, classified);
-
-  const events: AuditEventInput[] = [];
-  const writes: ((eventIds: string[]) => PlannedCrmWrite)[] = [];
-  const writeEventIndex: number[] = [];
-  const approvals: NewApproval[] = [];
-  const exceptions: ((eventIds: string[]) => NewException)[] = [];
-  const addEvent = (e: AuditEventInput) => events.push(e) - 1;
-  const addWrite = (eventIndex: number, make: (eventId: string) => PlannedCrmWrite) => {
-    writeEventIndex.push(eventIndex);
-    writes.push((ids) => make(ids[eventIndex]!));
-  };
-
-  const revertCarriers = new Set(reverts.map((r) => r.change));
-  for (const c of classified) {
-    const { change, actor, step } = c;
-    const base = changeEventBase(change, actor);
-    switch (step.kind) {
-      case "own_write":
-        summary.ownWrites++;
-        break;
-      case "provenance":
-      case "shadow_cleared":
-        break;
-      case "observe":
-      case "record_event":
-        summary.observed++;
-        addEvent({
-          ...base,
-          action: step.kind === "observe" ? "field_write" : `record_${change.kind}`,
-          field_diffs: change.property
-            ? [{ field: change.property, before: beforeOf(change), after: change.value ?? null }]
-            : [],
-          decision: { outcome: "observed", tier: null, rule_id: null, policy_version: policy.version },
-        });
-        break;
-      case "allowed_write": {
-        summary.allowed++;
-        const i = addEvent({
-          ...base,
-          field_diffs: [{ field: change.property!, before: beforeOf(change), after: change.value ?? null }],
-          decision: auditDecision(step.decision),
-          ...provenanceAudit(direct.get(change.eventKey)!.provenance, base.source_signal ?? `${change.crm}:webhook`),
-          reason: direct.get(change.eventKey)!.provenance.reason ?? step.decision.reasons.join("; "),
-        });
-        addWrite(i, (eventId) => ({
-          ...writeTarget(change),
-          properties: provenanceStamp(change, eventId),
-          purpose: "provenance",
-          agentId: agentOf(actor),
-          causedBy: eventId,
-        }));
-        break;
-      }
-      case "revert": {
-        const key = keyOf(change);
-        const target = restore.get(key);
-        const isLatest = revertCarriers.has(change);
-        const diff = {
-          field: change.property!,
-          before: target?.state === "restore" ? target.value : null,
-          after: change.value ?? null,
-        };
-        // A direct write a person could have approved is not lost: it is reverted AND waits for a
-        // person as an approval, exactly as if the agent had proposed it through the shadow field.
-        const held =
-          isLatest &&
-          target?.state === "restore" &&
-          actor.type === "agent" &&
-          routeOf(step.decision, policy) === "approval";
-        const approval = held
-          ? directWriteApproval(
-              change,
-              actor,
-              step.decision,
-              target.value,
-              deps.now(),
-              policy.approvalTtlMs(),
-              events.length,
-            )
-          : undefined;
-        if (approval) {
-          approvals.push(approval);
-          summary.approvalsOpened++;
-        }
-        const i = addEvent({
-          ...base,
-          field_diffs: [diff],
-          diff_summary: summarizeDiff(diff.field, diff.before, diff.after),
-          decision: auditDecision(step.decision),
-          reason: step.decision.reasons.join("; "),
-          ...(approval
-            ? {
-                approval: { id: approval.id, approvers: [], expires_at: approval.expiresAt.toISOString() },
-                risk_flags: approval.riskFlags,
-              }
-            : {}),
-          result: target?.state === "restore" || !isLatest ? "ok" : "failed",
-          error:
-            isLatest && target?.state === "conflict"
-              ? `conflict: ${target.changedBy} changed ${diff.field} since; not reverted`
-              : isLatest && target?.state === "unknown"
-                ? target.error
-                : null,
-        });
-        if (!isLatest) break; // a later write of the same field by the same agent carries the revert
-        outcomeOfRevert(target, summary);
-        if (target?.state === "restore") {
-          addWrite(i, (eventId) => ({
-            ...writeTarget(change),
-            properties: { [change.property!]: target.value ?? "" },
-            purpose: "revert",
-            agentId: null,
-            causedBy: eventId,
-            expected: { [change.property!]: change.value ?? null },
-          }));
-        }
-        exceptions.push((ids) => exceptionFor(change, actor, step.decision.ruleId, ids[i]!, target));
-        break;
-      }
-      case "proposal":
-        planProposal(c, proposals.get(c.change.eventKey)!, {
-          addEvent,
-          addWrite,
-          approvals,
-          exceptions,
-          summary,
-          policyTtl: policy.approvalTtlMs(),
-          now: deps.now(),
-        });
-        break;
-    }
-  }
-
-  const approvalIds = await deps.db.transaction(async (tx) => {
-    await tx.query(
-      "INSERT INTO processed_events (tenant_id, event_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
-      [tenantId, fresh.flatMap((c) => [c.eventKey, ...identityKeys(c)])],
-    );
-    const ids = events.length ? (await deps.audit.appendMany(events, { tx })).map((e) => e.event_id) : [];
-    if (writes.length)
-      await deps.writes.enqueue(
-        writes.map((w) => w(ids)),
-        { tx },
-      );
-    const created: string[] = [];
-    for (const a of approvals) {
-      const eventIndex = Number(a.proposalEventId);
-      created.push(await deps.approvals.create({ ...a, proposalEventId: ids[eventIndex]! }, { tx }));
-    }
-    if (exceptions.length)
-      await deps.exceptions.open(
-        exceptions.map((e) => e(ids)),
-        { tx },
-      );
-    await options.inTransaction?.(tx);
-    return created;
-  });
-  if (writes.length) await deps.writes.kick([tenantId]);
-  if (approvalIds.length) await deps.approvals.scheduled(tenantId, approvalIds);
-  await guard.settled(classified, proposals);
-  return summary;
+  return { policy, guard, classified, proposals };
 }
 
-const keyOf = (c: CrmChange) => propertyKey({ objectType: c.objectType, objectId: c.objectId, property: c.property! });
+/** Own writes, provenance and observed changes, and allowed writes (stamped with provenance). */
+function planOther(
+  c: Classified,
+  plan: BatchPlan,
+  policyVersion: string,
+  beforeOf: (c: CrmChange) => string | null,
+  provenance: Provenance | undefined,
+) {
+  const { change, actor, step } = c;
+  const base = changeEventBase(change, actor);
+  const { summary } = plan;
+  if (step.kind === "own_write") summary.ownWrites++;
+  if (step.kind === "observe" || step.kind === "record_event") {
+    summary.observed++;
+    plan.addEvent({
+      ...base,
+      action: step.kind === "observe" ? "field_write" : `record_${change.kind}`,
+      field_diffs: change.property
+        ? [{ field: change.property, before: beforeOf(change), after: change.value ?? null }]
+        : [],
+      decision: { outcome: "observed", tier: null, rule_id: null, policy_version: policyVersion },
+    });
+  }
+  if (step.kind === "allowed_write") {
+    summary.allowed++;
+    const i = plan.addEvent({
+      ...base,
+      field_diffs: [{ field: change.property!, before: beforeOf(change), after: change.value ?? null }],
+      decision: auditDecision(step.decision),
+      ...(provenance ? provenanceAudit(provenance, base.source_signal ?? `${change.crm}:webhook`) : {}),
+      reason: provenance?.reason ?? step.decision.reasons.join("; "),
+    });
+    plan.addWrite(i, (eventId) => ({
+      ...writeTarget(change),
+      properties: provenanceStamp(change, eventId),
+      purpose: "provenance",
+      agentId: agentOf(actor),
+      causedBy: eventId,
+    }));
+  }
+}
+
+function emptySummary(): EnforcementSummary {
+  return {
+    skippedDuplicates: 0,
+    ownWrites: 0,
+    observed: 0,
+    allowed: 0,
+    reverted: 0,
+    conflicts: 0,
+    proposalsApplied: 0,
+    approvalsOpened: 0,
+    proposalsDenied: 0,
+    unknownPrior: 0,
+  };
+}
 
 /** Only the newest disallowed write of each property needs a revert; earlier ones are audited. */
 function latestPerProperty(items: readonly Classified[]): Classified[] {
   const last = new Map<string, Classified>();
   for (const c of items) last.set(keyOf(c.change), c);
   return [...last.values()];
-}
-
-function outcomeOfRevert(target: RestoreValue | undefined, summary: EnforcementSummary): void {
-  if (target?.state === "restore") summary.reverted++;
-  else if (target?.state === "conflict") summary.conflicts++;
-  else summary.unknownPrior++;
 }
 
 function toObservedValue(c: Classified): ObservedValue[] {

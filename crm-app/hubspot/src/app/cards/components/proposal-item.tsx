@@ -1,11 +1,18 @@
-import { Button, Checkbox, Flex, Tag, Text, Tile } from "@hubspot/ui-extensions";
+import { Button, Checkbox, Flex, Link, Tag, Text, Tile } from "@hubspot/ui-extensions";
 import { formatConfidence, formatTimeLeft, formatValue, riskFlagLabel } from "../lib/format";
-import type { Approval } from "../lib/types";
+import type { Approval, ApprovalMessage } from "../lib/types";
 import { EvidenceLinks } from "./evidence-links";
 import { ReasonForm } from "./reason-form";
 
+/** The record a proposal is about, where it is not the one on screen (the inbox). */
+export interface RecordLink {
+  label: string;
+  href: string;
+}
+
 export interface ProposalItemProps {
   approval: Approval;
+  record?: RecordLink | undefined;
   now: Date;
   selected: boolean;
   busy: boolean;
@@ -37,9 +44,18 @@ export function ProposalItem(props: ProposalItemProps) {
         >
           <Text format={{ fontWeight: "bold" }}>{a.field}</Text>
         </Checkbox>
-        <Text testId={`values-${a.id}`}>
-          {formatValue(a.currentValue)} → {formatValue(a.proposedValue)}
-        </Text>
+        {props.record && (
+          <Link testId={`record-${a.id}`} href={props.record.href}>
+            {props.record.label}
+          </Link>
+        )}
+        {a.message ? (
+          <MessageShown id={a.id} message={a.message} />
+        ) : (
+          <Text testId={`values-${a.id}`}>
+            {formatValue(a.currentValue)} → {formatValue(a.proposedValue)}
+          </Text>
+        )}
         <Text variant="microcopy" testId={`meta-${a.id}`}>
           Confidence {formatConfidence(a.confidence)}
           {a.source ? ` · source ${a.source}` : ""}
@@ -89,6 +105,30 @@ export function ProposalItem(props: ProposalItemProps) {
         )}
       </Flex>
     </Tile>
+  );
+}
+
+/** A send (enrollment, meeting) as the agent would make it: the approver reads the message, not its digest. */
+function MessageShown({ id, message }: { id: string; message: ApprovalMessage }) {
+  const lines: [string, string | undefined][] = [
+    ["To", message.to],
+    ["From", message.fromName && message.from ? `${message.fromName} <${message.from}>` : message.from],
+    ["Subject", message.subject],
+    ["Template", message.template],
+    ["Sequence", message.sequenceId],
+    ["Meeting at", message.meetingAt],
+  ];
+  return (
+    <Flex direction="column" gap="flush" testId={`message-${id}`}>
+      {lines
+        .filter((line): line is [string, string] => line[1] !== undefined && line[1] !== "")
+        .map(([label, value]) => (
+          <Text key={label} variant="microcopy" testId={`message-${id}-${label.toLowerCase().replace(" ", "-")}`}>
+            {label}: {value}
+          </Text>
+        ))}
+      {message.body !== undefined && <Text testId={`message-${id}-body`}>{message.body}</Text>}
+    </Flex>
   );
 }
 

@@ -5,6 +5,8 @@ export interface ReasonFormProps {
   /** Names the inputs for tests: `<id>-reason`, `<id>-confirm`, `<id>-cancel`. */
   id: string;
   confirmLabel: string;
+  /** @defaultValue "Reason for rejecting" */
+  label?: string;
   disabled: boolean;
   onConfirm: (reason: string) => void;
   onCancel: () => void;
@@ -14,7 +16,7 @@ export interface ReasonFormProps {
  * Asks why before a rejection. An empty reason is refused here, before any request: Tollgate
  * refuses it too (`rejectBodySchema`), and the reason is what the agent's owner reads later.
  */
-export function ReasonForm({ id, confirmLabel, disabled, onConfirm, onCancel }: ReasonFormProps) {
+export function ReasonForm({ id, confirmLabel, label, disabled, onConfirm, onCancel }: ReasonFormProps) {
   const [reason, setReason] = useState("");
   const [refused, setRefused] = useState(false);
 
@@ -32,11 +34,11 @@ export function ReasonForm({ id, confirmLabel, disabled, onConfirm, onCancel }: 
       <TextArea
         testId={`${id}-reason`}
         name={`${id}-reason`}
-        label="Reason for rejecting"
+        label={label ?? "Reason for rejecting"}
         required
         value={reason}
         error={refused}
-        validationMessage={refused ? "Say why you reject it" : undefined}
+        validationMessage={refused ? (label ? "Say why" : "Say why you reject it") : undefined}
         onChange={(value) => {
           setReason(value);
           if (value.trim() !== "") setRefused(false);

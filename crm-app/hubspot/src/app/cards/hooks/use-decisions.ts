@@ -7,7 +7,7 @@ import {
   type DecisionResult,
 } from "../lib/decision-result";
 import { approveProposal, decideBatch, rejectProposal } from "../lib/tollgate-api";
-import type { CardIdentity } from "../lib/tollgate-url";
+import type { PageIdentity } from "../lib/tollgate-url";
 import type { Approval, BatchDecision, BatchItem } from "../lib/types";
 
 /** How often, and how many times, the card looks again while an approved value is being written. */
@@ -39,7 +39,7 @@ export interface Decisions {
  * after), so an `applying` result is followed through reloads until the approval settles; the
  * record's properties are refreshed when it reaches `applied`.
  */
-export function useDecisions(identity: CardIdentity, options: DecisionsOptions): Decisions {
+export function useDecisions(identity: PageIdentity, options: DecisionsOptions): Decisions {
   const { approvals, reload, onApplied, pollMs = APPLY_POLL_MS } = options;
   const [busy, setBusy] = useState(false);
   // Each decision starts a new round; polls and "applied" notices count per round.

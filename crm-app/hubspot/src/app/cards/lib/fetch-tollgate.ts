@@ -24,7 +24,7 @@ export class TollgateRequestError extends Error {
 }
 
 export interface FetchTollgateInit {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   body?: object;
 }
 

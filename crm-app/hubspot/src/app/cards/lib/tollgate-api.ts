@@ -1,5 +1,5 @@
 import { fetchTollgate } from "./fetch-tollgate";
-import { buildTollgateUrl, recordPath, type CardIdentity } from "./tollgate-url";
+import { buildTollgateUrl, recordPath, type CardIdentity, type PageIdentity } from "./tollgate-url";
 import type {
   Approval,
   ApprovalDecisionResponse,
@@ -7,8 +7,13 @@ import type {
   ApproveBody,
   BatchBody,
   BatchResponse,
+  Inbox,
+  InboxView,
+  KillSwitchBody,
+  KillSwitchView,
   ProvenancePage,
   RejectBody,
+  SettingsView,
 } from "./types";
 
 /** Tollgate's card endpoints (docs/contracts.md#http-api), each one signed request through {@link fetchTollgate}. */
@@ -19,7 +24,7 @@ export function listApprovals(identity: CardIdentity): Promise<ApprovalList> {
 
 /** Approves exactly the value the rep saw: Tollgate refuses if the proposal changed since. */
 export function approveProposal(
-  identity: CardIdentity,
+  identity: PageIdentity,
   approval: Pick<Approval, "id" | "proposedValue">,
 ): Promise<ApprovalDecisionResponse> {
   const body: ApproveBody = { expected: { value: approval.proposedValue } };
@@ -29,7 +34,7 @@ export function approveProposal(
   );
 }
 
-export function rejectProposal(identity: CardIdentity, id: string, reason: string): Promise<ApprovalDecisionResponse> {
+export function rejectProposal(identity: PageIdentity, id: string, reason: string): Promise<ApprovalDecisionResponse> {
   const body: RejectBody = { reason };
   return fetchTollgate<ApprovalDecisionResponse>(
     buildTollgateUrl(`/v1/approvals/${encodeURIComponent(id)}/reject`, identity),
@@ -37,7 +42,7 @@ export function rejectProposal(identity: CardIdentity, id: string, reason: strin
   );
 }
 
-export function decideBatch(identity: CardIdentity, body: BatchBody): Promise<BatchResponse> {
+export function decideBatch(identity: PageIdentity, body: BatchBody): Promise<BatchResponse> {
   return fetchTollgate<BatchResponse>(buildTollgateUrl("/v1/approvals/batch", identity), { method: "POST", body });
 }
 
@@ -50,4 +55,29 @@ export function listProvenance(
     cursor: page.cursor ?? undefined,
   });
   return fetchTollgate<ProvenancePage>(url, { method: "GET" });
+}
+
+/** Filters of the approval inbox (`GET /v1/inbox`). */
+export interface InboxFilters {
+  view: InboxView;
+  objectType?: string | undefined;
+  agentId?: string | undefined;
+}
+
+export function listInbox(identity: PageIdentity, filters: InboxFilters): Promise<Inbox> {
+  const url = buildTollgateUrl("/v1/inbox", identity, {
+    view: filters.view,
+    objectType: filters.objectType,
+    agentId: filters.agentId,
+  });
+  return fetchTollgate<Inbox>(url, { method: "GET" });
+}
+
+export function getSettings(identity: PageIdentity): Promise<SettingsView> {
+  return fetchTollgate<SettingsView>(buildTollgateUrl("/v1/settings", identity), { method: "GET" });
+}
+
+/** Pulls or lifts a kill switch; Tollgate checks the role rules (a refusal carries its reason). */
+export function setKillSwitch(identity: PageIdentity, body: KillSwitchBody): Promise<KillSwitchView> {
+  return fetchTollgate<KillSwitchView>(buildTollgateUrl("/v1/kill-switches", identity), { method: "PUT", body });
 }

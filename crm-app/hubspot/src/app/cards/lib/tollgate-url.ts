@@ -1,4 +1,4 @@
-import type { CrmContext } from "@hubspot/ui-extensions";
+import type { BaseContext, CrmContext } from "@hubspot/ui-extensions";
 
 /**
  * The profile variable holding Tollgate's public URL (`src/hsprofile.<name>.json`). The same
@@ -18,12 +18,18 @@ export function tollgateBaseUrlOf(context: Pick<CrmContext, "variables">): strin
  * `userId`, `portalId`, `userEmail` and `appId` to every `hubspot.fetch` request and signs them,
  * and Tollgate refuses a request that names any of them twice (docs/contracts.md, card identity).
  */
-export interface CardIdentity {
+export interface PageIdentity {
   /** Tollgate's public URL (see {@link tollgateBaseUrlOf}). */
   baseUrl: string;
   portalId: number;
   userId: number;
   userEmail: string;
+  /** The record a card is on; a page (home, settings) is on none. */
+  objectId?: number | string | undefined;
+}
+
+/** A record card's identity: a page's, on one record. */
+export interface CardIdentity extends PageIdentity {
   objectId: number | string;
   /** The object type as HubSpot's API names it: `contacts`, `companies`, `deals`, or an id like `2-123`. */
   objectType: string;
@@ -44,6 +50,16 @@ export function identityOf(context: CrmContext): CardIdentity {
   };
 }
 
+/** The app's pages (home, settings) act for the viewer across records: no record goes into their URLs. */
+export function pageIdentityOf(context: BaseContext): PageIdentity {
+  return {
+    baseUrl: tollgateBaseUrlOf(context),
+    portalId: context.portal.id,
+    userId: context.user.id,
+    userEmail: context.user.email,
+  };
+}
+
 const IDENTITY_PARAMS = new Set(["userId", "portalId", "userEmail", "appId"]);
 
 /**
@@ -53,10 +69,10 @@ const IDENTITY_PARAMS = new Set(["userId", "portalId", "userEmail", "appId"]);
  */
 export function buildTollgateUrl(
   path: string,
-  identity: CardIdentity,
+  identity: PageIdentity,
   query: Record<string, string | number | undefined> = {},
 ): string {
-  const params = new URLSearchParams({ objectId: String(identity.objectId) });
+  const params = new URLSearchParams(identity.objectId === undefined ? {} : { objectId: String(identity.objectId) });
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && !IDENTITY_PARAMS.has(key)) params.set(key, String(value));
   }
