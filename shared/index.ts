@@ -56,6 +56,19 @@ export type { Approval, ApprovalBatchResult, ApprovalMessage } from "./approval.
 export { provenanceChangeSchema, provenancePageSchema, provenanceQuerySchema } from "./provenance.js";
 export type { ProvenanceChange, ProvenancePage } from "./provenance.js";
 export { ENFORCEMENT_TRIGGER_METRICS, killSwitchRequestSchema } from "./kill-switch.js";
+export {
+  CONTAINMENT_POINTS,
+  CONTAINMENT_POINT_STATES,
+  CONTAINMENT_STATUSES,
+  containmentPointSchema,
+  containmentReportSchema,
+} from "./containment.js";
+export type {
+  ContainmentPoint,
+  ContainmentPointName,
+  ContainmentPointState,
+  ContainmentReport,
+} from "./containment.js";
 export type { KillSwitchRequest, KillSwitchStateName } from "./kill-switch.js";
 export { WEEKDAYS, durationToMs, policyManifestSchema } from "./policy-manifest.js";
 export type {

@@ -194,6 +194,12 @@ export const agentSchema = z.strictObject({
         .optional(),
       /** `Sforce-Call-Options` client names, as they appear in CDC `changeOrigin`. */
       clients: z.array(z.string().min(1)).optional(),
+      /**
+       * Freeze these users (`UserLogin.IsFrozen`) while a kill switch covers the agent, and unfreeze
+       * them when it is lifted (docs/operations.md, containment). Absent means `true`; `false` opts the
+       * agent out. (Left absent rather than defaulted, so existing policies keep their version.)
+       */
+      freezeOnKill: z.boolean().optional(),
     })
     .optional(),
 });

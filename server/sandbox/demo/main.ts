@@ -3,6 +3,7 @@ import { bold, dim, green, heading, red, say, short, table, yellow } from "./nar
 import { randomBytes } from "node:crypto";
 import { LOCAL_PORTAL_ID, startLocalStack, type LocalStack } from "./start-local-stack.js";
 import { runMcpAgentScene } from "./mcp-agent-scene.js";
+import { runSalesforceScenes } from "./salesforce-scenes.js";
 
 /**
  * `npm run demo`: Tollgate against a local HubSpot-compatible sandbox, with simulated agents
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
     // The demo runs on an in-memory PGlite, or in a fresh schema of DATABASE_URL, so every run starts clean.
     databaseUrl: process.env.DATABASE_URL,
     redisUrl: process.env.REDIS_URL,
+    // A Salesforce org beside the portal (the sandbox, under manifests/policy.salesforce.yaml).
+    salesforce: {},
     env: {
       TOLLGATE_API_KEYS: JSON.stringify([
         { key: KEYS.revops, role: "revops_admin", name: "Rita (RevOps)" },
@@ -210,6 +213,8 @@ async function runScenes(s: LocalStack): Promise<void> {
   );
   const exceptions = await s.tollgate.services.exceptions.list(TENANT, { limit: 100_000 });
   say(`exceptions opened for RevOps: ${exceptions.length} (review within 24 h, remediate within 72 h)`);
+  await runSalesforceScenes(s, 12);
+
   console.log(`\n${bold("Done.")} Try the API yourself with \`npm start\` and the README's curl examples.`);
 }
 

@@ -21,6 +21,8 @@ export interface LocalSalesforceOrg {
 export async function startSalesforceOrg(): Promise<LocalSalesforceOrg> {
   const org = await createSalesforceSandbox({ longPollMs: 2_000 });
   const tollgateUser = org.users.create("Tollgate Integration", "tollgate@acme.example");
+  // Kill switches freeze the agents' own users: Tollgate's user needs "Manage Users" for it.
+  org.users.grantManageUsers(tollgateUser.id);
   const users = Object.fromEntries(
     Object.entries(SALESFORCE_POLICY_USERS).map(([key, u]) => {
       const user = org.users.create(u.name, undefined, u.id);

@@ -33,6 +33,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const store = new RecordStore(Date.now);
   const users = new OrgUsers(store, orgId);
   const admin = users.create("Sandbox Admin", "admin@sandbox.example");
+  users.grantManageUsers(admin.id);
   const log = new ChangeEventLog(options.retainEvents ?? 100_000, new Set(options.cdcObjects ?? CDC_OBJECTS));
   const usage: ApiUsage = { used: 0, limit: options.dailyApiLimit ?? 1_000_000, failNext: 0, calls: {}, longestUrl: 0 };
   const permissionSets: PermissionSets = new Map();
@@ -57,6 +58,15 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   app.post("/cometd/:version", (req, res) => cometd.handle(req, res));
   const rest = express.Router();
   rest.use(createApiGate(users, usage));
+  // Freezing a user (`UserLogin.IsFrozen`) takes "Manage Users", as in Salesforce.
+  rest.patch("/sobjects/UserLogin/:id", (_req, res, next) => {
+    if (users.canManageUsers(res.locals["userId"] as string)) return next();
+    res
+      .status(403)
+      .json(
+        new SandboxError(403, "INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id").toBody(),
+      );
+  });
   registerRestRoutes(rest, { store, log, version }, usage);
   registerToolingRoutes(rest, store, log);
   app.use("/services/data/:version", rest);
@@ -96,6 +106,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       token: (userId) => users.issue(userId),
       freeze: (userId, frozen = true) => users.setFrozen(userId, frozen),
       isFrozen: (userId) => users.isFrozen(userId),
+      grantManageUsers: (userId) => users.grantManageUsers(userId),
       assignPermissionSet(userId, name) {
         let set = [...store.table("PermissionSet").values()].find((p) => p["Name"] === name);
         if (!set) set = store.create("PermissionSet", { Name: name, Label: name }, admin.id).row;
@@ -132,6 +143,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       handshakes: () => cometd.handshakes,
       clients: () => cometd.clientCount,
       heldConnects: () => cometd.heldConnects,
+      withhold: (on = true) => void (log.withholding = on),
     },
     stats: () => ({ calls: { ...usage.calls }, apiUsed: usage.used, longestUrl: usage.longestUrl }),
     revokeTokens: () => users.revokeAll(),

@@ -17,6 +17,8 @@ export interface SandboxUser {
 export class OrgUsers {
   private readonly tokens = new Map<string, string>();
   private readonly byUsername = new Map<string, SandboxUser>();
+  /** Users whose profile or a permission set grants "Manage Users" (`PermissionsManageUsers`). */
+  private readonly managers = new Set<string>();
 
   constructor(
     private readonly store: RecordStore,
@@ -64,6 +66,15 @@ export class OrgUsers {
     const token = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(authorization ?? "")?.[1];
     const userId = token ? this.tokens.get(token) : undefined;
     return userId && !this.isFrozen(userId) ? userId : undefined;
+  }
+
+  /** Grants "Manage Users": freezing and unfreezing others (`UserLogin`) needs it. */
+  grantManageUsers(userId: string): void {
+    this.managers.add(userId);
+  }
+
+  canManageUsers(userId: string): boolean {
+    return this.managers.has(userId);
   }
 
   isFrozen(userId: string): boolean {

@@ -38,6 +38,8 @@ export interface SalesforceSandbox {
     /** `UserLogin.IsFrozen`: a frozen user's calls are refused. */
     freeze(userId: string, frozen?: boolean): void;
     isFrozen(userId: string): boolean;
+    /** "Manage Users" (the admin has it): needed to freeze or unfreeze others through `UserLogin`. */
+    grantManageUsers(userId: string): void;
     assignPermissionSet(userId: string, permissionSetName: string): void;
   };
   /** Creates records as the admin, publishing no change events; returns their ids in order. */
@@ -72,6 +74,8 @@ export interface SalesforceSandbox {
     clients(): number;
     /** `/meta/connect` requests held open, waiting for an event. */
     heldConnects(): number;
+    /** While on, changes publish no CDC event (lost events, for reconciliation tests). */
+    withhold(on?: boolean): void;
   };
   /** REST calls by `METHOD path`, and the allocation used. */
   stats(): { calls: Record<string, number>; apiUsed: number; longestUrl: number };

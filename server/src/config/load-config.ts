@@ -93,6 +93,8 @@ const envSchema = z.object({
   TOLLGATE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Beyond docs/contracts.md#configuration (MCP section): tool calls one agent may make per minute over MCP. */
   TOLLGATE_MCP_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Beyond docs/contracts.md#configuration (MCP section): an MCP session with no request for this long is closed. */
+  TOLLGATE_MCP_IDLE_TIMEOUT_S: z.coerce.number().int().min(1).default(1800),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -117,7 +119,7 @@ export interface Config {
   /** Kill-switch alerts are POSTed here when set. */
   alertWebhookUrl: string | undefined;
   /** The governed MCP server (docs/contracts.md, MCP). */
-  mcp: { callsPerMinute: number };
+  mcp: { callsPerMinute: number; idleTimeoutS: number };
   /** `/metrics` needs this bearer token when set. */
   metricsToken: string | undefined;
   /** Migrations run as this role when set; the runtime then connects with `databaseUrl`'s narrower role. */
@@ -223,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: e.TOLLGATE_API_KEYS,
     logLevel: e.LOG_LEVEL,
     alertWebhookUrl: e.TOLLGATE_ALERT_WEBHOOK_URL,
-    mcp: { callsPerMinute: e.TOLLGATE_MCP_CALLS_PER_MINUTE },
+    mcp: { callsPerMinute: e.TOLLGATE_MCP_CALLS_PER_MINUTE, idleTimeoutS: e.TOLLGATE_MCP_IDLE_TIMEOUT_S },
     metricsToken: e.TOLLGATE_METRICS_TOKEN,
     databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     audit: {

@@ -92,6 +92,22 @@ export interface CrmConnector {
 
   /** Marks a task done (HubSpot: `hs_task_status` COMPLETED). A task deleted meanwhile is not an error. */
   completeTask?(taskId: string): Promise<void>;
+
+  /**
+   * Freezes (`true`) or unfreezes a CRM user, so the CRM itself refuses its API calls (Salesforce
+   * `UserLogin.IsFrozen`; docs/operations.md, containment). Only for the users a policy declares
+   * as agents: the caller checks that. A CRM without such a switch leaves it out.
+   */
+  setUserFrozen?(userId: string, frozen: boolean): Promise<UserFreeze>;
+}
+
+/** A user's freeze as the CRM reports it after the change. */
+export interface UserFreeze {
+  userId: string;
+  /** Frozen before the call (by an admin, or an earlier switch): unfreezing is then not Tollgate's to do. */
+  wasFrozen: boolean;
+  /** Frozen now, as read back from the CRM. */
+  frozen: boolean;
 }
 
 /** A to-do for one CRM user about one record (approval notifications, docs/operations.md). */

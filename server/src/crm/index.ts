@@ -9,6 +9,7 @@ export type {
   PropertyDefinition,
   RateLimitState,
   CrmUser,
+  UserFreeze,
   NewCrmTask,
 } from "./connector.js";
 export { CrmError, CRM_ERROR_CODES, crmErrorCodeForStatus } from "./errors.js";

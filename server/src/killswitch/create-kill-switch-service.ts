@@ -4,6 +4,7 @@ import type { KillSwitchState } from "../policy/index.js";
 import { NO_KILL_SWITCHES } from "../policy/index.js";
 import { createKillSwitchCache } from "./kill-switch-cache.js";
 import { loadSql } from "./load-sql.js";
+import { countHeldWrites } from "./count-held-writes.js";
 import { holdingSwitch } from "./should-hold-write.js";
 import { fieldOf, normalizeScope, stateOf } from "./switch-keys.js";
 import { toKillSwitch, type KillSwitchRecord } from "./to-kill-switch.js";
@@ -30,6 +31,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
   const memory = new Map<string, KillSwitchState>();
   const heldSeen = new Set<string>();
   const listeners: ((tenantId: string) => void)[] = [];
+  const switchedListeners: ((change: KillSwitch) => void)[] = [];
   let subscriber: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -74,36 +76,17 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
     for (const t of tenants) remember(t, await repair(t));
   }
 
-  const notify = (tenantId: string) => {
-    for (const l of listeners) {
+  /** Tells every listener; one that throws is logged and stops none of the others. */
+  const callEach = <T>(of: readonly ((arg: T) => void)[], arg: T, tenantId: string) => {
+    for (const l of of) {
       try {
-        l(tenantId);
+        l(arg);
       } catch (err) {
         logger.warn({ err: (err as Error).message, tenantId }, "kill switch listener failed");
       }
     }
   };
-
-  /** Queued agent writes the new switch now holds: the "in flight" it stopped. */
-  async function pendingHeldBy(tenantId: string, field: string): Promise<number> {
-    const { rows } = await db.query<{ agent_id: string; purpose: string; n: number }>(
-      loadSql("count-pending-agent-writes"),
-      [tenantId],
-    );
-    const state = { active: new Set([field]) };
-    return rows.reduce(
-      (sum, r) =>
-        sum +
-        (holdingSwitch(
-          { tenantId, purpose: r.purpose, agentId: r.agent_id },
-          state,
-          options.roleOf?.(tenantId, r.agent_id),
-        )
-          ? r.n
-          : 0),
-      0,
-    );
-  }
+  const notify = (tenantId: string) => callEach(listeners, tenantId, tenantId);
 
   const service: KillSwitchService = {
     async set(tenantId, request, actor) {
@@ -114,7 +97,9 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
       // Read before the transaction: Redis is not part of it, and the counts are best effort.
       const prevented: Prevented | undefined =
         request.state === "off" ? await cache.prevented(tenantId, field).catch(() => undefined) : undefined;
-      const inFlight = request.state === "on" ? await pendingHeldBy(tenantId, field) : undefined;
+      // Queued agent writes the new switch now holds: the "in flight" it stopped.
+      const inFlight =
+        request.state === "on" ? await countHeldWrites(db, tenantId, [field], options.roleOf) : undefined;
 
       const result = await db.transaction(async (tx): Promise<KillSwitch | { refused: string }> => {
         await tx.query(loadSql("lock-scope"), [`kill_switch|${tenantId}|${field}`]);
@@ -230,6 +215,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
         );
       }
       notify(tenantId);
+      callEach(switchedListeners, result, tenantId);
       return result;
     },
 
@@ -287,6 +273,10 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
 
     onChange(listener) {
       listeners.push(listener);
+    },
+
+    onSwitched(listener) {
+      switchedListeners.push(listener);
     },
 
     async start() {

@@ -108,6 +108,12 @@ export interface KillSwitchService {
   countPrevented(tenantId: string, byKey: ReadonlyMap<string, number>): Promise<void>;
   /** Called after any switch of a tenant changes (here or in another process), e.g. to kick the write queue. */
   onChange(listener: (tenantId: string) => void): void;
+  /**
+   * Called in THIS process after it changed a switch (committed, caches refreshed), with the
+   * change: what containment acts on (docs/operations.md, containment). Not called for
+   * requests that changed nothing, nor for changes made by other processes.
+   */
+  onSwitched(listener: (change: KillSwitch) => void): void;
   /** Loads every switch from PostgreSQL, rebuilds the Redis cache, subscribes to change notices. */
   start(): Promise<void>;
   close(): Promise<void>;

@@ -16,6 +16,8 @@ export interface AgentSession {
    * @returns whether the list changed
    */
   sync(): Promise<boolean>;
+  /** The switch that stops this agent now (tenant, role or agent), if any. */
+  stoppedBy(): Promise<string | undefined>;
 }
 
 const TITLES: Record<McpToolName, string> = {
@@ -92,5 +94,5 @@ export async function createAgentSession(c: CallDeps, caller: McpCaller): Promis
     return changed;
   }
   await apply(false);
-  return { caller, server, sync: () => apply(true) };
+  return { caller, server, sync: () => apply(true), stoppedBy };
 }

@@ -17,6 +17,8 @@ interface OpenSession {
   session: AgentSession;
   /** Set for Streamable HTTP sessions: later requests naming the session go to it. */
   http?: StreamableHTTPServerTransport | undefined;
+  /** When the client last sent anything (ms): sessions idle past `idleTimeoutMs` are closed. */
+  lastSeen: number;
   close(): Promise<void>;
 }
 
@@ -55,15 +57,51 @@ export function createMcpService(options: McpServiceOptions): McpService {
   };
   /** Every open session, by a key of its own (the HTTP session id, or a random one for stdio). */
   const open = new Map<string, OpenSession>();
+  const clock = () => calls.now().getTime();
 
+  /** Closes and forgets these sessions; their in-flight calls are aborted. */
+  async function closeAll(entries: [string, OpenSession][]): Promise<number> {
+    for (const [key] of entries) open.delete(key);
+    await Promise.all(entries.map(([, o]) => o.close().catch(() => undefined)));
+    return entries.length;
+  }
+
+  // Sessions no client has used for `idleTimeoutMs` are closed and forgotten (docs/operations.md, configuration).
+  const idleMs = options.idleTimeoutMs ?? 30 * 60_000;
+  const idleSweep = setInterval(
+    () => {
+      const cutoff = clock() - idleMs;
+      void closeAll([...open.entries()].filter(([, o]) => o.lastSeen < cutoff));
+    },
+    Math.max(250, Math.min(idleMs / 2, 60_000)),
+  );
+  idleSweep.unref();
+
+  /** Counts every message the client sends as activity. */
+  function watchActivity(transport: Transport, entry: () => OpenSession | undefined): void {
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      const o = entry();
+      if (o) o.lastSeen = clock();
+      deliver?.(message, extra);
+    };
+  }
+
+  /**
+   * After a switch or policy change of a tenant: a session whose agent a switch now stops is
+   * closed (in every process: the change notice reaches each), the others re-list their tools.
+   */
   async function resync(tenantId: string) {
-    const of = [...open.values()].filter((o) => o.session.caller.tenantId === tenantId);
+    const of = [...open.entries()].filter(([, o]) => o.session.caller.tenantId === tenantId);
     await Promise.all(
-      of.map((o) =>
-        o.session
-          .sync()
-          .catch((err) => logger.warn({ err: (err as Error).message, tenantId }, "mcp tools not re-listed")),
-      ),
+      of.map(async (entry) => {
+        try {
+          if (await entry[1].session.stoppedBy()) await closeAll([entry]);
+          else await entry[1].session.sync();
+        } catch (err) {
+          logger.warn({ err: (err as Error).message, tenantId }, "mcp tools not re-listed");
+        }
+      }),
     );
   }
   options.killSwitches.onChange((tenantId) => void resync(tenantId));
@@ -79,13 +117,14 @@ export function createMcpService(options: McpServiceOptions): McpService {
       enableJsonResponse: true,
       onsessioninitialized: (sessionId) => {
         id = sessionId;
-        open.set(sessionId, { session, http: transport, close: () => session.server.close() });
+        open.set(sessionId, { session, http: transport, lastSeen: clock(), close: () => session.server.close() });
       },
     });
     transport.onclose = () => {
       if (id) open.delete(id);
     };
     await session.server.connect(transport);
+    watchActivity(transport, () => (id ? open.get(id) : undefined));
     return transport;
   }
 
@@ -111,23 +150,23 @@ export function createMcpService(options: McpServiceOptions): McpService {
       const { createAgentSession } = await loadSession();
       const session = await createAgentSession(calls, caller);
       const key = `local:${randomUUID()}`;
-      open.set(key, { session, close: () => session.server.close() });
+      open.set(key, { session, lastSeen: clock(), close: () => session.server.close() });
       const previous = transport.onclose;
       transport.onclose = () => {
         previous?.();
         open.delete(key);
       };
       await session.server.connect(transport);
+      watchActivity(transport, () => open.get(key));
     },
 
     async closeSessionsFor(tenantId, agentIds) {
       const ids = agentIds ? new Set(agentIds) : undefined;
-      const matching = [...open.entries()].filter(
-        ([, o]) => o.session.caller.tenantId === tenantId && (!ids || ids.has(o.session.caller.agentId)),
+      return closeAll(
+        [...open.entries()].filter(
+          ([, o]) => o.session.caller.tenantId === tenantId && (!ids || ids.has(o.session.caller.agentId)),
+        ),
       );
-      for (const [key] of matching) open.delete(key);
-      await Promise.all(matching.map(([, o]) => o.close().catch(() => undefined)));
-      return matching.length;
     },
 
     sessionCount(tenantId) {
@@ -135,9 +174,8 @@ export function createMcpService(options: McpServiceOptions): McpService {
     },
 
     async close() {
-      const all = [...open.values()];
-      open.clear();
-      await Promise.all(all.map((o) => o.close().catch(() => undefined)));
+      clearInterval(idleSweep);
+      await closeAll([...open.entries()]);
     },
   };
 }

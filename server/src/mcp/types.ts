@@ -49,6 +49,11 @@ export interface McpServiceOptions {
    * @defaultValue 600
    */
   callsPerMinute?: number;
+  /**
+   * A session whose client has sent nothing for this long is closed and forgotten (its client
+   * must initialize again). @defaultValue 1_800_000 (30 minutes; `TOLLGATE_MCP_IDLE_TIMEOUT_S`)
+   */
+  idleTimeoutMs?: number;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
   /** @defaultValue a silent logger */

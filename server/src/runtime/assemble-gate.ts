@@ -1,5 +1,6 @@
 import { createActionGate, createPermitVerifier, derivePermitSecret } from "../actions/index.js";
 import type { AuditLog } from "../audit/index.js";
+import { createContainment } from "../containment/index.js";
 import { NotFoundError } from "../errors/index.js";
 import { createMcpService } from "../mcp/index.js";
 import { instrumentAudit } from "../observability/index.js";
@@ -50,12 +51,27 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     redis,
     prefix,
     callsPerMinute: config.mcp.callsPerMinute,
+    idleTimeoutMs: config.mcp.idleTimeoutS * 1000,
     now,
     logger,
   });
+  // Containment at the source (docs/operations.md#containment): every switch change made here.
+  const ownUserId = crms.salesforce?.integrationUserId ?? config.salesforce.integrationUserId;
+  const containment = createContainment({
+    db,
+    audit: g.audit,
+    killSwitches: g.killSwitches,
+    policyOf: g.policyOf,
+    mcp,
+    connectorFor: crms.connectorFor,
+    ownUserIds: () => (ownUserId ? [ownUserId] : []),
+    now,
+    logger,
+  });
+  g.killSwitches.onSwitched((change) => void containment.handle(change).catch(() => undefined));
   const replay = createReplayService({ db, audit: g.audit, policies });
   const permits = permitSecret ? createPermitVerifier({ db, audit: g.audit, secret: permitSecret, now }) : undefined;
-  return { actionGate, mcp, replay, permits };
+  return { actionGate, mcp, replay, permits, containment };
 }
 
 export type Gate = ReturnType<typeof assembleGate>;

@@ -1,4 +1,5 @@
 import {
+  createApprovalNotifier,
   createApprovalQueue,
   createApprovalService,
   createApprovalStore,
@@ -40,6 +41,9 @@ export async function assembleGovernance(p: GovernancePorts) {
   const golden = createGoldenService({ db, audit, policyOf, now });
   const safeModes = createSafeModeService({ db, audit, policyOf, now });
   registerGovernanceMetrics(metrics.registry, { db, now });
+  const whyNotAllowed = createCardApproverCheck((tenantId) => policyOf(tenantId).manifest);
+  // A pending approval is a CRM task for each approver, completed once decided (docs/operations.md).
+  const notifier = createApprovalNotifier({ db, store: approvals, connectorFor: crms.connectorFor, whyNotAllowed });
   const approvalService = createApprovalService({
     db,
     audit,
@@ -48,7 +52,8 @@ export async function assembleGovernance(p: GovernancePorts) {
     snapshots,
     connectorFor: crms.connectorFor,
     now,
-    whyNotAllowed: createCardApproverCheck((tenantId) => policyOf(tenantId).manifest),
+    whyNotAllowed,
+    onDecided: (tenantId, ids) => notifier.closeSettled(tenantId, ids),
   });
   settled.add((rows) => approvalService.onWritesSettled(rows));
   settled.add((rows) => rollback.onWritesSettled(rows));
@@ -80,6 +85,7 @@ export async function assembleGovernance(p: GovernancePorts) {
     approvals,
     approvalQueue,
     approvalService,
+    notifier,
     exceptions,
     exceptionQueue,
     rollback,

@@ -29,6 +29,7 @@ export function createLifecycle(p: {
   const approvalTimers = createApprovalTimers({
     queue: g.approvalQueue,
     service: g.approvalService,
+    notifier: g.notifier,
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
   });
@@ -52,7 +53,7 @@ export function createLifecycle(p: {
         ingestion.reconciler.start();
         await ingestion.salesforce?.cdc.start();
       }
-      storage.checkpoints?.start();
+      storage.auditJobs?.start();
       stopPolicyRefresh = startPolicyRefresh(policies, logger);
       stopSafeModeRefresh = startPolicyRefresh(g.safeModes, logger);
       server = await new Promise<Server>((resolve) => {
@@ -63,8 +64,9 @@ export function createLifecycle(p: {
     async stop() {
       stopPolicyRefresh?.();
       stopSafeModeRefresh?.();
-      storage.checkpoints?.stop();
+      storage.auditJobs?.stop();
       approvalTimers.stopSweeping();
+      await p.gate.containment.close();
       await p.gate.mcp.close();
       await ingestion.reconciler.close();
       // A background setup still reading the CRM finishes before the database closes.

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { Redis } from "ioredis";
 import type { ActionGate } from "../actions/index.js";
 import type { ApprovalQueue, ApprovalStore } from "../approvals/index.js";
-import type { AuditLog } from "../audit/index.js";
+import type { AuditJobs, AuditLog } from "../audit/index.js";
 import type { CdcIngestor } from "../cdc/index.js";
 import type { Config } from "../config/index.js";
 import type { CrmConnector } from "../crm/index.js";
@@ -10,6 +10,7 @@ import type { Database } from "../db/index.js";
 import type { ExceptionQueue, ExceptionStore } from "../exceptions/index.js";
 import type { SetupRunner } from "../install/index.js";
 import type { KillSwitchService } from "../killswitch/index.js";
+import type { Containment } from "../containment/index.js";
 import type { McpService } from "../mcp/index.js";
 import type { Logger, Metrics } from "../observability/index.js";
 import type { PolicyRegistry } from "../policy/index.js";
@@ -56,6 +57,8 @@ export interface RunningTollgate {
 /** What an operator acts through: the CLI's commands, the demo's and the drills' scenes. */
 export interface TollgateServices {
   audit: AuditLog;
+  /** Checkpoints, retention (`tollgate audit retention`) and the SIEM stream. */
+  auditJobs: AuditJobs;
   policies: PolicyRegistry;
   killSwitches: KillSwitchService;
   approvals: ApprovalStore;
@@ -70,6 +73,8 @@ export interface TollgateServices {
   safeModes: SafeModeService;
   /** The governed MCP server (`/mcp`, `tollgate mcp`). */
   mcp: McpService;
+  /** Containment reports of switch changes (docs/operations.md#containment). */
+  containment: Containment;
   /** Provisioning and the baseline in the background, with progress (docs/operations.md#install-and-setup). */
   setup: SetupRunner;
   hubspot: HubSpotTenancy;

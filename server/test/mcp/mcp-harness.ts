@@ -21,8 +21,8 @@ export function apiKeys(tenantId: string): string {
     { key: KEYS.enrichment, role: "agent", agentId: "enrichment-bot", tenantId },
     { key: KEYS.outreach, role: "agent", agentId: "outreach-bot", tenantId },
     { key: KEYS.otherTenant, role: "agent", agentId: "enrichment-bot", tenantId: OTHER_TENANT },
-    { key: KEYS.owner, role: "owner", name: "olive" },
-    { key: KEYS.approver, role: "approver", name: "ada" },
+    { key: KEYS.owner, role: "owner", name: "olive", tenantId },
+    { key: KEYS.approver, role: "approver", name: "ada", tenantId },
   ]);
 }
 

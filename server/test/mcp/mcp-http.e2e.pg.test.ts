@@ -3,26 +3,42 @@ import type { Harness } from "../helpers/start-tollgate-with-sandbox.js";
 import {
   KEYS,
   OTHER_TENANT,
-  auditEvent,
   connectClient,
   eventsOfTool,
   httpTransport,
-  setSwitch,
   startMcpHarness,
   type AgentClient,
 } from "./mcp-harness.js";
+import {
+  deniedWriteIsRefused,
+  killSwitchStopsAgent,
+  otherTenantSeesNothing,
+  proposalLandsAsApproval,
+  seesOnly,
+  type McpTarget,
+} from "./mcp-scenarios.js";
+import { ENRICHMENT_TOOLS, HUBSPOT_SCENARIO } from "./hubspot-scenario-data.js";
 
 /**
  * `POST /mcp` end to end with the MCP SDK's own client: a real Tollgate (PostgreSQL, Redis, the
- * HubSpot sandbox) under the shipped policy (manifests/policy.yaml).
+ * HubSpot sandbox) under the shipped policy (manifests/policy.yaml). The scenarios every
+ * transport shares are in mcp-scenarios.ts; what only HTTP has is here.
  */
 describe("the governed MCP server over Streamable HTTP", () => {
   let h: Harness;
   let enrichment: AgentClient;
+  let target: McpTarget;
+  const d = HUBSPOT_SCENARIO;
 
   beforeAll(async () => {
     h = await startMcpHarness();
-    enrichment = await connectClient(httpTransport(h.baseUrl, KEYS.enrichment));
+    target = {
+      h,
+      tenantId: h.tenantId,
+      crm: "hubspot",
+      connect: (key) => connectClient(httpTransport(h.baseUrl, key)),
+    };
+    enrichment = await target.connect(KEYS.enrichment);
   }, 60_000);
   afterAll(async () => {
     await enrichment?.close();
@@ -30,13 +46,7 @@ describe("the governed MCP server over Streamable HTTP", () => {
   });
 
   it("shows the enrichment agent only its tools, each naming what it may touch", async () => {
-    expect(await enrichment.toolNames()).toEqual([
-      "crm_get_record",
-      "crm_propose_change",
-      "crm_search_records",
-      "crm_update_field",
-      "get_decision",
-    ]);
+    await seesOnly(enrichment, ENRICHMENT_TOOLS);
     const { tools } = await enrichment.client.listTools();
     const propose = tools.find((t) => t.name === "crm_propose_change")!;
     expect(propose.description).toContain("contact.email (needs a person's approval)");
@@ -48,14 +58,9 @@ describe("the governed MCP server over Streamable HTTP", () => {
     expect(tools.find((t) => t.name === "crm_get_record")!.description).toContain("hs_lead_status");
 
     // Outreach has actions and no writable field: request_action, and no write tool.
-    const outreach = await connectClient(httpTransport(h.baseUrl, KEYS.outreach));
+    const outreach = await target.connect(KEYS.outreach);
     try {
-      expect(await outreach.toolNames()).toEqual([
-        "crm_get_record",
-        "crm_search_records",
-        "get_decision",
-        "request_action",
-      ]);
+      await seesOnly(outreach, ["crm_get_record", "crm_search_records", "get_decision", "request_action"]);
     } finally {
       await outreach.close();
     }
@@ -110,133 +115,43 @@ describe("the governed MCP server over Streamable HTTP", () => {
   });
 
   it("refuses a denied write with the decision's reasons, as a tool result, and audits it", async () => {
-    const r = await enrichment.call("crm_update_field", {
-      crm: "hubspot",
-      objectType: "contacts",
-      objectId: "101",
-      field: "hs_lead_status",
-      value: "CONNECTED",
-      confidence: 0.99,
-      source: "clearbit",
-      reason: "it looked connected",
-    });
-    expect(r.isError).toBe(true);
-    expect(r.body.decision.outcome).toBe("deny");
-    expect(r.body.decision.reasons.join(" ")).toMatch(/read-only/i);
-    expect(r.body.status).toMatch(/^refused \(deny\)/);
-
-    const event = await auditEvent(h, r.body.eventId);
+    const event = await deniedWriteIsRefused(target, enrichment, "crm_update_field", d.deniedWrite, d.deniedReason);
     expect(event.actor).toEqual({ type: "agent", id: "enrichment-bot", role: "enrichment", via: "mcp" });
-    expect(event.tool_name).toBe("crm_update_field");
-    expect(event.decision?.outcome).toBe("deny");
     // A deny is final before any CRM read (the gate reads only for actions the policy leaves a chance).
     expect(event.field_diffs).toEqual([{ field: "hs_lead_status", before: null, after: "CONNECTED" }]);
     const { rows } = await h.tollgate.internals.db.query<{ kind: string }>(
       "SELECT kind FROM exceptions WHERE event_id = $1",
-      [r.body.eventId],
+      [event.event_id],
     );
     expect(rows.map((x) => x.kind)).toEqual(["action_denied"]);
   });
 
+  let proposal: { approvalId: string; eventId: string };
   it("lands a proposal as an approval in the card API, with its risk flags, and get_decision follows it", async () => {
-    const r = await enrichment.call("crm_propose_change", {
-      crm: "hubspot",
-      objectType: "contacts",
-      objectId: "103",
-      field: "email",
-      value: "alan.turing@globex.example",
-      confidence: 0.4,
-      source: "apollo",
-      reason: "newer address on the company site",
-    });
-    expect(r.isError).toBeFalsy();
-    expect(r.body.decision.outcome).toBe("needs_approval");
-    expect(r.body.approvalId).toEqual(expect.any(String));
-
+    proposal = await proposalLandsAsApproval(target, enrichment, d.proposal, d.cardObjectType);
     const cards = await fetch(`${h.baseUrl}/v1/records/hubspot/contacts/103/approvals`, {
       headers: { authorization: `Bearer ${KEYS.approver}` },
     });
     const { approvals } = (await cards.json()) as { approvals: Record<string, unknown>[] };
-    const approval = approvals.find((a) => a.id === r.body.approvalId)!;
-    expect(approval).toMatchObject({
-      status: "pending",
-      field: "email",
-      currentValue: "alan@globex.example",
-      proposedValue: "alan.turing@globex.example",
-      confidence: 0.4,
-      source: "apollo",
-      agentId: "enrichment-bot",
-    });
+    const approval = approvals.find((a) => a.id === proposal.approvalId)!;
+    expect(approval).toMatchObject({ currentValue: "alan@globex.example", confidence: 0.4, agentId: "enrichment-bot" });
     expect(approval.riskFlags).toEqual(expect.arrayContaining(["low_confidence", "no_evidence", "overwrites_value"]));
-    const event = await auditEvent(h, r.body.eventId);
-    expect(event.action).toBe("proposal");
-    expect(event.tool_name).toBe("crm_propose_change");
-    expect(event.approval?.id).toBe(r.body.approvalId);
 
-    const standing = await enrichment.call("get_decision", { approvalId: r.body.approvalId });
-    expect(standing.body.approval).toMatchObject({ id: r.body.approvalId, status: "pending" });
-    const byEvent = await enrichment.call("get_decision", { eventId: r.body.eventId });
+    const standing = await enrichment.call("get_decision", { approvalId: proposal.approvalId });
+    expect(standing.body.approval).toMatchObject({ id: proposal.approvalId, status: "pending" });
+    const byEvent = await enrichment.call("get_decision", { eventId: proposal.eventId });
     expect(byEvent.body.event.decision.outcome).toBe("needs_approval");
     expect(byEvent.body.approval.status).toBe("pending");
   });
 
-  it("stops the next call when a kill switch covers the agent, and re-lists its tools", async () => {
-    const listed = enrichment.nextListChange();
-    await setSwitch(h, "enrichment-bot", "on");
-    try {
-      await listed;
-      expect(await enrichment.toolNames()).toEqual(["crm_get_record", "crm_search_records", "get_decision"]);
-      const r = await enrichment.call("crm_propose_change", {
-        crm: "hubspot",
-        objectType: "companies",
-        objectId: "5001",
-        field: "industry",
-        value: "Wholesale",
-        confidence: 0.95,
-        source: "clearbit",
-        reason: "provider says so",
-      });
-      expect(r.isError).toBe(true);
-      expect(r.body.decision.outcome).toBe("killed");
-      expect(r.body.decision.reasons.join(" ")).toContain("agent:enrichment-bot");
-      expect((await auditEvent(h, r.body.eventId)).decision?.outcome).toBe("killed");
-      // Read-only, not cut off (R7): reads still answer.
-      const read = await enrichment.call("crm_get_record", { crm: "hubspot", objectType: "company", objectId: "5001" });
-      expect(read.body.properties.industry).toBe("Retail");
-    } finally {
-      const back = enrichment.nextListChange();
-      await setSwitch(h, "enrichment-bot", "off");
-      await back;
-    }
-    expect(await enrichment.toolNames()).toContain("crm_propose_change");
+  it("closes the agent's session when a kill switch covers it; a new one is read-only until the switch lifts", async () => {
+    enrichment = await killSwitchStopsAgent(target, enrichment, "enrichment-bot", KEYS.enrichment, d.killWrite, d.read);
   });
 
   it("never lets a tenant's agent reach another tenant", async () => {
-    const proposal = await enrichment.call("crm_propose_change", {
-      crm: "hubspot",
-      objectType: "contacts",
-      objectId: "102",
-      field: "phone",
-      value: "+1 555 0100",
-      confidence: 0.5,
-      source: "apollo",
-      reason: "switchboard",
-    });
-    const other = await connectClient(httpTransport(h.baseUrl, KEYS.otherTenant));
-    try {
-      const read = await other.call("crm_get_record", { crm: "hubspot", objectType: "contacts", objectId: "101" });
-      expect(read.isError).toBe(true);
-      expect(JSON.stringify(read.body)).not.toContain("ada@northwind.example");
-      const peek = await other.call("get_decision", { approvalId: proposal.body.approvalId });
-      expect(peek.isError).toBe(true);
-      expect(peek.body.error.code).toBe("not_found");
-      const byEvent = await other.call("get_decision", { eventId: proposal.body.eventId });
-      expect(byEvent.body.error.code).toBe("not_found");
-      // Its own audit chain records what it tried; portal 62515's has none of it.
-      expect((await eventsOfTool(h, OTHER_TENANT, "get_decision")).length).toBe(2);
-    } finally {
-      await other.close();
-    }
+    await otherTenantSeesNothing(target, d.otherTenantRead, d.secret, proposal);
+    // Its own audit chain records what it tried; portal 62515's has none of it.
+    expect((await eventsOfTool(h, OTHER_TENANT, "get_decision")).length).toBe(2);
 
     // Another key holding the enrichment agent's session id gets nothing from it.
     const sessionId = (enrichment.client.transport as { sessionId?: string }).sessionId!;

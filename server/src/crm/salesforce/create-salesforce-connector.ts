@@ -4,6 +4,7 @@ import { createSalesforceTransport, type SalesforceTransport } from "./create-sa
 import { listChangedSince } from "./list-changed-since.js";
 import { listProperties } from "./list-properties.js";
 import { listRecords } from "./list-records.js";
+import { setUserFrozen } from "./freeze-user.js";
 import { enableChangeDataCapture, grantFieldAccess, readPermissionSetNames } from "./org-metadata.js";
 import { queryAll } from "./query-all.js";
 import { readRecords } from "./read-records.js";
@@ -57,6 +58,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     grantFieldAccess: (set, fields, userId) => grantFieldAccess(transport, set, fields, userId),
     enableChangeDataCapture: (objectTypes) => enableChangeDataCapture(transport, objectTypes),
     permissionSetsOf: (userId) => readPermissionSetNames(transport, userId),
+    // Kill switches freeze the agent's own users (docs/operations.md, containment).
+    setUserFrozen: (userId, frozen) => setUserFrozen(transport, userId, frozen),
     // The org's own record of a card user, for approver groups (userIds, permission sets).
     async getUser(userId) {
       if (!isSalesforceId(userId)) return undefined;

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { killSwitchRequestSchema } from "../../../../shared/index.js";
+import { killSwitchRequestSchema, type ContainmentReport } from "../../../../shared/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
 import { SCOPE_SWITCHERS, TENANT_SWITCHERS, type KillSwitchService } from "../../killswitch/index.js";
 import type { GoldenService } from "../../golden/index.js";
@@ -15,6 +15,8 @@ export interface KillSwitchRoutesOptions {
   defaultTenant: string;
   /** When given, `agent` and `role` switches must name an agent or role of the tenant's policy: a typo would give false safety. */
   policyOf?: (tenantId: string) => CompiledPolicy;
+  /** When given, each listed switch carries its containment report (docs/contracts.md, kill switches). */
+  containment?: { reportsOf(tenantId: string, eventIds: readonly string[]): Promise<Map<string, ContainmentReport>> };
   /** With it, turning a switch off first runs the golden records (refused on a change unless an owner overrides). */
   golden?: Pick<GoldenService, "assertResume"> | undefined;
   /**
@@ -26,7 +28,7 @@ export interface KillSwitchRoutesOptions {
 
 /**
  * docs/contracts.md#http-api: `GET /v1/kill-switches` (any human role) lists the active switches with who, when,
- * why and what they prevented so far; `PUT /v1/kill-switches` turns one on or off
+ * why, what they prevented so far and their containment report; `PUT /v1/kill-switches` turns one on or off
  * (`{scope: {type, value}, state, reason}`) and answers the switch with who/when. The tenant
  * scope takes an owner or revops_admin; every narrower scope also an operator. Bad input is a 400
  * and changes nothing.
@@ -36,6 +38,7 @@ export function createKillSwitchRouter({
   authenticate,
   defaultTenant,
   policyOf,
+  containment,
   golden,
   card,
 }: KillSwitchRoutesOptions): Router {
@@ -45,7 +48,17 @@ export function createKillSwitchRouter({
 
   router.get("/v1/kill-switches", readers, async (req, res) => {
     const tenantId = tenantOf(req, defaultTenant);
-    res.json({ tenantId, switches: await service.list(tenantId) });
+    const switches = await service.list(tenantId);
+    const reports = await containment?.reportsOf(
+      tenantId,
+      switches.flatMap((s) => (s.eventId ? [s.eventId] : [])),
+    );
+    res.json({
+      tenantId,
+      switches: reports
+        ? switches.map((s) => ({ ...s, containment: (s.eventId && reports.get(s.eventId)) || null }))
+        : switches,
+    });
   });
 
   router.put("/v1/kill-switches", jsonWithRawBody, switchers, async (req, res) => {

@@ -1,0 +1,58 @@
+import type { AuditEventInput, ContainmentPoint, ContainmentReport } from "../../../shared/index.js";
+import type { CrmConnector } from "../crm/index.js";
+import type { Database } from "../db/index.js";
+import type { KillSwitch, KillSwitchService } from "../killswitch/index.js";
+import type { Logger } from "../observability/index.js";
+import type { CompiledPolicy } from "../policy/index.js";
+
+export interface ContainmentOptions {
+  db: Database;
+  audit: { append(input: AuditEventInput): Promise<{ event_id: string }> };
+  killSwitches: Pick<KillSwitchService, "active" | "cached" | "list">;
+  /** The tenant's policy: which agents a switch covers, their CRM users, the people never to freeze. */
+  policyOf(tenantId: string): CompiledPolicy;
+  connectorFor(tenantId: string): Promise<CrmConnector>;
+  /** Tollgate's own CRM users of a tenant (the Salesforce integration user): never frozen. */
+  ownUserIds(tenantId: string): readonly string[];
+  /** The governed MCP server in this process: a switch closes its agents' sessions. */
+  mcp?: { closeSessionsFor(tenantId: string, agentIds?: readonly string[]): Promise<number> } | undefined;
+  /** @defaultValue `() => new Date()` */
+  now?: () => Date;
+  logger?: Logger;
+  /** How often points not yet confirmed are checked again. @defaultValue 1_000 */
+  recheckMs?: number;
+  /** How long a switch change is watched before it is reported `not_contained`. @defaultValue 600_000 */
+  watchMs?: number;
+}
+
+export interface Containment {
+  /**
+   * Acts on one switch change (on: hold, refuse, revoke, close, freeze, watch reverts; off:
+   * release, unfreeze), records the report and keeps checking what has not confirmed yet.
+   * Resolves with the first report; the watch goes on in the background.
+   */
+  handle(change: KillSwitch): Promise<ContainmentReport>;
+  /** The reports of these switch changes (by their audit event ids). */
+  reportsOf(tenantId: string, eventIds: readonly string[]): Promise<Map<string, ContainmentReport>>;
+  /** Resolves when every watch has ended (tests, drills). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What one point check works with. */
+export interface PointContext {
+  options: ContainmentOptions;
+  change: KillSwitch;
+  /** The switch's key (`agent:x`, `role:y`, `tenant`, `channel:crm`…). */
+  key: string;
+  /** The `KillSwitchState` keys it turns on (`all_outbound` is two). */
+  keys: string[];
+  /** The agents of the policy the switch stops as agents (agent, role or tenant scope); else empty. */
+  agents: string[];
+  /** Whether the switch stops agents as such (agent, role, tenant) rather than one channel or segment. */
+  coversAgents: boolean;
+  policy: CompiledPolicy;
+  at: () => string;
+}
+
+export type PointCheck = (ctx: PointContext) => Promise<ContainmentPoint>;
