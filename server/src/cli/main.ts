@@ -9,6 +9,7 @@ import { registerRollbackCommands } from "./commands/rollback.js";
 import { registerQaCommands } from "./commands/qa.js";
 import { registerExceptionCommands } from "./commands/exceptions.js";
 import { registerKillCommands } from "./commands/kill.js";
+import { registerSetupCommands } from "./commands/setup.js";
 import { registerMcpCommand } from "./commands/mcp.js";
 import { registerReplayCommands } from "./commands/replay.js";
 import { registerGoldenCommands } from "./commands/golden.js";
@@ -25,6 +26,7 @@ registerPolicyCommands(program);
 registerAuditCommands(program, getServices);
 registerInstallCommands(program, getServices);
 registerBaselineCommand(program);
+registerSetupCommands(program);
 const withRuntime = async () => {
   const s = await getServices();
   return {
