@@ -12,6 +12,7 @@ import { registerKillCommands } from "./commands/kill.js";
 import { registerSetupCommands } from "./commands/setup.js";
 import { registerMcpCommand } from "./commands/mcp.js";
 import { registerReplayCommands } from "./commands/replay.js";
+import { registerGoldenCommands } from "./commands/golden.js";
 import { createCliServices, type CliServices } from "./services.js";
 
 /** `tollgate …`: the operator's command line (commander). */
@@ -42,6 +43,7 @@ registerExceptionCommands(program, withRuntime);
 registerKillCommands(program, getServices);
 registerMcpCommand(program);
 registerReplayCommands(program, getServices);
+registerGoldenCommands(program, getServices);
 // `tollgate drill …` is sent by server/bin/tollgate.js to server/sandbox/drills: the drills start a
 // local sandbox, which production code never loads.
 program.addHelpText(

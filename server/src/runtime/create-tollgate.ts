@@ -71,6 +71,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       rollback: governance.rollback,
       qa: governance.qa,
       replay: gate.replay,
+      golden: governance.golden,
+      safeModes: governance.safeModes,
       mcp: gate.mcp,
       containment: gate.containment,
       setup: ingestion.hubspotSetup.setup,

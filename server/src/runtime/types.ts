@@ -17,6 +17,8 @@ import type { PolicyRegistry } from "../policy/index.js";
 import type { QaSampler } from "../qa/index.js";
 import type { Reconciler } from "../reconcile/index.js";
 import type { ReplayService } from "../replay/index.js";
+import type { GoldenService } from "../golden/index.js";
+import type { SafeModeService } from "../safe-mode/index.js";
 import type { RollbackService } from "../rollback/index.js";
 import type { BaselineResult } from "../snapshots/index.js";
 import type { HubSpotTenancy, SalesforceTenancy } from "../tenancy/index.js";
@@ -65,6 +67,10 @@ export interface TollgateServices {
   rollback: RollbackService;
   qa: QaSampler;
   replay: ReplayService;
+  /** Golden records, run before a policy change or a resume. */
+  golden: GoldenService;
+  /** Agents whose changes wait for a person until a time. */
+  safeModes: SafeModeService;
   /** The governed MCP server (`/mcp`, `tollgate mcp`). */
   mcp: McpService;
   /** Containment reports of switch changes (docs/operations.md#containment). */
