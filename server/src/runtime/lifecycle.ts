@@ -3,6 +3,7 @@ import { createApprovalTimers } from "../approvals/index.js";
 import type { Config } from "../config/index.js";
 import { listGovernedFields, startPolicyRefresh } from "../policy/index.js";
 import type { Logger } from "../observability/index.js";
+import { checkRedisVersion } from "../redis/index.js";
 import { provisionSalesforceAtStart } from "../tenancy/index.js";
 import type { Crms } from "./connect-crms.js";
 import type { Governance } from "./assemble-governance.js";
@@ -38,6 +39,8 @@ export function createLifecycle(p: {
   let stopSafeModeRefresh: (() => void) | undefined;
   return {
     async start() {
+      // An older Redis would fail later, mid-batch: refuse it now, in one line.
+      await checkRedisVersion(storage.redis);
       // Kill-switch state comes back from PostgreSQL first: nothing may run before it is known.
       await g.killSwitches.start();
       await g.safeModes.refresh();
