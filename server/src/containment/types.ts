@@ -23,6 +23,12 @@ export interface ContainmentOptions {
   recheckMs?: number;
   /** How long a switch change is watched before it is reported `not_contained`. @defaultValue 600_000 */
   watchMs?: number;
+  /**
+   * Direct writes count as contained once none has been refused for this long and no revert is
+   * left to land (writes already in the CRM's webhook or CDC pipe still arrive after a trip).
+   * @defaultValue 2_000
+   */
+  quietMs?: number;
 }
 
 export interface Containment {
@@ -53,6 +59,8 @@ export interface PointContext {
   coversAgents: boolean;
   policy: CompiledPolicy;
   at: () => string;
+  /** What a point remembers between its checks of one switch change. */
+  memo: Map<string, number>;
 }
 
 export type PointCheck = (ctx: PointContext) => Promise<ContainmentPoint>;
