@@ -16,6 +16,8 @@ export interface ContainmentOptions {
   ownUserIds(tenantId: string): readonly string[];
   /** The governed MCP server in this process: a switch closes its agents' sessions. */
   mcp?: { closeSessionsFor(tenantId: string, agentIds?: readonly string[]): Promise<number> } | undefined;
+  /** CRM changes received but not yet enforced (webhook jobs): direct writes are contained only once none is left. */
+  pendingChanges?: (tenantId: string) => Promise<number>;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
   logger?: Logger;

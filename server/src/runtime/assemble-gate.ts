@@ -1,6 +1,7 @@
 import { createActionGate, createPermitVerifier, derivePermitSecret } from "../actions/index.js";
 import type { AuditLog } from "../audit/index.js";
 import { createContainment } from "../containment/index.js";
+import { countWebhookJobs } from "../webhooks/index.js";
 import { NotFoundError } from "../errors/index.js";
 import { createMcpService } from "../mcp/index.js";
 import { instrumentAudit } from "../observability/index.js";
@@ -64,6 +65,7 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     mcp,
     connectorFor: crms.connectorFor,
     ownUserIds: () => (ownUserId ? [ownUserId] : []),
+    pendingChanges: (tenantId) => countWebhookJobs(redis, prefix, tenantId),
     now,
     logger,
   });
