@@ -84,7 +84,8 @@ export async function mcpSessionsClosed(ctx: PointContext): Promise<ContainmentP
   const mcp = ctx.options.mcp;
   if (!mcp) return notApplicable(point, ctx, "no MCP server runs in this process");
   const all = ctx.change.scope.type === "tenant";
-  const n = await mcp.closeSessionsFor(ctx.change.tenantId, all ? undefined : ctx.agents);
+  // Only sessions opened before the switch: one opened since is read-only already.
+  const n = await mcp.closeSessionsFor(ctx.change.tenantId, all ? undefined : ctx.agents, new Date(ctx.change.when));
   return {
     point,
     state: "confirmed",

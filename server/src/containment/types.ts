@@ -15,7 +15,9 @@ export interface ContainmentOptions {
   /** Tollgate's own CRM users of a tenant (the Salesforce integration user): never frozen. */
   ownUserIds(tenantId: string): readonly string[];
   /** The governed MCP server in this process: a switch closes its agents' sessions. */
-  mcp?: { closeSessionsFor(tenantId: string, agentIds?: readonly string[]): Promise<number> } | undefined;
+  mcp?:
+    | { closeSessionsFor(tenantId: string, agentIds?: readonly string[], openedBefore?: Date): Promise<number> }
+    | undefined;
   /** CRM changes received but not yet enforced (webhook jobs): direct writes are contained only once none is left. */
   pendingChanges?: (tenantId: string) => Promise<number>;
   /** @defaultValue `() => new Date()` */

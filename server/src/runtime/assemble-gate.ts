@@ -35,6 +35,8 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     now,
     logger,
     permitSecret,
+    // Field writes go out through whichever CRM is connected (the write queue reaches both).
+    executableCrms: crms.salesforce ? ["hubspot", "salesforce"] : ["hubspot"],
   });
   // The governed MCP server (docs/contracts.md, MCP): reads through the connector, everything else through the gate.
   const mcp = createMcpService({
