@@ -141,3 +141,5 @@ export {
 export type { GoldenBreak, GoldenOverride, GoldenRecord, GoldenRecordInput, SafeModeRequest } from "./golden.js";
 export { INBOX_VIEWS, INBOX_MAX, inboxQuerySchema, inboxSchema, settingsViewSchema } from "./card-pages.js";
 export type { InboxView, InboxQuery, Inbox, SettingsView } from "./card-pages.js";
+export { agentSourceSchema, parseAgentSource, NO_AGENT_VERSIONS } from "./agent-source.js";
+export type { AgentVersions } from "./agent-source.js";

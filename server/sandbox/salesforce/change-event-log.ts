@@ -49,8 +49,12 @@ export class ChangeEventLog {
     return () => this.listeners.delete(listener);
   }
 
+  /** While set, transactions publish no event: what a subscriber that never receives one sees. */
+  withholding = false;
+
   /** The events of one transaction (one API call). */
   publishTransaction(changes: readonly StoreChange[], commitUser: string, changeOrigin: string): void {
+    if (this.withholding) return;
     const groups = new Map<string, { change: StoreChange; recordIds: string[] }>();
     for (const change of changes) {
       if (!this.enabled.has(change.entityName)) continue;

@@ -143,6 +143,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       handshakes: () => cometd.handshakes,
       clients: () => cometd.clientCount,
       heldConnects: () => cometd.heldConnects,
+      withhold: (on = true) => void (log.withholding = on),
     },
     stats: () => ({ calls: { ...usage.calls }, apiUsed: usage.used, longestUrl: usage.longestUrl }),
     revokeTokens: () => users.revokeAll(),

@@ -74,6 +74,8 @@ export interface SalesforceSandbox {
     clients(): number;
     /** `/meta/connect` requests held open, waiting for an event. */
     heldConnects(): number;
+    /** While on, changes publish no CDC event (lost events, for reconciliation tests). */
+    withhold(on?: boolean): void;
   };
   /** REST calls by `METHOD path`, and the allocation used. */
   stats(): { calls: Record<string, number>; apiUsed: number; longestUrl: number };

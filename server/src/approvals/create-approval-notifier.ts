@@ -4,6 +4,7 @@ import type { ApprovalJob } from "./approval-queue.js";
 import type { ApprovalStore, StoredApproval } from "./approval-store.js";
 import { describeApprovalTask } from "./describe-approval-task.js";
 import { loadSql } from "./load-sql.js";
+import type { Approver } from "./types.js";
 
 /** At most this many approvers get a task for one approval (a group naming a whole portal notifies its first 20). */
 export const MAX_TASKS_PER_APPROVAL = 20;
@@ -12,9 +13,20 @@ export interface ApprovalNotifierOptions {
   db: Sql;
   store: ApprovalStore;
   connectorFor: (tenantId: string) => Promise<CrmConnector>;
-  /** Whether a CRM user is in the approver group of the rule the approval was opened under. */
-  isApprover: (approval: StoredApproval, user: CrmUser) => boolean;
+  /**
+   * Why a person may not decide an approval (the service's own check: approver groups), or
+   * `undefined`; asked for each CRM user as a card user, so they are exactly the card's approvers.
+   */
+  whyNotAllowed: (approval: StoredApproval, approver: Approver) => string | undefined;
 }
+
+const asCardUser = (user: CrmUser): Approver => ({
+  id: `${user.crm}:user:${user.id}`,
+  name: user.email ?? user.id,
+  email: user.email,
+  via: `${user.crm}_card`,
+  crmUser: user,
+});
 
 export interface ApprovalNotifier {
   /**
@@ -39,7 +51,7 @@ export interface ApprovalNotifier {
  * or expires.
  *
  * @example
- * const notifier = createApprovalNotifier({ db, store, connectorFor, isApprover });
+ * const notifier = createApprovalNotifier({ db, store, connectorFor, whyNotAllowed });
  * approvalQueue.start({ onExpire, onNotify: async (job) => void (await notifier.onNotifyJob(job)) });
  */
 export function createApprovalNotifier(options: ApprovalNotifierOptions): ApprovalNotifier {
@@ -76,7 +88,7 @@ export function createApprovalNotifier(options: ApprovalNotifierOptions): Approv
       const connector = await options.connectorFor(job.tenantId);
       if (!connector.createTask || !connector.listUsers) return 0;
       const approvers = (await connector.listUsers())
-        .filter((u) => options.isApprover(approval, u))
+        .filter((u) => options.whyNotAllowed(approval, asCardUser(u)) === undefined)
         .slice(0, MAX_TASKS_PER_APPROVAL);
       const { subject, body } = describeApprovalTask(approval);
       let created = 0;

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { ApprovalQueue } from "./approval-queue.js";
+import type { ApprovalNotifier } from "./create-approval-notifier.js";
 import type { ApprovalService } from "./types.js";
 
 export interface ApprovalTimers {
@@ -19,17 +20,23 @@ export function createApprovalTimers(options: {
   service: Pick<ApprovalService, "onExpireJob" | "reconcile">;
   sweepIntervalMs: number;
   logger: Pick<Logger, "warn">;
+  /** Handles the `notify` jobs (CRM tasks for the approvers); each sweep closes tasks of superseded approvals. */
+  notifier?: Pick<ApprovalNotifier, "onNotifyJob" | "closeSettled"> | undefined;
 }): ApprovalTimers {
-  const { queue, service, logger } = options;
+  const { queue, service, logger, notifier } = options;
   let sweep: NodeJS.Timeout | undefined;
   return {
     async start() {
       await queue.rebuild();
-      queue.start({ onExpire: (job) => service.onExpireJob(job) });
+      queue.start({
+        onExpire: (job) => service.onExpireJob(job),
+        ...(notifier ? { onNotify: async (job) => void (await notifier.onNotifyJob(job)) } : {}),
+      });
       await service.reconcile();
       sweep = setInterval(() => {
         queue
           .rebuild()
+          .then(() => notifier?.closeSettled())
           .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "approval timer sweep failed"));
       }, options.sweepIntervalMs);
       sweep.unref();

@@ -29,6 +29,8 @@ export interface RetentionResult {
   removed: number;
   archivePath: string | null;
   wouldArchive?: { fromSeq: number; throughSeq: number };
+  /** Why this tenant's run failed (nothing was removed); retried next round. */
+  error?: string;
 }
 
 export interface RetentionDeps {

@@ -59,7 +59,9 @@ export function createRetentionSchedule(options: RetentionScheduleOptions) {
           };
           done.push(await options.audit.applyRetention(req, owner));
         } catch (err) {
-          options.logger?.warn({ err: (err as Error).message, tenantId }, "audit retention failed");
+          const error = (err as Error).message;
+          options.logger?.warn({ err: error, tenantId }, "audit retention failed");
+          done.push({ tenantId, tombstone: null, removed: 0, archivePath: null, error });
         }
       }
     } finally {

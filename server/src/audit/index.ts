@@ -23,3 +23,5 @@ export { AUDIT_RETENTION_ACTION, type AuditTombstone } from "./tombstone.js";
 export { verifyArchive, type ArchiveVerifyResult } from "./verify-archive.js";
 export { createAuditStream } from "./create-audit-stream.js";
 export type { AuditStream, AuditStreamOptions } from "./create-audit-stream.js";
+export { createAuditJobs } from "./create-audit-jobs.js";
+export type { AuditJobs, AuditJobsOptions } from "./create-audit-jobs.js";

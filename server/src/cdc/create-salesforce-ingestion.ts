@@ -1,5 +1,5 @@
 import express, { type Router } from "express";
-import { SALESFORCE_OBJECTS, type PolicyObject } from "../../../shared/index.js";
+import { SALESFORCE_OBJECTS, toPolicyObject, type PolicyObject } from "../../../shared/index.js";
 import { PROVENANCE_FIELDS } from "../../../shared/index.js";
 import { salesforceWebhookBodySchema } from "../../../shared/index.js";
 import { createCdcIngestor, type CdcIngestor } from "./create-cdc-ingestor.js";
@@ -12,11 +12,14 @@ import { NotFoundError, TollgateError, ValidationError } from "../errors/index.j
 import { SALESFORCE_BASE_OBJECTS } from "../install/index.js";
 import type { Logger } from "../observability/index.js";
 import { listGovernedFields, type PolicyRegistry } from "../policy/index.js";
+import { createReconciler, type Reconciler } from "../reconcile/index.js";
 import { verifyTollgateSignature } from "../webhooks/index.js";
 import type { SalesforceConnector } from "../crm/salesforce/index.js";
 
 export interface SalesforceIngestion {
   cdc: CdcIngestor;
+  /** Every `TOLLGATE_RECONCILE_INTERVAL_S`: SOQL on `LastModifiedDate`, then field history. */
+  reconciler: Reconciler;
   /** `POST /webhooks/salesforce`, when `SALESFORCE_WEBHOOK_SECRET` is set. */
   router: Router | undefined;
 }
@@ -34,6 +37,8 @@ export function createSalesforceIngestion(options: {
   policies: PolicyRegistry;
   logger: Logger;
   webhookSecret: string | undefined;
+  /** `TOLLGATE_RECONCILE_INTERVAL_S`; 0 = no periodic sweep. */
+  reconcileIntervalS: number;
   now?: () => number;
 }): SalesforceIngestion {
   const { tenancy, enforcement, policies, logger } = options;
@@ -68,6 +73,25 @@ export function createSalesforceIngestion(options: {
     logger.info({ tenantId, ...request, changes: changes.length }, "salesforce reconciliation read");
     if (changes.length > 0) await enforce(tenantId, changes);
   };
+
+  // What CDC never delivered (a lost event, a subscriber down past retention) is swept for, with
+  // the same fields the gap reads take and the same keys, so a change seen twice is enforced once.
+  const reconciler = createReconciler({
+    db: options.db,
+    crm: "salesforce",
+    tenants: async () => [tenancy.orgId],
+    connectorFor: async () => tenancy.connector,
+    governed: (tenantId) =>
+      objectTypes(tenantId).map((objectType) => ({
+        objectType,
+        policyObject: toPolicyObject("salesforce", objectType),
+        properties: fieldsOf(tenantId, objectType),
+      })),
+    enforce,
+    intervalS: options.reconcileIntervalS,
+    now: () => new Date(now()),
+    logger,
+  });
 
   const cdc = createCdcIngestor({
     tenantId: tenancy.orgId,
@@ -123,5 +147,5 @@ export function createSalesforceIngestion(options: {
       res.json({ accepted: changes.length - duplicates, duplicates });
     });
   }
-  return { cdc, router };
+  return { cdc, reconciler, router };
 }

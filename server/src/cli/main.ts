@@ -9,8 +9,10 @@ import { registerRollbackCommands } from "./commands/rollback.js";
 import { registerQaCommands } from "./commands/qa.js";
 import { registerExceptionCommands } from "./commands/exceptions.js";
 import { registerKillCommands } from "./commands/kill.js";
+import { registerSetupCommands } from "./commands/setup.js";
 import { registerMcpCommand } from "./commands/mcp.js";
 import { registerReplayCommands } from "./commands/replay.js";
+import { registerGoldenCommands } from "./commands/golden.js";
 import { createCliServices, type CliServices } from "./services.js";
 
 /** `tollgate …`: the operator's command line (commander). */
@@ -24,6 +26,7 @@ registerPolicyCommands(program);
 registerAuditCommands(program, getServices);
 registerInstallCommands(program, getServices);
 registerBaselineCommand(program);
+registerSetupCommands(program);
 const withRuntime = async () => {
   const s = await getServices();
   return {
@@ -40,6 +43,7 @@ registerExceptionCommands(program, withRuntime);
 registerKillCommands(program, getServices);
 registerMcpCommand(program);
 registerReplayCommands(program, getServices);
+registerGoldenCommands(program, getServices);
 // `tollgate drill …` is sent by server/bin/tollgate.js to server/sandbox/drills: the drills start a
 // local sandbox, which production code never loads.
 program.addHelpText(

@@ -37,6 +37,57 @@ const PARTS: [string, (e: AuditJson) => unknown][] = [
   ["reason and signal", (e) => e.reason && e.source_signal && e.source_signal_ref],
 ];
 
+/** What a field change's audit event must hold to rebuild it: the webhook path, a direct write the policy allows. */
+const FIELD_PARTS: [string, (e: AuditJson) => unknown][] = [
+  ["field, value before and after", (e) => e.field_diffs?.[0]?.field && "before" in e.field_diffs[0]],
+  ["source data", (e) => e.evidence?.sources && e.source_signal === "apollo"],
+  ["confidence", (e) => typeof e.confidence === "number"],
+  ["the agent's reason", (e) => e.reason === FIELD_CONTEXT.ai_sdr_change_reason],
+  ["prompt, model and agent versions", (e) => e.prompt_version && e.model_version && e.agent_version],
+  ["tool call", (e) => e.tool_name],
+  ["decision and rule", (e) => e.decision?.outcome === "allow" && e.decision?.rule_id && e.decision?.policy_version],
+];
+const FIELD_CONTEXT = {
+  ai_sdr_source: JSON.stringify({
+    source: "apollo",
+    model: "gpt-drill-2026-11",
+    prompt: "enrich-company@4",
+    agent: "enrichment-bot@2.0.1",
+    tool: "write_company_field",
+  }),
+  ai_sdr_confidence_score: "0.88",
+  ai_sdr_change_reason: "company description from its website",
+  ai_sdr_evidence: JSON.stringify({ sources: ["https://globex.example/about"] }),
+};
+
+/**
+ * A field change an agent made in the CRM itself (the webhook path), rebuilt from the audit alone:
+ * the agent's structured `ai_sdr_source` carries its versions and tool (docs/contracts.md).
+ */
+async function rebuildFieldChange(ctx: DrillContext): Promise<DrillStep> {
+  const description = `Globex makes everything (drill ${Date.now()})`;
+  return runStep(
+    "Rebuild a field change from the audit alone",
+    "enrichment-bot writes company 5002's description in the CRM with its provenance; the auditor reads the audit",
+    async () => {
+      await ctx.agentWrites("enrichment-bot", "companies", "5002", { ...FIELD_CONTEXT, description });
+      await ctx.settle();
+      const event = (await auditEvents(ctx, { agentId: "enrichment-bot", objectId: "5002", limit: "50" })).find(
+        (e) => (e as AuditJson).field_diffs?.[0]?.after === description,
+      ) as AuditJson | undefined;
+      if (!event) return { observed: "no audit event for the change", evidence: [], passed: false };
+      const missing = FIELD_PARTS.filter(([, get]) => !get(event)).map(([name]) => name);
+      return {
+        observed: missing.length
+          ? `missing: ${missing.join(", ")}`
+          : `${event.field_diffs[0].field}: ${JSON.stringify(event.field_diffs[0].before)} → ${JSON.stringify(description)}; ${FIELD_PARTS.map(([n]) => n).join(", ")} present`,
+        evidence: [evidenceOf(event as never)],
+        passed: missing.length === 0,
+      };
+    },
+  );
+}
+
 /**
  * R12 drill 3: one email rebuilt from the audit alone — source data, scores, prompt and model
  * version, tool call, payload, approval — timed, and the chain it sits in verified.
@@ -81,6 +132,7 @@ export async function drillAuditReconstruction(ctx: DrillContext): Promise<Drill
       },
     ),
   );
+  if (ctx.seedRecords) steps.push(await rebuildFieldChange(ctx));
   steps.push(
     await runStep("The record cannot have been altered", "GET /v1/audit/verify as the auditor", async () => {
       const res = await ctx.call("auditor", "GET", "/v1/audit/verify");

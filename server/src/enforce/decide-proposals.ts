@@ -1,4 +1,10 @@
-import { type Decision, PROVENANCE_FIELDS } from "../../../shared/index.js";
+import {
+  type AgentVersions,
+  type Decision,
+  NO_AGENT_VERSIONS,
+  PROVENANCE_FIELDS,
+  parseAgentSource,
+} from "../../../shared/index.js";
 import type { Actor, CrmChange, EnforcementDeps, PolicyPort } from "./types.js";
 
 export interface Provenance {
@@ -6,6 +12,25 @@ export interface Provenance {
   source: string | null;
   reason: string | null;
   evidence: unknown;
+  /** The agent's model, prompt and agent versions and tool, from a structured `ai_sdr_source` (docs/contracts.md). */
+  versions?: AgentVersions;
+}
+
+/** What one change's record said about the agent's change: its provenance properties, parsed. */
+export interface RecordProvenance {
+  props: Record<string, string | null>;
+  provenance: Provenance;
+}
+
+/** The audit fields an agent's provenance fills, on every governed change (docs/contracts.md#audit-event). */
+export function provenanceAudit(p: Provenance, fallbackSource: string) {
+  return {
+    reason: p.reason,
+    confidence: p.confidence,
+    evidence: p.evidence,
+    source_signal: p.source ?? fallbackSource,
+    ...(p.versions ?? NO_AGENT_VERSIONS),
+  };
 }
 
 export interface ProposalOutcome {
@@ -38,27 +63,15 @@ export async function decideProposals(
   const out = new Map<string, ProposalOutcome>();
   if (items.length === 0) return out;
   const crm = items[0]!.change.crm;
-  const names = Object.fromEntries(
-    Object.entries(PROVENANCE_FIELDS).map(([k, v]) => [k, crm === "hubspot" ? v.hubspot : v.salesforce]),
-  ) as Record<keyof typeof PROVENANCE_FIELDS, string>;
-
-  const current = new Map<string, Record<string, string | null>>();
-  const byType = new Map<string, ProposalChange[]>();
-  for (const i of items) byType.set(i.change.objectType, [...(byType.get(i.change.objectType) ?? []), i]);
-  for (const [objectType, group] of byType) {
-    const ids = [...new Set(group.map((g) => g.change.objectId))];
-    const props = [...new Set([...group.map((g) => g.step.field!), ...Object.values(names)])];
-    try {
-      for (const r of await deps.readRecords(tenantId, objectType, ids, props, false))
-        current.set(`${objectType}/${r.objectId}`, r.properties);
-    } catch {
-      // Unreadable now: decide on what the webhook carried; missing provenance becomes a risk flag.
-    }
-  }
+  const names = provenanceNames(crm);
+  const read = await readProvenance(
+    deps,
+    tenantId,
+    items.map((i) => ({ change: i.change, field: i.step.field! })),
+  );
 
   for (const { change, actor, step, port } of items) {
-    const props = current.get(`${change.objectType}/${change.objectId}`) ?? {};
-    const provenance = parseProvenance(props, names);
+    const { props, provenance } = read.get(change.eventKey)!;
     const decision = (port ?? policy).decideFieldWrite({
       agentId: actor.type === "agent" ? actor.agentId : "unknown",
       object: change.policyObject ?? change.objectType,
@@ -78,6 +91,44 @@ export async function decideProposals(
       provenance,
       riskFlags: riskFlagsOf(provenance, props, currentValue, names),
     });
+  }
+  return out;
+}
+
+const provenanceNames = (crm: string) =>
+  Object.fromEntries(
+    Object.entries(PROVENANCE_FIELDS).map(([k, v]) => [k, crm === "hubspot" ? v.hubspot : v.salesforce]),
+  ) as Record<keyof typeof PROVENANCE_FIELDS, string>;
+
+/**
+ * Reads the provenance the agent wrote beside each change (and the changed field's value now),
+ * one batch read per object type; by `eventKey`. An unreadable record gives empty provenance,
+ * which becomes risk flags, never a failure.
+ */
+export async function readProvenance(
+  deps: Pick<EnforcementDeps, "readRecords">,
+  tenantId: string,
+  items: readonly { change: CrmChange; field: string }[],
+): Promise<Map<string, RecordProvenance>> {
+  const out = new Map<string, RecordProvenance>();
+  if (items.length === 0) return out;
+  const names = provenanceNames(items[0]!.change.crm);
+  const current = new Map<string, Record<string, string | null>>();
+  const byType = new Map<string, { change: CrmChange; field: string }[]>();
+  for (const i of items) byType.set(i.change.objectType, [...(byType.get(i.change.objectType) ?? []), i]);
+  for (const [objectType, group] of byType) {
+    const ids = [...new Set(group.map((g) => g.change.objectId))];
+    const props = [...new Set([...group.map((g) => g.field), ...Object.values(names)])];
+    try {
+      for (const r of await deps.readRecords(tenantId, objectType, ids, props, false))
+        current.set(`${objectType}/${r.objectId}`, r.properties);
+    } catch {
+      // Unreadable now: decide on what the webhook carried; missing provenance becomes a risk flag.
+    }
+  }
+  for (const { change } of items) {
+    const props = current.get(`${change.objectType}/${change.objectId}`) ?? {};
+    out.set(change.eventKey, { props, provenance: parseProvenance(props, names) });
   }
   return out;
 }
@@ -113,12 +164,14 @@ function parseProvenance(
       evidence = { unparsed: rawEvidence };
     }
   }
+  const { source, versions } = parseAgentSource(props[names.source]);
   return {
     confidence:
       confidence !== null && Number.isFinite(confidence) && confidence >= 0 && confidence <= 1 ? confidence : null,
-    source: props[names.source] || null,
+    source,
     reason: props[names.reason] || null,
     evidence,
+    versions,
   };
 }
 

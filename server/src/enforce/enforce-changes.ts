@@ -2,7 +2,7 @@ import type { ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
-import { decideProposals } from "./decide-proposals.js";
+import { decideProposals, provenanceAudit, readProvenance, type Provenance } from "./decide-proposals.js";
 import { findRestoreValues } from "./find-restore-values.js";
 import { guardBatch } from "./guard-batch.js";
 import { withRecordFacts } from "./with-record-facts.js";
@@ -67,12 +67,19 @@ export async function enforceChanges(
   const restore = await findRestoreValues(deps, policy, tenantId, reverts);
   const beforeOf = await replacedValues(deps, tenantId, classified);
   const plan = createBatchPlan(summary, policy.approvalTtlMs(), deps.now());
+  // Allowed direct writes keep the agent's reason, confidence, source and versions (read beside them).
+  const allowed = classified.filter((c) => c.step.kind === "allowed_write");
+  const direct = await readProvenance(
+    deps,
+    tenantId,
+    allowed.map((c) => ({ change: c.change, field: c.change.property! })),
+  );
   const revertCarriers = new Set(reverts.map((r) => r.change));
   for (const c of classified) {
     if (c.step.kind === "revert")
       planRevert(c, c.step, { plan, policy, restore, carries: revertCarriers.has(c.change) });
     else if (c.step.kind === "proposal") planProposal(c, proposals.get(c.change.eventKey)!, plan);
-    else planOther(c, plan, policy.version, beforeOf);
+    else planOther(c, plan, policy.version, beforeOf, direct.get(c.change.eventKey)?.provenance);
   }
   const processedKeys = fresh.flatMap((c) => [c.eventKey, ...identityKeys(c)]);
   const approvalIds = await commitBatch(deps, tenantId, processedKeys, plan, options.inTransaction);
@@ -108,7 +115,13 @@ async function decideBatch(deps: EnforcementDeps, tenantId: string, fresh: reado
 }
 
 /** Own writes, provenance and observed changes, and allowed writes (stamped with provenance). */
-function planOther(c: Classified, plan: BatchPlan, policyVersion: string, beforeOf: (c: CrmChange) => string | null) {
+function planOther(
+  c: Classified,
+  plan: BatchPlan,
+  policyVersion: string,
+  beforeOf: (c: CrmChange) => string | null,
+  provenance: Provenance | undefined,
+) {
   const { change, actor, step } = c;
   const base = changeEventBase(change, actor);
   const { summary } = plan;
@@ -130,7 +143,8 @@ function planOther(c: Classified, plan: BatchPlan, policyVersion: string, before
       ...base,
       field_diffs: [{ field: change.property!, before: beforeOf(change), after: change.value ?? null }],
       decision: auditDecision(step.decision),
-      reason: step.decision.reasons.join("; "),
+      ...(provenance ? provenanceAudit(provenance, base.source_signal ?? `${change.crm}:webhook`) : {}),
+      reason: provenance?.reason ?? step.decision.reasons.join("; "),
     });
     plan.addWrite(i, (eventId) => ({
       ...writeTarget(change),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { summarizeDiff, type AuditEventInput } from "../../../shared/index.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
-import type { ProposalOutcome } from "./decide-proposals.js";
+import { provenanceAudit, type ProposalOutcome } from "./decide-proposals.js";
 import type { EnforcementSummary } from "./enforce-changes.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
 import type { Actor, CrmChange, NewApproval, NewException, PlannedCrmWrite } from "./types.js";
@@ -34,10 +34,7 @@ export function planProposal(
     field_diffs: [{ field, before: p.currentValue, after: change.value ?? null }],
     diff_summary: summarizeDiff(field, p.currentValue, change.value),
     decision: auditDecision(d),
-    reason: provenance.reason,
-    confidence: provenance.confidence,
-    evidence: provenance.evidence,
-    source_signal: provenance.source ?? `${change.crm}:webhook`,
+    ...provenanceAudit(provenance, `${change.crm}:webhook`),
   };
   if (p.route === "apply") {
     sinks.summary.proposalsApplied++;

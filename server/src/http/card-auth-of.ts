@@ -14,6 +14,8 @@ export function cardAuthOf(
     isInstalled: (portalId: string) => Promise<boolean>;
     salesforceOrgId: string | undefined;
     getUser: (tenantId: string, userId: string) => Promise<CrmUser | undefined>;
+    /** A card user's Tollgate role (`CardAuthOptions.roleOf`). */
+    roleOf?: CardAuthOptions["roleOf"];
   },
 ): CardAuthOptions | undefined {
   const salesforce =
@@ -29,5 +31,6 @@ export function cardAuthOf(
     isInstalled: ports.isInstalled,
     salesforce,
     getUser: (card) => ports.getUser(card.portalId, card.userId),
+    roleOf: ports.roleOf,
   };
 }

@@ -15,7 +15,7 @@ import {
   upsertInstallation,
   type InstallationRow,
 } from "./installation-store.js";
-import { consumeOAuthState, createOAuthState } from "./oauth-state.js";
+import { consumeOAuthState, createOAuthState, oauthStateKey } from "./oauth-state.js";
 import type { HubSpotOAuthOptions, Installation, TokenProvider } from "./types.js";
 
 /** The path HubSpot redirects back to; registered as the app's redirect URL. */
@@ -48,6 +48,8 @@ const FALLBACK_MIN_LIFE_MS = 30_000;
 export interface HubSpotCallbackParams {
   code?: string | undefined;
   state?: string | undefined;
+  /** The state the browser's cookie carries (set by the install route): it must equal `state`. */
+  browserState?: string | undefined;
   /** HubSpot's `?error=` when the user declined or the request was invalid. */
   error?: string | undefined;
   errorDescription?: string | undefined;
@@ -55,7 +57,7 @@ export interface HubSpotCallbackParams {
 
 export interface HubSpotOAuth extends TokenProvider {
   readonly redirectUri: string;
-  /** A fresh install link with a one-time `state` (valid 10 minutes). */
+  /** A fresh install link with a one-time signed `state` (valid 10 minutes; nothing is stored). */
   authorizeUrl(options?: { portalId?: string }): Promise<string>;
   /**
    * Completes an install: consumes the state, exchanges the code, learns the portal, stores the
@@ -79,6 +81,7 @@ export interface HubSpotOAuth extends TokenProvider {
  */
 export function createHubSpotOAuth(options: HubSpotOAuthOptions): HubSpotOAuth {
   const { db, cipher } = options;
+  const stateKey = oauthStateKey(options.clientSecret);
   const now = options.now ?? (() => new Date());
   const redirectUri = `${options.publicUrl.replace(/\/+$/, "")}${HUBSPOT_CALLBACK_PATH}`;
   const authorizeBase = (options.authorizeBaseUrl ?? "https://app.hubspot.com").replace(/\/+$/, "");
@@ -150,7 +153,7 @@ export function createHubSpotOAuth(options: HubSpotOAuthOptions): HubSpotOAuth {
     redirectUri,
 
     async authorizeUrl(opts = {}) {
-      const state = await createOAuthState(db, now());
+      const state = createOAuthState(stateKey, now());
       const path = opts.portalId ? `/oauth/${encodeURIComponent(opts.portalId)}/authorize` : "/oauth/authorize";
       const params: [string, string][] = [
         ["client_id", options.clientId],
@@ -166,12 +169,12 @@ export function createHubSpotOAuth(options: HubSpotOAuthOptions): HubSpotOAuth {
     async handleCallback(params) {
       if (params.error) {
         // Burn the state anyway, so the link cannot be replayed; its own problem matters less.
-        await consumeOAuthState(db, params.state, now()).catch((err: unknown) => {
+        await consumeOAuthState(db, stateKey, params.state, params.browserState, now()).catch((err: unknown) => {
           if (!(err instanceof OAuthStateError)) throw err;
         });
         throw new OAuthDeniedError(params.error, params.errorDescription);
       }
-      await consumeOAuthState(db, params.state, now());
+      await consumeOAuthState(db, stateKey, params.state, params.browserState, now());
       if (!params.code) throw new OAuthCallbackError("HubSpot's redirect carried no code. Start the install again.");
 
       const tokens = await requestHubSpotToken(endpoint, {

@@ -1,11 +1,18 @@
-import { Router, type Response } from "express";
+import { Router, type Request, type Response } from "express";
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { TollgateError } from "../errors/index.js";
 import { HUBSPOT_CALLBACK_PATH, type HubSpotOAuth } from "./create-hubspot-oauth.js";
+import { OAUTH_STATE_TTL_MS } from "./oauth-state.js";
 import { renderInstallPage } from "./render-install-page.js";
 import type { Installation } from "./types.js";
 
 export interface InstallRouterOptions {
-  oauth: Pick<HubSpotOAuth, "authorizeUrl" | "handleCallback">;
+  oauth: Pick<HubSpotOAuth, "authorizeUrl" | "handleCallback" | "redirectUri">;
+  /**
+   * Install and callback requests per client IP (rate-limiter-flexible; pass a RateLimiterRedis to
+   * share the budget between processes). @defaultValue 20 a minute, in this process
+   */
+  limiter?: RateLimiterAbstract;
   /** Runs after tokens are stored (docs/contracts.md#fields-the-app-installs: with OAuth, provisioning runs on install). */
   onInstalled?: (installation: Installation) => Promise<void>;
   /** pino-compatible; gets error codes and messages only, never tokens or the OAuth code. */
@@ -15,16 +22,29 @@ export interface InstallRouterOptions {
 /**
  * `GET /oauth/hubspot/install` → 302 to HubSpot's consent screen (`?portalId=` preselects an
  * account); `GET /oauth/hubspot/callback` → completes the install and answers with a small
- * page: 200 on success, 400 for a bad, expired or reused link or a declined install, 502 when
- * HubSpot's token endpoint fails.
+ * page: 200 on success, 400 for a bad, expired or reused link, one started in another browser
+ * (the state must match the HttpOnly, SameSite=Lax cookie the install route set) or a declined
+ * install, 502 when HubSpot's token endpoint fails, 429 past the per-IP rate limit.
  */
 export function createInstallRouter(options: InstallRouterOptions): Router {
   const router = Router();
 
+  const limiter = options.limiter ?? new RateLimiterMemory({ points: 20, duration: 60 });
+  const secure = options.oauth.redirectUri.startsWith("https:");
+
   router.get("/oauth/hubspot/install", async (req, res) => {
+    if (!(await withinLimit(req, res))) return;
     try {
       const portalId = one(req.query.portalId);
       const url = await options.oauth.authorizeUrl(portalId && /^\d+$/.test(portalId) ? { portalId } : {});
+      // The state rides in a cookie too: only the browser that started the install can finish it.
+      res.cookie(STATE_COOKIE, new URL(url).searchParams.get("state") ?? "", {
+        httpOnly: true,
+        sameSite: "lax",
+        secure,
+        path: COOKIE_PATH,
+        maxAge: OAUTH_STATE_TTL_MS,
+      });
       res.set("Cache-Control", "no-store").redirect(302, url);
     } catch (err) {
       fail(res, err, "Could not start the install");
@@ -32,11 +52,14 @@ export function createInstallRouter(options: InstallRouterOptions): Router {
   });
 
   router.get(HUBSPOT_CALLBACK_PATH, async (req, res) => {
+    if (!(await withinLimit(req, res))) return;
+    res.clearCookie(STATE_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: "lax", secure });
     let installation: Installation;
     try {
       installation = await options.oauth.handleCallback({
         code: one(req.query.code),
         state: one(req.query.state),
+        browserState: readCookie(req, STATE_COOKIE),
         error: one(req.query.error),
         errorDescription: one(req.query.error_description),
       });
@@ -65,6 +88,22 @@ export function createInstallRouter(options: InstallRouterOptions): Router {
     });
   });
 
+  async function withinLimit(req: Request, res: Response): Promise<boolean> {
+    try {
+      await limiter.consume(req.ip ?? "unknown");
+      return true;
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      res.set("Retry-After", String(Math.ceil(err.msBeforeNext / 1000)));
+      send(res, 429, {
+        ok: false,
+        title: "Too many install attempts",
+        message: "Too many install requests from your network; try again in a minute.",
+      });
+      return false;
+    }
+  }
+
   function fail(res: Response, err: unknown, title: string, message?: string): void {
     const known = err instanceof TollgateError;
     options.logger?.error(
@@ -92,6 +131,18 @@ function send(res: Response, status: number, page: Parameters<typeof renderInsta
     })
     .type("html")
     .send(renderInstallPage(page));
+}
+
+const STATE_COOKIE = "tollgate_oauth_state";
+const COOKIE_PATH = "/oauth/hubspot";
+
+/** One cookie's value from the request's Cookie header (express parses none by itself). */
+function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
 }
 
 function one(value: unknown): string | undefined {

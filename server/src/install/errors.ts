@@ -12,13 +12,15 @@ export class TokenDecryptError extends TollgateError {
   }
 }
 
-export type OAuthStateProblem = "missing" | "unknown" | "used" | "expired";
+export type OAuthStateProblem = "missing" | "unknown" | "used" | "expired" | "other_browser";
 
 const STATE_MESSAGES: Record<OAuthStateProblem, string> = {
   missing: "The install link is missing its state parameter. Start the install again.",
   unknown: "The install link was not issued by this Tollgate server. Start the install again.",
   used: "This install link has already been used. Start the install again.",
   expired: "This install link has expired (links last 10 minutes). Start the install again.",
+  other_browser:
+    "This install was not started in this browser (its cookie is missing or differs). Start the install again here.",
 };
 
 /** The OAuth `state` is not one we issued, was used already, or expired (CSRF protection). */

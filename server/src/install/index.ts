@@ -72,3 +72,4 @@ export type {
 } from "./create-setup-runner.js";
 export { createHubSpotSetup } from "./create-hubspot-setup.js";
 export type { HubSpotSetup } from "./create-hubspot-setup.js";
+export { formatSetupProgress } from "./format-setup-progress.js";

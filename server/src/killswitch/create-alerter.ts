@@ -15,6 +15,36 @@ export interface KillSwitchAlert {
   at: string;
 }
 
+/** A CRM refused Tollgate for the day (Salesforce `REQUEST_LIMIT_EXCEEDED`): its writes wait, none is dropped. */
+export interface CrmAllocationAlert {
+  type: "crm.allocation_exhausted";
+  tenantId: string;
+  crm: "salesforce";
+  used: number | null;
+  limit: number | null;
+  reason: string;
+  at: string;
+}
+
+/** Every alert the alert webhook receives. */
+export type Alert = KillSwitchAlert | CrmAllocationAlert;
+
+/** The alert for an org whose daily API allocation is spent. */
+export function allocationExhaustedAlert(
+  info: { orgId: string; used?: number | undefined; limit?: number | undefined },
+  at: Date,
+): CrmAllocationAlert {
+  return {
+    type: "crm.allocation_exhausted",
+    tenantId: info.orgId,
+    crm: "salesforce",
+    used: info.used ?? null,
+    limit: info.limit ?? null,
+    reason: "daily API allocation spent (REQUEST_LIMIT_EXCEEDED): CRM writes paused and queued, none dropped",
+    at: at.toISOString(),
+  };
+}
+
 export interface AlerterOptions {
   /** @defaultValue a silent logger */
   logger?: Logger;
@@ -31,11 +61,14 @@ export interface AlerterOptions {
  * configured. Never blocks and never throws: a failed delivery is logged, the trip stands.
  * Returns the delivery (for tests); callers need not await it.
  */
-export function createAlerter(options: AlerterOptions = {}): (alert: KillSwitchAlert) => Promise<void> {
+export function createAlerter(options: AlerterOptions = {}): (alert: Alert) => Promise<void> {
   const logger = options.logger ?? pino({ level: "silent" });
   const send = options.fetch ?? fetch;
   return async (alert) => {
-    logger.error({ alert }, `kill switch tripped: ${alert.reason}`);
+    logger.error(
+      { alert },
+      alert.type === "kill_switch.tripped" ? `kill switch tripped: ${alert.reason}` : alert.reason,
+    );
     if (!options.webhookUrl) return;
     try {
       const res = await send(options.webhookUrl, {

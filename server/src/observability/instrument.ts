@@ -64,6 +64,9 @@ export function instrumentConnector(connector: CrmConnector, metrics: Metrics): 
     createProperties: timed("create_properties", connector.createProperties.bind(connector)),
     rateLimitState: () => connector.rateLimitState(),
     ...(connector.getUser ? { getUser: timed("get_user", connector.getUser.bind(connector)) } : {}),
+    ...(connector.listUsers ? { listUsers: timed("list_users", connector.listUsers.bind(connector)) } : {}),
+    ...(connector.createTask ? { createTask: timed("create_task", connector.createTask.bind(connector)) } : {}),
+    ...(connector.completeTask ? { completeTask: timed("complete_task", connector.completeTask.bind(connector)) } : {}),
     ...(connector.setUserFrozen
       ? { setUserFrozen: timed("set_user_frozen", connector.setUserFrozen.bind(connector)) }
       : {}),

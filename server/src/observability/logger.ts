@@ -37,6 +37,7 @@ export function createLogger(options: { level?: LevelWithSilent; destination?: D
         paths: [
           "req.headers.authorization",
           "req.headers.cookie",
+          'res.headers["set-cookie"]',
           'req.headers["x-hubspot-signature-v3"]',
           'req.headers["x-hubspot-signature"]',
           'req.headers["x-tollgate-signature"]',

@@ -69,7 +69,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     let handed = 0;
     if (ids.length > 0 && object.properties.length > 0) {
       const records = await connector.readRecords(object.objectType, ids, object.properties, { withHistory: true });
-      const changes = records.flatMap((r) => changesOf(tenantId, crm, object, r, since));
+      const changes = records.flatMap((r) => historyChanges(tenantId, crm, object, r, since));
       if (changes.length > 0) await options.enforce(tenantId, changes);
       handed = changes.length;
     }
@@ -113,8 +113,12 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   };
 }
 
-/** The governed property changes of one record since `since`, as enforcement takes them. */
-function changesOf(
+/**
+ * The governed property changes of one record since `since`, as enforcement takes them — the
+ * sweep's and a Salesforce gap read's alike, so either reading a change twice enforces it once.
+ * A Salesforce record's creation value is not a change (its CDC event is a creation, not a write).
+ */
+export function historyChanges(
   tenantId: string,
   crm: CrmName,
   object: GovernedObject,
@@ -125,7 +129,7 @@ function changesOf(
   for (const [property, entries] of Object.entries(record.history ?? {})) {
     for (const h of entries) {
       const occurredAt = new Date(h.timestamp);
-      if (!(occurredAt >= since)) continue;
+      if (!(occurredAt >= since) || h.sourceType === "CREATED") continue;
       out.push({
         tenantId,
         crm,
@@ -145,4 +149,14 @@ function changesOf(
     }
   }
   return out;
+}
+
+/** Several CRMs' reconcilers as one: a sweep sweeps them all; start and close reach each. */
+export function combineReconcilers(...all: (Reconciler | undefined)[]): Reconciler {
+  const each = all.filter((r): r is Reconciler => r !== undefined);
+  return {
+    sweep: async () => (await Promise.all(each.map((r) => r.sweep()))).reduce((a, b) => a + b, 0),
+    start: () => each.forEach((r) => r.start()),
+    close: async () => void (await Promise.all(each.map((r) => r.close()))),
+  };
 }

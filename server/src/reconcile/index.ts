@@ -1,2 +1,2 @@
-export { createReconciler } from "./create-reconciler.js";
+export { createReconciler, combineReconcilers, historyChanges } from "./create-reconciler.js";
 export type { Reconciler, ReconcilerOptions, GovernedObject } from "./create-reconciler.js";

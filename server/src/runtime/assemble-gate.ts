@@ -30,6 +30,7 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     readRecords: async (tenantId, _crm, objectType, ids, properties) =>
       (await crms.connectorFor(tenantId)).readRecords(objectType, ids, properties),
     isSuppressed: (tenantId, recipient) => g.signals.isSuppressed(tenantId, recipient),
+    safeModeUntil: (tenantId, agentId) => g.safeModes.untilOf(tenantId, agentId),
     redis,
     prefix,
     now,

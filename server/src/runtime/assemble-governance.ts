@@ -1,4 +1,5 @@
 import {
+  createApprovalNotifier,
   createApprovalQueue,
   createApprovalService,
   createApprovalStore,
@@ -11,6 +12,8 @@ import { registerGovernanceMetrics } from "../metrics/index.js";
 import { instrumentAudit } from "../observability/index.js";
 import { createQaSampler, withQaSampling } from "../qa/index.js";
 import { createRollbackService } from "../rollback/index.js";
+import { createGoldenService } from "../golden/index.js";
+import { createSafeModeService } from "../safe-mode/index.js";
 import { assembleSafeguards } from "./assemble-safeguards.js";
 
 export type GovernancePorts = Parameters<typeof assembleSafeguards>[0] & {
@@ -34,7 +37,13 @@ export async function assembleGovernance(p: GovernancePorts) {
   const rollback = createRollbackService({ db, audit, writes, snapshots, now, readHistory });
   const qa = createQaSampler({ db, audit, now, policyFor: (tenantId) => policyOf(tenantId).manifest.qa });
   const exceptionQueue = createExceptionQueue({ db, audit, now });
+  // Golden records gate policy changes and resumes; safe mode is an input of every decision.
+  const golden = createGoldenService({ db, audit, policyOf, now });
+  const safeModes = createSafeModeService({ db, audit, policyOf, now });
   registerGovernanceMetrics(metrics.registry, { db, now });
+  const whyNotAllowed = createCardApproverCheck((tenantId) => policyOf(tenantId).manifest);
+  // A pending approval is a CRM task for each approver, completed once decided (docs/operations.md).
+  const notifier = createApprovalNotifier({ db, store: approvals, connectorFor: crms.connectorFor, whyNotAllowed });
   const approvalService = createApprovalService({
     db,
     audit,
@@ -43,7 +52,8 @@ export async function assembleGovernance(p: GovernancePorts) {
     snapshots,
     connectorFor: crms.connectorFor,
     now,
-    whyNotAllowed: createCardApproverCheck((tenantId) => policyOf(tenantId).manifest),
+    whyNotAllowed,
+    onDecided: (tenantId, ids) => notifier.closeSettled(tenantId, ids),
   });
   settled.add((rows) => approvalService.onWritesSettled(rows));
   settled.add((rows) => rollback.onWritesSettled(rows));
@@ -60,7 +70,7 @@ export async function assembleGovernance(p: GovernancePorts) {
       create: (a, o) => approvals.create(a, o),
       scheduled: (tenantId, ids) => approvalQueue.schedule(tenantId, ids),
     },
-    policyFor: (tenantId) => createPolicyPort(policyOf(tenantId)),
+    policyFor: (tenantId) => createPolicyPort(policyOf(tenantId), { safeModes: safeModes.activeFor(tenantId) }),
     readRecords: async (tenantId, objectType, ids, properties, withHistory) =>
       (await crms.connectorFor(tenantId)).readRecords(objectType, ids, properties, { withHistory }),
     self: {
@@ -75,10 +85,13 @@ export async function assembleGovernance(p: GovernancePorts) {
     approvals,
     approvalQueue,
     approvalService,
+    notifier,
     exceptions,
     exceptionQueue,
     rollback,
     qa,
+    golden,
+    safeModes,
     enforcement,
   };
 }

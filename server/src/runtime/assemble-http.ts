@@ -3,10 +3,12 @@ import {
   cardAuthOf,
   createApprovalRouter,
   createActionRouter,
+  createCardPageRouter,
   createApiKeyAuthenticator,
   createAuditRouter,
   createCrmUserLookup,
   createExceptionRouter,
+  createGoldenRouter,
   createGovernanceRouter,
   createHttpApp,
   createKillSwitchRouter,
@@ -21,6 +23,8 @@ import {
   createSetupRouter,
   createSignalRouter,
 } from "../http/index.js";
+import { cardRoleOf } from "../policy/index.js";
+import { createSettingsView } from "../settings/index.js";
 import { createHubSpotWebhookRouter } from "../webhooks/index.js";
 import type { Governance } from "./assemble-governance.js";
 import type { Gate } from "./assemble-gate.js";
@@ -38,6 +42,15 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
     isInstalled,
     salesforceOrgId: crms.salesforce?.orgId,
     getUser: createCrmUserLookup({ connectorFor: crms.connectorFor }),
+    // The settings page: a card user's role from the policy's role groups (docs/contracts.md, card identity).
+    roleOf: (c) => cardRoleOf(g.policyOf(c.portalId).manifest, c.user),
+  });
+  const settings = createSettingsView({
+    db,
+    killSwitches: g.killSwitches,
+    policies,
+    exceptions: g.exceptionQueue,
+    setup,
   });
   const tenanted = { authenticate, defaultTenant };
   // Raw routers read the exact bytes their signatures cover.
@@ -60,14 +73,18 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
     createActionRouter({ gate: gate.actionGate, killSwitches: g.killSwitches, roleOf: g.roleOf, ...tenanted }),
     createMcpRouter({ mcp: gate.mcp, ...tenanted }),
     ...(gate.permits ? [createPermitRouter({ verifier: gate.permits, ...tenanted })] : []),
-    createPolicyRouter({ policies, killSwitches: g.killSwitches, ...tenanted }),
+    createPolicyRouter({ policies, killSwitches: g.killSwitches, golden: g.golden, ...tenanted }),
+    createGoldenRouter({ golden: g.golden, safeModes: g.safeModes, policies, ...tenanted }),
     createSetupRouter({ setup, ...tenanted }),
     createKillSwitchRouter({
       service: g.killSwitches,
       policyOf: g.policyOf,
       containment: gate.containment,
+      golden: g.golden,
+      card,
       ...tenanted,
     }),
+    createCardPageRouter({ approvals: g.approvalService, settings, card, ...tenanted }),
     createAuditRouter({ audit: g.audit, ...tenanted }),
     createRollbackRouter({ rollback: g.rollback, ...tenanted }),
     createQaRouter({ qa: g.qa, ...tenanted }),

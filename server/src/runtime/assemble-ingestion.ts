@@ -4,7 +4,7 @@ import { createSetAsideRecorder } from "../exceptions/index.js";
 import { createHubSpotSetup } from "../install/index.js";
 import { instrumentReceiver } from "../observability/index.js";
 import { listGovernedObjects } from "../policy/index.js";
-import { createReconciler } from "../reconcile/index.js";
+import { combineReconcilers, createReconciler } from "../reconcile/index.js";
 import { createTenantBaseline } from "../snapshots/index.js";
 import { createReceiptStore, createWebhookIngestion, createWebhookReceiver } from "../webhooks/index.js";
 import type { Governance } from "./assemble-governance.js";
@@ -40,6 +40,7 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
       policies,
       logger,
       webhookSecret: config.salesforce.webhookSecret,
+      reconcileIntervalS: config.reliability.reconcileIntervalS,
     });
   const baseline = createTenantBaseline({
     connectorFor: crms.connectorFor,
@@ -55,9 +56,9 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
     hasRecordedValues: (tenantId) => g.snapshots.hasAnyValue(tenantId),
     logger,
   });
-  // Nothing undelivered escapes: HubSpot tenants are swept for changes no webhook brought.
+  // Nothing undelivered escapes: HubSpot tenants (and the Salesforce org) are swept for changes no event brought.
   const configuredPortals = config.hubspot.portalId ? [config.hubspot.portalId] : [];
-  const reconciler = createReconciler({
+  const hubspotReconciler = createReconciler({
     db,
     crm: "hubspot",
     tenants: async () => [...new Set([...configuredPortals, ...(await receipts.tenants("hubspot"))])],
@@ -68,6 +69,7 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
     now,
     logger,
   });
+  const reconciler = combineReconcilers(hubspotReconciler, salesforce?.reconciler);
   return { receiver, webhooks, salesforce, baseline, hubspotSetup, reconciler };
 }
 

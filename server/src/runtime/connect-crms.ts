@@ -1,5 +1,6 @@
 import type { Config } from "../config/index.js";
 import type { Database } from "../db/index.js";
+import { allocationExhaustedAlert, createAlerter } from "../killswitch/index.js";
 import { instrumentConnector, type Logger, type Metrics } from "../observability/index.js";
 import {
   createCrmRouting,
@@ -19,7 +20,13 @@ export interface Crms extends CrmRouting {
 /** The HubSpot portals and, when the environment names one, the Salesforce org; connector calls are metered. */
 export async function connectCrms(config: Config, db: Database, logger: Logger, metrics: Metrics): Promise<Crms> {
   const hubspot = await createHubSpotTenancy({ config, db, logger, metrics });
-  const salesforce = salesforceConfigured(config) ? await createSalesforceTenancy({ config, logger }) : undefined;
+  // A spent daily allocation pauses writes (they wait in the queue) and is told to the alert webhook.
+  const alert = createAlerter({ logger, webhookUrl: config.alertWebhookUrl });
+  const onAllocationExhausted = (info: Parameters<typeof allocationExhaustedAlert>[0]) =>
+    void alert(allocationExhaustedAlert(info, new Date()));
+  const salesforce = salesforceConfigured(config)
+    ? await createSalesforceTenancy({ config, logger, onAllocationExhausted })
+    : undefined;
   const metered = salesforce && {
     orgId: salesforce.orgId,
     connector: instrumentConnector(salesforce.connector, metrics),

@@ -8,7 +8,7 @@ import { assembleHttp } from "./assemble-http.js";
 import { assembleIngestion } from "./assemble-ingestion.js";
 import { connectCrms } from "./connect-crms.js";
 import { createLifecycle } from "./lifecycle.js";
-import { openStorage } from "./open-storage.js";
+import { auditJobsFor, openStorage } from "./open-storage.js";
 import type { BaseParts } from "./parts.js";
 import type { Tollgate, TollgateOptions } from "./types.js";
 
@@ -29,6 +29,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   // each path appends through its own labelled view of the one log.
   const audit = instrumentAudit(auditLog, metrics, "other");
   const policies = await createPolicyRegistry({ db, audit, path: config.policyPath, now });
+  const retentionDaysOf = (tenantId: string) => policies.current(tenantId).compiled.manifest.audit?.retention_days;
+  storage.auditJobs = auditJobsFor(config, storage, retentionDaysOf, logger, now);
   const crms = await connectCrms(config, db, logger, metrics);
   const parts: BaseParts = { config, db, redis, prefix, policies, crms, metrics, logger, now };
   const governance = await assembleGovernance({ ...parts, audit, auditLog });
@@ -60,6 +62,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     },
     services: {
       audit,
+      auditJobs: storage.auditJobs,
       policies,
       killSwitches: governance.killSwitches,
       approvals: governance.approvals,
@@ -68,6 +71,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
       rollback: governance.rollback,
       qa: governance.qa,
       replay: gate.replay,
+      golden: governance.golden,
+      safeModes: governance.safeModes,
       mcp: gate.mcp,
       containment: gate.containment,
       setup: ingestion.hubspotSetup.setup,

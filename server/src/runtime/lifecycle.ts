@@ -3,6 +3,7 @@ import { createApprovalTimers } from "../approvals/index.js";
 import type { Config } from "../config/index.js";
 import { listGovernedFields, startPolicyRefresh } from "../policy/index.js";
 import type { Logger } from "../observability/index.js";
+import { checkRedisVersion } from "../redis/index.js";
 import { provisionSalesforceAtStart } from "../tenancy/index.js";
 import type { Crms } from "./connect-crms.js";
 import type { Governance } from "./assemble-governance.js";
@@ -29,15 +30,20 @@ export function createLifecycle(p: {
   const approvalTimers = createApprovalTimers({
     queue: g.approvalQueue,
     service: g.approvalService,
+    notifier: g.notifier,
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     logger,
   });
   let server: Server | undefined;
   let stopPolicyRefresh: (() => void) | undefined;
+  let stopSafeModeRefresh: (() => void) | undefined;
   return {
     async start() {
+      // An older Redis would fail later, mid-batch: refuse it now, in one line.
+      await checkRedisVersion(storage.redis);
       // Kill-switch state comes back from PostgreSQL first: nothing may run before it is known.
       await g.killSwitches.start();
+      await g.safeModes.refresh();
       // Private-app mode provisions before it accepts a single webhook (docs/contracts.md#fields-the-app-installs).
       if (privatePortal) await ingestion.hubspotSetup.atStart(privatePortal);
       // The Salesforce org likewise: its fields, field access and CDC selection before any event.
@@ -50,8 +56,9 @@ export function createLifecycle(p: {
         ingestion.reconciler.start();
         await ingestion.salesforce?.cdc.start();
       }
-      storage.checkpoints?.start();
+      storage.auditJobs?.start();
       stopPolicyRefresh = startPolicyRefresh(policies, logger);
+      stopSafeModeRefresh = startPolicyRefresh(g.safeModes, logger);
       server = await new Promise<Server>((resolve) => {
         const s = p.app.listen(config.port, () => resolve(s));
       });
@@ -59,7 +66,8 @@ export function createLifecycle(p: {
     },
     async stop() {
       stopPolicyRefresh?.();
-      storage.checkpoints?.stop();
+      stopSafeModeRefresh?.();
+      storage.auditJobs?.stop();
       approvalTimers.stopSweeping();
       await p.gate.containment.close();
       await p.gate.mcp.close();

@@ -1,8 +1,15 @@
 import { join } from "node:path";
 import type { Redis } from "ioredis";
-import { createAuditLog, createCheckpointSchedule, deriveCheckpointKey, type AuditLog } from "../audit/index.js";
+import {
+  createAuditJobs,
+  createAuditLog,
+  deriveCheckpointKey,
+  type AuditJobs,
+  type AuditLog,
+  type CheckpointKey,
+} from "../audit/index.js";
 import type { Config } from "../config/index.js";
-import { migrate, openDatabase, type Database } from "../db/index.js";
+import { createDatabase, migrate, openDatabase, type Database } from "../db/index.js";
 import type { Logger } from "../observability/index.js";
 import { connectRedis } from "../redis/index.js";
 
@@ -10,10 +17,12 @@ export interface Storage {
   db: Database;
   redis: Redis;
   auditLog: AuditLog;
-  checkpoints: { start(): void; stop(): void } | undefined;
+  key: CheckpointKey | undefined;
+  /** Checkpoints, retention and the SIEM stream; set by auditJobsFor once the policies are known. */
+  auditJobs?: AuditJobs;
 }
 
-/** PostgreSQL (migrated), Redis, the audit log and its signed checkpoints on a schedule. */
+/** PostgreSQL (migrated), Redis and the audit log. */
 export async function openStorage(config: Config, logger: Logger, now: () => Date, db?: Database): Promise<Storage> {
   const opened = db
     ? await migrate(db).then(() => db)
@@ -25,16 +34,31 @@ export async function openStorage(config: Config, logger: Logger, now: () => Dat
   const redis = connectRedis(config.redisUrl, logger);
   const key = config.encryptionKey ? deriveCheckpointKey(config.encryptionKey.toString("hex")) : undefined;
   const auditLog = await createAuditLog(opened, key ? { signingSeed: key.seed, now } : { now });
-  // Checkpoints are also written as files, to ship off the database host.
-  const checkpoints =
-    key && config.audit.checkpointIntervalS > 0
-      ? createCheckpointSchedule({
-          audit: auditLog,
-          db: opened,
-          dir: config.audit.checkpointDir,
-          intervalMs: config.audit.checkpointIntervalS * 1000,
-          logger,
-        })
-      : undefined;
-  return { db: opened, redis, auditLog, checkpoints };
+  return { db: opened, redis, auditLog, key };
+}
+
+/** The audit's background work, configured from the environment; retention reads each tenant's policy. */
+export function auditJobsFor(
+  config: Config,
+  storage: Storage,
+  retentionDaysOf: (tenantId: string) => number | undefined,
+  logger: Logger,
+  now: () => Date,
+): AuditJobs {
+  return createAuditJobs({
+    audit: storage.auditLog,
+    db: storage.db,
+    key: storage.key,
+    intervalS: config.audit.checkpointIntervalS,
+    dir: config.audit.checkpointDir,
+    retentionDaysOf,
+    migrationUrl: config.databaseMigrationUrl,
+    streamUrl: config.audit.streamUrl,
+    streamAuthorization: config.audit.streamAuthorization,
+    retryBaseMs: config.reliability.retryBaseMs,
+    retryMaxMs: config.reliability.retryMaxMs,
+    openDatabase: (url) => createDatabase({ url, poolSize: 1 }),
+    now,
+    logger,
+  });
 }

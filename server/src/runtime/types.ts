@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { Redis } from "ioredis";
 import type { ActionGate } from "../actions/index.js";
 import type { ApprovalQueue, ApprovalStore } from "../approvals/index.js";
-import type { AuditLog } from "../audit/index.js";
+import type { AuditJobs, AuditLog } from "../audit/index.js";
 import type { CdcIngestor } from "../cdc/index.js";
 import type { Config } from "../config/index.js";
 import type { CrmConnector } from "../crm/index.js";
@@ -17,6 +17,8 @@ import type { PolicyRegistry } from "../policy/index.js";
 import type { QaSampler } from "../qa/index.js";
 import type { Reconciler } from "../reconcile/index.js";
 import type { ReplayService } from "../replay/index.js";
+import type { GoldenService } from "../golden/index.js";
+import type { SafeModeService } from "../safe-mode/index.js";
 import type { RollbackService } from "../rollback/index.js";
 import type { BaselineResult } from "../snapshots/index.js";
 import type { HubSpotTenancy, SalesforceTenancy } from "../tenancy/index.js";
@@ -55,6 +57,8 @@ export interface RunningTollgate {
 /** What an operator acts through: the CLI's commands, the demo's and the drills' scenes. */
 export interface TollgateServices {
   audit: AuditLog;
+  /** Checkpoints, retention (`tollgate audit retention`) and the SIEM stream. */
+  auditJobs: AuditJobs;
   policies: PolicyRegistry;
   killSwitches: KillSwitchService;
   approvals: ApprovalStore;
@@ -63,6 +67,10 @@ export interface TollgateServices {
   rollback: RollbackService;
   qa: QaSampler;
   replay: ReplayService;
+  /** Golden records, run before a policy change or a resume. */
+  golden: GoldenService;
+  /** Agents whose changes wait for a person until a time. */
+  safeModes: SafeModeService;
   /** The governed MCP server (`/mcp`, `tollgate mcp`). */
   mcp: McpService;
   /** Containment reports of switch changes (docs/operations.md#containment). */

@@ -36,7 +36,7 @@ describe("approval notifications: HubSpot tasks", () => {
       store: h.store,
       connectorFor: async () => connector,
       // The approver group of these rules: team 71.
-      isApprover: (_approval, user) => user.teamIds.includes("71"),
+      whyNotAllowed: (_approval, who) => (who.crmUser?.teamIds.includes("71") ? undefined : "not in team 71"),
     });
   }, 60_000);
 

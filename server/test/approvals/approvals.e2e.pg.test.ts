@@ -75,6 +75,23 @@ describe("approvals end to end (agent app → signed webhook → card → HubSpo
     });
     expect(h.started.sandbox.getRecord("contacts", "101")!.properties.email).toBe("ada@northwind.example");
 
+    // Each approver of the rule's group (reps 4201 and RevOps 4301: users 42 and 43) gets a HubSpot task on the record.
+    const sandbox = h.started.sandbox;
+    const tasks = () => sandbox.associated("contacts", "101", "tasks").map((id) => sandbox.getRecord("tasks", id)!);
+    await waitFor(() => tasks().length === 2, 10_000, "a task per approver");
+    expect(tasks().map((t) => t.properties.hs_task_status)).toEqual(["NOT_STARTED", "NOT_STARTED"]);
+    expect(tasks()[0]!.properties.hs_task_subject).toBe(`Approve AI proposal: email → "${PROPOSED}"`);
+
+    // The app's home page lists it in the rep's inbox, across records (no objectId).
+    const { objectId: _record, ...viewer } = rep;
+    const inbox = await cardFetch(h.baseUrl, {
+      path: "/v1/inbox",
+      query: { ...viewer, view: "mine" },
+      publicUrl: h.baseUrl,
+    });
+    expect(inbox.status).toBe(200);
+    expect(inbox.body.approvals.map((a: { id: string }) => a.id)).toEqual([approval.id]);
+
     // The rep approves from the card, bound to the value shown.
     const approved = await card(`/v1/approvals/${approval.id}/approve`, {
       expected: { value: approval.proposedValue },
@@ -91,6 +108,9 @@ describe("approvals end to end (agent app → signed webhook → card → HubSpo
       10_000,
       "applied",
     );
+
+    // Decided: the approvers' tasks completed themselves.
+    await waitFor(() => tasks().every((t) => t.properties.hs_task_status === "COMPLETED"), 10_000, "tasks completed");
 
     // HubSpot holds the value, written by Tollgate's own app; the shadow is empty.
     const record = h.started.sandbox.getRecord("contacts", "101")!.properties;

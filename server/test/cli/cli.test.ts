@@ -169,4 +169,27 @@ describe("tollgate CLI", { timeout: 90_000 }, () => {
     });
     expect(await audit.verify(tenant)).toMatchObject({ ok: true, checked: 5 });
   });
+
+  it("archives old events behind a signed tombstone with `audit retention`, after a dry run that changes nothing", async () => {
+    const tenant = `cli-ret-${randomBytes(4).toString("hex")}`;
+    const key = deriveCheckpointKey("ab".repeat(32));
+    const old = await createAuditLog(t.db, {
+      signingSeed: key.seed,
+      now: () => new Date(Date.now() - 10 * 86_400_000),
+    });
+    for (let i = 0; i < 3; i++)
+      await old.append({ tenant_id: tenant, actor: { type: "system", id: "cli-test" }, action: "x" });
+    const env = {
+      DATABASE_URL: databaseUrl,
+      TOLLGATE_ENCRYPTION_KEY: "ab".repeat(32),
+      TOLLGATE_CHECKPOINT_DIR: join(dir, "archives"),
+    };
+    const dry = await tollgate(["audit", "retention", "--tenant", tenant, "--days", "5", "--dry-run"], env);
+    expect(dry.stdout).toContain(`${tenant}: would archive events 1–3`);
+    const real = await tollgate(["audit", "retention", "--tenant", tenant, "--days", "5"], env);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toMatch(new RegExp(`${tenant}: archived events 1–3 to .*archives/${tenant}/.*, removed 3`));
+    expect(await old.verify(tenant)).toMatchObject({ ok: true, checked: 1 });
+    expect((await tollgate(["audit", "retention", "--days", "0"], env)).stderr).toMatch(/1 or more/);
+  });
 });

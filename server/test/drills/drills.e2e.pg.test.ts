@@ -88,6 +88,24 @@ describe("each drill fails when its control is switched off", () => {
     expect(d.steps.find((s) => s.title === "Try to launch a send")?.passed).toBe(false);
   }, 60_000);
 
+  it("replay: a replay engine that answers every candidate with no change", async () => {
+    const { ctx } = await start();
+    // The engine reads the traffic but re-decides nothing: whatever the candidate, "unchanged".
+    const blind: DrillContext = {
+      ...ctx,
+      async call(as, method, path, body) {
+        const res = await ctx.call(as, method, path, body);
+        return path === "/v1/replay" && res.status === 200 ? { ...res, body: { ...res.body, changed: [] } } : res;
+      },
+    };
+    const d = await failedSteps(blind, "replay");
+    expect(d.passed).toBe(false);
+    expect(d.steps.find((s) => s.title === "Replay under the policy it ran under")?.passed).toBe(true);
+    expect(
+      d.steps.find((s) => s.title === "Replay under a stricter candidate and explain the difference")?.passed,
+    ).toBe(false);
+  }, 60_000);
+
   it("audit reconstruction: an audit record altered behind Tollgate's back", async () => {
     const { ctx, stack } = await start();
     const tampering: DrillContext = {

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { registerSetupCommands } from "../../src/cli/commands/setup.js";
 import {
   PORTAL_ID,
   POLICY_AGENTS,
@@ -45,6 +47,23 @@ describe("setup after install, without a manual baseline", () => {
     const res = await fetch(`${h.baseUrl}/v1/setup`, { headers: { authorization: `Bearer ${OWNER}` } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { setup: unknown }).setup).toMatchObject({ state: "done" });
+  });
+
+  it("`tollgate setup status` prints the running server's progress per object", async () => {
+    await h.tollgate.services.setup.idle(TENANT);
+    const printed: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((line: string) => void printed.push(line));
+    try {
+      const program = new Command("tollgate").exitOverride();
+      registerSetupCommands(program, { TOLLGATE_URL: h.baseUrl, TOLLGATE_API_KEY: OWNER });
+      await program.parseAsync(["node", "tollgate", "setup", "status"]);
+    } finally {
+      log.mockRestore();
+    }
+    const out = printed.join("\n");
+    expect(out).toMatch(new RegExp(`^setup \\(start\\) for ${TENANT}: done · \\d+ properties created`));
+    expect(out).toMatch(/ {2}contacts: \d+ records, \d+ values, \d+ calls/);
+    expect(out).toContain("baseline so far:");
   });
 
   it("reverts a runaway's disallowed writes with no history read", async () => {

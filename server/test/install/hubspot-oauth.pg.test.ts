@@ -91,7 +91,7 @@ async function install(hubId: number, access: string, refresh: string): Promise<
   nock(API)
     .get(`/oauth/v1/access-tokens/${access}`)
     .reply(200, hubspotTokenInfo({ token: access, hubId }));
-  await oauth.handleCallback({ code, state });
+  await oauth.handleCallback({ code, state, browserState: state });
 }
 
 async function row(tenantId: string): Promise<Record<string, unknown> | undefined> {
@@ -117,7 +117,7 @@ afterEach(() => {
 });
 
 describe("authorizeUrl", () => {
-  it("carries client id, redirect URI, scopes, optional scopes and a stored one-time state", async () => {
+  it("carries client id, redirect URI, scopes, optional scopes and a signed one-time state it does not store", async () => {
     const raw = await oauth.authorizeUrl();
     const url = new URL(raw);
     expect(url.origin + url.pathname).toBe("https://app.hubspot.com/oauth/authorize");
@@ -127,15 +127,11 @@ describe("authorizeUrl", () => {
     expect(raw).toContain(`scope=${SCOPES.join("%20")}`);
     expect(url.searchParams.get("optional_scope")).toBe("crm.objects.deals.read");
     const state = url.searchParams.get("state")!;
-    expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const stored = (
-      await t.db.query<{ expires_at: Date; used_at: Date | null }>(
-        "SELECT expires_at, used_at FROM oauth_states WHERE state = $1",
-        [state],
-      )
-    ).rows[0];
-    expect(stored?.used_at).toBeNull();
-    expect(new Date(stored!.expires_at).getTime() - clock.getTime()).toBe(10 * 60_000);
+    // Signed (<nonce>.<expires ms>.<mac>) and not stored: an anonymous install request writes no row.
+    expect(state).toMatch(/^[A-Za-z0-9_-]{22}\.(\d+)\.[A-Za-z0-9_-]{43}$/);
+    expect(Number(state.split(".")[1]) - clock.getTime()).toBe(10 * 60_000);
+    const stored = await t.db.query("SELECT 1 FROM oauth_states WHERE state = $1", [state]);
+    expect(stored.rowCount).toBe(0);
   });
 
   it("issues a different state each time and can preselect a portal", async () => {
@@ -166,7 +162,7 @@ describe("handleCallback", () => {
         }),
       );
 
-    const installation = await oauth.handleCallback({ code: "code-1", state });
+    const installation = await oauth.handleCallback({ code: "code-1", state, browserState: state });
     expect(installation).toMatchObject({
       tenantId: "62515",
       crm: "hubspot",
@@ -196,14 +192,14 @@ describe("handleCallback", () => {
     nock(API)
       .get("/oauth/v1/access-tokens/access-2")
       .reply(200, hubspotTokenInfo({ token: "access-2", hubId: 70001 }));
-    expect((await oauth.handleCallback({ code: "code-2", state })).tenantId).toBe("70001");
+    expect((await oauth.handleCallback({ code: "code-2", state, browserState: state })).tenantId).toBe("70001");
   });
 
   it("installs without the token info when hub_id came with the tokens and info fails", async () => {
     const state = await stateFrom(oauth);
     expectCodeExchange("code-3", hubspotTokenAnswer({ access: "access-3", refresh: "refresh-3", hubId: 70002 }));
     nock(API).get("/oauth/v1/access-tokens/access-3").reply(503, { status: "error" });
-    const installation = await oauth.handleCallback({ code: "code-3", state });
+    const installation = await oauth.handleCallback({ code: "code-3", state, browserState: state });
     expect(installation).toMatchObject({ tenantId: "70002", hubDomain: undefined });
   });
 
@@ -220,12 +216,14 @@ describe("handleCallback", () => {
     nock(API)
       .get("/oauth/v1/access-tokens/access-4")
       .reply(200, hubspotTokenInfo({ token: "access-4", hubId: 70003 }));
-    await oauth.handleCallback({ code: "code-4", state: used });
-    await expect(oauth.handleCallback({ code: "code-4", state: used })).rejects.toMatchObject({ reason: "used" });
+    await oauth.handleCallback({ code: "code-4", state: used, browserState: used });
+    await expect(oauth.handleCallback({ code: "code-4", state: used, browserState: used })).rejects.toMatchObject({
+      reason: "used",
+    });
 
     const old = await stateFrom(oauth);
     clock = new Date(clock.getTime() + 10 * 60_000 + 1);
-    const err = await oauth.handleCallback({ code: "c", state: old }).catch((e: unknown) => e);
+    const err = await oauth.handleCallback({ code: "c", state: old, browserState: old }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthStateError);
     expect(err).toMatchObject({ reason: "expired" });
   });
@@ -237,8 +235,8 @@ describe("handleCallback", () => {
       .get("/oauth/v1/access-tokens/access-5")
       .reply(200, hubspotTokenInfo({ token: "access-5", hubId: 70004 }));
     const results = await Promise.allSettled([
-      oauth.handleCallback({ code: "code-5", state }),
-      oauth.handleCallback({ code: "code-5", state }),
+      oauth.handleCallback({ code: "code-5", state, browserState: state }),
+      oauth.handleCallback({ code: "code-5", state, browserState: state }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { reason: "used" } });
@@ -247,18 +245,22 @@ describe("handleCallback", () => {
   it("reports HubSpot's ?error= and burns the state", async () => {
     const state = await stateFrom(oauth);
     const err = await oauth
-      .handleCallback({ state, error: "access_denied", errorDescription: "The user declined" })
+      .handleCallback({ state, browserState: state, error: "access_denied", errorDescription: "The user declined" })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthDeniedError);
     expect((err as OAuthDeniedError).message).toContain("The user declined");
-    await expect(oauth.handleCallback({ code: "c", state })).rejects.toMatchObject({ reason: "used" });
+    await expect(oauth.handleCallback({ code: "c", state, browserState: state })).rejects.toMatchObject({
+      reason: "used",
+    });
   });
 
   it("turns a refused code into a 502 OAuthTokenError and stores nothing", async () => {
     const before = (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM installations")).rows[0]!.n;
     const state = await stateFrom(oauth);
     expectCodeExchange("expired-code", { status: "BAD_AUTH_CODE", message: "auth code not found" }, 400);
-    const err = await oauth.handleCallback({ code: "expired-code", state }).catch((e: unknown) => e);
+    const err = await oauth
+      .handleCallback({ code: "expired-code", state, browserState: state })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthTokenError);
     expect(err).toMatchObject({
       code: "oauth_token_exchange_failed",

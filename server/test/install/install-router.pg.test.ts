@@ -2,6 +2,7 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import nock from "nock";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createHubSpotOAuth,
@@ -25,6 +26,9 @@ let server: Server;
 let base: string;
 const installed: Installation[] = [];
 let failSetup = false;
+/** The state cookie of the browser that started the last install. */
+let browserCookie = "";
+let oauthForLimit: Parameters<typeof createInstallRouter>[0]["oauth"];
 
 beforeAll(async () => {
   t = await createTestDatabase({ only: ["000", "002"] });
@@ -37,10 +41,12 @@ beforeAll(async () => {
     apiBaseUrl: API,
     cipher: createTokenCipher({ key: TEST_ENCRYPTION_KEY }),
   });
+  oauthForLimit = oauth;
   const app = express();
   app.use(
     createInstallRouter({
       oauth,
+      limiter: new RateLimiterMemory({ points: 1000, duration: 60 }),
       onInstalled: async (i) => {
         installed.push(i);
         if (failSetup) throw new Error("provisioning exploded at /secret/path.ts:12");
@@ -71,6 +77,7 @@ async function startInstall(): Promise<string> {
   const location = new URL(res.headers.get("location")!);
   expect(location.origin).toBe("https://app.hubspot.com");
   expect(location.searchParams.get("redirect_uri")).toBe(`${TEST_PUBLIC_URL}/oauth/hubspot/callback`);
+  browserCookie = res.headers.get("set-cookie")!.split(";")[0]!;
   return location.searchParams.get("state")!;
 }
 
@@ -88,8 +95,9 @@ function expectTokens(code: string, access: string, hubId: number) {
     .reply(200, hubspotTokenInfo({ token: access, hubId, hubDomain: "acme.hubspot.com" }));
 }
 
-function callback(query: Record<string, string>): Promise<Response> {
-  return fetch(`${base}/oauth/hubspot/callback?${new URLSearchParams(query)}`);
+/** HubSpot's redirect back, in the browser that started the install unless another cookie is given. */
+function callback(query: Record<string, string>, cookie = browserCookie): Promise<Response> {
+  return fetch(`${base}/oauth/hubspot/callback?${new URLSearchParams(query)}`, { headers: { cookie } });
 }
 
 function expectNoStack(html: string) {
@@ -160,5 +168,67 @@ describe("install router", () => {
     expect(html).toContain("portal 62517");
     expect(html).not.toContain("exploded");
     expectNoStack(html);
+  });
+});
+
+describe("OAuth install attacks (issue 9, finding 9)", () => {
+  it("binds the state to the browser: HttpOnly, SameSite=Lax, short-lived cookie", async () => {
+    const res = await fetch(`${base}/oauth/hubspot/install`, { redirect: "manual" });
+    const state = new URL(res.headers.get("location")!).searchParams.get("state")!;
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toContain(`tollgate_oauth_state=${state}`);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Max-Age=600/);
+    expect(cookie).toMatch(/Path=\/oauth\/hubspot/);
+    expect(cookie).toMatch(/Secure/);
+  });
+
+  it("refuses a callback carrying a valid state in a browser that did not start the install (login CSRF)", async () => {
+    // The attacker starts an install in their own browser and sends the victim the callback link.
+    const state = await startInstall();
+    const attackerCookie = browserCookie;
+    await startInstall(); // the victim's own browser, with its own state cookie
+    for (const cookie of ["", browserCookie, `tollgate_oauth_state=${state}x`]) {
+      const res = await callback({ code: "attacker-code", state }, cookie);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain("not started in this browser");
+    }
+    // Nothing was exchanged with HubSpot (no nock for it: a call would fail the test), nothing stored.
+    const stored = await t.db.query("SELECT 1 FROM oauth_states WHERE state = $1", [state]);
+    expect(stored.rowCount).toBe(0);
+    // The attacker's own browser still could, so the link was valid all along.
+    expectTokens("attacker-code", "acc-9", 62519);
+    expect((await callback({ code: "attacker-code", state }, attackerCookie)).status).toBe(200);
+  });
+
+  it("anonymous install requests write no row", async () => {
+    const count = async () =>
+      Number((await t.db.query<{ n: string }>("SELECT count(*) AS n FROM oauth_states")).rows[0]!.n);
+    const before = await count();
+    for (let i = 0; i < 5; i++) await startInstall();
+    expect(await count()).toBe(before);
+  });
+
+  it("rate-limits install requests per client: 429 with Retry-After, and no redirect", async () => {
+    const app = express();
+    app.use(createInstallRouter({ oauth: oauthForLimit, limiter: new RateLimiterMemory({ points: 3, duration: 60 }) }));
+    const limited = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => limited.once("listening", resolve));
+    try {
+      const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}/oauth/hubspot/install`;
+      const statuses: number[] = [];
+      let last: Response | undefined;
+      for (let i = 0; i < 5; i++) {
+        last = await fetch(url, { redirect: "manual" });
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([302, 302, 302, 429, 429]);
+      expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(last!.headers.get("location")).toBeNull();
+      expect(await last!.text()).toContain("Too many install attempts");
+    } finally {
+      await new Promise((resolve) => limited.close(resolve));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { basename } from "node:path";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import type { CliServices } from "../services.js";
 
 /** `tollgate audit verify` and `tollgate audit export`. */
@@ -55,5 +55,37 @@ export function registerAuditCommands(program: Command, services: () => Promise<
         evidence: { events: n, ...range, ...(cp ? { checkpointSeq: cp.seq } : {}) },
       });
       console.error(`exported ${n} events`);
+    });
+
+  audit
+    .command("retention")
+    .option("--tenant <id>", "one tenant (default: every tenant whose policy sets audit.retention_days)")
+    .option("--days <n>", "archive events older than this many days, whatever the policy says", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of days, 1 or more");
+      return n;
+    })
+    .option("--dry-run", "say what would be archived; change nothing", false)
+    .description("archive old events to signed JSONL files and remove them behind a signed tombstone")
+    .action(async (o: { tenant?: string; days?: number; dryRun: boolean }) => {
+      const s = await services();
+      const results = await s.runtime.services.auditJobs.retention.runOnce({
+        ...(o.tenant ? { tenantId: o.tenant } : {}),
+        ...(o.days ? { days: o.days } : {}),
+        dryRun: o.dryRun,
+      });
+      if (results.length === 0) console.log("nothing to do: no tenant has audit.retention_days (or pass --days)");
+      for (const r of results) {
+        if (r.error) {
+          console.log(`${r.tenantId}: FAILED — ${r.error}`);
+          process.exitCode = 1;
+        } else if (r.wouldArchive)
+          console.log(`${r.tenantId}: would archive events ${r.wouldArchive.fromSeq}–${r.wouldArchive.throughSeq}`);
+        else if (r.tombstone)
+          console.log(
+            `${r.tenantId}: archived events ${r.tombstone.from_seq}–${r.tombstone.through_seq} to ${r.archivePath}, removed ${r.removed}`,
+          );
+        else console.log(`${r.tenantId}: nothing old enough`);
+      }
     });
 }

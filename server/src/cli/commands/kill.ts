@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { killSwitchRequestSchema } from "../../../../shared/index.js";
 import { ValidationError } from "../../errors/index.js";
+import type { GoldenService } from "../../golden/index.js";
 import type { KillSwitch, KillSwitchService } from "../../killswitch/index.js";
 import type { CliServices } from "../services.js";
 
@@ -9,6 +10,8 @@ export interface KillCommandInput {
   /** `tenant`, or `<type>:<value>`: `agent:enrichment-bot`, `channel:sends`, `domain:mail.acme.test`. */
   scope: string;
   reason: string;
+  /** `tollgate resume --override-reason`: an owner resumes although golden records would change. */
+  overrideReason?: string | undefined;
 }
 
 /** Who pulls the switch, as the audit names them. */
@@ -37,9 +40,16 @@ async function change(
   input: KillCommandInput,
   actor: KillCommandActor,
   state: "on" | "off",
+  golden?: Pick<GoldenService, "assertResume">,
 ): Promise<KillSwitch> {
-  const request = parseScopeArgument(input.scope, state, input.reason);
-  return service.set(tenantId, request, { type: "human", id: actor.id, role: actor.role ?? null, via: "cli" });
+  const request = {
+    ...parseScopeArgument(input.scope, state, input.reason),
+    ...(input.overrideReason ? { goldenOverride: { reason: input.overrideReason } } : {}),
+  };
+  const who = { type: "human" as const, id: actor.id, role: actor.role ?? null, via: "cli" };
+  // Resuming runs the golden records first (docs/operations.md "Golden records").
+  await golden?.assertResume(tenantId, request, who);
+  return service.set(tenantId, request, who);
 }
 
 /** `tollgate kill`: turns a switch on (R7 "one action puts an agent or tenant into read-only mode"). */
@@ -49,13 +59,14 @@ export const killCommand = (
   input: KillCommandInput,
   actor: KillCommandActor,
 ) => change(service, tenantId, input, actor, "on");
-/** `tollgate resume`: turns it off; queued agent writes it held go out again. */
+/** `tollgate resume`: turns it off once the golden records pass; queued agent writes it held go out again. */
 export const resumeCommand = (
   service: KillSwitchService,
   tenantId: string,
   input: KillCommandInput,
   actor: KillCommandActor,
-) => change(service, tenantId, input, actor, "off");
+  golden?: Pick<GoldenService, "assertResume">,
+) => change(service, tenantId, input, actor, "off", golden);
 
 function describe(sw: KillSwitch): string {
   const scope = sw.scope.value === null ? sw.scope.type : `${sw.scope.type}:${sw.scope.value}`;
@@ -94,12 +105,17 @@ export function registerKillCommands(program: Command, services: () => Promise<C
     console.log(describe(await withService((svc, s) => killCommand(svc, o.tenant ?? s.defaultTenant, o, actorOf(s))))),
   );
 
-  common(program.command("resume").description("turn a kill switch off; writes it held go out again")).action(
-    async (o: KillCommandInput) =>
+  common(program.command("resume").description("turn a kill switch off; writes it held go out again"))
+    .option("--override-reason <text>", "an owner resumes although golden records would change (audited)")
+    .action(async (o: KillCommandInput) =>
       console.log(
-        describe(await withService((svc, s) => resumeCommand(svc, o.tenant ?? s.defaultTenant, o, actorOf(s)))),
+        describe(
+          await withService((svc, s) =>
+            resumeCommand(svc, o.tenant ?? s.defaultTenant, o, actorOf(s), s.runtime.services.golden),
+          ),
+        ),
       ),
-  );
+    );
 
   program
     .command("kill-switches")
