@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalStack } from "../../sandbox/demo/start-local-stack.js";
-import type { Harness } from "../helpers/start-tollgate-with-sandbox.js";
-import { TEST_REDIS_URL, createTestDatabase, testPrefix } from "../helpers/test-database.js";
+import { startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 import { KEYS, apiKeys, connectClient, eventsOfTool, httpTransport, type AgentClient } from "./mcp-harness.js";
 import {
   deniedWriteIsRefused,
@@ -27,26 +25,8 @@ describe("the governed MCP server on a Salesforce org", () => {
   let leadId: string;
 
   beforeAll(async () => {
-    const t = await createTestDatabase({ poolSize: 10 });
-    const prefix = testPrefix("mcp-sf");
-    const stack = await startLocalStack({
-      db: t.db,
-      prefix,
-      redisUrl: TEST_REDIS_URL,
-      demoData: false,
-      salesforce: {},
-      env: { TOLLGATE_API_KEYS: apiKeys(ORG) },
-    });
-    h = {
-      ...stack,
-      t,
-      prefix,
-      async close() {
-        await stack.close();
-        await t.drop();
-      },
-    };
-    [leadId] = stack.salesforce!.org.seed("Lead", [
+    h = await startTollgateWithSandbox({ env: { TOLLGATE_API_KEYS: apiKeys(ORG) }, salesforce: {} });
+    [leadId] = h.salesforce!.org.seed("Lead", [
       { LastName: "Lovelace", FirstName: "Ada", Company: "Analytical", Industry: "Energy", Title: "CTO" },
     ]) as [string];
     target = { h, tenantId: ORG, crm: "salesforce", connect: (key) => connectClient(httpTransport(h.baseUrl, key)) };
