@@ -19,6 +19,7 @@ const run = randomBytes(4).toString("hex");
 const CLIENT_SECRET = randomBytes(16).toString("hex");
 /** The people of the demo, each with an API key of their role. */
 const KEYS = {
+  owner: `demo-owner-${run}-key`,
   revops: `demo-revops-${run}-key`,
   approver: `demo-approver-${run}-key`,
   auditor: `demo-auditor-${run}-key`,
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     salesforce: {},
     env: {
       TOLLGATE_API_KEYS: JSON.stringify([
+        { key: KEYS.owner, role: "owner", name: "Olivia (owner)" },
         { key: KEYS.revops, role: "revops_admin", name: "Rita (RevOps)" },
         { key: KEYS.approver, role: "approver", name: "Sam (sales rep)" },
         { key: KEYS.auditor, role: "auditor", name: "Aud (auditor)" },
@@ -186,11 +188,21 @@ async function runScenes(s: LocalStack): Promise<void> {
   say(
     `while they are on, enrichment-bot's next proposal (confidence 0.99) is refused as ${red("killed")}; Ada's email stays ${contact("101").email}`,
   );
+  // Lifting a tenant switch is an owner's call (docs/operations.md, roles): RevOps is refused, the owner lifts it.
   for (const sw of active) {
     const scope = sw.scope.value ? { type: sw.scope.type, value: sw.scope.value } : { type: sw.scope.type };
-    await api("PUT", "/v1/kill-switches", KEYS.revops, { scope, state: "off", reason: "runaway reviewed and fixed" });
+    const body = { scope, state: "off", reason: "runaway reviewed and fixed" };
+    const byRevops = await api("PUT", "/v1/kill-switches", KEYS.revops, body);
+    const answer = byRevops.status === 200 ? byRevops : await api("PUT", "/v1/kill-switches", KEYS.owner, body);
+    if (answer.status !== 200) throw new Error(`lifting ${sw.scope.type} failed: ${JSON.stringify(answer.body)}`);
+    const label = `${sw.scope.type}${sw.scope.value ? `:${sw.scope.value}` : ""}`;
+    say(
+      byRevops.status === 200
+        ? `Rita (RevOps) reviews and switches ${label} off with PUT /v1/kill-switches`
+        : `Rita (RevOps) may not lift ${label} (${red(String(byRevops.status))}: only an owner lifts a tenant switch); Olivia (owner) does`,
+    );
   }
-  say(`Rita (RevOps) reviews and switches them off with PUT /v1/kill-switches; who, when and why are audited`);
+  say(dim("who, when and why are audited, refusals included"));
 
   heading(10, "RevOps rolls back what an agent did");
   const dry = await api("POST", "/v1/rollback", KEYS.revops, { agentId: "enrichment-bot", dryRun: true });
