@@ -57,6 +57,11 @@ export const auditEventInputSchema = z.object({
   object_type: z.string().nullable().default(null),
   object_id: z.string().nullable().default(null),
   field_diffs: z.array(fieldDiffSchema).default([]),
+  /**
+   * Fields whose values the CRM marks sensitive (HubSpot `isSensitive`; `"*"`: every diff): their
+   * before/after are stored only as keyed hashes (`hmac-sha256:<hex>`), `diff_summary` without values.
+   */
+  sensitive_fields: z.array(z.string()).optional(),
   diff_summary: z.string().nullable().default(null),
   decision: auditDecisionSchema.nullable().default(null),
   approval: auditApprovalSchema.nullable().default(null),

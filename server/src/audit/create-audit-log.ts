@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from "node:crypto";
 import type { AuditEvent, AuditEventInput } from "../../../shared/index.js";
 import type { Database } from "../db/index.js";
 import { ConfigError } from "../errors/index.js";
@@ -33,9 +34,21 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
   const now = options.now ?? (() => new Date());
   const pageSize = options.pageSize ?? 1000;
   const appendGrouped = createAppendBatcher(db, options.maxBatch ?? 100);
+  // Sensitive values are hashed with a key of their own (derived from the signing seed), so a list
+  // of candidate values cannot be hashed to find which one an event holds.
+  const sensitiveKey = key
+    ? Buffer.from(hkdfSync("sha256", key.seed, Buffer.alloc(0), "tollgate-audit-sensitive", 32))
+    : null;
+  const hashSensitive = sensitiveKey
+    ? (v: unknown) =>
+        `hmac-sha256:${createHmac("sha256", sensitiveKey)
+          .update(typeof v === "string" ? v : JSON.stringify(v))
+          .digest("hex")}`
+    : undefined;
+  const context = (at: Date) => ({ now: at, newId: newEventId, ...(hashSensitive ? { hashSensitive } : {}) });
   const prepare = (inputs: readonly AuditEventInput[]) => {
     const at = now();
-    return inputs.map((input) => prepareEvent(input, { now: at, newId: newEventId }));
+    return inputs.map((input) => prepareEvent(input, context(at)));
   };
 
   return {
@@ -43,7 +56,7 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
     publicKeyPem: key?.publicKeyPem ?? null,
 
     async append(input, { tx } = {}) {
-      const prepared = prepareEvent(input, { now: now(), newId: newEventId });
+      const prepared = prepareEvent(input, context(now()));
       if (tx) return (await appendPrepared(tx, [prepared]))[0]!;
       return appendGrouped(prepared);
     },

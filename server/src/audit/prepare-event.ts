@@ -1,7 +1,7 @@
-import { auditEventInputSchema } from "../../../shared/index.js";
+import { auditEventInputSchema, sha256Hex } from "../../../shared/index.js";
 import { ValidationError } from "../errors/index.js";
 import { splitAroundPrevHash } from "./compute-event-hash.js";
-import { redactFieldDiffs } from "./redact-secrets.js";
+import { hashSensitiveDiffs, redactFieldDiffs } from "./redact-secrets.js";
 import { toStoredJson } from "./to-stored-json.js";
 
 /** An event ready for the chain: everything but prev_hash and hash. */
@@ -17,6 +17,8 @@ export interface PreparedEvent {
 export interface PrepareContext {
   now: Date;
   newId: (now: Date) => string;
+  /** How values of sensitive fields are hashed (see hashSensitiveDiffs). @defaultValue plain SHA-256 */
+  hashSensitive?: (value: unknown) => string;
 }
 
 /**
@@ -38,7 +40,14 @@ export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent
   // spreads, as toStoredJson copies it anyway (an append's Node-side cost is mostly such copies).
   const event: Record<string, unknown> = parsed.data;
   const recordedAt = ctx.now.toISOString();
-  event.field_diffs = redactFieldDiffs(parsed.data.field_diffs);
+  const sensitive = hashSensitiveDiffs(
+    parsed.data.field_diffs,
+    parsed.data.sensitive_fields,
+    ctx.hashSensitive ?? sha256Of,
+  );
+  event.field_diffs = redactFieldDiffs(sensitive.diffs);
+  if (sensitive.hidden && event.diff_summary !== null)
+    event.diff_summary = `${parsed.data.sensitive_fields!.join(", ")} changed (sensitive: values hashed)`;
   event.event_id = ctx.newId(ctx.now);
   event.occurred_at =
     parsed.data.occurred_at === undefined ? recordedAt : new Date(parsed.data.occurred_at).toISOString();
@@ -52,3 +61,6 @@ export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent
   }
   return { tenantId: parsed.data.tenant_id, body, ...splitAroundPrevHash(body) };
 }
+
+const sha256Of = (value: unknown): string =>
+  `sha256:${sha256Hex(typeof value === "string" ? value : JSON.stringify(value))}`;

@@ -70,3 +70,28 @@ export function redactFieldDiffs<D extends { field: string; before?: unknown; af
       : d,
   );
 }
+
+/**
+ * Field diffs of fields the CRM marks sensitive (`"*"`: every diff of the event) keep their name and lose their values: each is
+ * replaced by `hash(value)` (a keyed hash, so equal values still compare equal without being
+ * guessable from a list of candidates). The summary, which quotes values, is replaced too.
+ */
+export function hashSensitiveDiffs<D extends { field: string; before?: unknown; after?: unknown }>(
+  diffs: readonly D[],
+  sensitive: readonly string[] | undefined,
+  hash: (value: unknown) => string,
+): { diffs: D[]; hidden: boolean } {
+  if (!sensitive?.length) return { diffs: [...diffs], hidden: false };
+  const names = new Set(sensitive);
+  let hidden = false;
+  const out = diffs.map((d) => {
+    if (!names.has(d.field) && !names.has("*")) return d;
+    hidden = true;
+    return {
+      ...d,
+      before: d.before == null ? d.before : hash(d.before),
+      after: d.after == null ? d.after : hash(d.after),
+    };
+  });
+  return { diffs: out, hidden };
+}

@@ -37,5 +37,7 @@ export function changeEventBase(change: CrmChange, actor: Actor): AuditEventInpu
     source_signal: `${change.crm}:webhook`,
     source_signal_ref: change.sourceEventId ?? change.eventKey,
     connector: change.crm,
+    // Every value of a change the CRM marks sensitive is hashed in the audit, never stored.
+    ...(change.sensitive ? { sensitive_fields: ["*"] } : {}),
   };
 }

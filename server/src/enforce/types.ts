@@ -19,6 +19,8 @@ export interface CrmChange {
   occurredAt: Date;
   /** Dedupe key of the event (idempotency across retries). */
   eventKey: string;
+  /** The CRM marks the value sensitive (HubSpot `isSensitive`): the audit keeps only its hash. */
+  sensitive?: boolean | undefined;
   /** HubSpot `eventId`, CDC replay id…: kept in the audit as the source reference. */
   sourceEventId?: string | undefined;
   /** Who the CRM says made the change. */

@@ -16,6 +16,7 @@ export function toCrmChange(c: HubSpotChange): CrmChange {
     occurredAt: new Date(c.occurredAt),
     eventKey: c.dedupeKey,
     sourceEventId: c.eventId,
+    ...(c.sensitive ? { sensitive: true } : {}),
     source: { changeSource: c.changeSource, sourceId: c.sourceId },
   };
 }
