@@ -43,16 +43,23 @@ function copyJson(value: unknown, depth: number, maxDepth: number): Copy {
  */
 export function boundedJson(maxDepth = MAX_EVIDENCE_DEPTH, maxBytes = MAX_EVIDENCE_BYTES) {
   return z.unknown().transform((value, ctx) => {
-    const copy = copyJson(value, 0, maxDepth);
-    if (!copy.ok) {
-      ctx.addIssue({ code: "custom", message: `${copy.message} (limit: ${maxDepth} levels)` });
+    const bound = boundJson(value, maxDepth, maxBytes);
+    if (!bound.ok) {
+      ctx.addIssue({ code: "custom", message: bound.message });
       return z.NEVER;
     }
-    const bytes = Buffer.byteLength(JSON.stringify(copy.value), "utf8");
-    if (bytes > maxBytes) {
-      ctx.addIssue({ code: "custom", message: `is ${bytes} bytes of JSON (limit: ${maxBytes})` });
-      return z.NEVER;
-    }
-    return copy.value;
+    return bound.value;
   });
+}
+
+/**
+ * The same rule outside zod (evidence an agent wrote into a CRM property): a prototype-free
+ * copy within the limits, or the limit it breaks, named.
+ */
+export function boundJson(value: unknown, maxDepth = MAX_EVIDENCE_DEPTH, maxBytes = MAX_EVIDENCE_BYTES): Copy {
+  const copy = copyJson(value, 0, maxDepth);
+  if (!copy.ok) return { ok: false, message: `${copy.message} (limit: ${maxDepth} levels)` };
+  const bytes = Buffer.byteLength(JSON.stringify(copy.value), "utf8");
+  if (bytes > maxBytes) return { ok: false, message: `is ${bytes} bytes of JSON (limit: ${maxBytes})` };
+  return copy;
 }

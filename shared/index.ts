@@ -110,7 +110,7 @@ export { replayRequestSchema, replayResponseSchema } from "./replay.js";
 export type { ReplayRequest, ReplayResponse } from "./replay.js";
 export { SIGNAL_TRIGGER_METRICS, SIGNAL_TYPES, signalBodySchema, signalSchema } from "./signal.js";
 export type { Signal, SignalTriggerMetric, SignalType } from "./signal.js";
-export { boundedJson, MAX_EVIDENCE_DEPTH, MAX_EVIDENCE_BYTES } from "./bounded-json.js";
+export { boundedJson, boundJson, MAX_EVIDENCE_DEPTH, MAX_EVIDENCE_BYTES } from "./bounded-json.js";
 export {
   MCP_TOOL_NAMES,
   SEARCH_OPERATORS,

@@ -6,6 +6,7 @@ import { runMcpAgentScene } from "./mcp-agent-scene.js";
 import { ensureRedis, RedisNotAvailableError } from "./ensure-redis.js";
 import { RedisVersionError } from "../../src/redis/index.js";
 import { runSalesforceScenes } from "./salesforce-scenes.js";
+import { runAppPagesScenes } from "./app-pages-scene.js";
 
 /**
  * `npm run demo`: Tollgate against a local HubSpot-compatible sandbox, with simulated agents
@@ -14,6 +15,8 @@ import { runSalesforceScenes } from "./salesforce-scenes.js";
  */
 const TENANT = String(LOCAL_PORTAL_ID);
 const run = randomBytes(4).toString("hex");
+/** The app's client secret: HubSpot signs webhooks and card requests with it. */
+const CLIENT_SECRET = randomBytes(16).toString("hex");
 /** The people of the demo, each with an API key of their role. */
 const KEYS = {
   revops: `demo-revops-${run}-key`,
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     // The demo runs on an in-memory PGlite, or in a fresh schema of DATABASE_URL, so every run starts clean.
     databaseUrl: process.env.DATABASE_URL,
     redisUrl: process.env.REDIS_URL,
+    clientSecret: CLIENT_SECRET,
     // A Salesforce org beside the portal (the sandbox, under manifests/policy.salesforce.yaml).
     salesforce: {},
     env: {
@@ -219,7 +223,8 @@ async function runScenes(s: LocalStack): Promise<void> {
   );
   const exceptions = await s.tollgate.services.exceptions.list(TENANT, { limit: 100_000 });
   say(`exceptions opened for RevOps: ${exceptions.length} (review within 24 h, remediate within 72 h)`);
-  await runSalesforceScenes(s, 12);
+  await runAppPagesScenes(s, 12, { clientSecret: CLIENT_SECRET, revopsKey: KEYS.revops });
+  await runSalesforceScenes(s, 14);
 
   console.log(`\n${bold("Done.")} Try the API yourself with \`npm start\` and the README's curl examples.`);
 }

@@ -19,14 +19,18 @@ interface ToolAnswer {
  * a kill switch mid-run.
  */
 export async function runMcpAgentScene(s: LocalStack, keys: { agent: string; revops: string }): Promise<void> {
-  const client = new Client({ name: "enrichment-agent", version: "1.0.0" });
   let relisted = () => undefined as void;
-  client.setNotificationHandler(ToolListChangedNotificationSchema, () => relisted());
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${s.baseUrl}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${keys.agent}` } },
-    }),
-  );
+  const connect = async () => {
+    const c = new Client({ name: "enrichment-agent", version: "1.0.0" });
+    c.setNotificationHandler(ToolListChangedNotificationSchema, () => relisted());
+    await c.connect(
+      new StreamableHTTPClientTransport(new URL(`${s.baseUrl}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${keys.agent}` } },
+      }),
+    );
+    return c;
+  };
+  let client = await connect();
   const call = async (name: string, args: Record<string, unknown>) => {
     const r = (await client.callTool({ name, arguments: args })) as CallToolResult;
     return { isError: r.isError === true, body: r.structuredContent as unknown as ToolAnswer };
@@ -103,8 +107,11 @@ export async function runMcpAgentScene(s: LocalStack, keys: { agent: string; rev
     });
     await setSwitch("on", "MCP demo: stop");
     await relist;
+    // A switch over the agent closes its sessions; it connects again, to a read-only session.
+    await client.close().catch(() => undefined);
+    client = await connect();
     say(
-      `Rita pulls agent:enrichment-bot mid-run → the agent gets notifications/tools/list_changed; its tools are now: ${await tools()}`,
+      `Rita pulls agent:enrichment-bot mid-run → its session is closed; reconnected, its tools are: ${await tools()}`,
     );
     const stopped = await call("crm_update_field", {
       crm: "hubspot",
@@ -115,8 +122,10 @@ export async function runMcpAgentScene(s: LocalStack, keys: { agent: string; rev
       confidence: 0.95,
       source: "clearbit",
       reason: "provider says so",
-    });
-    say(`its next write → ${red(stopped.body.decision.outcome)}: ${stopped.body.decision.reasons.join("; ")}`);
+    }).catch((err: unknown) => ({ isError: true, body: undefined, error: (err as Error).message }));
+    say(
+      `its next write → ${red(stopped.body ? stopped.body.decision.outcome : "refused")}: ${stopped.body ? stopped.body.decision.reasons.join("; ") : "error" in stopped ? stopped.error : ""}`,
+    );
     await setSwitch("off", "MCP demo: done");
     say(dim("every one of these calls is in the audit with actor.via = mcp and its tool_name"));
   } finally {

@@ -1,4 +1,4 @@
-import { signTollgateRequest } from "../../src/webhooks/index.js";
+import { apexCallout } from "../salesforce/index.js";
 import { dim, green, heading, red, say, short, yellow } from "./narrate.js";
 import type { LocalStack } from "./start-local-stack.js";
 
@@ -92,21 +92,9 @@ async function patchAs(url: string, token: string, path: string, fields: Record<
   if (res.status !== 204) throw new Error(`sandbox PATCH ${path}: HTTP ${res.status}`);
 }
 
-/** What the Apex controller sends through the Named Credential (docs/contracts.md, Salesforce card requests). */
-async function apex(s: LocalStack, sf: Org, method: "GET" | "POST", path: string, signed: Record<string, unknown>) {
-  const json = JSON.stringify(signed);
-  const signature = signTollgateRequest((t) => `${t}.${method}${path}.${json}`, sf.webhookSecret, Date.now());
-  const res = await fetch(`${s.baseUrl}${path}`, {
-    method,
-    headers: {
-      "x-tollgate-signature": signature,
-      "content-type": "application/json",
-      ...(method === "GET" ? { "x-tollgate-context": json } : {}),
-    },
-    ...(method === "POST" ? { body: json } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+/** The card's Apex call, as the package would make it for the user. */
+const apex = (s: LocalStack, sf: Org, method: "GET" | "POST", path: string, signed: Record<string, unknown>) =>
+  apexCallout(s.baseUrl, sf.webhookSecret, method, path, signed);
 
 function userName(sf: Org, id: unknown): string {
   if (id === sf.tollgateUser.id) return "Tollgate";

@@ -89,7 +89,7 @@ const envSchema = z.object({
   TOLLGATE_PROTECTIVE_WRITE_MAX_AGE_S: z.coerce.number().int().min(1).default(86_400),
   /** Beyond docs/contracts.md#configuration: how often pending receipts, due writes and approval timers are re-driven. */
   TOLLGATE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(30_000),
-  /** Beyond docs/contracts.md#configuration: webhook job lock; a crashed process's batch runs again after one to two of these. */
+  /** Beyond docs/contracts.md#configuration: lock of a running webhook job or write flush; a crashed process's work runs again after one to two of these. */
   TOLLGATE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Beyond docs/contracts.md#configuration (MCP section): tool calls one agent may make per minute over MCP. */
   TOLLGATE_MCP_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -150,7 +150,7 @@ export interface Config {
     retryMaxMs: number;
     protectiveWriteMaxAgeMs: number;
     sweepIntervalMs: number;
-    /** Lock of a running webhook job, and the stalled-job check's period. */
+    /** Lock of a running webhook job or CRM write flush, and the stalled-job check's period. */
     jobLockMs: number;
   };
   salesforce: {

@@ -1,4 +1,7 @@
 import {
+  boundJson,
+  MAX_EVIDENCE_BYTES,
+  MAX_EVIDENCE_DEPTH,
   type AgentVersions,
   type Decision,
   NO_AGENT_VERSIONS,
@@ -148,6 +151,28 @@ export function routeOf(decision: Decision, policy: PolicyPort): ProposalOutcome
   }
 }
 
+/**
+ * The agent's evidence property: JSON within the limits of evidence at the gate (depth, size),
+ * copied onto prototype-free objects so no key (`__proto__`) vanishes; text that is not JSON is
+ * kept as `unparsed`; evidence past a limit is set aside visibly, `{set_aside: "<the limit>"}`
+ * (risk flag `evidence_over_limit`) — never a crash, never a silent drop.
+ */
+function parseEvidence(raw: string | null | undefined): unknown {
+  if (!raw) return null;
+  if (Buffer.byteLength(raw, "utf8") > MAX_EVIDENCE_BYTES)
+    return { set_aside: `evidence is ${Buffer.byteLength(raw, "utf8")} bytes (limit: ${MAX_EVIDENCE_BYTES})` };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    if (err instanceof RangeError)
+      return { set_aside: `evidence nests too deep to read (limit: ${MAX_EVIDENCE_DEPTH} levels)` };
+    return { unparsed: raw };
+  }
+  const bound = boundJson(parsed);
+  return bound.ok ? bound.value : { set_aside: `evidence ${bound.message}` };
+}
+
 function parseProvenance(
   props: Record<string, string | null>,
   names: Record<keyof typeof PROVENANCE_FIELDS, string>,
@@ -155,15 +180,7 @@ function parseProvenance(
   const rawConfidence = props[names.confidence];
   const confidence =
     rawConfidence === null || rawConfidence === undefined || rawConfidence === "" ? null : Number(rawConfidence);
-  const rawEvidence = props[names.evidence];
-  let evidence: unknown = null;
-  if (rawEvidence) {
-    try {
-      evidence = JSON.parse(rawEvidence);
-    } catch {
-      evidence = { unparsed: rawEvidence };
-    }
-  }
+  const evidence = parseEvidence(props[names.evidence]);
   const { source, versions } = parseAgentSource(props[names.source]);
   return {
     confidence:
@@ -196,6 +213,7 @@ export function proposalRiskFlags(p: Provenance, currentValue: string | null, ra
   if (!p.evidence) flags.push("no_evidence");
   else if (typeof p.evidence === "object" && p.evidence !== null && "unparsed" in p.evidence)
     flags.push("evidence_not_json");
+  else if (typeof p.evidence === "object" && "set_aside" in p.evidence) flags.push("evidence_over_limit");
   if (!p.reason) flags.push("no_reason");
   if (!p.source) flags.push("no_source");
   if (currentValue !== null && currentValue !== "") flags.push("overwrites_value");

@@ -15,6 +15,37 @@ export interface KillSwitchAlert {
   at: string;
 }
 
+/**
+ * Work that keeps failing on an infrastructure error (PostgreSQL, Redis or the CRM away): it is
+ * retried without giving up, and an operator hears of it while it fails.
+ */
+export interface FailingWorkAlert {
+  type: "work.failing";
+  tenantId: string;
+  /** A webhook batch (its job id) or protective CRM writes (their row ids). */
+  work: { kind: "webhook_batch" | "crm_write"; ids: string[] };
+  attempts: number;
+  reason: string;
+  at: string;
+}
+
+/** The alert for work still failing after `attempts` tries (a batch's job id, or write row ids). */
+export function failingWorkAlert(
+  kind: FailingWorkAlert["work"]["kind"],
+  f: { tenantId: string; ids: string[]; attempts: number; error: string },
+  at: Date,
+): FailingWorkAlert {
+  const what = kind === "webhook_batch" ? "a webhook batch" : "protective CRM writes";
+  return {
+    type: "work.failing",
+    tenantId: f.tenantId,
+    work: { kind, ids: f.ids },
+    attempts: f.attempts,
+    reason: `${what} keep failing after ${f.attempts} attempts, still retrying: ${f.error}`,
+    at: at.toISOString(),
+  };
+}
+
 /** A CRM refused Tollgate for the day (Salesforce `REQUEST_LIMIT_EXCEEDED`): its writes wait, none is dropped. */
 export interface CrmAllocationAlert {
   type: "crm.allocation_exhausted";
@@ -27,7 +58,7 @@ export interface CrmAllocationAlert {
 }
 
 /** Every alert the alert webhook receives. */
-export type Alert = KillSwitchAlert | CrmAllocationAlert;
+export type Alert = KillSwitchAlert | CrmAllocationAlert | FailingWorkAlert;
 
 /** The alert for an org whose daily API allocation is spent. */
 export function allocationExhaustedAlert(
@@ -57,7 +88,7 @@ export interface AlerterOptions {
 }
 
 /**
- * Raises an alert: a structured log line always, and a POST to the alert webhook when one is
+ * Raises an alert (a kill switch tripped, work failing): a structured log line always, and a POST to the alert webhook when one is
  * configured. Never blocks and never throws: a failed delivery is logged, the trip stands.
  * Returns the delivery (for tests); callers need not await it.
  */

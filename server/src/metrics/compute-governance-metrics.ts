@@ -1,5 +1,6 @@
 import type { Sql } from "../db/index.js";
 import { loadSql } from "./load-sql.js";
+import { qualityFigures } from "./quality-figures.js";
 import type { GovernanceMetrics, ProtectiveWrites } from "./types.js";
 
 const TOP = 10;
@@ -19,16 +20,24 @@ export async function computeGovernanceMetrics(
 ): Promise<GovernanceMetrics> {
   const p = [tenantId, range.from.toISOString(), range.to.toISOString()];
   const one = async <R>(name: string, params: unknown[] = p) => (await sql.query<R>(loadSql(name), params)).rows;
-  const [[actions], [approvals], [exceptions], protective, fields, bypass, [review], outbound] = await Promise.all([
-    one<{ n: number }>("count-agent-actions"),
-    one<{ applied: number; rejected: number; expired: number; pending: number }>("count-approvals"),
-    one<{ opened: number; unresolved: number; overdue: number }>("count-exceptions", [...p, now.toISOString()]),
-    one<ProtectiveWrites & { purpose: string }>("count-protective-writes"),
-    one<{ object_type: string; field: string; changes: number }>("top-changed-fields", [...p, TOP]),
-    one<{ agent_id: string; attempts: number }>("approval-bypass-attempts"),
-    one<{ n: number; p50: number | null; p90: number | null }>("time-to-review"),
-    one<{ domain: string | null; object_type: string | null; object_id: string | null; n: number }>("outbound-by-key"),
-  ]);
+  const [quality, [actions], [approvals], [exceptions], protective, fields, bypass, [review], outbound] =
+    await Promise.all([
+      Promise.all([
+        one<{ verdict: string | null; confidence: number | null; dedupe: string | null }>("qa-outcomes"),
+        one<{ sends: number; bounces: number; complaints: number }>("delivery-rates"),
+        one<{ duplicates_refused: number; stage_violations: number }>("duplicate-and-stage"),
+      ]).then(([reviews, [delivery], [counts]]) => qualityFigures(reviews, delivery, counts)),
+      one<{ n: number }>("count-agent-actions"),
+      one<{ applied: number; rejected: number; expired: number; pending: number }>("count-approvals"),
+      one<{ opened: number; unresolved: number; overdue: number }>("count-exceptions", [...p, now.toISOString()]),
+      one<ProtectiveWrites & { purpose: string }>("count-protective-writes"),
+      one<{ object_type: string; field: string; changes: number }>("top-changed-fields", [...p, TOP]),
+      one<{ agent_id: string; attempts: number }>("approval-bypass-attempts"),
+      one<{ n: number; p50: number | null; p90: number | null }>("time-to-review"),
+      one<{ domain: string | null; object_type: string | null; object_id: string | null; n: number }>(
+        "outbound-by-key",
+      ),
+    ]);
   const agentActions = actions?.n ?? 0;
   const a = approvals ?? { applied: 0, rejected: 0, expired: 0, pending: 0 };
   const writesOf = (purpose: string): ProtectiveWrites => {
@@ -74,6 +83,7 @@ export async function computeGovernanceMetrics(
       medianSeconds: round(review?.p50 ?? null, 1),
       p90Seconds: round(review?.p90 ?? null, 1),
     },
+    quality,
     concentration: {
       by: withDomain.length > 0 ? "domain" : "object",
       total,

@@ -16,6 +16,8 @@ export interface GovernanceMetrics {
   approvalBypassAttempts: { total: number; byAgent: { agentId: string; attempts: number }[] };
   /** Approval created → a person's decision, in seconds. */
   timeToReview: { decided: number; medianSeconds: number | null; p90Seconds: number | null };
+  /** Reviewers' verdicts on sampled actions (the acceptance figures' QA half), delivery, duplicates, stages. */
+  quality: QualityFigures;
   /** Share of outbound actions per recipient domain; per record when no domain is known. */
   concentration: {
     by: "domain" | "object";
@@ -30,4 +32,23 @@ export interface ProtectiveWrites {
   done: number;
   conflicts: number;
   failed: number;
+}
+
+export interface QualityFigures {
+  /** QA reviews of agent actions in the range: pass / (pass + fail). */
+  qa: { reviewed: number; passed: number; failed: number; passRate: number | null };
+  /** Sends the gate permitted and the bounces and complaints reported for the range (`POST /v1/signals`), per 100 sends. */
+  delivery: {
+    sends: number;
+    bounces: number;
+    complaints: number;
+    bounceRatePercent: number | null;
+    complaintRatePercent: number | null;
+  };
+  /** Duplicates reviewers found (dedupe/frequency failed) and duplicate sends the gate refused. */
+  duplicates: { created: number; refused: number };
+  /** Agent writes to a stage field (lifecycle, lead status, deal/opportunity stage) the policy refused or reverted. */
+  stageIntegrityViolations: number;
+  /** QA pass rate by the agent's stated confidence: does confidence predict outcome? Bands with reviews only. */
+  confidenceVsQa: { band: string; reviewed: number; passed: number; passRate: number | null }[];
 }

@@ -2,6 +2,7 @@ import { createSalesforceIngestion } from "../cdc/index.js";
 import { enforceChanges } from "../enforce/index.js";
 import { createSetAsideRecorder } from "../exceptions/index.js";
 import { createHubSpotSetup } from "../install/index.js";
+import { failingWorkAlert } from "../killswitch/index.js";
 import { instrumentReceiver } from "../observability/index.js";
 import { listGovernedObjects } from "../policy/index.js";
 import { combineReconcilers, createReconciler } from "../reconcile/index.js";
@@ -30,6 +31,9 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
     enforcement,
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     onSetAside: createSetAsideRecorder({ exceptions: g.exceptions, db, metrics, logger }),
+    // Infrastructure errors never drop a batch: it retries without limit, and is alerted while it fails.
+    onFailing: (f) => g.alert(failingWorkAlert("webhook_batch", { ...f, ids: [f.jobId] }, now())),
+    lockDurationMs: config.reliability.jobLockMs,
   });
   const salesforce =
     crms.salesforce &&

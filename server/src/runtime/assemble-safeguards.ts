@@ -5,6 +5,7 @@ import {
   createEnforcementGuard,
   createKillSwitchService,
   createTriggerCounter,
+  failingWorkAlert,
 } from "../killswitch/index.js";
 import { createCounterStore } from "../limits/index.js";
 import { createSignalService } from "../signals/index.js";
@@ -40,9 +41,11 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
       protectiveMaxAgeMs: config.reliability.protectiveWriteMaxAgeMs,
     },
     sweepIntervalMs: config.reliability.sweepIntervalMs,
+    lockDurationMs: config.reliability.jobLockMs,
     guard: createConflictGuard(snapshots),
     // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
     hold: (row) => killSwitches.holdWrite(row),
+    onFailing: (f) => alert(failingWorkAlert("crm_write", { ...f, ids: f.rowIds }, now())),
   });
   killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
   // One counter store for both paths: caps span webhooks and the pre-write gate.
@@ -50,5 +53,5 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
   const guard = createEnforcementGuard({ killSwitches, counters, triggers, policyOf, alert, now, logger });
   // Delivery signals from the sending system: bounce and complaint triggers, suppression, metrics.
   const signals = createSignalService({ db, audit, killSwitches, policyOf, alert, now });
-  return { policyOf, roleOf, snapshots, killSwitches, writes, settled, counters, guard, signals };
+  return { policyOf, roleOf, snapshots, alert, killSwitches, writes, settled, counters, guard, signals };
 }

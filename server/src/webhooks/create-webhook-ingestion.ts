@@ -28,6 +28,10 @@ export function createWebhookIngestion(options: {
   sweepIntervalMs: number;
   enforcement: EnforcementDeps;
   onSetAside: NonNullable<WebhookWorkersOptions["onSetAside"]>;
+  /** A batch that keeps failing (alert an operator); it goes on retrying. */
+  onFailing?: WebhookWorkersOptions["onFailing"];
+  /** `TOLLGATE_JOB_LOCK_MS`: a batch whose process died runs again after one to two of these. */
+  lockDurationMs?: number;
 }): WebhookIngestion {
   const { redis, prefix, logger, receipts, retry, enforcement } = options;
   let workers: WebhookWorkers | undefined;
@@ -41,6 +45,8 @@ export function createWebhookIngestion(options: {
         receipts,
         retry,
         onSetAside: options.onSetAside,
+        ...(options.onFailing ? { onFailing: options.onFailing } : {}),
+        ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs } : {}),
         handler: async (job, meta) => {
           const summary = await enforceChanges(enforcement, job.tenantId, job.changes.map(toCrmChange), {
             // The receipt is done exactly when the batch's enforcement commits.

@@ -61,6 +61,7 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
     guard: options.guard,
     hold: options.hold,
     onSettled: options.onSettled,
+    onFailing: options.onFailing,
     now: Date.now,
   };
 
@@ -124,6 +125,11 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
     worker.on("failed", (_job, err) => {
       lane.failures += 1;
       logger.error({ err, tenantId, failures: lane.failures }, "crm write queue: flush failed");
+      // A flush that cannot run at all (PostgreSQL away) holds every protective write of the tenant.
+      if (lane.failures >= 3)
+        void Promise.resolve(
+          options.onFailing?.({ tenantId, rowIds: [], attempts: lane.failures, error: err.message }),
+        ).catch(() => undefined);
       void scheduleNext(tenantId, backoffDelay(lane.failures, retry.baseDelayMs, retry.maxDelayMs));
     });
     return worker;

@@ -20,6 +20,7 @@ export interface FlushContext {
   guard: CrmWriteQueueOptions["guard"];
   hold: CrmWriteQueueOptions["hold"];
   onSettled: CrmWriteQueueOptions["onSettled"];
+  onFailing: CrmWriteQueueOptions["onFailing"];
   now: () => number;
 }
 
@@ -133,6 +134,7 @@ async function sendRows(
  * `retry.attempts`.
  */
 function retryOrFail(ctx: FlushContext, rows: CrmWriteRow[], error: string, into: FlushResult): void {
+  const failing: CrmWriteRow[] = [];
   for (const row of rows) {
     const attempt = row.attempts + 1;
     const protective = row.purpose !== "agent_action";
@@ -149,13 +151,24 @@ function retryOrFail(ctx: FlushContext, rows: CrmWriteRow[], error: string, into
       );
       continue;
     }
-    if (protective && attempt >= 3)
+    if (protective && attempt >= 3) {
       ctx.logger.error(
         { rowId: row.id, tenantId: row.tenantId, purpose: row.purpose, attempt, error },
         "protective crm write keeps failing; retrying",
       );
+      failing.push(row);
+    }
     into.retry.push({ row, error, delayMs: backoffDelay(attempt, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs) });
   }
+  if (failing.length > 0)
+    void Promise.resolve(
+      ctx.onFailing?.({
+        tenantId: failing[0]!.tenantId,
+        rowIds: failing.map((r) => r.id),
+        attempts: Math.max(...failing.map((r) => r.attempts + 1)),
+        error,
+      }),
+    ).catch(() => undefined);
 }
 
 function describe(err: unknown): string {

@@ -86,6 +86,11 @@ export interface CrmWriteQueueOptions {
      */
     protectiveMaxAgeMs?: number;
   };
+  /**
+   * Protective writes that keep failing (from their third attempt) and flushes that cannot run
+   * at all (PostgreSQL away): alert an operator. They go on retrying.
+   */
+  onFailing?: (failure: { tenantId: string; rowIds: string[]; attempts: number; error: string }) => unknown;
   /** How often tenants with unsettled rows are re-driven, whatever happened to their kicks. @defaultValue 30_000 */
   sweepIntervalMs?: number;
   /**

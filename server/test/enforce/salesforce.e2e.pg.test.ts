@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signTollgateRequest } from "../../src/webhooks/index.js";
 import { startLocalStack, type LocalStack } from "../../sandbox/demo/start-local-stack.js";
+import { apexCallout } from "../../sandbox/salesforce/index.js";
 import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
 
 // The HubSpot behaviours, on the Salesforce path: a real Tollgate (real PostgreSQL and Redis)
@@ -57,20 +58,8 @@ async function writeAs(token: string, type: string, id: string, fields: Record<s
 }
 
 /** What the Apex controller sends through the Named Credential (docs/contracts.md). */
-async function apex(method: "GET" | "POST", path: string, signed: Record<string, unknown>, secret = sf.webhookSecret) {
-  const json = JSON.stringify(signed);
-  const signature = signTollgateRequest((t) => `${t}.${method}${path}.${json}`, secret, Date.now());
-  const res = await fetch(`${h.baseUrl}${path}`, {
-    method,
-    headers: {
-      "x-tollgate-signature": signature,
-      "content-type": "application/json",
-      ...(method === "GET" ? { "x-tollgate-context": json } : {}),
-    },
-    ...(method === "POST" ? { body: json } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const apex = (method: "GET" | "POST", path: string, signed: Record<string, unknown>, secret = sf.webhookSecret) =>
+  apexCallout(h.baseUrl, secret, method, path, signed);
 
 const lead = () =>
   sf.org.seed("Lead", [

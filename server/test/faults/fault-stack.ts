@@ -143,20 +143,24 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
         started.sandbox.write("contacts", id, { lifecyclestage: value }, { kind: "app", appId: ENRICHMENT_APP });
     },
     async recovered(ids, timeoutMs) {
+      let state = "";
       await until(
         async () => {
-          const back = ids.every(
-            (id) => started.sandbox.getRecord("contacts", id)?.properties.lifecyclestage === "lead",
+          const left = ids.filter(
+            (id) => started.sandbox.getRecord("contacts", id)?.properties.lifecyclestage !== "lead",
+          ).length;
+          const open = await db.query<{ receipts: number; writes: number }>(
+            "SELECT (SELECT count(*)::int FROM webhook_receipts WHERE status = 'pending') AS receipts, (SELECT count(*)::int FROM crm_writes WHERE status IN ('pending', 'in_flight')) AS writes",
           );
-          if (!back) return undefined;
-          const open = await db.query<{ n: number }>(
-            "SELECT (SELECT count(*) FROM webhook_receipts WHERE status = 'pending') + (SELECT count(*) FROM crm_writes WHERE status IN ('pending', 'in_flight')) AS n",
-          );
-          return Number(open.rows[0]!.n) === 0 ? true : undefined;
+          const { receipts, writes } = open.rows[0]!;
+          state = `${left} not reverted, ${receipts} receipts pending, ${writes} CRM writes open`;
+          return left + receipts + writes === 0 ? true : undefined;
         },
         timeoutMs,
         "every disallowed write reverted and nothing left to do",
-      );
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}: ${state}\n${stack.tollgate?.output().slice(-3000) ?? ""}`);
+      });
     },
     async figures(fault, ids, faultEndedAt, recoveredAt) {
       const { rows } = await db.query<{ object_id: string; n: number }>(

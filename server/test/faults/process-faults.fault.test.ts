@@ -1,8 +1,17 @@
 import { describe, it } from "vitest";
-import { killAndFlushRedisAfterAck, postgresRestartedMidTransaction, redisDownDuringBurst } from "./scenarios.js";
+import {
+  killAndFlushRedisAfterAck,
+  killMidBatch,
+  postgresRestartedMidTransaction,
+  redisDownDuringBurst,
+} from "./scenarios.js";
 import { expectRecovered } from "./expect-recovered.js";
 
 describe("faults of Tollgate's own processes and stores", () => {
+  it("Tollgate killed -9 mid-batch: a new process finishes every batch, each once", async () => {
+    expectRecovered(await killMidBatch(40), 40);
+  }, 90_000);
+
   it("killed -9 with batches unfinished, then Redis FLUSHALL after the 200: no acknowledged event is lost", async () => {
     expectRecovered(await killAndFlushRedisAfterAck(20), 20);
   }, 90_000);

@@ -1,4 +1,9 @@
-import { killAndFlushRedisAfterAck, postgresRestartedMidTransaction, redisDownDuringBurst } from "./crash-scenarios.js";
+import {
+  killAndFlushRedisAfterAck,
+  killMidBatch,
+  postgresRestartedMidTransaction,
+  redisDownDuringBurst,
+} from "./crash-scenarios.js";
 import {
   crmThrottledAndFailing,
   duplicatedAndReordered,
@@ -16,6 +21,7 @@ export * from "./delivery-scenarios.js";
 
 /** Every scenario, in the order `npm run bench faults` prints them. */
 export const FAULT_SCENARIOS: (() => Promise<FaultFigures>)[] = [
+  () => killMidBatch(),
   () => killAndFlushRedisAfterAck(),
   () => redisDownDuringBurst(),
   () => postgresRestartedMidTransaction(),

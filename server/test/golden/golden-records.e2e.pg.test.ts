@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killCommand, resumeCommand } from "../../src/cli/commands/kill.js";
+import { callApi } from "../helpers/call-api.js";
 import { startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 
 const OWNER = "golden-owner-key-0123456789abcdef";
@@ -14,14 +15,8 @@ let h: Harness;
 let allowedEvent: string;
 let heldEvent: string;
 
-const call = async (method: string, path: string, key: string, body?: unknown, yaml = false) => {
-  const res = await fetch(`${h.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": yaml ? "application/yaml" : "application/json" },
-    ...(body === undefined ? {} : { body: yaml ? String(body) : JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const call = (method: string, path: string, key: string, body?: unknown, yaml = false) =>
+  callApi(h.baseUrl, method, path, key, body, { yaml });
 const events = async (action: string) =>
   (await h.tollgate.services.audit.query({ tenantId: h.tenantId, limit: 1000 })).events.filter(
     (e) => e.action === action,

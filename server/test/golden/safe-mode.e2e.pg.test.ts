@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callApi } from "../helpers/call-api.js";
 import { startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
 
 const OWNER = "safemode-owner-key-0123456789abcd";
@@ -7,14 +8,7 @@ const AGENT = "safemode-outreach-key-0123456789a";
 const enrichment = { kind: "app", appId: "1000002" } as const;
 
 let h: Harness;
-const call = async (method: string, path: string, key: string, body?: unknown) => {
-  const res = await fetch(`${h.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const call = (method: string, path: string, key: string, body?: unknown) => callApi(h.baseUrl, method, path, key, body);
 const task = (objectId: string) =>
   call("POST", "/v1/actions", AGENT, {
     action: "create_task",

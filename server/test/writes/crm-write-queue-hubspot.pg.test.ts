@@ -227,12 +227,20 @@ describe("failures", () => {
     const calls: SeenCall[] = [];
     for (let i = 0; i < 4; i++) expectBatch(calls, () => [503, { status: "error", message: "unavailable" }]);
     expectBatch(calls, (b) => [200, completed(b)]);
-    const queue = await openQueue(tenantId, { retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 40 } });
+    const failing: { tenantId: string; attempts: number; error: string }[] = [];
+    const queue = await openQueue(tenantId, {
+      retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 40 },
+      onFailing: (f) => failing.push(f),
+    });
     const cause = await intent(tenantId);
     await queue.enqueue([write(tenantId, cause, "1", { industry: "Retail" })]);
     await queue.drain(tenantId);
     expect(calls).toHaveLength(5);
-    expect((await h.rows(tenantId))[0]).toMatchObject({ status: "done", attempts: 5 });
+    const [row] = await h.rows(tenantId);
+    expect(row).toMatchObject({ status: "done", attempts: 5 });
+    // Alerted while it failed (from the third attempt), and never given up.
+    expect(failing.map((f) => f.attempts)).toEqual([3, 4]);
+    expect(failing[0]).toMatchObject({ tenantId, rowIds: [row!.id] });
   });
 
   it("gives a protective write up only once it is older than the configured age, audited as failed", async () => {

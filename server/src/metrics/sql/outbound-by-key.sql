@@ -1,8 +1,7 @@
--- Agents' allowed outbound actions grouped by recipient email domain (evidence.domain, or the
--- domain of evidence.to / email / recipient); NULL key where none is known.
+-- Agents' allowed outbound actions grouped by recipient email domain, as the gate records them
+-- (evidence.request.to, the payload's `to`, actions/build-action-event.ts); NULL key where none.
 -- $1 tenant_id, $2 from, $3 to
-SELECT lower(nullif(coalesce(e.event->'evidence'->>'domain',
-                             split_part(coalesce(e.event->'evidence'->>'to', e.event->'evidence'->>'email', e.event->'evidence'->>'recipient'), '@', 2)), '')) AS domain,
+SELECT lower(nullif(split_part(coalesce(e.event->'evidence'->'request'->>'to', e.event->'evidence'->'payload'->>'to'), '@', 2), '')) AS domain,
        e.object_type, e.object_id, count(*)::int AS n
   FROM audit_events e
  WHERE e.tenant_id = $1 AND e.agent_id IS NOT NULL AND e.outcome = 'allow'
