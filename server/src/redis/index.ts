@@ -7,3 +7,5 @@ export {
   MIN_REDIS_VERSION,
   RedisVersionError,
 } from "./check-redis-version.js";
+export { createChangeBroadcast } from "./create-change-broadcast.js";
+export type { ChangeBroadcast, Refreshable } from "./create-change-broadcast.js";

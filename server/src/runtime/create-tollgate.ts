@@ -41,6 +41,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     config,
     logger,
     storage,
+    prefix,
     ownsDatabase: !options.db,
     workers: options.workers ?? true,
     crms,

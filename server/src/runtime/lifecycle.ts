@@ -3,6 +3,7 @@ import { createApprovalTimers } from "../approvals/index.js";
 import type { Config } from "../config/index.js";
 import { listGovernedFields, startPolicyRefresh } from "../policy/index.js";
 import type { Logger } from "../observability/index.js";
+import { createChangeBroadcast } from "../redis/index.js";
 import { checkRedisVersion } from "../redis/index.js";
 import { provisionSalesforceAtStart } from "../tenancy/index.js";
 import type { Crms } from "./connect-crms.js";
@@ -16,6 +17,7 @@ export function createLifecycle(p: {
   config: Config;
   logger: Logger;
   storage: Storage;
+  prefix: string;
   ownsDatabase: boolean;
   workers: boolean;
   crms: Crms;
@@ -36,6 +38,13 @@ export function createLifecycle(p: {
   });
   let server: Server | undefined;
   let stopPolicyRefresh: (() => void) | undefined;
+  // Several processes behave as one: a policy replaced in any of them is re-read by all at once.
+  const policyBroadcast = createChangeBroadcast({
+    redis: storage.redis,
+    channel: `${p.prefix}:policy:changed`,
+    registry: policies,
+    logger,
+  });
   let stopSafeModeRefresh: (() => void) | undefined;
   return {
     async start() {
@@ -57,6 +66,7 @@ export function createLifecycle(p: {
         await ingestion.salesforce?.cdc.start();
       }
       storage.auditJobs?.start();
+      await policyBroadcast.start();
       stopPolicyRefresh = startPolicyRefresh(policies, logger);
       stopSafeModeRefresh = startPolicyRefresh(g.safeModes, logger);
       server = await new Promise<Server>((resolve) => {
@@ -66,6 +76,7 @@ export function createLifecycle(p: {
     },
     async stop() {
       stopPolicyRefresh?.();
+      await policyBroadcast.close();
       stopSafeModeRefresh?.();
       storage.auditJobs?.stop();
       approvalTimers.stopSweeping();

@@ -1,6 +1,7 @@
 import { Button, EmptyState, Flex, Text, Tile } from "@hubspot/ui-extensions";
 import { useState } from "react";
 import type { Decisions } from "../hooks/use-decisions";
+import { useFormattedValues, type ShownValues } from "../hooks/use-formatted-values";
 import { formatValue } from "../lib/format";
 import type { Approval } from "../lib/types";
 import { isExpired, ProposalItem, type RecordLink } from "./proposal-item";
@@ -30,6 +31,7 @@ export function PendingProposals({ pending, now, decisions, emptyText, recordLin
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [rejecting, setRejecting] = useState<Rejecting>(null);
   const [confirming, setConfirming] = useState(false);
+  const shown = useFormattedValues(pending);
   // Only proposals still pending and not expired count: a reload may have settled some that were ticked.
   const chosen = pending.filter((a) => selected.has(a.id) && !isExpired(a, now));
 
@@ -59,6 +61,7 @@ export function PendingProposals({ pending, now, decisions, emptyText, recordLin
         <ProposalItem
           key={a.id}
           approval={a}
+          shown={shown[a.id]}
           now={now}
           busy={busy}
           record={recordLinkOf?.(a)}
@@ -74,6 +77,7 @@ export function PendingProposals({ pending, now, decisions, emptyText, recordLin
       {confirming ? (
         <BatchConfirm
           chosen={chosen}
+          shown={shown}
           busy={busy}
           onConfirm={() => void decideMany(chosen, "approve").then(settle)}
           onCancel={() => setConfirming(false)}
@@ -113,8 +117,14 @@ export function PendingProposals({ pending, now, decisions, emptyText, recordLin
 }
 
 /** The manifest of a batch approval — every field and value it would apply — and a last confirm. */
-function BatchConfirm(props: { chosen: Approval[]; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
-  const { chosen, busy } = props;
+function BatchConfirm(props: {
+  chosen: Approval[];
+  shown: Record<string, ShownValues>;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { chosen, busy, shown } = props;
   return (
     <Tile compact testId="batch-confirm">
       <Flex direction="column" gap="xs">
@@ -123,7 +133,8 @@ function BatchConfirm(props: { chosen: Approval[]; busy: boolean; onConfirm: () 
         </Text>
         {chosen.map((a) => (
           <Text key={a.id} variant="microcopy" testId={`batch-item-${a.id}`}>
-            {a.field}: {formatValue(a.currentValue)} → {formatValue(a.proposedValue)}
+            {a.field}: {formatValue(shown[a.id]?.current ?? a.currentValue)} →{" "}
+            {formatValue(shown[a.id]?.proposed ?? a.proposedValue)}
           </Text>
         ))}
         <Flex direction="row" gap="xs">

@@ -12,6 +12,8 @@ export interface RecordLink {
 
 export interface ProposalItemProps {
   approval: Approval;
+  /** The values as HubSpot displays them (option labels, owner names, currency, dates), when known. */
+  shown?: { current: string | null; proposed: string | null } | undefined;
   record?: RecordLink | undefined;
   now: Date;
   selected: boolean;
@@ -53,7 +55,8 @@ export function ProposalItem(props: ProposalItemProps) {
           <MessageShown id={a.id} message={a.message} />
         ) : (
           <Text testId={`values-${a.id}`}>
-            {formatValue(a.currentValue)} → {formatValue(a.proposedValue)}
+            {formatValue(props.shown?.current ?? a.currentValue)} →{" "}
+            {formatValue(props.shown?.proposed ?? a.proposedValue)}
           </Text>
         )}
         <Text variant="microcopy" testId={`meta-${a.id}`}>
