@@ -12,7 +12,10 @@ export interface PermitRow {
   agentId: string;
   action: string;
   digest: string;
-  /** The stored switches that would stop this action (killswitch `storedFieldsCovering`): one turned on later revokes it. */
+  /**
+   * The stored switches that would stop this action (killswitch `storedFieldsCovering`): one turned on later revokes
+   * it.
+   */
   killKeys: string[];
   issuedAt: string;
   expiresAt: string;

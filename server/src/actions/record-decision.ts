@@ -6,7 +6,10 @@ import type { PermitRow } from "./issue-permit.js";
 import { loadSql } from "./load-sql.js";
 import type { ActionGateOptions } from "./types.js";
 
-/** An approval for a verb (or an update_field, `field_write`), stored by approvals/; its proposal event is the decision's. */
+/**
+ * An approval for a verb (or an update_field, `field_write`), stored by approvals/; its proposal event is the
+ * decision's.
+ */
 export type ActionApprovalRow = Omit<ApprovalToCreate, "proposalEventId"> & {
   /** The verb, or `field_write` for an update_field the approvals flow applies itself. */
   action: string;
@@ -14,7 +17,10 @@ export type ActionApprovalRow = Omit<ApprovalToCreate, "proposalEventId"> & {
   expiresAt: string;
 };
 
-/** Everything one decision writes, committed together (docs/contracts.md#rules-that-never-bend: the intent before the execution). */
+/**
+ * Everything one decision writes, committed together (docs/contracts.md#rules-that-never-bend: the intent before the
+ * execution).
+ */
 export interface Recording {
   event: AuditEventInput;
   /** An approved approval this action carries out: taken (approved → applied) first. */

@@ -22,7 +22,8 @@ export interface ActionCaller {
 /** How the caller means its request (the MCP server's tools). */
 export interface ActionHandleOptions {
   /**
-   * An `update_field` that PROPOSES the value, exactly as a shadow-field write does (docs/contracts.md, fields the app installs):
+   * An `update_field` that PROPOSES the value, exactly as a shadow-field write does (docs/contracts.md, fields the app
+   * installs):
    * audited as a `proposal`, its approval card carries the proposal's risk flags (no evidence,
    * low confidence, overwrites a value), and a refusal opens a `proposal_refused` exception.
    * The decision, caps, switches, approvals and writes are the gate's own.
@@ -38,7 +39,8 @@ export interface ActionResult {
 
 export interface ActionGate {
   /**
-   * Decides one agent action and carries out what Tollgate can (docs/architecture.md#the-flow, docs/contracts.md#http-api):
+   * Decides one agent action and carries out what Tollgate can (docs/architecture.md#the-flow,
+   * docs/contracts.md#http-api):
    * - every decision is audited BEFORE anything is executed (docs/contracts.md#rules-that-never-bend), with the intent;
    * - an allowed `update_field` is queued as a CRM write in the same transaction (`executed`);
    * - an allowed send, enrollment, meeting or task is answered with a `permit`: Tollgate has

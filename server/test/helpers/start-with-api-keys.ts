@@ -10,7 +10,10 @@ export interface ApiKeyEntry {
   email?: string;
 }
 
-/** A policy with one agent, outreach-bot (HubSpot app 1000003), that reads contacts and asks for `actions` at their tiers. */
+/**
+ * A policy with one agent, outreach-bot (HubSpot app 1000003), that reads contacts and asks for `actions` at their
+ * tiers.
+ */
 export function outreachPolicy(actions: Record<string, number>): string {
   const lines = Object.entries(actions).map(([action, tier]) => `      ${action}: { tier: ${tier} }`);
   return [
