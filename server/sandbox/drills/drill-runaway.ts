@@ -1,4 +1,5 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
+import type { ContainmentReport } from "../../../shared/index.js";
 import type { KillSwitch } from "../../src/killswitch/index.js";
 import { startGuardedStack, type GuardedStack } from "./drill-stack.js";
 
@@ -59,6 +60,8 @@ export interface RunawayDrillReport {
   rollbackRestored: number | null;
   crmCalls: { total: number; byRoute: Record<string, number>; rateLimited: number };
   seconds: number;
+  /** The trip's containment report (docs/operations.md#containment), once it settled or after 60 s. */
+  containment: ContainmentReport | undefined;
 }
 
 /**
@@ -135,6 +138,7 @@ async function drill(
     `tripped: ${trip ? `${trip.when} by ${trip.who.id} (${trip.reason})` : "never"}; ${outcomes.allowed} writes allowed before, ${outcomes.killed} refused after`,
   );
 
+  const containment = trip?.eventId ? await settledReport(stack, trip.eventId) : undefined;
   let rollbackPlanned: number | null = null;
   let rollbackRestored: number | null = null;
   if (withRollback) {
@@ -173,7 +177,30 @@ async function drill(
     rollbackRestored,
     crmCalls: { total: callsOf() - calls0, byRoute, rateLimited: stats.rateLimited - limited0 },
     seconds: (performance.now() - t0) / 1000,
+    containment,
   };
+}
+
+/** The trip's containment report once no point is pending any more (or after 60 s: then as it stands). */
+async function settledReport(stack: GuardedStack, eventId: string): Promise<ContainmentReport | undefined> {
+  const { containment } = stack.tollgate.services;
+  let report: ContainmentReport | undefined;
+  for (let i = 0; i < 600; i++) {
+    report = (await containment.reportsOf(stack.tenantId, [eventId])).get(eventId);
+    if (report && report.status !== "containing") return report;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return report;
+}
+
+/** The containment report as a person reads it: each point, its state, and when it confirmed. */
+export function formatContainment(r: ContainmentReport): string[] {
+  const at = (iso: string | null) =>
+    iso ? `+${((Date.parse(iso) - Date.parse(r.startedAt)) / 1000).toFixed(2)} s` : "—";
+  return [
+    `containment: ${r.status.toUpperCase()}${r.secondsToContained !== null ? ` ${r.secondsToContained.toFixed(2)} s from trip to contained` : ""}`,
+    ...r.points.map((p) => `  ${p.point.padEnd(24)} ${p.state.padEnd(15)} ${at(p.confirmedAt).padEnd(9)} ${p.detail}`),
+  ];
 }
 
 async function countOutcomes(stack: GuardedStack): Promise<{ allowed: number; killed: number; allowedIds: string[] }> {
@@ -202,5 +229,6 @@ export function formatRunawayReport(r: RunawayDrillReport): string[] {
       ? `a rollback of the agent would cover the ${r.allowedBeforeTrip} writes before the trip`
       : `rollback (one request): ${r.rollbackPlanned} planned, ${r.rollbackRestored} of ${r.allowedBeforeTrip} restored`,
     `CRM calls: ${r.crmCalls.total} (${routes}); 429s: ${r.crmCalls.rateLimited}; ${r.seconds.toFixed(1)} s`,
+    ...(r.containment ? formatContainment(r.containment) : ["containment: no report (the switch never tripped)"]),
   ];
 }

@@ -33,7 +33,10 @@ export function registerDrillCommand(program: Command, env: NodeJS.ProcessEnv = 
       console.log("\nkill-switch drill report");
       for (const line of formatRunawayReport(report)) console.log(`  ${line}`);
       const ok =
-        report.trip !== undefined && report.notRestoredAfterTrip === 0 && report.agentWritesSentAfterTrip === 0;
+        report.trip !== undefined &&
+        report.notRestoredAfterTrip === 0 &&
+        report.agentWritesSentAfterTrip === 0 &&
+        report.containment?.status === "contained";
       console.log(ok ? "  PASS: the runaway was contained" : "  FAIL: the runaway was not contained");
       if (!ok) process.exitCode = 1;
     });

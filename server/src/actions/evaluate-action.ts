@@ -4,6 +4,7 @@ import { createPolicyPort } from "../enforce/index.js";
 import {
   decide,
   getCounterKeys,
+  ruleNamesException,
   type CompiledPolicy,
   type CounterKey,
   type CountersSnapshot,
@@ -126,6 +127,9 @@ export async function evaluateAction(
   // A template family a person approved once is approved for its later sends, which carry that approval.
   const family = !r.approvalId ? facts.templateApproval : undefined;
   if (family) input = { ...input, attributes: { ...input.attributes, templateApproved: true } };
+  // A sending domain no person has approved a send from is new (exceptions.new_domain), whatever the agent says.
+  if (facts.domainOnboarded === false && ruleNamesException(policy, input, "new_domain"))
+    input = { ...input, attributes: { ...input.attributes, newDomain: true } };
   const compliance = r.action === "send_email" && r.payload ? checkSendCompliance(r.payload, facts) : [];
   const verdict = decideAction(policy, input, counters, switches, { approval, compliance });
   const proposal = asked.proposal === true && r.action === "update_field";

@@ -12,6 +12,7 @@ import type { Sql } from "../db/index.js";
 import { loadSql } from "./load-sql.js";
 import type { ActionGateOptions } from "./types.js";
 import type { SendDedupe } from "./send-dedupe.js";
+import { sendingDomainOf } from "./to-decision-input.js";
 
 /** What the gate reads before deciding, beyond the policy, the counters and the switches. */
 export interface ActionFacts {
@@ -22,6 +23,8 @@ export interface ActionFacts {
   optedOut?: boolean | "unknown" | undefined;
   /** `send_email`: the event that permitted an identical send inside the dedupe window. */
   duplicateOf?: string | undefined;
+  /** `send_email`: whether a person approved an earlier send from this sending domain (onboarded). */
+  domainOnboarded?: boolean | undefined;
   /** `send_email`: the approval a person gave an earlier send of this template family. */
   templateApproval?: { id: string; approvers: string[]; expiresAt: string } | undefined;
 }
@@ -52,8 +55,12 @@ export async function gatherFacts(
     }
   }
   if (r.action !== "send_email" || !r.payload) return {};
+  const domain = sendingDomainOf(r);
   const facts: ActionFacts = {
     duplicateOf: await dedupe.find(tenantId, r.payload),
+    domainOnboarded: domain
+      ? (await deps.db.query(loadSql("select-domain-approval"), [tenantId, domain])).rows.length > 0
+      : undefined,
     templateApproval: r.payload.template
       ? await findTemplateApproval(deps.db, tenantId, r.payload.template)
       : undefined,

@@ -11,7 +11,7 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1
 export function toDecisionInput(agentId: string, r: ActionRequest, at: Date): DecisionInput {
   const attributes: DecisionAttributes = { ...r.attributes };
   const p = r.payload;
-  const domain = p?.domain?.toLowerCase() ?? (p?.from ? domainOf(p.from) : undefined);
+  const domain = sendingDomainOf(r);
   if (attributes.domain === undefined && domain !== undefined) attributes.domain = domain;
   if (attributes.template === undefined && p?.template !== undefined) attributes.template = p.template;
   const field = r.action === "update_field";
@@ -29,4 +29,10 @@ export function toDecisionInput(agentId: string, r: ActionRequest, at: Date): De
     ...(r.objectId === undefined ? {} : { recordId: r.objectId }),
     ...(r.accountId === undefined ? {} : { accountId: r.accountId }),
   };
+}
+
+/** The domain a send goes out from: `payload.domain`, else the sender's. */
+export function sendingDomainOf(r: ActionRequest): string | undefined {
+  const p = r.payload;
+  return p?.domain?.toLowerCase() ?? (p?.from ? domainOf(p.from) : undefined);
 }

@@ -6,7 +6,7 @@ import type { GuardPort, NewException, PlannedCrmWrite } from "../enforce/index.
 import type { CounterStore } from "../limits/index.js";
 import type { Logger } from "../observability/index.js";
 import type { CompiledPolicy, KillSwitchState } from "../policy/index.js";
-import type { StoredApproval } from "../approvals/index.js";
+import type { ApprovalStore } from "../approvals/index.js";
 
 /** Who asks the gate: an agent's API key (`Principal` of http/authenticate.ts satisfies it). */
 export interface ActionCaller {
@@ -77,7 +77,7 @@ export interface ActionGateOptions {
     kick(tenantIds: string[]): Promise<void>;
   };
   /** Reads approvals (with their `action`) for retries that carry an `approvalId`. */
-  approvals: { get(tenantId: string, id: string, sql?: Sql): Promise<StoredApproval | undefined> };
+  approvals: Pick<ApprovalStore, "get" | "create">;
   exceptions: { open(exceptions: NewException[], options: { tx: Sql }): Promise<void> };
   /** After commit: schedules expiry of the approvals created (approvals/ `ApprovalQueue.schedule`). */
   scheduleApprovals?: ((tenantId: string, ids: string[]) => Promise<void>) | undefined;

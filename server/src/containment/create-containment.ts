@@ -63,6 +63,7 @@ export function createContainment(options: ContainmentOptions): Containment {
       coversAgents: AGENT_SCOPES.has(change.scope.type),
       policy,
       at: () => now().toISOString(),
+      memo: new Map(),
     };
   }
 

@@ -28,7 +28,7 @@ export async function queuesHeld(ctx: PointContext): Promise<ContainmentPoint> {
   return {
     point,
     state: "confirmed",
-    detail: `${n} queued agent write(s) held, none sent while the switch is on`,
+    detail: `the write queue holds the scope: ${n} queued agent write(s) when checked, none sent while on`,
     confirmedAt: ctx.at(),
     count: n,
   };
@@ -84,7 +84,8 @@ export async function mcpSessionsClosed(ctx: PointContext): Promise<ContainmentP
   const mcp = ctx.options.mcp;
   if (!mcp) return notApplicable(point, ctx, "no MCP server runs in this process");
   const all = ctx.change.scope.type === "tenant";
-  const n = await mcp.closeSessionsFor(ctx.change.tenantId, all ? undefined : ctx.agents);
+  // Only sessions opened before the switch: one opened since is read-only already.
+  const n = await mcp.closeSessionsFor(ctx.change.tenantId, all ? undefined : ctx.agents, new Date(ctx.change.when));
   return {
     point,
     state: "confirmed",
@@ -124,8 +125,16 @@ export async function directWritesReverted(ctx: PointContext): Promise<Containme
   const r = rows[0] ?? { pending: 0, done: 0, settled_otherwise: 0 };
   const sw = (await ctx.options.killSwitches.list(change.tenantId)).find((s) => s.eventId === change.eventId);
   const refused = sw?.prevented?.decisions ?? 0;
-  const detail = `${refused} decision(s) refused since the switch; ${r.done} direct write(s) reverted, ${r.settled_otherwise} settled as conflicts or failures, ${r.pending} revert(s) still to land`;
-  if (r.pending > 0) return { point, state: "pending", detail, confirmedAt: null, count: r.done };
+  const unread = (await ctx.options.pendingChanges?.(change.tenantId)) ?? 0;
+  const detail = `${refused} decision(s) refused since the switch; ${r.done} direct write(s) reverted, ${r.settled_otherwise} settled as conflicts or failures, ${r.pending} revert(s) still to land, ${unread} received change batch(es) still to check`;
+  // Quiet: nothing new refused since the last check, and long enough since the switch for writes
+  // already in the CRM's webhook or CDC pipe to have arrived.
+  const before = ctx.memo.get("refused");
+  ctx.memo.set("refused", refused);
+  const since = Date.parse(ctx.at()) - Date.parse(change.when);
+  const quiet = before === refused && since >= (ctx.options.quietMs ?? 2_000);
+  if (r.pending > 0 || unread > 0 || !quiet)
+    return { point, state: "pending", detail, confirmedAt: null, count: r.done };
   return { point, state: "confirmed", detail, confirmedAt: ctx.at(), count: r.done };
 }
 

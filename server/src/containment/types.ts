@@ -15,7 +15,11 @@ export interface ContainmentOptions {
   /** Tollgate's own CRM users of a tenant (the Salesforce integration user): never frozen. */
   ownUserIds(tenantId: string): readonly string[];
   /** The governed MCP server in this process: a switch closes its agents' sessions. */
-  mcp?: { closeSessionsFor(tenantId: string, agentIds?: readonly string[]): Promise<number> } | undefined;
+  mcp?:
+    | { closeSessionsFor(tenantId: string, agentIds?: readonly string[], openedBefore?: Date): Promise<number> }
+    | undefined;
+  /** CRM changes received but not yet enforced (webhook jobs): direct writes are contained only once none is left. */
+  pendingChanges?: (tenantId: string) => Promise<number>;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
   logger?: Logger;
@@ -23,6 +27,12 @@ export interface ContainmentOptions {
   recheckMs?: number;
   /** How long a switch change is watched before it is reported `not_contained`. @defaultValue 600_000 */
   watchMs?: number;
+  /**
+   * Direct writes count as contained once none has been refused for this long and no revert is
+   * left to land (writes already in the CRM's webhook or CDC pipe still arrive after a trip).
+   * @defaultValue 2_000
+   */
+  quietMs?: number;
 }
 
 export interface Containment {
@@ -53,6 +63,8 @@ export interface PointContext {
   coversAgents: boolean;
   policy: CompiledPolicy;
   at: () => string;
+  /** What a point remembers between its checks of one switch change. */
+  memo: Map<string, number>;
 }
 
 export type PointCheck = (ctx: PointContext) => Promise<ContainmentPoint>;

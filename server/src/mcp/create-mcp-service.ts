@@ -19,6 +19,8 @@ interface OpenSession {
   http?: StreamableHTTPServerTransport | undefined;
   /** When the client last sent anything (ms): sessions idle past `idleTimeoutMs` are closed. */
   lastSeen: number;
+  /** When it opened (ms): a switch closes only the sessions opened before it. */
+  openedAt: number;
   close(): Promise<void>;
 }
 
@@ -117,7 +119,13 @@ export function createMcpService(options: McpServiceOptions): McpService {
       enableJsonResponse: true,
       onsessioninitialized: (sessionId) => {
         id = sessionId;
-        open.set(sessionId, { session, http: transport, lastSeen: clock(), close: () => session.server.close() });
+        open.set(sessionId, {
+          session,
+          http: transport,
+          lastSeen: clock(),
+          openedAt: clock(),
+          close: () => session.server.close(),
+        });
       },
     });
     transport.onclose = () => {
@@ -150,7 +158,7 @@ export function createMcpService(options: McpServiceOptions): McpService {
       const { createAgentSession } = await loadSession();
       const session = await createAgentSession(calls, caller);
       const key = `local:${randomUUID()}`;
-      open.set(key, { session, lastSeen: clock(), close: () => session.server.close() });
+      open.set(key, { session, lastSeen: clock(), openedAt: clock(), close: () => session.server.close() });
       const previous = transport.onclose;
       transport.onclose = () => {
         previous?.();
@@ -160,11 +168,15 @@ export function createMcpService(options: McpServiceOptions): McpService {
       watchActivity(transport, () => open.get(key));
     },
 
-    async closeSessionsFor(tenantId, agentIds) {
+    async closeSessionsFor(tenantId, agentIds, openedBefore) {
       const ids = agentIds ? new Set(agentIds) : undefined;
+      const before = openedBefore?.getTime() ?? Infinity;
       return closeAll(
         [...open.entries()].filter(
-          ([, o]) => o.session.caller.tenantId === tenantId && (!ids || ids.has(o.session.caller.agentId)),
+          ([, o]) =>
+            o.session.caller.tenantId === tenantId &&
+            (!ids || ids.has(o.session.caller.agentId)) &&
+            o.openedAt <= before,
         ),
       );
     },

@@ -73,9 +73,11 @@ export interface McpService {
    * Closes every open session of these agents of a tenant (all of its agents when `agentIds`
    * is omitted): their in-flight calls are aborted — one not yet decided is refused, never
    * decided — and their clients must reconnect. For kill switches that cover an agent.
+   * With `openedBefore`, only sessions opened by then (a switch leaves the read-only sessions
+   * opened after it alone).
    * @returns how many sessions were closed
    */
-  closeSessionsFor(tenantId: string, agentIds?: readonly string[]): Promise<number>;
+  closeSessionsFor(tenantId: string, agentIds?: readonly string[], openedBefore?: Date): Promise<number>;
   /** Open sessions, by tenant (tests, metrics). */
   sessionCount(tenantId?: string): number;
   close(): Promise<void>;

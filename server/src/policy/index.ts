@@ -50,6 +50,7 @@ export {
   attributesFromRecordFacts,
   mergeFactAttributes,
   needsRecordFacts,
+  ruleNamesException,
   recordFactProperties,
 } from "./record-facts.js";
 export type { FactProperties, RecordFacts } from "./record-facts.js";

@@ -154,6 +154,12 @@ export function needsRecordFacts(policy: CompiledPolicy, input: DecisionInput): 
   return r.rule.exceptions.some(([c]) => (RECORD_FACT_CONDITIONS as readonly string[]).includes(c));
 }
 
+/** Whether the rule that governs `input` names the exception `condition` (e.g. `new_domain`). */
+export function ruleNamesException(policy: CompiledPolicy, input: DecisionInput, condition: string): boolean {
+  const r = resolveRule(policy, input);
+  return r.kind === "rule" && r.rule.exceptions.some(([c]) => c === condition);
+}
+
 /**
  * The agent's own flags can only make a decision stricter: a fact the CRM answers wins, except
  * that an agent saying "yes" is believed (it asks for more care, never less).

@@ -1,6 +1,7 @@
 import { createActionGate, createPermitVerifier, derivePermitSecret } from "../actions/index.js";
 import type { AuditLog } from "../audit/index.js";
 import { createContainment } from "../containment/index.js";
+import { countWebhookJobs } from "../webhooks/index.js";
 import { NotFoundError } from "../errors/index.js";
 import { createMcpService } from "../mcp/index.js";
 import { instrumentAudit } from "../observability/index.js";
@@ -35,6 +36,8 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     now,
     logger,
     permitSecret,
+    // Field writes go out through whichever CRM is connected (the write queue reaches both).
+    executableCrms: crms.salesforce ? ["hubspot", "salesforce"] : ["hubspot"],
   });
   // The governed MCP server (docs/contracts.md, MCP): reads through the connector, everything else through the gate.
   const mcp = createMcpService({
@@ -65,6 +68,7 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     mcp,
     connectorFor: crms.connectorFor,
     ownUserIds: () => (ownUserId ? [ownUserId] : []),
+    pendingChanges: (tenantId) => countWebhookJobs(redis, prefix, tenantId),
     now,
     logger,
   });

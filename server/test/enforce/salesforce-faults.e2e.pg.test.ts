@@ -92,6 +92,28 @@ describe("Salesforce faults, end to end", () => {
     expect((await writesByStatus())["failed"]).toBeUndefined();
   });
 
+  it("a GAP_OVERFLOW event stands for changes CDC could not carry: they are read back (SOQL, field history) and enforced at once", async () => {
+    const [id] = leads(1);
+    await h.tollgate.baseline(sf.org.orgId);
+    sf.org.streaming.withhold();
+    sf.org.write("Lead", id!, { Status: "Closed - Converted" }, sf.users.enrichment.id);
+    sf.org.streaming.withhold(false);
+    sf.org.streaming.publish({
+      entityName: "Lead",
+      recordIds: [],
+      changeType: "GAP_OVERFLOW",
+      changeOrigin: "",
+      transactionKey: "tk-overflow",
+      sequenceNumber: 1,
+      commitTimestamp: Date.now(),
+      commitNumber: 1,
+      commitUser: "",
+    });
+    await sf.settle();
+    expect(sf.org.getRecord("Lead", id!)!["Status"]).toBe(OPEN);
+    expect(tollgateWrites(id!)).toBe(1);
+  });
+
   it("the daily allocation spent: reverts wait in the queue (none failed or dropped), no further call is made, and the alert webhook is told", async () => {
     const ids = leads(10);
     await h.tollgate.baseline(sf.org.orgId);

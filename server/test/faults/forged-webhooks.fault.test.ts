@@ -13,5 +13,5 @@ describe("fault: 10,000 forged or malformed webhooks (fast-check)", () => {
       traces: 0,
       auditChainOk: true,
     });
-  }, 90_000);
+  }, 120_000);
 });

@@ -29,6 +29,8 @@ export async function startTollgateWithSandbox(
     sandbox?: LocalStackOptions["sandbox"];
     policyYaml?: string;
     beforeStart?: LocalStackOptions["beforeStart"];
+    /** Also a Salesforce org (the sandbox). */
+    salesforce?: LocalStackOptions["salesforce"];
   } = {},
 ): Promise<Harness> {
   const t = await createTestDatabase({ poolSize: 10 });
@@ -42,6 +44,7 @@ export async function startTollgateWithSandbox(
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     ...(options.policyYaml ? { policyYaml: options.policyYaml } : {}),
     ...(options.beforeStart ? { beforeStart: options.beforeStart } : {}),
+    ...(options.salesforce ? { salesforce: options.salesforce } : {}),
   });
   return {
     ...stack,

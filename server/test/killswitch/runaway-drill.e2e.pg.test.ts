@@ -32,5 +32,13 @@ describe("kill-switch drill (sandbox)", () => {
     expect(Object.keys(r.crmCalls.byRoute)).toEqual(["POST /crm/v3/objects/:type/batch/update"]);
     expect(r.crmCalls.total).toBeLessThanOrEqual(8);
     expect(r.crmCalls.rateLimited).toBe(0);
+    // The trip's containment report: every point confirmed or not applicable (with the reason).
+    expect(r.containment?.status).toBe("contained");
+    const points = Object.fromEntries(r.containment!.points.map((p) => [p.point, p]));
+    expect(points["queues_held"]!.state).toBe("confirmed");
+    expect(points["direct_writes_reverted"]).toMatchObject({ state: "confirmed", count: 370 });
+    expect(points["crm_users_frozen"]!.state).toBe("not_applicable");
+    expect(points["crm_tokens_revoked"]!.detail).toContain("not installed through Tollgate");
+    expect(r.containment!.secondsToContained).toBeGreaterThanOrEqual(0);
   }, 120_000);
 });
