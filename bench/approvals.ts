@@ -77,7 +77,8 @@ export async function run(
       connectorFor: async () => crm,
       guard: createConflictGuard(snapshots),
       onSettled: (rows) => service.onWritesSettled(rows),
-      // The queue's own pace, not HubSpot's budget: the default limiter (90 per 10 s) never binds at one approval at a time.
+      // The queue's own pace, not HubSpot's budget: the default limiter (90 per 10 s) never binds at one approval at a
+      // time.
       limiter: { max: 10_000, durationMs: 1_000 },
     });
     await writes.start();

@@ -4,7 +4,8 @@ import { z } from "zod";
  * docs/contracts.md "Fields the app installs" (contract): `ai_sdr_source` (`AI_SDR_Source__c`)
  * is the data provider (`apollo`), or a JSON object that also carries the agent's versions and the
  * tool that made the change, so the webhook path's audit has them as the gate's does:
- * `{"source": "apollo", "model": "gpt-4o-2024-08-06", "prompt": "enrich-v7", "promptHash": "…", "agent": "1.4.2", "tool": "enrich_contact"}`.
+ * `{"source": "apollo", "model": "gpt-4o-2024-08-06", "prompt": "enrich-v7", "promptHash": "…", "agent": "1.4.2",
+ * "tool": "enrich_contact"}`.
  */
 export const agentSourceSchema = z.object({
   source: z.string().min(1).max(200).optional(),

@@ -182,7 +182,10 @@ export const agentSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected letters, digits, '.', '_' or '-'"),
   role: identifier,
   description: z.string().optional(),
-  /** Safe mode (docs/policy.md): until then the agent's tier-2 writes are held for a person (a new client, after an incident). */
+  /**
+   * Safe mode (docs/policy.md): until then the agent's tier-2 writes are held for a person (a new client, after an
+   * incident).
+   */
   safe_mode_until: z.iso.datetime({ offset: true, error: "expected an ISO-8601 date-time" }).optional(),
   hubspot: z
     .strictObject({ appIds: z.array(hubspotIdSchema).optional(), userIds: z.array(hubspotIdSchema).optional() })
@@ -251,7 +254,10 @@ export const qaSchema = z.strictObject({
   new_for: durationSchema.optional(),
   /** Accounts with at least this many employees are large. @defaultValue 1000 */
   large_account_employees: countSchema.optional(),
-  /** Industry values (case-insensitive) treated as regulated. @defaultValue banking, financial services, insurance, healthcare, pharmaceuticals, government */
+  /**
+   * Industry values (case-insensitive) treated as regulated. @defaultValue banking, financial services, insurance,
+   * healthcare, pharmaceuticals, government
+   */
   regulated_industries: nameList.optional(),
 });
 
@@ -276,7 +282,10 @@ export const exceptionDataSchema = z.strictObject({
     .optional(),
   regulated_industry: z
     .strictObject({
-      /** Industry values (case-insensitive). @defaultValue banking, financial services, insurance, healthcare, pharmaceuticals, government */
+      /**
+       * Industry values (case-insensitive). @defaultValue banking, financial services, insurance, healthcare,
+       * pharmaceuticals, government
+       */
       values: nameList.optional(),
       /** The company's industry property. @defaultValue industry (HubSpot) · Industry (Salesforce) */
       property: fieldNameSchema.optional(),
@@ -284,7 +293,10 @@ export const exceptionDataSchema = z.strictObject({
     .optional(),
   exec_persona: z
     .strictObject({
-      /** Case-insensitive regular expressions matched against the person's title. @defaultValue chief, c-level abbreviations, vp, vice president, president, founder, head of, director, owner, partner */
+      /**
+       * Case-insensitive regular expressions matched against the person's title. @defaultValue chief, c-level
+       * abbreviations, vp, vice president, president, founder, head of, director, owner, partner
+       */
       titles: z.array(z.string().min(1).refine(isValidRegExp, "expected a regular expression")).optional(),
       /** The title property. @defaultValue jobtitle (HubSpot) · Title (Salesforce) */
       title_property: fieldNameSchema.optional(),
@@ -342,7 +354,10 @@ export const policyManifestSchema = z.strictObject({
   tenant: z.string().min(1).default("default"),
   /** The tenant's zone, for windows with `tz: tenant` and prospects without a known zone. */
   timezone: timeZoneSchema.default("UTC"),
-  /** docs/contracts.md#rules-that-never-bend: writes from neither an agent, a human nor Tollgate are only recorded unless `enforce`. */
+  /**
+   * docs/contracts.md#rules-that-never-bend: writes from neither an agent, a human nor Tollgate are only recorded
+   * unless `enforce`.
+   */
   unattributed: z.enum(["observe", "enforce"]).default("observe"),
   /** What going over a cap does: refuse (`deny`) or park the action until the cap resets (`hold`). */
   over_cap: z.enum(["deny", "hold"]).default("deny"),

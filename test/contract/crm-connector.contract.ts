@@ -1,5 +1,6 @@
 /**
- * The one contract every `CrmConnector` keeps (docs/architecture.md#how-the-code-reads: one suite per interface, run against
+ * The one contract every `CrmConnector` keeps (docs/architecture.md#how-the-code-reads: one suite per interface, run
+ * against
  * each implementation). A CRM's test file calls `crmConnectorContract(name, createHarness)` with
  * a harness pointed at a real or sandboxed CRM; this file has no CRM-specific knowledge.
  */

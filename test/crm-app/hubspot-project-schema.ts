@@ -9,7 +9,9 @@
  * JSON Schema, `z.toJSONSchema`). They are written from:
  * - `HubSpot/hubspot-project-components` `2025.2/components/{app/oauth-marketplace,cards,webhooks}` (shapes);
  * - the app-card reference (locations) and the webhooks guide (subscription types, 1,000 cap),
- *   as HubSpot documents them (https://developers.hubspot.com/docs/apps/developer-platform/add-features/configure-webhooks, /docs/api/working-with-oauth, /docs/apps/developer-platform/add-features/ui-extensibility/app-cards/reference);
+ *   as HubSpot documents them
+ *   (https://developers.hubspot.com/docs/apps/developer-platform/add-features/configure-webhooks,
+ *   /docs/api/working-with-oauth, /docs/apps/developer-platform/add-features/ui-extensibility/app-cards/reference);
  * - project-parsing-lib's offline rules: uid `^[a-zA-Z0-9_\-.]+$` of at most 64 characters
  *   (`src/lib/uid.js`), the directory each component type must live in, and which types are
  *   singular (`src/lib/constants.js` `Components`).

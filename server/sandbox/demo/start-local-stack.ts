@@ -52,7 +52,10 @@ export interface LocalStackOptions {
   sandbox?: Partial<HubSpotSandboxOptions>;
   /** Runs on the started sandbox before Tollgate starts: the portal's records as they were before install. */
   beforeStart?: (started: StartedSandbox) => void;
-  /** Also a Salesforce org (the sandbox), connected by static token, under `policyYaml` (default manifests/policy.salesforce.yaml). */
+  /**
+   * Also a Salesforce org (the sandbox), connected by static token, under `policyYaml` (default
+   * manifests/policy.salesforce.yaml).
+   */
   salesforce?: { policyYaml?: string } | undefined;
 }
 

@@ -5,7 +5,10 @@ import { startGuardedStack, type GuardedStack } from "./drill-stack.js";
 
 const AGENT = { id: "enrichment-bot", appId: 1000002 };
 
-/** The drill's policy: the agent may write company industry (tier 2), one write at a time; a trigger stops it above `threshold` writes a minute. */
+/**
+ * The drill's policy: the agent may write company industry (tier 2), one write at a time; a trigger stops it above
+ * `threshold` writes a minute.
+ */
 export function runawayPolicyYaml(threshold: number): string {
   return `version: 1
 tenant: default

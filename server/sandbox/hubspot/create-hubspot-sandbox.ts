@@ -26,7 +26,8 @@ import { WebhookDispatcher } from "./webhook-dispatcher.js";
  * webhooks. Point `HUBSPOT_API_BASE_URL` at `url`.
  *
  * @example
- * const sandbox = await createHubSpotSandbox({ clientSecret: "s3cret", appId: 4242, webhookTargetUrl: "http://127.0.0.1:3000/webhooks/hubspot" });
+ * const sandbox = await createHubSpotSandbox({ clientSecret: "s3cret", appId: 4242, webhookTargetUrl:
+ * "http://127.0.0.1:3000/webhooks/hubspot" });
  * const agentToken = sandbox.tokens.issue({ appId: 123456 });
  * const [contact] = sandbox.seed("contacts", [{ properties: { email: "ada@example.com" } }]);
  */

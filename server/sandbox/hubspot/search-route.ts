@@ -8,7 +8,7 @@ interface Filter {
 }
 
 const OPERATORS = new Set(["EQ", "NEQ", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "GT", "GTE", "LT", "LTE"]);
-/** HubSpot stops a search at 10,000 results (reference/hubspot.md): paging past it is a 400. */
+/** HubSpot stops a search at 10,000 results (docs/contracts.md): paging past it is a 400. */
 const MAX_RESULTS = 10_000;
 /** HubSpot: at most 5 filter groups, 6 filters each; 200 results a page. */
 const MAX_GROUPS = 5;

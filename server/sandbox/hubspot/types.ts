@@ -77,7 +77,10 @@ export interface HubSpotSandboxOptions {
   webhookBatchSize?: number;
   /** How long events gather before a POST. @defaultValue 20 */
   webhookDelayMs?: number;
-  /** Delay before retry n (1-based) of a failed POST; HubSpot spreads 10 over 24 h. @defaultValue `n => 25 * 2 ** (n - 1)` */
+  /**
+   * Delay before retry n (1-based) of a failed POST; HubSpot spreads 10 over 24 h. @defaultValue `n => 25 * 2 ** (n -
+   * 1)`
+   */
   webhookRetryDelayMs?: (retry: number) => number;
   /** @defaultValue 10 (HubSpot's "up to 10 times") */
   webhookMaxAttempts?: number;
@@ -85,7 +88,10 @@ export interface HubSpotSandboxOptions {
   webhookTimeoutMs?: number;
   /** Chance (0–1) that a delivered batch is delivered once more, as HubSpot may. @defaultValue 0 */
   duplicateRate?: number;
-  /** Treat the first attempt of every batch as failed even when it was answered 2xx (a lost ack), so it comes again with `attemptNumber` 1. */
+  /**
+   * Treat the first attempt of every batch as failed even when it was answered 2xx (a lost ack), so it comes again with
+   * `attemptNumber` 1.
+   */
   failFirstDelivery?: boolean;
   /** Writes to unknown properties or invalid values get HubSpot's 400. @defaultValue true */
   strictProperties?: boolean;

@@ -2,7 +2,10 @@
 export interface SandboxField {
   name: string;
   label: string;
-  /** Salesforce field type: `string`, `textarea`, `email`, `picklist`, `double`, `datetime`, `boolean`, `reference`, `id`. */
+  /**
+   * Salesforce field type: `string`, `textarea`, `email`, `picklist`, `double`, `datetime`, `boolean`, `reference`,
+   * `id`.
+   */
   type: string;
   custom: boolean;
   updateable: boolean;

@@ -14,7 +14,10 @@ export interface SalesforceSandboxOptions {
   host?: string | undefined;
   /** The org's daily API allocation. @defaultValue 1,000,000 */
   dailyApiLimit?: number | undefined;
-  /** Objects whose changes CDC publishes from the start (more through `PlatformEventChannelMember`). @defaultValue Lead, Contact, Account, Opportunity, Task */
+  /**
+   * Objects whose changes CDC publishes from the start (more through `PlatformEventChannelMember`). @defaultValue Lead,
+   * Contact, Account, Opportunity, Task
+   */
   cdcObjects?: string[] | undefined;
   /** CDC events kept for replay (Salesforce keeps 72 hours). @defaultValue 100,000 */
   retainEvents?: number | undefined;

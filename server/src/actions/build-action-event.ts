@@ -25,8 +25,8 @@ const PERMITS = "intent: the agent performs this action itself, citing this even
 
 /**
  * The audit event of one gate decision (docs/contracts.md#audit-event), written BEFORE anything is carried out
- * (docs/contracts.md#rules-that-never-bend): who asked (agent, role, key), what (the verb, the target, the whole payload —
- * R12 drill 3 reconstructs an email from it), why (reason, signal, confidence, evidence), with
+ * (docs/contracts.md#rules-that-never-bend): who asked (agent, role, key), what (the verb, the target, the whole
+ * payload — the audit reconstruction drill rebuilds an email from it), why (reason, signal, confidence, evidence), with
  * what (model, prompt hash, tool), and what was decided under which rule and approval.
  */
 export function buildActionEvent(r: ActionRequest, verdict: ActionVerdict, c: ActionEventContext): AuditEventInput {

@@ -51,7 +51,8 @@ async function runAction(
 }
 
 /**
- * The pre-write gate (docs/architecture.md#the-flow "two entry paths, one decision function", docs/contracts.md#http-api `POST /v1/actions`).
+ * The pre-write gate (docs/architecture.md#the-flow "two entry paths, one decision function",
+ * docs/contracts.md#http-api `POST /v1/actions`).
  *
  * Sends, enrollments, meetings and tasks are NOT performed by Tollgate: it has no email,
  * sequence or calendar provider. An allowed one is answered `executed: false` with a `permit`
@@ -60,9 +61,12 @@ async function runAction(
  * `update_field` is executed: queued as a CRM write in the decision's own transaction.
  *
  * @example
- * const gate = createActionGate({ db, audit, policies, counters, killSwitches, guard, writes, approvals, exceptions, redis });
- * const { response } = await gate.handle(tenantId, principal, { action: "send_email", crm: "hubspot", object: "contact", objectId: "101",
- *   payload: { to: "ada@example.com", template: "intro-v1", body: "… unsubscribe …" }, idempotencyKey: "run-7:step-3" });
+ * const gate = createActionGate({ db, audit, policies, counters, killSwitches, guard, writes, approvals, redis });
+ * const { response } = await gate.handle(tenantId, principal, {
+ *   action: "send_email", crm: "hubspot", object: "contact", objectId: "101",
+ *   payload: { to: "ada@example.com", template: "intro-v1", body: "… unsubscribe …" },
+ *   idempotencyKey: "run-7:step-3",
+ * });
  * // response.permit → { eventId, expiresAt, token } when allowed; response.approvalId when a person must approve
  */
 export function createActionGate(options: ActionGateOptions): ActionGate {

@@ -13,7 +13,9 @@ import type { ComplianceFinding } from "./check-send-compliance.js";
 export interface ActionVerdict {
   decision: PolicyDecision;
   riskFlags: string[];
-  /** Rules a person's approval set aside for this one action (a closed window, a held cap): the audit's `exceptions`. */
+  /**
+   * Rules a person's approval set aside for this one action (a closed window, a held cap): the audit's `exceptions`.
+   */
   waived: string[];
   /** A held cap was set aside: the counters still count the action, without a limit. */
   capWaived: boolean;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ActionPermit, ActionRequest } from "../../../shared/index.js";
 import { permitDigest } from "../../../shared/index.js";
+import { storedFieldsCovering } from "../killswitch/index.js";
 import { killSwitchKeysOf, type DecisionInput } from "../policy/index.js";
 import { signPermit } from "./permit.js";
 
@@ -11,7 +12,10 @@ export interface PermitRow {
   agentId: string;
   action: string;
   digest: string;
-  /** The switch keys that would stop this action: one turned on later revokes the permit. */
+  /**
+   * The stored switches that would stop this action (killswitch `storedFieldsCovering`): one turned on later revokes
+   * it.
+   */
   killKeys: string[];
   issuedAt: string;
   expiresAt: string;
@@ -50,7 +54,7 @@ export function issuePermit(o: {
       agentId: o.agentId,
       action: o.r.action,
       digest,
-      killKeys: killSwitchKeysOf(o.input, o.role ?? undefined),
+      killKeys: storedFieldsCovering(killSwitchKeysOf(o.input, o.role ?? undefined)),
       issuedAt: o.at.toISOString(),
       expiresAt: o.expiresAt,
     }),

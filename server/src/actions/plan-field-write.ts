@@ -3,7 +3,8 @@ import type { PlannedCrmWrite } from "../enforce/index.js";
 
 /**
  * The CRM write that carries out an allowed `update_field`: the value plus its provenance
- * (docs/contracts.md#fields-the-app-installs) — the deciding event, when, and the agent's confidence, source and reason. It is
+ * (docs/contracts.md#fields-the-app-installs) — the deciding event, when, and the agent's confidence, source and
+ * reason. It is
  * an `agent_action` write with the agent named, so a kill switch covering the agent holds it in
  * the queue (killswitch/ `holdWrite`), and Tollgate's own app id marks its echo as Tollgate's.
  */

@@ -1,24 +1,26 @@
 import type { ActionResponse, AuditEventInput } from "../../../shared/index.js";
-import type { NewApproval, NewException, PlannedCrmWrite } from "../enforce/index.js";
+import type { ApprovalToCreate } from "../approvals/index.js";
+import type { NewException, PlannedCrmWrite } from "../enforce/index.js";
 import type { IdempotencyKey, IdempotencyStore } from "./idempotency-store.js";
 import type { PermitRow } from "./issue-permit.js";
 import { loadSql } from "./load-sql.js";
 import type { ActionGateOptions } from "./types.js";
 
-/** A row for `approvals` (sql/insert-approval.sql); its `proposal_event_id` is the decision's event. */
-/** An approval for a verb: the shape enforcement opens for proposals, plus the verb and run. */
-export interface ActionApprovalRow extends Omit<
-  NewApproval,
-  "shadowField" | "proposalEventId" | "expiresAt" | "agentRole"
-> {
+/**
+ * An approval for a verb (or an update_field, `field_write`), stored by approvals/; its proposal event is the
+ * decision's.
+ */
+export type ActionApprovalRow = Omit<ApprovalToCreate, "proposalEventId"> & {
   /** The verb, or `field_write` for an update_field the approvals flow applies itself. */
   action: string;
-  agentRole: string | null;
   runId: string | null;
   expiresAt: string;
-}
+};
 
-/** Everything one decision writes, committed together (docs/contracts.md#rules-that-never-bend: the intent before the execution). */
+/**
+ * Everything one decision writes, committed together (docs/contracts.md#rules-that-never-bend: the intent before the
+ * execution).
+ */
 export interface Recording {
   event: AuditEventInput;
   /** An approved approval this action carries out: taken (approved → applied) first. */
@@ -36,7 +38,7 @@ export interface Recording {
 /** Thrown inside the transaction when the approval was used by another request first; nothing is committed. */
 export class ApprovalTakenError extends Error {}
 
-type Deps = Pick<ActionGateOptions, "db" | "audit" | "writes" | "exceptions">;
+type Deps = Pick<ActionGateOptions, "db" | "audit" | "writes" | "exceptions" | "approvals">;
 
 /**
  * Writes one decision in ONE transaction: the approval it uses, its audit event, then what the
@@ -56,35 +58,7 @@ export async function recordDecision(
       if (used.rows.length === 0) throw new ApprovalTakenError(rec.useApprovalId);
     }
     const { event_id: eventId } = await deps.audit.append(rec.event, { tx });
-    const a = rec.newApproval;
-    if (a) {
-      await tx.query(loadSql("supersede-pending-approval"), [a.tenantId, a.objectType, a.objectId, a.field, at]);
-      await tx.query(loadSql("insert-approval"), [
-        a.id,
-        a.tenantId,
-        a.crm,
-        a.objectType,
-        a.objectId,
-        a.field,
-        a.action,
-        a.currentValue,
-        a.proposedValue,
-        a.confidence,
-        a.source,
-        a.reason,
-        JSON.stringify(a.evidence ?? null),
-        JSON.stringify(a.riskFlags),
-        a.approvalsNeeded,
-        a.agentId,
-        a.agentRole,
-        a.ruleId,
-        a.policyVersion,
-        eventId,
-        a.runId,
-        a.expiresAt,
-        at,
-      ]);
-    }
+    if (rec.newApproval) await deps.approvals.create({ ...rec.newApproval, proposalEventId: eventId }, { tx, now });
     let writeId: string | undefined;
     if (rec.write) [writeId] = await deps.writes.enqueue([rec.write(eventId)], { tx });
     if (rec.exception) await deps.exceptions.open([rec.exception(eventId)], { tx });

@@ -6,7 +6,7 @@ import type { GuardPort, NewException, PlannedCrmWrite } from "../enforce/index.
 import type { CounterStore } from "../limits/index.js";
 import type { Logger } from "../observability/index.js";
 import type { CompiledPolicy, KillSwitchState } from "../policy/index.js";
-import type { StoredApproval } from "../approvals/index.js";
+import type { ApprovalStore } from "../approvals/index.js";
 
 /** Who asks the gate: an agent's API key (`Principal` of http/authenticate.ts satisfies it). */
 export interface ActionCaller {
@@ -22,7 +22,8 @@ export interface ActionCaller {
 /** How the caller means its request (the MCP server's tools). */
 export interface ActionHandleOptions {
   /**
-   * An `update_field` that PROPOSES the value, exactly as a shadow-field write does (docs/contracts.md, fields the app installs):
+   * An `update_field` that PROPOSES the value, exactly as a shadow-field write does (docs/contracts.md, fields the app
+   * installs):
    * audited as a `proposal`, its approval card carries the proposal's risk flags (no evidence,
    * low confidence, overwrites a value), and a refusal opens a `proposal_refused` exception.
    * The decision, caps, switches, approvals and writes are the gate's own.
@@ -38,7 +39,8 @@ export interface ActionResult {
 
 export interface ActionGate {
   /**
-   * Decides one agent action and carries out what Tollgate can (docs/architecture.md#the-flow, docs/contracts.md#http-api):
+   * Decides one agent action and carries out what Tollgate can (docs/architecture.md#the-flow,
+   * docs/contracts.md#http-api):
    * - every decision is audited BEFORE anything is executed (docs/contracts.md#rules-that-never-bend), with the intent;
    * - an allowed `update_field` is queued as a CRM write in the same transaction (`executed`);
    * - an allowed send, enrollment, meeting or task is answered with a `permit`: Tollgate has
@@ -77,7 +79,7 @@ export interface ActionGateOptions {
     kick(tenantIds: string[]): Promise<void>;
   };
   /** Reads approvals (with their `action`) for retries that carry an `approvalId`. */
-  approvals: { get(tenantId: string, id: string, sql?: Sql): Promise<StoredApproval | undefined> };
+  approvals: Pick<ApprovalStore, "get" | "create">;
   exceptions: { open(exceptions: NewException[], options: { tx: Sql }): Promise<void> };
   /** After commit: schedules expiry of the approvals created (approvals/ `ApprovalQueue.schedule`). */
   scheduleApprovals?: ((tenantId: string, ids: string[]) => Promise<void>) | undefined;

@@ -18,7 +18,8 @@ export interface ApprovalQueue {
 }
 
 /**
- * Approvals live in PostgreSQL; Redis only carries their timers (docs/architecture.md#storage-and-services). A job id names its
+ * Approvals live in PostgreSQL; Redis only carries their timers (docs/architecture.md#storage-and-services). A job id
+ * names its
  * tenant and approval, so scheduling twice — or rebuilding after a restart — adds nothing.
  */
 export function createApprovalQueue(options: {

@@ -2,9 +2,26 @@ import type { Approval } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import type { NewApproval } from "../enforce/index.js";
 
+/**
+ * A pending approval to store: a shadow-field proposal or a direct write held for a person
+ * (enforcement), or an action the gate parks — a verb (`action` and `field` name it) or an
+ * `update_field` (`field_write`), with the run it belongs to.
+ */
+export type ApprovalToCreate = Omit<NewApproval, "agentRole" | "expiresAt" | "shadowField"> & {
+  shadowField?: string | null;
+  agentRole: string | null;
+  expiresAt: Date | string;
+  /** @defaultValue "field_write" */
+  action?: string;
+  runId?: string | null;
+};
+
 export interface ApprovalStore {
-  /** Stores a pending approval; an older pending one for the same field is superseded. */
-  create(approval: NewApproval, options: { tx: Sql }): Promise<string>;
+  /**
+   * Stores a pending approval; an older pending one for the same record and field (or verb) is
+   * superseded — the newest is the one a person should see. `now` stamps both (the caller's clock).
+   */
+  create(approval: ApprovalToCreate, options: { tx: Sql; now?: Date }): Promise<string>;
   get(tenantId: string, id: string, sql?: Sql): Promise<StoredApproval | undefined>;
   listForRecord(tenantId: string, objectType: string, objectId: string, limit?: number): Promise<StoredApproval[]>;
   listPending(tenantId?: string): Promise<StoredApproval[]>;
@@ -73,17 +90,23 @@ export function toStoredApproval(r: Record<string, unknown>): StoredApproval {
 
 export function createApprovalStore(db: Sql): ApprovalStore {
   return {
-    async create(a, { tx }) {
-      // The newest proposal for a field is the one a rep should see; the older one lapses.
+    async create(a, { tx, now }) {
+      const action = a.action ?? "field_write";
+      const at = now?.toISOString() ?? null;
+      const newer = action === "field_write" ? "proposal" : "request";
       await tx.query(
-        `UPDATE approvals SET status = 'rejected', reject_reason = 'superseded by a newer proposal', rejected_by = 'tollgate', updated_at = now()
+        `UPDATE approvals SET status = 'rejected', reject_reason = $5, rejected_by = 'tollgate',
+                updated_at = COALESCE($6::timestamptz, now())
           WHERE tenant_id = $1 AND object_type = $2 AND object_id = $3 AND field = $4 AND status = 'pending'`,
-        [a.tenantId, a.objectType, a.objectId, a.field],
+        [a.tenantId, a.objectType, a.objectId, a.field, `superseded by a newer ${newer}`, at],
       );
       await tx.query(
-        `INSERT INTO approvals (id, tenant_id, crm, object_type, object_id, field, shadow_field, current_value, proposed_value, confidence, source, reason,
-                                evidence, risk_flags, approvals_needed, agent_id, agent_role, rule_id, policy_version, proposal_event_id, expires_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+        `INSERT INTO approvals (id, tenant_id, crm, object_type, object_id, field, shadow_field, action, current_value,
+                                proposed_value, confidence, source, reason, evidence, risk_flags, approvals_needed,
+                                agent_id, agent_role, rule_id, policy_version, proposal_event_id, run_id, expires_at,
+                                created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $17, $18, $19,
+                 $20, $21, $22, $23, COALESCE($24::timestamptz, now()), COALESCE($24::timestamptz, now()))`,
         [
           a.id,
           a.tenantId,
@@ -91,7 +114,8 @@ export function createApprovalStore(db: Sql): ApprovalStore {
           a.objectType,
           a.objectId,
           a.field,
-          a.shadowField,
+          a.shadowField ?? null,
+          action,
           a.currentValue,
           a.proposedValue,
           a.confidence,
@@ -105,7 +129,9 @@ export function createApprovalStore(db: Sql): ApprovalStore {
           a.ruleId,
           a.policyVersion,
           a.proposalEventId,
-          a.expiresAt.toISOString(),
+          a.runId ?? null,
+          new Date(a.expiresAt).toISOString(),
+          at,
         ],
       );
       return a.id;

@@ -14,7 +14,8 @@ const target = (a: StoredApproval) => ({
 
 /**
  * The ONE write that carries out an approved proposal: the canonical field takes the proposed
- * value, the shadow is emptied and the provenance names the approving event (docs/contracts.md#fields-the-app-installs). It
+ * value, the shadow is emptied and the provenance names the approving event
+ * (docs/contracts.md#fields-the-app-installs). It
  * expects the field to still hold the value the approvers were shown; the write queue's guard
  * skips it otherwise (docs/contracts.md#rules-that-never-bend), which settles the approval as `conflict`.
  */

@@ -35,7 +35,8 @@ class ExpiryNotDueError extends TollgateError {
  * const approvals = createApprovalService({ db, audit, store, writes, snapshots, connectorFor });
  * const writes = await createCrmWriteQueue({ …, onSettled: (rows) => approvals.onWritesSettled(rows) });
  * approvalQueue.start({ onExpire: (job) => approvals.onExpireJob(job) });
- * await approvals.approve(tenantId, id, { id: "hubspot:user:42", name: "ada@example.com", via: "hubspot_card" }, { expected: { value: "new@x.com" } });
+ * await approvals.approve(tenantId, id, { id: "hubspot:user:42", name: "ada@example.com", via: "hubspot_card" }, {
+ * expected: { value: "new@x.com" } });
  */
 export function createApprovalService(options: ApprovalServiceOptions): ApprovalService {
   const now = options.now ?? (() => new Date());

@@ -28,7 +28,8 @@ type Deps = Pick<ApprovalServiceOptions, "db" | "audit" | "writes" | "snapshots"
 /**
  * Decides approvals in ONE transaction: lock the rows, plan each decision (pure), append the
  * audit event(s), record the new states and queue the CRM writes — intent before execution
- * (docs/contracts.md#rules-that-never-bend), so a crash leaves all of it or none. The CRM is read (when it must be) before
+ * (docs/contracts.md#rules-that-never-bend), so a crash leaves all of it or none. The CRM is read (when it must be)
+ * before
  * the transaction, so no lock is held across a network call.
  *
  * `single`: one audit event per approval that changed. `batch`: ONE `approval_batch` event

@@ -1,5 +1,5 @@
 export { createApprovalStore, isFieldApproval, toStoredApproval } from "./approval-store.js";
-export type { ApprovalStore, StoredApproval } from "./approval-store.js";
+export type { ApprovalStore, ApprovalToCreate, StoredApproval } from "./approval-store.js";
 export { createApprovalQueue } from "./approval-queue.js";
 export type { ApprovalQueue, ApprovalJob } from "./approval-queue.js";
 export { createApprovalService } from "./create-approval-service.js";

@@ -8,7 +8,8 @@ const keyOf = (a: StoredApproval) => propertyKey({ objectType: a.objectType, obj
 
 /**
  * Whether each approval's canonical field still holds the value shown with the proposal
- * (docs/contracts.md#rules-that-never-bend: applies never fight a human). The latest trusted snapshot answers when it agrees,
+ * (docs/contracts.md#rules-that-never-bend: applies never fight a human). The latest trusted snapshot answers when it
+ * agrees,
  * or when it disagrees and is newer than the proposal. Otherwise — nothing observed, or an older
  * observation that disagrees with what the proposal read — one CRM read per object type decides.
  * An untrusted value (an agent's disallowed write, about to be reverted) does not count.

@@ -22,7 +22,8 @@ import { checkpointEvent } from "./record-checkpoint.js";
  *
  * @example
  * const audit = await createAuditLog(db, { signingSeed: deriveCheckpointKey(env.TOLLGATE_ENCRYPTION_KEY).seed });
- * const event = await audit.append({ tenant_id: "default", actor: { type: "agent", id: "enrichment-bot" }, action: "field_write" });
+ * const event = await audit.append({ tenant_id: "default", actor: { type: "agent", id: "enrichment-bot" }, action:
+ * "field_write" });
  */
 export async function createAuditLog(db: Database, options: AuditLogOptions = {}): Promise<AuditLog> {
   const found = await db.query<{ many: string | null; one: string | null }>(

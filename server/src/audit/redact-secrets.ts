@@ -72,7 +72,8 @@ export function redactFieldDiffs<D extends { field: string; before?: unknown; af
 }
 
 /**
- * Field diffs of fields the CRM marks sensitive (`"*"`: every diff of the event) keep their name and lose their values: each is
+ * Field diffs of fields the CRM marks sensitive (`"*"`: every diff of the event) keep their name and lose their values:
+ * each is
  * replaced by `hash(value)` (a keyed hash, so equal values still compare equal without being
  * guessable from a list of candidates). The summary, which quotes values, is replaced too.
  */

@@ -63,7 +63,10 @@ const envSchema = z.object({
   ),
   /** docs/contracts.md: when set, `/metrics` needs `Authorization: Bearer <token>`. */
   TOLLGATE_METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
-  /** docs/contracts.md: the role that owns the schema and runs migrations; `DATABASE_URL`'s role then only appends and reads the audit. */
+  /**
+   * docs/contracts.md: the role that owns the schema and runs migrations; `DATABASE_URL`'s role then only appends and
+   * reads the audit.
+   */
   DATABASE_MIGRATION_URL: optional(url),
   /** Beyond docs/contracts.md: seconds between signed audit checkpoints; 0 turns them off. */
   TOLLGATE_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(0).default(3600),
@@ -87,9 +90,14 @@ const envSchema = z.object({
   TOLLGATE_RETRY_MAX_MS: z.coerce.number().int().min(1).default(60_000),
   /** Beyond docs/contracts.md#configuration: how long a protective write (revert, apply, rollback) keeps retrying. */
   TOLLGATE_PROTECTIVE_WRITE_MAX_AGE_S: z.coerce.number().int().min(1).default(86_400),
-  /** Beyond docs/contracts.md#configuration: how often pending receipts, due writes and approval timers are re-driven. */
+  /**
+   * Beyond docs/contracts.md#configuration: how often pending receipts, due writes and approval timers are re-driven.
+   */
   TOLLGATE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(30_000),
-  /** Beyond docs/contracts.md#configuration: lock of a running webhook job or write flush; a crashed process's work runs again after one to two of these. */
+  /**
+   * Beyond docs/contracts.md#configuration: lock of a running webhook job or write flush; a crashed process's work runs
+   * again after one to two of these.
+   */
   TOLLGATE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Beyond docs/contracts.md#configuration (MCP section): tool calls one agent may make per minute over MCP. */
   TOLLGATE_MCP_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(600),

@@ -17,7 +17,10 @@ import { agentsInScope } from "./scope-agents.js";
 import { isSettled, summarize } from "./summarize.js";
 import type { Containment, ContainmentOptions, PointCheck, PointContext } from "./types.js";
 
-/** The points of a trip or pull, in the order they are acted on (the CRM freeze first: it cuts the agent off at the source). */
+/**
+ * The points of a trip or pull, in the order they are acted on (the CRM freeze first: it cuts the agent off at the
+ * source).
+ */
 const ON: [ContainmentPointName, PointCheck][] = [
   ["crm_users_frozen", freezeAgentUsers],
   ["queues_held", queuesHeld],

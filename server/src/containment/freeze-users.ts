@@ -34,7 +34,10 @@ const errorOf = (err: unknown) => {
   return e.crmCode === "forbidden" ? `${e.message ?? "forbidden"}: ${MANAGE_USERS}` : (e.message ?? String(err));
 };
 
-/** Freezes the agents' own Salesforce users (`crm_users_frozen`); users already frozen for this switch are checked, not frozen twice. */
+/**
+ * Freezes the agents' own Salesforce users (`crm_users_frozen`); users already frozen for this switch are checked, not
+ * frozen twice.
+ */
 export async function freezeAgentUsers(ctx: PointContext): Promise<ContainmentPoint> {
   const point = "crm_users_frozen" as const;
   const { options, change } = ctx;

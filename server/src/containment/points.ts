@@ -7,7 +7,9 @@ import type { PointContext } from "./types.js";
 /** Scopes a queued CRM write can be told apart by (killswitch/ `holdingSwitch`). */
 const holdsQueue = (ctx: PointContext) => ctx.coversAgents || ctx.key === "channel:crm";
 
-/** `queues_held`: this process's write queue holds the scope's queued agent writes (its in-memory copy has the switch). */
+/**
+ * `queues_held`: this process's write queue holds the scope's queued agent writes (its in-memory copy has the switch).
+ */
 export async function queuesHeld(ctx: PointContext): Promise<ContainmentPoint> {
   const point = "queues_held" as const;
   if (!holdsQueue(ctx))
@@ -55,7 +57,10 @@ export async function keysRefused(ctx: PointContext): Promise<ContainmentPoint> 
   };
 }
 
-/** `permits_revoked`: unused permits of the scope issued before the switch; the verifier refuses them from the switch on. */
+/**
+ * `permits_revoked`: unused permits of the scope issued before the switch; the verifier refuses them from the switch
+ * on.
+ */
 export async function permitsRevoked(ctx: PointContext): Promise<ContainmentPoint> {
   const { rows } = await ctx.options.db.query<{ n: number }>(loadSql("count-revoked-permits"), [
     ctx.change.tenantId,
@@ -72,7 +77,9 @@ export async function permitsRevoked(ctx: PointContext): Promise<ContainmentPoin
   };
 }
 
-/** `mcp_sessions_closed`: the scope's agents' MCP sessions in this process are closed, their calls in progress aborted. */
+/**
+ * `mcp_sessions_closed`: the scope's agents' MCP sessions in this process are closed, their calls in progress aborted.
+ */
 export async function mcpSessionsClosed(ctx: PointContext): Promise<ContainmentPoint> {
   const point = "mcp_sessions_closed" as const;
   if (!ctx.coversAgents)
@@ -95,7 +102,10 @@ export async function mcpSessionsClosed(ctx: PointContext): Promise<ContainmentP
   };
 }
 
-/** `crm_tokens_revoked`: which CRM tokens of the agents Tollgate could revoke — and where it cannot, why, and what contains them instead. */
+/**
+ * `crm_tokens_revoked`: which CRM tokens of the agents Tollgate could revoke — and where it cannot, why, and what
+ * contains them instead.
+ */
 export async function crmTokensRevoked(ctx: PointContext): Promise<ContainmentPoint> {
   const point = "crm_tokens_revoked" as const;
   if (!ctx.coversAgents)
@@ -113,7 +123,9 @@ export async function crmTokensRevoked(ctx: PointContext): Promise<ContainmentPo
   );
 }
 
-/** `direct_writes_reverted`: direct agent writes still arriving are refused, and none of their reverts is left to land. */
+/**
+ * `direct_writes_reverted`: direct agent writes still arriving are refused, and none of their reverts is left to land.
+ */
 export async function directWritesReverted(ctx: PointContext): Promise<ContainmentPoint> {
   const point = "direct_writes_reverted" as const;
   const { change } = ctx;

@@ -1,7 +1,8 @@
 import type { CrmName } from "../../../shared/index.js";
 
 /**
- * Everything Tollgate needs from a CRM, behind one interface (docs/architecture.md#storage-and-services, docs/architecture.md#how-the-code-reads).
+ * Everything Tollgate needs from a CRM, behind one interface (docs/architecture.md#storage-and-services,
+ * docs/architecture.md#how-the-code-reads).
  * Enforcement, approvals and rollback talk only to this; nothing outside `crm/` imports a
  * CRM SDK. Object types are the CRM's own API names (`contacts`, `Lead`).
  */

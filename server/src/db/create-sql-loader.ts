@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 
 /**
- * A loader for a capability's `sql/<name>.sql` files (docs/architecture.md#how-the-code-reads: SQL lives in `.sql` files, each
+ * A loader for a capability's `sql/<name>.sql` files (docs/architecture.md#how-the-code-reads: SQL lives in `.sql`
+ * files, each
  * headed by its parameters), reading each file once. Pass the capability's `import.meta.url`.
  */
 export function createSqlLoader(moduleUrl: string): (name: string) => string {

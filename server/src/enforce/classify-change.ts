@@ -10,7 +10,10 @@ export type ChangeStep =
   | { kind: "own_write" }
   /** A person, or a source the policy does not enforce: audited as `observed`. */
   | { kind: "observe" }
-  /** Provenance written by a declared agent: always allowed (docs/contracts.md#fields-the-app-installs), kept as context. */
+  /**
+   * Provenance written by a declared agent: always allowed (docs/contracts.md#fields-the-app-installs), kept as
+   * context.
+   */
   | { kind: "provenance" }
   /** An agent cleared its own proposal. */
   | { kind: "shadow_cleared"; field: string }

@@ -9,7 +9,8 @@ interface GuardedRow {
 }
 
 /**
- * The last check before a write leaves (docs/contracts.md#rules-that-never-bend: never fight a human): a row that expects a
+ * The last check before a write leaves (docs/contracts.md#rules-that-never-bend: never fight a human): a row that
+ * expects a
  * property to still hold a value is skipped when a trusted writer — a person, an allowed agent —
  * has since set something else. Untrusted agent values and Tollgate's own do not block.
  */

@@ -10,7 +10,9 @@ export interface RevertTarget {
 
 export type RestoreValue =
   | { state: "restore"; value: string | null }
-  /** Someone else changed the field after the agent: never overwrite a person (docs/contracts.md#rules-that-never-bend). */
+  /**
+   * Someone else changed the field after the agent: never overwrite a person (docs/contracts.md#rules-that-never-bend).
+   */
   | { state: "conflict"; currentValue: string | null; changedBy: string }
   /** The prior value can never be learned (record gone, a request the CRM refuses). */
   | { state: "unknown"; error: string };

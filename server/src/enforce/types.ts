@@ -36,7 +36,10 @@ export interface CrmChange {
   };
 }
 
-/** Who made a change, as far as Tollgate can tell (docs/architecture.md#the-flow attribution, docs/contracts.md#rules-that-never-bend). */
+/**
+ * Who made a change, as far as Tollgate can tell (docs/architecture.md#the-flow attribution,
+ * docs/contracts.md#rules-that-never-bend).
+ */
 export type Actor =
   | { type: "agent"; agentId: string; role: string; via: string }
   | { type: "human"; id: string; via: string }
@@ -62,7 +65,9 @@ export interface FieldWriteInput {
   at: Date;
 }
 
-/** What a decision is taken against besides the policy (docs/contracts.md#decisions): cap counters and kill switches. */
+/**
+ * What a decision is taken against besides the policy (docs/contracts.md#decisions): cap counters and kill switches.
+ */
 export interface DecisionState {
   counters: CountersSnapshot;
   switches: KillSwitchState;

@@ -42,7 +42,10 @@ export function checkGolden(records: readonly StoredGoldenRecord[], policy: Comp
   return broken;
 }
 
-/** One line per broken record: `<eventId> (<agent> <action> <target>): expected allow, now needs_approval (rule; reasons)`. */
+/**
+ * One line per broken record: `<eventId> (<agent> <action> <target>): expected allow, now needs_approval (rule;
+ * reasons)`.
+ */
 export function describeBreaks(broken: readonly GoldenBreak[]): string {
   return broken
     .map((b) => {

@@ -27,7 +27,8 @@ export interface GoldenService {
   /**
    * Adds (or replaces) golden records: each names a recorded agent action by its audit event and
    * the decision it must keep. Audited. Answers each with the decision the active policy gives it now.
-   * @throws ValidationError (400) for an event that is not an agent's decided action; NotFoundError (404) for an unknown event.
+   * @throws ValidationError (400) for an event that is not an agent's decided action; NotFoundError (404) for an
+   * unknown event.
    */
   add(
     tenantId: string,
@@ -52,7 +53,10 @@ export interface GoldenService {
    * @throws PolicyValidationError for a policy that does not load (nothing is checked).
    */
   assertPolicyChange(tenantId: string, yaml: string, actor: AuditActor, override?: GoldenOverride): Promise<void>;
-  /** Runs the set under the active policy before an agent (or role, or the tenant) is resumed; the same refusal and override. */
+  /**
+   * Runs the set under the active policy before an agent (or role, or the tenant) is resumed; the same refusal and
+   * override.
+   */
   assertResume(tenantId: string, request: KillSwitchRequest, actor: AuditActor): Promise<void>;
 }
 
@@ -81,7 +85,10 @@ const toStored = (r: Row): StoredGoldenRecord => ({
   event: r.event,
 });
 
-/** Golden records (docs/operations.md "Golden records"): a tenant's regression set, run before a policy change or a resume. */
+/**
+ * Golden records (docs/operations.md "Golden records"): a tenant's regression set, run before a policy change or a
+ * resume.
+ */
 export function createGoldenService(options: GoldenServiceOptions): GoldenService {
   const { db, audit } = options;
   const now = options.now ?? (() => new Date());

@@ -182,7 +182,8 @@ function signedPortals(originalUrl: string): string[] {
 
 /**
  * Verifies a card's `hubspot.fetch` request and returns who sent it (docs/contracts.md, card
- * identity). HubSpot signs v3 over METHOD + full URL + body + timestamp (HubSpot: https://developers.hubspot.com/docs/apps/developer-platform/add-features/ui-extensibility/fetching-data);
+ * identity). HubSpot signs v3 over METHOD + full URL + body + timestamp (HubSpot:
+ * https://developers.hubspot.com/docs/apps/developer-platform/add-features/ui-extensibility/fetching-data);
  * the URL is `TOLLGATE_PUBLIC_URL` + the path and query as received. The body is tried as
  * received (`req.rawBody`) and, when that differs or was not kept, as `JSON.stringify(req.body)` —
  * what HubSpot's dev proxy signs. Identity comes only from the parameters HubSpot appends, each

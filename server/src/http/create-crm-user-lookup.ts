@@ -3,7 +3,9 @@ import type { CrmConnector, CrmUser } from "../crm/index.js";
 
 export interface CrmUserLookupOptions {
   connectorFor: (tenantId: string) => Promise<CrmConnector>;
-  /** How long the CRM's answer is trusted: a user removed from a team loses approval within it. @defaultValue 300_000 */
+  /**
+   * How long the CRM's answer is trusted: a user removed from a team loses approval within it. @defaultValue 300_000
+   */
   ttlMs?: number;
   /** @defaultValue 10_000 */
   max?: number;

@@ -13,7 +13,9 @@ export interface InstallRouterOptions {
    * share the budget between processes). @defaultValue 20 a minute, in this process
    */
   limiter?: RateLimiterAbstract;
-  /** Runs after tokens are stored (docs/contracts.md#fields-the-app-installs: with OAuth, provisioning runs on install). */
+  /**
+   * Runs after tokens are stored (docs/contracts.md#fields-the-app-installs: with OAuth, provisioning runs on install).
+   */
   onInstalled?: (installation: Installation) => Promise<void>;
   /** pino-compatible; gets error codes and messages only, never tokens or the OAuth code. */
   logger?: { error(obj: object, msg: string): void };

@@ -18,7 +18,8 @@ export interface PrivateAppInstallation extends TokenProvider {
  * static token, no OAuth and nothing to refresh.
  *
  * @example
- * const tokens = createPrivateAppInstallation({ accessToken: env.HUBSPOT_ACCESS_TOKEN, portalId: env.HUBSPOT_PORTAL_ID });
+ * const tokens = createPrivateAppInstallation({ accessToken: env.HUBSPOT_ACCESS_TOKEN, portalId: env.HUBSPOT_PORTAL_ID
+ * });
  * await tokens.getAccessToken("123456");
  */
 export function createPrivateAppInstallation(options: {

@@ -9,7 +9,8 @@ const BOOL_OPTIONS = [
 ];
 
 /**
- * The shadow property `ai_proposed_<field>` (docs/contracts.md#fields-the-app-installs) for a canonical HubSpot property,
+ * The shadow property `ai_proposed_<field>` (docs/contracts.md#fields-the-app-installs) for a canonical HubSpot
+ * property,
  * typed like it so a proposal is a value the canonical field could hold. Where a copy would
  * not work, a plain string/text holds the proposal instead:
  * - the canonical is calculated or read-only (HubSpot will not create a second formula, and

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { OAuthTokenError } from "./errors.js";
 
 /**
- * HubSpot's v1 OAuth endpoints (HubSpot: https://developers.hubspot.com/docs/api/working-with-oauth), over plain fetch: nothing outside
+ * HubSpot's v1 OAuth endpoints (HubSpot: https://developers.hubspot.com/docs/api/working-with-oauth), over plain fetch:
+ * nothing outside
  * `crm/` imports a CRM SDK. v1 is deprecated on 2027-02-16 in favour of `/oauth/2026-03/token`;
  * only these two functions need to change then.
  */

@@ -35,7 +35,8 @@ export function listProvisionedObjects(
 }
 
 /**
- * Decides what install must create (pure: docs/contracts.md#fields-the-app-installs). Per object: the `tollgate` group, the
+ * Decides what install must create (pure: docs/contracts.md#fields-the-app-installs). Per object: the `tollgate` group,
+ * the
  * six provenance properties, and one shadow per proposable governed field, typed like its
  * canonical field. What exists is left alone, never updated; a property whose type differs from
  * the plan is reported, as is a governed field the CRM does not have (it is never invented).

@@ -5,7 +5,10 @@ import { listProvisionedObjects } from "./plan-provisioning.js";
 import { HUBSPOT_STANDARD_PROPERTIES } from "./standard-properties.js";
 import type { GovernedField } from "./types.js";
 
-/** HubSpot allows at most 1,000 webhook subscriptions per app (HubSpot: https://developers.hubspot.com/docs/api/webhooks). */
+/**
+ * HubSpot allows at most 1,000 webhook subscriptions per app (HubSpot:
+ * https://developers.hubspot.com/docs/api/webhooks).
+ */
 export const HUBSPOT_SUBSCRIPTION_CAP = 1000;
 
 /** Record-level events Tollgate watches on every governed object. */

@@ -5,7 +5,8 @@ import type { PropertyDefinition } from "../crm/index.js";
 export const TOLLGATE_GROUP = { name: "tollgate", label: "Tollgate" } as const;
 
 /**
- * docs/contracts.md#fields-the-app-installs type → HubSpot `type`/`fieldType` (HubSpot: https://developers.hubspot.com/docs/api/crm/properties, valid pairs table).
+ * docs/contracts.md#fields-the-app-installs type → HubSpot `type`/`fieldType` (HubSpot:
+ * https://developers.hubspot.com/docs/api/crm/properties, valid pairs table).
  * Long text is a multi-line string: `textarea` holds up to 65,536 characters like any string.
  */
 const HUBSPOT_TYPES = {

@@ -27,7 +27,8 @@ export async function getProvisioningPlan(
 
 /**
  * Carries out a plan: ensures each group, then creates the missing properties. Never
- * updates or deletes a property (docs/contracts.md#fields-the-app-installs). Just before creating, it lists the object's
+ * updates or deletes a property (docs/contracts.md#fields-the-app-installs). Just before creating, it lists the
+ * object's
  * properties again and skips what appeared since the plan was made, so a stale plan or a
  * concurrent install is harmless. One object failing does not stop the others: its failure
  * is a `create_failed` problem.

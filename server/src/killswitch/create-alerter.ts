@@ -88,7 +88,8 @@ export interface AlerterOptions {
 }
 
 /**
- * Raises an alert (a kill switch tripped, work failing): a structured log line always, and a POST to the alert webhook when one is
+ * Raises an alert (a kill switch tripped, work failing): a structured log line always, and a POST to the alert webhook
+ * when one is
  * configured. Never blocks and never throws: a failed delivery is logged, the trip stands.
  * Returns the delivery (for tests); callers need not await it.
  */
@@ -115,7 +116,10 @@ export function createAlerter(options: AlerterOptions = {}): (alert: Alert) => P
   };
 }
 
-/** Reads `TOLLGATE_ALERT_WEBHOOK_URL` (not in docs/contracts.md#configuration yet); an invalid URL is refused with its name. */
+/**
+ * Reads `TOLLGATE_ALERT_WEBHOOK_URL` (not in docs/contracts.md#configuration yet); an invalid URL is refused with its
+ * name.
+ */
 export function alertWebhookUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
   const raw = env.TOLLGATE_ALERT_WEBHOOK_URL;
   if (raw === undefined || raw === "") return undefined;

@@ -66,7 +66,10 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? pino({ level: "silent" });
 
-  /** Counts events per (metric, subject) once, then trips every trigger the new rate crosses. Returns the trips with the position of the event that crossed. */
+  /**
+   * Counts events per (metric, subject) once, then trips every trigger the new rate crosses. Returns the trips with the
+   * position of the event that crossed.
+   */
   async function count(
     tenantId: string,
     metricTriggers: readonly KillSwitchTrigger[],

@@ -20,7 +20,8 @@ import type { KillSwitch, KillSwitchService, KillSwitchServiceOptions, Prevented
  * @example
  * const killSwitches = createKillSwitchService({ db, redis, prefix, audit });
  * await killSwitches.start();
- * await killSwitches.set(tenantId, { scope: { type: "agent", value: "enrichment-bot" }, state: "on", reason: "runaway" }, { type: "human", id: "ops@acme.test" });
+ * await killSwitches.set(tenantId, { scope: { type: "agent", value: "enrichment-bot" }, state: "on", reason: "runaway"
+ * }, { type: "human", id: "ops@acme.test" });
  * decide(policy, input, counters, await killSwitches.active(tenantId)); // → killed
  */
 export function createKillSwitchService(options: KillSwitchServiceOptions): KillSwitchService {

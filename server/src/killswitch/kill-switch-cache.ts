@@ -22,7 +22,8 @@ return 1
 `);
 
 /**
- * The Redis side of kill switches (docs/architecture.md#storage-and-services): a hash of the active switches per tenant (the
+ * The Redis side of kill switches (docs/architecture.md#storage-and-services): a hash of the active switches per tenant
+ * (the
  * fast check), the PostgreSQL generation it was built from (which orders rebuilds), and what
  * each switch prevented. Everything here can be lost: PostgreSQL rebuilds the hash, and a missing hash is
  * told apart from "no switches" by its `__built` field.

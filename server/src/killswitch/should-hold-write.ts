@@ -1,7 +1,10 @@
 import type { KillSwitchState } from "../policy/index.js";
 import type { HoldableWrite } from "./types.js";
 
-/** Writes that carry out what an agent did. Reverts, rollbacks and shadow clears protect the CRM and always go (docs/contracts.md#rules-that-never-bend). */
+/**
+ * Writes that carry out what an agent did. Reverts, rollbacks and shadow clears protect the CRM and always go
+ * (docs/contracts.md#rules-that-never-bend).
+ */
 export const AGENT_WRITE_PURPOSES: ReadonlySet<string> = new Set(["apply", "provenance", "agent_action"]);
 
 /**

@@ -23,6 +23,18 @@ export function policyKeysOf(type: KillSwitchScope, value: string | null): strin
   return [killSwitchKey(type, value ?? undefined)];
 }
 
+/**
+ * The stored switches (as {@link fieldOf} names them) that would cover these `KillSwitchState`
+ * keys: each key itself, and every group it belongs to (`channel:email` → `channel:all_outbound`).
+ * A permit keeps them, so its revocation is a plain match against `kill_switch_history`.
+ */
+export function storedFieldsCovering(policyKeys: readonly string[]): string[] {
+  const fields = new Set(policyKeys);
+  for (const [group, channels] of Object.entries(CHANNEL_GROUPS))
+    if (channels.some((c) => fields.has(killSwitchKey("channel", c)))) fields.add(fieldOf("channel", group));
+  return [...fields];
+}
+
 /** Cache field of a stored switch: `tenant`, `agent:enrichment-bot`, `channel:all_outbound`. */
 export function fieldOf(type: KillSwitchScope, value: string | null): string {
   return type === "tenant" ? "tenant" : `${type}:${value ?? ""}`;

@@ -18,7 +18,8 @@ const COUNTED_TTL_S = 3 * 24 * 3600;
  * const counters = createCounterStore({ redis, prefix: "tollgate" });
  * const keys = getCounterKeys(policy, input);
  * const snapshot = await counters.snapshot(tenantId, keys, { timeZone: policy.timezone });
- * if (decide(policy, input, snapshot, switches).outcome === "allow") await counters.consume(tenantId, keys, { timeZone: policy.timezone });
+ * if (decide(policy, input, snapshot, switches).outcome === "allow") await counters.consume(tenantId, keys, { timeZone:
+ * policy.timezone });
  */
 export function createCounterStore(options: CounterStoreOptions): CounterStore {
   const { redis } = options;

@@ -42,7 +42,8 @@ function rpcError(res: ServerResponse, status: number, code: number, message: st
  *
  * @example
  * const mcp = createMcpService({ gate, policies, killSwitches, audit, approvals, connectorFor, redis });
- * router.all("/mcp", requireRole(authenticate, ["agent"]), (req, res) => mcp.handleHttp(callerOf(req), req, res, req.body));
+ * router.all("/mcp", requireRole(authenticate, ["agent"]), (req, res) => mcp.handleHttp(callerOf(req), req, res,
+ * req.body));
  */
 export function createMcpService(options: McpServiceOptions): McpService {
   const logger = options.logger ?? pino({ level: "silent" });

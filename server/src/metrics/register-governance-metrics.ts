@@ -9,7 +9,9 @@ export interface GovernanceCollectorOptions {
   tenants?: () => Promise<string[]>;
   /** The trailing window each scrape reports. @defaultValue 24 h */
   windowMs?: number;
-  /** A scrape within this long of the last reuses its figures, so scrapers cannot load the database. @defaultValue 30 s */
+  /**
+   * A scrape within this long of the last reuses its figures, so scrapers cannot load the database. @defaultValue 30 s
+   */
   cacheMs?: number;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;

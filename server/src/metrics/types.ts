@@ -37,7 +37,9 @@ export interface ProtectiveWrites {
 export interface QualityFigures {
   /** QA reviews of agent actions in the range: pass / (pass + fail). */
   qa: { reviewed: number; passed: number; failed: number; passRate: number | null };
-  /** Sends the gate permitted and the bounces and complaints reported for the range (`POST /v1/signals`), per 100 sends. */
+  /**
+   * Sends the gate permitted and the bounces and complaints reported for the range (`POST /v1/signals`), per 100 sends.
+   */
   delivery: {
     sends: number;
     bounces: number;

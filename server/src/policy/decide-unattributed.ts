@@ -3,7 +3,10 @@ import { canonicalOfShadow } from "./canonical-of-shadow.js";
 import { REASONS } from "./reasons.js";
 import type { CompiledPolicy, PolicyDecision } from "./types.js";
 
-/** docs/contracts.md#rules-that-never-bend: whether writes by neither a declared agent, a human nor Tollgate are enforced. */
+/**
+ * docs/contracts.md#rules-that-never-bend: whether writes by neither a declared agent, a human nor Tollgate are
+ * enforced.
+ */
 export function shouldEnforceUnattributed(policy: CompiledPolicy): boolean {
   return policy.unattributed === "enforce";
 }

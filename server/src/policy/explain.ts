@@ -22,8 +22,10 @@ export interface Explanation {
  * The decision plus a readable account of it, for `tollgate policy explain`.
  *
  * @example
- * explainDecision(policy, { agentId: "routing-bot", object: "lead", kind: "field_write", field: "hubspot_owner_id", at: new Date() }).lines
- * // [ "agent routing-bot (role routing)", "asks: write lead.hubspot_owner_id", "rule roles.routing.objects.lead.fields.hubspot_owner_id: tier 2 (safe write …)", … ]
+ * explainDecision(policy, { agentId: "routing-bot", object: "lead", kind: "field_write", field: "hubspot_owner_id", at:
+ * new Date() }).lines
+ * // [ "agent routing-bot (role routing)", "asks: write lead.hubspot_owner_id", "rule
+ * roles.routing.objects.lead.fields.hubspot_owner_id: tier 2 (safe write …)", … ]
  */
 export function explainDecision(
   policy: CompiledPolicy,

@@ -85,7 +85,8 @@ function toPlainData(doc: ReturnType<typeof parseDocument>, filename: string): u
  *
  * @example
  * const policy = loadPolicy(await readFile("manifests/policy.yaml", "utf8"), { filename: "policy.yaml" });
- * decide(policy, { agentId: "enrichment-bot", object: "contact", kind: "field_write", field: "industry", at: new Date() }, {}, NO_KILL_SWITCHES);
+ * decide(policy, { agentId: "enrichment-bot", object: "contact", kind: "field_write", field: "industry", at: new Date()
+ * }, {}, NO_KILL_SWITCHES);
  */
 export function loadPolicy(text: string, options: LoadPolicyOptions = {}): CompiledPolicy {
   return compilePolicy(parsePolicy(text, options));

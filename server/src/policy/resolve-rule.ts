@@ -67,7 +67,8 @@ export function resolveRule(policy: CompiledPolicy, input: DecisionInput): Resol
         isRead: false,
       };
     }
-    // A shadow write proposes a value for the canonical field: same rule, same decision (docs/contracts.md#fields-the-app-installs).
+    // A shadow write proposes a value for the canonical field: same rule, same decision
+    // (docs/contracts.md#fields-the-app-installs).
     let viaShadow = input.viaShadow === true;
     if (field.startsWith(SHADOW_PREFIX_HUBSPOT)) {
       field = field.slice(SHADOW_PREFIX_HUBSPOT.length);

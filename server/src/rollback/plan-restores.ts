@@ -16,7 +16,8 @@ const same = (a: string | null | undefined, b: string | null | undefined) => (a 
 /**
  * The pure half of rollback: for each field, restore the value before the EARLIEST selected
  * change, unless the record no longer holds what the agent wrote (the LATEST selected change) —
- * then someone moved on, and docs/contracts.md#rules-that-never-bend says report it rather than overwrite them. `force` (an
+ * then someone moved on, and docs/contracts.md#rules-that-never-bend says report it rather than overwrite them. `force`
+ * (an
  * owner's call) restores anyway.
  */
 export function planRestores(

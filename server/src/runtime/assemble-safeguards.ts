@@ -43,7 +43,8 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     lockDurationMs: config.reliability.jobLockMs,
     guard: createConflictGuard(snapshots),
-    // An agent's own writes wait while a switch covers it; protective writes never do (docs/contracts.md#rules-that-never-bend).
+    // An agent's own writes wait while a switch covers it; protective writes never do
+    // (docs/contracts.md#rules-that-never-bend).
     hold: (row) => killSwitches.holdWrite(row),
     onFailing: (f) => alert(failingWorkAlert("crm_write", { ...f, ids: f.rowIds }, now())),
   });

@@ -12,8 +12,8 @@ import type { Gate } from "./assemble-gate.js";
 import type { Ingestion } from "./assemble-ingestion.js";
 import type { Storage } from "./open-storage.js";
 
-/** Start and stop, in order: what must be known before anything runs, then workers, then the listener. */
-export function createLifecycle(p: {
+/** What start and stop act on. */
+export interface LifecycleParts {
   config: Config;
   logger: Logger;
   storage: Storage;
@@ -25,7 +25,10 @@ export function createLifecycle(p: {
   gate: Gate;
   ingestion: Ingestion;
   app: { listen(port: number, callback: () => void): Server };
-}): { start(): Promise<Server>; stop(): Promise<void> } {
+}
+
+/** Start and stop, in order: what must be known before anything runs, then workers, then the listener. */
+export function createLifecycle(p: LifecycleParts): { start(): Promise<Server>; stop(): Promise<void> } {
   const { config, logger, storage, crms, governance: g, ingestion } = p;
   const { setup, policies } = ingestion.hubspotSetup;
   const privatePortal = config.hubspot.mode === "private_app" ? config.hubspot.portalId : undefined;

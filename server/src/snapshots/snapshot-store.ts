@@ -2,7 +2,8 @@ import type { Sql } from "../db/index.js";
 import { propertyKey, type LatestValue, type ObservedValue, type PropertyRef } from "./types.js";
 
 /**
- * Prior values of governed properties (docs/architecture.md#storage-and-services "record snapshots"). Every webhook value,
+ * Prior values of governed properties (docs/architecture.md#storage-and-services "record snapshots"). Every webhook
+ * value,
  * history read and baseline lands here, so a revert finds "the value before the agent's write"
  * without one CRM read per record — the difference between 10 and 20+ CRM calls per thousand
  * reverts.

@@ -178,7 +178,9 @@ export const hubSpotChangeSchema = z.object({
       primary: z.boolean().optional(),
     })
     .optional(),
-  /** portal | eventId | subscriptionType | object type | object | property | occurredAt (docs/architecture.md#the-flow). */
+  /**
+   * portal | eventId | subscriptionType | object type | object | property | occurredAt (docs/architecture.md#the-flow).
+   */
   dedupeKey: z.string().min(1),
 });
 export type HubSpotChange = z.infer<typeof hubSpotChangeSchema>;

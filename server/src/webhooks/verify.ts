@@ -63,7 +63,8 @@ function parseTimestamp(value: string | number | undefined): number | undefined 
  * The v3 MAC: HMAC-SHA256 over METHOD + uri + body + timestamp, base64 — what the SDK's
  * `Signature.getSignature(method, "v3", …)` computes, fed HubSpot's decoded URI.
  *
- * docs/architecture.md#how-the-code-reads says wrap the SDK; this deviates on purpose, for the ingest path's cost. The SDK
+ * docs/architecture.md#how-the-code-reads says wrap the SDK; this deviates on purpose, for the ingest path's cost. The
+ * SDK
  * takes the body as a string, so each batch was decoded to UTF-16 and re-encoded to UTF-8
  * for the HMAC (about a third of the signature check). Here the raw bytes go into the HMAC
  * as received. For a body that is valid UTF-8 (the only kind `verifyHubSpotSignatureV3`
@@ -98,7 +99,8 @@ function computeV3(
  * @example
  * const check = verifyHubSpotSignatureV3({ clientSecret, method: "POST",
  *   publicUrl: "https://tollgate.example.com/webhooks/hubspot", rawBody,
- *   signature: req.get("x-hubspot-signature-v3"), timestamp: req.get("x-hubspot-request-timestamp"), now: Date.now() });
+ *   signature: req.get("x-hubspot-signature-v3"), timestamp: req.get("x-hubspot-request-timestamp"), now: Date.now()
+ *   });
  * if (!check.ok) return res.status(401)…
  */
 export function verifyHubSpotSignatureV3(input: VerifyHubSpotSignatureV3Input): SignatureCheck {

@@ -14,7 +14,8 @@ const receiptIdOf = (jobId: string) => jobId.split(".")[0]!;
 
 /**
  * Runs a BullMQ worker per tenant queue, so one tenant's backlog or failures never hold up
- * another's (docs/contracts.md#rules-that-never-bend). Tenants come from PostgreSQL's registry (and Redis's, for tests without
+ * another's (docs/contracts.md#rules-that-never-bend). Tenants come from PostgreSQL's registry (and Redis's, for tests
+ * without
  * a database): all of them on start, a new one as soon as the receiver announces it, and a
  * periodic re-read in case an announcement was missed (pub/sub does not queue messages) or
  * Redis lost its registry. Each tenant queue has a global concurrency of 1, so however many
@@ -26,7 +27,8 @@ const receiptIdOf = (jobId: string) => jobId.split(".")[0]!;
  * is reported through `onFailing` on every further failure.
  *
  * @example
- * const workers = await createWebhookWorkers({ redis, prefix: "tollgate", receipts, handler: async (job, meta) => enforce(job, meta.settle) });
+ * const workers = await createWebhookWorkers({ redis, prefix: "tollgate", receipts, handler: async (job, meta) =>
+ * enforce(job, meta.settle) });
  * await workers.close();
  */
 export async function createWebhookWorkers(options: WebhookWorkersOptions): Promise<WebhookWorkers> {

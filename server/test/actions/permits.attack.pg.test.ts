@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../shared/index.js";
 import { permitDigest } from "../../../shared/index.js";
 import { createPermitVerifier, derivePermitSecret } from "../../src/actions/index.js";
-import { PORTAL_ID, startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
+import { PORTAL_ID, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
+import { outreachPolicy, startWithApiKeys } from "../helpers/start-with-api-keys.js";
 
 // Issue 9, finding 6, tried as the attacker would: an agent that got one permit tries to send
 // it twice, to send another message under it, to forge it, or to use it after it was stopped.
@@ -15,32 +16,15 @@ const KEYS = {
   owner: "owner-key-permits-0123456789abcdef",
   auditor: "auditor-key-permits-0123456789abcdef",
 };
-const POLICY = `
-version: 1
-tenant: default
-agents:
-  - { id: outreach-bot, role: outreach, hubspot: { appIds: [1000003] } }
-roles:
-  outreach:
-    objects: { contact: { read: allow } }
-    actions:
-      send_email: { tier: 2 }
-`;
-
 let h: Harness;
 beforeAll(async () => {
-  h = await startTollgateWithSandbox({
-    policyYaml: POLICY,
-    env: {
-      TOLLGATE_API_KEYS: JSON.stringify([
-        { key: KEYS.agent, role: "agent", agentId: "outreach-bot" },
-        { key: KEYS.sender, role: "operator", name: "mail relay" },
-        { key: KEYS.otherSender, role: "operator", name: "relay of B", tenantId: "tenant-b" },
-        { key: KEYS.owner, role: "owner", name: "Olive" },
-        { key: KEYS.auditor, role: "auditor", name: "Audrey" },
-      ]),
-    },
-  });
+  h = await startWithApiKeys(outreachPolicy({ send_email: 2 }), [
+    { key: KEYS.agent, role: "agent", agentId: "outreach-bot" },
+    { key: KEYS.sender, role: "operator", name: "mail relay" },
+    { key: KEYS.otherSender, role: "operator", name: "relay of B", tenantId: "tenant-b" },
+    { key: KEYS.owner, role: "owner", name: "Olive" },
+    { key: KEYS.auditor, role: "auditor", name: "Audrey" },
+  ]);
 }, 60_000);
 afterAll(async () => h?.close());
 

@@ -4,7 +4,8 @@ import { chainSuite } from "./chain-suite.js";
 import { querySuite } from "./query-suite.js";
 import type { OpenedDatabase } from "./support.js";
 
-// The embedded database serves when DATABASE_URL is unset (docs/architecture.md#storage-and-services): same SQL, same migrations,
+// The embedded database serves when DATABASE_URL is unset (docs/architecture.md#storage-and-services): same SQL, same
+// migrations,
 // so the same contract must hold on it.
 async function openPglite(): Promise<OpenedDatabase> {
   const db = await createDatabase({ dataDir: "memory://" });

@@ -1,14 +1,12 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuditLog, deriveCheckpointKey, verifyExport } from "../../src/audit/index.js";
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "../helpers/test-database.js";
+import { runEntryPoint, writeMalformedPolicy } from "../helpers/run-entry-point.js";
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "tollgate-cli-"));
 let t: TestDatabase;
 /** The CLI reads DATABASE_URL like `npm start`; this one points it at the suite's own schema. */
@@ -20,20 +18,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t.drop());
 
-async function tollgate(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", ["server/bin/tollgate.js", ...args], {
-      env: { ...process.env, LOG_LEVEL: "silent", ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** The CLI as `npx tollgate` runs it. */
+const tollgate = (args: string[], env: Record<string, string> = {}) =>
+  runEntryPoint(["server/bin/tollgate.js", ...args], env);
 
 // Each case spawns tsx, which compiles the CLI first: slow on a loaded 2-core machine, so a long timeout.
 describe("tollgate CLI", { timeout: 90_000 }, () => {
@@ -44,23 +31,7 @@ describe("tollgate CLI", { timeout: 90_000 }, () => {
   });
 
   it("refuses a malformed policy with one line per problem, naming line, column and key", async () => {
-    const file = join(dir, "bad.yaml");
-    writeFileSync(
-      file,
-      [
-        "version: 1",
-        "tenant: default",
-        "agents: []",
-        "roles:",
-        "  r:",
-        "    objects:",
-        "      contact:",
-        "        fields:",
-        "          email: { tier: 7 }",
-        "          phone: { tier: 2, colour: blue }",
-        "",
-      ].join("\n"),
-    );
+    const file = writeMalformedPolicy(dir, "bad.yaml", "{ tier: 2, colour: blue }");
     const r = await tollgate(["policy", "validate", file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.yaml is invalid \(2 problems\)/);

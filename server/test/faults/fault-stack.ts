@@ -167,7 +167,8 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
         "SELECT event->>'object_id' AS object_id, count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND event->>'action' = 'field_write' AND event->'actor'->>'type' = 'agent' AND event->>'object_id' = ANY($2::text[]) GROUP BY 1, event->'field_diffs'->0->>'after'",
         [TENANT, ids],
       );
-      // One decision per agent write (deny, or killed once a trigger trips): a record written twice has two, each of a different value.
+      // One decision per agent write (deny, or killed once a trigger trips): a record written twice has two, each of a
+      // different value.
       const decisions = new Map<string, number>();
       for (const r of rows) decisions.set(r.object_id, Math.max(r.n, decisions.get(r.object_id) ?? 0));
       const ownWrites = (id: string) =>

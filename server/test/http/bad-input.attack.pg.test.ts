@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../shared/index.js";
-import { startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
+import type { Harness } from "../helpers/start-tollgate-with-sandbox.js";
+import { outreachPolicy, startWithApiKeys } from "../helpers/start-with-api-keys.js";
 
 // Issue 9, finding 10: hostile input answers 400 naming the limit and changes nothing; agent
 // evidence keeps every key it was sent with.
@@ -9,29 +10,12 @@ const KEYS = {
   agent: "agent-key-badinput-0123456789abcdef",
   owner: "owner-key-badinput-0123456789abcdef",
 };
-const POLICY = `
-version: 1
-tenant: default
-agents:
-  - { id: outreach-bot, role: outreach, hubspot: { appIds: [1000003] } }
-roles:
-  outreach:
-    objects: { contact: { read: allow } }
-    actions:
-      create_task: { tier: 2 }
-`;
-
 let h: Harness;
 beforeAll(async () => {
-  h = await startTollgateWithSandbox({
-    policyYaml: POLICY,
-    env: {
-      TOLLGATE_API_KEYS: JSON.stringify([
-        { key: KEYS.agent, role: "agent", agentId: "outreach-bot" },
-        { key: KEYS.owner, role: "owner", name: "Olive" },
-      ]),
-    },
-  });
+  h = await startWithApiKeys(outreachPolicy({ create_task: 2 }), [
+    { key: KEYS.agent, role: "agent", agentId: "outreach-bot" },
+    { key: KEYS.owner, role: "owner", name: "Olive" },
+  ]);
 }, 60_000);
 afterAll(async () => h?.close());
 

@@ -48,6 +48,10 @@ describe("logs keep secrets out (finding 8)", () => {
     const out = capture();
     const router = Router();
     router.get("/oauth/hubspot/callback", (_req, res) => void res.json({ ok: true }));
+    router.get(
+      "/oauth/hubspot/install",
+      (_req, res) => void res.cookie("tollgate_oauth_state", "state-cookie-secret").json({}),
+    );
     const app = createHttpApp({
       logger: createLogger({ level: "info", destination: out.stream }),
       metrics: createMetrics({ defaultMetrics: false }),
@@ -59,6 +63,7 @@ describe("logs keep secrets out (finding 8)", () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       await fetch(`${base}/oauth/hubspot/callback?code=oauth-code-secret&state=s1`);
+      await fetch(`${base}/oauth/hubspot/install`);
       await fetch(`${base}/v1/records/hubspot/contacts/1/approvals?userEmail=ada%40secret.example&userId=7`, {
         headers: { authorization: "Bearer api-key-secret-0123456789", cookie: "tg_oauth_state=abc" },
       });
@@ -66,7 +71,9 @@ describe("logs keep secrets out (finding 8)", () => {
     } finally {
       server.close();
     }
-    expect(out.raw()).not.toMatch(/oauth-code-secret|ada%40secret|ada@secret|api-key-secret|tg_oauth_state=abc/);
+    expect(out.raw()).not.toMatch(
+      /oauth-code-secret|ada%40secret|ada@secret|api-key-secret|tg_oauth_state=abc|state-cookie-secret/,
+    );
     const urls = out.lines().map((l) => (l.req as { url?: string } | undefined)?.url);
     expect(urls).toContain("/oauth/hubspot/callback");
     expect(urls).toContain("/v1/records/hubspot/contacts/1/approvals");

@@ -1,26 +1,14 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runEntryPoint, writeMalformedPolicy } from "../helpers/run-entry-point.js";
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "tollgate-start-"));
 
 /** Runs `npm start`'s entry point; start-up must fail before anything listens. */
-async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  try {
-    await run("node", ["--import", "tsx", "server/src/main.ts"], {
-      env: { ...process.env, PORT: "0", LOG_LEVEL: "silent", TOLLGATE_DATA_DIR: dir, ...env },
-      timeout: 80_000,
-    });
-    return { code: 0, stderr: "" };
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-}
+const start = (env: Record<string, string>) =>
+  runEntryPoint(["--import", "tsx", "server/src/main.ts"], { PORT: "0", TOLLGATE_DATA_DIR: dir, ...env }, 80_000);
 
 // Each case spawns tsx, which compiles the server first: slow on a loaded machine, so a long timeout.
 describe("npm start refuses bad configuration", { timeout: 90_000 }, () => {
@@ -31,23 +19,7 @@ describe("npm start refuses bad configuration", { timeout: 90_000 }, () => {
   });
 
   it("stops on a malformed policy with one line per problem, each with its line", async () => {
-    const file = join(dir, "policy.yaml");
-    writeFileSync(
-      file,
-      [
-        "version: 1",
-        "tenant: default",
-        "agents: []",
-        "roles:",
-        "  r:",
-        "    objects:",
-        "      contact:",
-        "        fields:",
-        "          email: { tier: 7 }",
-        "          phone: { tier: two }",
-        "",
-      ].join("\n"),
-    );
+    const file = writeMalformedPolicy(dir, "policy.yaml", "{ tier: two }");
     const r = await start({ TOLLGATE_POLICY: file });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split("\n");

@@ -134,7 +134,8 @@ describe("encodeWebhookJob / decodeWebhookJob", () => {
     const interned = new Set<string>(COMPACT_INTERNED_FIELDS);
     for (const job of sampleJobs()) {
       const v3 = throughRedis(encodeWebhookJob(job)) as { tenantId: string; strings: string[]; rows: unknown[][] };
-      // Rewrite as v2 by hand: the fixed fields, then the optional ones the mask names, indices replaced by their strings.
+      // Rewrite as v2 by hand: the fixed fields, then the optional ones the mask names, indices replaced by their
+      // strings.
       const fixed = [
         "subscriptionType",
         "kind",

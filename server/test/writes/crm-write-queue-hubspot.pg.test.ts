@@ -31,7 +31,10 @@ afterAll(async () => {
   await h?.teardown();
 });
 
-/** Rate-limit headers as HubSpot sends them to a private app (HubSpot: https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines). */
+/**
+ * Rate-limit headers as HubSpot sends them to a private app (HubSpot:
+ * https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
+ */
 function limitHeaders(remaining = 90, intervalMs = 10_000): Record<string, string> {
   return {
     "X-HubSpot-RateLimit-Max": "100",

@@ -6,9 +6,7 @@ WHERE p.tenant_id = $1 AND p.permit_id = $2 AND p.used_at IS NULL AND p.expires_
   AND NOT EXISTS (
     SELECT 1 FROM kill_switch_history h
     WHERE h.tenant_id = p.tenant_id AND h.state = 'on' AND h.set_at >= p.issued_at
-      AND ((CASE WHEN h.scope_type = 'tenant' THEN 'tenant' ELSE h.scope_type || ':' || h.scope_value END) = ANY (p.kill_keys)
-        -- the stored channel all_outbound stands for email and meetings (killswitch/switch-keys.ts)
-        OR (h.scope_type = 'channel' AND h.scope_value = 'all_outbound'
-            AND p.kill_keys && ARRAY['channel:email', 'channel:meetings']))
+      -- kill_keys names the stored switches that cover the permit, groups included (issue-permit.ts)
+      AND (CASE WHEN h.scope_type = 'tenant' THEN 'tenant' ELSE h.scope_type || ':' || h.scope_value END) = ANY (p.kill_keys)
   )
 RETURNING permit_id

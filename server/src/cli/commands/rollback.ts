@@ -15,7 +15,9 @@ export interface RollbackCommandServices {
 /** Terminal plumbing, replaceable in tests. */
 export interface CommandIo {
   write(text: string): void;
-  /** Redraw the progress bar in place (`\r`) rather than printing a line per step. @defaultValue process.stdout.isTTY */
+  /**
+   * Redraw the progress bar in place (`\r`) rather than printing a line per step. @defaultValue process.stdout.isTTY
+   */
   isTTY?: boolean;
   sleep?(ms: number): Promise<void>;
 }

@@ -1,7 +1,8 @@
 -- The CRM write queue's system of record (server/src/writes/). One row per intended property
 -- write: reverts, applies, provenance stamps, shadow clears, rollbacks and executed agent
 -- actions. A row is inserted in the same transaction as the audit event that decided it
--- (docs/contracts.md#rules-that-never-bend: intent before execution); Redis only carries the "flush this tenant" jobs and
+-- (docs/contracts.md#rules-that-never-bend: intent before execution); Redis only carries the "flush this tenant" jobs
+-- and
 -- is rebuilt from the pending rows on start (docs/architecture.md#storage-and-services).
 CREATE TABLE IF NOT EXISTS crm_writes (
   id               text PRIMARY KEY,

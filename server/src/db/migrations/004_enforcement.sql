@@ -1,4 +1,5 @@
--- Record values Tollgate has seen (docs/architecture.md#storage-and-services "record snapshots (prior values)"): one row per
+-- Record values Tollgate has seen (docs/architecture.md#storage-and-services "record snapshots (prior values)"): one
+-- row per
 -- observed property value, from webhooks, history reads and baselines. Reverts restore the
 -- latest trusted value before an agent's write; conflict checks compare against the latest.
 CREATE TABLE IF NOT EXISTS record_values (

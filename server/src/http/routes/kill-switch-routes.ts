@@ -13,7 +13,10 @@ export interface KillSwitchRoutesOptions {
   service: KillSwitchService;
   authenticate: (header: string | undefined) => Principal | undefined;
   defaultTenant: string;
-  /** When given, `agent` and `role` switches must name an agent or role of the tenant's policy: a typo would give false safety. */
+  /**
+   * When given, `agent` and `role` switches must name an agent or role of the tenant's policy: a typo would give false
+   * safety.
+   */
   policyOf?: (tenantId: string) => CompiledPolicy;
   /** When given, each listed switch carries its containment report (docs/contracts.md, kill switches). */
   containment?: { reportsOf(tenantId: string, eventIds: readonly string[]): Promise<Map<string, ContainmentReport>> };

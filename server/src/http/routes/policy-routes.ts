@@ -14,7 +14,9 @@ export interface PolicyRoutesOptions {
   defaultTenant: string;
   /** With it, policy edits are locked to owners while the tenant kill switch is on (R7). */
   killSwitches?: Pick<KillSwitchService, "active"> | undefined;
-  /** With it, a change that alters a golden record's decision is refused unless an owner overrides (`goldenOverride`). */
+  /**
+   * With it, a change that alters a golden record's decision is refused unless an owner overrides (`goldenOverride`).
+   */
   golden?: Pick<GoldenService, "assertPolicyChange"> | undefined;
 }
 

@@ -12,7 +12,10 @@ export interface ReplayRoutesOptions {
 /** Owners, RevOps and auditors: a replay only reads, and shows what a policy would have done. */
 const REPLAYERS = ["owner", "revops_admin", "auditor"] as const;
 
-/** docs/contracts.md `POST /v1/replay` (docs/contracts.md): `{policy | version, from, to, agentId?}` → the decisions that change. */
+/**
+ * docs/contracts.md `POST /v1/replay` (docs/contracts.md): `{policy | version, from, to, agentId?}` → the decisions
+ * that change.
+ */
 export function createReplayRouter({ replay, authenticate, defaultTenant }: ReplayRoutesOptions): Router {
   const router = Router();
   router.post("/v1/replay", requireRole(authenticate, REPLAYERS), async (req, res) => {

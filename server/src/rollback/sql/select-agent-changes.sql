@@ -1,7 +1,8 @@
 -- The changes agents made in the CRM, newest first: allowed direct writes (audit `field_write`
 -- by an agent, outcome allow), and writes Tollgate made for an agent — proposals it applied and
 -- actions it executed (`crm_writes` purpose apply or agent_action, done) — named by the event
--- that caused them. A decision whose write Tollgate carried out counts once, as that write. Observed human edits, denied (reverted) writes and
+-- that caused them. A decision whose write Tollgate carried out counts once, as that write. Observed human edits,
+-- denied (reverted) writes and
 -- changes a live rollback item already undoes are left out.
 -- $1 tenant_id text; $2 event ids text[] (NULL: any; an apply also matches its crm_write event
 -- and, when a person approved it, the proposal the approval followed);

@@ -84,7 +84,8 @@ export interface EvidenceLink {
 }
 
 /**
- * The links in an evidence bundle (docs/contracts.md#fields-the-app-installs: JSON with sources, signals, facts): entries of
+ * The links in an evidence bundle (docs/contracts.md#fields-the-app-installs: JSON with sources, signals, facts):
+ * entries of
  * `sources[]` (URL strings or `{url, title|name|label}`) and top-level `url`/`urls`. Only
  * http(s) URLs become links, so a bundle cannot smuggle a `javascript:` href into the card.
  * A bundle stored as a JSON string (the `ai_sdr_evidence` property) is parsed first.
