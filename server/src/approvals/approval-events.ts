@@ -43,6 +43,8 @@ export function approvalEventBase(
     source_signal: a.source,
     connector: a.crm,
     caused_by: a.proposalEventId,
+    // The CRM marks the values sensitive: the audit keeps only their keyed hashes (docs/contracts.md).
+    ...(a.sensitive ? { sensitive_fields: ["*"] } : {}),
   };
 }
 
@@ -70,7 +72,9 @@ export function conflictEvent(
     reason: `approval by ${approver.name} refused: ${a.field} changed since the proposal`,
     risk_flags: ["conflict"],
     result: "failed",
-    error: `conflict: ${a.field} is now ${show(current.value)} (set by ${current.by ?? "unknown"}), the proposal was shown against ${show(a.currentValue)}; nothing was overwritten`,
+    error: a.sensitive
+      ? `conflict: ${a.field} changed (set by ${current.by ?? "unknown"}) since the proposal; nothing was overwritten`
+      : `conflict: ${a.field} is now ${show(current.value)} (set by ${current.by ?? "unknown"}), the proposal was shown against ${show(a.currentValue)}; nothing was overwritten`,
   };
 }
 
@@ -123,6 +127,8 @@ export interface ManifestEntry {
   proposedValue: string | null;
   currentValue: string | null;
   reason: string | null;
+  /** The values are sensitive (HubSpot `isSensitive`), so they are left out. */
+  sensitive?: true;
 }
 
 /** Requirements R4: a batch is logged as ONE event with its manifest and every item's result. */
@@ -143,7 +149,20 @@ export function batchEvent(
     actor: humanActor(approver),
     action: APPROVAL_ACTIONS.batch,
     reason: `batch of ${results.length} by ${approver.name}: ${approved} approved, ${rejected} rejected, ${refused} refused`,
-    evidence: { manifest, results },
+    evidence: { manifest, results: withoutSensitiveValues(manifest, results) },
     result: refused === 0 ? "ok" : refused === results.length ? "failed" : "partial",
   };
+}
+
+/** A refusal's message and details quote values (the proposed one, the one seen): not those of a sensitive item. */
+function withoutSensitiveValues(
+  manifest: readonly ManifestEntry[],
+  results: readonly DecisionResult[],
+): DecisionResult[] {
+  const sensitive = new Set(manifest.filter((m) => m.sensitive).map((m) => m.id));
+  return results.map((r) =>
+    r.error && sensitive.has(r.id)
+      ? { ...r, error: { code: r.error.code, message: `${r.error.code} (sensitive: values omitted)` } }
+      : r,
+  );
 }

@@ -46,6 +46,8 @@ export interface StoredApproval extends Approval {
    * approval's id is then allowed. @defaultValue "field_write"
    */
   action?: string;
+  /** The CRM marks the values sensitive: the approval's audit events keep only their hashes. */
+  sensitive?: boolean;
 }
 
 /** Whether approving `a` calls for a CRM write (a field value) rather than an agent's retry (a verb). */
@@ -85,6 +87,7 @@ export function toStoredApproval(r: Record<string, unknown>): StoredApproval {
     rejectedBy: (r.rejected_by as string | null) ?? null,
     rejectReason: (r.reject_reason as string | null) ?? null,
     action: (r.action as string | undefined) ?? "field_write",
+    sensitive: r.sensitive === true,
   };
 }
 
@@ -104,9 +107,9 @@ export function createApprovalStore(db: Sql): ApprovalStore {
         `INSERT INTO approvals (id, tenant_id, crm, object_type, object_id, field, shadow_field, action, current_value,
                                 proposed_value, confidence, source, reason, evidence, risk_flags, approvals_needed,
                                 agent_id, agent_role, rule_id, policy_version, proposal_event_id, run_id, expires_at,
-                                created_at, updated_at)
+                                created_at, updated_at, sensitive)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $17, $18, $19,
-                 $20, $21, $22, $23, COALESCE($24::timestamptz, now()), COALESCE($24::timestamptz, now()))`,
+                 $20, $21, $22, $23, COALESCE($24::timestamptz, now()), COALESCE($24::timestamptz, now()), $25)`,
         [
           a.id,
           a.tenantId,
@@ -132,6 +135,7 @@ export function createApprovalStore(db: Sql): ApprovalStore {
           a.runId ?? null,
           new Date(a.expiresAt).toISOString(),
           at,
+          a.sensitive === true,
         ],
       );
       return a.id;

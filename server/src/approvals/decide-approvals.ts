@@ -210,6 +210,21 @@ function manifestEntry(e: DecisionEntry, approvals: Map<string, StoredApproval>)
     };
   }
   const a = approvals.get(e.item.id);
+  // A value the CRM marks sensitive never reaches the audit (docs/contracts.md): the manifest omits it.
+  if (a?.sensitive) {
+    return {
+      id: e.item.id,
+      decision: e.item.decision,
+      objectType: a.objectType,
+      objectId: a.objectId,
+      field: a.field,
+      seenValue: undefined,
+      proposedValue: null,
+      currentValue: null,
+      reason: e.item.reason ?? null,
+      sensitive: true,
+    };
+  }
   return {
     id: e.item.id,
     decision: e.item.decision,

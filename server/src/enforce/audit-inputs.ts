@@ -41,3 +41,6 @@ export function changeEventBase(change: CrmChange, actor: Actor): AuditEventInpu
     ...(change.sensitive ? { sensitive_fields: ["*"] } : {}),
   };
 }
+
+/** A change the CRM marks sensitive stays so on what it leads to: writes and approvals hash it in their audit. */
+export const sensitiveOf = (change: CrmChange): { sensitive?: true } => (change.sensitive ? { sensitive: true } : {});

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { summarizeDiff, type AuditEventInput } from "../../../shared/index.js";
-import { auditDecision, changeEventBase } from "./audit-inputs.js";
+import { auditDecision, changeEventBase, sensitiveOf } from "./audit-inputs.js";
 import { provenanceAudit, type ProposalOutcome } from "./decide-proposals.js";
 import type { EnforcementSummary } from "./enforce-changes.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
@@ -46,6 +46,7 @@ export function planProposal(
       agentId: agentOf(actor),
       causedBy: eventId,
       expected: { [field]: p.currentValue },
+      ...sensitiveOf(change),
     }));
     return;
   }
@@ -81,6 +82,7 @@ export function planProposal(
       // Resolved to the audit event id inside the transaction.
       proposalEventId: String(i),
       expiresAt,
+      ...sensitiveOf(change),
     });
     return;
   }
@@ -93,6 +95,7 @@ export function planProposal(
     agentId: null,
     causedBy: eventId,
     expected: { [shadow]: change.value ?? null },
+    ...sensitiveOf(change),
   }));
   sinks.exceptions.push((ids) => ({
     tenantId: change.tenantId,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Decision } from "../../../shared/index.js";
+import { sensitiveOf } from "./audit-inputs.js";
 import type { RestoreValue } from "./find-restore-values.js";
 import { agentOf } from "./provenance-stamp.js";
 import type { Actor, CrmChange, NewApproval, NewException } from "./types.js";
@@ -72,5 +73,6 @@ export function directWriteApproval(
     // Resolved to the audit event id inside the transaction.
     proposalEventId: String(eventIndex),
     expiresAt: new Date(now.getTime() + ttlMs),
+    ...sensitiveOf(change),
   };
 }

@@ -167,6 +167,8 @@ export interface PlannedCrmWrite {
   agentId: string | null;
   causedBy: string;
   expected?: Record<string, string | null> | undefined;
+  /** The CRM marks the values sensitive: the write's audit keeps only their hashes. */
+  sensitive?: boolean | undefined;
 }
 
 export interface WritesPort {
@@ -196,6 +198,8 @@ export interface NewApproval {
   policyVersion: string;
   proposalEventId: string;
   expiresAt: Date;
+  /** The CRM marks the values sensitive: the approval's audit events keep only their hashes. */
+  sensitive?: boolean | undefined;
 }
 
 export interface ApprovalsPort {

@@ -37,6 +37,8 @@ export function buildWriteAuditEvent(outcome: WriteOutcome): AuditEventInput {
     risk_flags: outcome.status === "skipped" ? ["conflict"] : [],
     connector: row.crm,
     caused_by: row.causedBy,
+    // The CRM marks the values sensitive: the audit keeps only their keyed hashes (docs/contracts.md).
+    ...(row.sensitive ? { sensitive_fields: ["*"] } : {}),
     result: outcome.status === "done" ? "ok" : "failed",
     error: outcome.error,
   };

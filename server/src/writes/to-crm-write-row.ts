@@ -15,6 +15,7 @@ export interface CrmWriteRecord {
   agent_id: string | null;
   caused_by: string;
   expected: Record<string, string | null> | null;
+  sensitive?: boolean;
   status: string;
   attempts: number;
   last_error: string | null;
@@ -41,6 +42,7 @@ export function toCrmWriteRow(r: CrmWriteRecord): CrmWriteRow {
     agentId: r.agent_id,
     causedBy: r.caused_by,
     expected: r.expected,
+    sensitive: r.sensitive === true,
     status: r.status as WriteStatus,
     attempts: r.attempts,
     lastError: r.last_error,

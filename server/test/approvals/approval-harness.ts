@@ -80,6 +80,8 @@ export interface SeedOptions {
   expiresInMs?: number;
   agentId?: string;
   evidence?: unknown;
+  /** The CRM marked the proposed value sensitive (HubSpot `isSensitive`), as enforcement carries it. */
+  sensitive?: boolean;
 }
 
 /**
@@ -194,6 +196,7 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
               object_type: "contacts",
               object_id: objectId,
               field_diffs: [{ field, before: currentValue, after: proposedValue }],
+              ...(o.sensitive ? { sensitive_fields: ["*"] } : {}),
               decision: {
                 outcome: "needs_approval",
                 tier: 3,
@@ -236,6 +239,7 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
             policyVersion: "v-test",
             proposalEventId: proposal!.event_id,
             expiresAt: new Date(clock.now().getTime() + (o.expiresInMs ?? 3_600_000)),
+            ...(o.sensitive ? { sensitive: true } : {}),
           },
           { tx },
         );
