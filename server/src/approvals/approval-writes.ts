@@ -34,7 +34,7 @@ export function applyWrite(a: StoredApproval, eventId: string, now: Date): Plann
     agentId: a.agentId,
     causedBy: eventId,
     expected: { [a.field]: a.currentValue },
-    ...(a.sensitive ? { sensitive: true } : {}),
+    ...(a.sensitive ? { sensitiveFields: a.shadowField ? [a.field, a.shadowField] : [a.field] } : {}),
   };
 }
 
@@ -56,7 +56,7 @@ export function clearShadowWrite(
     agentId: null,
     causedBy: eventId,
     expected: { [a.shadowField]: a.proposedValue },
-    ...(a.sensitive ? { sensitive: true } : {}),
+    ...(a.sensitive ? { sensitiveFields: [a.shadowField] } : {}),
   };
 }
 

@@ -42,5 +42,9 @@ export function changeEventBase(change: CrmChange, actor: Actor): AuditEventInpu
   };
 }
 
-/** A change the CRM marks sensitive stays so on what it leads to: writes and approvals hash it in their audit. */
+/** A change the CRM marks sensitive stays so on the approval it opens: its audit events hash the values. */
 export const sensitiveOf = (change: CrmChange): { sensitive?: true } => (change.sensitive ? { sensitive: true } : {});
+
+/** …and on the writes it leads to: `fields` carry its value, so their audit event hashes them. */
+export const sensitiveFieldsOf = (change: CrmChange, ...fields: string[]): { sensitiveFields?: string[] } =>
+  change.sensitive ? { sensitiveFields: fields } : {};

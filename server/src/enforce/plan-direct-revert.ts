@@ -1,6 +1,6 @@
 import { summarizeDiff, type Decision } from "../../../shared/index.js";
 import { propertyKey } from "../snapshots/index.js";
-import { auditDecision, changeEventBase, sensitiveOf } from "./audit-inputs.js";
+import { auditDecision, changeEventBase, sensitiveFieldsOf } from "./audit-inputs.js";
 import type { BatchPlan } from "./batch-plan.js";
 import { routeOf } from "./decide-proposals.js";
 import type { EnforcementSummary } from "./enforce-changes.js";
@@ -75,7 +75,7 @@ export function planRevert(
       agentId: null,
       causedBy: eventId,
       expected: { [change.property!]: change.value ?? null },
-      ...sensitiveOf(change),
+      ...sensitiveFieldsOf(change, change.property!),
     }));
   }
   plan.exceptions.push((ids) => exceptionFor(change, actor, step.decision.ruleId, ids[i]!, target));

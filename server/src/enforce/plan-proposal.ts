@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { summarizeDiff, type AuditEventInput } from "../../../shared/index.js";
-import { auditDecision, changeEventBase, sensitiveOf } from "./audit-inputs.js";
+import { auditDecision, changeEventBase, sensitiveFieldsOf, sensitiveOf } from "./audit-inputs.js";
 import { provenanceAudit, type ProposalOutcome } from "./decide-proposals.js";
 import type { EnforcementSummary } from "./enforce-changes.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
@@ -46,7 +46,7 @@ export function planProposal(
       agentId: agentOf(actor),
       causedBy: eventId,
       expected: { [field]: p.currentValue },
-      ...sensitiveOf(change),
+      ...sensitiveFieldsOf(change, field, shadow),
     }));
     return;
   }
@@ -95,7 +95,7 @@ export function planProposal(
     agentId: null,
     causedBy: eventId,
     expected: { [shadow]: change.value ?? null },
-    ...sensitiveOf(change),
+    ...sensitiveFieldsOf(change, shadow),
   }));
   sinks.exceptions.push((ids) => ({
     tenantId: change.tenantId,

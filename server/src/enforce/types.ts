@@ -167,8 +167,8 @@ export interface PlannedCrmWrite {
   agentId: string | null;
   causedBy: string;
   expected?: Record<string, string | null> | undefined;
-  /** The CRM marks the values sensitive: the write's audit keeps only their hashes. */
-  sensitive?: boolean | undefined;
+  /** Properties whose values the CRM marks sensitive: the write's audit keeps only their hashes. */
+  sensitiveFields?: string[] | undefined;
 }
 
 export interface WritesPort {

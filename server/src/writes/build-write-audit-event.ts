@@ -38,7 +38,7 @@ export function buildWriteAuditEvent(outcome: WriteOutcome): AuditEventInput {
     connector: row.crm,
     caused_by: row.causedBy,
     // The CRM marks the values sensitive: the audit keeps only their keyed hashes (docs/contracts.md).
-    ...(row.sensitive ? { sensitive_fields: ["*"] } : {}),
+    ...(row.sensitiveFields?.length ? { sensitive_fields: row.sensitiveFields } : {}),
     result: outcome.status === "done" ? "ok" : "failed",
     error: outcome.error,
   };

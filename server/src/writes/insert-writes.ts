@@ -18,7 +18,7 @@ export async function insertWrites(sql: Sql, writes: readonly ParsedPlannedWrite
     writes.map((w) => w.agentId),
     writes.map((w) => w.causedBy),
     writes.map((w) => (w.expected === null ? null : JSON.stringify(w.expected))),
-    writes.map((w) => w.sensitive),
+    writes.map((w) => JSON.stringify(w.sensitiveFields)),
   ]);
   return ids;
 }

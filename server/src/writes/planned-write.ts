@@ -28,8 +28,8 @@ export const plannedWriteSchema = z.object({
   causedBy: z.string().min(1),
   /** `{property: value}` the record must still hold when sent; the `guard` checks it. */
   expected: z.record(z.string().min(1), z.string().nullable()).nullable().default(null),
-  /** The CRM marks the values sensitive: the write's audit event keeps only their hashes. */
-  sensitive: z.boolean().default(false),
+  /** Properties whose values the CRM marks sensitive: the write's audit event keeps only their hashes. */
+  sensitiveFields: z.array(z.string().min(1)).default([]),
 });
 
 export type PlannedWrite = z.input<typeof plannedWriteSchema>;

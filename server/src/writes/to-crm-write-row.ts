@@ -15,7 +15,7 @@ export interface CrmWriteRecord {
   agent_id: string | null;
   caused_by: string;
   expected: Record<string, string | null> | null;
-  sensitive?: boolean;
+  sensitive_fields?: string[] | null;
   status: string;
   attempts: number;
   last_error: string | null;
@@ -42,7 +42,7 @@ export function toCrmWriteRow(r: CrmWriteRecord): CrmWriteRow {
     agentId: r.agent_id,
     causedBy: r.caused_by,
     expected: r.expected,
-    sensitive: r.sensitive === true,
+    sensitiveFields: r.sensitive_fields ?? [],
     status: r.status as WriteStatus,
     attempts: r.attempts,
     lastError: r.last_error,

@@ -19,8 +19,8 @@ export interface CrmWriteRow {
   agentId: string | null;
   causedBy: string;
   expected: Record<string, string | null> | null;
-  /** The CRM marks the values sensitive: the audit keeps only their hashes. @defaultValue false */
-  sensitive?: boolean;
+  /** Properties whose values the CRM marks sensitive: the audit keeps only their hashes. @defaultValue [] */
+  sensitiveFields?: string[];
   status: WriteStatus;
   attempts: number;
   lastError: string | null;

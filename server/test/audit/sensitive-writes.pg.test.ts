@@ -125,8 +125,12 @@ describe("isSensitive values stay out of every audit event that follows the chan
     for (const raw of [OLD, NEW, PROPOSED_A, PROPOSED_B]) expect(serialized).not.toContain(raw);
     // What the log keeps instead: the field names, marked sensitive, with hashed values.
     const revert = events.find((e) => e.action === "crm_write" && e.field_diffs[0]?.field === "lifecyclestage")!;
-    expect(revert.sensitive_fields).toEqual(["*"]);
+    expect(revert.sensitive_fields).toEqual(["lifecyclestage"]);
     expect(revert.field_diffs[0]!.after).toMatch(/^(hmac-)?sha256:[0-9a-f]{64}$/);
+    // Only the fields carrying the value are hashed: the apply write's provenance stamp stays readable.
+    const apply = events.find((e) => e.action === "crm_write" && e.object_id === approved.objectId)!;
+    expect(apply.sensitive_fields).toEqual(["national_id", "ai_proposed_national_id"]);
+    expect(apply.field_diffs.find((d) => d.field === "ai_sdr_event_id")!.after).toBe(apply.caused_by);
     let exported = "";
     for await (const line of h.audit.exportJsonl({ tenantId })) exported += line;
     for (const raw of [OLD, NEW, PROPOSED_A, PROPOSED_B]) expect(exported).not.toContain(raw);
