@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   crmThrottledAndFailing,
   duplicatedAndReordered,
@@ -7,8 +7,9 @@ import {
   webhooksNeverDelivered,
 } from "./scenarios.js";
 import { expectRecovered } from "./expect-recovered.js";
+import { describeFaults } from "./describe-faults.js";
 
-describe("faults of the CRM and of webhook delivery", () => {
+describeFaults("faults of the CRM and of webhook delivery", () => {
   it("the CRM answers 429 then 503 for a stretch: every revert lands once it answers again", async () => {
     expectRecovered(await crmThrottledAndFailing(20), 20);
   }, 120_000);

@@ -13,7 +13,7 @@ import { freePort } from "../../sandbox/demo/start-local-stack.js";
  * and removed by `stop()`.
  */
 
-const PG_BIN = process.env.TOLLGATE_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+export const PG_BIN = process.env.TOLLGATE_PG_BIN ?? "/usr/lib/postgresql/15/bin";
 
 export { freePort };
 

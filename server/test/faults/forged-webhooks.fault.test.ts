@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { forgedWebhooks } from "./forged-webhooks.js";
+import { describeFaults } from "./describe-faults.js";
 
-describe("fault: 10,000 forged or malformed webhooks (fast-check)", () => {
+describeFaults("fault: 10,000 forged or malformed webhooks (fast-check)", () => {
   it("refuses every one with a 4xx, keeps nothing of them, and never crashes", async () => {
     const f = await forgedWebhooks(10_000);
     expect(f.examples).toEqual([]);

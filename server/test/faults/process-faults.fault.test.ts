@@ -1,4 +1,4 @@
-import { describe, it } from "vitest";
+import { it } from "vitest";
 import {
   killAndFlushRedisAfterAck,
   killMidBatch,
@@ -6,8 +6,9 @@ import {
   redisDownDuringBurst,
 } from "./scenarios.js";
 import { expectRecovered } from "./expect-recovered.js";
+import { describeFaults } from "./describe-faults.js";
 
-describe("faults of Tollgate's own processes and stores", () => {
+describeFaults("faults of Tollgate's own processes and stores", () => {
   it("Tollgate killed -9 mid-batch: a new process finishes every batch, each once", async () => {
     expectRecovered(await killMidBatch(40), 40);
   }, 120_000);

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createAuditLog } from "../../src/audit/index.js";
 import { createDatabase, type Database } from "../../src/db/index.js";
 import { SALESFORCE_POLICY_USERS } from "../../sandbox/demo/start-salesforce-org.js";
 import { createSalesforceSandbox, type SalesforceSandbox } from "../../sandbox/salesforce/index.js";
 import { TEST_DATABASE_URL } from "../helpers/test-database.js";
 import { spawnTollgate, startOwnRedis, until, type OwnRedis, type TollgateProcess } from "./fault-harness.js";
+import { describeFaults } from "./describe-faults.js";
 
 // Tollgate as its own process on the Salesforce sandbox, killed -9 right after it saved a CDC
 // replay id mid-runaway: the restart resumes after that id and sends the queued reverts, and
@@ -57,7 +58,7 @@ const savedReplayId = async () =>
     Number(r.replay_id),
   )[0];
 
-describe("fault: Tollgate killed -9 right after saving a CDC replay id", () => {
+describeFaults("fault: Tollgate killed -9 right after saving a CDC replay id", () => {
   it("resumes after it: every disallowed write undone exactly once, each decided once, the chain verifies", async () => {
     running = await spawnTollgate(env);
     await until(async () => (org.streaming.heldConnects() > 0 ? true : undefined), 30_000, "CDC subscribed");
