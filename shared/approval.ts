@@ -31,6 +31,8 @@ export const approvalSchema = z.object({
   objectType: z.string(),
   objectId: z.string(),
   field: z.string(),
+  /** The CRM's label of `field` (`Job title` for `jobtitle`); the internal name when the CRM has none. */
+  fieldLabel: z.string().optional(),
   currentValue: z.string().nullable(),
   proposedValue: z.string().nullable(),
   confidence: z.number().nullable(),

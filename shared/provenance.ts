@@ -16,6 +16,8 @@ export const provenanceChangeSchema = z.object({
   action: z.string(),
   actor: z.object({ type: z.enum(ACTOR_TYPES), id: z.string(), role: z.string().nullable() }),
   field: z.string().nullable(),
+  /** The CRM's label of `field`; the internal name when the CRM has none, `null` when `field` is. */
+  fieldLabel: z.string().nullable().optional(),
   before: z.unknown(),
   after: z.unknown(),
   outcome: z.string(),

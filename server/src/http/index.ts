@@ -12,6 +12,7 @@ export {
   CARD_IDENTITY_PARAMS,
 } from "./card-auth.js";
 export { createCrmUserLookup } from "./create-crm-user-lookup.js";
+export { createFieldLabelLookup, withFieldLabels, type FieldLabelLookup } from "./create-field-labels.js";
 export { toRefusalEvent, createRefusalAuditor } from "./audit-refusal.js";
 export { cardAuthOf } from "./card-auth-of.js";
 export { tenantOf, ANY_TENANT } from "./tenant-of.js";

@@ -7,6 +7,7 @@ import {
   createApiKeyAuthenticator,
   createAuditRouter,
   createCrmUserLookup,
+  createFieldLabelLookup,
   createExceptionRouter,
   createGoldenRouter,
   createGovernanceRouter,
@@ -53,6 +54,7 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
     setup,
   });
   const tenanted = { authenticate, defaultTenant };
+  const fieldLabels = createFieldLabelLookup({ connectorFor: crms.connectorFor });
   // Raw routers read the exact bytes their signatures cover.
   const rawRouters: Router[] = [
     ...(ingestion.salesforce?.router ? [ingestion.salesforce.router] : []),
@@ -66,8 +68,8 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
           }),
         ]
       : []),
-    createApprovalRouter({ service: g.approvalService, card, ...tenanted }),
-    createProvenanceRouter({ db, card, ...tenanted }),
+    createApprovalRouter({ service: g.approvalService, card, fieldLabels, ...tenanted }),
+    createProvenanceRouter({ db, card, fieldLabels, ...tenanted }),
   ];
   const routers: Router[] = [
     createActionRouter({ gate: gate.actionGate, killSwitches: g.killSwitches, roleOf: g.roleOf, ...tenanted }),
@@ -84,7 +86,7 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
       card,
       ...tenanted,
     }),
-    createCardPageRouter({ approvals: g.approvalService, settings, card, ...tenanted }),
+    createCardPageRouter({ approvals: g.approvalService, settings, card, fieldLabels, ...tenanted }),
     createAuditRouter({ audit: g.audit, ...tenanted }),
     createRollbackRouter({ rollback: g.rollback, ...tenanted }),
     createQaRouter({ qa: g.qa, ...tenanted }),

@@ -11,6 +11,7 @@ import type { ApiKeyRole } from "../../config/index.js";
 import type { ApprovalService, Approver } from "../../approvals/index.js";
 import { ForbiddenError, ValidationError } from "../../errors/index.js";
 import { HUMAN_ROLES, principalOf, type Principal } from "../authenticate.js";
+import { withFieldLabels, type FieldLabelLookup } from "../create-field-labels.js";
 import { authorizeCardOrKey, jsonWithRawBody, type CardAuthOptions } from "../card-auth.js";
 import { parseWith } from "../parse-with.js";
 import { tenantOf } from "../tenant-of.js";
@@ -30,6 +31,8 @@ export interface ApprovalRoutesOptions {
   card?: CardAuthOptions | undefined;
   /** The tenant of a deployment-wide API key that names none. */
   defaultTenant: string;
+  /** The CRM's property labels, added to approvals as `fieldLabel`; without it the cards show internal names. */
+  fieldLabels?: FieldLabelLookup | undefined;
 }
 
 /**
@@ -41,7 +44,9 @@ export interface ApprovalRoutesOptions {
  * checked over the exact bytes; mounted after the parser it still works, re-serialising.
  */
 export function createApprovalRouter(options: ApprovalRoutesOptions): Router {
-  const { service, authenticate, card, defaultTenant } = options;
+  const { service, authenticate, card, defaultTenant, fieldLabels } = options;
+  const labelled = async <T extends { objectType: string; field: string }>(tenantId: string, items: readonly T[]) =>
+    withFieldLabels(fieldLabels, tenantId, items, (a) => a.objectType);
   const router = Router();
   // Agents read too — the fate of their own proposals only (a rejection's reason is for them).
   const readers = authorizeCardOrKey({ authenticate, card, roles: [...HUMAN_ROLES, "agent"] });
@@ -50,9 +55,11 @@ export function createApprovalRouter(options: ApprovalRoutesOptions): Router {
 
   router.get("/v1/records/:crm/:objectType/:objectId/approvals", readers, async (req, res) => {
     const { crm, objectType, objectId } = recordOf(req);
-    const approvals = await service.listForRecord(requestTenant(req, defaultTenant), objectType, objectId, { crm });
+    const tenantId = requestTenant(req, defaultTenant);
+    const approvals = await service.listForRecord(tenantId, objectType, objectId, { crm });
     const agentId = req.principal?.role === "agent" ? req.principal.agentId : undefined;
-    res.json({ approvals: agentId === undefined ? approvals : approvals.filter((a) => a.agentId === agentId) });
+    const shown = agentId === undefined ? approvals : approvals.filter((a) => a.agentId === agentId);
+    res.json({ approvals: await labelled(tenantId, shown) });
   });
 
   router.post("/v1/approvals/batch", jsonWithRawBody, deciders, async (req, res) => {
@@ -62,12 +69,20 @@ export function createApprovalRouter(options: ApprovalRoutesOptions): Router {
 
   router.post("/v1/approvals/:id/approve", jsonWithRawBody, deciders, async (req, res) => {
     const body = parseWith(approveBodySchema, req.body ?? {}, "approve body");
-    res.json(await service.approve(requestTenant(req, defaultTenant), String(req.params.id), approverOf(req), body));
+    const tenantId = requestTenant(req, defaultTenant);
+    const [approval] = await labelled(tenantId, [
+      await service.approve(tenantId, String(req.params.id), approverOf(req), body),
+    ]);
+    res.json(approval);
   });
 
   router.post("/v1/approvals/:id/reject", jsonWithRawBody, deciders, async (req, res) => {
     const body = parseWith(rejectBodySchema, req.body ?? {}, "reject body");
-    res.json(await service.reject(requestTenant(req, defaultTenant), String(req.params.id), approverOf(req), body));
+    const tenantId = requestTenant(req, defaultTenant);
+    const [approval] = await labelled(tenantId, [
+      await service.reject(tenantId, String(req.params.id), approverOf(req), body),
+    ]);
+    res.json(approval);
   });
 
   return router;

@@ -4,6 +4,7 @@ import type { ApprovalService } from "../../approvals/index.js";
 import type { SettingsViewReader } from "../../settings/index.js";
 import { HUMAN_ROLES, principalOf, type Principal } from "../authenticate.js";
 import { authorizeCardOrKey, CARD_IDENTITY_PARAMS, type CardAuthOptions } from "../card-auth.js";
+import { withFieldLabels, type FieldLabelLookup } from "../create-field-labels.js";
 import { parseWith } from "../parse-with.js";
 import { approverOf, requestTenant } from "./approval-routes.js";
 
@@ -15,6 +16,8 @@ export interface CardPageRoutesOptions {
   authenticate: (header: string | undefined) => Principal | undefined;
   card?: CardAuthOptions | undefined;
   defaultTenant: string;
+  /** The CRM's property labels, added to the inbox's approvals as `fieldLabel`. */
+  fieldLabels?: FieldLabelLookup | undefined;
 }
 
 /**
@@ -34,7 +37,10 @@ export function createCardPageRouter(options: CardPageRoutesOptions): Router {
       Object.entries(req.query).filter(([k]) => !(SCOPING_PARAMS as readonly string[]).includes(k)),
     );
     const query = parseWith(inboxQuerySchema, filters, "inbox query");
-    res.json(await options.approvals.inbox(requestTenant(req, defaultTenant), approverOf(req), query));
+    const tenantId = requestTenant(req, defaultTenant);
+    const inbox = await options.approvals.inbox(tenantId, approverOf(req), query);
+    const approvals = await withFieldLabels(options.fieldLabels, tenantId, inbox.approvals, (a) => a.objectType);
+    res.json({ ...inbox, approvals });
   });
 
   router.get("/v1/settings", people, async (req, res) => {

@@ -4,6 +4,7 @@ import { listRecordProvenance } from "../../approvals/index.js";
 import type { Sql } from "../../db/index.js";
 import { HUMAN_ROLES, type Principal } from "../authenticate.js";
 import { authorizeCardOrKey, type CardAuthOptions } from "../card-auth.js";
+import { withFieldLabels, type FieldLabelLookup } from "../create-field-labels.js";
 import { parseWith } from "../parse-with.js";
 import { recordOf, requestTenant } from "./approval-routes.js";
 
@@ -14,6 +15,8 @@ export interface ProvenanceRoutesOptions {
   /** Accept signed card requests; without it only API keys work. */
   card?: CardAuthOptions | undefined;
   defaultTenant: string;
+  /** The CRM's property labels, added to changes as `fieldLabel`. */
+  fieldLabels?: FieldLabelLookup | undefined;
 }
 
 /**
@@ -21,7 +24,8 @@ export interface ProvenanceRoutesOptions {
  * record's governed changes with evidence, newest first: `{changes: […], nextCursor}`. Cards
  * (signed) and any human role.
  */
-export function createProvenanceRouter({ db, authenticate, card, defaultTenant }: ProvenanceRoutesOptions): Router {
+export function createProvenanceRouter(options: ProvenanceRoutesOptions): Router {
+  const { db, authenticate, card, defaultTenant, fieldLabels } = options;
   const router = Router();
   const readers = authorizeCardOrKey({ authenticate, card, roles: HUMAN_ROLES });
 
@@ -32,15 +36,9 @@ export function createProvenanceRouter({ db, authenticate, card, defaultTenant }
       { limit: req.query.limit, cursor: req.query.cursor },
       "provenance query",
     );
-    res.json(
-      await listRecordProvenance(db, {
-        tenantId: requestTenant(req, defaultTenant),
-        objectType,
-        objectId,
-        limit: q.limit,
-        cursor: q.cursor,
-      }),
-    );
+    const tenantId = requestTenant(req, defaultTenant);
+    const page = await listRecordProvenance(db, { tenantId, objectType, objectId, limit: q.limit, cursor: q.cursor });
+    res.json({ ...page, changes: await withFieldLabels(fieldLabels, tenantId, page.changes, () => objectType) });
   });
 
   return router;

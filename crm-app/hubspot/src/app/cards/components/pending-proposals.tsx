@@ -6,6 +6,7 @@ import { formatValue } from "../lib/format";
 import type { Approval } from "../lib/types";
 import { isExpired, ProposalItem, type RecordLink } from "./proposal-item";
 import { ReasonForm } from "./reason-form";
+import { fieldLabelOf } from "./field-name";
 
 export interface PendingProposalsProps {
   pending: Approval[];
@@ -133,7 +134,7 @@ function BatchConfirm(props: {
         </Text>
         {chosen.map((a) => (
           <Text key={a.id} variant="microcopy" testId={`batch-item-${a.id}`}>
-            {a.field}: {formatValue(shown[a.id]?.current ?? a.currentValue)} →{" "}
+            {fieldLabelOf(a)}: {formatValue(shown[a.id]?.current ?? a.currentValue)} →{" "}
             {formatValue(shown[a.id]?.proposed ?? a.proposedValue)}
           </Text>
         ))}

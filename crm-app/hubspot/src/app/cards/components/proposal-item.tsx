@@ -3,6 +3,7 @@ import { formatConfidence, formatTimeLeft, formatValue, riskFlagLabel } from "..
 import type { Approval, ApprovalMessage } from "../lib/types";
 import { EvidenceLinks } from "./evidence-links";
 import { ReasonForm } from "./reason-form";
+import { FieldName, fieldLabelOf } from "./field-name";
 
 /** The record a proposal is about, where it is not the one on screen (the inbox). */
 export interface RecordLink {
@@ -41,10 +42,10 @@ export function ProposalItem(props: ProposalItemProps) {
           name={`select-${a.id}`}
           checked={props.selected}
           readOnly={busy || expired}
-          aria-label={`Select ${a.field}`}
+          aria-label={`Select ${fieldLabelOf(a)}`}
           onChange={(checked) => props.onSelect(checked)}
         >
-          <Text format={{ fontWeight: "bold" }}>{a.field}</Text>
+          <FieldName item={a} testId={`field-${a.id}`} />
         </Checkbox>
         {props.record && (
           <Link testId={`record-${a.id}`} href={props.record.href}>

@@ -2,6 +2,7 @@ import { Flex, Tag, Text, Tile } from "@hubspot/ui-extensions";
 import { describeActor, formatConfidence, formatValue, formatWhen, outcomeLabel } from "../lib/format";
 import type { ProvenanceChange as Change } from "../lib/types";
 import { EvidenceLinks } from "./evidence-links";
+import { FieldName } from "./field-name";
 
 const OUTCOME_VARIANT: Record<string, "success" | "warning" | "error" | "info" | "default"> = {
   allow: "success",
@@ -29,7 +30,7 @@ export function ProvenanceChange({ change: c }: { change: Change }) {
           <Tag variant={OUTCOME_VARIANT[c.outcome] ?? "default"} testId={`outcome-${c.eventId}`}>
             {outcomeLabel(c.outcome)}
           </Tag>
-          <Text format={{ fontWeight: "bold" }}>{c.field ?? "(record)"}</Text>
+          <FieldName item={c} testId={`field-${c.eventId}`} />
         </Flex>
         {c.field !== null && (
           <Text testId={`values-${c.eventId}`}>

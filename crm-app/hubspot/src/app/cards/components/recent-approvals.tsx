@@ -2,6 +2,7 @@ import { Button, Flex, Heading, StatusTag, Text } from "@hubspot/ui-extensions";
 import { useState } from "react";
 import { formatValue, formatWhen, type Display } from "../lib/format";
 import type { Approval, ApprovalStatus } from "../lib/types";
+import { FieldName } from "./field-name";
 
 const STATUS_VARIANT: Record<ApprovalStatus, "danger" | "warning" | "info" | "success" | "default"> = {
   pending: "info",
@@ -31,7 +32,7 @@ export function RecentApprovals({ approvals, display }: { approvals: Approval[];
         <Flex key={a.id} direction="column" gap="flush" testId={`recent-${a.id}`}>
           <Flex direction="row" gap="xs" align="center">
             <StatusTag variant={STATUS_VARIANT[a.status]}>{a.status}</StatusTag>
-            <Text format={{ fontWeight: "demibold" }}>{a.field}</Text>
+            <FieldName item={a} testId={`recent-field-${a.id}`} weight="demibold" />
           </Flex>
           <Text variant="microcopy">
             {formatValue(a.currentValue)} → {formatValue(a.proposedValue)} · {formatWhen(a.createdAt, display)}

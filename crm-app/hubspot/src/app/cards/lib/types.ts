@@ -34,6 +34,8 @@ export interface Approval {
   objectType: string;
   objectId: string;
   field: string;
+  /** The CRM's label of `field` (`Job title`); absent from older servers — show `field` then. */
+  fieldLabel?: string;
   currentValue: string | null;
   proposedValue: string | null;
   /** 0–1. */
@@ -148,6 +150,8 @@ export interface ProvenanceChange {
   actor: { type: ActorType; id: string; role: string | null };
   /** `null` for an event that touched no field. */
   field: string | null;
+  /** The CRM's label of `field`; absent from older servers — show `field` then. */
+  fieldLabel?: string | null;
   before: unknown;
   after: unknown;
   /**
