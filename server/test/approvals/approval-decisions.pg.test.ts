@@ -397,6 +397,7 @@ describe("listing", () => {
         "evidence",
         "expiresAt",
         "field",
+        "fieldLabel",
         "id",
         "message",
         "objectId",

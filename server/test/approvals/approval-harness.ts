@@ -24,6 +24,7 @@ import {
   createApiKeyAuthenticator,
   createHttpApp,
   createApprovalRouter,
+  createFieldLabelLookup,
   createAuditRouter,
   createProvenanceRouter,
 } from "../../src/http/index.js";
@@ -146,13 +147,15 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
       permissionSets: [],
     }),
   };
+  // The in-memory CRM defines no properties: cards get the internal names as labels.
+  const fieldLabels = createFieldLabelLookup({ connectorFor: async (tenantId) => crmOf(tenantId) });
   const app = createHttpApp({
     logger: createLogger({ level: "silent" }),
     metrics: createMetrics({ defaultMetrics: false }),
     healthChecks: {},
-    rawRouters: [createApprovalRouter({ service, authenticate, card, defaultTenant: "default" })],
+    rawRouters: [createApprovalRouter({ service, authenticate, card, defaultTenant: "default", fieldLabels })],
     routers: [
-      createProvenanceRouter({ db, authenticate, card, defaultTenant: "default" }),
+      createProvenanceRouter({ db, authenticate, card, defaultTenant: "default", fieldLabels }),
       createAuditRouter({ audit, authenticate, defaultTenant: "default" }),
     ],
   });

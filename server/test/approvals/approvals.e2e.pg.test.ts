@@ -133,6 +133,8 @@ describe("approvals end to end (agent app → signed webhook → card → HubSpo
       ["proposal", "needs_approval"],
     ]);
     const approveStep = changes.find((c) => c.action === "approve")!;
+    // The CRM here labels no property: the card is given the internal name.
+    expect(approveStep.fieldLabel).toBe("email");
     expect(approveStep).toMatchObject({
       actor: { type: "human", id: "hubspot:user:42" },
       before: "ada@northwind.example",
