@@ -7,6 +7,8 @@ export interface ApiUsage {
   limit: number;
   /** Calls still to fail with a 503, for fault tests. */
   failNext: number;
+  /** While true, every REST write (any method but GET) fails with a 503, for fault tests. */
+  failWrites: boolean;
   calls: Record<string, number>;
   /** The longest request line seen (path and query), to check that clients keep URLs short. */
   longestUrl: number;
@@ -24,8 +26,8 @@ export function createApiGate(users: OrgUsers, usage: ApiUsage) {
       return void res
         .status(401)
         .json(new SandboxError(401, "INVALID_SESSION_ID", "Session expired or invalid").toBody());
-    if (usage.failNext > 0) {
-      usage.failNext -= 1;
+    if (usage.failNext > 0 || (usage.failWrites && req.method !== "GET")) {
+      if (usage.failNext > 0) usage.failNext -= 1;
       return void res
         .status(503)
         .json(new SandboxError(503, "SERVER_UNAVAILABLE", "Server temporarily unavailable").toBody());

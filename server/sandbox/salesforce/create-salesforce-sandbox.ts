@@ -35,7 +35,14 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const admin = users.create("Sandbox Admin", "admin@sandbox.example");
   users.grantManageUsers(admin.id);
   const log = new ChangeEventLog(options.retainEvents ?? 100_000, new Set(options.cdcObjects ?? CDC_OBJECTS));
-  const usage: ApiUsage = { used: 0, limit: options.dailyApiLimit ?? 1_000_000, failNext: 0, calls: {}, longestUrl: 0 };
+  const usage: ApiUsage = {
+    used: 0,
+    limit: options.dailyApiLimit ?? 1_000_000,
+    failNext: 0,
+    failWrites: false,
+    calls: {},
+    longestUrl: 0,
+  };
   const permissionSets: PermissionSets = new Map();
   const cometd = new CometdServer(log, (h) => users.authenticate(h), options.longPollMs ?? 10_000);
   let url = "";
@@ -134,6 +141,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       },
       usage: () => ({ used: usage.used, limit: usage.limit }),
       failNext: (n) => void (usage.failNext = n),
+      failWrites: (on) => void (usage.failWrites = on),
     },
     streaming: {
       dropClients: () => cometd.dropAll(),

@@ -64,6 +64,8 @@ export interface SalesforceSandbox {
     usage(): { used: number; limit: number };
     /** The next `n` REST calls fail with 503 `SERVER_UNAVAILABLE`. */
     failNext(n: number): void;
+    /** While on, every REST write fails with 503 `SERVER_UNAVAILABLE` (reads still answer). */
+    failWrites(on: boolean): void;
   };
   streaming: {
     /** Forgets every CometD client: they must handshake and subscribe again (a dropped stream). */

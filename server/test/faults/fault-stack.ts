@@ -176,6 +176,18 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
           .history("contacts", id, "lifecyclestage")
           .filter((h) => h.sourceId === String(LOCAL_TOLLGATE_APP_ID)).length;
       const audit = await createAuditLog(db);
+      // Tollgate's own reverts come back as webhooks after recovery: let those late batches close
+      // (or time out and be counted) before reading what is open.
+      await until(
+        async () => {
+          const { rows: p } = await db.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM webhook_receipts WHERE status = 'pending'",
+          );
+          return p[0]!.n === 0 ? true : undefined;
+        },
+        15_000,
+        "late receipts closed",
+      ).catch(() => undefined);
       const open = await db.query<{ receipts: number; failed: number }>(
         "SELECT (SELECT count(*)::int FROM webhook_receipts WHERE status <> 'done') AS receipts, (SELECT count(*)::int FROM crm_writes WHERE status = 'failed') AS failed",
       );
