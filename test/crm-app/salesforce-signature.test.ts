@@ -7,6 +7,7 @@
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { readSalesforceSignatureVectors } from "../fixtures/index.js";
 import {
   formatSalesforceCardSignature,
   getSalesforceCardSigningBytes,
@@ -14,21 +15,7 @@ import {
   signSalesforceCardRequest,
 } from "../../shared/index.js";
 
-const VECTORS_PATH = "crm-app/salesforce/force-app/main/default/staticresources/TollgateSignatureVectors.json";
-
-interface Vector {
-  name: string;
-  secret: string;
-  timestamp: string;
-  method: string;
-  path: string;
-  body: string;
-  signed: string;
-  v1: string;
-  header: string;
-}
-
-const vectors: Vector[] = JSON.parse(await readFile(VECTORS_PATH, "utf8")).vectors;
+const vectors = await readSalesforceSignatureVectors();
 
 describe("Salesforce card-request signature vectors", () => {
   it("cover GET (context header as body, with and without a query) and POST (non-ASCII, each route)", () => {

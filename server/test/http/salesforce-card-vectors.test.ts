@@ -5,24 +5,14 @@
  * the same request with any signed part changed is refused. The Apex signer, the TypeScript
  * signer (test/crm-app/salesforce-signature.test.ts) and this verifier meet at one file.
  */
-import { readFile } from "node:fs/promises";
 import type { Request } from "express";
 import { describe, expect, it } from "vitest";
+import { readSalesforceSignatureVectors, type SalesforceSignatureVector } from "../../../test/fixtures/index.js";
 import { verifySalesforceCardRequest } from "../../src/http/salesforce-card-auth.js";
 
-const VECTORS_PATH = "crm-app/salesforce/force-app/main/default/staticresources/TollgateSignatureVectors.json";
+type Vector = SalesforceSignatureVector;
 
-interface Vector {
-  name: string;
-  secret: string;
-  timestamp: string;
-  method: string;
-  path: string;
-  body: string;
-  header: string;
-}
-
-const vectors: Vector[] = JSON.parse(await readFile(VECTORS_PATH, "utf8")).vectors;
+const vectors = await readSalesforceSignatureVectors();
 
 /** The request as express hands it over after the Named Credential delivered it. */
 function requestOf(v: Vector, change: Partial<Vector> = {}): Request {
