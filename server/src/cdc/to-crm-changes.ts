@@ -23,8 +23,8 @@ export function clientOf(changeOrigin: string | undefined): string | undefined {
  * One CDC event as the changes enforcement decides: an UPDATE fans out to one change per record
  * (`recordIds` may name many) and per changed field; a CREATE is one creation per record. Gap and
  * overflow events, and wildcard record ids (`00Q*`), carry no values: they ask for a
- * reconciliation read. Each change's key is `transactionKey` + `sequenceNumber` + entity (DESIGN's
- * CDC dedupe key), plus the record and field it was fanned out to.
+ * reconciliation read. Each change's key is `transactionKey` + `sequenceNumber` + entity (the CDC
+ * dedupe key of docs/salesforce.md), plus the record and field it was fanned out to.
  */
 export function toCrmChanges(
   tenantId: string,
