@@ -65,7 +65,12 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   const emit = (changes: readonly StoreChange[]): void => {
     if (!dispatcher || !sendWebhooks) return;
     dispatcher.enqueue(
-      buildWebhookEvents(changes, subscriptions, { portalId, appId: options.appId, nextEventId: () => eventId++ }),
+      buildWebhookEvents(changes, subscriptions, {
+        portalId,
+        appId: options.appId,
+        nextEventId: () => eventId++,
+        isSensitive: (objectType, name) => registry.isSensitive(objectType, name),
+      }),
     );
   };
   const ctx: SandboxContext = {
