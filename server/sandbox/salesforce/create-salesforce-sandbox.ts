@@ -127,6 +127,10 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       log.publishTransaction([store.update(type, id, fields, userId)], userId, origin(client));
     },
     getRecord: (type, id) => store.get(type, id),
+    tasksOf: (recordId) =>
+      [...store.table("Task").values()].filter((t) =>
+        [t["WhoId"], t["WhatId"]].some((id) => typeof id === "string" && id.slice(0, 15) === recordId.slice(0, 15)),
+      ),
     history: (type, id, field) => {
       const { parentField, object } = historyObjectOf(type);
       return [...store.table(object).values()].filter((r) => r[parentField] === id && r["Field"] === field).reverse();

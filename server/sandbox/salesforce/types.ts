@@ -50,6 +50,8 @@ export interface SalesforceSandbox {
   /** A change by `userId` (a person in the UI, or an agent), published over CDC like any API write. */
   write(objectType: string, id: string, fields: Record<string, SandboxValue>, userId: string, client?: string): void;
   getRecord(objectType: string, id: string): SandboxRow | undefined;
+  /** The Tasks linked to a record (`WhoId` or `WhatId`), oldest first. */
+  tasksOf(recordId: string): SandboxRow[];
   /** Field history rows of one field, newest first. */
   history(objectType: string, id: string, field: string): SandboxRow[];
   fields(objectType: string): string[];
