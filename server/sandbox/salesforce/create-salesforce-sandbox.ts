@@ -6,6 +6,9 @@ import { registerAuthRoutes } from "./auth-routes.js";
 import { ChangeEventLog } from "./change-event-log.js";
 import { CometdServer } from "./cometd-server.js";
 import { CDC_OBJECTS } from "./default-fields.js";
+
+/** How long Salesforce keeps a change event for replay: 72 hours. */
+const CDC_RETENTION_MS = 72 * 3600_000;
 import { createMetadataHandler, type PermissionSets } from "./metadata-route.js";
 import { OrgUsers } from "./org-users.js";
 import { RecordStore, historyObjectOf } from "./record-store.js";
@@ -34,7 +37,12 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const users = new OrgUsers(store, orgId);
   const admin = users.create("Sandbox Admin", "admin@sandbox.example");
   users.grantManageUsers(admin.id);
-  const log = new ChangeEventLog(options.retainEvents ?? 100_000, new Set(options.cdcObjects ?? CDC_OBJECTS));
+  const retention = {
+    events: options.retainEvents ?? 100_000,
+    ms: options.retainEventsMs ?? CDC_RETENTION_MS,
+    clock: Date.now,
+  };
+  const log = new ChangeEventLog(retention, new Set(options.cdcObjects ?? CDC_OBJECTS));
   const usage: ApiUsage = {
     used: 0,
     limit: options.dailyApiLimit ?? 1_000_000,
