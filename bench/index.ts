@@ -38,4 +38,4 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
     else throw err;
   }
 }
-process.exit(0);
+process.exit(process.exitCode ?? 0);

@@ -81,8 +81,11 @@ export async function run(): Promise<void> {
     console.log(
       `  reverted ${r.reverted}/${r.records} in ${r.seconds.toFixed(1)} s (${(r.reverted / r.seconds).toFixed(0)} reverts/s)`,
     );
+    // The goal is issue 11's: install, then the runaway, with no baseline by hand. Records the
+    // baseline never saw are shown for contrast only: each costs a history read.
+    const goal = r.withBaseline ? "goal ≤ 12" : "no goal: records unseen by the baseline, for contrast";
     console.log(
-      `  CRM calls ${r.calls} → ${r.perThousand.toFixed(1)} per 1,000 reverts (goal ≤ 12); 429s provoked: ${r.rateLimited} (goal 0)`,
+      `  CRM calls ${r.calls} → ${r.perThousand.toFixed(1)} per 1,000 reverts (${goal}); 429s provoked: ${r.rateLimited} (goal 0)`,
     );
     console.log(`  webhook POSTs received: ${r.webhookRequests}; calls by route (whole run): ${r.byRoute}`);
   }

@@ -94,6 +94,8 @@ export const approvalBatchResultSchema = z.object({
       status: z.enum(APPROVAL_STATUSES).nullable(),
       outcome: z.enum(APPROVAL_OUTCOMES).optional(),
       error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+      /** The CRM's label of the approval's field (as `approval.fieldLabel`), when the approval exists. */
+      fieldLabel: z.string().optional(),
       /** The approval as it now stands, when it exists. */
       approval: approvalSchema.optional(),
     }),

@@ -26,7 +26,17 @@ export type ChangeStep =
   /** A record created, deleted, merged or re-associated: audited. */
   | { kind: "record_event" };
 
-export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPort): ChangeStep {
+/**
+ * `stated`: the confidence and source the agent wrote beside a direct write (its provenance
+ * properties, a structured `ai_sdr_source` included) — the same inputs the gate decides with, so
+ * an `auto_if` on sources or confidence decides a direct write exactly as it decides a proposal.
+ */
+export function classifyChange(
+  change: CrmChange,
+  actor: Actor,
+  policy: PolicyPort,
+  stated?: { confidence: number | null; source: string | null },
+): ChangeStep {
   if (change.kind !== "property_change" || change.property === undefined)
     return actor.type === "tollgate" ? { kind: "own_write" } : { kind: "record_event" };
   if (actor.type === "tollgate") return { kind: "own_write" };
@@ -53,6 +63,8 @@ export function classifyChange(change: CrmChange, actor: Actor, policy: PolicyPo
     field: property,
     viaShadow: false,
     value: change.value ?? null,
+    confidence: stated?.confidence ?? undefined,
+    source: stated?.source ?? undefined,
     recordId: change.objectId,
     at: change.occurredAt,
   });

@@ -2,7 +2,13 @@ import type { ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
-import { decideProposals, provenanceAudit, readProvenance, type Provenance } from "./decide-proposals.js";
+import {
+  decideProposals,
+  provenanceAudit,
+  readProvenance,
+  type Provenance,
+  type RecordProvenance,
+} from "./decide-proposals.js";
 import { findRestoreValues } from "./find-restore-values.js";
 import { guardBatch } from "./guard-batch.js";
 import { withRecordFacts } from "./with-record-facts.js";
@@ -11,7 +17,7 @@ import { createBatchPlan, commitBatch, type BatchPlan } from "./batch-plan.js";
 import { keyOf, planRevert } from "./plan-direct-revert.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
 import type { Sql } from "../db/index.js";
-import type { Actor, CrmChange, EnforcementDeps } from "./types.js";
+import type { Actor, CrmChange, EnforcementDeps, PolicyPort } from "./types.js";
 
 export interface EnforcementSummary {
   skippedDuplicates: number;
@@ -60,7 +66,7 @@ export async function enforceChanges(
     await options.inTransaction?.(deps.db);
     return summary;
   }
-  const { policy, guard, classified, proposals } = await decideBatch(deps, tenantId, fresh);
+  const { policy, guard, classified, proposals, stated } = await decideBatch(deps, tenantId, fresh);
   await deps.snapshots.record(classified.flatMap(toObservedValue));
 
   const reverts = latestPerProperty(classified.filter((c) => c.step.kind === "revert"));
@@ -68,16 +74,25 @@ export async function enforceChanges(
   const beforeOf = await replacedValues(deps, tenantId, classified);
   const plan = createBatchPlan(summary, policy.approvalTtlMs(), deps.now());
   // Allowed direct writes keep the agent's reason, confidence, source and versions (read beside them).
-  const allowed = classified.filter((c) => c.step.kind === "allowed_write");
-  const direct = await readProvenance(
-    deps,
-    tenantId,
-    allowed.map((c) => ({ change: c.change, field: c.change.property! })),
-  );
+  const allowed = classified.filter((c) => c.step.kind === "allowed_write" && !stated.has(c.change.eventKey));
+  const direct = new Map([
+    ...stated,
+    ...(await readProvenance(
+      deps,
+      tenantId,
+      allowed.map((c) => ({ change: c.change, field: c.change.property! })),
+    )),
+  ]);
   const revertCarriers = new Set(reverts.map((r) => r.change));
   for (const c of classified) {
     if (c.step.kind === "revert")
-      planRevert(c, c.step, { plan, policy, restore, carries: revertCarriers.has(c.change) });
+      planRevert(c, c.step, {
+        plan,
+        policy,
+        restore,
+        carries: revertCarriers.has(c.change),
+        provenance: stated.get(c.change.eventKey)?.provenance,
+      });
     else if (c.step.kind === "proposal") planProposal(c, proposals.get(c.change.eventKey)!, plan);
     else planOther(c, plan, policy.version, beforeOf, direct.get(c.change.eventKey)?.provenance);
   }
@@ -104,6 +119,7 @@ async function decideBatch(deps: EnforcementDeps, tenantId: string, fresh: reado
     actor,
     step: classifyChange(change, actor, guard.portFor(i)),
   }));
+  const stated = await withStatedProvenance(deps, tenantId, classified, guard.portFor);
   const proposals = await decideProposals(
     deps,
     policy,
@@ -111,7 +127,36 @@ async function decideBatch(deps: EnforcementDeps, tenantId: string, fresh: reado
     classified.flatMap((c, i) => (c.step.kind === "proposal" ? [{ ...c, port: guard.portFor(i) }] : [])),
   );
   await guard.consume(classified, proposals);
-  return { policy, guard, classified, proposals };
+  return { policy, guard, classified, proposals, stated };
+}
+
+/**
+ * A direct agent write the policy would send to a person may pass its `auto_if` on what the agent
+ * stated beside it (confidence, source): read that provenance from the record — only for such
+ * writes, one batch read — and decide them again with it, in place. Returns what was read, by
+ * `eventKey`, so allowed writes keep it in their audit without a second read.
+ */
+async function withStatedProvenance(
+  deps: EnforcementDeps,
+  tenantId: string,
+  classified: Classified[],
+  portFor: (i: number) => PolicyPort,
+): Promise<Map<string, RecordProvenance>> {
+  const undecided = classified.flatMap((c, i) =>
+    c.actor.type === "agent" && c.step.kind === "revert" && c.step.decision.outcome === "needs_approval" ? [i] : [],
+  );
+  const read = await readProvenance(
+    deps,
+    tenantId,
+    undecided.map((i) => ({ change: classified[i]!.change, field: classified[i]!.change.property! })),
+  );
+  for (const i of undecided) {
+    const c = classified[i]!;
+    const { provenance } = read.get(c.change.eventKey)!;
+    if (provenance.confidence === null && provenance.source === null) continue;
+    c.step = classifyChange(c.change, c.actor, portFor(i), provenance);
+  }
+  return read;
 }
 
 /** Own writes, provenance and observed changes, and allowed writes (stamped with provenance). */

@@ -2,7 +2,7 @@ import { summarizeDiff, type Decision } from "../../../shared/index.js";
 import { propertyKey } from "../snapshots/index.js";
 import { auditDecision, changeEventBase, sensitiveFieldsOf } from "./audit-inputs.js";
 import type { BatchPlan } from "./batch-plan.js";
-import { routeOf } from "./decide-proposals.js";
+import { provenanceAudit, routeOf, type Provenance } from "./decide-proposals.js";
 import type { EnforcementSummary } from "./enforce-changes.js";
 import type { RestoreValue } from "./find-restore-values.js";
 import { directWriteApproval, exceptionFor } from "./plan-revert.js";
@@ -21,7 +21,14 @@ export const keyOf = (c: CrmChange) =>
 export function planRevert(
   c: { change: CrmChange; actor: Actor },
   step: { decision: Decision },
-  ctx: { plan: BatchPlan; policy: PolicyPort; restore: ReadonlyMap<string, RestoreValue>; carries: boolean },
+  ctx: {
+    plan: BatchPlan;
+    policy: PolicyPort;
+    restore: ReadonlyMap<string, RestoreValue>;
+    carries: boolean;
+    /** What the agent stated beside the write, when it was read to decide it: kept for audit and replay. */
+    provenance?: Provenance | undefined;
+  },
 ): void {
   const { change, actor } = c;
   const { plan, policy, restore, carries } = ctx;
@@ -50,6 +57,7 @@ export function planRevert(
     field_diffs: [diff],
     diff_summary: summarizeDiff(diff.field, diff.before, diff.after),
     decision: auditDecision(step.decision),
+    ...(ctx.provenance ? provenanceAudit(ctx.provenance, base.source_signal ?? `${change.crm}:webhook`) : {}),
     reason: step.decision.reasons.join("; "),
     ...(approval
       ? {

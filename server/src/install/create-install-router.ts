@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from "express";
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { TollgateError } from "../errors/index.js";
 import { HUBSPOT_CALLBACK_PATH, type HubSpotOAuth } from "./create-hubspot-oauth.js";
 import { OAUTH_STATE_TTL_MS } from "./oauth-state.js";
@@ -9,16 +10,42 @@ import type { Installation } from "./types.js";
 export interface InstallRouterOptions {
   oauth: Pick<HubSpotOAuth, "authorizeUrl" | "handleCallback" | "redirectUri">;
   /**
-   * Install and callback requests per client IP (rate-limiter-flexible; pass a RateLimiterRedis to
-   * share the budget between processes). @defaultValue 20 a minute, in this process
+   * Install and callback requests per client IP (rate-limiter-flexible).
+   * @defaultValue {@link createInstallLimiter} over `redis` when given (one budget for every process),
+   * else 20 a minute in this process
    */
   limiter?: RateLimiterAbstract;
+  /** Shares the install budget between Tollgate's processes (docs/operations.md, security). */
+  redis?: Redis;
+  /** Redis key prefix. @defaultValue "tollgate" */
+  prefix?: string;
   /**
    * Runs after tokens are stored (docs/contracts.md#fields-the-app-installs: with OAuth, provisioning runs on install).
    */
   onInstalled?: (installation: Installation) => Promise<void>;
   /** pino-compatible; gets error codes and messages only, never tokens or the OAuth code. */
   logger?: { error(obj: object, msg: string): void };
+}
+
+const INSTALLS_PER_MINUTE = 20;
+
+/**
+ * The install and callback budget every process shares: 20 a minute per client IP, counted in
+ * Redis, so a second process (or a restart) does not hand out a fresh budget.
+ */
+export function createInstallLimiter(
+  redis: Redis,
+  prefix = "tollgate",
+  points = INSTALLS_PER_MINUTE,
+): RateLimiterAbstract {
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}:install-rate`,
+    points,
+    duration: 60,
+    // Redis down: each process keeps its own budget rather than refusing every install.
+    insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
+  });
 }
 
 /**
@@ -31,7 +58,11 @@ export interface InstallRouterOptions {
 export function createInstallRouter(options: InstallRouterOptions): Router {
   const router = Router();
 
-  const limiter = options.limiter ?? new RateLimiterMemory({ points: 20, duration: 60 });
+  const limiter =
+    options.limiter ??
+    (options.redis
+      ? createInstallLimiter(options.redis, options.prefix)
+      : new RateLimiterMemory({ points: INSTALLS_PER_MINUTE, duration: 60 }));
   const secure = options.oauth.redirectUri.startsWith("https:");
 
   router.get("/oauth/hubspot/install", async (req, res) => {

@@ -27,7 +27,7 @@ export type {
   WebhooksHsmeta,
   WebhooksHsmetaOptions,
 } from "./plan-webhook-subscriptions.js";
-export { createInstallRouter } from "./create-install-router.js";
+export { createInstallLimiter, createInstallRouter } from "./create-install-router.js";
 export { selectInstallation } from "./installation-store.js";
 export type { InstallRouterOptions } from "./create-install-router.js";
 export {

@@ -1,7 +1,8 @@
 import { Gauge, type Registry } from "prom-client";
 import type { Sql } from "../db/index.js";
 import { computeGovernanceMetrics } from "./compute-governance-metrics.js";
-import type { GovernanceMetrics } from "./types.js";
+import { QUALITY_FIGURES } from "./quality-gauges.js";
+import type { Figure, GovernanceMetrics } from "./types.js";
 
 export interface GovernanceCollectorOptions {
   db: Sql;
@@ -16,13 +17,6 @@ export interface GovernanceCollectorOptions {
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
 }
-
-type Figure = {
-  name: string;
-  help: string;
-  labels?: string[];
-  values: (m: GovernanceMetrics) => [Record<string, string>, number | null][];
-};
 
 const FIGURES: Figure[] = [
   {
@@ -67,6 +61,7 @@ const FIGURES: Figure[] = [
     help: "Share of outbound actions going to the busiest domain (or record)",
     values: (m) => [[{}, m.concentration.top[0]?.share ?? null]],
   },
+  ...QUALITY_FIGURES,
 ];
 
 /**

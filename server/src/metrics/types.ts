@@ -54,3 +54,11 @@ export interface QualityFigures {
   /** QA pass rate by the agent's stated confidence: does confidence predict outcome? Bands with reviews only. */
   confidenceVsQa: { band: string; reviewed: number; passed: number; passRate: number | null }[];
 }
+
+/** One gauge of `/metrics`: its name after `tollgate_governance_`, and its values per label set (null: not set). */
+export interface Figure {
+  name: string;
+  help: string;
+  labels?: string[];
+  values: (m: GovernanceMetrics) => [Record<string, string>, number | null][];
+}

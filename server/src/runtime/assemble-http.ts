@@ -94,7 +94,10 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
     createSignalRouter({ signals: g.signals, ...tenanted }),
     createExceptionRouter({ exceptions: g.exceptionQueue, ...tenanted }),
     createGovernanceRouter({ db, now, ...tenanted }),
-    ...crms.hubspot.routers((installation) => ingestion.hubspotSetup.onInstalled(installation)),
+    ...crms.hubspot.routers((installation) => ingestion.hubspotSetup.onInstalled(installation), {
+      redis,
+      prefix: p.prefix,
+    }),
   ];
   return createHttpApp({
     logger,

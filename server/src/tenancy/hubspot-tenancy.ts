@@ -1,4 +1,5 @@
 import type { Router } from "express";
+import type { Redis } from "ioredis";
 import type { Config } from "../config/index.js";
 import type { CrmConnector } from "../crm/index.js";
 import { createHubSpotConnector } from "../crm/hubspot/index.js";
@@ -31,8 +32,11 @@ export interface HubSpotTenancy {
   uninstall(tenantId: string): Promise<void>;
   /** Whether Tollgate is installed (and not uninstalled) in this portal: signed cards from others are refused. */
   isInstalled(tenantId: string): Promise<boolean>;
-  /** The OAuth install routes, when OAuth is configured. */
-  routers(onInstalled: (installation: Installation) => Promise<void>): Router[];
+  /** The OAuth install routes, when OAuth is configured; `shared` gives every process one install budget. */
+  routers(
+    onInstalled: (installation: Installation) => Promise<void>,
+    shared?: { redis: Redis; prefix: string },
+  ): Router[];
 }
 
 /**
@@ -104,8 +108,8 @@ export async function createHubSpotTenancy(options: {
       await oauth.uninstall(tenantId);
       connectors.delete(tenantId);
     },
-    routers(onInstalled) {
-      return oauth ? [createInstallRouter({ oauth, onInstalled, logger })] : [];
+    routers(onInstalled, shared) {
+      return oauth ? [createInstallRouter({ oauth, onInstalled, logger, ...shared })] : [];
     },
   };
 }

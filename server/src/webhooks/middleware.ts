@@ -125,7 +125,14 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
       duplicates: result.duplicates,
       rejected: parsed.rejected,
     };
-    res.status(200).json(response);
+    // Written out rather than res.json(): express would hash the body for an ETag no webhook
+    // sender reads, on every batch.
+    const json = JSON.stringify(response);
+    res.writeHead(200, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(json),
+    });
+    res.end(json);
   };
 
   router.all(options.path ?? "/webhooks/hubspot", checkMethod, checkContentType, checkHeaders, readRaw, handle);

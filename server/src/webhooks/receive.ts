@@ -70,12 +70,13 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * command, where a key per change cost a `SET … EX` each); a set expires `dedupeTtlSeconds`
  * after its day ends, and the check looks at every day still inside the window.
  *
- * Ordering, and why: seen-check → receipt in PostgreSQL + enqueue → mark. The receipt is what
- * survives losing Redis after the 200 (the sweep queues pending receipts again); the job is
- * the fast path. Marking only after both resolved
- * means a failed attempt leaves nothing behind that could make HubSpot's retry look like a
- * duplicate. Two deliveries of the same batch racing each other both pass the seen-check,
- * but their jobs get the same id (a hash of the change keys) and BullMQ keeps one.
+ * Ordering, and why: seen-check → receipt in PostgreSQL + enqueue → 200, then mark. The receipt is
+ * what survives losing Redis after the 200 (the sweep queues pending receipts again); the job is
+ * the fast path. Marking only after both resolved means a failed attempt leaves nothing behind
+ * that could make HubSpot's retry look like a duplicate; the 200 does not wait for the mark (one
+ * Redis round trip less per batch), since the seen sets only spare the workers duplicates. Two
+ * deliveries of the same batch racing each other both pass the seen-check, but their jobs get
+ * the same id (a hash of the change keys) and BullMQ keeps one.
  *
  * @example
  * const receiver = createWebhookReceiver({ redis, prefix: "tollgate" });
@@ -91,6 +92,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const keys = getWebhookKeys(prefix);
   const queues = new Map<string, Queue<CompactWebhookJob | ReceiptRef>>();
   const registered = new Set<string>();
+  const marks = new Set<Promise<unknown>>();
 
   const queueFor = (tenantId: string): Queue<CompactWebhookJob | ReceiptRef> => {
     let queue = queues.get(tenantId);
@@ -157,8 +159,13 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
           queue.add("hubspot.batch", receipts ? receiptRef(tenantId, jobId) : job, { jobId }),
         ]);
         // Only now: a mark written before the enqueue could outlive a failed one and hide the retry.
-        const todayKey = keys.seen(tenantId, today);
-        await markSeen(redis, [todayKey], [ttl + DAY_MS / 1000, fresh.join(",")]);
+        // Not awaited: the batch is already durable (receipt) and queued, and a lost mark only lets a
+        // redelivery through to the workers, whose processed_events drop it. Commands on one
+        // connection run in order, so this process's next seen-check still finds the mark.
+        const marking = markSeen(redis, [keys.seen(tenantId, today)], [ttl + DAY_MS / 1000, fresh.join(",")])
+          .catch((err: unknown) => logger?.warn({ err, tenantId }, "could not mark a webhook batch seen"))
+          .finally(() => marks.delete(marking));
+        marks.add(marking);
         return { tenantId, queue: queue.name, jobId, changes: fresh.length };
       }),
     );
@@ -177,6 +184,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       }
     },
     async close() {
+      await Promise.all([...marks]);
       await Promise.all([...queues.values()].map((q) => q.close()));
       queues.clear();
     },

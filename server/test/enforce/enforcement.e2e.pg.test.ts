@@ -114,6 +114,43 @@ describe("HubSpot enforcement loop (sandbox → signed webhooks → Tollgate →
     expect(h.started.sandbox.getRecord("companies", "5001")!.properties.numberofemployees).toBe("260");
   });
 
+  it("decides a direct write by the source the agent stated beside it: a qualifying source stays, others are reverted", async () => {
+    // annualrevenue is tier 2 with `auto_if: { sources: [clearbit, zoominfo, apollo] }` — the same
+    // rule the gate applies. The agent writes the field itself, its source beside it.
+    const structured = JSON.stringify({
+      source: "zoominfo",
+      model: "gpt-x-2026-10",
+      agent: "enrich@4.2",
+      tool: "enrich",
+    });
+    h.started.sandbox.write(
+      "companies",
+      "5002",
+      { ai_sdr_source: structured, ai_sdr_change_reason: "annual report", annualrevenue: "5000000" },
+      enrichment,
+    );
+    h.started.sandbox.write("companies", "5001", { ai_sdr_source: "scraper", annualrevenue: "9000000" }, enrichment);
+    // A regulated account: the qualifying source does not lift its `regulated_industry: human`.
+    h.started.sandbox.write("companies", "5003", { ai_sdr_source: "apollo", annualrevenue: "7000000" }, enrichment);
+    await h.settle();
+    const value = (id: string) => h.started.sandbox.getRecord("companies", id)!.properties.annualrevenue ?? null;
+    expect(value("5002")).toBe("5000000");
+    expect(value("5001")).not.toBe("9000000");
+    expect(value("5003")).not.toBe("7000000");
+    const write = async (id: string) =>
+      (await eventsFor(id)).find((e) => e.action === "field_write" && e.field_diffs?.[0]?.field === "annualrevenue");
+    expect(await write("5002")).toMatchObject({
+      decision: { outcome: "allow", rule_id: "roles.enrichment.objects.company.fields.annualrevenue" },
+      source_signal: "zoominfo",
+      model_version: "gpt-x-2026-10",
+      tool_name: "enrich",
+      reason: "annual report",
+    });
+    // The reverted write keeps what the agent stated: replay under another policy decides it again.
+    expect(await write("5001")).toMatchObject({ decision: { outcome: "needs_approval" }, source_signal: "scraper" });
+    expect((await write("5003"))?.decision?.outcome).toBe("needs_approval");
+  });
+
   it("queues a proposal that needs a person as an approval in PostgreSQL and Redis", async () => {
     h.started.sandbox.write(
       "contacts",

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Approval } from "../../../shared/index.js";
-import { approvalListSchema, inboxSchema } from "../../../shared/index.js";
+import { approvalBatchResultSchema, approvalListSchema, inboxSchema } from "../../../shared/index.js";
 import type { ApprovalService } from "../../src/approvals/index.js";
 import type { CrmConnector } from "../../src/crm/index.js";
 import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
@@ -74,6 +74,20 @@ beforeAll(async () => {
       approvals: [approval("ap_1", "renewal_tier"), approval("ap_3", "industry", "widgets")],
       counts: { mine: 0, team: 0, overdue: 0, all: 2 },
     }),
+    // As the service answers: decided, refused with the approval as it stands, and not found.
+    batch: async () => ({
+      results: [
+        { id: "ap_1", ok: true, status: "approved", outcome: "approved", approval: approval("ap_1", "renewal_tier") },
+        {
+          id: "ap_2",
+          ok: false,
+          status: "expired",
+          error: { code: "approval_expired", message: "expired" },
+          approval: approval("ap_2", "not_a_property"),
+        },
+        { id: "ap_9", ok: false, status: null, error: { code: "not_found", message: "no approval ap_9" } },
+      ],
+    }),
   } as unknown as ApprovalService;
   const authenticate = createApiKeyAuthenticator([{ key: KEY, role: "approver", name: "Tom", tenantId: PORTAL }]);
   const app = createHttpApp({
@@ -118,6 +132,21 @@ describe("fieldLabel on the card wire", () => {
     ]);
     await get("/v1/records/hubspot/contacts/901/approvals");
     expect(listCalls - before).toBe(1);
+  });
+
+  it("labels each batch result and its approval; a result with no approval has no label", async () => {
+    const res = await fetch(`${base}/v1/approvals/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ items: [{ id: "ap_1", decision: "approve" }] }),
+    });
+    expect(res.status).toBe(200);
+    const { results } = approvalBatchResultSchema.strict().parse(await res.json());
+    expect(results.map((r) => [r.id, r.fieldLabel, r.approval?.fieldLabel])).toEqual([
+      ["ap_1", "Renewal tier", "Renewal tier"],
+      ["ap_2", "not_a_property", "not_a_property"],
+      ["ap_9", undefined, undefined],
+    ]);
   });
 
   it("labels the inbox across object types, falling back to the name when the CRM cannot say", async () => {

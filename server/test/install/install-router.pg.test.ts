@@ -1,6 +1,8 @@
 import express from "express";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import nock from "nock";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +12,7 @@ import {
   createTokenCipher,
   type Installation,
 } from "../../src/install/index.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { TEST_REDIS_URL, createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 import {
   TEST_ENCRYPTION_KEY,
   TEST_HUBSPOT_API_BASE_URL as API,
@@ -229,6 +231,36 @@ describe("OAuth install attacks (issue 9, finding 9)", () => {
       expect(await last!.text()).toContain("Too many install attempts");
     } finally {
       await new Promise((resolve) => limited.close(resolve));
+    }
+  });
+
+  it("two Tollgate processes on one Redis share the install budget: 20 a minute per client, not 20 each", async () => {
+    // Each process has its own Redis connection and its own router, as two replicas behind a load balancer.
+    const prefix = `install-limit-${randomUUID()}`;
+    const clients = [new Redis(TEST_REDIS_URL), new Redis(TEST_REDIS_URL)];
+    const servers = clients.map((redis) => {
+      const app = express();
+      app.use(createInstallRouter({ oauth: oauthForLimit, redis, prefix }));
+      return app.listen(0, "127.0.0.1");
+    });
+    try {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.once("listening", resolve))));
+      const urls = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/oauth/hubspot/install`);
+      // The attacker alternates between the processes: each alone would allow 20.
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) statuses.push((await fetch(urls[i % 2]!, { redirect: "manual" })).status);
+      expect(statuses).toEqual(Array(20).fill(302));
+      for (const url of urls) {
+        const refused = await fetch(url, { redirect: "manual" });
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect(refused.headers.get("location")).toBeNull();
+      }
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      const keys = await clients[0]!.keys(`${prefix}:*`);
+      if (keys.length) await clients[0]!.del(...keys);
+      await Promise.all(clients.map((c) => c.quit()));
     }
   });
 });

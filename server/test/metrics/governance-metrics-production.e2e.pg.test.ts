@@ -6,6 +6,7 @@ import { startTollgateWithSandbox, type Harness } from "../helpers/start-tollgat
 const OWNER = "metrics-owner-key-0123456789abcde";
 const SENDER = "metrics-sender-key-0123456789abcd";
 const AGENT = "metrics-outreach-key-0123456789ab";
+const SCRAPER = "metrics-scrape-token-0123456789ab";
 const enrichment = { kind: "app", appId: "1000002" } as const;
 
 let h: Harness;
@@ -34,6 +35,7 @@ beforeAll(async () => {
   h = await startTollgateWithSandbox({
     policyYaml: drillPolicyYaml(),
     env: {
+      TOLLGATE_METRICS_TOKEN: SCRAPER,
       TOLLGATE_API_KEYS: JSON.stringify([
         { key: OWNER, role: "owner", name: "olive" },
         { key: SENDER, role: "operator", name: "mailer" },
@@ -120,5 +122,33 @@ describe("governance metrics from what production writes", () => {
         { band: "0.9 and above", reviewed: 2, passed: 2, passRate: 1 },
       ],
     });
+  });
+
+  it("are Prometheus gauges per tenant on /metrics, behind the metrics token", async () => {
+    const denied = await fetch(`${h.baseUrl}/metrics`);
+    expect(denied.status).toBe(401);
+    const res = await fetch(`${h.baseUrl}/metrics`, { headers: { authorization: `Bearer ${SCRAPER}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const t = `tenant="${h.tenantId}"`;
+    for (const line of [
+      `tollgate_governance_qa_reviews{${t},verdict="pass"} 2`,
+      `tollgate_governance_qa_reviews{${t},verdict="fail"} 1`,
+      `tollgate_governance_qa_pass_ratio{${t}} 0.6667`,
+      `tollgate_governance_sends{${t}} 3`,
+      `tollgate_governance_bounce_rate_percent{${t}} 33.33`,
+      `tollgate_governance_complaint_rate_percent{${t}} 33.33`,
+      `tollgate_governance_duplicates_created{${t}} 1`,
+      `tollgate_governance_duplicate_sends_refused{${t}} 1`,
+      `tollgate_governance_stage_integrity_violations{${t}} 1`,
+      `tollgate_governance_confidence_qa_pass_ratio{${t},band="0.5–0.8"} 0`,
+      `tollgate_governance_confidence_qa_pass_ratio{${t},band="0.9 and above"} 1`,
+      `tollgate_governance_confidence_qa_reviews{${t},band="0.9 and above"} 2`,
+      `tollgate_governance_concentration_share{${t},by="domain",key="acme.example"} 0.6667`,
+      `tollgate_governance_concentration_share{${t},by="domain",key="globex.example"} 0.3333`,
+      `tollgate_governance_top_concentration_share{${t}} 0.6667`,
+    ])
+      expect(text).toContain(line);
+    expect(text).toMatch(new RegExp(`tollgate_governance_concentration_hhi\\{${t}\\} 0\\.55`));
   });
 });

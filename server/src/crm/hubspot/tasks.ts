@@ -5,10 +5,11 @@ import { crmErrorFromResponse } from "./crm-error-from-response.js";
 import { toHubSpotObjectName } from "./object-types.js";
 
 /**
- * A HubSpot task for one user about one record (HubSpot's tasks API takes
- * `crm.objects.contacts.write`, which the app requests; see docs/operations.md): the user's owner record
- * (`GET /crm/v3/owners/{userId}?idProperty=userId`) becomes `hubspot_owner_id`, the task is
- * created (`POST /crm/v3/objects/tasks`) and linked to the record with HubSpot's default
+ * A HubSpot task for one user about one record. HubSpot's tasks guide lists the scopes
+ * `crm.objects.contacts.read`/`.write` for the tasks endpoints (no tasks-specific scope), which the
+ * app requests; owners need `crm.objects.owners.read` (docs/operations.md#approval-notifications).
+ * The user's owner record (`GET /crm/v3/owners/{userId}?idProperty=userId`) becomes
+ * `hubspot_owner_id`, the task is created (`POST /crm/v3/objects/tasks`) and linked to the record with HubSpot's default
  * association (`PUT /crm/v4/objects/tasks/{id}/associations/default/{type}/{id}`), which exists
  * for every object type. A user with no owner record gets an unassigned task on the record.
  */

@@ -64,7 +64,21 @@ export function createApprovalRouter(options: ApprovalRoutesOptions): Router {
 
   router.post("/v1/approvals/batch", jsonWithRawBody, deciders, async (req, res) => {
     const body = parseWith(approvalBatchBodySchema, req.body ?? {}, "batch");
-    res.json(await service.batch(requestTenant(req, defaultTenant), approverOf(req), body.items));
+    const tenantId = requestTenant(req, defaultTenant);
+    const { results } = await service.batch(tenantId, approverOf(req), body.items);
+    // Each result names its field as the portal labels it, as the single decisions do.
+    const approvals = await labelled(
+      tenantId,
+      results.flatMap((r) => (r.approval ? [r.approval] : [])),
+    );
+    const byId = new Map(approvals.map((a) => [a.id, a]));
+    res.json({
+      results: results.map((r) => {
+        const approval = r.approval && byId.get(r.approval.id);
+        if (!approval) return r;
+        return { ...r, ...(approval.fieldLabel ? { fieldLabel: approval.fieldLabel } : {}), approval };
+      }),
+    });
   });
 
   router.post("/v1/approvals/:id/approve", jsonWithRawBody, deciders, async (req, res) => {

@@ -25,19 +25,20 @@ describe("decision results", () => {
   });
 
   it("branches on the error code, never its text", () => {
+    const listed = { id: "ap_1", field: "industry" };
     const conflict = new TollgateRequestError({ code: "conflict", message: "changed" }, 409);
     const other = new TollgateRequestError({ code: "approval_expired", message: "a conflict in wording only" }, 409);
-    expect(resultFromError("ap_1", "industry", conflict)).toEqual({
+    expect(resultFromError(listed, conflict)).toEqual({
       id: "ap_1",
       field: "industry",
       outcome: "conflict",
       message: "changed",
     });
-    expect(resultFromError("ap_1", "industry", other)).toMatchObject({
+    expect(resultFromError(listed, other)).toMatchObject({
       outcome: "refused",
       message: "a conflict in wording only",
     });
-    expect(resultFromError("ap_1", "industry", new Error("boom"))).toMatchObject({
+    expect(resultFromError(listed, new Error("boom"))).toMatchObject({
       outcome: "refused",
       message: "boom",
     });
@@ -68,6 +69,39 @@ describe("decision results", () => {
       message: "Your approval is recorded (1 of 2); another approver is needed",
     });
     expect(resultFromBatchItem({ id: "ap_9", ok: true, status: null }, fieldOf)).toMatchObject({ outcome: "refused" });
+  });
+
+  it("names the field by the portal's label: the batch item's fieldLabel, else its approval's, else the list's", () => {
+    const labelled = makeApproval({ fieldLabel: "Industry sector" });
+    expect(
+      resultFromBatchItem(
+        {
+          id: "ap_1",
+          ok: true,
+          status: "approved",
+          outcome: "approved",
+          fieldLabel: "Industry sector",
+          approval: labelled,
+        },
+        fieldOf,
+      ).field,
+    ).toBe("Industry sector");
+    expect(
+      resultFromBatchItem(
+        {
+          id: "ap_1",
+          ok: false,
+          status: "expired",
+          error: { code: "approval_expired", message: "expired" },
+          approval: labelled,
+        },
+        fieldOf,
+      ).field,
+    ).toBe("Industry sector");
+    // An older Tollgate sends no label: the internal name, as before.
+    expect(resultFromResponse({ ...makeApproval({ status: "rejected" }), outcome: "rejected" }).field).toBe("industry");
+    expect(resultFromResponse({ ...labelled, status: "rejected", outcome: "rejected" }).field).toBe("Industry sector");
+    expect(resultFromError(labelled, new Error("down")).field).toBe("Industry sector");
   });
 
   it("settles an applying result from the approval's status once the write is done", () => {

@@ -137,6 +137,45 @@ describe("the app's home page: the approval inbox", () => {
     });
   });
 
+  it("a batch's results name each field by the portal's label, as the manifest does", async () => {
+    const industry = makeApproval({ fieldLabel: "Industry sector" });
+    const amount = { ...deal, fieldLabel: "Amount" };
+    fakeHubSpotFetch((req) =>
+      req.method === "POST"
+        ? ok({
+            results: [
+              {
+                id: "ap_1",
+                ok: true,
+                status: "approved",
+                outcome: "approved",
+                fieldLabel: "Industry sector",
+                approval: { ...industry, status: "approved" },
+              },
+              {
+                id: "ap_2",
+                ok: false,
+                status: "expired",
+                error: { code: "approval_expired", message: "expired before it was approved" },
+                fieldLabel: "Amount",
+                approval: { ...amount, status: "expired" },
+              },
+            ],
+          })
+        : ok(inbox([industry, amount])),
+    );
+    const { findByTestId, waitFor } = renderInbox();
+    await waitFor(() => findByTestId(Checkbox, "select-ap_2"));
+    triggerWith(findByTestId(Checkbox, "select-ap_1"), "onChange", true);
+    triggerWith(findByTestId(Checkbox, "select-ap_2"), "onChange", true);
+    findByTestId(Button, "approve-selected").trigger("onClick");
+    expect(findByTestId(Text, "batch-item-ap_1").text).toBe("Industry sector: Banking → Fintech");
+    findByTestId(Button, "approve-selected-confirm").trigger("onClick");
+    await waitFor(() => findByTestId(Flex, "result-ap_2"));
+    expect(findByTestId(Flex, "result-ap_1").find(Text).text).toMatch(/^Industry sector: /);
+    expect(findByTestId(Flex, "result-ap_2").find(Text).text).toBe("Amount: expired before it was approved");
+  });
+
   it.each<Shape>(["direct", "proxied"])(
     "a conflict (%s) is shown as a conflict, nothing overwritten",
     async (shape) => {

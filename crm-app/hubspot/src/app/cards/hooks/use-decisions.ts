@@ -112,7 +112,7 @@ export function useDecisions(identity: PageIdentity, options: DecisionsOptions):
       run(() =>
         approveProposal(identity, approval).then(
           (response) => [resultFromResponse(response)],
-          (err: unknown) => [resultFromError(approval.id, approval.field, err)],
+          (err: unknown) => [resultFromError(approval, err)],
         ),
       ),
     [identity, run],
@@ -123,7 +123,7 @@ export function useDecisions(identity: PageIdentity, options: DecisionsOptions):
       run(() =>
         rejectProposal(identity, approval.id, reason).then(
           (response) => [resultFromResponse(response)],
-          (err: unknown) => [resultFromError(approval.id, approval.field, err)],
+          (err: unknown) => [resultFromError(approval, err)],
         ),
       ),
     [identity, run],
@@ -138,12 +138,15 @@ export function useDecisions(identity: PageIdentity, options: DecisionsOptions):
         expected: { value: a.proposedValue },
         ...(decision === "reject" ? { reason } : {}),
       }));
-      const fieldOf = (id: string) => chosen.find((a) => a.id === id)?.field ?? id;
+      const fieldOf = (id: string) => {
+        const listed = chosen.find((a) => a.id === id);
+        return listed ? listed.fieldLabel || listed.field : id;
+      };
       return run(() =>
         decideBatch(identity, { items }).then(
           (response) => response.results.map((item) => resultFromBatchItem(item, fieldOf)),
           // The whole batch was refused (bad request, unreachable): every item shares the reason.
-          (err: unknown) => chosen.map((a) => resultFromError(a.id, a.field, err)),
+          (err: unknown) => chosen.map((a) => resultFromError(a, err)),
         ),
       );
     },

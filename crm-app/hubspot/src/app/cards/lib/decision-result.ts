@@ -12,25 +12,38 @@ export type DecisionOutcome = "applying" | "applied" | "recorded" | "rejected" |
 
 export interface DecisionResult {
   id: string;
+  /** The field as the rep knows it: the CRM's label, else the internal name. */
   field: string;
   outcome: DecisionOutcome;
   message: string;
 }
 
+/** A proposal's field as the card names it: the CRM's label when Tollgate sent one. */
+interface Named {
+  field: string;
+  fieldLabel?: string | null | undefined;
+}
+const nameOf = (item: Named): string => item.fieldLabel || item.field;
+
 /** The result of a decision Tollgate accepted, from its answer (`ApprovalDecisionResponse`). */
 export function resultFromResponse(response: ApprovalDecisionResponse): DecisionResult {
-  return accepted(response.id, response.field, response.outcome, response.status, response);
+  return accepted(response.id, nameOf(response), response.outcome, response.status, response);
 }
 
-/** The result of a decision Tollgate refused, from the thrown request error. */
-export function resultFromError(id: string, field: string, err: unknown): DecisionResult {
+/** The result of a decision Tollgate refused, from the thrown request error (`approval`: as listed). */
+export function resultFromError(approval: Named & { id: string }, err: unknown): DecisionResult {
+  const { id } = approval;
+  const field = nameOf(approval);
   if (err instanceof TollgateRequestError) return refused(id, field, err.code, err.message);
   return { id, field, outcome: "refused", message: err instanceof Error ? err.message : String(err) };
 }
 
-/** One batch item's result; `fieldOf` names the field when the answer carries no approval. */
+/**
+ * One batch item's result, naming the field by the answer's `fieldLabel`; `fieldOf` names it
+ * when the answer carries no approval (not found, a duplicate).
+ */
 export function resultFromBatchItem(item: BatchItemResult, fieldOf: (id: string) => string): DecisionResult {
-  const field = item.approval?.field ?? fieldOf(item.id);
+  const field = item.fieldLabel || (item.approval ? nameOf(item.approval) : fieldOf(item.id));
   if (!item.ok)
     return refused(
       item.id,

@@ -126,6 +126,8 @@ export interface BatchItemResult {
   status: ApprovalStatus | null;
   outcome?: ApprovalOutcome;
   error?: ApiError;
+  /** The CRM's label of the approval's field (as `approval.fieldLabel`), when the approval exists. */
+  fieldLabel?: string;
   /** The approval as it now stands, when it exists. */
   approval?: Approval;
 }
