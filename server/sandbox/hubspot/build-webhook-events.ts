@@ -47,12 +47,19 @@ function everything(objectType: string, legacy: boolean): SandboxSubscription[] 
 /**
  * One event per (change, matching subscription), shaped as HubSpot sends them: `changeSource`
  * and `sourceId` say who wrote (`INTEGRATION` + app id, `CRM_UI` + `userId:<id>`); generic
- * `object.*` events carry `objectTypeId`.
+ * `object.*` events carry `objectTypeId` and `isSensitive` (true for a property HubSpot's Sensitive
+ * Data marks `sensitive` or `highly_sensitive`).
  */
 export function buildWebhookEvents(
   changes: readonly StoreChange[],
   subscriptions: readonly ResolvedSubscription[],
-  context: { portalId: number; appId: number; nextEventId: () => number },
+  context: {
+    portalId: number;
+    appId: number;
+    nextEventId: () => number;
+    /** The property's Sensitive Data mark: generic events carry it as `isSensitive`. */
+    isSensitive?: (objectType: string, propertyName: string) => boolean;
+  },
 ): SandboxWebhookEvent[] {
   const events: SandboxWebhookEvent[] = [];
   for (const change of changes) {
@@ -82,7 +89,7 @@ export function buildWebhookEvents(
       if (change.kind === "propertyChange") {
         event.propertyName = change.propertyName;
         event.propertyValue = change.value;
-        if (generic) event.isSensitive = false;
+        if (generic) event.isSensitive = context.isSensitive?.(change.objectType, change.propertyName) ?? false;
       } else {
         event.changeFlag = generic ? "CREATED" : "NEW";
       }

@@ -14,10 +14,15 @@ export interface SandboxProperty {
   options: { label: string; value: string; hidden: boolean; displayOrder: number }[];
   hubspotDefined?: boolean;
   calculated?: boolean;
+  /** HubSpot's Sensitive Data mark; a change to a `sensitive`/`highly_sensitive` one is sent `isSensitive: true`. */
+  dataSensitivity: DataSensitivity;
   modificationMetadata: { readOnlyValue: boolean; readOnlyDefinition: boolean; archivable: boolean };
   createdAt: string;
   updatedAt: string;
 }
+
+export const DATA_SENSITIVITIES = ["non_sensitive", "sensitive", "highly_sensitive"] as const;
+export type DataSensitivity = (typeof DATA_SENSITIVITIES)[number];
 
 export interface SandboxGroup {
   name: string;
@@ -223,6 +228,7 @@ export function makeProperty(
     options?: string[] | { label: string; value: string; hidden?: boolean; displayOrder?: number }[];
     hubspotDefined?: boolean;
     readOnly?: boolean;
+    dataSensitivity?: DataSensitivity;
   },
   at: string,
 ): SandboxProperty {
@@ -241,6 +247,7 @@ export function makeProperty(
     options,
     ...(p.hubspotDefined ? { hubspotDefined: true } : {}),
     ...(p.readOnly ? { calculated: false } : {}),
+    dataSensitivity: p.dataSensitivity ?? "non_sensitive",
     modificationMetadata: {
       readOnlyValue: p.readOnly === true,
       readOnlyDefinition: p.hubspotDefined === true,

@@ -1,8 +1,10 @@
 import {
+  DATA_SENSITIVITIES,
   defaultGroupName,
   defaultGroups,
   defaultProperties,
   makeProperty,
+  type DataSensitivity,
   type SandboxGroup,
   type SandboxProperty,
 } from "./default-properties.js";
@@ -33,6 +35,11 @@ export class PropertyRegistry {
     return this.ensure(objectType).get(name);
   }
 
+  /** Whether HubSpot marks the property's values sensitive (Sensitive Data: `sensitive` or `highly_sensitive`). */
+  isSensitive(objectType: string, name: string): boolean {
+    return (this.get(objectType, name)?.dataSensitivity ?? "non_sensitive") !== "non_sensitive";
+  }
+
   /** `POST /crm/v3/properties/{type}`: 409 when the name is taken, 400 for a bad definition or group. */
   create(objectType: string, input: Record<string, unknown>): SandboxProperty {
     const name = typeof input["name"] === "string" ? input["name"] : "";
@@ -57,8 +64,15 @@ export class PropertyRegistry {
       ? (input["options"] as { label: string; value: string; hidden?: boolean; displayOrder?: number }[])
       : [];
     const description = typeof input["description"] === "string" ? input["description"] : "";
+    const dataSensitivity = (input["dataSensitivity"] ?? "non_sensitive") as DataSensitivity;
+    if (!DATA_SENSITIVITIES.includes(dataSensitivity))
+      throw new SandboxApiError(
+        400,
+        "VALIDATION_ERROR",
+        `dataSensitivity must be one of ${DATA_SENSITIVITIES.join(", ")}`,
+      );
     const property = makeProperty(
-      { name, label: String(input["label"]), type, fieldType, groupName, description, options },
+      { name, label: String(input["label"]), type, fieldType, groupName, description, options, dataSensitivity },
       new Date(this.now()).toISOString(),
     );
     props.set(name, property);

@@ -17,6 +17,8 @@ export interface ActionEventContext {
   approval?: { id: string; approvers: string[]; expiresAt: string } | undefined;
   /** For a permit: until when the agent may act on it. */
   permitExpiresAt?: string | undefined;
+  /** The CRM marks the field written sensitive: the audit keeps only the values' hashes. */
+  sensitive?: boolean | undefined;
   at: Date;
 }
 
@@ -42,6 +44,8 @@ export function buildActionEvent(r: ActionRequest, verdict: ActionVerdict, c: Ac
     object_type: c.objectType,
     object_id: c.objectId,
     field_diffs: field ? [{ field: r.field!, before: c.before ?? null, after: r.value ?? null }] : [],
+    // A value the CRM marks sensitive is hashed as on every other path (docs/contracts.md#audit-event).
+    ...(field && c.sensitive ? { sensitive_fields: [r.field!] } : {}),
     diff_summary: describeAction(r),
     decision: { outcome: d.outcome, tier: d.tier, rule_id: d.ruleId, policy_version: d.policyVersion },
     approval: c.approval

@@ -44,5 +44,7 @@ export function buildApprovalRow(c: ActionContext, v: ActionVerdict, expiresAt: 
     policyVersion: d.policyVersion,
     runId: r.runId ?? null,
     expiresAt: expiresAt.toISOString(),
+    // Its decisions, expiry and apply then hash the values too (approvals/ approval-events).
+    ...(field && c.sensitive ? { sensitive: true } : {}),
   };
 }

@@ -15,7 +15,7 @@ import { CrmNotConnectedError } from "./action-errors.js";
 import { checkApproval, type ApprovalCheck } from "./check-approval.js";
 import { checkSendCompliance } from "./check-send-compliance.js";
 import { decideAction, type ActionVerdict } from "./decide-action.js";
-import { gatherFacts, withRecordFactsOf, type ActionFacts } from "./gather-facts.js";
+import { gatherFacts, isSensitiveWrite, withRecordFactsOf, type ActionFacts } from "./gather-facts.js";
 import type { IdempotencyKey, IdempotencyStore } from "./idempotency-store.js";
 import type { SendDedupe } from "./send-dedupe.js";
 import { actionDigest } from "./summarize-action.js";
@@ -57,6 +57,8 @@ export interface ActionContext {
   counters: CountersSnapshot;
   approval: ApprovalCheck | undefined;
   facts: ActionFacts;
+  /** The CRM marks the field written sensitive: every audit event of this action hashes its values. */
+  sensitive: boolean;
   /** The approved template family a later send carries, when no approval id is given. */
   family: ActionFacts["templateApproval"];
   compliance: ReturnType<typeof checkSendCompliance>;
@@ -124,6 +126,7 @@ export async function evaluateAction(
     first.outcome === "deny" || first.outcome === "killed"
       ? {}
       : await gatherFacts(options, g.dedupe, tenantId, r, objectType);
+  const sensitive = await isSensitiveWrite(options, tenantId, r, objectType);
   // A template family a person approved once is approved for its later sends, which carry that approval.
   const family = !r.approvalId ? facts.templateApproval : undefined;
   if (family) input = { ...input, attributes: { ...input.attributes, templateApproved: true } };
@@ -150,6 +153,7 @@ export async function evaluateAction(
       counters,
       approval,
       facts,
+      sensitive,
       family,
       compliance,
     },

@@ -90,6 +90,21 @@ export async function gatherFacts(
 }
 
 /**
+ * Whether the CRM marks the field an `update_field` writes sensitive (HubSpot Sensitive Data).
+ * Asked whatever the decision, since a refusal's event names the value too; when the CRM cannot
+ * say, the value is treated as sensitive (hashed, never stored).
+ */
+export async function isSensitiveWrite(
+  deps: Pick<ActionGateOptions, "isSensitive">,
+  tenantId: string,
+  r: ActionRequest,
+  objectType: string | undefined,
+): Promise<boolean> {
+  if (r.action !== "update_field" || !deps.isSensitive || !objectType) return false;
+  return deps.isSensitive(tenantId, r.crm, objectType, r.field!).catch(() => true);
+}
+
+/**
  * The gate's half of "exceptions from CRM data" (docs/policy.md): when the rule names a
  * record-fact exception, what the CRM says about the target and its company answers it. The
  * agent's flags only ever add care (a `true` stands); a `false` the CRM contradicts does not.

@@ -15,6 +15,7 @@ export function planFieldWrite(
   objectType: string,
   eventId: string,
   at: Date,
+  sensitive = false,
 ): PlannedCrmWrite {
   const name = (key: ProvenanceKey) =>
     r.crm === "hubspot" ? PROVENANCE_FIELDS[key].hubspot : PROVENANCE_FIELDS[key].salesforce;
@@ -36,5 +37,7 @@ export function planFieldWrite(
     purpose: "agent_action",
     agentId,
     causedBy: eventId,
+    // The write's own audit event hashes the value, as the gate's did; the provenance stays readable.
+    ...(sensitive ? { sensitiveFields: [r.field!] } : {}),
   };
 }

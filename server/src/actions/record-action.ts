@@ -66,7 +66,7 @@ function refusalException(c: ActionContext, v: ActionVerdict, eventId: string): 
     objectId: r.objectId ?? null,
     field: r.field ?? r.action,
     eventId,
-    summary: `${c.agentId} asked to ${describeAction(r)}: ${d.outcome} (${d.reasons.join("; ")})`,
+    summary: `${c.agentId} asked to ${describeAction(r, c.sensitive)}: ${d.outcome} (${d.reasons.join("; ")})`,
   };
 }
 
@@ -95,6 +95,7 @@ export async function recordAction(g: GateParts, c: ActionContext, v: ActionVerd
     before: c.facts.before,
     approval: linked,
     permitExpiresAt,
+    sensitive: c.sensitive,
     at,
   });
   // A proposal is audited as the backstop audits a shadow-field write (enforce/ plan-proposal).
@@ -107,7 +108,9 @@ export async function recordAction(g: GateParts, c: ActionContext, v: ActionVerd
       event,
       useApprovalId: v.used?.id,
       newApproval,
-      write: executes ? (eventId) => planFieldWrite(tenantId, agentId, r, objectType!, eventId, at) : undefined,
+      write: executes
+        ? (eventId) => planFieldWrite(tenantId, agentId, r, objectType!, eventId, at, c.sensitive)
+        : undefined,
       exception: refused ? (eventId) => refusalException(c, v, eventId) : undefined,
       idempotency: c.key,
       permit: permit?.row,

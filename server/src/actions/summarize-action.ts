@@ -30,9 +30,9 @@ export function actionDigest(r: ActionRequest): string {
 }
 
 /** One line for people: `send_email to ada@example.com (template intro-v1): "Hello"`. */
-export function describeAction(r: ActionRequest): string {
+export function describeAction(r: ActionRequest, sensitive = false): string {
   if (r.action === "update_field")
-    return `update_field ${r.object}.${r.field} on ${r.objectId} → ${JSON.stringify(r.value ?? null)}`;
+    return `update_field ${r.object}.${r.field} on ${r.objectId} → ${sensitive ? "(sensitive value)" : JSON.stringify(r.value ?? null)}`;
   const p = r.payload ?? {};
   const parts: string[] = [r.action];
   if (p.to) parts.push(`to ${p.to}`);

@@ -98,6 +98,12 @@ export interface ActionGateOptions {
       ) => Promise<CrmRecord[]>)
     | undefined;
   /**
+   * Whether the CRM marks a field's values sensitive (HubSpot Sensitive Data): an `update_field` of
+   * one is audited, written and approved with its values hashed in every audit event
+   * (docs/contracts.md#audit-event). Without it no field is.
+   */
+  isSensitive?: ((tenantId: string, crm: CrmName, objectType: string, field: string) => Promise<boolean>) | undefined;
+  /**
    * Whether the sending system reported the recipient unsubscribed or complaining (signals/):
    * such a send is refused as opted out. Without it, only the CRM's flag and the payload count.
    */

@@ -200,6 +200,11 @@ export interface PropertyDefinition {
   options?: { label: string; value: string; hidden?: boolean; displayOrder?: number }[] | undefined;
   /** True for properties the CRM computes or that no one may write. */
   readOnly?: boolean | undefined;
+  /**
+   * The CRM marks the property's values sensitive (HubSpot Sensitive Data: `dataSensitivity`
+   * `sensitive` or `highly_sensitive`): the audit keeps only their hashes (docs/contracts.md#audit-event).
+   */
+  sensitive?: boolean | undefined;
 }
 
 export interface RateLimitState {

@@ -16,3 +16,5 @@ export { CrmError, CRM_ERROR_CODES, crmErrorCodeForStatus } from "./errors.js";
 export type { CrmErrorCode } from "./errors.js";
 export { msUntilNextCall } from "./ms-until-next-call.js";
 export type { PacingOptions } from "./ms-until-next-call.js";
+export { createPropertyLookup } from "./create-property-lookup.js";
+export type { PropertyLookup, PropertyLookupOptions } from "./create-property-lookup.js";

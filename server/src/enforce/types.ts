@@ -106,6 +106,8 @@ export interface PolicyPort {
 export interface GuardedWrite {
   /** Its place in the batch, in the order things happened. */
   position: number;
+  /** The change's event key: what triggers count it once by (none: an action, counted as it comes). */
+  eventKey?: string;
   agentId: string;
   role: string;
   input: FieldWriteInput;
@@ -113,6 +115,8 @@ export interface GuardedWrite {
 
 /** How a governed write was decided, for automatic triggers and "what the switch prevented". */
 export interface GuardedOutcome {
+  /** The change's event key: what triggers count it once by (none: an action, counted as it comes). */
+  eventKey?: string;
   agentId: string;
   role: string;
   viaShadow: boolean;

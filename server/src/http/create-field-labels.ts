@@ -1,16 +1,10 @@
-import { LRUCache } from "lru-cache";
-import type { CrmConnector } from "../crm/index.js";
+import { createPropertyLookup, type PropertyLookup, type PropertyLookupOptions } from "../crm/index.js";
 
 /** The CRM's labels of an object type's properties, by internal name (`jobtitle` → `Job title`). */
 export type FieldLabelLookup = (tenantId: string, objectType: string) => Promise<ReadonlyMap<string, string>>;
 
-export interface FieldLabelLookupOptions {
-  connectorFor: (tenantId: string) => Promise<CrmConnector>;
-  /** How long a portal's labels are trusted (renames show within it). At most 5 minutes. @defaultValue 300_000 */
-  ttlMs?: number;
-  /** @defaultValue 1_000 */
-  max?: number;
-}
+/** The definitions to read labels from: shared with the gate's sensitivity check, or a lookup of its own. */
+export type FieldLabelLookupOptions = PropertyLookupOptions | { properties: PropertyLookup };
 
 /**
  * Property labels read through `CrmConnector.listProperties`, cached per tenant and object type.
@@ -18,22 +12,10 @@ export interface FieldLabelLookupOptions {
  * fall back to the internal name; failures are not cached.
  */
 export function createFieldLabelLookup(options: FieldLabelLookupOptions): FieldLabelLookup {
-  const cache = new LRUCache<string, ReadonlyMap<string, string>>({
-    max: options.max ?? 1_000,
-    ttl: Math.min(options.ttlMs ?? 300_000, 300_000),
-  });
+  const properties = "properties" in options ? options.properties : createPropertyLookup(options);
   return async (tenantId, objectType) => {
-    const key = `${tenantId}\u0000${objectType}`;
-    const hit = cache.get(key);
-    if (hit) return hit;
-    try {
-      const properties = await (await options.connectorFor(tenantId)).listProperties(objectType);
-      const labels = new Map(properties.filter((p) => p.label).map((p) => [p.name, p.label]));
-      cache.set(key, labels);
-      return labels;
-    } catch {
-      return new Map();
-    }
+    const known = await properties.definitions(tenantId, objectType);
+    return new Map([...(known?.values() ?? [])].filter((p) => p.label).map((p) => [p.name, p.label]));
   };
 }
 

@@ -29,6 +29,8 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     scheduleApprovals: (tenantId, ids) => g.approvalQueue.schedule(tenantId, ids),
     readRecords: async (tenantId, _crm, objectType, ids, properties) =>
       (await crms.connectorFor(tenantId)).readRecords(objectType, ids, properties),
+    // HubSpot's Sensitive Data mark: such a value is hashed in every audit event after it.
+    isSensitive: (tenantId, _crm, objectType, field) => crms.properties.isSensitive(tenantId, objectType, field),
     isSuppressed: (tenantId, recipient) => g.signals.isSuppressed(tenantId, recipient),
     safeModeUntil: (tenantId, agentId) => g.safeModes.untilOf(tenantId, agentId),
     redis,

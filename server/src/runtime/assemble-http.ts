@@ -54,7 +54,7 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
     setup,
   });
   const tenanted = { authenticate, defaultTenant };
-  const fieldLabels = createFieldLabelLookup({ connectorFor: crms.connectorFor });
+  const fieldLabels = createFieldLabelLookup({ properties: crms.properties });
   // Raw routers read the exact bytes their signatures cover.
   const rawRouters: Router[] = [
     ...(ingestion.salesforce?.router ? [ingestion.salesforce.router] : []),

@@ -7,7 +7,7 @@ import {
   createTriggerCounter,
   failingWorkAlert,
 } from "../killswitch/index.js";
-import { createCounterStore } from "../limits/index.js";
+import { createCounterLedger, createCounterStore } from "../limits/index.js";
 import { createSignalService } from "../signals/index.js";
 import { createSnapshotStore } from "../snapshots/index.js";
 import { createCrmWriteQueue, createSettledListeners } from "../writes/index.js";
@@ -23,7 +23,9 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
   const roleOf = (tenantId: string, agentId: string) => policyOf(tenantId).agents.get(agentId)?.role;
   const snapshots = createSnapshotStore(db);
   const alert = createAlerter({ logger, webhookUrl: config.alertWebhookUrl });
-  const triggers = createTriggerCounter({ redis, prefix });
+  // Caps and triggers are kept in PostgreSQL too, and rebuilt from it when Redis loses them.
+  const ledger = createCounterLedger(db, { now });
+  const triggers = createTriggerCounter({ redis, prefix, ledger });
   const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger, triggers });
   const settled = createSettledListeners();
   const writes = await createCrmWriteQueue({
@@ -50,7 +52,7 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
   });
   killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
   // One counter store for both paths: caps span webhooks and the pre-write gate.
-  const counters = createCounterStore({ redis, prefix, now });
+  const counters = createCounterStore({ redis, prefix, now, ledger });
   const guard = createEnforcementGuard({ killSwitches, counters, triggers, policyOf, alert, now, logger });
   // Delivery signals from the sending system: bounce and complaint triggers, suppression, metrics.
   const signals = createSignalService({ db, audit, killSwitches, policyOf, alert, now });

@@ -1,4 +1,5 @@
 import type { Config } from "../config/index.js";
+import { createPropertyLookup, type PropertyLookup } from "../crm/index.js";
 import type { Database } from "../db/index.js";
 import { allocationExhaustedAlert, createAlerter } from "../killswitch/index.js";
 import { instrumentConnector, type Logger, type Metrics } from "../observability/index.js";
@@ -15,6 +16,8 @@ import {
 export interface Crms extends CrmRouting {
   hubspot: HubSpotTenancy;
   salesforce: SalesforceTenancy | undefined;
+  /** Property definitions (labels, sensitivity), cached: one read per tenant and object type for 5 minutes. */
+  properties: PropertyLookup;
 }
 
 /** The HubSpot portals and, when the environment names one, the Salesforce org; connector calls are metered. */
@@ -31,5 +34,6 @@ export async function connectCrms(config: Config, db: Database, logger: Logger, 
     orgId: salesforce.orgId,
     connector: instrumentConnector(salesforce.connector, metrics),
   };
-  return { hubspot, salesforce, ...createCrmRouting(hubspot, metered) };
+  const routing = createCrmRouting(hubspot, metered);
+  return { hubspot, salesforce, ...routing, properties: createPropertyLookup({ connectorFor: routing.connectorFor }) };
 }

@@ -31,6 +31,8 @@ export async function startTollgateWithSandbox(
     beforeStart?: LocalStackOptions["beforeStart"];
     /** Also a Salesforce org (the sandbox). */
     salesforce?: LocalStackOptions["salesforce"];
+    /** Tollgate's logger (to read what it logs). @defaultValue silent */
+    logger?: LocalStackOptions["logger"];
   } = {},
 ): Promise<Harness> {
   const t = await createTestDatabase({ poolSize: 10 });
@@ -45,6 +47,7 @@ export async function startTollgateWithSandbox(
     ...(options.policyYaml ? { policyYaml: options.policyYaml } : {}),
     ...(options.beforeStart ? { beforeStart: options.beforeStart } : {}),
     ...(options.salesforce ? { salesforce: options.salesforce } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return {
     ...stack,

@@ -34,5 +34,6 @@ export function toDefinition(p: HubSpotProperty): PropertyDefinition {
     }));
   }
   if (p.calculated === true || p.modificationMetadata?.readOnlyValue === true) definition.readOnly = true;
+  if (p.dataSensitivity === "sensitive" || p.dataSensitivity === "highly_sensitive") definition.sensitive = true;
   return definition;
 }

@@ -97,4 +97,6 @@ export interface HubSpotProperty {
   calculated?: boolean;
   hubspotDefined?: boolean;
   modificationMetadata?: { readOnlyValue?: boolean; readOnlyDefinition?: boolean; archivable?: boolean };
+  /** Sensitive Data (Enterprise): `non_sensitive`, `sensitive` or `highly_sensitive`. */
+  dataSensitivity?: string;
 }
