@@ -100,6 +100,10 @@ export interface PolicyPort {
   recordFactProperties?(crm: CrmName): FactProperties;
   /** The same policy answering record-fact exceptions from these facts (keyed `<object>/<recordId>`). */
   withRecordFacts?(facts: ReadonlyMap<string, RecordFacts>): PolicyPort;
+  /** Whether a rule names `exceptions.new_provider`: only then are onboarded providers looked up. */
+  readonly namesNewProvider?: boolean;
+  /** The port deciding with these providers onboarded (lower case); any other a change names is new. */
+  withOnboardedProviders?(providers: ReadonlySet<string>): PolicyPort;
 }
 
 /** One governed agent write of a batch (a direct write or a proposal; provenance excepted). */
