@@ -32,14 +32,16 @@ async function runaway(records: number, withBaseline: boolean) {
   });
   try {
     const { sandbox } = stack.started;
-    if (!withBaseline) seed(sandbox);
     const total = () => Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0);
     // No baseline by hand: wait for the one install started in the background to report done.
     await stack.tollgate.services.setup.idle(TENANT);
+    // The contrast case: contacts created once setup is done, so no baseline saw them.
+    if (!withBaseline) seed(sandbox);
     const setup = stack.tollgate.services.setup.progress(TENANT);
     const baselineCalls = (setup?.objects ?? []).reduce((n, o) => n + o.calls, 0);
     const callsBefore = total();
     const limitedBefore = sandbox.stats().rateLimited;
+    const historyBefore = sandbox.stats().historyReads;
     const t0 = performance.now();
     for (const id of ids) sandbox.write("contacts", id, { lifecyclestage: "customer" }, agent);
     await stack.settle();
@@ -58,6 +60,7 @@ async function runaway(records: number, withBaseline: boolean) {
       calls,
       perThousand: (calls / reverted) * 1000,
       rateLimited: stats.rateLimited - limitedBefore,
+      historyReads: stats.historyReads - historyBefore,
       seconds,
       baselineCalls,
       webhookRequests: stats.webhookRequests,
@@ -87,7 +90,9 @@ export async function run(): Promise<void> {
     console.log(
       `  CRM calls ${r.calls} → ${r.perThousand.toFixed(1)} per 1,000 reverts (${goal}); 429s provoked: ${r.rateLimited} (goal 0)`,
     );
-    console.log(`  webhook POSTs received: ${r.webhookRequests}; calls by route (whole run): ${r.byRoute}`);
+    console.log(
+      `  history reads during the runaway: ${r.historyReads}; webhook POSTs received: ${r.webhookRequests}; calls by route (whole run): ${r.byRoute}`,
+    );
   }
 }
 

@@ -64,6 +64,8 @@ export const actionAttributesSchema = z.strictObject({
   newDomain: z.boolean().optional(),
   template: nonEmpty(200).optional(),
   provider: nonEmpty(200).optional(),
+  /** Accepted for symmetry with `newDomain`; Tollgate's own approvals decide it (`exceptions.new_provider`). */
+  newProvider: z.boolean().optional(),
 });
 
 export const actionRequestSchema = z

@@ -44,6 +44,7 @@ export const EXCEPTION_CONDITIONS = [
   "exec_persona",
   "new_segment",
   "new_domain",
+  "new_provider",
 ] as const;
 export type ExceptionCondition = (typeof EXCEPTION_CONDITIONS)[number];
 

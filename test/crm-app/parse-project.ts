@@ -18,6 +18,8 @@ import { getIntermediateRepresentationSchemas } from "./hubspot-project-schema.j
 
 export const PROJECT_DIR = "crm-app/hubspot";
 export const PLATFORM_VERSION = "2025.2";
+/** The shipped profiles (`src/hsprofile.<name>.json`). */
+export const PROFILES = ["local", "staging", "production"] as const;
 /** A developer account id for local-dev-lib's environment config; nothing is sent to it. */
 const ACCOUNT_ID = 123456;
 

@@ -18,8 +18,7 @@ import {
   MAX_WEBHOOK_SUBSCRIPTIONS,
   webhooksHsmetaSchema,
 } from "./hubspot-project-schema.js";
-import { parseProject } from "./parse-project.js";
-import { PROFILES } from "./project-parser.test.js";
+import { parseProject, PROFILES } from "./parse-project.js";
 
 const PROJECT = "crm-app/hubspot";
 const readJson = async (path: string): Promise<Record<string, unknown>> => JSON.parse(await readFile(path, "utf8"));

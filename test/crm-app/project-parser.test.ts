@@ -7,9 +7,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseProject, PROJECT_DIR } from "./parse-project.js";
-
-export const PROFILES = ["local", "staging", "production"] as const;
+import { parseProject, PROFILES, PROJECT_DIR } from "./parse-project.js";
 
 const componentTypes = (parsed: Awaited<ReturnType<typeof parseProject>>) =>
   Object.values(parsed.intermediateRepresentation.intermediateNodesIndexedByUid)

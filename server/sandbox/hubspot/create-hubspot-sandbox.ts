@@ -59,7 +59,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   let dispatcher = options.webhookTargetUrl ? newDispatcher(options.webhookTargetUrl) : undefined;
   let sendWebhooks = dispatcher !== undefined;
   const users = new Map<string, SandboxUser>((options.accountUsers ?? []).map((u) => [u.id, u]));
-  const counters = { calls: {} as Record<string, number>, rateLimited: 0 };
+  const counters = { calls: {} as Record<string, number>, rateLimited: 0, historyReads: 0 };
   let eventId = 1;
 
   const emit = (changes: readonly StoreChange[]): void => {
@@ -110,6 +110,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
     const count = (req: Request, res: Response): void => {
       const key = `${method.toUpperCase()} ${path}`;
       counters.calls[key] = (counters.calls[key] ?? 0) + 1;
+      if (asksForHistory(req)) counters.historyReads += 1;
       handler(req, res);
     };
     if (path.startsWith("/crm/") || path.startsWith("/settings/")) app[method](path, faultGate, gate, count);
@@ -174,6 +175,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
     stats: (): SandboxStats => ({
       calls: { ...counters.calls },
       rateLimited: counters.rateLimited,
+      historyReads: counters.historyReads,
       webhookRequests: dispatcher?.counters.requests ?? 0,
       webhookEvents: dispatcher?.counters.events ?? 0,
       webhookFailures: dispatcher?.counters.failures ?? 0,
@@ -210,4 +212,11 @@ async function close(server: Server, dispatcher: WebhookDispatcher | undefined):
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/** A read asking for property history (`propertiesWithHistory`, in the body or the query). */
+function asksForHistory(req: Request): boolean {
+  const asked = (req.body as { propertiesWithHistory?: unknown } | undefined)?.propertiesWithHistory;
+  const list = asked ?? req.query["propertiesWithHistory"];
+  return Array.isArray(list) ? list.length > 0 : typeof list === "string" && list !== "";
 }

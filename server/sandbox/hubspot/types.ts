@@ -134,6 +134,8 @@ export interface SandboxStats {
   calls: Record<string, number>;
   /** 429s answered. */
   rateLimited: number;
+  /** Reads that asked for property history (`propertiesWithHistory`). */
+  historyReads: number;
   /** Webhook POSTs made (retries and duplicates included). */
   webhookRequests: number;
   /** Events in those POSTs. */

@@ -4,6 +4,7 @@ import { createPolicyPort } from "../enforce/index.js";
 import {
   decide,
   getCounterKeys,
+  providerOf,
   ruleNamesException,
   type CompiledPolicy,
   type CounterKey,
@@ -11,6 +12,8 @@ import {
   type DecisionInput,
   type KillSwitchState,
 } from "../policy/index.js";
+import { findOnboardedProviders } from "../onboarding/index.js";
+import type { Sql } from "../db/index.js";
 import { CrmNotConnectedError } from "./action-errors.js";
 import { checkApproval, type ApprovalCheck } from "./check-approval.js";
 import { checkSendCompliance } from "./check-send-compliance.js";
@@ -133,6 +136,7 @@ export async function evaluateAction(
   // A sending domain no person has approved a send from is new (exceptions.new_domain), whatever the agent says.
   if (facts.domainOnboarded === false && ruleNamesException(policy, input, "new_domain"))
     input = { ...input, attributes: { ...input.attributes, newDomain: true } };
+  input = await withProviderOnboarding(options.db, policy, tenantId, input);
   const compliance = r.action === "send_email" && r.payload ? checkSendCompliance(r.payload, facts) : [];
   const verdict = decideAction(policy, input, counters, switches, { approval, compliance });
   const proposal = asked.proposal === true && r.action === "update_field";
@@ -159,4 +163,20 @@ export async function evaluateAction(
     },
     verdict,
   };
+}
+
+/**
+ * A data provider no person has approved a change from is new (`exceptions.new_provider`), as
+ * Tollgate's approvals say — whatever the agent says; the same rule the webhook path applies.
+ */
+async function withProviderOnboarding(
+  db: Pick<Sql, "query">,
+  policy: CompiledPolicy,
+  tenantId: string,
+  input: DecisionInput,
+): Promise<DecisionInput> {
+  const provider = providerOf(input);
+  if (provider === undefined || !ruleNamesException(policy, input, "new_provider")) return input;
+  const newProvider = !(await findOnboardedProviders(db, tenantId, [provider])).has(provider);
+  return { ...input, attributes: { ...input.attributes, newProvider } };
 }

@@ -8,6 +8,8 @@ import {
   getCounterKeys,
   decideUnattributed,
   needsRecordFacts,
+  policyNamesException,
+  providerOf,
   recordFactProperties,
   type CompiledPolicy,
   type CountersSnapshot,
@@ -31,6 +33,8 @@ export function createPolicyPort(
     facts?: ReadonlyMap<string, RecordFacts>;
     /** Agents in safe mode, and until when (safe-mode/): their tier-2 writes go to a person. */
     safeModes?: ReadonlyMap<string, Date>;
+    /** Data providers a person has approved a change from (onboarding/): any other is new. */
+    onboardedProviders?: ReadonlySet<string>;
   } = {},
 ): PolicyPort {
   const counters = state.counters ?? {};
@@ -38,7 +42,12 @@ export function createPolicyPort(
   const facts = state.facts;
   const withFacts = (input: FieldWriteInput): DecisionInput => {
     const safeModeUntil = state.safeModes?.get(input.agentId);
-    const base = { ...toDecisionInput(input), ...(safeModeUntil ? { safeModeUntil } : {}) };
+    const plain = { ...toDecisionInput(input), ...(safeModeUntil ? { safeModeUntil } : {}) };
+    const provider = providerOf(plain);
+    const base =
+      state.onboardedProviders && provider !== undefined
+        ? { ...plain, attributes: { ...plain.attributes, newProvider: !state.onboardedProviders.has(provider) } }
+        : plain;
     const found = facts?.get(`${input.object}/${input.recordId}`);
     if (found === undefined) return base;
     const field = canonicalOfShadow(policy, input.field) ?? input.field;
@@ -58,6 +67,10 @@ export function createPolicyPort(
     needsRecordFacts: (input) => needsRecordFacts(policy, toDecisionInput(input)),
     recordFactProperties: (crm) => recordFactProperties(policy, crm),
     withRecordFacts: (next) => createPolicyPort(policy, { ...state, facts: next }),
+    get namesNewProvider() {
+      return policyNamesException(policy, "new_provider");
+    },
+    withOnboardedProviders: (providers) => createPolicyPort(policy, { ...state, onboardedProviders: providers }),
   };
 }
 

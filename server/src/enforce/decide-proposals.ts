@@ -62,16 +62,21 @@ export async function decideProposals(
   policy: PolicyPort,
   tenantId: string,
   items: readonly ProposalChange[],
+  /** Provenance already read for this batch (by `eventKey`); the rest is read here. */
+  known: ReadonlyMap<string, RecordProvenance> = new Map(),
 ): Promise<Map<string, ProposalOutcome>> {
   const out = new Map<string, ProposalOutcome>();
   if (items.length === 0) return out;
   const crm = items[0]!.change.crm;
   const names = provenanceNames(crm);
-  const read = await readProvenance(
-    deps,
-    tenantId,
-    items.map((i) => ({ change: i.change, field: i.step.field! })),
-  );
+  const read = new Map([
+    ...known,
+    ...(await readProvenance(
+      deps,
+      tenantId,
+      items.filter((i) => !known.has(i.change.eventKey)).map((i) => ({ change: i.change, field: i.step.field! })),
+    )),
+  ]);
 
   for (const { change, actor, step, port } of items) {
     const { props, provenance } = read.get(change.eventKey)!;

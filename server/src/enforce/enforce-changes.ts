@@ -2,22 +2,17 @@ import type { ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
-import {
-  decideProposals,
-  provenanceAudit,
-  readProvenance,
-  type Provenance,
-  type RecordProvenance,
-} from "./decide-proposals.js";
+import { decideProposals, provenanceAudit, readProvenance, type Provenance } from "./decide-proposals.js";
 import { findRestoreValues } from "./find-restore-values.js";
 import { guardBatch } from "./guard-batch.js";
 import { withRecordFacts } from "./with-record-facts.js";
+import { readStatedProvenance, withProviderOnboarding } from "./stated-provenance.js";
 import { planProposal } from "./plan-proposal.js";
 import { createBatchPlan, commitBatch, type BatchPlan } from "./batch-plan.js";
 import { keyOf, planRevert } from "./plan-direct-revert.js";
 import { agentOf, provenanceStamp, writeTarget } from "./provenance-stamp.js";
 import type { Sql } from "../db/index.js";
-import type { Actor, CrmChange, EnforcementDeps, PolicyPort } from "./types.js";
+import type { Actor, CrmChange, EnforcementDeps } from "./types.js";
 
 export interface EnforcementSummary {
   skippedDuplicates: number;
@@ -111,52 +106,26 @@ async function decideBatch(deps: EnforcementDeps, tenantId: string, fresh: reado
   const ordered = [...fresh].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   const attributed = ordered.map((change) => ({ change, actor: attributeChange(change, declared, deps.self) }));
   // Named accounts, regulated industries and exec personas: what the CRM says, read once per batch.
-  const policy = await withRecordFacts(deps, declared, tenantId, attributed);
+  const withFacts = await withRecordFacts(deps, declared, tenantId, attributed);
+  // What the agent stated beside its changes (confidence, source): decided as the gate decides it.
+  const stated = await readStatedProvenance(deps, withFacts, tenantId, attributed);
+  const policy = await withProviderOnboarding(deps, withFacts, tenantId, stated);
   // Kill switches, automatic triggers and caps: each write is decided in the state it arrived in.
   const guard = await guardBatch(deps, policy, tenantId, attributed);
   const classified: Classified[] = attributed.map(({ change, actor }, i) => ({
     change,
     actor,
-    step: classifyChange(change, actor, guard.portFor(i)),
+    step: classifyChange(change, actor, guard.portFor(i), stated.get(change.eventKey)?.provenance),
   }));
-  const stated = await withStatedProvenance(deps, tenantId, classified, guard.portFor);
   const proposals = await decideProposals(
     deps,
     policy,
     tenantId,
     classified.flatMap((c, i) => (c.step.kind === "proposal" ? [{ ...c, port: guard.portFor(i) }] : [])),
+    stated,
   );
   await guard.consume(classified, proposals);
   return { policy, guard, classified, proposals, stated };
-}
-
-/**
- * A direct agent write the policy would send to a person may pass its `auto_if` on what the agent
- * stated beside it (confidence, source): read that provenance from the record — only for such
- * writes, one batch read — and decide them again with it, in place. Returns what was read, by
- * `eventKey`, so allowed writes keep it in their audit without a second read.
- */
-async function withStatedProvenance(
-  deps: EnforcementDeps,
-  tenantId: string,
-  classified: Classified[],
-  portFor: (i: number) => PolicyPort,
-): Promise<Map<string, RecordProvenance>> {
-  const undecided = classified.flatMap((c, i) =>
-    c.actor.type === "agent" && c.step.kind === "revert" && c.step.decision.outcome === "needs_approval" ? [i] : [],
-  );
-  const read = await readProvenance(
-    deps,
-    tenantId,
-    undecided.map((i) => ({ change: classified[i]!.change, field: classified[i]!.change.property! })),
-  );
-  for (const i of undecided) {
-    const c = classified[i]!;
-    const { provenance } = read.get(c.change.eventKey)!;
-    if (provenance.confidence === null && provenance.source === null) continue;
-    c.step = classifyChange(c.change, c.actor, portFor(i), provenance);
-  }
-  return read;
 }
 
 /** Own writes, provenance and observed changes, and allowed writes (stamped with provenance). */

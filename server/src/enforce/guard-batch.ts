@@ -105,7 +105,14 @@ export async function guardBatch(
         const refused =
           d.step.kind === "revert" ||
           (d.step.kind === "proposal" && proposals.get(d.change.eventKey)?.route === "refuse");
-        outcomes.push({ agentId: w.agentId, role: w.role, viaShadow: w.input.viaShadow, decision, refused });
+        outcomes.push({
+          eventKey: w.eventKey,
+          agentId: w.agentId,
+          role: w.role,
+          viaShadow: w.input.viaShadow,
+          decision,
+          refused,
+        });
       }
       try {
         await guard.settled(tenantId, outcomes);
@@ -125,6 +132,7 @@ function governedWrite(policy: PolicyPort, { change, actor }: Attributed, positi
     return undefined;
   return {
     position,
+    eventKey: change.eventKey,
     agentId: actor.agentId,
     role: actor.role,
     input: {

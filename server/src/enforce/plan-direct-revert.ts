@@ -46,7 +46,16 @@ export function planRevert(
   const held =
     isLatest && target?.state === "restore" && actor.type === "agent" && routeOf(step.decision, policy) === "approval";
   const approval = held
-    ? directWriteApproval(change, actor, step.decision, target.value, plan.now, plan.policyTtl, plan.events.length)
+    ? directWriteApproval(
+        change,
+        actor,
+        step.decision,
+        target.value,
+        plan.now,
+        plan.policyTtl,
+        plan.events.length,
+        ctx.provenance,
+      )
     : undefined;
   if (approval) {
     plan.approvals.push(approval);

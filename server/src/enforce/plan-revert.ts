@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Decision } from "../../../shared/index.js";
 import { sensitiveOf } from "./audit-inputs.js";
+import { proposalRiskFlags, type Provenance } from "./decide-proposals.js";
 import type { RestoreValue } from "./find-restore-values.js";
 import { agentOf } from "./provenance-stamp.js";
 import type { Actor, CrmChange, NewApproval, NewException } from "./types.js";
@@ -48,6 +49,8 @@ export function directWriteApproval(
   now: Date,
   ttlMs: number,
   eventIndex: number,
+  /** What the agent stated beside the write: the card shows it, and approving it onboards its provider. */
+  provenance?: Provenance,
 ): NewApproval {
   return {
     id: randomUUID(),
@@ -60,11 +63,14 @@ export function directWriteApproval(
     shadowField: null,
     currentValue: restoredTo,
     proposedValue: change.value ?? null,
-    confidence: null,
-    source: null,
-    reason: null,
-    evidence: null,
-    riskFlags: ["direct_write", "no_evidence"],
+    confidence: provenance?.confidence ?? null,
+    source: provenance?.source ?? null,
+    reason: provenance?.reason ?? null,
+    evidence: provenance?.evidence ?? null,
+    riskFlags:
+      provenance && (provenance.source || provenance.confidence !== null || provenance.reason)
+        ? ["direct_write", ...proposalRiskFlags(provenance, restoredTo)]
+        : ["direct_write", "no_evidence"],
     approvalsNeeded: Math.max(1, decision.approvers ?? 1),
     agentId: actor.agentId,
     agentRole: actor.role,

@@ -100,12 +100,18 @@ export interface PolicyPort {
   recordFactProperties?(crm: CrmName): FactProperties;
   /** The same policy answering record-fact exceptions from these facts (keyed `<object>/<recordId>`). */
   withRecordFacts?(facts: ReadonlyMap<string, RecordFacts>): PolicyPort;
+  /** Whether a rule names `exceptions.new_provider`: only then are onboarded providers looked up. */
+  readonly namesNewProvider?: boolean;
+  /** The port deciding with these providers onboarded (lower case); any other a change names is new. */
+  withOnboardedProviders?(providers: ReadonlySet<string>): PolicyPort;
 }
 
 /** One governed agent write of a batch (a direct write or a proposal; provenance excepted). */
 export interface GuardedWrite {
   /** Its place in the batch, in the order things happened. */
   position: number;
+  /** The change's event key: what triggers count it once by (none: an action, counted as it comes). */
+  eventKey?: string;
   agentId: string;
   role: string;
   input: FieldWriteInput;
@@ -113,6 +119,8 @@ export interface GuardedWrite {
 
 /** How a governed write was decided, for automatic triggers and "what the switch prevented". */
 export interface GuardedOutcome {
+  /** The change's event key: what triggers count it once by (none: an action, counted as it comes). */
+  eventKey?: string;
   agentId: string;
   role: string;
   viaShadow: boolean;

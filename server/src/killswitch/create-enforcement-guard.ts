@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import type { KillSwitchTrigger } from "../../../shared/index.js";
 import type { ConsumeOutcome, GuardPort, GuardedOutcome, GuardedWrite, DecisionState } from "../enforce/index.js";
@@ -73,12 +74,12 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
   async function count(
     tenantId: string,
     metricTriggers: readonly KillSwitchTrigger[],
-    events: readonly { metric: string; position: number; agentId: string; role: string }[],
+    events: readonly { metric: string; position: number; eventKey?: string; agentId: string; role: string }[],
     active: ReadonlySet<string>,
   ) {
     const groups = new Map<
       string,
-      { metric: string; subject: Subject; positions: number[]; triggers: KillSwitchTrigger[] }
+      { metric: string; subject: Subject; positions: number[]; eventKeys: string[]; triggers: KillSwitchTrigger[] }
     >();
     for (const t of metricTriggers) {
       for (const e of events) {
@@ -87,25 +88,30 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
         if (!subject) continue;
         const id = `${t.metric}\u0000${subject.key}`;
         let g = groups.get(id);
-        if (!g) groups.set(id, (g = { metric: t.metric, subject, positions: [], triggers: [] }));
+        if (!g) groups.set(id, (g = { metric: t.metric, subject, positions: [], eventKeys: [], triggers: [] }));
         if (!g.triggers.includes(t)) g.triggers.push(t);
-        if (g.triggers[0] === t) g.positions.push(e.position);
+        if (g.triggers[0] === t) {
+          g.positions.push(e.position);
+          g.eventKeys.push(e.eventKey ?? randomUUID());
+        }
       }
     }
     const list = [...groups.values()];
     const at = now();
     const rates = await triggers.add(
       tenantId,
-      list.map((g) => ({ metric: g.metric, subject: g.subject.key, n: g.positions.length })),
+      list.map((g) => ({ metric: g.metric, subject: g.subject.key, n: g.positions.length, eventKeys: g.eventKeys })),
       at,
     );
     const trips: { position: number; key: string }[] = [];
     for (const [i, g] of list.entries()) {
       const rate = rates[i]!;
+      // A retried batch's events were counted the first time: only the others can cross.
+      const positions = g.positions.filter((_, j) => rate.counted?.[j] ?? true);
       for (const t of g.triggers) {
-        const k = firstCrossing(rate.before, g.positions.length, t.above);
+        const k = firstCrossing(rate.before, positions.length, t.above);
         if (k === undefined || active.has(g.subject.key) || trips.some((x) => x.key === g.subject.key)) continue;
-        trips.push({ position: g.positions[k - 1]!, key: g.subject.key });
+        trips.push({ position: positions[k - 1]!, key: g.subject.key });
         await trip(tenantId, t, g.subject, rate.before + k, at);
       }
     }
@@ -129,6 +135,7 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
             writes.map((w) => ({
               metric: "agent_writes_per_minute",
               position: w.position,
+              eventKey: w.eventKey,
               agentId: w.agentId,
               role: w.role,
             })),
@@ -175,7 +182,7 @@ export function createEnforcementGuard(options: EnforcementGuardOptions): GuardP
         );
         if (postTriggers.length === 0) return;
         const events = outcomes.flatMap((o, position) =>
-          metricsOf(o).map((metric) => ({ metric, position, agentId: o.agentId, role: o.role })),
+          metricsOf(o).map((metric) => ({ metric, position, eventKey: o.eventKey, agentId: o.agentId, role: o.role })),
         );
         if (events.length) await count(tenantId, postTriggers, events, (await killSwitches.active(tenantId)).active);
       } catch (err) {

@@ -8,14 +8,14 @@ export type { KillSwitchAlert, CrmAllocationAlert, FailingWorkAlert, Alert, Aler
 export { isAgentKeyBlocked } from "./is-agent-key-blocked.js";
 export type { AgentKeyCheck } from "./is-agent-key-blocked.js";
 export { assertPolicyEditable } from "./assert-policy-editable.js";
-export { holdingSwitch, AGENT_WRITE_PURPOSES } from "./should-hold-write.js";
-export { countHeldWrites } from "./count-held-writes.js";
+export { cancellingSwitch, AGENT_WRITE_PURPOSES } from "./cancelling-switch.js";
+export { countCoveredWrites, countCancelledWrites } from "./count-covered-writes.js";
 export { normalizeScope, policyKeysOf, storedFieldsCovering } from "./switch-keys.js";
 export { TRIGGER_METRICS, triggerWindowMs, firstCrossing, isTriggerMetric } from "./trigger-metrics.js";
 export type { TriggerMetric } from "./trigger-metrics.js";
 export { AgentKilledError, PolicyLockedError } from "./errors.js";
 export type {
-  HoldableWrite,
+  CancellableWrite,
   KeyHolder,
   KillSwitch,
   KillSwitchActor,

@@ -4,3 +4,7 @@ export type { WindowPeriod } from "./window-period.js";
 export { defineScript, runScript } from "./run-script.js";
 export type { RedisScript } from "./run-script.js";
 export type { ConsumeResult, CounterStore, CounterStoreOptions, CounterWindowOptions } from "./types.js";
+export { createCounterLedger } from "./create-counter-ledger.js";
+export type { CounterLedger, LedgerEntry } from "./create-counter-ledger.js";
+export { rebuildCounters } from "./rebuild-counters.js";
+export type { CounterSlot } from "./rebuild-counters.js";

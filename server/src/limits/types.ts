@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { CounterKey, CountersSnapshot } from "../policy/index.js";
+import type { CounterLedger } from "./create-counter-ledger.js";
 
 export interface CounterStoreOptions {
   /** A connection the store shares; it never closes it. */
@@ -11,6 +12,11 @@ export interface CounterStoreOptions {
   prefix?: string;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
+  /**
+   * Where counted events are kept in PostgreSQL, so counters lost with Redis are rebuilt for
+   * their current windows. Without it a lost counter starts at 0.
+   */
+  ledger?: CounterLedger;
 }
 
 export interface CounterWindowOptions {

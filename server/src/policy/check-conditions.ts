@@ -48,6 +48,8 @@ function holds(condition: ExceptionCondition, input: DecisionInput): boolean {
       return a.newSegment === true;
     case "new_domain":
       return a.newDomain === true;
+    case "new_provider":
+      return a.newProvider === true;
   }
 }
 

@@ -50,6 +50,8 @@ export {
   attributesFromRecordFacts,
   mergeFactAttributes,
   needsRecordFacts,
+  policyNamesException,
+  providerOf,
   ruleNamesException,
   recordFactProperties,
 } from "./record-facts.js";

@@ -73,6 +73,11 @@ export const REASONS = {
     human: "new sending domain: a human decides",
     unknown: "new sending domain: unknown, a human decides",
   },
+  newProvider: {
+    deny: "new data provider: blocked",
+    human: "new data provider: a human approves its first use",
+    unknown: "new data provider: unknown, a human decides",
+  },
 
   twoPersonRule: "two distinct approvers required",
 
@@ -93,6 +98,7 @@ export const EXCEPTION_REASONS = {
   exec_persona: REASONS.execPersona,
   new_segment: REASONS.newSegment,
   new_domain: REASONS.newDomain,
+  new_provider: REASONS.newProvider,
 } as const;
 
 export const TIER_REASONS = [REASONS.tier0, REASONS.tier1, REASONS.tier2, REASONS.tier3, REASONS.tier4] as const;

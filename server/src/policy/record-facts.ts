@@ -1,7 +1,7 @@
 import type { CrmName } from "../../../shared/index.js";
 import type { PolicyExceptionData } from "../../../shared/index.js";
 import { resolveRule } from "./resolve-rule.js";
-import type { CompiledPolicy, DecisionAttributes, DecisionInput, FactValue } from "./types.js";
+import type { CompiledPolicy, CompiledRule, DecisionAttributes, DecisionInput, FactValue } from "./types.js";
 
 /**
  * The record-fact exceptions (`named_account`, `regulated_industry`, `exec_persona`) answered from
@@ -152,6 +152,22 @@ export function needsRecordFacts(policy: CompiledPolicy, input: DecisionInput): 
   const r = resolveRule(policy, input);
   if (r.kind !== "rule") return false;
   return r.rule.exceptions.some(([c]) => (RECORD_FACT_CONDITIONS as readonly string[]).includes(c));
+}
+
+/** Whether any rule of the policy names the exception `condition`: only then is its fact looked up. */
+export function policyNamesException(policy: CompiledPolicy, condition: string): boolean {
+  const named = (rules: Iterable<CompiledRule>) => [...rules].some((r) => r.exceptions.some(([c]) => c === condition));
+  for (const role of policy.roles.values()) {
+    if (named(role.actions.values())) return true;
+    for (const o of role.objects.values()) if (named(o.fields.values()) || named(o.actions.values())) return true;
+  }
+  return false;
+}
+
+/** The data provider an input names (`attributes.provider`, else its `source`), lower case; undefined when none. */
+export function providerOf(input: DecisionInput): string | undefined {
+  const p = input.attributes?.provider ?? input.source;
+  return p ? p.toLowerCase() : undefined;
 }
 
 /** Whether the rule that governs `input` names the exception `condition` (e.g. `new_domain`). */

@@ -45,6 +45,11 @@ export interface DecisionAttributes {
   templateApproved?: boolean;
   /** Data or sending provider: kill switch `provider`. @defaultValue the input's `source` */
   provider?: string;
+  /**
+   * No person has approved a change from this data provider for the tenant yet (`exceptions.new_provider`).
+   * Set by Tollgate from its own approvals, never believed from an agent.
+   */
+  newProvider?: boolean;
 }
 
 /** One thing an agent wants to do (or did), as `decide` sees it. */

@@ -7,7 +7,7 @@ import {
   createTriggerCounter,
   failingWorkAlert,
 } from "../killswitch/index.js";
-import { createCounterStore } from "../limits/index.js";
+import { createCounterLedger, createCounterStore } from "../limits/index.js";
 import { createSignalService } from "../signals/index.js";
 import { createSnapshotStore } from "../snapshots/index.js";
 import { createCrmWriteQueue, createSettledListeners } from "../writes/index.js";
@@ -23,7 +23,9 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
   const roleOf = (tenantId: string, agentId: string) => policyOf(tenantId).agents.get(agentId)?.role;
   const snapshots = createSnapshotStore(db);
   const alert = createAlerter({ logger, webhookUrl: config.alertWebhookUrl });
-  const triggers = createTriggerCounter({ redis, prefix });
+  // Caps and triggers are kept in PostgreSQL too, and rebuilt from it when Redis loses them.
+  const ledger = createCounterLedger(db, { now });
+  const triggers = createTriggerCounter({ redis, prefix, ledger });
   const killSwitches = createKillSwitchService({ db, redis, prefix, audit, now, roleOf, logger, triggers });
   const settled = createSettledListeners();
   const writes = await createCrmWriteQueue({
@@ -43,14 +45,17 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     lockDurationMs: config.reliability.jobLockMs,
     guard: createConflictGuard(snapshots),
-    // An agent's own writes wait while a switch covers it; protective writes never do
-    // (docs/contracts.md#rules-that-never-bend).
-    hold: (row) => killSwitches.holdWrite(row),
+    // A switch cancels the agent writes it covers; protective writes never
+    // (docs/contracts.md#rules-that-never-bend, docs/operations.md#containment).
+    cancel: {
+      active: (tenantId) => killSwitches.cached(tenantId).active.size > 0,
+      causeOf: (row) => killSwitches.cancelWrite(row),
+    },
     onFailing: (f) => alert(failingWorkAlert("crm_write", { ...f, ids: f.rowIds }, now())),
   });
   killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));
   // One counter store for both paths: caps span webhooks and the pre-write gate.
-  const counters = createCounterStore({ redis, prefix, now });
+  const counters = createCounterStore({ redis, prefix, now, ledger });
   const guard = createEnforcementGuard({ killSwitches, counters, triggers, policyOf, alert, now, logger });
   // Delivery signals from the sending system: bounce and complaint triggers, suppression, metrics.
   const signals = createSignalService({ db, audit, killSwitches, policyOf, alert, now });

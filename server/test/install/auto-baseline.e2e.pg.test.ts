@@ -1,7 +1,7 @@
 /**
  * No manual baseline: installing on a portal that already has records baselines them in the
  * background, so a runaway's reverts read no history; and a policy change re-provisions (new
- * shadow property) and says which webhook subscriptions must be uploaded.
+ * shadow property), says which webhook subscriptions must be uploaded, and baselines again.
  */
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
@@ -28,13 +28,16 @@ beforeAll(async () => {
     beforeStart: (started) =>
       started.sandbox.seed(
         "contacts",
-        IDS.map((id) => ({ id, properties: { lifecyclestage: "lead", email: `p${id}@prospect.example` } })),
+        IDS.map((id) => ({
+          id,
+          properties: { lifecyclestage: "lead", email: `p${id}@prospect.example`, jobtitle: "Engineer" },
+        })),
       ),
   });
 }, 60_000);
 afterAll(async () => h?.close());
 
-const historyReads = () => h.started.sandbox.stats().calls["POST /crm/v3/objects/:type/batch/read"] ?? 0;
+const historyReads = () => h.started.sandbox.stats().historyReads;
 
 describe("setup after install, without a manual baseline", () => {
   it("baselines the portal's existing records in the background and reports it done", async () => {
@@ -75,6 +78,17 @@ describe("setup after install, without a manual baseline", () => {
     expect(historyReads() - before).toBe(0);
   });
 
+  it("the history-read count counts: a read asking for history is one", async () => {
+    const before = historyReads();
+    const res = await fetch(`${h.started.sandbox.url}/crm/v3/objects/contacts/batch/read`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${h.started.tollgateToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ inputs: [{ id: IDS[0] }], properties: [], propertiesWithHistory: ["lifecyclestage"] }),
+    });
+    expect(res.status).toBe(200);
+    expect(historyReads() - before).toBe(1);
+  });
+
   it("a policy naming a new proposable field creates its shadow property and lists the subscriptions to upload", async () => {
     const doc = parseDocument(readFileSync("manifests/policy.yaml", "utf8"));
     doc.setIn(["roles", "enrichment", "objects", "contact", "fields", "jobtitle"], doc.createNode({ tier: 3 }));
@@ -94,5 +108,12 @@ describe("setup after install, without a manual baseline", () => {
     const connector = await h.tollgate.internals.connectorFor(TENANT);
     const names = (await connector.listProperties("contacts")).map((p) => p.name);
     expect(names).toContain("ai_proposed_jobtitle");
+    // …and baselines again, the new field included: its first revert reads no history either.
+    expect(progress.objects.find((o) => o.objectType === "contacts")!.records).toBeGreaterThanOrEqual(IDS.length);
+    const before = historyReads();
+    for (const id of IDS) h.started.sandbox.write("contacts", id, { jobtitle: "CEO" }, enrichment);
+    await h.settle();
+    for (const id of IDS) expect(h.started.sandbox.getRecord("contacts", id)!.properties.jobtitle).toBe("Engineer");
+    expect(historyReads() - before).toBe(0);
   });
 });

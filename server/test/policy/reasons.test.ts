@@ -35,12 +35,12 @@ roles:
           change_owner:
             tier: 2
             auto_if: { sla_match: true }
-            exceptions: { named_account: deny, regulated_industry: deny, exec_persona: deny, new_segment: deny, new_domain: deny }
+            exceptions: { named_account: deny, regulated_industry: deny, exec_persona: deny, new_segment: deny, new_domain: deny, new_provider: deny }
     actions:
       send_email:
         tier: 3
         auto_if: { segments: [known], templates: [t1] }
-        exceptions: { named_account: human, regulated_industry: human, exec_persona: human, new_segment: human, new_domain: human }
+        exceptions: { named_account: human, regulated_industry: human, exec_persona: human, new_segment: human, new_domain: human, new_provider: human }
         cap: { per_day: 1 }
       merge: { tier: 3, approvers: 2 }
       book_meeting: { tier: 2 }
@@ -163,6 +163,8 @@ const cases: Case[] = [
   { key: "newSegment", reason: REASONS.newSegment.human, input: sendWith({ newSegment: true }) },
   { key: "newDomain", reason: REASONS.newDomain.deny, input: ownerWith({ newDomain: true }) },
   { key: "newDomain", reason: REASONS.newDomain.human, input: sendWith({ newDomain: true }) },
+  { key: "newProvider", reason: REASONS.newProvider.deny, input: ownerWith({ newProvider: true }) },
+  { key: "newProvider", reason: REASONS.newProvider.human, input: sendWith({ newProvider: true }) },
   { key: "twoPersonRule", reason: REASONS.twoPersonRule, input: action("bot", "account", "merge") },
   {
     key: "killed",

@@ -1,0 +1,1 @@
+export { findOnboardedProviders } from "./find-onboarded-providers.js";
