@@ -4,7 +4,14 @@ export type { EnforcementGuardOptions } from "./create-enforcement-guard.js";
 export { createTriggerCounter } from "./create-trigger-counter.js";
 export type { TriggerCounter, TriggerCount } from "./create-trigger-counter.js";
 export { createAlerter, alertWebhookUrlFrom, allocationExhaustedAlert, failingWorkAlert } from "./create-alerter.js";
-export type { KillSwitchAlert, CrmAllocationAlert, FailingWorkAlert, Alert, AlerterOptions } from "./create-alerter.js";
+export type {
+  KillSwitchAlert,
+  CrmAllocationAlert,
+  FailingWorkAlert,
+  StreamPositionLostAlert,
+  Alert,
+  AlerterOptions,
+} from "./create-alerter.js";
 export { isAgentKeyBlocked } from "./is-agent-key-blocked.js";
 export type { AgentKeyCheck } from "./is-agent-key-blocked.js";
 export { assertPolicyEditable } from "./assert-policy-editable.js";
