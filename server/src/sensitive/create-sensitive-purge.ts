@@ -19,11 +19,12 @@ export interface SensitivePurgeOptions {
 
 type Json = Record<string, unknown>;
 
-// A write is settled once it has its result event (done, failed for good, skipped as a conflict):
-// nothing sends it again. An approval past pending/approved is decided and its apply settled.
+// A write is settled once it has its result event (done, failed for good, skipped as a conflict) or
+// a kill switch cancelled it: nothing sends it again. An approval past pending/approved is decided and its apply settled.
 const SETTLED_WRITES = `
 SELECT id, properties, expected, sensitive_fields FROM crm_writes
- WHERE sensitive_fields <> '[]'::jsonb AND sensitive_purged_at IS NULL AND result_event_id IS NOT NULL
+ WHERE sensitive_fields <> '[]'::jsonb AND sensitive_purged_at IS NULL
+   AND (result_event_id IS NOT NULL OR status = 'cancelled')
    AND ($1::text[] IS NULL OR tenant_id = ANY($1::text[]))
  LIMIT $2 FOR UPDATE SKIP LOCKED`;
 const PURGE_WRITES = `
