@@ -43,7 +43,13 @@ export async function assembleGovernance(p: GovernancePorts) {
   registerGovernanceMetrics(metrics.registry, { db, now });
   const whyNotAllowed = createCardApproverCheck((tenantId) => policyOf(tenantId).manifest);
   // A pending approval is a CRM task for each approver, completed once decided (docs/operations.md).
-  const notifier = createApprovalNotifier({ db, store: approvals, connectorFor: crms.connectorFor, whyNotAllowed });
+  const notifier = createApprovalNotifier({
+    db,
+    store: approvals,
+    connectorFor: crms.connectorFor,
+    whyNotAllowed,
+    properties: crms.properties,
+  });
   const approvalService = createApprovalService({
     db,
     audit,
