@@ -7,8 +7,11 @@ import { KILL_SWITCH_SCOPES } from "./policy-manifest.js";
  * does not apply, with the reason).
  */
 export const CONTAINMENT_POINTS = [
-  /** Queued agent writes in scope are held in Tollgate's queue (not sent while on). */
-  "queues_held",
+  /**
+   * Queued and in-progress agent writes in scope are cancelled (never sent, not on lift either);
+   * approved applies go back to pending.
+   */
+  "queued_work_cancelled",
   /** The agent keys in scope are refused (`/v1/actions`, `/mcp`). */
   "keys_refused",
   /** Permits issued before the switch can no longer be used (`POST /v1/permits/verify`). */
@@ -21,8 +24,6 @@ export const CONTAINMENT_POINTS = [
   "crm_tokens_revoked",
   /** Direct writes still arriving are refused and reverted: none left to revert. */
   "direct_writes_reverted",
-  /** On lift: the queue sends what the switch held. */
-  "queues_released",
   /** On lift: the users this switch froze are unfrozen (unless another switch still covers them). */
   "crm_users_unfrozen",
 ] as const;
@@ -38,7 +39,7 @@ export const containmentPointSchema = z.object({
   detail: z.string(),
   /** ISO-8601 UTC, when the point confirmed (or was found not to apply); null while pending or failed. */
   confirmedAt: z.string().nullable(),
-  /** How many things the point covered (writes held, permits revoked, sessions closed, users frozen…). */
+  /** How many things the point covered (writes cancelled, permits revoked, sessions closed, users frozen…). */
   count: z.number().int().nonnegative().optional(),
 });
 export type ContainmentPoint = z.infer<typeof containmentPointSchema>;

@@ -18,12 +18,19 @@ export interface CrmConnectorHarness {
   seed(records: Record<string, string>[]): Promise<string[]>;
   /** An id no record has. */
   missingId: string;
+  /** An id no task has. @defaultValue "999999999" */
+  missingTaskId?: string;
   /** The CRM's spelling of a new custom property called `base` (HubSpot: as is; Salesforce: `base__c`). */
   customPropertyName(base: string): string;
   /** A new text property definition named `name`, in group `group` where the CRM has groups. */
   newTextProperty(name: string, group: string): PropertyDefinition;
   /** Whether the CRM reports a burst rate limit in its responses. */
   reportsRateLimit: boolean;
+  /** Where the connector notifies users (approval tasks): one of its users, and a task as the CRM holds it. */
+  tasks?: {
+    userId: string;
+    read(taskId: string): Promise<{ assignedToUser: boolean; linkedTo: string[]; done: boolean } | undefined>;
+  };
   close(): Promise<void>;
 }
 
@@ -179,6 +186,26 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
       );
       const [record] = await h.connector.readRecords(h.objectType, [id!], [fresh]);
       expect(record!.properties[fresh]).toBe("provisioned");
+    });
+
+    it("lists its users, gives one a task linked to a record, and completes it (a task gone is done too)", async (ctx) => {
+      const tasks = h.tasks;
+      if (!tasks || !h.connector.createTask || !h.connector.completeTask || !h.connector.listUsers) return ctx.skip();
+      expect((await h.connector.listUsers()).map((u) => u.id)).toContain(tasks.userId);
+      const [id] = await h.seed([{ [p1]: "task" }]);
+      const taskId = await h.connector.createTask({
+        objectType: h.objectType,
+        objectId: id!,
+        userId: tasks.userId,
+        subject: "Approve AI proposal",
+        body: "details",
+        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      expect(await tasks.read(taskId)).toEqual({ assignedToUser: true, linkedTo: [id], done: false });
+      await h.connector.completeTask(taskId);
+      expect((await tasks.read(taskId))?.done).toBe(true);
+      await h.connector.completeTask(taskId);
+      await expect(h.connector.completeTask(h.missingTaskId ?? "999999999")).resolves.toBeUndefined();
     });
 
     it("reports the rate limit it last saw", async () => {

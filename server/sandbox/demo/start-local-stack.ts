@@ -69,7 +69,8 @@ export interface LocalStack {
   /** Waits until webhooks, enforcement and CRM writes are done (writes a kill switch holds excepted). */
   settle(timeoutMs?: number): Promise<void>;
   /** Queued agent writes a kill switch holds. */
-  held(): Promise<number>;
+  /** Queued agent writes kill switches cancelled. */
+  cancelled(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -152,18 +153,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   started.sandbox.setWebhookTargetUrl(`${baseUrl}/webhooks/hubspot`);
   const tenantId = String(LOCAL_PORTAL_ID);
 
-  /** Writes still to go: in flight, or pending and not held by a switch. */
-  async function writesToGo(tenantId = String(LOCAL_PORTAL_ID)): Promise<{ toGo: number; pending: number }> {
-    const { rows } = await db.query<{ purpose: string; agent_id: string | null; status: string }>(
-      "SELECT purpose, agent_id, status FROM crm_writes WHERE tenant_id = $1 AND status IN ('pending', 'in_flight')",
+  /** Writes still to go (in flight or pending: a switch cancels what it covers, so nothing waits on one). */
+  async function writesToGo(tenantId = String(LOCAL_PORTAL_ID)): Promise<{ toGo: number; cancelled: number }> {
+    const { rows } = await db.query<{ status: string; n: number }>(
+      "SELECT status, count(*)::int AS n FROM crm_writes WHERE tenant_id = $1 AND status IN ('pending', 'in_flight', 'cancelled') GROUP BY status",
       [tenantId],
     );
-    const toGo = rows.filter(
-      (r) =>
-        r.status === "in_flight" ||
-        !tollgate.services.killSwitches.holdWrite({ tenantId, purpose: r.purpose, agentId: r.agent_id }),
-    ).length;
-    return { toGo, pending: rows.filter((r) => r.status === "pending").length };
+    const n = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+    return { toGo: n("pending") + n("in_flight"), cancelled: n("cancelled") };
   }
 
   return {
@@ -200,9 +197,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
       throw new Error(`not settled after ${timeoutMs / 1000} s`);
     },
-    async held() {
-      const { toGo, pending } = await writesToGo();
-      return pending - toGo;
+    async cancelled() {
+      return (await writesToGo()).cancelled;
     },
     async close() {
       started.sandbox.setWebhookTargetUrl(undefined);

@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { createSalesforceSandbox, type SalesforceSandbox, type SandboxUser } from "../salesforce/index.js";
+import {
+  createSalesforceSandbox,
+  type SalesforceSandbox,
+  type SalesforceSandboxOptions,
+  type SandboxUser,
+} from "../salesforce/index.js";
 
 /** The users of manifests/policy.salesforce.yaml, with the ids it names. */
 export const SALESFORCE_POLICY_USERS = {
@@ -17,9 +22,9 @@ export interface LocalSalesforceOrg {
   webhookSecret: string;
 }
 
-/** The Salesforce sandbox with Tollgate's integration user, the policy's agents and a rep. */
-export async function startSalesforceOrg(): Promise<LocalSalesforceOrg> {
-  const org = await createSalesforceSandbox({ longPollMs: 2_000 });
+/** The Salesforce sandbox (`options` override its defaults) with Tollgate's integration user, the policy's agents and a rep. */
+export async function startSalesforceOrg(options: SalesforceSandboxOptions = {}): Promise<LocalSalesforceOrg> {
+  const org = await createSalesforceSandbox({ longPollMs: 2_000, ...options });
   const tollgateUser = org.users.create("Tollgate Integration", "tollgate@acme.example");
   // Kill switches freeze the agents' own users: Tollgate's user needs "Manage Users" for it.
   org.users.grantManageUsers(tollgateUser.id);

@@ -53,8 +53,8 @@ export interface RunawayDrillReport {
   /** Of the companies written after the trip, how many hold their value from before the runaway. */
   restoredAfterTrip: number;
   notRestoredAfterTrip: number;
-  /** Agent writes (provenance stamps) still held by the switch at the end, and ever held. */
-  heldAtEnd: number;
+  /** Queued agent writes (provenance stamps) the switch cancelled. */
+  cancelledWrites: number;
   preventedDecisions: number;
   /** Agent-originated CRM writes sent after the trip (must be 0). */
   agentWritesSentAfterTrip: number;
@@ -173,7 +173,7 @@ async function drill(
     killedAfterTrip: outcomes.killed,
     restoredAfterTrip,
     notRestoredAfterTrip: after.length - restoredAfterTrip,
-    heldAtEnd: await stack.held(),
+    cancelledWrites: await stack.cancelled(),
     preventedDecisions: trip?.prevented?.decisions ?? 0,
     agentWritesSentAfterTrip: sentAfter,
     rollbackPlanned,
@@ -227,7 +227,7 @@ export function formatRunawayReport(r: RunawayDrillReport): string[] {
       ? `tripped at write #${r.trippedAtWrite} (${r.allowedBeforeTrip} allowed before), ${r.trip.when}, by ${r.trip.who.id}: ${r.trip.reason}`
       : "the switch never tripped",
     `refused after the trip: ${r.killedAfterTrip}; reverted: ${r.restoredAfterTrip} of ${r.restoredAfterTrip + r.notRestoredAfterTrip} companies back to their prior value`,
-    `agent writes sent after the trip: ${r.agentWritesSentAfterTrip}; held by the switch: ${r.heldAtEnd}; decisions refused by the switch: ${r.preventedDecisions}`,
+    `agent writes sent after the trip: ${r.agentWritesSentAfterTrip}; queued agent writes cancelled by the switch: ${r.cancelledWrites}; decisions refused by the switch: ${r.preventedDecisions}`,
     r.rollbackPlanned === null
       ? `a rollback of the agent would cover the ${r.allowedBeforeTrip} writes before the trip`
       : `rollback (one request): ${r.rollbackPlanned} planned, ${r.rollbackRestored} of ${r.allowedBeforeTrip} restored`,

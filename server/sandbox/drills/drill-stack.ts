@@ -29,10 +29,10 @@ export interface GuardedStack {
   killSwitches: KillSwitchService;
   writes: CrmWriteQueue;
   rollback: RollbackService;
-  /** Waits until webhooks and enforcement are done and no CRM write is left but those a switch holds. */
+  /** Waits until webhooks and enforcement are done and no CRM write is left (a switch cancels what it covers). */
   settle(timeoutMs?: number): Promise<void>;
-  /** Queued writes a switch holds. */
-  held(): Promise<number>;
+  /** Queued agent writes kill switches cancelled. */
+  cancelled(): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -25,22 +25,37 @@ export interface LoggedEvent {
   replayId: number;
   channels: string[];
   data: ChangeEventData;
+  /** When it was published (epoch ms): retention counts from here. */
+  publishedAt: number;
+}
+
+/** How much of the stream is kept for replay. */
+export interface Retention {
+  /** Events kept at most. */
+  events: number;
+  /** How long an event is kept (Salesforce: 72 hours). */
+  ms: number;
+  clock: () => number;
 }
 
 /**
  * The org's Change Data Capture stream: every committed transaction becomes events on
  * `/data/ChangeEvents` and `/data/<Object>ChangeEvent`, numbered by an increasing replay id and
- * kept for a bounded number of events (Salesforce keeps 72 hours). Identical changes to several
- * records in one transaction become one event naming them all, as Salesforce merges them.
+ * kept for a retention window (Salesforce keeps 72 hours; here configurable, and bounded in
+ * number too). Once an event has left the window, a subscriber asking to resume after it is
+ * refused. Identical changes to several records in one transaction become one event naming them
+ * all, as Salesforce merges them.
  */
 export class ChangeEventLog {
   private readonly events: LoggedEvent[] = [];
   private nextReplayId = 1;
+  /** The newest replay id no longer retained (0: none yet). */
+  private purgedThrough = 0;
   private commitNumber = 1_000;
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
 
   constructor(
-    private readonly retain: number,
+    private readonly retention: Retention,
     readonly enabled: Set<string>,
   ) {}
 
@@ -91,6 +106,7 @@ export class ChangeEventLog {
     const replayId = this.nextReplayId++;
     const event: LoggedEvent = {
       replayId,
+      publishedAt: this.retention.clock(),
       channels: ["/data/ChangeEvents", `/data/${header.entityName.replace(/__c$/, "__")}ChangeEvent`],
       data: {
         schema: `sandbox-${header.entityName}`,
@@ -99,22 +115,36 @@ export class ChangeEventLog {
       },
     };
     this.events.push(event);
-    if (this.events.length > this.retain) this.events.splice(0, this.events.length - this.retain);
+    this.purge();
     for (const l of this.listeners) l(event);
     return event;
   }
 
-  /** Events after `replayId` on `channel`, or `undefined` when that id is outside what is retained. */
+  /**
+   * Events after `replayId` on `channel`, or `undefined` when that id is not one to resume after:
+   * an event that has left the retention window (or one never published).
+   */
   after(channel: string, replayId: number): LoggedEvent[] | undefined {
-    const oldest = this.events[0]?.replayId ?? this.nextReplayId;
+    this.purge();
     if (replayId === -2) return this.events.filter((e) => e.channels.includes(channel));
     if (replayId === -1) return [];
-    if (replayId < oldest - 1 || replayId >= this.nextReplayId) return undefined;
+    if (replayId <= this.purgedThrough || replayId >= this.nextReplayId) return undefined;
     return this.events.filter((e) => e.replayId > replayId && e.channels.includes(channel));
+  }
+
+  /** Drops what has left the window: events older than `retention.ms`, and the oldest past `retention.events`. */
+  private purge(): void {
+    const horizon = this.retention.clock() - this.retention.ms;
+    let drop = Math.max(0, this.events.length - this.retention.events);
+    while (drop < this.events.length && this.events[drop]!.publishedAt < horizon) drop += 1;
+    if (drop === 0) return;
+    this.purgedThrough = this.events[drop - 1]!.replayId;
+    this.events.splice(0, drop);
   }
 
   /** Drops every retained event (retention passing), keeping the numbering. */
   expireAll(): void {
+    this.purgedThrough = this.latestReplayId;
     this.events.length = 0;
   }
 

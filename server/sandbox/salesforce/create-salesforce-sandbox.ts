@@ -6,6 +6,9 @@ import { registerAuthRoutes } from "./auth-routes.js";
 import { ChangeEventLog } from "./change-event-log.js";
 import { CometdServer } from "./cometd-server.js";
 import { CDC_OBJECTS } from "./default-fields.js";
+
+/** How long Salesforce keeps a change event for replay: 72 hours. */
+const CDC_RETENTION_MS = 72 * 3600_000;
 import { createMetadataHandler, type PermissionSets } from "./metadata-route.js";
 import { OrgUsers } from "./org-users.js";
 import { RecordStore, historyObjectOf } from "./record-store.js";
@@ -34,7 +37,12 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const users = new OrgUsers(store, orgId);
   const admin = users.create("Sandbox Admin", "admin@sandbox.example");
   users.grantManageUsers(admin.id);
-  const log = new ChangeEventLog(options.retainEvents ?? 100_000, new Set(options.cdcObjects ?? CDC_OBJECTS));
+  const retention = {
+    events: options.retainEvents ?? 100_000,
+    ms: options.retainEventsMs ?? CDC_RETENTION_MS,
+    clock: Date.now,
+  };
+  const log = new ChangeEventLog(retention, new Set(options.cdcObjects ?? CDC_OBJECTS));
   const usage: ApiUsage = {
     used: 0,
     limit: options.dailyApiLimit ?? 1_000_000,
@@ -127,6 +135,10 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       log.publishTransaction([store.update(type, id, fields, userId)], userId, origin(client));
     },
     getRecord: (type, id) => store.get(type, id),
+    tasksOf: (recordId) =>
+      [...store.table("Task").values()].filter((t) =>
+        [t["WhoId"], t["WhatId"]].some((id) => typeof id === "string" && id.slice(0, 15) === recordId.slice(0, 15)),
+      ),
     history: (type, id, field) => {
       const { parentField, object } = historyObjectOf(type);
       return [...store.table(object).values()].filter((r) => r[parentField] === id && r["Field"] === field).reverse();

@@ -110,10 +110,12 @@ export const DEFAULT_FIELDS: Record<string, SandboxField[]> = {
   Task: [
     ...SYSTEM,
     text("Subject"),
-    of("Status", "picklist"),
-    of("WhoId", "reference"),
-    of("WhatId", "reference"),
-    of("Description", "textarea"),
+    of("Status", "picklist", "Status", { picklistValues: ["Not Started", "In Progress", "Completed"] }),
+    of("Priority", "picklist", "Priority", { picklistValues: ["High", "Normal", "Low"] }),
+    of("ActivityDate", "date", "Due Date Only"),
+    of("WhoId", "reference", "Name ID"),
+    of("WhatId", "reference", "Related To ID"),
+    of("Description", "textarea", "Description", { length: 32_000 }),
   ],
   User: [...SYSTEM, text("Username"), text("Name"), of("IsActive", "boolean"), of("Email", "email")],
   UserLogin: [

@@ -140,7 +140,23 @@ export class RecordStore {
         ]);
       out[name] = convert(field, raw);
     }
+    if (type === "Task") this.checkTaskLinks(out);
     return out;
+  }
+
+  /** A Task's owner is a user, `WhoId` a Lead or Contact, `WhatId` anything else, as Salesforce enforces. */
+  private checkTaskLinks(fields: Record<string, SandboxValue>): void {
+    const wrong = (field: string, label: string, id: SandboxValue) =>
+      new SandboxError(400, "FIELD_INTEGRITY_EXCEPTION", `${label}: id value of incorrect type: ${String(id)}`, [
+        field,
+      ]);
+    const person = (id: SandboxValue) => typeof id === "string" && ["00Q", "003"].includes(id.slice(0, 3));
+    if (typeof fields["OwnerId"] === "string" && !this.get("User", fields["OwnerId"]))
+      throw new SandboxError(400, "INVALID_CROSS_REFERENCE_KEY", "Assigned To ID: invalid cross reference id", [
+        "OwnerId",
+      ]);
+    if (fields["WhoId"] && !person(fields["WhoId"])) throw wrong("WhoId", "Name ID", fields["WhoId"]);
+    if (fields["WhatId"] && person(fields["WhatId"])) throw wrong("WhatId", "Related To ID", fields["WhatId"]);
   }
 
   private appendHistory(

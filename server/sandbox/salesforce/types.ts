@@ -19,8 +19,14 @@ export interface SalesforceSandboxOptions {
    * Contact, Account, Opportunity, Task
    */
   cdcObjects?: string[] | undefined;
-  /** CDC events kept for replay (Salesforce keeps 72 hours). @defaultValue 100,000 */
+  /** CDC events kept for replay at most. @defaultValue 100,000 */
   retainEvents?: number | undefined;
+  /**
+   * How long a CDC event is kept for replay (Salesforce: 72 hours); a subscribe asking to resume
+   * after an event older than this is refused (`400::The replayId {…} you provided was invalid…`).
+   * @defaultValue 259,200,000 (72 hours)
+   */
+  retainEventsMs?: number | undefined;
   /** How long a CometD `/meta/connect` is held when there is nothing to send. @defaultValue 10,000 */
   longPollMs?: number | undefined;
   /** Accept the JWT bearer grant for this connected app. */
@@ -50,6 +56,8 @@ export interface SalesforceSandbox {
   /** A change by `userId` (a person in the UI, or an agent), published over CDC like any API write. */
   write(objectType: string, id: string, fields: Record<string, SandboxValue>, userId: string, client?: string): void;
   getRecord(objectType: string, id: string): SandboxRow | undefined;
+  /** The Tasks linked to a record (`WhoId` or `WhatId`), oldest first. */
+  tasksOf(recordId: string): SandboxRow[];
   /** Field history rows of one field, newest first. */
   history(objectType: string, id: string, field: string): SandboxRow[];
   fields(objectType: string): string[];

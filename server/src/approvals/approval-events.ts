@@ -11,6 +11,8 @@ export const APPROVAL_ACTIONS = {
   /** The final state of an approved proposal: applied, conflict or failed. */
   apply: "apply",
   batch: "approval_batch",
+  /** A kill switch cancelled the approved apply: the approval is pending again (docs/operations.md#containment). */
+  reopen: "approval_reopened",
 } as const;
 
 export const SYSTEM_ACTOR: AuditActor = { type: "system", id: "tollgate", role: null, via: "approvals" };
@@ -112,6 +114,25 @@ export function settledEvent(
     risk_flags: status === "conflict" ? ["conflict"] : [],
     result: status === "applied" ? "ok" : "failed",
     error: status === "applied" ? null : (row.lastError ?? status),
+  };
+}
+
+/**
+ * A kill switch cancelled the apply of an approved proposal before it was sent: the approval is
+ * `pending` again (or, when a newer proposal is pending on the field, superseded), so a person
+ * decides again once the switch is lifted. Caused by the write's cancel event, itself caused by the switch.
+ */
+export function reopenedEvent(a: StoredApproval, row: CrmWriteRow, superseded: boolean, now: Date): AuditEventInput {
+  return {
+    ...approvalEventBase(a, { ...SYSTEM_ACTOR, via: "kill_switch" }, names(a), now),
+    action: APPROVAL_ACTIONS.reopen,
+    reason: superseded
+      ? `not applied: ${row.lastError ?? "cancelled by a kill switch"}; superseded by a newer proposal on ${a.field}`
+      : `not applied: ${row.lastError ?? "cancelled by a kill switch"}; pending again — approved by ${names(a).join(" and ")} before, a person decides again after the lift`,
+    caused_by: row.resultEventId ?? row.causedBy,
+    risk_flags: ["kill_switch_cancelled"],
+    result: "ok",
+    evidence: { previouslyApprovedBy: a.approvedBy, cancelledWriteId: row.id },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CrmConnector, CrmUser } from "../crm/index.js";
+import type { CrmConnector, CrmUser, PropertyLookup } from "../crm/index.js";
 import type { Sql } from "../db/index.js";
 import type { ApprovalJob } from "./approval-queue.js";
 import type { ApprovalStore, StoredApproval } from "./approval-store.js";
@@ -18,6 +18,8 @@ export interface ApprovalNotifierOptions {
    * `undefined`; asked for each CRM user as a card user, so they are exactly the card's approvers.
    */
   whyNotAllowed: (approval: StoredApproval, approver: Approver) => string | undefined;
+  /** The CRM's property definitions, so a task names the field by its label; without it, the internal name. */
+  properties?: Pick<PropertyLookup, "definitions"> | undefined;
 }
 
 const asCardUser = (user: CrmUser): Approver => ({
@@ -77,6 +79,13 @@ export function createApprovalNotifier(options: ApprovalNotifierOptions): Approv
     return closed;
   }
 
+  // The portal's label of the approval's field (`Job title`); a CRM that cannot say leaves the name.
+  async function labelOf(approval: StoredApproval): Promise<string | undefined> {
+    if ((approval.action ?? "field_write") !== "field_write" || !options.properties) return undefined;
+    const known = await options.properties.definitions(approval.tenantId, approval.objectType).catch(() => undefined);
+    return known?.get(approval.field)?.label || undefined;
+  }
+
   return {
     async onNotifyJob(job) {
       const approval = await options.store.get(job.tenantId, job.approvalId);
@@ -90,7 +99,7 @@ export function createApprovalNotifier(options: ApprovalNotifierOptions): Approv
       const approvers = (await connector.listUsers())
         .filter((u) => options.whyNotAllowed(approval, asCardUser(u)) === undefined)
         .slice(0, MAX_TASKS_PER_APPROVAL);
-      const { subject, body } = describeApprovalTask(approval);
+      const { subject, body } = describeApprovalTask(approval, await labelOf(approval));
       let created = 0;
       for (const user of approvers) {
         const reserved = await db.query(loadSql("reserve-approval-task"), [job.tenantId, approval.id, user.id]);

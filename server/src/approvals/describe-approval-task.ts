@@ -1,11 +1,14 @@
 import type { StoredApproval } from "./approval-store.js";
 
-/** What one approval notification says: a subject a rep reads in their task list, and its details. */
-export function describeApprovalTask(a: StoredApproval): { subject: string; body: string } {
+/**
+ * What one approval notification says: a subject a rep reads in their task list, and its details.
+ * A field write names the field by `fieldLabel` (the portal's label) when there is one.
+ */
+export function describeApprovalTask(a: StoredApproval, fieldLabel?: string): { subject: string; body: string } {
   const field = (a.action ?? "field_write") === "field_write";
   const request = (a.evidence as { request?: Record<string, unknown> } | null)?.request ?? {};
   const what = field
-    ? `${a.field} → ${JSON.stringify(a.proposedValue ?? "")}`
+    ? `${fieldLabel ?? a.field} → ${JSON.stringify(a.proposedValue ?? "")}`
     : [a.action, typeof request.to === "string" ? `to ${request.to}` : "", subjectOf(request)]
         .filter(Boolean)
         .join(" ");

@@ -1,7 +1,7 @@
 import type { PlannedCrmWrite } from "../enforce/index.js";
 import type { CrmWriteRow } from "../writes/index.js";
-import { settledEvent } from "./approval-events.js";
-import { toStoredApproval } from "./approval-store.js";
+import { reopenedEvent, settledEvent } from "./approval-events.js";
+import { toStoredApproval, type StoredApproval } from "./approval-store.js";
 import { clearShadowWrite } from "./approval-writes.js";
 import { loadSql } from "./load-sql.js";
 import type { ApprovalServiceOptions } from "./types.js";
@@ -9,21 +9,21 @@ import type { ApprovalServiceOptions } from "./types.js";
 type Deps = Pick<ApprovalServiceOptions, "db" | "audit" | "writes"> & { now: () => Date };
 
 const FINAL = { done: "applied", skipped: "conflict", failed: "failed" } as const;
+const SETTLED = new Set(["done", "skipped", "failed", "cancelled"]);
 
 /**
  * The write queue's `onSettled` for approvals: an apply write caused by an approval's
  * decision event moves it from `approved` to `applied` (done), `conflict` (the guard skipped it:
  * a human changed the field since) or `failed`. Each transition happens once — only an
  * `approved` row moves — and is audited in the same transaction. A proposal that will not be
- * applied has its shadow field emptied.
+ * applied has its shadow field emptied. An apply a kill switch cancelled returns the approval to
+ * `pending` (docs/operations.md#containment): a person decides again after the lift.
  * @returns how many approvals settled
  */
 export async function settleAppliedWrites(deps: Deps, rows: readonly CrmWriteRow[]): Promise<number> {
   const applies = await withApprovals(
     deps,
-    rows.filter(
-      (r) => r.purpose === "apply" && (r.status === "done" || r.status === "skipped" || r.status === "failed"),
-    ),
+    rows.filter((r) => r.purpose === "apply" && SETTLED.has(r.status)),
   );
   let settled = 0;
   const tenants = new Set<string>();
@@ -38,6 +38,10 @@ export async function settleAppliedWrites(deps: Deps, rows: readonly CrmWriteRow
       ]);
       if (found.length === 0) return false;
       const now = deps.now();
+      if (row.status === "cancelled") {
+        settled += await reopen(deps, tx, found.map(toStoredApproval), row, now);
+        return false;
+      }
       const status = FINAL[row.status as keyof typeof FINAL];
       const approvals = found.map(toStoredApproval);
       const events = await deps.audit.appendMany(
@@ -68,6 +72,39 @@ export async function settleAppliedWrites(deps: Deps, rows: readonly CrmWriteRow
   }
   if (tenants.size) await deps.writes.kick([...tenants]).catch(() => undefined);
   return settled;
+}
+
+/**
+ * Back to `pending`, its approvals forgotten — or, when a newer proposal is pending on the field,
+ * rejected as superseded (one pending proposal per field). The expiry sweep re-arms its timer.
+ */
+async function reopen(
+  deps: Deps,
+  tx: Parameters<Parameters<Deps["db"]["transaction"]>[0]>[0],
+  approvals: StoredApproval[],
+  row: CrmWriteRow,
+  now: Date,
+): Promise<number> {
+  for (const a of approvals) {
+    const { rows } = await tx.query<{ n: number }>(loadSql("count-pending-for-field"), [
+      a.tenantId,
+      a.objectType,
+      a.objectId,
+      a.field,
+    ]);
+    const superseded = (rows[0]?.n ?? 0) > 0;
+    await deps.audit.appendMany([reopenedEvent(a, row, superseded, now)], { tx });
+    await tx.query(loadSql("update-decision"), [
+      a.tenantId,
+      a.id,
+      superseded ? "rejected" : "pending",
+      superseded ? JSON.stringify(a.approvedBy) : "[]",
+      superseded ? "tollgate" : null,
+      superseded ? "superseded by a newer proposal (its apply was cancelled by a kill switch)" : null,
+      now.toISOString(),
+    ]);
+  }
+  return approvals.length;
 }
 
 /** The apply rows that carry out an approval (enforcement's auto-applies do not). */

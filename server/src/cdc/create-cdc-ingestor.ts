@@ -20,6 +20,11 @@ export interface CdcIngestorOptions {
   enforce(tenantId: string, changes: CrmChange[]): Promise<void>;
   /** Reads back what events could not say (gaps, overflow, a position out of retention) and enforces it. */
   reconcile(tenantId: string, request: ReconcileRequest): Promise<void>;
+  /**
+   * Told once each time the saved position has left Salesforce's retention, before the gap is read
+   * back: the audit and alert of it (docs/salesforce.md). A failure here is logged, never blocks recovery.
+   */
+  onPositionLost?: ((lost: LostPosition) => Promise<void>) | undefined;
   /** The governed object types (`Lead`, `Contact`…), read back when the whole stream's gap must be reconciled. */
   objectTypes(): string[];
   logger: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
@@ -30,6 +35,17 @@ export interface CdcIngestorOptions {
   /** Wait before retrying a failed batch or building a new client. @defaultValue 1000 */
   retryDelayMs?: number | undefined;
   now?: (() => number) | undefined;
+}
+
+/** A saved replay id Salesforce no longer retains, and what Tollgate reads back instead. */
+export interface LostPosition {
+  tenantId: string;
+  channel: string;
+  replayId: number;
+  /** The gap read back starts here: the last processed event's commit time (else retention's start). */
+  since: Date;
+  /** Salesforce's refusal (`400::The replayId {…} you provided was invalid…`). */
+  message: string;
 }
 
 export interface CdcIngestor {
@@ -117,6 +133,11 @@ export function createCdcIngestor(options: CdcIngestorOptions): CdcIngestor {
     subscription = undefined;
     const since = lastEventAt ?? new Date(now() - CDC_RETENTION_MS);
     logger.warn({ tenantId, position, since, message }, "salesforce cdc: replay id outside retention; reconciling");
+    await options
+      .onPositionLost?.({ tenantId, channel, replayId: position, since, message })
+      .catch((err: unknown) =>
+        logger.error({ tenantId, err: (err as Error).message }, "salesforce cdc: lost position not recorded"),
+      );
     for (;;) {
       try {
         await draining;

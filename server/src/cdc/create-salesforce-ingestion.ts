@@ -2,7 +2,7 @@ import express, { type Router } from "express";
 import { SALESFORCE_OBJECTS, toPolicyObject, type PolicyObject } from "../../../shared/index.js";
 import { PROVENANCE_FIELDS } from "../../../shared/index.js";
 import { salesforceWebhookBodySchema } from "../../../shared/index.js";
-import { createCdcIngestor, type CdcIngestor } from "./create-cdc-ingestor.js";
+import { createCdcIngestor, type CdcIngestor, type LostPosition } from "./create-cdc-ingestor.js";
 import { readReconcileChanges } from "./read-reconcile-changes.js";
 import { createReplayPositionStore } from "./replay-positions.js";
 import { toCrmChanges, type ReconcileRequest } from "./to-crm-changes.js";
@@ -37,6 +37,8 @@ export function createSalesforceIngestion(options: {
   policies: PolicyRegistry;
   logger: Logger;
   webhookSecret: string | undefined;
+  /** A saved replay id past retention: audited and alerted (`recordLostPosition`). */
+  onPositionLost?: ((lost: LostPosition) => Promise<void>) | undefined;
   /** `TOLLGATE_RECONCILE_INTERVAL_S`; 0 = no periodic sweep. */
   reconcileIntervalS: number;
   now?: () => number;
@@ -100,6 +102,7 @@ export function createSalesforceIngestion(options: {
     enforce: (tenantId, changes) => enforce(tenantId, changes).then(() => undefined),
     reconcile,
     objectTypes: () => objectTypes(tenancy.orgId),
+    onPositionLost: options.onPositionLost,
     logger,
   });
 

@@ -10,8 +10,7 @@ import {
   keysRefused,
   mcpSessionsClosed,
   permitsRevoked,
-  queuesHeld,
-  queuesReleased,
+  queuedWorkCancelled,
 } from "./points.js";
 import { agentsInScope } from "./scope-agents.js";
 import { isSettled, summarize } from "./summarize.js";
@@ -23,22 +22,20 @@ import type { Containment, ContainmentOptions, PointCheck, PointContext } from "
  */
 const ON: [ContainmentPointName, PointCheck][] = [
   ["crm_users_frozen", freezeAgentUsers],
-  ["queues_held", queuesHeld],
+  ["queued_work_cancelled", queuedWorkCancelled],
   ["keys_refused", keysRefused],
   ["permits_revoked", permitsRevoked],
   ["mcp_sessions_closed", mcpSessionsClosed],
   ["crm_tokens_revoked", crmTokensRevoked],
   ["direct_writes_reverted", directWritesReverted],
 ];
-const OFF: [ContainmentPointName, PointCheck][] = [
-  ["queues_released", queuesReleased],
-  ["crm_users_unfrozen", unfreezeAgentUsers],
-];
+/** On lift nothing the switch cancelled is released: an agent's cancelled work stays cancelled. */
+const OFF: [ContainmentPointName, PointCheck][] = [["crm_users_unfrozen", unfreezeAgentUsers]];
 const AGENT_SCOPES = new Set(["agent", "role", "tenant"]);
 
 /**
  * Containment at the source (docs/operations.md, containment): for every switch change made in
- * this process, acts at each containment point and confirms it — queues held, keys refused,
+ * this process, acts at each containment point and confirms it — queued work cancelled, keys refused,
  * permits revoked, MCP sessions closed, the agents' own CRM users frozen (or why not), direct
  * writes still arriving reverted — and records the report (PostgreSQL, `GET /v1/kill-switches`,
  * and the audit once it settles). A point not yet confirmed is checked again until it is, or the

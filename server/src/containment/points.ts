@@ -1,38 +1,48 @@
 import type { ContainmentPoint } from "../../../shared/index.js";
-import { countHeldWrites } from "../killswitch/index.js";
+import { countCancelledWrites, countCoveredWrites } from "../killswitch/index.js";
 import { notApplicable } from "./freeze-users.js";
 import { loadSql } from "./load-sql.js";
 import type { PointContext } from "./types.js";
 
-/** Scopes a queued CRM write can be told apart by (killswitch/ `holdingSwitch`). */
-const holdsQueue = (ctx: PointContext) => ctx.coversAgents || ctx.key === "channel:crm";
+/** Scopes a queued CRM write can be told apart by (killswitch/ `cancellingSwitch`). */
+const cancelsQueue = (ctx: PointContext) => ctx.coversAgents || ctx.key === "channel:crm";
 
 /**
- * `queues_held`: this process's write queue holds the scope's queued agent writes (its in-memory copy has the switch).
+ * `queued_work_cancelled`: the write queue cancels the scope's queued agent writes (applies,
+ * provenance stamps, executed actions) — each marked `cancelled` and audited as caused by the
+ * switch, an approved apply's approval back to `pending` — and confirms once none is left in scope.
+ * A write already sent completes (and is reported as written); one about to be sent is cancelled.
  */
-export async function queuesHeld(ctx: PointContext): Promise<ContainmentPoint> {
-  const point = "queues_held" as const;
-  if (!holdsQueue(ctx))
+export async function queuedWorkCancelled(ctx: PointContext): Promise<ContainmentPoint> {
+  const point = "queued_work_cancelled" as const;
+  if (!cancelsQueue(ctx))
     return notApplicable(
       point,
       ctx,
-      `queued CRM writes are held by tenant, crm channel, role and agent switches; this ${ctx.change.scope.type} switch refuses its scope's decisions instead`,
+      `queued CRM writes are cancelled by tenant, crm channel, role and agent switches; this ${ctx.change.scope.type} switch refuses its scope's decisions instead`,
     );
   const cached = ctx.options.killSwitches.cached(ctx.change.tenantId).active;
   if (!ctx.keys.every((k) => cached.has(k)))
     return { point, state: "pending", detail: "the write queue has not seen the switch yet", confirmedAt: null };
-  const n = await countHeldWrites(
-    ctx.options.db,
-    ctx.change.tenantId,
-    ctx.keys,
-    (_t, agentId) => ctx.policy.agents.get(agentId)?.role,
-  );
+  const { db } = ctx.options;
+  const tenantId = ctx.change.tenantId;
+  const roleOf = (_t: string, agentId: string) => ctx.policy.agents.get(agentId)?.role;
+  const left = await countCoveredWrites(db, tenantId, ctx.keys, roleOf);
+  const cancelled = ctx.change.eventId ? await countCancelledWrites(db, tenantId, ctx.change.eventId) : 0;
+  if (left > 0)
+    return {
+      point,
+      state: "pending",
+      detail: `${cancelled} queued agent write(s) cancelled, ${left} still queued or being sent (each is cancelled before it is sent, or completes and is reported)`,
+      confirmedAt: null,
+      count: cancelled,
+    };
   return {
     point,
     state: "confirmed",
-    detail: `the write queue holds the scope: ${n} queued agent write(s) when checked, none sent while on`,
+    detail: `${cancelled} queued agent write(s) cancelled (never sent, not on lift either; approved applies are pending approval again), none left in scope`,
     confirmedAt: ctx.at(),
-    count: n,
+    count: cancelled,
   };
 }
 
@@ -148,19 +158,4 @@ export async function directWritesReverted(ctx: PointContext): Promise<Containme
   if (r.pending > 0 || unread > 0 || !quiet)
     return { point, state: "pending", detail, confirmedAt: null, count: r.done };
   return { point, state: "confirmed", detail, confirmedAt: ctx.at(), count: r.done };
-}
-
-/** On lift, `queues_released`: the write queue no longer holds the scope (what another switch holds stays held). */
-export async function queuesReleased(ctx: PointContext): Promise<ContainmentPoint> {
-  const point = "queues_released" as const;
-  if (!holdsQueue(ctx)) return notApplicable(point, ctx, `a ${ctx.change.scope.type} switch held no queued write`);
-  const cached = ctx.options.killSwitches.cached(ctx.change.tenantId).active;
-  if (ctx.keys.some((k) => cached.has(k)))
-    return { point, state: "pending", detail: "the write queue still holds the scope", confirmedAt: null };
-  return {
-    point,
-    state: "confirmed",
-    detail: "the queue sends the writes the switch held (unless another switch holds them)",
-    confirmedAt: ctx.at(),
-  };
 }

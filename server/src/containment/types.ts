@@ -37,8 +37,8 @@ export interface ContainmentOptions {
 
 export interface Containment {
   /**
-   * Acts on one switch change (on: hold, refuse, revoke, close, freeze, watch reverts; off:
-   * release, unfreeze), records the report and keeps checking what has not confirmed yet.
+   * Acts on one switch change (on: cancel queued work, refuse, revoke, close, freeze, watch
+   * reverts; off: unfreeze), records the report and keeps checking what has not confirmed yet.
    * Resolves with the first report; the watch goes on in the background.
    */
   handle(change: KillSwitch): Promise<ContainmentReport>;

@@ -29,7 +29,8 @@ export function createBatchPlan(summary: EnforcementSummary, policyTtl: number, 
 
 /**
  * Commits the plan in ONE transaction — the processed keys, the audit events, the CRM write
- * intents, approvals and exceptions, and the caller's own bookkeeping — so a crash leaves all of
+ * intents, approvals and exceptions, and the caller's own bookkeeping (the batch's record
+ * snapshots, a webhook receipt) — so a crash leaves all of
  * it or none. @returns the approvals created
  */
 export async function commitBatch(

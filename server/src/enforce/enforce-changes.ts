@@ -1,4 +1,4 @@
-import type { ObservedValue } from "../snapshots/index.js";
+import { withPendingSnapshots, type ObservedValue } from "../snapshots/index.js";
 import { attributeChange } from "./attribute-change.js";
 import { auditDecision, changeEventBase } from "./audit-inputs.js";
 import { classifyChange, type ChangeStep } from "./classify-change.js";
@@ -62,11 +62,15 @@ export async function enforceChanges(
     return summary;
   }
   const { policy, guard, classified, proposals, stated } = await decideBatch(deps, tenantId, fresh);
-  await deps.snapshots.record(classified.flatMap(toObservedValue));
+  // The batch's values (and history read for its reverts) are planned with as if written, and
+  // written with its decisions, in one transaction.
+  const snapshots = withPendingSnapshots(deps.snapshots);
+  await snapshots.record(classified.flatMap(toObservedValue));
+  const planning: EnforcementDeps = { ...deps, snapshots };
 
   const reverts = latestPerProperty(classified.filter((c) => c.step.kind === "revert"));
-  const restore = await findRestoreValues(deps, policy, tenantId, reverts);
-  const beforeOf = await replacedValues(deps, tenantId, classified);
+  const restore = await findRestoreValues(planning, policy, tenantId, reverts);
+  const beforeOf = await replacedValues(planning, tenantId, classified);
   const plan = createBatchPlan(summary, policy.approvalTtlMs(), deps.now());
   // Allowed direct writes keep the agent's reason, confidence, source and versions (read beside them).
   const allowed = classified.filter((c) => c.step.kind === "allowed_write" && !stated.has(c.change.eventKey));
@@ -92,7 +96,10 @@ export async function enforceChanges(
     else planOther(c, plan, policy.version, beforeOf, direct.get(c.change.eventKey)?.provenance);
   }
   const processedKeys = fresh.flatMap((c) => [c.eventKey, ...identityKeys(c)]);
-  const approvalIds = await commitBatch(deps, tenantId, processedKeys, plan, options.inTransaction);
+  const approvalIds = await commitBatch(deps, tenantId, processedKeys, plan, async (tx) => {
+    await snapshots.commit(tx);
+    await options.inTransaction?.(tx);
+  });
   if (plan.writes.length) await deps.writes.kick([tenantId]);
   if (approvalIds.length) await deps.approvals.scheduled(tenantId, approvalIds);
   await guard.settled(classified, proposals);

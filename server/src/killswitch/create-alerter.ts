@@ -57,8 +57,23 @@ export interface CrmAllocationAlert {
   at: string;
 }
 
+/**
+ * A change stream could not resume where Tollgate left it (Salesforce CDC: the saved replay id
+ * is past the 72-hour retention): what changed since `since` is read back and enforced instead.
+ */
+export interface StreamPositionLostAlert {
+  type: "crm.stream_position_lost";
+  tenantId: string;
+  crm: "salesforce";
+  channel: string;
+  replayId: number;
+  since: string;
+  reason: string;
+  at: string;
+}
+
 /** Every alert the alert webhook receives. */
-export type Alert = KillSwitchAlert | CrmAllocationAlert | FailingWorkAlert;
+export type Alert = KillSwitchAlert | CrmAllocationAlert | FailingWorkAlert | StreamPositionLostAlert;
 
 /** The alert for an org whose daily API allocation is spent. */
 export function allocationExhaustedAlert(

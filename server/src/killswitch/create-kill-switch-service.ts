@@ -4,9 +4,9 @@ import type { KillSwitchState } from "../policy/index.js";
 import { NO_KILL_SWITCHES } from "../policy/index.js";
 import { createKillSwitchCache } from "./kill-switch-cache.js";
 import { loadSql } from "./load-sql.js";
-import { countHeldWrites } from "./count-held-writes.js";
-import { holdingSwitch } from "./should-hold-write.js";
-import { fieldOf, normalizeScope, stateOf } from "./switch-keys.js";
+import { countCancelledWrites, countCoveredWrites } from "./count-covered-writes.js";
+import { cancellingSwitch } from "./cancelling-switch.js";
+import { fieldOf, normalizeScope, policyKeysOf, stateOf } from "./switch-keys.js";
 import { toKillSwitch, type KillSwitchRecord } from "./to-kill-switch.js";
 import { KillSwitchForbiddenError } from "./errors.js";
 import { whyCannotChange } from "./why-cannot-change.js";
@@ -15,7 +15,7 @@ import type { KillSwitch, KillSwitchService, KillSwitchServiceOptions, Prevented
 /**
  * Kill switches (requirements R7): PostgreSQL holds the truth and the history, Redis the fast
  * check every decision reads, and each process an in-memory copy for the write queue's
- * synchronous `hold`. A change is committed with its audit event first; caches follow.
+ * synchronous `cancel`. A change is committed with its audit event first; caches follow.
  *
  * @example
  * const killSwitches = createKillSwitchService({ db, redis, prefix, audit });
@@ -30,7 +30,8 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
   const logger = options.logger ?? pino({ level: "silent" });
   const cache = createKillSwitchCache(redis, options.prefix ?? "tollgate");
   const memory = new Map<string, KillSwitchState>();
-  const heldSeen = new Set<string>();
+  /** The switches behind `memory`: a cancelled write names the one that cancelled it. */
+  const memorySwitches = new Map<string, readonly KillSwitch[]>();
   const listeners: ((tenantId: string) => void)[] = [];
   const switchedListeners: ((change: KillSwitch) => void)[] = [];
   let subscriber: Redis | undefined;
@@ -38,8 +39,13 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
 
   const remember = (tenantId: string, switches: readonly KillSwitch[]) => {
     const state = stateOf(switches);
-    if (state.active.size === 0) memory.delete(tenantId);
-    else memory.set(tenantId, state);
+    if (state.active.size === 0) {
+      memory.delete(tenantId);
+      memorySwitches.delete(tenantId);
+    } else {
+      memory.set(tenantId, state);
+      memorySwitches.set(tenantId, switches);
+    }
     return state;
   };
 
@@ -73,7 +79,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
    */
   async function syncAll(): Promise<void> {
     const tenants = (await db.query<{ tenant_id: string }>(loadSql("select-tenants"))).rows.map((r) => r.tenant_id);
-    for (const t of [...memory.keys()]) if (!tenants.includes(t)) memory.delete(t);
+    for (const t of [...memory.keys()]) if (!tenants.includes(t)) remember(t, []);
     for (const t of tenants) remember(t, await repair(t));
   }
 
@@ -89,6 +95,12 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
   };
   const notify = (tenantId: string) => callEach(listeners, tenantId, tenantId);
 
+  /** What a switch prevented: decisions (Redis) and the queued writes it cancelled (PostgreSQL). */
+  const preventedBy = async (tenantId: string, s: KillSwitch): Promise<Prevented> => ({
+    decisions: await cache.preventedDecisions(tenantId, fieldOf(s.scope.type, s.scope.value)),
+    cancelledWrites: s.eventId ? await countCancelledWrites(db, tenantId, s.eventId) : 0,
+  });
+
   const service: KillSwitchService = {
     async set(tenantId, request, actor) {
       const scope = normalizeScope(request.scope.type, request.scope.value);
@@ -96,11 +108,18 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
       const at = now();
       const who = { type: actor.type, id: actor.id, role: actor.role ?? null, via: actor.via ?? null };
       // Read before the transaction: Redis is not part of it, and the counts are best effort.
-      const prevented: Prevented | undefined =
-        request.state === "off" ? await cache.prevented(tenantId, field).catch(() => undefined) : undefined;
-      // Queued agent writes the new switch now holds: the "in flight" it stopped.
+      const lifting =
+        request.state === "off"
+          ? (await loadFromDb(tenantId)).find((s) => s.scope.type === scope.type && s.scope.value === scope.value)
+          : undefined;
+      const prevented: Prevented | undefined = lifting
+        ? await preventedBy(tenantId, lifting).catch(() => undefined)
+        : undefined;
+      // Queued agent writes the new switch cancels: the "in flight" it stopped.
       const inFlight =
-        request.state === "on" ? await countHeldWrites(db, tenantId, [field], options.roleOf) : undefined;
+        request.state === "on"
+          ? await countCoveredWrites(db, tenantId, policyKeysOf(scope.type, scope.value), options.roleOf)
+          : undefined;
 
       const result = await db.transaction(async (tx): Promise<KillSwitch | { refused: string }> => {
         await tx.query(loadSql("lock-scope"), [`kill_switch|${tenantId}|${field}`]);
@@ -155,7 +174,7 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
             evidence: {
               scope,
               state: request.state,
-              ...(inFlight !== undefined ? { heldPendingWrites: inFlight } : {}),
+              ...(inFlight !== undefined ? { queuedWritesToCancel: inFlight } : {}),
               ...(prevented ? { prevented } : {}),
             },
           },
@@ -199,7 +218,6 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
         { tenantId, scope, state: request.state, reason: request.reason, who: who.id },
         request.state === "on" ? "kill switch on" : "kill switch off",
       );
-      for (const k of [...heldSeen]) if (k.startsWith(`${tenantId}\u0000${field}\u0000`)) heldSeen.delete(k);
       // Committed: from here on nothing may undo it. Redis follows; if it cannot now, the next
       // sync (or the retry, which finds it unchanged) repairs it from PostgreSQL.
       try {
@@ -227,32 +245,27 @@ export function createKillSwitchService(options: KillSwitchServiceOptions): Kill
     async list(tenantId) {
       const switches = await readActive(tenantId);
       remember(tenantId, switches);
-      return Promise.all(
-        switches.map(async (s) => ({
-          ...s,
-          prevented: await cache.prevented(tenantId, fieldOf(s.scope.type, s.scope.value)),
-        })),
-      );
+      return Promise.all(switches.map(async (s) => ({ ...s, prevented: await preventedBy(tenantId, s) })));
     },
 
     async history(tenantId, limit = 100) {
       return (await db.query<KillSwitchRecord>(loadSql("select-history"), [tenantId, limit])).rows.map(toKillSwitch);
     },
 
-    holdWrite(row) {
+    cancelWrite(row) {
       const state = memory.get(row.tenantId);
-      if (state === undefined || row.agentId === null) return false;
-      const key = holdingSwitch(row, state, options.roleOf?.(row.tenantId, row.agentId));
-      if (key === undefined) return false;
-      const seen = `${row.tenantId}\u0000${key}\u0000${row.id ?? ""}`;
-      if (row.id !== undefined && !heldSeen.has(seen)) {
-        heldSeen.add(seen);
-        // `hold` is synchronous: the count is recorded on the side and never delays the flush.
-        void cache
-          .addHeld(row.tenantId, key, row.id)
-          .catch((err) => logger.warn({ err: (err as Error).message }, "could not count a held write"));
-      }
-      return true;
+      if (state === undefined || row.agentId === null) return undefined;
+      const key = cancellingSwitch(row, state, options.roleOf?.(row.tenantId, row.agentId));
+      if (key === undefined) return undefined;
+      const sw = memorySwitches
+        .get(row.tenantId)
+        ?.find((s) => s.eventId !== null && policyKeysOf(s.scope.type, s.scope.value).includes(key));
+      if (!sw?.eventId) return undefined;
+      return {
+        causedBy: sw.eventId,
+        key,
+        reason: `kill switch ${fieldOf(sw.scope.type, sw.scope.value)} turned on by ${sw.who.id}: ${sw.reason}`,
+      };
     },
 
     cached: (tenantId) => memory.get(tenantId) ?? NO_KILL_SWITCHES,

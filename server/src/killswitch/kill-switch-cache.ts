@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { defineScript, runScript } from "../limits/index.js";
-import type { KillSwitch, Prevented } from "./types.js";
+import type { KillSwitch } from "./types.js";
 import { fieldOf } from "./switch-keys.js";
 
 const BUILT = "__built";
@@ -32,7 +32,6 @@ export function createKillSwitchCache(redis: Redis, prefix: string) {
   const hash = (t: string) => `${prefix}:ks:{${t}}`;
   const gen = (t: string) => `${prefix}:ks:{${t}}:gen`;
   const preventedKey = (t: string) => `${prefix}:ks:{${t}}:prevented`;
-  const heldKey = (t: string, field: string) => `${prefix}:ks:{${t}}:held:${field}`;
 
   return {
     channel: `${prefix}:ks:changed`,
@@ -55,19 +54,13 @@ export function createKillSwitchCache(redis: Redis, prefix: string) {
       for (const [field, n] of byField) m.hincrby(preventedKey(tenantId), field, n);
       await m.exec();
     },
-    async addHeld(tenantId: string, field: string, rowId: string): Promise<void> {
-      await redis.sadd(heldKey(tenantId, field), rowId);
-    },
-    async prevented(tenantId: string, field: string): Promise<Prevented> {
-      const [decisions, held] = await Promise.all([
-        redis.hget(preventedKey(tenantId), field),
-        redis.scard(heldKey(tenantId, field)),
-      ]);
-      return { decisions: Number(decisions ?? 0), heldWrites: held };
+    /** Decisions the switch refused so far (its cancelled writes are counted in PostgreSQL). */
+    async preventedDecisions(tenantId: string, field: string): Promise<number> {
+      return Number((await redis.hget(preventedKey(tenantId), field)) ?? 0);
     },
     /** A switch turned on starts counting from zero; one turned off has been reported. */
     async resetPrevented(tenantId: string, field: string): Promise<void> {
-      await redis.multi().hdel(preventedKey(tenantId), field).del(heldKey(tenantId, field)).exec();
+      await redis.hdel(preventedKey(tenantId), field);
     },
   };
 }

@@ -19,8 +19,8 @@ export interface KillSwitchActor {
 export interface Prevented {
   /** Agent decisions answered `killed`. */
   decisions: number;
-  /** Distinct queued agent writes kept from leaving. */
-  heldWrites: number;
+  /** Queued agent writes it cancelled (docs/operations.md, containment: `queued_work_cancelled`). */
+  cancelledWrites: number;
 }
 
 /** One switch as `PUT`/`GET /v1/kill-switches` show it (docs/contracts.md#http-api): the switch with who/when. */
@@ -47,8 +47,8 @@ export interface SetKillSwitch {
   reason: string;
 }
 
-/** A queued CRM write, as far as `holdWrite` needs to know it. */
-export interface HoldableWrite {
+/** A queued CRM write, as far as `cancelWrite` needs to know it. */
+export interface CancellableWrite {
   tenantId: string;
   purpose: string;
   agentId: string | null;
@@ -68,7 +68,7 @@ export interface KillSwitchServiceOptions {
   audit: KillSwitchAuditPort;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
-  /** The agent's role under the tenant's policy, so `role:` switches hold its queued writes. */
+  /** The agent's role under the tenant's policy, so `role:` switches cancel its queued writes. */
   roleOf?: (tenantId: string, agentId: string) => string | undefined;
   /** @defaultValue a silent logger */
   logger?: Logger;
@@ -96,13 +96,14 @@ export interface KillSwitchService {
   /** Every change of the tenant's switches, newest first. */
   history(tenantId: string, limit?: number): Promise<KillSwitch[]>;
   /**
-   * For the write queue's `hold` option: keep an agent's queued write (apply, provenance,
-   * agent action) pending while a tenant, `channel:crm`, role or agent switch covers it.
-   * Protective writes (revert, rollback, clear_shadow) are never held (docs/contracts.md#rules-that-never-bend).
-   * Synchronous: answers from the in-process copy kept fresh by `start()`.
+   * For the write queue's `cancel` option: the switch (its audit event, who and why) that
+   * cancels an agent's queued write (apply, provenance, agent action) — a tenant, `channel:crm`,
+   * role or agent switch that covers it — or `undefined`. Protective writes (revert, rollback,
+   * clear_shadow) are never cancelled (docs/contracts.md#rules-that-never-bend). Synchronous:
+   * answers from the in-process copy kept fresh by `start()`.
    */
-  holdWrite(row: HoldableWrite & { id?: string }): boolean;
-  /** The in-process copy of a tenant's switches (what `holdWrite` uses). */
+  cancelWrite(row: CancellableWrite): { causedBy: string; reason: string; key: string } | undefined;
+  /** The in-process copy of a tenant's switches (what `cancelWrite` uses). */
   cached(tenantId: string): KillSwitchState;
   /** Adds `n` refused decisions to what the active switch `key` prevented. */
   countPrevented(tenantId: string, byKey: ReadonlyMap<string, number>): Promise<void>;

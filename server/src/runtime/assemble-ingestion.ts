@@ -1,4 +1,4 @@
-import { createSalesforceIngestion } from "../cdc/index.js";
+import { createSalesforceIngestion, recordLostPosition } from "../cdc/index.js";
 import { enforceChanges } from "../enforce/index.js";
 import { createSetAsideRecorder } from "../exceptions/index.js";
 import { createHubSpotSetup } from "../install/index.js";
@@ -44,6 +44,7 @@ export function assembleIngestion(p: BaseParts & { governance: Governance }) {
       policies,
       logger,
       webhookSecret: config.salesforce.webhookSecret,
+      onPositionLost: recordLostPosition({ audit: g.audit, alert: g.alert, now }),
       reconcileIntervalS: config.reliability.reconcileIntervalS,
     });
   const baseline = createTenantBaseline({

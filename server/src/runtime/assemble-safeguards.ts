@@ -45,9 +45,12 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
     sweepIntervalMs: config.reliability.sweepIntervalMs,
     lockDurationMs: config.reliability.jobLockMs,
     guard: createConflictGuard(snapshots),
-    // An agent's own writes wait while a switch covers it; protective writes never do
-    // (docs/contracts.md#rules-that-never-bend).
-    hold: (row) => killSwitches.holdWrite(row),
+    // A switch cancels the agent writes it covers; protective writes never
+    // (docs/contracts.md#rules-that-never-bend, docs/operations.md#containment).
+    cancel: {
+      active: (tenantId) => killSwitches.cached(tenantId).active.size > 0,
+      causeOf: (row) => killSwitches.cancelWrite(row),
+    },
     onFailing: (f) => alert(failingWorkAlert("crm_write", { ...f, ids: f.rowIds }, now())),
   });
   killSwitches.onChange((tenantId) => void writes.kick([tenantId]).catch(() => undefined));

@@ -6,3 +6,5 @@ export { takeBaseline } from "./take-baseline.js";
 export type { BaselineResult } from "./take-baseline.js";
 export { createTenantBaseline } from "./create-tenant-baseline.js";
 export type { TenantBaseline } from "./create-tenant-baseline.js";
+export { withPendingSnapshots } from "./pending-snapshots.js";
+export type { PendingSnapshots } from "./pending-snapshots.js";

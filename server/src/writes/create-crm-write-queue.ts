@@ -59,7 +59,7 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
     rateLimitHeadroom: options.rateLimitHeadroom ?? 5,
     retry,
     guard: options.guard,
-    hold: options.hold,
+    cancel: options.cancel,
     onSettled: options.onSettled,
     onFailing: options.onFailing,
     now: Date.now,
@@ -147,7 +147,7 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
   async function scheduleNext(tenantId: string, minDelayMs: number): Promise<void> {
     if (closing) return;
     try {
-      const due = await nextDueDelay(db, tenantId, options.hold);
+      const due = await nextDueDelay(db, tenantId, options.cancel);
       if (due !== undefined && !closing) await addFlush(tenantId, Math.max(minDelayMs, due));
     } catch (err) {
       // Rows stay pending in Postgres; the next kick or start picks them up.
@@ -200,7 +200,7 @@ export async function createCrmWriteQueue(options: CrmWriteQueueOptions): Promis
     },
 
     drain(tenantId?: string, opts: { timeoutMs?: number } = {}) {
-      return waitUntilDrained(db, tenantId, options.hold, opts.timeoutMs ?? 30_000);
+      return waitUntilDrained(db, tenantId, opts.timeoutMs ?? 30_000);
     },
 
     async close(opts: { force?: boolean } = {}) {

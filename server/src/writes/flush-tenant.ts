@@ -4,8 +4,9 @@ import type { Logger } from "../observability/index.js";
 import { backoffDelay } from "./backoff-delay.js";
 import { claimWrites } from "./claim-writes.js";
 import { mergeWrites } from "./merge-writes.js";
+import type { WriteOutcome } from "./build-write-audit-event.js";
 import { recordFlushResult, type FlushResult } from "./record-flush-result.js";
-import type { AuditSink, CrmWriteQueueOptions, CrmWriteRow } from "./types.js";
+import type { AuditSink, CrmWriteQueueOptions, CrmWriteRow, WriteCancel } from "./types.js";
 
 /** What a flush needs, bound once by the queue. */
 export interface FlushContext {
@@ -18,7 +19,7 @@ export interface FlushContext {
   rateLimitHeadroom: number;
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number; protectiveMaxAgeMs: number };
   guard: CrmWriteQueueOptions["guard"];
-  hold: CrmWriteQueueOptions["hold"];
+  cancel: CrmWriteQueueOptions["cancel"];
   onSettled: CrmWriteQueueOptions["onSettled"];
   onFailing: CrmWriteQueueOptions["onFailing"];
   now: () => number;
@@ -44,19 +45,26 @@ export async function flushTenant(ctx: FlushContext, tenantId: string): Promise<
   const pause = msUntilNextCall(connector.rateLimitState(), ctx.now(), { reserve: ctx.rateLimitHeadroom });
   if (pause > 0) return { kind: "rate_limited", waitMs: pause };
 
-  const rows = await claimWrites(ctx.db, tenantId, ctx.batchSize ?? connector.writeBatchSize ?? 100, ctx.hold);
-  if (rows.length === 0) return { kind: "idle" };
+  const { rows, cancelled } = await claimWrites(
+    ctx.db,
+    tenantId,
+    ctx.batchSize ?? connector.writeBatchSize ?? 100,
+    ctx.cancel,
+  );
+  if (rows.length === 0 && cancelled.length === 0) return { kind: "idle" };
 
-  let result: FlushResult;
+  let result: FlushResult = {
+    settled: cancelled.map((c) => cancelledOutcome(c.row, c.cancel)),
+    retry: [],
+    release: [],
+  };
   let rateLimitedFor = 0;
   try {
-    const step = await sendRows(ctx, connector, rows);
-    result = step.result;
-    rateLimitedFor = step.rateLimitedFor;
+    if (rows.length) rateLimitedFor = await sendRows(ctx, connector, rows, result);
   } catch (err) {
     // The guard or connector failed unexpectedly: count an attempt and back off, so a bug
     // cannot spin, yet nothing is lost before the attempts run out.
-    result = { settled: [], retry: [], release: [] };
+    result = { settled: result.settled.filter((o) => o.status === "cancelled"), retry: [], release: [] };
     retryOrFail(ctx, rows, describe(err), result);
   }
 
@@ -78,20 +86,33 @@ export async function flushTenant(ctx: FlushContext, tenantId: string): Promise<
   return { kind: "flushed", claimed: rows.length, settled: settledRows.length, retried: result.retry.length };
 }
 
+const cancelledOutcome = (row: CrmWriteRow, cancel: WriteCancel): WriteOutcome => ({
+  row,
+  status: "cancelled",
+  error: cancel.reason,
+  sent: false,
+  cancel,
+});
+
+/** Sends the claimed rows in one call and adds each one's outcome to `result`; returns how long the CRM asks to wait. */
 async function sendRows(
   ctx: FlushContext,
   connector: CrmConnector,
   rows: CrmWriteRow[],
-): Promise<{ result: FlushResult; rateLimitedFor: number }> {
-  const result: FlushResult = { settled: [], retry: [], release: [] };
+  result: FlushResult,
+): Promise<number> {
   const conflicts = ctx.guard ? await ctx.guard(rows) : new Map<string, string>();
   const toSend: CrmWriteRow[] = [];
   for (const row of rows) {
     const reason = conflicts.get(row.id);
-    if (reason === undefined) toSend.push(row);
+    // The last look before the call: a switch that landed since the claim cancels the write
+    // unsent; once the call is made, the write completes and is reported (docs/operations.md, containment).
+    const cancel = ctx.cancel?.causeOf(row);
+    if (cancel) result.settled.push(cancelledOutcome(row, cancel));
+    else if (reason === undefined) toSend.push(row);
     else result.settled.push({ row, status: "skipped", error: reason, sent: false });
   }
-  if (toSend.length === 0) return { result, rateLimitedFor: 0 };
+  if (toSend.length === 0) return 0;
 
   const { inputs, inputOf } = mergeWrites(toSend);
   let results: WriteResult[];
@@ -103,14 +124,14 @@ async function sendRows(
     if (err instanceof CrmError && err.crmCode === "rate_limited") {
       result.release.push(...toSend);
       const wait = err.retryAfterMs ?? connector.rateLimitState()?.intervalMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
-      return { result, rateLimitedFor: Math.max(1, wait) };
+      return Math.max(1, wait);
     }
     if (err instanceof CrmError && !err.retryable) {
       for (const row of toSend) result.settled.push({ row, status: "failed", error: describe(err), sent: true });
     } else {
       retryOrFail(ctx, toSend, describe(err), result);
     }
-    return { result, rateLimitedFor: 0 };
+    return 0;
   }
 
   toSend.forEach((row, i) => {
@@ -123,7 +144,7 @@ async function sendRows(
       result.settled.push({ row, status: "failed", error, sent: true });
     }
   });
-  return { result, rateLimitedFor: 0 };
+  return 0;
 }
 
 /**

@@ -6,7 +6,8 @@ import { ValidationError } from "../errors/index.js";
 export const WRITE_PURPOSES = ["revert", "apply", "provenance", "clear_shadow", "rollback", "agent_action"] as const;
 export type WritePurpose = (typeof WRITE_PURPOSES)[number];
 
-export const WRITE_STATUSES = ["pending", "in_flight", "done", "failed", "skipped"] as const;
+/** `cancelled`: a kill switch covered an agent's write before it was sent (docs/operations.md, containment). */
+export const WRITE_STATUSES = ["pending", "in_flight", "done", "failed", "skipped", "cancelled"] as const;
 export type WriteStatus = (typeof WRITE_STATUSES)[number];
 
 /** One intended property write, as a caller plans it. */

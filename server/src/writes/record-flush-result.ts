@@ -38,6 +38,7 @@ export async function recordFlushResult(db: Database, audit: AuditSink, result: 
         settled.map((o) => o.error),
         events.map((e) => e.event_id),
         settled.map((o) => (o.sent ? 1 : 0)),
+        settled.map((o) => o.cancel?.causedBy ?? null),
       ]);
       done = rows.rows.map(toCrmWriteRow);
     }

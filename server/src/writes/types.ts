@@ -107,15 +107,33 @@ export interface CrmWriteQueueOptions {
    */
   guard?: (rows: CrmWriteRow[]) => Promise<Map<string, string>>;
   /**
-   * Rows not to send now (they stay pending), e.g. an agent's writes while a kill switch is
-   * on. Call `kick` when the reason goes away. Never hold protective writes (docs/contracts.md#rules-that-never-bend).
+   * Cancels agent writes a kill switch covers (docs/operations.md, containment): such a row is
+   * never sent — it settles as `cancelled`, audited as caused by the switch — whether it is
+   * queued, backing off or claimed and about to be sent. Never cancel protective writes
+   * (docs/contracts.md#rules-that-never-bend).
    */
-  hold?: (row: CrmWriteRow) => boolean;
-  /** Called after rows reach a final status (done, failed, skipped) and that is committed. */
+  cancel?: WriteCanceller;
+  /** Called after rows reach a final status (done, failed, skipped, cancelled) and that is committed. */
   onSettled?: (rows: CrmWriteRow[]) => Promise<void>;
 }
 
 export type WriteStats = Record<WriteStatus, number>;
+
+/** Why a queued write is cancelled: the kill switch that covers it. */
+export interface WriteCancel {
+  /** The switch's audit event: the cancel's audit event is caused by it. */
+  causedBy: string;
+  /** Who turned which switch on, and why. */
+  reason: string;
+}
+
+/** The kill switches as the queue sees them (killswitch/ `cancelWrite`). */
+export interface WriteCanceller {
+  /** Whether any switch of the tenant is on: only then are its queued agent writes looked at. */
+  active(tenantId: string): boolean;
+  /** The switch that cancels this row, or `undefined` (always for protective writes). */
+  causeOf(row: CrmWriteRow): WriteCancel | undefined;
+}
 
 export interface CrmWriteQueue {
   /**
@@ -134,8 +152,8 @@ export interface CrmWriteQueue {
   /** Row counts by status for one tenant. */
   stats(tenantId: string): Promise<WriteStats>;
   /**
-   * Resolves when no row (of the tenant, or at all) is in flight or pending, except those
-   * `hold` keeps. For tests and benchmarks.
+   * Resolves when no row (of the tenant, or at all) is in flight or pending. For tests and
+   * benchmarks.
    */
   drain(tenantId?: string, opts?: { timeoutMs?: number }): Promise<void>;
   /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApprovalNotifier, type ApprovalNotifier } from "../../src/approvals/index.js";
+import { createPropertyLookup } from "../../src/crm/index.js";
 import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
 import { createHubSpotSandbox } from "../../sandbox/hubspot/index.js";
 import type { HubSpotSandbox } from "../../sandbox/hubspot/index.js";
@@ -31,12 +32,23 @@ describe("approval notifications: HubSpot tasks", () => {
       portalId: sandbox.portalId,
       baseUrl: sandbox.url,
     });
+    await connector.createProperties("contacts", [
+      {
+        name: "renewal_tier",
+        label: "Renewal tier",
+        type: "string",
+        fieldType: "text",
+        groupName: "contactinformation",
+      },
+    ]);
     notifier = createApprovalNotifier({
       db: h.db,
       store: h.store,
       connectorFor: async () => connector,
       // The approver group of these rules: team 71.
       whyNotAllowed: (_approval, who) => (who.crmUser?.teamIds.includes("71") ? undefined : "not in team 71"),
+      // The portal's own definitions: a task names the field as the rep knows it.
+      properties: createPropertyLookup({ connectorFor: async () => connector }),
     });
   }, 60_000);
 
@@ -66,6 +78,14 @@ describe("approval notifications: HubSpot tasks", () => {
     // The queue retries a job (or rebuilds it after losing Redis): nobody gets a second task.
     expect(await notifier.onNotifyJob({ tenantId, approvalId: approval.id, kind: "notify" })).toBe(0);
     expect(sandbox.associated("contacts", contact!.id, "tasks")).toHaveLength(2);
+  });
+
+  it("names the field in the task as the portal labels it", async () => {
+    const [contact] = sandbox.seed("contacts", [{ properties: { email: "tier@example.com" } }]);
+    const approval = await h.seed({ tenantId, objectId: contact!.id, field: "renewal_tier", proposedValue: "gold" });
+    expect(await notifier.onNotifyJob({ tenantId, approvalId: approval.id, kind: "notify" })).toBe(2);
+    for (const id of sandbox.associated("contacts", contact!.id, "tasks"))
+      expect(task(id).hs_task_subject).toBe('Approve AI proposal: Renewal tier → "gold"');
   });
 
   it("completes the tasks once the approval is decided", async () => {

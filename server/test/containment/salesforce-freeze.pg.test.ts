@@ -126,7 +126,7 @@ approvers:
     expect(report.secondsToContained).toBeLessThan(5);
     expect(report.points.map((p) => p.point)).toEqual([
       "crm_users_frozen",
-      "queues_held",
+      "queued_work_cancelled",
       "keys_refused",
       "permits_revoked",
       "mcp_sessions_closed",

@@ -8,6 +8,7 @@ crmConnectorContract("HubSpot connector against the sandbox", async () => {
     clientSecret: "contract-secret",
     appId: 4242,
     rateLimit: { max: 1000 },
+    accountUsers: [{ id: "501", email: "rep@acme.test", ownerId: "9501" }],
   });
   const connector = createHubSpotConnector({
     accessToken: sandbox.tokens.issue({ appId: 4242 }),
@@ -29,6 +30,19 @@ crmConnectorContract("HubSpot connector against the sandbox", async () => {
     customPropertyName: (base) => base,
     newTextProperty: (name, group) => ({ name, label: name, type: "string", fieldType: "text", groupName: group }),
     reportsRateLimit: true,
+    tasks: {
+      userId: "501",
+      read: async (taskId) => {
+        const task = sandbox.getRecord("tasks", taskId)?.properties;
+        return (
+          task && {
+            assignedToUser: task["hubspot_owner_id"] === "9501",
+            linkedTo: sandbox.associated("tasks", taskId, "contacts"),
+            done: task["hs_task_status"] === "COMPLETED",
+          }
+        );
+      },
+    },
     close: () => sandbox.close(),
   };
 });

@@ -6,6 +6,7 @@ import { crmConnectorContract } from "../../../test/contract/crm-connector.contr
 crmConnectorContract("Salesforce connector against the sandbox", async () => {
   const org = await createSalesforceSandbox();
   const tollgate = org.users.create("Tollgate Integration");
+  const approver = org.users.create("Ada Approver");
   const connector = createSalesforceConnector({
     orgId: org.orgId,
     instanceUrl: org.url,
@@ -24,6 +25,20 @@ crmConnectorContract("Salesforce connector against the sandbox", async () => {
     customPropertyName: (base) => `${base}__c`,
     newTextProperty: (name) => ({ name, label: name, type: "string", fieldType: "text" }),
     reportsRateLimit: true,
+    missingTaskId: "00T5g00000ZZZZZZZZ",
+    tasks: {
+      userId: approver.id,
+      read: async (taskId) => {
+        const task = org.getRecord("Task", taskId);
+        return (
+          task && {
+            assignedToUser: task["OwnerId"] === approver.id,
+            linkedTo: [task["WhoId"], task["WhatId"]].filter((x): x is string => typeof x === "string"),
+            done: task["Status"] === "Completed",
+          }
+        );
+      },
+    },
     close: () => org.close(),
   };
 });

@@ -43,6 +43,8 @@ beforeAll(async () => {
     TOLLGATE_RETRY_MAX_MS: "500",
     TOLLGATE_SWEEP_INTERVAL_MS: "300",
     TOLLGATE_RECONCILE_INTERVAL_S: "0",
+    // The crashed process's write flush stays locked this long: the restart takes it over after one to two.
+    TOLLGATE_JOB_LOCK_MS: "2000",
   };
 }, 60_000);
 afterAll(async () => {
@@ -86,8 +88,9 @@ describeFaults("fault: Tollgate killed -9 right after saving a CDC replay id", (
         );
         return open.rows[0]!.n === 0 ? true : undefined;
       },
-      // The crashed process's write job is found stalled by the queue's lock expiry (~30 s) first.
-      150_000,
+      // The crashed process's write flush is taken over after one to two TOLLGATE_JOB_LOCK_MS (2 s here; measured
+      // 3-4 s from the new process being up to the last revert, where the 30 s default took 30-60 s).
+      20_000,
       "every write reverted and nothing left to do",
     );
     const tollgateWrites = (id: string) =>

@@ -95,45 +95,64 @@ describe("kill switch service", () => {
     expect([...(await svc.active(t)).active].sort()).toEqual(["channel:crm", "channel:email", "channel:meetings"]);
   });
 
-  it("holds an agent's queued writes while its agent, role, tenant or CRM channel is off — never protective writes", async () => {
+  it("cancels an agent's queued writes while its agent, role, tenant or CRM channel is off — never protective writes", async () => {
     const t = tenant();
     const svc = h.service({ roleOf: (_t, agentId) => (agentId === "enrichment-bot" ? "enrichment" : "outreach") });
     const row = (purpose: string, agentId: string | null) => ({ tenantId: t, purpose, agentId });
-    expect(svc.holdWrite(row("apply", "enrichment-bot"))).toBe(false);
-    await svc.set(t, { scope: { type: "role", value: "enrichment" }, state: "on", reason: "bad enrichment run" }, rita);
+    expect(svc.cancelWrite(row("apply", "enrichment-bot"))).toBeUndefined();
+    const role = await svc.set(
+      t,
+      { scope: { type: "role", value: "enrichment" }, state: "on", reason: "bad enrichment run" },
+      rita,
+    );
     for (const purpose of ["apply", "provenance", "agent_action"])
-      expect(svc.holdWrite(row(purpose, "enrichment-bot"))).toBe(true);
-    for (const purpose of ["revert", "rollback", "clear_shadow"]) expect(svc.holdWrite(row(purpose, null))).toBe(false);
-    expect(svc.holdWrite(row("apply", "outreach-bot"))).toBe(false);
-    expect(svc.holdWrite({ ...row("apply", "enrichment-bot"), tenantId: tenant() })).toBe(false);
-    await svc.set(t, { scope: { type: "tenant" }, state: "on", reason: "stop everything" }, rita);
-    expect(svc.holdWrite(row("apply", "outreach-bot"))).toBe(true);
-    expect(svc.holdWrite(row("revert", null))).toBe(false);
+      expect(svc.cancelWrite(row(purpose, "enrichment-bot"))).toEqual({
+        causedBy: role.eventId,
+        key: "role:enrichment",
+        reason: "kill switch role:enrichment turned on by Rita (RevOps): bad enrichment run",
+      });
+    for (const purpose of ["revert", "rollback", "clear_shadow"])
+      expect(svc.cancelWrite(row(purpose, null))).toBeUndefined();
+    expect(svc.cancelWrite(row("apply", "outreach-bot"))).toBeUndefined();
+    expect(svc.cancelWrite({ ...row("apply", "enrichment-bot"), tenantId: tenant() })).toBeUndefined();
+    const all = await svc.set(t, { scope: { type: "tenant" }, state: "on", reason: "stop everything" }, rita);
+    expect(svc.cancelWrite(row("apply", "outreach-bot"))?.causedBy).toBe(all.eventId);
+    expect(svc.cancelWrite(row("revert", null))).toBeUndefined();
   });
 
   it("reports what a switch prevented when it is turned off, in the audit and its history", async () => {
     const t = tenant();
     const svc = h.service();
-    await svc.set(t, agentOff, rita);
-    for (const id of ["w1", "w2", "w2", "w3"])
-      svc.holdWrite({ id, tenantId: t, purpose: "apply", agentId: "enrichment-bot" });
+    const on = await svc.set(t, agentOff, rita);
+    // Three queued writes the write queue cancelled for this switch (and one for another).
+    for (const [id, by] of [
+      ["w1", on.eventId],
+      ["w2", on.eventId],
+      ["w3", on.eventId],
+      ["w4", "other-switch"],
+    ])
+      await h.t.db.query(
+        `INSERT INTO crm_writes (id, tenant_id, crm, object_type, object_id, properties, purpose, agent_id, caused_by,
+                                 status, cancelled_by)
+         VALUES ($1, $2, 'hubspot', 'contacts', '1', '{"a":"b"}', 'apply', 'enrichment-bot', 'e', 'cancelled', $3)`,
+        [`${t}-${id}`, t, by],
+      );
     await svc.countPrevented(t, new Map([["agent:enrichment-bot", 7]]));
-    await eventually(async () => (await svc.list(t))[0]?.prevented?.heldWrites === 3);
-    expect((await svc.list(t))[0]!.prevented).toEqual({ decisions: 7, heldWrites: 3 });
+    expect((await svc.list(t))[0]!.prevented).toEqual({ decisions: 7, cancelledWrites: 3 });
     const off = await svc.set(t, { ...agentOff, state: "off", reason: "fixed the prompt" }, rita);
-    expect(off.prevented).toEqual({ decisions: 7, heldWrites: 3 });
+    expect(off.prevented).toEqual({ decisions: 7, cancelledWrites: 3 });
     const [event] = (await h.audit.query({ tenantId: t, limit: 1 })).events;
     expect(event).toMatchObject({
       reason: "fixed the prompt",
       field_diffs: [{ before: "on", after: "off" }],
-      evidence: { prevented: { decisions: 7, heldWrites: 3 } },
+      evidence: { prevented: { decisions: 7, cancelledWrites: 3 } },
     });
     const [last] = await svc.history(t, 1);
-    expect(last).toMatchObject({ state: "off", prevented: { decisions: 7, heldWrites: 3 } });
+    expect(last).toMatchObject({ state: "off", prevented: { decisions: 7, cancelledWrites: 3 } });
     expect(await svc.active(t)).toEqual({ active: new Set() });
   });
 
-  it("tells other processes at once: their in-process copy (write queue hold) follows", async () => {
+  it("tells other processes at once: their in-process copy (write queue cancel) follows", async () => {
     const t = tenant();
     const here = h.service();
     const there = h.service();
@@ -141,9 +160,9 @@ describe("kill switch service", () => {
     const changes: string[] = [];
     there.onChange((tenantId) => changes.push(tenantId));
     await here.set(t, agentOff, rita);
-    await eventually(() => there.holdWrite({ tenantId: t, purpose: "apply", agentId: "enrichment-bot" }));
+    await eventually(() => !!there.cancelWrite({ tenantId: t, purpose: "apply", agentId: "enrichment-bot" }));
     await here.set(t, { ...agentOff, state: "off", reason: "resume" }, rita);
-    await eventually(() => !there.holdWrite({ tenantId: t, purpose: "apply", agentId: "enrichment-bot" }));
+    await eventually(() => !there.cancelWrite({ tenantId: t, purpose: "apply", agentId: "enrichment-bot" }));
     expect(changes.filter((c) => c === t).length).toBeGreaterThanOrEqual(2);
   });
 

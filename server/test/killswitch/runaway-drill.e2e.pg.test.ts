@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { runRunawayDrill } from "../../sandbox/drills/drill-runaway.js";
+import { formatRunawayReport, runRunawayDrill } from "../../sandbox/drills/drill-runaway.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../helpers/test-database.js";
 
 // The whole loop against the HubSpot sandbox: signed webhooks → enforcement with the guard →
 // the write queue with `hold` → HubSpot API; then one rollback request.
 describe("kill-switch drill (sandbox)", () => {
-  it("contains a runaway: trips on the write that crosses the threshold, reverts everything after, holds the agent's writes, rolls back the rest", async () => {
+  it("contains a runaway: trips on the write that crosses the threshold, reverts everything after, cancels the agent's queued writes, rolls back the rest", async () => {
     const r = await runRunawayDrill({
       writes: 400,
       threshold: 30,
@@ -22,9 +22,9 @@ describe("kill-switch drill (sandbox)", () => {
     expect(r.killedAfterTrip).toBe(370);
     expect(r.restoredAfterTrip).toBe(370);
     expect(r.notRestoredAfterTrip).toBe(0);
-    // The provenance stamps of the 30 allowed writes were queued when the switch tripped: held, never sent.
+    // The provenance stamps of the 30 allowed writes were queued when the switch tripped: cancelled, never sent.
     expect(r.agentWritesSentAfterTrip).toBe(0);
-    expect(r.heldAtEnd).toBe(30);
+    expect(r.cancelledWrites).toBe(30);
     expect(r.preventedDecisions).toBe(370);
     expect(r.rollbackPlanned).toBe(30);
     expect(r.rollbackRestored).toBe(30);
@@ -40,10 +40,17 @@ describe("kill-switch drill (sandbox)", () => {
     // The trip's containment report: every point confirmed or not applicable (with the reason).
     expect(r.containment?.status).toBe("contained");
     const points = Object.fromEntries(r.containment!.points.map((p) => [p.point, p]));
-    expect(points["queues_held"]!.state).toBe("confirmed");
+    expect(points["queued_work_cancelled"]).toMatchObject({ state: "confirmed", count: 30 });
     expect(points["direct_writes_reverted"]).toMatchObject({ state: "confirmed", count: 370 });
     expect(points["crm_users_frozen"]!.state).toBe("not_applicable");
     expect(points["crm_tokens_revoked"]!.detail).toContain("not installed through Tollgate");
     expect(r.containment!.secondsToContained).toBeGreaterThanOrEqual(0);
+    // What `tollgate drill kill-switch` prints: the status with the seconds to contained, then every point.
+    const printed = formatRunawayReport(r);
+    expect(printed).toContainEqual(
+      expect.stringMatching(/^containment: CONTAINED \d+\.\d\d s from trip to contained$/),
+    );
+    for (const p of r.containment!.points)
+      expect(printed).toContainEqual(expect.stringContaining(`  ${p.point.padEnd(24)} ${p.state}`));
   }, 120_000);
 });

@@ -56,9 +56,12 @@ export async function startRollbackHarness(tenantId: string): Promise<RollbackHa
     redis,
     prefix: testPrefix("rollback"),
     audit,
-    connectorFor: async () => crm,
+    // While `holdRollbacks` is on no flush reaches the CRM (the test's person edits meanwhile).
+    connectorFor: async () => {
+      while (holdRollbacks.on) await new Promise((r) => setTimeout(r, 10));
+      return crm;
+    },
     guard: createConflictGuard(snapshots),
-    hold: (row) => holdRollbacks.on && row.purpose === "rollback",
     onSettled: async (rows) => {
       settled.push(...rows);
       await chained.rollback?.onWritesSettled(rows);
@@ -109,7 +112,8 @@ export async function startRollbackHarness(tenantId: string): Promise<RollbackHa
       await enforceChanges(deps, tenantId, [c]);
       // The agent's value is in the CRM now, as the webhook said.
       if (!sourceId.startsWith("7777")) crm.set("contacts", objectId, { [property]: value ?? "" });
-      await writes.drain(tenantId, { timeoutMs: 10_000 });
+      // While rollbacks are held back nothing can drain; the person's edit itself queues no write.
+      if (!holdRollbacks.on) await writes.drain(tenantId, { timeoutMs: 10_000 });
     },
     async close() {
       await writes.close();

@@ -11,6 +11,7 @@ import {
   type HubSpotChange,
   type WebhookJob,
   type WebhookWorkers,
+  type WebhookWorkersOptions,
 } from "../../src/webhooks/index.js";
 import { readHubSpotFixture, type HubSpotFixtureName } from "../../../test/fixtures/index.js";
 import { closedPort, connectRedis, deleteUnder, keysUnder, uniquePrefix, waitFor } from "./redis-test-utils.js";
@@ -55,8 +56,9 @@ function setup(options: { retry?: { baseDelayMs: number; maxDelayMs: number } } 
   };
   const workers = async (
     handler: (job: WebhookJob, meta: { attemptsMade: number }) => Promise<void>,
+    more: Pick<WebhookWorkersOptions, "onFailing" | "alertAfterAttempts"> = {},
   ): Promise<WebhookWorkers> => {
-    const w = await createWebhookWorkers({ redis, prefix, handler, refreshIntervalMs: 200, ...options });
+    const w = await createWebhookWorkers({ redis, prefix, handler, refreshIntervalMs: 200, ...options, ...more });
     closers.unshift(() => w.close());
     return w;
   };
@@ -192,18 +194,26 @@ describe("createWebhookWorkers", () => {
     expect(seen[0]!.changes[0]).toMatchObject({ kind: "merge", objectId: "1201" });
   });
 
-  it("retries a failing job with a capped backoff, past the old 10-attempt limit, until the handler succeeds", async () => {
+  it("retries a failing job with a capped backoff, past the old 10-attempt limit, alerting while it fails, until the handler succeeds", async () => {
     const { receiver, workers, queue } = setup({ retry: { baseDelayMs: 5, maxDelayMs: 20 } });
     const attempts: number[] = [];
-    await workers(async (_job, meta) => {
-      attempts.push(meta.attemptsMade);
-      if (attempts.length < 14) throw new Error("database unavailable");
-    });
+    const alerts: { attempts: number; error: string }[] = [];
+    await workers(
+      async (_job, meta) => {
+        attempts.push(meta.attemptsMade);
+        if (attempts.length < 14) throw new Error("database unavailable");
+      },
+      { alertAfterAttempts: 5, onFailing: (f) => void alerts.push({ attempts: f.attempts, error: f.error }) },
+    );
     const started = Date.now();
     const { jobs } = await receiver.receive(changesOf("contact.deletion.json"));
     const q = queue("62515");
     await waitFor(async () => ((await q.getJobState(jobs[0]!.jobId)) === "completed" ? true : undefined), 10_000);
     expect(attempts).toEqual(Array.from({ length: 14 }, (_, i) => i));
+    // Infrastructure errors are alerted from the fifth failure on, each time, and never end the job.
+    await waitFor(() => (alerts.length === 9 ? true : undefined), 5_000);
+    expect(alerts.map((a) => a.attempts)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(alerts[0]!.error).toBe("database unavailable");
     // Uncapped, 13 doublings from 5 ms would have waited ~80 s.
     expect(Date.now() - started).toBeLessThan(8_000);
   });

@@ -119,7 +119,14 @@ describe("batching", () => {
     expect(events).toHaveLength(250);
     expect(new Set(events.map((e) => e.event_id))).toEqual(new Set(rows.map((r) => r.resultEventId)));
     expect(events.every((e) => e.result === "ok" && e.caused_by === cause && e.actor.id === "tollgate")).toBe(true);
-    expect(await queue.stats(tenantId)).toEqual({ pending: 0, in_flight: 0, done: 250, failed: 0, skipped: 0 });
+    expect(await queue.stats(tenantId)).toEqual({
+      pending: 0,
+      in_flight: 0,
+      done: 250,
+      failed: 0,
+      skipped: 0,
+      cancelled: 0,
+    });
   });
 
   it("merges writes to the same record into one input, later values winning", async () => {

@@ -6,7 +6,7 @@ import { recordFlushResult } from "../../src/writes/record-flush-result.js";
 import { InMemoryCrm } from "./in-memory-crm.js";
 import { createWriteQueueHarness, newTenantId, waitFor, type WriteQueueHarness } from "./write-queue-harness.js";
 
-// Guards, holds, per-tenant limits, crash recovery and transactional intent, against an in-memory CRM behind the
+// Guards, cancels, per-tenant limits, crash recovery and transactional intent, against an in-memory CRM behind the
 // real CrmConnector interface; Redis, PostgreSQL and the audit log are real.
 let h: WriteQueueHarness;
 beforeAll(async () => {
@@ -91,12 +91,20 @@ describe("guard", () => {
   });
 });
 
-describe("hold", () => {
-  it("keeps held rows pending while protective writes go on, and sends them once released", async () => {
+describe("cancel", () => {
+  it("cancels the agent rows a switch covers, never sends them — not after the switch is off either — while protective writes go on", async () => {
     const tenantId = newTenantId();
     const crm = new InMemoryCrm(tenantId);
     let killSwitchOn = true;
-    const queue = await h.open({ connectorFor: async () => crm, hold: (row) => killSwitchOn && row.agentId !== null });
+    const switchEvent = await intent(tenantId);
+    const cancel = {
+      active: () => killSwitchOn,
+      causeOf: (row: { agentId: string | null }) =>
+        killSwitchOn && row.agentId !== null
+          ? { causedBy: switchEvent, reason: "kill switch agent:x by Rita: runaway" }
+          : undefined,
+    };
+    const queue = await h.open({ connectorFor: async () => crm, cancel });
     await queue.start();
     const cause = await intent(tenantId);
     const [agentWrite, revert] = await queue.enqueue([
@@ -106,23 +114,85 @@ describe("hold", () => {
     await queue.drain(tenantId);
 
     expect(crm.calls.flatMap((c) => c.writes.map((w) => w.objectId))).toEqual(["2"]);
-    let rows = await h.rows(tenantId);
-    expect(rows.find((r) => r.id === agentWrite)?.status).toBe("pending");
+    const rows = await h.rows(tenantId);
+    expect(rows.find((r) => r.id === agentWrite)).toMatchObject({ status: "cancelled", attempts: 0 });
     expect(rows.find((r) => r.id === revert)?.status).toBe("done");
-    // Held rows schedule no flush of their own: nothing more reaches the CRM while the switch is on.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(crm.calls).toHaveLength(1);
+    const events = await h.writeEvents(tenantId);
+    const cancelEvent = events.find((e) => e.event_id === rows.find((r) => r.id === agentWrite)?.resultEventId);
+    // Audited as caused by the switch (who and why), naming the decision it would have carried out.
+    expect(cancelEvent).toMatchObject({
+      caused_by: switchEvent,
+      result: "failed",
+      risk_flags: ["kill_switch_cancelled"],
+      evidence: { plannedBy: cause, writeId: agentWrite },
+    });
+    expect(cancelEvent?.reason).toContain("kill switch agent:x by Rita: runaway");
 
     killSwitchOn = false;
     await queue.kick([tenantId]);
+    await new Promise((r) => setTimeout(r, 300));
     await queue.drain(tenantId);
-    rows = await h.rows(tenantId);
-    expect(rows.find((r) => r.id === agentWrite)?.status).toBe("done");
-    expect(crm.get("contacts", "1")).toEqual({ jobtitle: "CTO" });
-    expect((await h.writeEvents(tenantId)).map((e) => e.reason)).toEqual([
-      "revert",
-      "agent_action for agent enrichment-bot",
+    expect(crm.calls).toHaveLength(1);
+    expect(crm.get("contacts", "1")).toBeUndefined();
+    expect(await queue.stats(tenantId)).toMatchObject({ done: 1, cancelled: 1, pending: 0, in_flight: 0 });
+  });
+
+  it("cancels a claimed row before it is sent when the switch lands between the claim and the call", async () => {
+    const tenantId = newTenantId();
+    const crm = new InMemoryCrm(tenantId);
+    let killSwitchOn = false;
+    const switchEvent = await intent(tenantId);
+    const queue = await h.open({
+      connectorFor: async () => crm,
+      // The guard runs after the claim and before the call: the switch lands right then.
+      guard: async () => {
+        killSwitchOn = true;
+        return new Map();
+      },
+      cancel: {
+        active: () => killSwitchOn,
+        causeOf: (row) =>
+          killSwitchOn && row.agentId !== null ? { causedBy: switchEvent, reason: "tenant switch" } : undefined,
+      },
+    });
+    await queue.start();
+    const cause = await intent(tenantId);
+    const [agentWrite, revert] = await queue.enqueue([
+      write(tenantId, cause, "1", { jobtitle: "CTO" }, { purpose: "apply", agentId: "enrichment-bot" }),
+      write(tenantId, cause, "2", { industry: "Retail" }, { purpose: "rollback" }),
     ]);
+    await queue.drain(tenantId);
+    expect(crm.calls.flatMap((c) => c.writes.map((w) => w.objectId))).toEqual(["2"]);
+    const rows = await h.rows(tenantId);
+    expect(rows.find((r) => r.id === agentWrite)?.status).toBe("cancelled");
+    expect(rows.find((r) => r.id === revert)?.status).toBe("done");
+  });
+
+  it("cancels an agent row that is backing off, without waiting for it to be due", async () => {
+    const tenantId = newTenantId();
+    const crm = new InMemoryCrm(tenantId);
+    let killSwitchOn = false;
+    const switchEvent = await intent(tenantId);
+    const queue = await h.open({
+      connectorFor: async () => crm,
+      cancel: {
+        active: () => killSwitchOn,
+        causeOf: (row) => (killSwitchOn && row.agentId !== null ? { causedBy: switchEvent, reason: "x" } : undefined),
+      },
+    });
+    await queue.start();
+    const cause = await intent(tenantId);
+    const [agentWrite] = await queue.enqueue(
+      [write(tenantId, cause, "1", { jobtitle: "CTO" }, { purpose: "agent_action", agentId: "enrichment-bot" })],
+      {},
+    );
+    // A row backing off: not due for an hour.
+    await h.db.query("UPDATE crm_writes SET not_before = now() + interval '1 hour' WHERE id = $1", [agentWrite]);
+    killSwitchOn = true;
+    await queue.kick([tenantId]);
+    await queue.drain(tenantId, { timeoutMs: 5_000 });
+    expect((await h.rows(tenantId))[0]?.status).toBe("cancelled");
+    expect(crm.calls).toHaveLength(0);
   });
 });
 

@@ -71,7 +71,7 @@ export const resumeCommand = (
 function describe(sw: KillSwitch): string {
   const scope = sw.scope.value === null ? sw.scope.type : `${sw.scope.type}:${sw.scope.value}`;
   const prevented = sw.prevented
-    ? `; prevented ${sw.prevented.decisions} decisions, held ${sw.prevented.heldWrites} writes`
+    ? `; prevented ${sw.prevented.decisions} decisions, cancelled ${sw.prevented.cancelledWrites} queued writes`
     : "";
   return `${scope} ${sw.state}${sw.changed === false ? " (unchanged)" : ""} — ${sw.reason} — by ${sw.who.id} at ${sw.when}${prevented}`;
 }

@@ -10,6 +10,7 @@ import { queryAll } from "./query-all.js";
 import { readRecords } from "./read-records.js";
 import { searchRecords } from "./search-records.js";
 import { isSalesforceId, soqlString } from "./soql.js";
+import { completeTask, createTask, createUserDirectory } from "./tasks.js";
 import type { SalesforceConnectorOptions } from "./types.js";
 import { COLLECTION_UPDATE_LIMIT, writeRecords } from "./write-records.js";
 
@@ -42,6 +43,7 @@ export interface SalesforceConnector extends CrmConnector {
  */
 export function createSalesforceConnector(options: SalesforceConnectorOptions): SalesforceConnector {
   const transport = createSalesforceTransport(options);
+  const directory = createUserDirectory(transport, options.now ?? Date.now);
   return {
     crm: "salesforce",
     tenantId: options.orgId,
@@ -79,6 +81,10 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
         permissionSets,
       };
     },
+    // Approval notifications (docs/salesforce.md): the approvers among the org's users get a Task.
+    listUsers: () => directory.listUsers(),
+    createTask: (task) => createTask(transport, task),
+    completeTask: (taskId) => completeTask(transport, taskId),
     readRecords: (objectType, ids, properties, readOptions) =>
       readRecords(transport, objectType, ids, properties, readOptions),
     writeRecords: (writes) => writeRecords(transport, writes),

@@ -1,5 +1,5 @@
 import type { KillSwitchState } from "../policy/index.js";
-import type { HoldableWrite } from "./types.js";
+import type { CancellableWrite } from "./types.js";
 
 /**
  * Writes that carry out what an agent did. Reverts, rollbacks and shadow clears protect the CRM and always go
@@ -8,11 +8,11 @@ import type { HoldableWrite } from "./types.js";
 export const AGENT_WRITE_PURPOSES: ReadonlySet<string> = new Set(["apply", "provenance", "agent_action"]);
 
 /**
- * The switch that keeps a queued write pending, or `undefined`. Only the scopes a queued write
- * can be told apart by apply: tenant, the CRM-writes channel, the agent's role, the agent.
+ * The switch that cancels a queued write, or `undefined`. Only the scopes a queued write can be
+ * told apart by apply: tenant, the CRM-writes channel, the agent's role, the agent.
  */
-export function holdingSwitch(
-  row: HoldableWrite,
+export function cancellingSwitch(
+  row: CancellableWrite,
   switches: KillSwitchState,
   role: string | undefined,
 ): string | undefined {

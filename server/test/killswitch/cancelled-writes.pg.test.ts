@@ -6,9 +6,9 @@ import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
 import type { KillSwitchService } from "../../src/killswitch/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue, type PlannedWrite } from "../../src/writes/index.js";
 import { TEST_REDIS_URL } from "../helpers/test-database.js";
-import { createKillSwitchHarness, eventually, type KillSwitchHarness } from "./helpers.js";
+import { createKillSwitchHarness, type KillSwitchHarness } from "./helpers.js";
 
-// The write queue with the kill switches' `hold`, through the real HubSpot connector; only
+// The write queue with the kill switches' `cancel`, through the real HubSpot connector; only
 // HubSpot's HTTP is mocked (nock), and every request it receives is recorded.
 const API = "http://hubspot.killswitch.test";
 const rita = { type: "human", id: "Rita (RevOps)", role: "revops_admin" } as const;
@@ -57,7 +57,10 @@ beforeAll(async () => {
     prefix: h.prefix,
     audit: h.audit,
     connectorFor: async () => connector,
-    hold: (row) => killSwitches.holdWrite(row),
+    cancel: {
+      active: (t) => killSwitches.cached(t).active.size > 0,
+      causeOf: (row) => killSwitches.cancelWrite(row),
+    },
   });
   killSwitches.onChange((t) => void queue.kick([t]));
   await queue.start();
@@ -88,7 +91,7 @@ function row(
   };
 }
 
-describe("a tripped switch stops queued CRM writes of its scope", () => {
+describe("a tripped switch cancels queued CRM writes of its scope", () => {
   it("sends no request for the agent's writes after the trip, while reverts and other agents' writes go", async () => {
     const [intent] = await h.audit.appendMany([
       { tenant_id: tenantId, actor: { type: "system", id: "tollgate" }, action: "decision", crm: "hubspot" },
@@ -114,32 +117,38 @@ describe("a tripped switch stops queued CRM writes of its scope", () => {
     );
     // The trip reports what it stopped in flight.
     const event = (await h.audit.query({ tenantId })).events.find((e) => e.event_id === trip.eventId);
-    expect(event?.evidence).toMatchObject({ heldPendingWrites: 3 });
+    expect(event?.evidence).toMatchObject({ queuedWritesToCancel: 3 });
 
     await queue.kick([tenantId]);
     await queue.drain(tenantId, { timeoutMs: 10_000 });
     const ids = sent.flatMap((s) => s.ids).sort();
     expect(ids).toEqual(["104", "105", "106"]);
-    const { rows } = await h.t.db.query<{ object_id: string; status: string }>(
-      "SELECT object_id, status FROM crm_writes WHERE tenant_id = $1 ORDER BY object_id",
+    const { rows } = await h.t.db.query<{ object_id: string; status: string; cancelled_by: string | null }>(
+      "SELECT object_id, status, cancelled_by FROM crm_writes WHERE tenant_id = $1 ORDER BY object_id",
       [tenantId],
     );
-    expect(rows.filter((r) => r.status === "pending").map((r) => r.object_id)).toEqual(["101", "102", "103"]);
-    await eventually(async () => (await killSwitches.list(tenantId))[0]?.prevented?.heldWrites === 3);
+    expect(rows.filter((r) => r.status === "cancelled").map((r) => [r.object_id, r.cancelled_by])).toEqual([
+      ["101", trip.eventId],
+      ["102", trip.eventId],
+      ["103", trip.eventId],
+    ]);
+    expect((await killSwitches.list(tenantId))[0]?.prevented?.cancelledWrites).toBe(3);
   });
 
-  it("lets the held writes go once the switch is off, and reports what it held", async () => {
+  it("sends none of the cancelled writes once the switch is off, and reports what it cancelled", async () => {
     const off = await killSwitches.set(
       tenantId,
       { scope: { type: "agent", value: "enrichment-bot" }, state: "off", reason: "prompt fixed" },
       rita,
     );
-    expect(off.prevented).toEqual({ decisions: 0, heldWrites: 3 });
-    await eventually(() => sent.flatMap((s) => s.ids).length === 6, 10_000);
-    expect(sent.flatMap((s) => s.ids).sort()).toEqual(["101", "102", "103", "104", "105", "106"]);
+    expect(off.prevented).toEqual({ decisions: 0, cancelledWrites: 3 });
+    await queue.kick([tenantId]);
+    await new Promise((r) => setTimeout(r, 500));
+    await queue.drain(tenantId, { timeoutMs: 10_000 });
+    expect(sent.flatMap((s) => s.ids).sort()).toEqual(["104", "105", "106"]);
   });
 
-  it("holds everything an agent queues while the tenant is off, never Tollgate's own protective writes", async () => {
+  it("cancels everything an agent queues while the tenant is off, never Tollgate's own protective writes", async () => {
     sent.length = 0;
     await killSwitches.set(tenantId, { scope: { type: "tenant" }, state: "on", reason: "incident" }, rita);
     const [intent] = await h.audit.appendMany([
