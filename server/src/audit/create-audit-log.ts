@@ -9,7 +9,7 @@ import { checkpointKeyFromSeed } from "./checkpoint-key.js";
 import { createCheckpoint, latestCheckpoint } from "./create-checkpoint.js";
 import { exportJsonl } from "./export-jsonl.js";
 import { newEventId } from "./new-event-id.js";
-import { prepareEvent } from "./prepare-event.js";
+import { prepareEvent, sha256OfSensitive } from "./prepare-event.js";
 import { queryEvents } from "./query-events.js";
 import type { AuditLog, AuditLogOptions } from "./types.js";
 import { verifyChain } from "./verify-chain.js";
@@ -55,6 +55,7 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
   return {
     keyId: key?.keyId ?? null,
     publicKeyPem: key?.publicKeyPem ?? null,
+    hashSensitive: hashSensitive ?? sha256OfSensitive,
 
     async append(input, { tx } = {}) {
       const prepared = prepareEvent(input, context(now()));

@@ -43,7 +43,7 @@ export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent
   const sensitive = hashSensitiveDiffs(
     parsed.data.field_diffs,
     parsed.data.sensitive_fields,
-    ctx.hashSensitive ?? sha256Of,
+    ctx.hashSensitive ?? sha256OfSensitive,
   );
   event.field_diffs = redactFieldDiffs(sensitive.diffs);
   if (sensitive.hidden && event.diff_summary !== null)
@@ -62,5 +62,6 @@ export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent
   return { tenantId: parsed.data.tenant_id, body, ...splitAroundPrevHash(body) };
 }
 
-const sha256Of = (value: unknown): string =>
+/** A sensitive value's hash when the deployment has no checkpoint key. */
+export const sha256OfSensitive = (value: unknown): string =>
   `sha256:${sha256Hex(typeof value === "string" ? value : JSON.stringify(value))}`;

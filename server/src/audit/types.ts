@@ -104,4 +104,10 @@ export interface AuditLog {
   /** The checkpoint key's id and public key (PEM, SPKI); null without a signing seed. */
   readonly keyId: string | null;
   readonly publicKeyPem: string | null;
+  /**
+   * The one rule by which a value the CRM marks sensitive is kept: `hmac-sha256:<hex>` under a key
+   * derived from the checkpoint key (`sha256:<hex>` without one) — in audit events, and in working
+   * rows once they no longer need the value (docs/operations.md, security).
+   */
+  hashSensitive(value: unknown): string;
 }

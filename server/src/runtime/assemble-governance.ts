@@ -15,6 +15,7 @@ import { createRollbackService } from "../rollback/index.js";
 import { createGoldenService } from "../golden/index.js";
 import { createSafeModeService } from "../safe-mode/index.js";
 import { assembleSafeguards } from "./assemble-safeguards.js";
+import { createSensitivePurge } from "../sensitive/index.js";
 
 export type GovernancePorts = Parameters<typeof assembleSafeguards>[0] & {
   /** The one audit log, for the webhook path's own labelled view. */
@@ -41,6 +42,8 @@ export async function assembleGovernance(p: GovernancePorts) {
   const golden = createGoldenService({ db, audit, policyOf, now });
   const safeModes = createSafeModeService({ db, audit, policyOf, now });
   registerGovernanceMetrics(metrics.registry, { db, now });
+  // Clear sensitive values leave crm_writes and approvals once settled (docs/operations.md, security).
+  const sensitivePurge = createSensitivePurge({ db, hash: (v) => p.auditLog.hashSensitive(v) });
   const whyNotAllowed = createCardApproverCheck((tenantId) => policyOf(tenantId).manifest);
   // A pending approval is a CRM task for each approver, completed once decided (docs/operations.md).
   const notifier = createApprovalNotifier({
@@ -59,10 +62,13 @@ export async function assembleGovernance(p: GovernancePorts) {
     connectorFor: crms.connectorFor,
     now,
     whyNotAllowed,
-    onDecided: (tenantId, ids) => notifier.closeSettled(tenantId, ids),
+    onDecided: (tenantId, ids) =>
+      Promise.allSettled([sensitivePurge.purge([tenantId]), notifier.closeSettled(tenantId, ids)]),
   });
   settled.add((rows) => approvalService.onWritesSettled(rows));
   settled.add((rows) => rollback.onWritesSettled(rows));
+  // Last: once a write settled (and the approval it applied with it), its sensitive values are purged.
+  settled.add(async (rows) => void (await sensitivePurge.purge(rows.map((r) => r.tenantId))));
   const enforcement: EnforcementDeps = {
     db,
     snapshots,

@@ -205,4 +205,36 @@ describe("isSensitive values end to end: webhook, gate, approval, expiry", () =>
     const exceptions = await h.tollgate.services.exceptions.list(TENANT);
     expect(JSON.stringify(exceptions)).not.toContain(DENIED);
   });
+
+  it("a database reader finds no sensitive value in crm_writes or approvals once they settled", async () => {
+    await h.settle();
+    const db = h.tollgate.internals.db;
+    // Everything a reader with SELECT on the working tables sees of this tenant's writes and approvals.
+    const dump = async () => {
+      const writes = await db.query<{ row: string }>(
+        "SELECT row_to_json(w)::text AS row FROM crm_writes w WHERE tenant_id = $1 AND sensitive_fields <> '[]'::jsonb",
+        [TENANT],
+      );
+      const approvals = await db.query<{ row: string; status: string; proposed_value: string | null }>(
+        "SELECT row_to_json(a)::text AS row, status, proposed_value FROM approvals a WHERE tenant_id = $1 AND sensitive",
+        [TENANT],
+      );
+      return { writes: writes.rows, approvals: approvals.rows };
+    };
+    // The revert and the apply (writes), the applied, expired and refused approvals: all settled.
+    const leaks = async () => {
+      const { writes, approvals } = await dump();
+      return [...writes, ...approvals].filter((r) => RAW.some((raw) => r.row.includes(raw)));
+    };
+    await waitFor(async () => (await leaks()).length === 0, 10_000, "settled rows without clear values").catch(
+      () => undefined,
+    );
+    expect((await leaks()).map((r) => r.row)).toEqual([]);
+    const { writes, approvals } = await dump();
+    expect(writes.length).toBeGreaterThanOrEqual(2);
+    expect(approvals.map((a) => a.status)).toEqual(expect.arrayContaining(["applied", "expired"]));
+    for (const a of approvals) expect(a.proposed_value).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    // The chain still verifies: the audit events were never touched.
+    expect(await h.tollgate.services.audit.verify(TENANT)).toMatchObject({ ok: true });
+  });
 });
