@@ -1,4 +1,4 @@
-import type { AuditEvent } from "../../../shared/index.js";
+import type { AuditEvent, ContainmentReport } from "../../../shared/index.js";
 import { bold, dim, green, heading, red, say, short, table, yellow } from "./narrate.js";
 import { randomBytes } from "node:crypto";
 import { LOCAL_PORTAL_ID, startLocalStack, type LocalStack } from "./start-local-stack.js";
@@ -171,13 +171,27 @@ async function runScenes(s: LocalStack): Promise<void> {
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
-  type Switch = { scope: { type: string; value?: string | null }; reason: string; who?: { id?: string } };
+  type Switch = {
+    scope: { type: string; value?: string | null };
+    reason: string;
+    who?: { id?: string };
+    containment?: ContainmentReport | null;
+  };
   const listed = await api("GET", "/v1/kill-switches", KEYS.auditor);
   const active = (listed.body.switches ?? []) as Switch[];
-  for (const sw of active)
+  for (const sw of active) {
     say(
       `${red("on")}  ${sw.scope.type}${sw.scope.value ? `:${sw.scope.value}` : ""} — ${sw.reason} ${dim(`(by ${sw.who?.id ?? "?"})`)}`,
     );
+    const c = sw.containment;
+    const cancelled = c?.points.find((p) => p.point === "queued_work_cancelled");
+    if (c)
+      say(
+        dim(
+          `    containment: ${c.status}${c.secondsToContained !== null ? ` in ${c.secondsToContained.toFixed(1)} s` : ""}; queued agent writes cancelled (not sent on lift either): ${cancelled?.count ?? 0}`,
+        ),
+      );
+  }
   sandbox.write(
     "contacts",
     "101",

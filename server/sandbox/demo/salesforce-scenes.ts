@@ -50,6 +50,10 @@ export async function runSalesforceScenes(s: LocalStack, first: number): Promise
   say(
     `tollgateApprovalCard lists ${short(approval?.id, 12)}: Title ${approval?.currentValue} → ${yellow(String(approval?.proposedValue))} (Title is tier 3 for enrichment: a person decides)`,
   );
+  const tasks = await tasksOn(org, ada!);
+  say(
+    `approvers notified in Salesforce: ${tasks.length} Task(s) "${short(String(tasks[0]?.["Subject"] ?? ""), 60)}" for ${tasks.map((t) => userName(sf, t["OwnerId"])).join(", ")}, due ${String(tasks[0]?.["ActivityDate"])}`,
+  );
   const approved = await apex(s, sf, "POST", `/v1/approvals/${approval?.id}/approve`, {
     ...rep,
     expected: { value: "VP Engineering" },
@@ -57,6 +61,14 @@ export async function runSalesforceScenes(s: LocalStack, first: number): Promise
   await sf.settle();
   say(
     `Rita Rep approves (Apex signs the call as her, Tollgate checks she is an approver) → HTTP ${approved.status}; Title is now ${green(String(lead(ada!)["Title"]))}, AI_SDR_Event_Id__c ${short(lead(ada!)["AI_SDR_Event_Id__c"], 20)}`,
+  );
+  say(
+    dim(
+      `the approvers' Tasks: ${org
+        .tasksOf(ada!)
+        .map((t) => String(t["Status"]))
+        .join(", ")}`,
+    ),
   );
 
   heading(first + 3, "Salesforce: a runaway agent, 300 disallowed Lead writes in a burst");
@@ -81,6 +93,13 @@ export async function runSalesforceScenes(s: LocalStack, first: number): Promise
     `daily API allocation: ${org.limits.usage().used - used} calls for the runaway, ${org.limits.usage().used}/${org.limits.usage().limit} used (Sforce-Limit-Info)`,
   );
   return first + 4;
+}
+
+/** The approval notification Tasks on a record, once the notify job has made them (a few seconds at most). */
+async function tasksOn(org: Org["org"], recordId: string): Promise<ReturnType<Org["org"]["tasksOf"]>> {
+  const deadline = Date.now() + 5_000;
+  while (org.tasksOf(recordId).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return org.tasksOf(recordId);
 }
 
 async function patchAs(url: string, token: string, path: string, fields: Record<string, unknown>): Promise<void> {

@@ -4,7 +4,8 @@ import { OAUTH_EXPIRES_IN_SECONDS } from "./token-registry.js";
 
 /**
  * OAuth as HubSpot runs it: the authorize page (here a stub whose link approves at once), the
- * v1 token endpoint (authorization_code and refresh_token grants, form-encoded) and token info.
+ * v1 token endpoint (authorization_code and refresh_token grants, form-encoded), token info and
+ * the refresh-token delete.
  * These need no Bearer token and are not rate limited.
  */
 export function registerOAuthRoutes(route: Route, ctx: SandboxContext): void {
@@ -64,6 +65,13 @@ export function registerOAuthRoutes(route: Route, ctx: SandboxContext): void {
       hub_id: ctx.portalId,
       scopes: grant.scopes,
     });
+  });
+
+  // DELETE /oauth/v1/refresh-tokens/{token}: 204, no body; an unknown token is a 404, as HubSpot answers.
+  route("delete", "/oauth/v1/refresh-tokens/:token", (req, res) => {
+    if (!ctx.tokens.revokeRefreshToken(String(req.params["token"])))
+      throw new SandboxApiError(404, "NOT_FOUND", "refresh token not found");
+    res.status(204).end();
   });
 
   route("get", "/oauth/v1/access-tokens/:token", (req, res) => {

@@ -19,7 +19,7 @@ export interface SandboxContext {
 
 /** Registers a handler and counts its calls under `METHOD /path`. */
 export type Route = (
-  method: "get" | "post" | "patch" | "put",
+  method: "get" | "post" | "patch" | "put" | "delete",
   path: string,
   handler: (req: Request, res: Response) => void,
 ) => void;

@@ -112,6 +112,11 @@ export class TokenRegistry {
     return { accessToken: this.issueOAuth(grant.scopes), scopes: grant.scopes };
   }
 
+  /** HubSpot's refresh-token delete: the token mints no new access token; those it minted live on. */
+  revokeRefreshToken(refreshToken: string): boolean {
+    return this.refreshTokens.delete(refreshToken);
+  }
+
   private issueOAuth(scopes: string[]): string {
     const token = `oat-sbx-${randomBytes(24).toString("base64url")}`;
     this.tokens.set(token, {

@@ -28,20 +28,19 @@ export function attributeChange(change: CrmChange, policy: PolicyPort, self: Enf
 
 /**
  * Loop safety (docs/architecture.md#the-flow): whether Tollgate itself made the change — HubSpot: its app id as
- * `sourceId` (its token's writes come back as `INTEGRATION` with it); Salesforce: its client tag
- * in `changeOrigin`, or its integration user. The one rule; `attributeChange` answers `tollgate`
+ * `sourceId` (its token's writes come back as `INTEGRATION` with it); Salesforce: its integration
+ * user as `commitUser`, or (no user known) its client tag in `changeOrigin`. The one rule; `attributeChange` answers `tollgate`
  * exactly when it holds.
  */
 export function isOwnWrite(change: Pick<CrmChange, "crm" | "source">, self: EnforcementDeps["self"]): boolean {
   const { sourceId, userId, client } = change.source;
   if (change.crm === "hubspot") return self.hubspotAppId !== undefined && sourceId === self.hubspotAppId;
-  return (
-    (client !== undefined && client === self.salesforceClient) ||
-    // 15- and 18-character ids name the same user; the first 15 are the id proper.
-    (userId !== undefined &&
-      self.salesforceUserId !== undefined &&
-      userId.slice(0, 15) === self.salesforceUserId.slice(0, 15))
-  );
+  // The committing user decides when both it and Tollgate's user are known: any caller can send
+  // `client=tollgate`, so the tag alone would let an agent pass its writes off as Tollgate's.
+  // 15- and 18-character ids name the same user; the first 15 are the id proper.
+  if (userId !== undefined && self.salesforceUserId !== undefined)
+    return userId.slice(0, 15) === self.salesforceUserId.slice(0, 15);
+  return client !== undefined && client === self.salesforceClient;
 }
 
 function attributeHubSpot(change: CrmChange, policy: PolicyPort, self: EnforcementDeps["self"]): Actor {
@@ -72,7 +71,7 @@ function attributeHubSpot(change: CrmChange, policy: PolicyPort, self: Enforceme
 function attributeSalesforce(change: CrmChange, policy: PolicyPort, self: EnforcementDeps["self"]): Actor {
   const { userId, client } = change.source;
   const via = client ? `salesforce:client:${client}` : `salesforce:user:${userId ?? "unknown"}`;
-  // Tollgate's own writes carry its client tag; its integration user catches those that do not.
+  // Tollgate's own writes are its integration user's (the client tag only where no user is known).
   if (isOwnWrite(change, self)) return { type: "tollgate", via };
   const agent =
     (client && policy.findAgent({ crm: "salesforce", client })) ||

@@ -56,7 +56,7 @@ export class OAuthCallbackError extends TollgateError {
 export class OAuthTokenError extends TollgateError {
   readonly status: number | undefined;
   constructor(
-    grant: "authorization_code" | "refresh_token" | "token_info",
+    grant: "authorization_code" | "refresh_token" | "token_info" | "revoke",
     options: { status?: number; error?: string; description?: string; cause?: unknown },
   ) {
     const what =
@@ -64,7 +64,9 @@ export class OAuthTokenError extends TollgateError {
         ? "exchange the install code"
         : grant === "refresh_token"
           ? "refresh the access token"
-          : "read the token's portal";
+          : grant === "revoke"
+            ? "revoke the refresh token"
+            : "read the token's portal";
     const why = options.description ?? options.error ?? (options.status ? `HTTP ${options.status}` : "no answer");
     super(
       grant === "refresh_token" ? "oauth_refresh_failed" : "oauth_token_exchange_failed",

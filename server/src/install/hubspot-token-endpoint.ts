@@ -89,9 +89,19 @@ export async function fetchHubSpotTokenInfo(endpoint: TokenEndpoint, accessToken
   return { hubId: t.hub_id, hubDomain: t.hub_domain, appId: t.app_id, user: t.user, scopes: t.scopes };
 }
 
+/**
+ * `DELETE /oauth/v1/refresh-tokens/{token}` (HubSpot: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/delete-refresh-token):
+ * the refresh token can mint no new access token. Access tokens it already minted stay valid
+ * until they expire (up to 30 minutes) — HubSpot revokes only the refresh token.
+ */
+export async function revokeHubSpotRefreshToken(endpoint: TokenEndpoint, refreshToken: string): Promise<void> {
+  const url = `${endpoint.apiBaseUrl}/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`;
+  await call(endpoint, "revoke", url, { method: "DELETE", headers: { accept: "application/json" } });
+}
+
 async function call(
   endpoint: TokenEndpoint,
-  grant: "authorization_code" | "refresh_token" | "token_info",
+  grant: "authorization_code" | "refresh_token" | "token_info" | "revoke",
   url: string,
   init: RequestInit,
 ): Promise<unknown> {

@@ -29,6 +29,8 @@ export type {
 } from "./plan-webhook-subscriptions.js";
 export { createInstallLimiter, createInstallRouter } from "./create-install-router.js";
 export { selectInstallation } from "./installation-store.js";
+export { requestHubSpotToken, revokeHubSpotRefreshToken } from "./hubspot-token-endpoint.js";
+export type { TokenEndpoint } from "./hubspot-token-endpoint.js";
 export type { InstallRouterOptions } from "./create-install-router.js";
 export {
   TokenDecryptError,

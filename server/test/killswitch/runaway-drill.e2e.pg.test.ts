@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runRunawayDrill } from "../../sandbox/drills/drill-runaway.js";
+import { formatRunawayReport, runRunawayDrill } from "../../sandbox/drills/drill-runaway.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../helpers/test-database.js";
 
 // The whole loop against the HubSpot sandbox: signed webhooks → enforcement with the guard →
@@ -40,10 +40,17 @@ describe("kill-switch drill (sandbox)", () => {
     // The trip's containment report: every point confirmed or not applicable (with the reason).
     expect(r.containment?.status).toBe("contained");
     const points = Object.fromEntries(r.containment!.points.map((p) => [p.point, p]));
-    expect(points["queued_work_cancelled"]!.state).toBe("confirmed");
+    expect(points["queued_work_cancelled"]).toMatchObject({ state: "confirmed", count: 30 });
     expect(points["direct_writes_reverted"]).toMatchObject({ state: "confirmed", count: 370 });
     expect(points["crm_users_frozen"]!.state).toBe("not_applicable");
     expect(points["crm_tokens_revoked"]!.detail).toContain("not installed through Tollgate");
     expect(r.containment!.secondsToContained).toBeGreaterThanOrEqual(0);
+    // What `tollgate drill kill-switch` prints: the status with the seconds to contained, then every point.
+    const printed = formatRunawayReport(r);
+    expect(printed).toContainEqual(
+      expect.stringMatching(/^containment: CONTAINED \d+\.\d\d s from trip to contained$/),
+    );
+    for (const p of r.containment!.points)
+      expect(printed).toContainEqual(expect.stringContaining(`  ${p.point.padEnd(24)} ${p.state}`));
   }, 120_000);
 });
