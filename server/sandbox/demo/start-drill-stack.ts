@@ -17,38 +17,18 @@ export interface DrillStack {
 export async function startDrillStack(
   options: Pick<LocalStackOptions, "databaseUrl" | "redisUrl" | "db" | "prefix"> & { policyYaml?: string } = {},
 ): Promise<DrillStack> {
-  const key = () => randomBytes(24).toString("hex");
-  const keys = new Map<DrillIdentity, string>([
-    ...HUMANS.map((role) => [role, key()] as [DrillIdentity, string]),
-    ...DRILL_AGENTS.map((a) => [`agent:${a.id}`, key()] as [DrillIdentity, string]),
-  ]);
+  const { keys, apiKeysEnv } = drillKeys();
   const stack = await startLocalStack({
     ...options,
     policyYaml: options.policyYaml ?? drillPolicyYaml(),
     agents: DRILL_AGENTS.map((a) => ({ id: a.id, appId: a.appId })),
-    env: {
-      TOLLGATE_API_KEYS: JSON.stringify([
-        ...HUMANS.map((role) => ({ key: keys.get(role), role, name: `drill-${role}` })),
-        ...DRILL_AGENTS.map((a) => ({ key: keys.get(`agent:${a.id}`), role: "agent", agentId: a.id })),
-      ]),
-    },
+    env: { TOLLGATE_API_KEYS: apiKeysEnv },
   });
   const { sandbox } = stack.started;
   const appOf = new Map<string, number>(DRILL_AGENTS.map((a) => [a.id, a.appId]));
   const ctx: DrillContext = {
     tenantId: stack.tenantId,
-    async call(as, method, path, body) {
-      const res = await fetch(`${stack.baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${keys.get(as) ?? "unknown"}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
+    call: callAs(stack.baseUrl, keys),
     async agentWrites(agentId, objectType, objectId, properties) {
       sandbox.write(objectType, objectId, properties, { kind: "app", appId: String(appOf.get(agentId) ?? 0) });
     },
@@ -66,4 +46,34 @@ export async function startDrillStack(
     },
   };
   return { ctx, stack, close: () => stack.close() };
+}
+
+/** One fresh API key per person and agent the drills act as, and `TOLLGATE_API_KEYS` naming them. */
+export function drillKeys(): { keys: Map<DrillIdentity, string>; apiKeysEnv: string } {
+  const key = () => randomBytes(24).toString("hex");
+  const keys = new Map<DrillIdentity, string>([
+    ...HUMANS.map((role) => [role, key()] as [DrillIdentity, string]),
+    ...DRILL_AGENTS.map((a) => [`agent:${a.id}`, key()] as [DrillIdentity, string]),
+  ]);
+  const apiKeysEnv = JSON.stringify([
+    ...HUMANS.map((role) => ({ key: keys.get(role), role, name: `drill-${role}` })),
+    ...DRILL_AGENTS.map((a) => ({ key: keys.get(`agent:${a.id}`), role: "agent", agentId: a.id })),
+  ]);
+  return { keys, apiKeysEnv };
+}
+
+/** Tollgate's HTTP API at `baseUrl`, as one of the drill's identities. */
+export function callAs(baseUrl: string, keys: ReadonlyMap<DrillIdentity, string>): DrillContext["call"] {
+  return async (as, method, path, body) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${keys.get(as) ?? "unknown"}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
 }

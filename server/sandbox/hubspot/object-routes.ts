@@ -3,7 +3,7 @@ import { bodyOf, listParam, stringProperties, tokenOf, type Route, type SandboxC
 
 const LIST_LIMIT = 100;
 
-/** Single-record CRM v3 endpoints: read, update, create, list. */
+/** Single-record CRM v3 endpoints: read, update, create, archive, list. */
 export function registerObjectRoutes(route: Route, ctx: SandboxContext): void {
   route("get", "/crm/v3/objects/:type", (req, res) => {
     const type = ctx.store.resolveType(String(req.params["type"]));
@@ -44,6 +44,11 @@ export function registerObjectRoutes(route: Route, ctx: SandboxContext): void {
     const { record, changes } = ctx.store.update(type, String(req.params["id"]), properties, tokenOf(res).actor);
     ctx.emit(changes);
     res.json(ctx.store.toPublicObject(type, record.id, [...Object.keys(properties), "hs_object_id"], undefined));
+  });
+
+  route("delete", "/crm/v3/objects/:type/:id", (req, res) => {
+    ctx.store.archive(ctx.store.resolveType(String(req.params["type"])), String(req.params["id"]));
+    res.status(204).end();
   });
 
   route("post", "/crm/v3/objects/:type", (req, res) => {

@@ -107,6 +107,14 @@ export class RecordStore {
     return { record: this.snapshot(objectType, objectId)!, changes };
   }
 
+  /** HubSpot's archive: the record is gone from reads and lists; 404 when it does not exist. */
+  archive(objectType: string, objectId: string): void {
+    if (!this.table(objectType).delete(objectId))
+      throw new SandboxApiError(404, "OBJECT_NOT_FOUND", `Object not found. objectId are usually numeric.`, {
+        context: { id: [objectId] },
+      });
+  }
+
   has(objectType: string, objectId: string): boolean {
     return this.table(objectType).has(objectId);
   }

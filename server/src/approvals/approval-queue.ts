@@ -27,10 +27,13 @@ export function createApprovalQueue(options: {
   prefix: string;
   store: ApprovalStore;
   now?: () => Date;
+  /** Retries of one expiry job before it fails and the next sweep re-adds it (default 10, from 1 s doubling). */
+  expireRetry?: { attempts: number; backoffMs: number };
 }): ApprovalQueue {
   const queue = new Queue<ApprovalJob>("approvals", { connection: options.connection, prefix: options.prefix });
   const now = options.now ?? (() => new Date());
   let worker: Worker<ApprovalJob> | undefined;
+  const expireRetry = options.expireRetry ?? { attempts: 10, backoffMs: 1000 };
 
   async function add(approvals: readonly StoredApproval[]) {
     await queue.addBulk(
@@ -41,10 +44,12 @@ export function createApprovalQueue(options: {
           opts: {
             jobId: `expire.${a.tenantId}.${a.id}`,
             delay: Math.max(0, new Date(a.expiresAt).getTime() - now().getTime()),
-            attempts: 10,
-            backoff: { type: "exponential", delay: 1000 },
+            attempts: expireRetry.attempts,
+            backoff: { type: "exponential", delay: expireRetry.backoffMs },
             removeOnComplete: 1000,
-            removeOnFail: 5000,
+            // A failed expiry (e.g. PostgreSQL down through every retry) must not keep its job id:
+            // a kept id makes the sweep's rebuild a no-op and the approval stays pending past expiry.
+            removeOnFail: true,
           },
         },
         {

@@ -29,6 +29,12 @@ const OFF: [ContainmentPointName, PointCheck][] = [
   ["crm_tokens_revoked", crmTokensStayRevoked],
 ];
 const AGENT_SCOPES = new Set(["agent", "role", "tenant"]);
+/**
+ * Points re-checked on every pass until the report settles, even once confirmed: a webhook batch
+ * decided just before the trip may still commit its provenance stamps after the first check, and
+ * the queue cancels them then — the report counts them, or goes back to pending if one is queued.
+ */
+const RECOUNTED = new Set<ContainmentPointName>(["queued_work_cancelled"]);
 
 /**
  * Containment at the source (docs/operations.md, containment): for every switch change made in
@@ -69,9 +75,12 @@ export function createContainment(options: ContainmentOptions): Containment {
     [point, fn]: [ContainmentPointName, PointCheck],
     previous?: ContainmentPoint,
   ): Promise<ContainmentPoint> {
-    if (previous && (previous.state === "confirmed" || previous.state === "not_applicable")) return previous;
+    const settled = previous && (previous.state === "confirmed" || previous.state === "not_applicable");
+    if (settled && !RECOUNTED.has(point)) return previous;
     try {
-      return await fn(ctx);
+      const next = await fn(ctx);
+      // Still confirmed: the count is refreshed, the time it first confirmed kept.
+      return settled && next.state === previous.state ? { ...next, confirmedAt: previous.confirmedAt } : next;
     } catch (err) {
       const message = (err as Error).message;
       logger.warn({ err: message, tenantId: ctx.change.tenantId, point }, "containment point failed");

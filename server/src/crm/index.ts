@@ -18,3 +18,5 @@ export { msUntilNextCall } from "./ms-until-next-call.js";
 export type { PacingOptions } from "./ms-until-next-call.js";
 export { createPropertyLookup } from "./create-property-lookup.js";
 export type { PropertyLookup, PropertyLookupOptions } from "./create-property-lookup.js";
+export { createCrmRateBudget } from "./create-crm-rate-budget.js";
+export type { BudgetedCall, CrmRateBudget, CrmRateBudgetOptions } from "./create-crm-rate-budget.js";

@@ -1,4 +1,5 @@
 import { RUNAWAY_THRESHOLD } from "./drill-policy.js";
+import { sendRequest } from "./send-request.js";
 import { auditEvents, evidenceOf, runStep } from "./step.js";
 import type { DrillContext, DrillStep } from "./types.js";
 
@@ -21,17 +22,7 @@ interface Switch {
  */
 export async function drillKillSwitch(ctx: DrillContext): Promise<DrillStep[]> {
   const steps: DrillStep[] = [];
-  if (!ctx.seedRecords) {
-    steps.push({
-      title: "Runaway agent",
-      tried: "needs records to run away on",
-      observed: "skipped: a live CRM gets no runaway (run it against the sandbox)",
-      evidence: [],
-      passed: true,
-      ms: 0,
-    });
-    return steps;
-  }
+  if (!ctx.seedRecords) return drillSwitchAtTheGate(ctx);
   const ids = await ctx.seedRecords(
     "companies",
     Array.from({ length: WRITES }, (_, i) => ({ name: `Runaway target ${i + 1}`, description: ORIGINAL })),
@@ -133,4 +124,45 @@ async function countWithin(ctx: DrillContext, ids: string[], value: string, done
     n = await count();
   }
   return n;
+}
+
+/**
+ * On a live CRM no agent runs away: the switch is drilled at the gate — an operator stops the
+ * outreach agent, its send is refused as `killed` with no permit, and it resumes.
+ */
+async function drillSwitchAtTheGate(ctx: DrillContext): Promise<DrillStep[]> {
+  const scope = { type: "agent", value: "outreach-bot" };
+  const steps: DrillStep[] = [];
+  steps.push(
+    await runStep("Stop the agent", "PUT /v1/kill-switches agent:outreach-bot on, as the owner", async () => {
+      const res = await ctx.call("owner", "PUT", "/v1/kill-switches", { scope, state: "on", reason: "drill" });
+      return { observed: `HTTP ${res.status}`, evidence: [], passed: res.status === 200 };
+    }),
+  );
+  steps.push(
+    await runStep("Its send is refused", "POST /v1/actions as outreach-bot: an approved intro-v1 send", async () => {
+      const res = await ctx.call(
+        "agent:outreach-bot",
+        "POST",
+        "/v1/actions",
+        sendRequest("drill5@prospect.example", "intro-v1"),
+      );
+      // A stopped agent's key is refused before anything is read (403 agent_killed); a switch of
+      // a narrower scope answers with the decision `killed`. Either way, no permit.
+      const refused =
+        (res.status === 403 && res.body.error?.code === "agent_killed") || res.body.decision?.outcome === "killed";
+      return {
+        observed: `HTTP ${res.status}: ${res.body.decision?.outcome ?? res.body.error?.code} (${res.body.decision?.ruleId ?? res.body.error?.message}); permit: ${res.body.permit ? "issued" : "none"}`,
+        evidence: [],
+        passed: refused && !res.body.permit,
+      };
+    }),
+  );
+  steps.push(
+    await runStep("Resume", "PUT /v1/kill-switches agent:outreach-bot off, as the owner", async () => {
+      const res = await ctx.call("owner", "PUT", "/v1/kill-switches", { scope, state: "off", reason: "drill over" });
+      return { observed: `HTTP ${res.status}`, evidence: [], passed: res.status === 200 };
+    }),
+  );
+  return steps;
 }

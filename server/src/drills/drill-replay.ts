@@ -19,30 +19,57 @@ export async function drillReplay(ctx: DrillContext): Promise<DrillStep[]> {
   const from = new Date().toISOString();
   const to = () => new Date(Date.now() + 1000).toISOString();
   const marker = Date.now();
+  let expectedChange = "102";
   steps.push(
-    await runStep(
-      "Record traffic",
-      "enrichment-bot proposes two contact emails in the CRM: confidence 0.95 and 0.6",
-      async () => {
-        await ctx.agentWrites("enrichment-bot", "contacts", "102", {
-          ai_sdr_confidence_score: "0.95",
-          ai_sdr_source: "apollo",
-          ai_proposed_email: `grace+${marker}@globex.example`,
-        });
-        await ctx.agentWrites("enrichment-bot", "contacts", "103", {
-          ai_sdr_confidence_score: "0.6",
-          ai_sdr_source: "apollo",
-          ai_proposed_email: `alan+${marker}@globex.example`,
-        });
-        await ctx.settle();
-        const email = (await ctx.readRecord("contacts", "102")).email;
-        return {
-          observed: `the 0.95 proposal applied (email ${email}); the 0.6 one waits for a person`,
-          evidence: [],
-          passed: true,
-        };
-      },
-    ),
+    ctx.testContact
+      ? await runStep(
+          "Record traffic",
+          `enrichment-bot asks the gate to set the drill's test contact ${ctx.testContact}'s email: confidence 0.95 and 0.6`,
+          async () => {
+            expectedChange = ctx.testContact!;
+            const ask = (confidence: number, who: string) =>
+              ctx.call("agent:enrichment-bot", "POST", "/v1/actions", {
+                action: "update_field",
+                crm: "hubspot",
+                object: "contact",
+                objectId: ctx.testContact,
+                field: "email",
+                value: `${who}+${marker}@drill.tollgate.invalid`,
+                confidence,
+                source: "apollo",
+                reason: "drill",
+              });
+            const [high, low] = [await ask(0.95, "high"), await ask(0.6, "low")];
+            return {
+              observed: `0.95: ${high.body.decision?.outcome}; 0.6: ${low.body.decision?.outcome}`,
+              evidence: [],
+              passed: high.body.decision?.outcome === "allow" && low.body.decision?.outcome === "needs_approval",
+            };
+          },
+        )
+      : await runStep(
+          "Record traffic",
+          "enrichment-bot proposes two contact emails in the CRM: confidence 0.95 and 0.6",
+          async () => {
+            await ctx.agentWrites("enrichment-bot", "contacts", "102", {
+              ai_sdr_confidence_score: "0.95",
+              ai_sdr_source: "apollo",
+              ai_proposed_email: `grace+${marker}@globex.example`,
+            });
+            await ctx.agentWrites("enrichment-bot", "contacts", "103", {
+              ai_sdr_confidence_score: "0.6",
+              ai_sdr_source: "apollo",
+              ai_proposed_email: `alan+${marker}@globex.example`,
+            });
+            await ctx.settle();
+            const email = (await ctx.readRecord("contacts", "102")).email;
+            return {
+              observed: `the 0.95 proposal applied (email ${email}); the 0.6 one waits for a person`,
+              evidence: [],
+              passed: true,
+            };
+          },
+        ),
   );
   const policy = await ctx.call("auditor", "GET", "/v1/policy");
   steps.push(
@@ -87,7 +114,7 @@ export async function drillReplay(ctx: DrillContext): Promise<DrillStep[]> {
           })),
           passed:
             changed.length === 1 &&
-            changed[0]!.objectId === "102" &&
+            changed[0]!.objectId === expectedChange &&
             changed[0]!.after.outcome === "needs_approval" &&
             auditBefore.body.checked === auditAfter.body.checked,
         };

@@ -10,8 +10,10 @@ export function renderMarkdown(r: DrillReport): string {
   const out = [
     `# Tollgate drill report`,
     "",
-    `${r.passed ? "**PASS**" : "**FAIL**"} · ${r.target} · started ${r.startedAt} · ${seconds(r.ms)}`,
+    `${r.passed ? "**PASS**" : "**FAIL**"} · ${r.mode === "live" ? "LIVE" : "sandbox"}: ${r.target} · started ${r.startedAt} · ${seconds(r.ms)}`,
     "",
+    ...r.notes.map((n) => `- ${n}`),
+    ...(r.notes.length ? [""] : []),
     "| drill | result | time |",
     "|---|---|---|",
     ...r.drills.map((d) => `| ${d.title} | ${d.passed ? "pass" : "FAIL"} | ${seconds(d.ms)} |`),
@@ -56,7 +58,8 @@ ${rows}</table></section>`;
 td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}code{font-size:12px}
 .pass{color:#176d2c;font-weight:600}.fail{color:#b00020;font-weight:600}</style></head>
 <body><h1>Tollgate drill report ${badge(r.passed)}</h1>
-<p>${html(r.target)} · started ${html(r.startedAt)} · ${seconds(r.ms)}</p>
+<p><strong>${r.mode === "live" ? "LIVE" : "sandbox"}</strong>: ${html(r.target)} · started ${html(r.startedAt)} · ${seconds(r.ms)}</p>
+${r.notes.length ? `<ul>${r.notes.map((n) => `<li>${html(n)}</li>`).join("")}</ul>` : ""}
 <table><tr><th>drill</th><th>result</th><th>time</th></tr>
 ${r.drills.map((d) => `<tr><td>${html(d.title)}</td><td>${badge(d.passed)}</td><td>${seconds(d.ms)}</td></tr>`).join("\n")}</table>
 ${drills}

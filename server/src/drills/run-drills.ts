@@ -24,7 +24,12 @@ export const DRILLS: Record<DrillName, { title: string; run: (ctx: DrillContext)
 /** Runs the named drills (all five by default) one after another; a drill passes when every step does. */
 export async function runDrills(
   ctx: DrillContext,
-  options: { names?: readonly DrillName[]; target: string; log?: (line: string) => void },
+  options: {
+    names?: readonly DrillName[];
+    target: string;
+    mode?: DrillReport["mode"];
+    log?: (line: string) => void;
+  },
 ): Promise<DrillReport> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -52,6 +57,8 @@ export async function runDrills(
   }
   return {
     target: options.target,
+    mode: options.mode ?? "sandbox",
+    notes: [],
     startedAt: startedAt.toISOString(),
     ms: Math.round(performance.now() - t0),
     passed: drills.every((d) => d.passed),

@@ -37,6 +37,10 @@ export interface DrillResult {
 
 export interface DrillReport {
   target: string;
+  /** `sandbox`: the local sandbox; `live`: the configured CRM, on a test record the drill created and removed. */
+  mode: "sandbox" | "live";
+  /** What the run did to the CRM outside the drills (the live test record, its removal, verified). */
+  notes: string[];
   startedAt: string;
   ms: number;
   passed: boolean;
@@ -70,6 +74,11 @@ export interface DrillContext {
   readRecord(objectType: string, objectId: string): Promise<Record<string, string | null>>;
   /** Creates records to drill on (the sandbox only); absent on a live CRM, where such drills are skipped. */
   seedRecords?(objectType: string, records: Record<string, string>[]): Promise<string[]>;
+  /**
+   * Live only: the contact the drill created for itself in the configured CRM (removed at the
+   * end). Drills that would write to CRM records write to it alone, through the gate.
+   */
+  testContact?: string;
 }
 
 export interface DrillResponse {

@@ -1,5 +1,5 @@
 import type { Config } from "../config/index.js";
-import { createPropertyLookup, type PropertyLookup } from "../crm/index.js";
+import { createPropertyLookup, type CrmRateBudget, type PropertyLookup } from "../crm/index.js";
 import type { Database } from "../db/index.js";
 import { allocationExhaustedAlert, createAlerter } from "../killswitch/index.js";
 import { instrumentConnector, type Logger, type Metrics } from "../observability/index.js";
@@ -21,8 +21,14 @@ export interface Crms extends CrmRouting {
 }
 
 /** The HubSpot portals and, when the environment names one, the Salesforce org; connector calls are metered. */
-export async function connectCrms(config: Config, db: Database, logger: Logger, metrics: Metrics): Promise<Crms> {
-  const hubspot = await createHubSpotTenancy({ config, db, logger, metrics });
+export async function connectCrms(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  metrics: Metrics,
+  budget?: CrmRateBudget,
+): Promise<Crms> {
+  const hubspot = await createHubSpotTenancy({ config, db, logger, metrics, ...(budget ? { budget } : {}) });
   // A spent daily allocation pauses writes (they wait in the queue) and is told to the alert webhook.
   const alert = createAlerter({ logger, webhookUrl: config.alertWebhookUrl });
   const onAllocationExhausted = (info: Parameters<typeof allocationExhaustedAlert>[0]) =>

@@ -1,4 +1,5 @@
 import type { Config } from "../config/index.js";
+import { createCrmRateBudget } from "../crm/index.js";
 import { createLogger, createMetrics, instrumentAudit } from "../observability/index.js";
 import { createPolicyRegistry } from "../policy/index.js";
 import { countWebhookJobs } from "../webhooks/index.js";
@@ -31,7 +32,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const policies = await createPolicyRegistry({ db, audit, path: config.policyPath, now });
   const retentionDaysOf = (tenantId: string) => policies.current(tenantId).compiled.manifest.audit?.retention_days;
   storage.auditJobs = auditJobsFor(config, storage, retentionDaysOf, logger, now);
-  const crms = await connectCrms(config, db, logger, metrics);
+  // History reads and reconciliation searches of every process share one budget per tenant.
+  const crms = await connectCrms(config, db, logger, metrics, createCrmRateBudget({ redis, prefix }));
   const parts: BaseParts = { config, db, redis, prefix, policies, crms, metrics, logger, now };
   const governance = await assembleGovernance({ ...parts, audit, auditLog });
   const gate = assembleGate({ ...parts, auditLog, governance });

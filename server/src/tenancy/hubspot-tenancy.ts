@@ -1,7 +1,7 @@
 import type { Router } from "express";
 import type { Redis } from "ioredis";
 import type { Config } from "../config/index.js";
-import type { CrmConnector } from "../crm/index.js";
+import type { CrmConnector, CrmRateBudget } from "../crm/index.js";
 import { createHubSpotConnector } from "../crm/hubspot/index.js";
 import type { Database } from "../db/index.js";
 import { NotFoundError } from "../errors/index.js";
@@ -48,6 +48,8 @@ export async function createHubSpotTenancy(options: {
   db: Database;
   logger: Logger;
   metrics?: Metrics;
+  /** Reads and searches of every process share one budget per portal. */
+  budget?: CrmRateBudget;
 }): Promise<HubSpotTenancy> {
   const { config, db, logger } = options;
   const hs = config.hubspot;
@@ -65,7 +67,8 @@ export async function createHubSpotTenancy(options: {
       publicUrl: config.publicUrl,
       scopes: DEFAULT_HUBSPOT_SCOPES,
       apiBaseUrl: hs.apiBaseUrl,
-      cipher: createTokenCipher({ key: config.encryptionKey! }),
+      // Tokens sealed under a key rotated out still open (and are re-sealed under the new one).
+      cipher: createTokenCipher({ key: config.encryptionKey!, previousKeys: config.previousEncryptionKeys }),
     });
     tokens = oauth;
   }
@@ -83,6 +86,7 @@ export async function createHubSpotTenancy(options: {
         portalId: tenantId,
         baseUrl: hs.apiBaseUrl,
         getAccessToken: () => provider.getAccessToken(tenantId),
+        ...(options.budget ? { budget: (call) => options.budget!.take(tenantId, call) } : {}),
       });
       if (options.metrics) c = instrumentConnector(c, options.metrics);
       connectors.set(tenantId, c);

@@ -29,13 +29,15 @@ describe("kill-switch drill (sandbox)", () => {
     expect(r.rollbackPlanned).toBe(30);
     expect(r.rollbackRestored).toBe(30);
     // Only batch calls reached the CRM after the baseline: reverts and the rollback, 100 per call, and
-    // the batch reads of the allowed writes' provenance (their evidence for the audit) — no history reads.
+    // batch reads of what the agent stated beside its writes (read before the guard trips: its
+    // confidence and source can lift an `auto_if` write), about one per webhook batch of up to 100
+    // changes, so ≤ 5 for 400 writes — no history reads, no per-record reads.
     expect(Object.keys(r.crmCalls.byRoute).sort()).toEqual([
       "POST /crm/v3/objects/:type/batch/read",
       "POST /crm/v3/objects/:type/batch/update",
     ]);
     expect(r.crmCalls.byRoute["POST /crm/v3/objects/:type/batch/update"]).toBeLessThanOrEqual(8);
-    expect(r.crmCalls.byRoute["POST /crm/v3/objects/:type/batch/read"]).toBeLessThanOrEqual(4);
+    expect(r.crmCalls.byRoute["POST /crm/v3/objects/:type/batch/read"]).toBeLessThanOrEqual(5);
     expect(r.crmCalls.rateLimited).toBe(0);
     // The trip's containment report: every point confirmed or not applicable (with the reason).
     expect(r.containment?.status).toBe("contained");

@@ -46,6 +46,8 @@ export function createHubSpotTransport(options: HubSpotConnectorOptions): HubSpo
 
   return {
     async send(request) {
+      const call = budgetedCall(request);
+      if (call && options.budget) await options.budget(call);
       const token = await getToken();
       let raw: Awaited<ReturnType<FetchLike>>;
       try {
@@ -64,6 +66,17 @@ export function createHubSpotTransport(options: HubSpotConnectorOptions): HubSpo
     },
     rateLimitState: () => lastState,
   };
+}
+
+/**
+ * Searches and history reads spend the shared budget; plain reads (the gate's record facts) and
+ * writes do not — the write queue paces writes.
+ */
+function budgetedCall(request: HubSpotRequest): "read" | "search" | undefined {
+  if (request.method !== "POST") return undefined;
+  if (request.path.endsWith("/search")) return "search";
+  const body = request.body as { propertiesWithHistory?: unknown } | undefined;
+  return request.path.endsWith("/batch/read") && body?.propertiesWithHistory !== undefined ? "read" : undefined;
 }
 
 function tokenSource(options: HubSpotConnectorOptions): () => Promise<string> {

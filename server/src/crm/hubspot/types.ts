@@ -42,6 +42,11 @@ export interface HubSpotConnectorOptions {
   timeoutMs?: number | undefined;
   /** Clock for rate-limit observations. @defaultValue `Date.now` */
   now?: (() => number) | undefined;
+  /**
+   * Awaited before each history read and search: the tenant's budget shared by every process
+   * (crm/create-crm-rate-budget.ts). Writes are paced by the write queue instead.
+   */
+  budget?: ((call: "read" | "search") => Promise<void>) | undefined;
 }
 
 /** `StandardError` / `Error` as HubSpot sends them in error bodies and 207 `errors[]`. */
