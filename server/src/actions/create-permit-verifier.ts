@@ -3,13 +3,15 @@ import type { AuditEventInput } from "../../../shared/index.js";
 import type { PermitVerifyRequest, PermitVerifyResponse } from "../../../shared/index.js";
 import type { Sql } from "../db/index.js";
 import { loadSql } from "./load-sql.js";
-import { readPermit, type PermitClaims } from "./permit.js";
+import { readPermitSignedByAny, type PermitClaims } from "./permit.js";
 
 export interface PermitVerifierOptions {
   db: Sql;
   audit: { append(input: AuditEventInput): Promise<{ event_id: string }> };
   /** The permit signing key (`derivePermitSecret`). */
   secret: Uint8Array;
+  /** Signing keys rotated out: permits they signed before the rotation still verify. @defaultValue none */
+  previousSecrets?: readonly Uint8Array[];
   /** @defaultValue `() => new Date()` */
   now?: () => Date;
 }
@@ -45,7 +47,7 @@ export function createPermitVerifier(options: PermitVerifierOptions): PermitVeri
 
   return {
     async verify(callerTenant, request, verifier) {
-      const claims = readPermit(options.secret, request.token);
+      const claims = readPermitSignedByAny([options.secret, ...(options.previousSecrets ?? [])], request.token);
       if (!claims) return { valid: false, reason: "invalid", message: "not a permit Tollgate signed" };
       if (claims.tenantId !== callerTenant)
         return { valid: false, reason: "other_tenant", message: "this permit is for another tenant" };

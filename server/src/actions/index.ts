@@ -6,7 +6,7 @@ export { decideAction, parksForApproval } from "./decide-action.js";
 export type { ActionVerdict, ActionContext } from "./decide-action.js";
 export { checkApproval } from "./check-approval.js";
 export type { ApprovalCheck } from "./check-approval.js";
-export { derivePermitSecret, signPermit, readPermit } from "./permit.js";
+export { derivePermitSecret, signPermit, readPermit, readPermitSignedByAny } from "./permit.js";
 export { createPermitVerifier } from "./create-permit-verifier.js";
 export type { PermitVerifier, PermitVerifierOptions } from "./create-permit-verifier.js";
 export type { PermitClaims } from "./permit.js";

@@ -55,6 +55,18 @@ export function readPermit(secret: Uint8Array, token: string): PermitClaims | un
  * The permit signing key, derived from `TOLLGATE_ENCRYPTION_KEY` (HKDF-SHA256, info
  * "tollgate-action-permit"), so no key is shared between purposes and none needs configuring.
  */
+/**
+ * The claims of a permit signed by any of `secrets` — the current permit key first, then keys
+ * rotated out (docs/operations.md, rotate keys) — or `undefined`.
+ */
+export function readPermitSignedByAny(secrets: readonly Uint8Array[], token: string): PermitClaims | undefined {
+  for (const secret of secrets) {
+    const claims = readPermit(secret, token);
+    if (claims) return claims;
+  }
+  return undefined;
+}
+
 export function derivePermitSecret(encryptionKey: Uint8Array): Uint8Array {
   return new Uint8Array(hkdfSync("sha256", encryptionKey, new Uint8Array(0), "tollgate-action-permit", 32));
 }

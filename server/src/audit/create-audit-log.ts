@@ -32,6 +32,8 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
   if (!found.rows[0]?.many || !found.rows[0]?.one)
     throw new ConfigError("audit log tables are missing or out of date: run the database migrations first");
   const key = options.signingSeed ? checkpointKeyFromSeed(options.signingSeed) : null;
+  // What verify trusts: the current key, then keys rotated out that still vouch for older signatures.
+  const trusted = [...(key ? [key] : []), ...(options.previousSigningSeeds ?? []).map(checkpointKeyFromSeed)];
   const now = options.now ?? (() => new Date());
   const pageSize = options.pageSize ?? 1000;
   const appendGrouped = createAppendBatcher(db, options.maxBatch ?? 100);
@@ -80,7 +82,7 @@ export async function createAuditLog(db: Database, options: AuditLogOptions = {}
       );
       return rows[0]?.event;
     },
-    verify: (tenantId) => verifyChain(db, tenantId, key, pageSize),
+    verify: (tenantId) => verifyChain(db, tenantId, trusted, pageSize),
     exportJsonl: (q) => exportJsonl(db, q, pageSize),
 
     async checkpoint(tenantId, checkpointOptions = {}) {

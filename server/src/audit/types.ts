@@ -11,6 +11,11 @@ export interface AuditLogOptions {
    */
   signingSeed?: Uint8Array;
   /**
+   * Seeds of keys rotated out (`TOLLGATE_ENCRYPTION_KEY_PREVIOUS`): checkpoints and tombstones they
+   * signed still verify; nothing new is signed with them. @defaultValue none
+   */
+  previousSigningSeeds?: readonly Uint8Array[];
+  /**
    * The clock; event ids, recorded_at and checkpoint times come from it.
    * @defaultValue `() => new Date()`
    */

@@ -38,7 +38,7 @@ interface EventRow {
 export async function verifyChain(
   sql: Sql,
   tenantId: string | undefined,
-  key: CheckpointKey | null,
+  keys: readonly CheckpointKey[],
   pageSize: number,
 ): Promise<AuditVerifyResult> {
   const tenants =
@@ -51,7 +51,7 @@ export async function verifyChain(
         ).rows.map((r) => r.tenant_id);
   let checked = 0;
   for (const tenant of tenants) {
-    const result = await verifyTenant(sql, tenant, key, pageSize);
+    const result = await verifyTenant(sql, tenant, keys, pageSize);
     checked += result.checked;
     if (result.firstBroken) return { ok: false, checked, firstBroken: result.firstBroken };
   }
@@ -61,15 +61,15 @@ export async function verifyChain(
 async function verifyTenant(
   sql: Sql,
   tenantId: string,
-  key: CheckpointKey | null,
+  keys: readonly CheckpointKey[],
   pageSize: number,
 ): Promise<AuditVerifyResult> {
   const checkpoints = await loadCheckpoints(sql, tenantId);
   // Every stored checkpoint must be one this deployment's key signed: an unknown key, or no key
   // to check with, is reported rather than trusted.
   for (const cp of checkpoints) {
-    const problem = signatureProblem(`checkpoint at seq ${cp.seq}`, cp.key_id, key, () =>
-      verifyCheckpoint(cp, key!.publicKey),
+    const problem = signatureProblem(`checkpoint at seq ${cp.seq}`, cp.key_id, keys, (k) =>
+      verifyCheckpoint(cp, k.publicKey),
     );
     if (problem) return { ok: false, checked: 0, firstBroken: { eventId: "", reason: problem } };
   }
@@ -77,7 +77,7 @@ async function verifyTenant(
   let checked = 0;
   // Where the chain starts: genesis, or — after retention removed its oldest events — the last
   // hash of the signed tombstone that accounts for them.
-  const start = await findStart(sql, tenantId, key);
+  const start = await findStart(sql, tenantId, keys);
   if ("reason" in start) return { ok: false, checked: 0, firstBroken: start };
   let { seq, prevHash } = start;
   let lastId = "";
@@ -107,7 +107,7 @@ async function verifyTenant(
         return broken(row.event_id, `the signed checkpoint at seq ${recorded.seq} this event records is missing`);
       // A tombstone anywhere in the chain must be one this deployment's key signed.
       const badTombstone =
-        row.event.action === AUDIT_RETENTION_ACTION ? tombstoneEventProblem(row.event, seq, key) : undefined;
+        row.event.action === AUDIT_RETENTION_ACTION ? tombstoneEventProblem(row.event, seq, keys) : undefined;
       if (badTombstone) return broken(row.event_id, badTombstone);
     }
     if (rows.length < pageSize) break;
@@ -179,7 +179,7 @@ async function loadCheckpoints(sql: Sql, tenantId: string): Promise<AuditCheckpo
 type Start = { seq: number; prevHash: string } | { eventId: string; reason: string };
 
 /** Where a tenant's stored chain starts: genesis, or the signed tombstone naming the removed events before it. */
-async function findStart(sql: Sql, tenantId: string, key: CheckpointKey | null): Promise<Start> {
+async function findStart(sql: Sql, tenantId: string, keys: readonly CheckpointKey[]): Promise<Start> {
   const first = (
     await sql.query<{ seq: string | number; event_id: string }>(
       "SELECT seq, event_id FROM audit_events WHERE tenant_id = $1 ORDER BY seq LIMIT 1",
@@ -196,27 +196,37 @@ async function findStart(sql: Sql, tenantId: string, key: CheckpointKey | null):
   const tombstone = rows[0] ? tombstoneOf(rows[0].event) : undefined;
   if (!tombstone)
     return { eventId: first.event_id, reason: `events 1–${through} are missing and no tombstone accounts for them` };
-  const problem = tombstoneProblem(tombstone, key);
+  const problem = tombstoneProblem(tombstone, keys);
   if (problem) return { eventId: first.event_id, reason: problem };
   return { seq: through, prevHash: tombstone.through_hash };
 }
 
 /** Why an `audit_retention` event at `seq` cannot be trusted, or undefined. */
-function tombstoneEventProblem(event: Record<string, unknown>, seq: number, key: CheckpointKey | null) {
+function tombstoneEventProblem(event: Record<string, unknown>, seq: number, keys: readonly CheckpointKey[]) {
   const t = tombstoneOf(event);
   if (!t) return "tombstone is malformed";
-  return tombstoneProblem(t, key) ?? (t.through_seq >= seq ? "tombstone names events after itself" : undefined);
+  return tombstoneProblem(t, keys) ?? (t.through_seq >= seq ? "tombstone names events after itself" : undefined);
 }
 
-function tombstoneProblem(t: AuditTombstone, key: CheckpointKey | null): string | undefined {
-  return signatureProblem(`tombstone of seq ${t.from_seq}–${t.through_seq}`, t.key_id, key, () =>
-    verifyTombstone(t, key!.publicKey),
+function tombstoneProblem(t: AuditTombstone, keys: readonly CheckpointKey[]): string | undefined {
+  return signatureProblem(`tombstone of seq ${t.from_seq}–${t.through_seq}`, t.key_id, keys, (k) =>
+    verifyTombstone(t, k.publicKey),
   );
 }
 
-/** Why something signed cannot be trusted: no key to check it, an unknown key, or a bad signature. */
-function signatureProblem(what: string, keyId: string, key: CheckpointKey | null, valid: () => boolean) {
-  if (!key) return `${what} cannot be checked: no checkpoint key is configured`;
-  if (keyId !== key.keyId) return `${what} is signed by an unknown key ${keyId}`;
-  return valid() ? undefined : `${what} has an invalid signature`;
+/**
+ * Why something signed cannot be trusted: no key to check it, a key that is neither the current
+ * one nor a previous one still trusted (TOLLGATE_ENCRYPTION_KEY_PREVIOUS, docs/operations.md), or a
+ * bad signature.
+ */
+function signatureProblem(
+  what: string,
+  keyId: string,
+  keys: readonly CheckpointKey[],
+  valid: (key: CheckpointKey) => boolean,
+) {
+  if (keys.length === 0) return `${what} cannot be checked: no checkpoint key is configured`;
+  const key = keys.find((k) => k.keyId === keyId);
+  if (!key) return `${what} is signed by an unknown key ${keyId}`;
+  return valid(key) ? undefined : `${what} has an invalid signature`;
 }

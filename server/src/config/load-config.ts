@@ -20,6 +20,13 @@ const envSchema = z.object({
   TOLLGATE_DATA_DIR: z.string().default("./data"),
   TOLLGATE_POLICY: z.string().default("manifests/policy.yaml"),
   TOLLGATE_ENCRYPTION_KEY: optional(hex32),
+  /** Beyond docs/contracts.md: keys rotated out, comma-separated, still trusted to verify and decrypt. */
+  TOLLGATE_ENCRYPTION_KEY_PREVIOUS: optional(
+    z
+      .string()
+      .transform((raw) => raw.split(",").map((k) => k.trim()))
+      .pipe(z.array(hex32.describe("each previous key")).min(1)),
+  ),
   TOLLGATE_API_KEYS: z
     .string()
     .default("[]")
@@ -122,6 +129,11 @@ export interface Config {
   policyPath: string;
   /** 32 bytes; absent only when nothing needs encrypting (no OAuth install). */
   encryptionKey: Buffer | undefined;
+  /**
+   * Keys rotated out (docs/operations.md, rotate keys): what they signed or sealed still verifies
+   * and opens — checkpoints, tombstones, permits, stored OAuth tokens — while new ones use `encryptionKey`.
+   */
+  previousEncryptionKeys: Buffer[];
   apiKeys: ApiKeyEntry[];
   logLevel: Env["LOG_LEVEL"];
   /** Kill-switch alerts are POSTed here when set. */
@@ -204,6 +216,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("HUBSPOT_CLIENT_SECRET: required when HUBSPOT_CLIENT_ID is set");
   }
   const oauth = e.HUBSPOT_CLIENT_ID !== undefined;
+  if (e.TOLLGATE_ENCRYPTION_KEY_PREVIOUS && e.TOLLGATE_ENCRYPTION_KEY === undefined)
+    throw new ConfigError(
+      "TOLLGATE_ENCRYPTION_KEY_PREVIOUS: set TOLLGATE_ENCRYPTION_KEY too (the key that replaced it)",
+    );
   if (oauth && e.TOLLGATE_ENCRYPTION_KEY === undefined && e.HUBSPOT_ACCESS_TOKEN === undefined) {
     throw new ConfigError("TOLLGATE_ENCRYPTION_KEY: required for OAuth installs, whose tokens are stored encrypted");
   }
@@ -230,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.TOLLGATE_DATA_DIR,
     policyPath: e.TOLLGATE_POLICY,
     encryptionKey: e.TOLLGATE_ENCRYPTION_KEY ? Buffer.from(e.TOLLGATE_ENCRYPTION_KEY, "hex") : undefined,
+    previousEncryptionKeys: (e.TOLLGATE_ENCRYPTION_KEY_PREVIOUS ?? []).map((k) => Buffer.from(k, "hex")),
     apiKeys: e.TOLLGATE_API_KEYS,
     logLevel: e.LOG_LEVEL,
     alertWebhookUrl: e.TOLLGATE_ALERT_WEBHOOK_URL,

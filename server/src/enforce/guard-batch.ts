@@ -92,28 +92,7 @@ export async function guardBatch(
       });
     },
     async settled(decided, proposals) {
-      const outcomes: GuardedOutcome[] = [];
-      for (const w of writes) {
-        const d = decided[w.position]!;
-        const decision: Decision | undefined =
-          d.step.kind === "allowed_write" || d.step.kind === "revert"
-            ? d.step.decision
-            : d.step.kind === "proposal"
-              ? proposals.get(d.change.eventKey)?.decision
-              : undefined;
-        if (!decision) continue;
-        const refused =
-          d.step.kind === "revert" ||
-          (d.step.kind === "proposal" && proposals.get(d.change.eventKey)?.route === "refuse");
-        outcomes.push({
-          eventKey: w.eventKey,
-          agentId: w.agentId,
-          role: w.role,
-          viaShadow: w.input.viaShadow,
-          decision,
-          refused,
-        });
-      }
+      const outcomes = outcomesOf(writes, decided, proposals);
       try {
         await guard.settled(tenantId, outcomes);
       } catch {
@@ -121,6 +100,30 @@ export async function guardBatch(
       }
     },
   };
+}
+
+/** How each governed write ended up decided, for the triggers. */
+function outcomesOf(
+  writes: readonly GuardedWrite[],
+  decided: readonly Decided[],
+  proposals: ReadonlyMap<string, ProposalOutcome>,
+): GuardedOutcome[] {
+  const outcomes: GuardedOutcome[] = [];
+  for (const w of writes) {
+    const d = decided[w.position]!;
+    const decision: Decision | undefined =
+      d.step.kind === "allowed_write" || d.step.kind === "revert"
+        ? d.step.decision
+        : d.step.kind === "proposal"
+          ? proposals.get(d.change.eventKey)?.decision
+          : undefined;
+    if (!decision) continue;
+    const refused =
+      d.step.kind === "revert" || (d.step.kind === "proposal" && proposals.get(d.change.eventKey)?.route === "refuse");
+    const { eventKey, agentId, role } = w;
+    outcomes.push({ eventKey, agentId, role, viaShadow: w.input.viaShadow, decision, refused });
+  }
+  return outcomes;
 }
 
 /** A change the policy decides for an agent: a direct write or a non-empty proposal, provenance excepted. */

@@ -76,7 +76,10 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
   });
   g.killSwitches.onSwitched((change) => void containment.handle(change).catch(() => undefined));
   const replay = createReplayService({ db, audit: g.audit, policies });
-  const permits = permitSecret ? createPermitVerifier({ db, audit: g.audit, secret: permitSecret, now }) : undefined;
+  const previousSecrets = config.previousEncryptionKeys.map((k) => derivePermitSecret(k));
+  const permits = permitSecret
+    ? createPermitVerifier({ db, audit: g.audit, secret: permitSecret, previousSecrets, now })
+    : undefined;
   return { actionGate, mcp, replay, permits, containment };
 }
 

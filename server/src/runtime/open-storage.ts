@@ -33,7 +33,9 @@ export async function openStorage(config: Config, logger: Logger, now: () => Dat
       });
   const redis = connectRedis(config.redisUrl, logger);
   const key = config.encryptionKey ? deriveCheckpointKey(config.encryptionKey.toString("hex")) : undefined;
-  const auditLog = await createAuditLog(opened, key ? { signingSeed: key.seed, now } : { now });
+  // Keys rotated out still vouch for what they signed (docs/operations.md, rotate keys).
+  const previousSigningSeeds = config.previousEncryptionKeys.map((k) => deriveCheckpointKey(k.toString("hex")).seed);
+  const auditLog = await createAuditLog(opened, key ? { signingSeed: key.seed, previousSigningSeeds, now } : { now });
   return { db: opened, redis, auditLog, key };
 }
 

@@ -67,7 +67,8 @@ export async function createHubSpotTenancy(options: {
       publicUrl: config.publicUrl,
       scopes: DEFAULT_HUBSPOT_SCOPES,
       apiBaseUrl: hs.apiBaseUrl,
-      cipher: createTokenCipher({ key: config.encryptionKey! }),
+      // Tokens sealed under a key rotated out still open (and are re-sealed under the new one).
+      cipher: createTokenCipher({ key: config.encryptionKey!, previousKeys: config.previousEncryptionKeys }),
     });
     tokens = oauth;
   }

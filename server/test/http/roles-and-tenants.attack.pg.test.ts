@@ -178,3 +178,15 @@ describe("what the API lists, it accepts (finding 12)", () => {
     expect(back.body.version).toBe(got.body.version);
   });
 });
+
+describe("what the refusals left behind", () => {
+  // Runs after every attempt above (vitest keeps a file's order): whatever was refused, no
+  // record in the portal was created, changed or deleted.
+  it("no attempt above wrote a record to the CRM", () => {
+    const recordWrites = Object.entries(h.started.sandbox.stats().calls).filter(
+      ([route, n]) =>
+        n > 0 && /^(POST|PATCH|PUT|DELETE) \/crm\/v3\/objects\//.test(route) && !/\/(batch\/read|search)$/.test(route),
+    );
+    expect(recordWrites).toEqual([]);
+  });
+});
