@@ -48,8 +48,15 @@ export async function findRestoreValues(
   for (const t of targets) {
     const key = keyOf(t.change);
     const now = latest.get(key);
-    // A later value from anyone but an untrusted agent write means a person (or another process) moved on.
-    if (now && now.occurredAt > t.change.occurredAt && now.trusted && now.actorType !== "tollgate") {
+    // A later value from anyone but an untrusted agent write means a person (or another process) moved on;
+    // a baseline that merely read the agent's own value back changed nothing.
+    const movedOn =
+      now !== undefined &&
+      now.occurredAt > t.change.occurredAt &&
+      now.trusted &&
+      now.actorType !== "tollgate" &&
+      !(now.actorType === "baseline" && now.value === (t.change.value ?? null));
+    if (now && movedOn) {
       out.set(key, { state: "conflict", currentValue: now.value, changedBy: now.actorId ?? now.actorType });
       continue;
     }

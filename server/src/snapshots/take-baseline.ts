@@ -22,11 +22,16 @@ export async function takeBaseline(options: {
   now?: () => Date;
 }): Promise<BaselineResult> {
   const { connector, snapshots, objectType, properties } = options;
-  const takenAt = (options.now ?? (() => new Date()))();
+  const now = options.now ?? (() => new Date());
+  const takenAt = now();
   const result: BaselineResult = { objectType, records: 0, values: 0, calls: 0 };
   let after: string | undefined;
   do {
     const page = await connector.listRecords(objectType, properties, { after });
+    // A page shows the values as of its answer, which may already hold a write made while the
+    // baseline ran (an agent's, not yet enforced). Dated at the answer, such a value is never
+    // the trusted value "before" that write (docs/operations.md#install-and-setup).
+    const readAt = now();
     result.calls++;
     const values = page.records.flatMap((r) =>
       properties.map((property) => ({
@@ -36,8 +41,7 @@ export async function takeBaseline(options: {
         objectId: r.objectId,
         property,
         value: r.properties[property] ?? null,
-        // Read now, but the value was set before: any change from here on sorts after it.
-        occurredAt: new Date(takenAt.getTime() - 1),
+        occurredAt: readAt,
         actorType: "baseline" as const,
         actorId: null,
         trusted: true,

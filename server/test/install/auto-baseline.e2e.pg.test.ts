@@ -116,4 +116,38 @@ describe("setup after install, without a manual baseline", () => {
     for (const id of IDS) expect(h.started.sandbox.getRecord("contacts", id)!.properties.jobtitle).toBe("Engineer");
     expect(historyReads() - before).toBe(0);
   });
+
+  it("a background baseline that reads an agent's fresh write does not make it the value to restore", async () => {
+    await h.tollgate.services.setup.idle(TENANT);
+    const [fresh] = h.started.sandbox.seed("contacts", [
+      { id: "900010", properties: { lifecyclestage: "lead", email: "fresh@prospect.example" } },
+    ]);
+    // The race, forced: the agent writes after the baseline began and before it reads the page.
+    const connector = await h.tollgate.internals.connectorFor(TENANT);
+    const list = connector.listRecords.bind(connector);
+    const spy = vi.spyOn(connector, "listRecords").mockImplementation(async (objectType, properties, page) => {
+      if (
+        objectType === "contacts" &&
+        h.started.sandbox.getRecord("contacts", fresh!.id)!.properties.lifecyclestage === "lead"
+      )
+        h.started.sandbox.write("contacts", fresh!.id, { lifecyclestage: "customer" }, enrichment);
+      return list(objectType, properties, page);
+    });
+    const before = historyReads();
+    try {
+      h.tollgate.services.setup.run(TENANT, "start", { skipProvision: true });
+      await h.tollgate.services.setup.idle(TENANT);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(h.tollgate.services.setup.progress(TENANT)).toMatchObject({ state: "done", reason: "start" });
+    await h.settle();
+    expect(h.started.sandbox.getRecord("contacts", fresh!.id)!.properties.lifecyclestage).toBe("lead");
+    const reverts = h.started.sandbox
+      .history("contacts", fresh!.id, "lifecyclestage")
+      .filter((e) => e.value === "lead" && e.sourceType !== "IMPORT");
+    expect(reverts).toHaveLength(1);
+    // The baseline's read is no prior for the write: the one history read of the new record is.
+    expect(historyReads() - before).toBe(1);
+  });
 });
