@@ -137,34 +137,61 @@ export function createAgentTokenBroker(options: AgentTokenBrokerOptions): AgentT
       return { accessToken: tokens.accessToken, expiresAt: expiresAt.toISOString() };
     },
 
-    async revokeFor(tenantId, agentIds, since) {
-      const out: AgentTokenRevoke[] = [];
-      for (const row of await rows(tenantId, agentIds)) {
-        const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-        if (row.status !== "active" || !row.refresh_token_enc) {
-          // Revoked by this switch already (an earlier check): still part of its report.
-          if (row.revoked_at && new Date(row.revoked_at) >= since)
-            out.push({
-              agentId: row.agent_id,
-              revokedAt: iso(row.revoked_at)!,
-              lastAccessExpiresAt: iso(row.last_access_expires_at),
-            });
-          continue;
-        }
-        const refreshToken = cipher.decrypt(row.refresh_token_enc, context(tenantId, row.agent_id));
-        await revokeHubSpotRefreshToken(endpointOf(row.agent_id), refreshToken).catch((err: unknown) => {
-          // 404: HubSpot no longer knows the token (revoked elsewhere, app uninstalled): it mints nothing.
-          if (!(err instanceof OAuthTokenError && err.status === 404)) throw err;
-        });
-        const at = now();
-        await db.query(loadSql("mark-revoked"), [tenantId, row.agent_id, at]);
+    revokeFor: (tenantId, agentIds, since) =>
+      revokeAgentTokens(
+        {
+          db,
+          rows,
+          endpointOf,
+          now,
+          refreshOf: (t, row) => cipher.decrypt(row.refresh_token_enc!, context(t, row.agent_id)),
+        },
+        tenantId,
+        agentIds,
+        since,
+      ),
+  };
+}
+
+/** `revokeFor`: each active refresh token revoked at HubSpot, then dropped; those this switch revoked before, reported. */
+async function revokeAgentTokens(
+  deps: {
+    db: Database;
+    rows(tenantId: string, agentIds: readonly string[]): Promise<Row[]>;
+    endpointOf(agentId: string): TokenEndpoint;
+    now(): Date;
+    refreshOf(tenantId: string, row: Row): string;
+  },
+  tenantId: string,
+  agentIds: readonly string[],
+  since: Date,
+): Promise<AgentTokenRevoke[]> {
+  const out: AgentTokenRevoke[] = [];
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  for (const row of await deps.rows(tenantId, agentIds)) {
+    if (row.status !== "active" || !row.refresh_token_enc) {
+      // Revoked by this switch already (an earlier check): still part of its report.
+      if (row.revoked_at && new Date(row.revoked_at) >= since)
         out.push({
           agentId: row.agent_id,
-          revokedAt: at.toISOString(),
+          revokedAt: iso(row.revoked_at)!,
           lastAccessExpiresAt: iso(row.last_access_expires_at),
         });
-      }
-      return out;
-    },
-  };
+      continue;
+    }
+    await revokeHubSpotRefreshToken(deps.endpointOf(row.agent_id), deps.refreshOf(tenantId, row)).catch(
+      (err: unknown) => {
+        // 404: HubSpot no longer knows the token (revoked elsewhere, app uninstalled): it mints nothing.
+        if (!(err instanceof OAuthTokenError && err.status === 404)) throw err;
+      },
+    );
+    const at = deps.now();
+    await deps.db.query(loadSql("mark-revoked"), [tenantId, row.agent_id, at]);
+    out.push({
+      agentId: row.agent_id,
+      revokedAt: at.toISOString(),
+      lastAccessExpiresAt: iso(row.last_access_expires_at),
+    });
+  }
+  return out;
 }
