@@ -51,7 +51,7 @@ export interface LocalStackOptions {
   logger?: Logger;
   sandbox?: Partial<HubSpotSandboxOptions>;
   /** Runs on the started sandbox before Tollgate starts: the portal's records as they were before install. */
-  beforeStart?: (started: StartedSandbox) => void;
+  beforeStart?: (started: StartedSandbox) => void | Promise<void>;
   /**
    * Also a Salesforce org (the sandbox), connected by static token, under `policyYaml` (default
    * manifests/policy.salesforce.yaml).
@@ -148,7 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.salesforce?.policyYaml ?? readFileSync("manifests/policy.salesforce.yaml", "utf8"),
       { type: "system", id: "local-stack", role: null, via: "local-stack" },
     );
-  options.beforeStart?.(started);
+  await options.beforeStart?.(started);
   await tollgate.start();
   started.sandbox.setWebhookTargetUrl(`${baseUrl}/webhooks/hubspot`);
   const tenantId = String(LOCAL_PORTAL_ID);
