@@ -1,7 +1,7 @@
 /**
  * Webhook ingest throughput: signed HubSpot batches of 100 events POSTed over loopback with
  * keep-alive by a few concurrent clients, through the full path (signature check, schema,
- * Redis dedupe, a receipt in PostgreSQL, BullMQ enqueue) versus a bare express handler that
+ * a receipt in PostgreSQL, BullMQ enqueue) versus a bare express handler that
  * only parses JSON and answers 200. Goal: the full path keeps at least half the bare throughput.
  * The same path without the receipt is measured alongside (the figure before receipts).
  *
@@ -207,7 +207,7 @@ export async function run(
       `webhook ingest: ${BATCHES} signed batches × ${EVENTS_PER_BATCH} events, ${clients} keep-alive clients over loopback, median of ${ROUNDS} alternating rounds after ${WARMUP} warm-up batches (load average ${figures.loadAverage} at start, ${loadavg()[0]!.toFixed(1)} at end, on ${cpus().length} CPUs)`,
     );
     log(
-      `  full path (verify + validate + Redis dedupe + PostgreSQL receipt + BullMQ enqueue): ${figures.fullEventsPerSecond.toLocaleString("en-US")} events/s`,
+      `  full path (verify + validate + PostgreSQL receipt + BullMQ enqueue): ${figures.fullEventsPerSecond.toLocaleString("en-US")} events/s`,
     );
     log(
       `  before receipts (the same without the receipt):                                   ${figures.noReceiptEventsPerSecond.toLocaleString("en-US")} events/s (${figures.noReceiptRatio}× bare)`,

@@ -189,7 +189,15 @@ export const agentSchema = z.strictObject({
    */
   safe_mode_until: z.iso.datetime({ offset: true, error: "expected an ISO-8601 date-time" }).optional(),
   hubspot: z
-    .strictObject({ appIds: z.array(hubspotIdSchema).optional(), userIds: z.array(hubspotIdSchema).optional() })
+    .strictObject({
+      appIds: z.array(hubspotIdSchema).optional(),
+      userIds: z.array(hubspotIdSchema).optional(),
+      /**
+       * The client id of the agent's own app, installed through Tollgate (docs/contracts.md, crm_tokens_revoked);
+       * its client secret is configuration, never policy.
+       */
+      appClientId: z.string().min(1).max(200).optional(),
+    })
     .optional(),
   salesforce: z
     .strictObject({

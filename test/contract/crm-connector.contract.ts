@@ -16,6 +16,8 @@ export interface CrmConnectorHarness {
   textProperties: [string, string];
   /** Creates records directly in the CRM (not through the connector); returns their ids in order. */
   seed(records: Record<string, string>[]): Promise<string[]>;
+  /** Values a new record needs besides `textProperties` (Salesforce Lead: `LastName`). */
+  requiredValues?: Record<string, string>;
   /** An id no record has. */
   missingId: string;
   /** An id no task has. @defaultValue "999999999" */
@@ -206,6 +208,17 @@ export function crmConnectorContract(name: string, createHarness: () => Promise<
       expect((await tasks.read(taskId))?.done).toBe(true);
       await h.connector.completeTask(taskId);
       await expect(h.connector.completeTask(h.missingTaskId ?? "999999999")).resolves.toBeUndefined();
+    });
+
+    it("creates a record, then archives it so it reads as gone (twice is not an error)", async () => {
+      const { createRecord, archiveRecord } = h.connector;
+      expect(createRecord && archiveRecord).toBeDefined();
+      const id = await createRecord!.call(h.connector, h.objectType, { ...h.requiredValues, [p1]: "created" });
+      const [created] = await h.connector.readRecords(h.objectType, [id], [p1]);
+      expect(created?.properties[p1]).toBe("created");
+      await archiveRecord!.call(h.connector, h.objectType, id);
+      expect(await h.connector.readRecords(h.objectType, [id], [p1])).toEqual([]);
+      await expect(archiveRecord!.call(h.connector, h.objectType, id)).resolves.toBeUndefined();
     });
 
     it("reports the rate limit it last saw", async () => {

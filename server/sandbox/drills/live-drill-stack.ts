@@ -39,7 +39,6 @@ export async function startLiveDrillStack(env: NodeJS.ProcessEnv, confirmPortal:
     throw new Error(
       `--live creates and archives a test contact in HubSpot portal ${portal} (${configured.apiBaseUrl}): confirm with --confirm-portal ${portal}`,
     );
-  const hubspot = hubspotApi(configured.apiBaseUrl, configured.accessToken);
   const run = randomBytes(4).toString("hex");
   const { keys, apiKeysEnv } = drillKeys();
   const dir = mkdtempSync(join(tmpdir(), "tollgate-live-drill-"));
@@ -71,8 +70,12 @@ export async function startLiveDrillStack(env: NodeJS.ProcessEnv, confirmPortal:
     logger: createLogger({ level: "silent" }),
   });
   await tollgate.start();
+  // The test contact goes through the drill Tollgate's own connector: CRM specifics stay behind CrmConnector.
+  const crm = await tollgate.internals.connectorFor(portal);
+  if (!crm.createRecord || !crm.archiveRecord)
+    throw new Error(`the ${crm.crm} connector cannot create and archive records`);
   const email = `tollgate-drill-${run}@drill.tollgate.invalid`;
-  const contact = await hubspot.create("contacts", {
+  const contact = await crm.createRecord("contacts", {
     email,
     firstname: "Tollgate",
     lastname: `Drill ${run}`,
@@ -86,7 +89,11 @@ export async function startLiveDrillStack(env: NodeJS.ProcessEnv, confirmPortal:
     },
     // No workers: nothing Tollgate queues for the CRM is ever sent.
     settle: async () => undefined,
-    readRecord: (objectType, objectId) => hubspot.read(objectType, objectId),
+    readRecord: async (objectType, objectId) => {
+      const [record] = await crm.readRecords(objectType, [objectId], ["email", "jobtitle"]);
+      if (!record) throw new Error(`reading ${objectType}/${objectId}: no such record`);
+      return record.properties;
+    },
     testContact: contact,
   };
   return {
@@ -96,11 +103,11 @@ export async function startLiveDrillStack(env: NodeJS.ProcessEnv, confirmPortal:
       const notes = [`test contact ${contact} (${email}) created in portal ${portal} for the drill`];
       let clean = false;
       try {
-        await hubspot.archive("contacts", contact);
-        clean = (await hubspot.status("contacts", contact)) === 404;
+        await crm.archiveRecord!("contacts", contact);
+        clean = (await crm.readRecords("contacts", [contact], ["email"])).length === 0;
         notes.push(
           clean
-            ? `test contact ${contact} archived at the end; reading it back answers 404 (verified)`
+            ? `test contact ${contact} archived at the end; reading it back finds nothing (verified)`
             : `test contact ${contact} still readable after archiving: remove it by hand`,
         );
       } catch (err) {
@@ -117,33 +124,4 @@ export async function startLiveDrillStack(env: NodeJS.ProcessEnv, confirmPortal:
       return { notes, clean };
     },
   } satisfies LiveDrillStack;
-}
-
-/** The few HubSpot CRM v3 calls the live drill makes about its own test contact. */
-function hubspotApi(baseUrl: string, token: string) {
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  return {
-    async create(objectType: string, properties: Record<string, string>): Promise<string> {
-      const res = await call("POST", `/crm/v3/objects/${objectType}`, { properties });
-      if (res.status !== 201) throw new Error(`creating the test ${objectType} record: HTTP ${res.status}`);
-      return String(((await res.json()) as { id: string }).id);
-    },
-    async read(objectType: string, id: string): Promise<Record<string, string | null>> {
-      const res = await call("GET", `/crm/v3/objects/${objectType}/${id}?properties=email,jobtitle`);
-      if (res.status !== 200) throw new Error(`reading ${objectType}/${id}: HTTP ${res.status}`);
-      return ((await res.json()) as { properties: Record<string, string | null> }).properties;
-    },
-    async archive(objectType: string, id: string): Promise<void> {
-      const res = await call("DELETE", `/crm/v3/objects/${objectType}/${id}`);
-      if (res.status !== 204) throw new Error(`HTTP ${res.status}`);
-    },
-    async status(objectType: string, id: string): Promise<number> {
-      return (await call("GET", `/crm/v3/objects/${objectType}/${id}`)).status;
-    },
-  };
 }

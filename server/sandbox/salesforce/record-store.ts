@@ -125,6 +125,13 @@ export class RecordStore {
     return { entityName: type, recordId: row.Id, changeType: "UPDATE", fields: changed, at };
   }
 
+  /** Deletes a record (the REST `DELETE /sobjects/{type}/{id}`); its history rows stay, as in the Recycle Bin. */
+  delete(type: string, id: string): void {
+    const row = this.get(type, id);
+    if (!row) throw new SandboxError(404, "ENTITY_IS_DELETED", "entity is deleted");
+    this.table(type).delete(row.Id);
+  }
+
   /** Validates names and types the way the REST API does, and converts text to the field's type. */
   coerce(type: string, values: Record<string, unknown>): Record<string, SandboxValue> {
     const fields = this.describe(type);

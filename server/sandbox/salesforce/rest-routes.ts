@@ -95,6 +95,11 @@ export function registerRestRoutes(router: Router, ctx: RestContext, usage: { us
     commit(ctx, res, [change]);
     res.status(204).end();
   });
+  // No Change Data Capture event for a delete: Tollgate's consumer governs field changes only.
+  router.delete("/sobjects/:type/:id", (req, res) => {
+    ctx.store.delete(String(req.params["type"]), String(req.params["id"]));
+    res.status(204).end();
+  });
   router.patch("/composite/sobjects", (req, res) => collection(ctx, req, res, "update"));
   router.post("/composite/sobjects", (req, res) => collection(ctx, req, res, "create"));
 }

@@ -4,14 +4,8 @@ import type { ContainmentPoint, ContainmentPointName, ContainmentReport } from "
 import { policyKeysOf, type KillSwitch } from "../killswitch/index.js";
 import { freezeAgentUsers, unfreezeAgentUsers } from "./freeze-users.js";
 import { loadSql } from "./load-sql.js";
-import {
-  crmTokensRevoked,
-  directWritesReverted,
-  keysRefused,
-  mcpSessionsClosed,
-  permitsRevoked,
-  queuedWorkCancelled,
-} from "./points.js";
+import { directWritesReverted, keysRefused, mcpSessionsClosed, permitsRevoked, queuedWorkCancelled } from "./points.js";
+import { crmTokensRevoked, crmTokensStayRevoked } from "./revoke-tokens.js";
 import { agentsInScope } from "./scope-agents.js";
 import { isSettled, summarize } from "./summarize.js";
 import type { Containment, ContainmentOptions, PointCheck, PointContext } from "./types.js";
@@ -30,7 +24,10 @@ const ON: [ContainmentPointName, PointCheck][] = [
   ["direct_writes_reverted", directWritesReverted],
 ];
 /** On lift nothing the switch cancelled is released: an agent's cancelled work stays cancelled. */
-const OFF: [ContainmentPointName, PointCheck][] = [["crm_users_unfrozen", unfreezeAgentUsers]];
+const OFF: [ContainmentPointName, PointCheck][] = [
+  ["crm_users_unfrozen", unfreezeAgentUsers],
+  ["crm_tokens_revoked", crmTokensStayRevoked],
+];
 const AGENT_SCOPES = new Set(["agent", "role", "tenant"]);
 /**
  * Points re-checked on every pass until the report settles, even once confirmed: a webhook batch

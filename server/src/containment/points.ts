@@ -113,27 +113,6 @@ export async function mcpSessionsClosed(ctx: PointContext): Promise<ContainmentP
 }
 
 /**
- * `crm_tokens_revoked`: which CRM tokens of the agents Tollgate could revoke — and where it cannot, why, and what
- * contains them instead.
- */
-export async function crmTokensRevoked(ctx: PointContext): Promise<ContainmentPoint> {
-  const point = "crm_tokens_revoked" as const;
-  if (!ctx.coversAgents)
-    return notApplicable(point, ctx, `a ${ctx.change.scope.type} switch revokes no agent credential`);
-  const connector = await ctx.options.connectorFor(ctx.change.tenantId);
-  if (connector.crm === "salesforce")
-    return notApplicable(point, ctx, "Salesforce agents are contained by freezing their users (crm_users_frozen)");
-  const apps = ctx.policy.manifest.agents
-    .filter((a) => ctx.agents.includes(a.id))
-    .flatMap((a) => (a.hubspot?.appIds ?? []).map((id) => `${a.id} (app ${id})`));
-  return notApplicable(
-    point,
-    ctx,
-    `${apps.length ? apps.join(", ") : "the agents in scope"}: not installed through Tollgate, so Tollgate holds none of their HubSpot tokens to revoke; the gate, the MCP server and the revert backstop contain them (give agents Tollgate's MCP server instead of a HubSpot token: docs/operations.md)`,
-  );
-}
-
-/**
  * `direct_writes_reverted`: direct agent writes still arriving are refused, and none of their reverts is left to land.
  */
 export async function directWritesReverted(ctx: PointContext): Promise<ContainmentPoint> {

@@ -1,4 +1,5 @@
 import type { AuditEventInput, ContainmentPoint, ContainmentReport } from "../../../shared/index.js";
+import type { AgentTokenBroker } from "../agent-tokens/index.js";
 import type { CrmConnector } from "../crm/index.js";
 import type { Database } from "../db/index.js";
 import type { KillSwitch, KillSwitchService } from "../killswitch/index.js";
@@ -18,6 +19,8 @@ export interface ContainmentOptions {
   mcp?:
     | { closeSessionsFor(tenantId: string, agentIds?: readonly string[], openedBefore?: Date): Promise<number> }
     | undefined;
+  /** Agent apps installed through Tollgate: a trip revokes their HubSpot refresh tokens (crm_tokens_revoked). */
+  agentTokens?: Pick<AgentTokenBroker, "revokeFor" | "installPath"> | undefined;
   /** CRM changes received but not yet enforced (webhook jobs): direct writes are contained only once none is left. */
   pendingChanges?: (tenantId: string) => Promise<number>;
   /** @defaultValue `() => new Date()` */

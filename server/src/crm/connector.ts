@@ -56,6 +56,20 @@ export interface CrmConnector {
    */
   listChangedSince?(objectType: string, since: Date): Promise<string[]>;
 
+  /**
+   * Creates one record with the given property values (HubSpot `POST /crm/v3/objects/{type}`;
+   * Salesforce `POST /sobjects/{type}`). Only Tollgate's own tooling creates records — the live
+   * drill's test record (docs/operations.md#drills); enforcement never does. @returns its id
+   */
+  createRecord?(objectType: string, properties: Record<string, string>): Promise<string>;
+
+  /**
+   * Archives (HubSpot `DELETE /crm/v3/objects/{type}/{id}`) or deletes (Salesforce
+   * `DELETE /sobjects/{type}/{id}`) one record; one already gone is not an error. Optional
+   * with `createRecord`: the live drill refuses a connector without both.
+   */
+  archiveRecord?(objectType: string, objectId: string): Promise<void>;
+
   /** Property definitions of one object type (for provisioning and typing shadow fields). */
   listProperties(objectType: string): Promise<PropertyDefinition[]>;
 

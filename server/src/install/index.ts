@@ -30,6 +30,7 @@ export type {
 export { createInstallLimiter, createInstallRouter } from "./create-install-router.js";
 export { selectInstallation } from "./installation-store.js";
 export { requestHubSpotToken, revokeHubSpotRefreshToken } from "./hubspot-token-endpoint.js";
+export { consumeOAuthState, createOAuthState, oauthStateKey } from "./oauth-state.js";
 export type { TokenEndpoint } from "./hubspot-token-endpoint.js";
 export type { InstallRouterOptions } from "./create-install-router.js";
 export {

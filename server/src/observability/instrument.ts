@@ -67,6 +67,10 @@ export function instrumentConnector(connector: CrmConnector, metrics: Metrics): 
     ...(connector.listUsers ? { listUsers: timed("list_users", connector.listUsers.bind(connector)) } : {}),
     ...(connector.createTask ? { createTask: timed("create_task", connector.createTask.bind(connector)) } : {}),
     ...(connector.completeTask ? { completeTask: timed("complete_task", connector.completeTask.bind(connector)) } : {}),
+    ...(connector.createRecord ? { createRecord: timed("create_record", connector.createRecord.bind(connector)) } : {}),
+    ...(connector.archiveRecord
+      ? { archiveRecord: timed("archive_record", connector.archiveRecord.bind(connector)) }
+      : {}),
     ...(connector.setUserFrozen
       ? { setUserFrozen: timed("set_user_frozen", connector.setUserFrozen.bind(connector)) }
       : {}),

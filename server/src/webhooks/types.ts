@@ -12,21 +12,13 @@ export interface WebhookLogger {
 }
 
 export interface WebhookReceiverOptions {
-  /** Redis for the dedupe marks, the tenant registry and the BullMQ queues. Must not use `keyPrefix`. */
+  /** Redis for the tenant registry and the BullMQ queues. Must not use `keyPrefix`. */
   redis: Redis;
   /**
    * Namespaces every key and the BullMQ prefix, so tests and deployments can share a Redis.
    * @defaultValue "tollgate"
    */
   prefix?: string;
-  /**
-   * How long a change is remembered as seen, at least (up to a day more: marks are kept in
-   * daily sets). HubSpot retries for 24 hours.
-   * @defaultValue 259200 (3 days)
-   */
-  dedupeTtlSeconds?: number;
-  /** Clock for the daily dedupe sets, epoch ms. @defaultValue Date.now */
-  now?: () => number;
   /**
    * The longest `receive` may take before it gives up with a 503. HubSpot counts a batch as
    * failed after 5 s, so answering 503 sooner lets its retry start cleanly.
@@ -53,9 +45,9 @@ export interface EnqueuedJob {
 }
 
 export interface ReceiveResult {
-  /** Changes newly enqueued. */
+  /** Changes enqueued; a redelivered one among them is dropped by the workers (processed_events). */
   accepted: number;
-  /** Changes already seen (earlier delivery, or twice in this batch) and dropped. */
+  /** Changes that appeared twice in this batch, enqueued once. */
   duplicates: number;
   jobs: EnqueuedJob[];
 }

@@ -23,11 +23,6 @@ export function tenantQueueName(tenantId: string): string {
 /** Redis keys of the webhook capability, all under `prefix` and scoped by tenant where they hold data. */
 export function getWebhookKeys(prefix: string) {
   return {
-    /**
-     * The set of change digests a tenant's batches added on one day (days since the epoch,
-     * UTC). The `{tenant}` hash tag keeps a tenant's days in one Redis Cluster slot.
-     */
-    seen: (tenantId: string, day: number) => `${prefix}:webhooks:hubspot:seen:{${tenantId}}:${day}`,
     /** Set of tenant ids that have a queue. */
     tenants: `${prefix}:webhooks:hubspot:tenants`,
     /** Pub/sub channel announcing a tenant's first batch, so workers start without waiting. */

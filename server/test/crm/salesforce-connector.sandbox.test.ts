@@ -21,6 +21,7 @@ crmConnectorContract("Salesforce connector against the sandbox", async () => {
         "Lead",
         records.map((r) => ({ LastName: "Contract", ...r })),
       ),
+    requiredValues: { LastName: "Contract" },
     missingId: "00Q5g00000ZZZZZZZZ",
     customPropertyName: (base) => `${base}__c`,
     newTextProperty: (name) => ({ name, label: name, type: "string", fieldType: "text" }),

@@ -7,6 +7,7 @@ import { listProperties } from "./list-properties.js";
 import { listChangedSince } from "./list-changed-since.js";
 import { listRecords } from "./list-records.js";
 import { readRecords } from "./read-records.js";
+import { archiveRecord, createRecord } from "./record-lifecycle.js";
 import { searchRecords } from "./search-records.js";
 import { completeTask, createTask } from "./tasks.js";
 import type { HubSpotConnectorOptions } from "./types.js";
@@ -37,6 +38,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     listProperties: (objectType) => listProperties(transport, objectType),
     ensurePropertyGroup: (objectType, group) => ensurePropertyGroup(transport, objectType, group),
     createProperties: (objectType, properties) => createProperties(transport, objectType, properties),
+    createRecord: (objectType, properties) => createRecord(transport, objectType, properties),
+    archiveRecord: (objectType, objectId) => archiveRecord(transport, objectType, objectId),
     rateLimitState: () => transport.rateLimitState(),
     getUser: (userId) => getUser(transport, userId),
     listUsers: () => listUsers(transport),

@@ -8,6 +8,7 @@ import { setUserFrozen } from "./freeze-user.js";
 import { enableChangeDataCapture, grantFieldAccess, readPermissionSetNames } from "./org-metadata.js";
 import { queryAll } from "./query-all.js";
 import { readRecords } from "./read-records.js";
+import { archiveRecord, createRecord } from "./record-lifecycle.js";
 import { searchRecords } from "./search-records.js";
 import { isSalesforceId, soqlString } from "./soql.js";
 import { completeTask, createTask, createUserDirectory } from "./tasks.js";
@@ -94,6 +95,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     // Salesforce has no property groups; fields are grouped by the permission set install grants.
     ensurePropertyGroup: () => Promise.resolve(false),
     createProperties: (objectType, properties) => createProperties(transport, objectType, properties),
+    createRecord: (objectType, properties) => createRecord(transport, objectType, properties),
+    archiveRecord: (objectType, objectId) => archiveRecord(transport, objectType, objectId),
     rateLimitState: () => transport.rateLimitState(),
   };
 }

@@ -1,0 +1,4 @@
+import { createSqlLoader } from "../db/index.js";
+
+/** Reads this folder's `sql/<name>.sql` once. */
+export const loadSql = createSqlLoader(import.meta.url);
