@@ -50,8 +50,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   logger?: Logger;
   sandbox?: Partial<HubSpotSandboxOptions>;
-  /** Runs on the started sandbox before Tollgate starts: the portal's records as they were before install. */
-  beforeStart?: (started: StartedSandbox) => void | Promise<void>;
+  /** Runs (and is awaited) on the started sandbox before Tollgate starts: the portal's records and properties as they were before install. */
+  beforeStart?: (started: StartedSandbox) => unknown;
   /**
    * Also a Salesforce org (the sandbox), connected by static token, under `policyYaml` (default
    * manifests/policy.salesforce.yaml).
