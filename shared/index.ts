@@ -143,3 +143,5 @@ export { INBOX_VIEWS, INBOX_MAX, inboxQuerySchema, inboxSchema, settingsViewSche
 export type { InboxView, InboxQuery, Inbox, SettingsView } from "./card-pages.js";
 export { agentSourceSchema, parseAgentSource, NO_AGENT_VERSIONS } from "./agent-source.js";
 export type { AgentVersions } from "./agent-source.js";
+export { agentTokenRequestSchema, agentTokenResponseSchema } from "./agent-token.js";
+export type { AgentTokenRequest, AgentTokenResponse } from "./agent-token.js";

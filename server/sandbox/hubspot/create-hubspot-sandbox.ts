@@ -91,9 +91,9 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
   app.use(express.urlencoded({ extended: false }));
   const gate = createCrmGate(ctx, limiter, () => (counters.rateLimited += 1));
   // Fault injection for the fault suite: while set, every CRM route answers this status.
-  let fault: { status: 429 | 500 | 502 | 503 } | undefined;
-  const faultGate = (_req: Request, res: Response, next: () => void): void => {
-    if (!fault) return next();
+  let fault: { status: 429 | 500 | 502 | 503; routes?: "crm" | "oauth" } | undefined;
+  const faultGate = (req: Request, res: Response, next: () => void): void => {
+    if (!fault || (fault.routes ?? "crm") !== (req.path.startsWith("/oauth/v1/") ? "oauth" : "crm")) return next();
     if (fault.status === 429) counters.rateLimited += 1;
     res
       .status(fault.status)
@@ -114,6 +114,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions): Prom
       handler(req, res);
     };
     if (path.startsWith("/crm/") || path.startsWith("/settings/")) app[method](path, faultGate, gate, count);
+    else if (path.startsWith("/oauth/v1/")) app[method](path, faultGate, count);
     else app[method](path, count);
   };
   registerPropertyRoutes(route, ctx);

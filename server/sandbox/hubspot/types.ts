@@ -158,8 +158,11 @@ export interface HubSpotSandbox {
   /** One property's history, newest first. */
   history(objectType: string, id: string, property: string): SandboxHistoryEntry[];
   stats(): SandboxStats;
-  /** Fault injection: every CRM route answers `status` (a 429 with `Retry-After: 1`) until cleared with `undefined`. */
-  setFault(fault: { status: 429 | 500 | 502 | 503 } | undefined): void;
+  /**
+   * Fault injection: every CRM route answers `status` (a 429 with `Retry-After: 1`) until cleared with `undefined`;
+   * with `routes: "oauth"` only the OAuth token and refresh-token routes do (the CRM routes answer as usual).
+   */
+  setFault(fault: { status: 429 | 500 | 502 | 503; routes?: "crm" | "oauth" } | undefined): void;
   /** Records of `toType` associated with a record (`PUT /crm/v4/…/associations/default/…`), either direction. */
   associated(objectType: string, id: string, toType: string): string[];
   /** Adds or replaces a user of the account. */

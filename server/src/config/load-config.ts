@@ -39,6 +39,22 @@ const envSchema = z.object({
       }
     })
     .pipe(apiKeysSchema),
+  /**
+   * docs/contracts.md#configuration: the client secrets of agent apps installed through Tollgate, as JSON
+   * `{"<client id>": "<client secret>"}` (the policy's `agents[].hubspot.appClientId` names the app).
+   */
+  TOLLGATE_AGENT_APP_SECRETS: z
+    .string()
+    .default("{}")
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object {"<client id>": "<client secret>"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.string().min(1, "each secret must be non-empty"))),
   HUBSPOT_CLIENT_ID: optional(z.string()),
   HUBSPOT_CLIENT_SECRET: optional(z.string()),
   HUBSPOT_APP_ID: optional(z.string().regex(/^\d+$/, "must be a numeric app id")),
@@ -152,6 +168,8 @@ export interface Config {
     streamUrl: string | undefined;
     streamAuthorization: string | undefined;
   };
+  /** Agent apps installed through Tollgate (docs/contracts.md, crm_tokens_revoked): client id → client secret. */
+  agentAppSecrets: Record<string, string>;
   hubspot: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -223,6 +241,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (oauth && e.TOLLGATE_ENCRYPTION_KEY === undefined && e.HUBSPOT_ACCESS_TOKEN === undefined) {
     throw new ConfigError("TOLLGATE_ENCRYPTION_KEY: required for OAuth installs, whose tokens are stored encrypted");
   }
+  if (Object.keys(e.TOLLGATE_AGENT_APP_SECRETS).length > 0 && e.TOLLGATE_ENCRYPTION_KEY === undefined)
+    throw new ConfigError(
+      "TOLLGATE_ENCRYPTION_KEY: required with TOLLGATE_AGENT_APP_SECRETS (agent apps' tokens are stored encrypted)",
+    );
   const seen = new Set<string>();
   for (const k of e.TOLLGATE_API_KEYS) {
     if (seen.has(k.key)) throw new ConfigError("TOLLGATE_API_KEYS: the same key is listed twice");
@@ -259,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       streamUrl: e.TOLLGATE_AUDIT_STREAM_URL,
       streamAuthorization: e.TOLLGATE_AUDIT_STREAM_AUTHORIZATION,
     },
+    agentAppSecrets: e.TOLLGATE_AGENT_APP_SECRETS,
     hubspot: {
       clientId: e.HUBSPOT_CLIENT_ID,
       clientSecret: e.HUBSPOT_CLIENT_SECRET,

@@ -17,6 +17,7 @@ export { toRefusalEvent, createRefusalAuditor } from "./audit-refusal.js";
 export { cardAuthOf } from "./card-auth-of.js";
 export { tenantOf, ANY_TENANT } from "./tenant-of.js";
 export { createPermitRouter } from "./routes/permit-routes.js";
+export { createAgentTokenRouter } from "./routes/agent-token-routes.js";
 export type { CardAuthOptions, CardContext } from "./card-auth.js";
 export { createErrorHandler, notFoundHandler } from "./error-handler.js";
 export { requireAgentNotKilled } from "./require-agent-not-killed.js";

@@ -170,7 +170,7 @@ const STATE_COOKIE = "tollgate_oauth_state";
 const COOKIE_PATH = "/oauth/hubspot";
 
 /** One cookie's value from the request's Cookie header (express parses none by itself). */
-function readCookie(req: Request, name: string): string | undefined {
+export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const at = part.indexOf("=");
     if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();

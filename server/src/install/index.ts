@@ -27,10 +27,11 @@ export type {
   WebhooksHsmeta,
   WebhooksHsmetaOptions,
 } from "./plan-webhook-subscriptions.js";
-export { createInstallLimiter, createInstallRouter } from "./create-install-router.js";
+export { createInstallLimiter, createInstallRouter, readCookie } from "./create-install-router.js";
+export { renderInstallPage } from "./render-install-page.js";
 export { selectInstallation } from "./installation-store.js";
 export { requestHubSpotToken, revokeHubSpotRefreshToken } from "./hubspot-token-endpoint.js";
-export { consumeOAuthState, createOAuthState, oauthStateKey } from "./oauth-state.js";
+export { consumeOAuthState, createOAuthState, oauthStateKey, OAUTH_STATE_TTL_MS } from "./oauth-state.js";
 export type { TokenEndpoint } from "./hubspot-token-endpoint.js";
 export type { InstallRouterOptions } from "./create-install-router.js";
 export {

@@ -1,6 +1,6 @@
 import { TollgateError } from "../errors/index.js";
 
-/** The oldest Redis Tollgate runs on: webhook dedupe uses `SMISMEMBER` (6.2). */
+/** The oldest Redis Tollgate runs on: BullMQ's recommended minimum (`RedisConnection.recommendedMinimumVersion`). */
 export const MIN_REDIS_VERSION = "6.2.0";
 
 /** Refused at start: the Redis server is older than {@link MIN_REDIS_VERSION}, or does not answer. */
@@ -31,7 +31,7 @@ export function whyRedisUnsupported(info: string): string | undefined {
   const version = redisVersionOf(info);
   if (version === undefined) return "Redis did not report its version (INFO server): Tollgate needs Redis ≥ 6.2";
   if (olderThan(version, MIN_REDIS_VERSION))
-    return `Redis ${version} is too old: Tollgate needs Redis ≥ 6.2 (SMISMEMBER); upgrade it, or run \`docker compose up -d redis\``;
+    return `Redis ${version} is too old: Tollgate needs Redis ≥ 6.2 (BullMQ's recommended minimum); upgrade it, or run \`docker compose up -d redis\``;
   return undefined;
 }
 

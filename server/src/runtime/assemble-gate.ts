@@ -7,11 +7,12 @@ import { createMcpService } from "../mcp/index.js";
 import { instrumentAudit } from "../observability/index.js";
 import { withQaSampling } from "../qa/index.js";
 import { createReplayService } from "../replay/index.js";
+import type { AgentTokens } from "./assemble-agent-tokens.js";
 import type { Governance } from "./assemble-governance.js";
 import type { BaseParts } from "./parts.js";
 
 /** The pre-write gate (docs/architecture.md#the-flow), the governed MCP server over it, and decision replay. */
-export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Governance }) {
+export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Governance; agentTokens: AgentTokens }) {
   const { config, db, redis, prefix, policies, crms, governance: g, metrics, logger, now } = p;
   const permitSecret = config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined;
   // The same decision, counters and switches as the webhook path.
@@ -70,6 +71,7 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     mcp,
     connectorFor: crms.connectorFor,
     ownUserIds: () => (ownUserId ? [ownUserId] : []),
+    agentTokens: p.agentTokens?.broker,
     pendingChanges: (tenantId) => countWebhookJobs(redis, prefix, tenantId),
     now,
     logger,

@@ -3,6 +3,7 @@ import {
   cardAuthOf,
   createApprovalRouter,
   createActionRouter,
+  createAgentTokenRouter,
   createCardPageRouter,
   createApiKeyAuthenticator,
   createAuditRouter,
@@ -27,13 +28,16 @@ import {
 import { cardRoleOf } from "../policy/index.js";
 import { createSettingsView } from "../settings/index.js";
 import { createHubSpotWebhookRouter } from "../webhooks/index.js";
+import type { AgentTokens } from "./assemble-agent-tokens.js";
 import type { Governance } from "./assemble-governance.js";
 import type { Gate } from "./assemble-gate.js";
 import type { Ingestion } from "./assemble-ingestion.js";
 import type { BaseParts } from "./parts.js";
 
 /** The HTTP API (docs/contracts.md#http-api): every router, authenticated, on one app. */
-export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate; ingestion: Ingestion }) {
+export function assembleHttp(
+  p: BaseParts & { governance: Governance; gate: Gate; ingestion: Ingestion; agentTokens: AgentTokens },
+) {
   const { config, db, redis, crms, governance: g, gate, ingestion, logger, now } = p;
   const { setup, policies } = ingestion.hubspotSetup;
   const authenticate = createApiKeyAuthenticator(config.apiKeys);
@@ -74,6 +78,17 @@ export function assembleHttp(p: BaseParts & { governance: Governance; gate: Gate
   const routers: Router[] = [
     createActionRouter({ gate: gate.actionGate, killSwitches: g.killSwitches, roleOf: g.roleOf, ...tenanted }),
     createMcpRouter({ mcp: gate.mcp, ...tenanted }),
+    ...(p.agentTokens
+      ? [
+          p.agentTokens.router,
+          createAgentTokenRouter({
+            broker: p.agentTokens.broker,
+            killSwitches: g.killSwitches,
+            roleOf: g.roleOf,
+            ...tenanted,
+          }),
+        ]
+      : []),
     ...(gate.permits ? [createPermitRouter({ verifier: gate.permits, ...tenanted })] : []),
     createPolicyRouter({ policies, killSwitches: g.killSwitches, golden: g.golden, ...tenanted }),
     createGoldenRouter({ golden: g.golden, safeModes: g.safeModes, policies, ...tenanted }),

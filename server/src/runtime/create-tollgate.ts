@@ -3,6 +3,7 @@ import { createCrmRateBudget } from "../crm/index.js";
 import { createLogger, createMetrics, instrumentAudit } from "../observability/index.js";
 import { createPolicyRegistry } from "../policy/index.js";
 import { countWebhookJobs } from "../webhooks/index.js";
+import { assembleAgentTokens } from "./assemble-agent-tokens.js";
 import { assembleGate } from "./assemble-gate.js";
 import { assembleGovernance } from "./assemble-governance.js";
 import { assembleHttp } from "./assemble-http.js";
@@ -36,9 +37,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const crms = await connectCrms(config, db, logger, metrics, createCrmRateBudget({ redis, prefix }));
   const parts: BaseParts = { config, db, redis, prefix, policies, crms, metrics, logger, now };
   const governance = await assembleGovernance({ ...parts, audit, auditLog });
-  const gate = assembleGate({ ...parts, auditLog, governance });
+  const agentTokens = assembleAgentTokens({ ...parts, governance });
+  const gate = assembleGate({ ...parts, auditLog, governance, agentTokens });
   const ingestion = assembleIngestion({ ...parts, governance });
-  const app = assembleHttp({ ...parts, governance, gate, ingestion });
+  const app = assembleHttp({ ...parts, governance, gate, ingestion, agentTokens });
   const lifecycle = createLifecycle({
     config,
     logger,

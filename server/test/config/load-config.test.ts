@@ -114,4 +114,21 @@ describe("loadConfig", () => {
   it("decodes the encryption key to 32 bytes", () => {
     expect(loadConfig({ TOLLGATE_ENCRYPTION_KEY: KEY }).encryptionKey?.length).toBe(32);
   });
+
+  it("reads agent apps' client secrets, refusing bad JSON, an empty secret and a missing encryption key", () => {
+    const secrets = JSON.stringify({ "agent-app": "s3cret" });
+    expect(loadConfig({ TOLLGATE_AGENT_APP_SECRETS: secrets, TOLLGATE_ENCRYPTION_KEY: KEY }).agentAppSecrets).toEqual({
+      "agent-app": "s3cret",
+    });
+    expect(loadConfig({}).agentAppSecrets).toEqual({});
+    expect(errorOf({ TOLLGATE_AGENT_APP_SECRETS: "{", TOLLGATE_ENCRYPTION_KEY: KEY }).message).toMatch(
+      /^TOLLGATE_AGENT_APP_SECRETS: must be a JSON object/,
+    );
+    expect(
+      errorOf({ TOLLGATE_AGENT_APP_SECRETS: JSON.stringify({ a: "" }), TOLLGATE_ENCRYPTION_KEY: KEY }).message,
+    ).toMatch(/^TOLLGATE_AGENT_APP_SECRETS \(entry a\)/);
+    expect(errorOf({ TOLLGATE_AGENT_APP_SECRETS: secrets }).message).toMatch(
+      /^TOLLGATE_ENCRYPTION_KEY: required with TOLLGATE_AGENT_APP_SECRETS/,
+    );
+  });
 });

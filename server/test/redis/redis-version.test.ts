@@ -12,7 +12,7 @@ describe("the Redis version check at start", () => {
     expect(redisVersionOf("# Server\r\nredis_mode:standalone\r\n")).toBeUndefined();
   });
 
-  it("accepts 6.2 and newer, and refuses 6.0 (no SMISMEMBER) in one line naming the version and the fix", () => {
+  it("accepts 6.2 and newer, and refuses 6.0 (older than BullMQ's recommended minimum) in one line naming the version and the fix", () => {
     expect(whyRedisUnsupported(info("6.2.0"))).toBeUndefined();
     expect(whyRedisUnsupported(info("6.2.14"))).toBeUndefined();
     expect(whyRedisUnsupported(info("7.2.4"))).toBeUndefined();
