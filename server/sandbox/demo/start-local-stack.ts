@@ -50,8 +50,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   logger?: Logger;
   sandbox?: Partial<HubSpotSandboxOptions>;
-  /** Runs on the started sandbox before Tollgate starts: the portal's records as they were before install. */
-  beforeStart?: (started: StartedSandbox) => void;
+  /** Runs (and is awaited) on the started sandbox before Tollgate starts: the portal's records and properties as they were before install. */
+  beforeStart?: (started: StartedSandbox) => unknown;
   /**
    * Also a Salesforce org (the sandbox), connected by static token, under `policyYaml` (default
    * manifests/policy.salesforce.yaml).
@@ -148,7 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.salesforce?.policyYaml ?? readFileSync("manifests/policy.salesforce.yaml", "utf8"),
       { type: "system", id: "local-stack", role: null, via: "local-stack" },
     );
-  options.beforeStart?.(started);
+  await options.beforeStart?.(started);
   await tollgate.start();
   started.sandbox.setWebhookTargetUrl(`${baseUrl}/webhooks/hubspot`);
   const tenantId = String(LOCAL_PORTAL_ID);

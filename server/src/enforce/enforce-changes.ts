@@ -215,6 +215,8 @@ function toObservedValue(c: Classified): ObservedValue[] {
       actorId: actor.type === "agent" ? actor.agentId : actor.type === "tollgate" ? null : actor.id,
       trusted: step.kind !== "revert",
       eventKey: change.eventKey,
+      // A value HubSpot marks sensitive is kept sealed (docs/operations.md#security).
+      sensitive: change.sensitive,
     },
   ];
 }

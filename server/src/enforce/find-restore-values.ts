@@ -132,6 +132,7 @@ async function learnFromHistory(
           actorId: who.type === "agent" ? who.agentId : who.type === "tollgate" ? null : who.id,
           trusted: !(who.type === "agent" && who.agentId === offender),
           eventKey: `history:${objectType}:${t.change.objectId}:${t.change.property}:${h.timestamp}:${h.sourceId ?? h.sourceType}`,
+          sensitive: t.change.sensitive,
         });
       }
     }

@@ -1,4 +1,5 @@
 import type { AuditLog } from "../audit/index.js";
+import { createTokenCipher } from "../install/index.js";
 import { createConflictGuard } from "../enforce/index.js";
 import {
   createAlerter,
@@ -21,7 +22,17 @@ export async function assembleSafeguards(p: BaseParts & { audit: AuditLog }) {
   const { config, db, redis, prefix, audit, policies, crms, logger, now } = p;
   const policyOf = (tenantId: string) => policies.current(tenantId).compiled;
   const roleOf = (tenantId: string, agentId: string) => policyOf(tenantId).agents.get(agentId)?.role;
-  const snapshots = createSnapshotStore(db);
+  // Observed values the CRM marks sensitive are sealed at rest with the OAuth tokens' cipher and
+  // keys (docs/operations.md#security); sensitivity is the gate's cached property lookup.
+  const cipher = config.encryptionKey
+    ? createTokenCipher({ key: config.encryptionKey, previousKeys: config.previousEncryptionKeys })
+    : undefined;
+  const sealing = cipher && {
+    cipher,
+    isSensitive: (tenantId: string, objectType: string, property: string) =>
+      crms.properties.isSensitive(tenantId, objectType, property),
+  };
+  const snapshots = createSnapshotStore(db, { sealing });
   const alert = createAlerter({ logger, webhookUrl: config.alertWebhookUrl });
   // Caps and triggers are kept in PostgreSQL too, and rebuilt from it when Redis loses them.
   const ledger = createCounterLedger(db, { now });

@@ -1,5 +1,6 @@
 export { createSnapshotStore } from "./snapshot-store.js";
-export type { SnapshotStore } from "./snapshot-store.js";
+export type { SnapshotStore, SnapshotStoreOptions } from "./snapshot-store.js";
+export type { SnapshotSealing, ValueCipher } from "./value-seal.js";
 export { propertyKey } from "./types.js";
 export type { ObservedValue, PropertyRef, LatestValue } from "./types.js";
 export { takeBaseline } from "./take-baseline.js";

@@ -14,6 +14,8 @@ export interface ObservedValue {
   trusted: boolean;
   /** Idempotency key: the webhook dedupe key, or a history/baseline key. */
   eventKey: string;
+  /** The CRM marked this value sensitive (HubSpot `isSensitive`): stored sealed, as are values of properties it defines so. */
+  sensitive?: boolean | undefined;
 }
 
 export interface PropertyRef {

@@ -27,7 +27,7 @@ function value(v: string | null, time: string, over: Partial<ObservedValue> = {}
 }
 
 beforeAll(async () => {
-  t = await createTestDatabase({ only: ["004"] });
+  t = await createTestDatabase({ only: ["004", "015_record_values_sealed"] });
   store = createSnapshotStore(t.db);
   await store.record([
     value("CFO", "10:00:00", { actorType: "baseline", actorId: null }),

@@ -9,7 +9,7 @@ let t: TestDatabase;
 let sandbox: HubSpotSandbox;
 
 beforeAll(async () => {
-  t = await createTestDatabase({ only: ["004"] });
+  t = await createTestDatabase({ only: ["004", "015_record_values_sealed"] });
   sandbox = await createHubSpotSandbox({ clientSecret: HUBSPOT_TEST_CLIENT_SECRET, appId: 7777, portalId: 62515 });
   sandbox.seed(
     "contacts",
