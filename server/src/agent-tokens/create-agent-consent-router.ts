@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { TollgateError } from "../errors/index.js";
-import { OAUTH_STATE_TTL_MS, readCookie, renderInstallPage } from "../install/index.js";
+import { OAUTH_STATE_TTL_MS, readCookie, sendInstallPage } from "../install/index.js";
 import type { AgentTokenBroker } from "./create-agent-token-broker.js";
 
 export interface AgentConsentRouterOptions {
@@ -53,7 +53,7 @@ export function createAgentConsentRouter(options: AgentConsentRouterOptions): Ro
         state: one(req.query["state"]),
         browserState: readCookie(req, STATE_COOKIE),
       });
-      send(res, 200, {
+      sendInstallPage(res, 200, {
         ok: true,
         title: "Agent app connected",
         message: `Agent ${agentId} gets its HubSpot access through Tollgate in portal ${tenantId}. You can close this tab.`,
@@ -70,7 +70,7 @@ export function createAgentConsentRouter(options: AgentConsentRouterOptions): Ro
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       res.set("Retry-After", String(Math.ceil(err.msBeforeNext / 1000)));
-      send(res, 429, { ok: false, title: "Too many install attempts", message: "Try again in a minute." });
+      sendInstallPage(res, 429, { ok: false, title: "Too many install attempts", message: "Try again in a minute." });
       return false;
     }
   }
@@ -79,23 +79,10 @@ export function createAgentConsentRouter(options: AgentConsentRouterOptions): Ro
     const known = err instanceof TollgateError;
     options.logger?.error({ code: known ? err.code : "internal" }, title);
     const message = known ? `${err.message} (${err.code})` : "Something went wrong on Tollgate's side; try again.";
-    send(res, known ? err.httpStatus : 500, { ok: false, title, message });
+    sendInstallPage(res, known ? err.httpStatus : 500, { ok: false, title, message });
   }
 
   return router;
-}
-
-function send(res: Response, status: number, page: Parameters<typeof renderInstallPage>[0]): void {
-  // The callback URL carries the one-time code: keep it out of caches and Referer headers.
-  res
-    .status(status)
-    .set({
-      "Cache-Control": "no-store",
-      "Referrer-Policy": "no-referrer",
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-    })
-    .type("html")
-    .send(renderInstallPage(page));
 }
 
 function one(value: unknown): string | undefined {

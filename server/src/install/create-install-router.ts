@@ -114,7 +114,7 @@ export function createInstallRouter(options: InstallRouterOptions): Router {
       );
       return;
     }
-    send(res, 200, {
+    sendInstallPage(res, 200, {
       ok: true,
       title: "Tollgate is installed",
       message: `Tollgate is connected to ${where}. You can close this tab and return to HubSpot.`,
@@ -128,7 +128,7 @@ export function createInstallRouter(options: InstallRouterOptions): Router {
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       res.set("Retry-After", String(Math.ceil(err.msBeforeNext / 1000)));
-      send(res, 429, {
+      sendInstallPage(res, 429, {
         ok: false,
         title: "Too many install attempts",
         message: "Too many install requests from your network; try again in a minute.",
@@ -147,14 +147,14 @@ export function createInstallRouter(options: InstallRouterOptions): Router {
     const detail = known
       ? `${err.message} (${err.code})`
       : "Something went wrong on Tollgate's side; try again in a minute.";
-    send(res, status, { ok: false, title, message: message ?? detail, ...(message ? { detail } : {}) });
+    sendInstallPage(res, status, { ok: false, title, message: message ?? detail, ...(message ? { detail } : {}) });
   }
 
   return router;
 }
 
-function send(res: Response, status: number, page: Parameters<typeof renderInstallPage>[0]): void {
-  // The callback URL carries the one-time code: keep it out of caches and Referer headers.
+/** An install page (Tollgate's own or an agent app's): the callback URL carries the one-time code, so it stays out of caches and Referer headers. */
+export function sendInstallPage(res: Response, status: number, page: Parameters<typeof renderInstallPage>[0]): void {
   res
     .status(status)
     .set({

@@ -27,7 +27,7 @@ export type {
   WebhooksHsmeta,
   WebhooksHsmetaOptions,
 } from "./plan-webhook-subscriptions.js";
-export { createInstallLimiter, createInstallRouter, readCookie } from "./create-install-router.js";
+export { createInstallLimiter, createInstallRouter, readCookie, sendInstallPage } from "./create-install-router.js";
 export { renderInstallPage } from "./render-install-page.js";
 export { selectInstallation } from "./installation-store.js";
 export { requestHubSpotToken, revokeHubSpotRefreshToken } from "./hubspot-token-endpoint.js";
