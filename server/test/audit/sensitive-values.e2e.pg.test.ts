@@ -74,6 +74,23 @@ beforeAll(async () => {
   });
   h = await startTollgateWithSandbox({
     policyYaml: POLICY,
+    beforeStart: async (started) => {
+      // The portal holds Social Security numbers in a Sensitive Data property, from before the
+      // install (Tollgate reads and caches the definitions at start).
+      const created = await fetch(`${started.sandbox.url}/crm/v3/properties/contacts`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${started.tollgateToken}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          name: "national_id",
+          label: "National ID",
+          type: "string",
+          fieldType: "text",
+          groupName: "contactinformation",
+          dataSensitivity: "sensitive",
+        }),
+      });
+      expect(created.status).toBe(201);
+    },
     logger,
     env: {
       TOLLGATE_API_KEYS: JSON.stringify([
@@ -85,20 +102,6 @@ beforeAll(async () => {
       TOLLGATE_AUDIT_STREAM_URL: `http://127.0.0.1:${(siem.address() as AddressInfo).port}/siem`,
     },
   });
-  // The portal holds Social Security numbers in a Sensitive Data property.
-  const created = await fetch(`${h.started.sandbox.url}/crm/v3/properties/contacts`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${h.started.tollgateToken}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      name: "national_id",
-      label: "National ID",
-      type: "string",
-      fieldType: "text",
-      groupName: "contactinformation",
-      dataSensitivity: "sensitive",
-    }),
-  });
-  expect(created.status).toBe(201);
 }, 60_000);
 afterAll(async () => {
   await h?.close();
