@@ -57,8 +57,22 @@ export function classifyChange(
       ? { kind: "shadow_cleared", field: shadowOf }
       : { kind: "proposal", field: shadowOf };
   }
-  const decision = policy.decideFieldWrite({
-    agentId: actor.agentId,
+  const decision = policy.decideFieldWrite(directWriteInput(actor.agentId, change, property, stated));
+  return decision.outcome === "allow" ? { kind: "allowed_write", decision } : { kind: "revert", decision };
+}
+
+/**
+ * What the policy is asked about an agent's direct write of `property` — with the confidence and
+ * source it stated beside it when they are known (one shape for the first look and the decision).
+ */
+export function directWriteInput(
+  agentId: string,
+  change: CrmChange,
+  property: string,
+  stated?: { confidence?: number | null; source?: string | null },
+): Parameters<PolicyPort["decideFieldWrite"]>[0] {
+  return {
+    agentId,
     object: change.policyObject ?? change.objectType,
     field: property,
     viaShadow: false,
@@ -67,6 +81,5 @@ export function classifyChange(
     source: stated?.source ?? undefined,
     recordId: change.objectId,
     at: change.occurredAt,
-  });
-  return decision.outcome === "allow" ? { kind: "allowed_write", decision } : { kind: "revert", decision };
+  };
 }

@@ -1,5 +1,6 @@
 import { isProvenanceField } from "../../../shared/index.js";
 import { findOnboardedProviders } from "../onboarding/index.js";
+import { directWriteInput } from "./classify-change.js";
 import { readProvenance, type RecordProvenance } from "./decide-proposals.js";
 import type { Actor, CrmChange, EnforcementDeps, PolicyPort } from "./types.js";
 
@@ -22,15 +23,7 @@ export async function readStatedProvenance(
     if (isProvenanceField(property)) return [];
     const shadowOf = policy.canonicalOfShadow(property);
     if (shadowOf !== undefined) return change.value ? [{ change, field: shadowOf }] : [];
-    const first = policy.decideFieldWrite({
-      agentId: actor.agentId,
-      object: change.policyObject ?? change.objectType,
-      field: property,
-      viaShadow: false,
-      value: change.value ?? null,
-      recordId: change.objectId,
-      at: change.occurredAt,
-    });
+    const first = policy.decideFieldWrite(directWriteInput(actor.agentId, change, property));
     return first.outcome === "allow" || first.outcome === "needs_approval" ? [{ change, field: property }] : [];
   });
   return readProvenance(deps, tenantId, items);
