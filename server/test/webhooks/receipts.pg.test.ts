@@ -75,6 +75,30 @@ describe("webhook receipts", () => {
     expect(await receiptRows()).toEqual([{ id: jobs[0]!.jobId, status: "pending" }]);
   });
 
+  it("records every receipt of concurrent deliveries, a redelivery in the same group once, past the 65,535 parameters of one statement", async () => {
+    const { receipts } = setup();
+    // JSON with quotes, backslashes and non-ASCII: stored exactly as given.
+    const job = (n: number) => JSON.stringify({ n, note: 'say "hi" \\ café' });
+    const many = Array.from({ length: 17_000 }, (_, n) => ({
+      id: `r-${n}`,
+      tenantId: "42",
+      crm: "hubspot" as const,
+      job: job(n),
+    }));
+    // One call in flight while the rest queue and share the next insert: 17,000 rows, more than
+    // one statement can carry at four parameters a row.
+    await Promise.all([
+      receipts.record(many.slice(0, 1)),
+      receipts.record(many.slice(1, 9_000)),
+      receipts.record(many.slice(9_000)),
+      receipts.record([{ ...many[7]!, job: "a redelivery changes nothing" }]),
+    ]);
+    const { rows } = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_receipts");
+    expect(rows[0]!.n).toBe(17_000);
+    expect((await receipts.load("r-7"))?.job).toBe(job(7));
+    expect((await receipts.load("r-16999"))?.job).toBe(job(16_999));
+  });
+
   it("loses nothing when Redis loses every job after the 200: the sweep queues the receipt again", async () => {
     const { receiver, prefix, workers, sweeper, receipts } = setup();
     const changes = changesOf("contact.propertyChange.agent-write.json");

@@ -1,5 +1,5 @@
 -- Records delivered batches before the 200; a redelivery of a recorded batch changes nothing.
--- $1 ids (text[]), $2 tenant ids (text[]), $3 crm (text[]), $4 jobs as JSON text (text[])
+-- One VALUES row (id, tenant id, crm, job as JSON text) per receipt, put in by create-receipt-store.ts.
 INSERT INTO webhook_receipts (id, tenant_id, crm, job)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+VALUES /* rows */
 ON CONFLICT (id) DO NOTHING
