@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/index.js";
+import type { CrmConnector } from "../../src/crm/index.js";
 import { createDatabase } from "../../src/db/index.js";
 import { drillPolicyYaml, testContactFields, type DrillContext } from "../../src/drills/index.js";
 import { createLogger } from "../../src/observability/index.js";
@@ -10,7 +11,7 @@ import { deleteKeysUnder } from "../../src/redis/index.js";
 import { createTollgate } from "../../src/runtime/index.js";
 import { callAs, drillKeys } from "../demo/start-drill-stack.js";
 import { freePort } from "../demo/start-local-stack.js";
-import { chooseLiveTarget, type LiveConfirmation } from "./choose-live-target.js";
+import { chooseLiveTarget, type LiveConfirmation, type LiveTarget } from "./choose-live-target.js";
 
 export interface LiveDrillStack {
   ctx: DrillContext;
@@ -34,46 +35,10 @@ export async function startLiveDrillStack(env: NodeJS.ProcessEnv, confirm: LiveC
   const target = await chooseLiveTarget(env, confirm);
   const { crm: names, tenantId } = target;
   const run = randomBytes(4).toString("hex");
-  // Bound to the tenant: a Salesforce org is not the default tenant of a Tollgate without a portal.
-  const { keys, apiKeysEnv } = drillKeys(tenantId);
-  const dir = mkdtempSync(join(tmpdir(), "tollgate-live-drill-"));
-  const policyPath = join(dir, "policy.yaml");
-  writeFileSync(policyPath, drillPolicyYaml({ crm: names.crm }));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const schema = `drill_live_${run}`;
-  const db = await createDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, schema } : { dataDir: "memory://" });
-  const prefix = `tollgate-drill-live-${run}`;
-  const config = loadConfig({
-    PORT: String(port),
-    TOLLGATE_PUBLIC_URL: baseUrl,
-    REDIS_URL: env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    TOLLGATE_POLICY: policyPath,
-    TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-    TOLLGATE_API_KEYS: apiKeysEnv,
-    ...target.env,
-    LOG_LEVEL: "silent",
-  });
-  const tollgate = await createTollgate(config, {
-    db,
-    prefix,
-    workers: false,
-    // The org keeps its fields, field access and CDC selection: the gate reads standard fields only.
-    provisionSalesforce: false,
-    logger: createLogger({ level: "silent" }),
-  });
-  const teardown = async () => {
-    const cleanup = tollgate.internals.redis.duplicate();
-    await tollgate.stop();
-    await deleteKeysUnder(cleanup, prefix);
-    cleanup.disconnect();
-    if (env.DATABASE_URL) await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { tollgate, baseUrl, keys, teardown } = await startDrillTollgate(env, target, run);
   const fields = testContactFields(names, run);
   const email = fields[names.emailField];
-  let crm: Awaited<ReturnType<typeof tollgate.internals.connectorFor>>;
+  let crm: CrmConnector;
   let contact: string;
   try {
     await tollgate.start();
@@ -125,4 +90,49 @@ export async function startLiveDrillStack(env: NodeJS.ProcessEnv, confirm: LiveC
       return { notes, clean };
     },
   };
+}
+
+/**
+ * The drill's own Tollgate for `target`: the drill policy naming that CRM, a throwaway schema and
+ * Redis prefix, fresh keys, no workers, the org not provisioned. Not started yet.
+ */
+async function startDrillTollgate(env: NodeJS.ProcessEnv, target: LiveTarget, run: string) {
+  // Bound to the tenant: a Salesforce org is not the default tenant of a Tollgate without a portal.
+  const { keys, apiKeysEnv } = drillKeys(target.tenantId);
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-live-drill-"));
+  const policyPath = join(dir, "policy.yaml");
+  writeFileSync(policyPath, drillPolicyYaml({ crm: target.crm.crm }));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const schema = `drill_live_${run}`;
+  const db = await createDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, schema } : { dataDir: "memory://" });
+  const prefix = `tollgate-drill-live-${run}`;
+  const config = loadConfig({
+    PORT: String(port),
+    TOLLGATE_PUBLIC_URL: baseUrl,
+    REDIS_URL: env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    TOLLGATE_POLICY: policyPath,
+    TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    TOLLGATE_API_KEYS: apiKeysEnv,
+    ...target.env,
+    LOG_LEVEL: "silent",
+  });
+  const tollgate = await createTollgate(config, {
+    db,
+    prefix,
+    workers: false,
+    // The org keeps its fields, field access and CDC selection: the gate reads standard fields only.
+    provisionSalesforce: false,
+    logger: createLogger({ level: "silent" }),
+  });
+  const teardown = async () => {
+    const cleanup = tollgate.internals.redis.duplicate();
+    await tollgate.stop();
+    await deleteKeysUnder(cleanup, prefix);
+    cleanup.disconnect();
+    if (env.DATABASE_URL) await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { tollgate, baseUrl, keys, teardown };
 }

@@ -209,5 +209,14 @@ describe("with both a HubSpot portal and a Salesforce org configured", () => {
     expect(report).toMatchObject({ passed: true, target: expect.stringContaining("Salesforce org") });
     // The drill's Tollgate connected the org alone: not one call reached the portal.
     expect(Object.values(hubspot.sandbox.stats().calls).reduce((a, b) => a + b, 0)).toBe(hubspotCalls);
+    // And the portal flag drills the portal: not one call reaches the org.
+    const orgCalls = Object.values(sf.org.stats().calls).reduce((a, b) => a + b, 0);
+    const portalRun = await runDrillCommand(
+      ["approval-gate"],
+      { out, live: true, confirmPortal: String(PORTAL) },
+      both,
+    );
+    expect(portalRun).toMatchObject({ passed: true, target: expect.stringContaining(`HubSpot portal ${PORTAL}`) });
+    expect(Object.values(sf.org.stats().calls).reduce((a, b) => a + b, 0)).toBe(orgCalls);
   }, 120_000);
 });
