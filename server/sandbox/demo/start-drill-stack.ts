@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { DRILL_AGENTS, drillPolicyYaml, type DrillContext, type DrillIdentity } from "../../src/drills/index.js";
+import {
+  DRILL_AGENTS,
+  DRILL_CRMS,
+  drillPolicyYaml,
+  type DrillContext,
+  type DrillIdentity,
+} from "../../src/drills/index.js";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "./start-local-stack.js";
 
 const HUMANS = ["owner", "auditor", "approver", "operator"] as const;
@@ -28,6 +34,7 @@ export async function startDrillStack(
   const appOf = new Map<string, number>(DRILL_AGENTS.map((a) => [a.id, a.appId]));
   const ctx: DrillContext = {
     tenantId: stack.tenantId,
+    crm: DRILL_CRMS.hubspot,
     call: callAs(stack.baseUrl, keys),
     async agentWrites(agentId, objectType, objectId, properties) {
       sandbox.write(objectType, objectId, properties, { kind: "app", appId: String(appOf.get(agentId) ?? 0) });
@@ -48,16 +55,20 @@ export async function startDrillStack(
   return { ctx, stack, close: () => stack.close() };
 }
 
-/** One fresh API key per person and agent the drills act as, and `TOLLGATE_API_KEYS` naming them. */
-export function drillKeys(): { keys: Map<DrillIdentity, string>; apiKeysEnv: string } {
+/**
+ * One fresh API key per person and agent the drills act as, and `TOLLGATE_API_KEYS` naming them;
+ * with `tenantId` every key is bound to that tenant (a Salesforce org is no default tenant).
+ */
+export function drillKeys(tenantId?: string): { keys: Map<DrillIdentity, string>; apiKeysEnv: string } {
   const key = () => randomBytes(24).toString("hex");
   const keys = new Map<DrillIdentity, string>([
     ...HUMANS.map((role) => [role, key()] as [DrillIdentity, string]),
     ...DRILL_AGENTS.map((a) => [`agent:${a.id}`, key()] as [DrillIdentity, string]),
   ]);
+  const bound = tenantId ? { tenantId } : {};
   const apiKeysEnv = JSON.stringify([
-    ...HUMANS.map((role) => ({ key: keys.get(role), role, name: `drill-${role}` })),
-    ...DRILL_AGENTS.map((a) => ({ key: keys.get(`agent:${a.id}`), role: "agent", agentId: a.id })),
+    ...HUMANS.map((role) => ({ key: keys.get(role), role, name: `drill-${role}`, ...bound })),
+    ...DRILL_AGENTS.map((a) => ({ key: keys.get(`agent:${a.id}`), role: "agent", agentId: a.id, ...bound })),
   ]);
   return { keys, apiKeysEnv };
 }

@@ -16,8 +16,10 @@ export interface DrillRunOptions {
   out: string;
   /** Against the configured CRM instead of the local sandbox. */
   live?: boolean;
-  /** `--live` refuses unless this names the configured portal. */
+  /** `--live` against HubSpot: refused unless this names the configured portal. */
   confirmPortal?: string;
+  /** `--live` against Salesforce: refused unless this names the configured org. */
+  confirmOrg?: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function runDrillCommand(
   log: (line: string) => void = () => undefined,
 ): Promise<DrillReport> {
   const started = o.live
-    ? await startLiveDrillStack(env, o.confirmPortal)
+    ? await startLiveDrillStack(env, { portal: o.confirmPortal, org: o.confirmOrg })
     : await (async () => {
         const s = await startDrillStack({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL });
         return {
@@ -58,8 +60,8 @@ export async function runDrillCommand(
 /**
  * `tollgate drill all` and each drill alone (`tollgate drill permission-denial` …): R12's five
  * drills against the local HubSpot sandbox and a real Tollgate, or `--live` against the configured
- * portal, writing a report a buyer can read (HTML with a Markdown twin). Exit code 0 only when
- * every drill passes.
+ * HubSpot portal or Salesforce org, writing a report a buyer can read (HTML with a Markdown
+ * twin). Exit code 0 only when every drill passes.
  */
 export function registerDrillRunCommands(drill: Command, env: NodeJS.ProcessEnv = process.env): void {
   const run = async (names: readonly DrillName[], o: DrillRunOptions) => {
@@ -74,8 +76,9 @@ export function registerDrillRunCommands(drill: Command, env: NodeJS.ProcessEnv 
   const options = (c: Command) =>
     c
       .option("--out <dir>", "where the report goes", "drill-report")
-      .option("--live", "against the configured HubSpot portal: one test contact, created and archived")
-      .option("--confirm-portal <id>", "with --live: the configured portal's id, to say you mean it");
+      .option("--live", "against the configured CRM: one test contact, created and removed at the end")
+      .option("--confirm-portal <id>", "with --live: drill the configured HubSpot portal; its id, to say you mean it")
+      .option("--confirm-org <id>", "with --live: drill the configured Salesforce org; its id, to say you mean it");
   options(drill.command("all").description("run the five buyer drills and write the report (HTML + Markdown)")).action(
     (o: DrillRunOptions) => run(DRILL_NAMES, o),
   );

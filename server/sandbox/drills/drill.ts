@@ -8,7 +8,9 @@ import { formatRunawayReport, runRunawayDrill } from "./drill-runaway.js";
  * (a throwaway schema) or an in-memory database, and REDIS_URL (a throwaway key prefix).
  */
 export function registerDrillCommand(program: Command, env: NodeJS.ProcessEnv = process.env): void {
-  const drill = program.command("drill").description("run a buyer's drill in the local sandbox");
+  const drill = program
+    .command("drill")
+    .description("run a buyer's drill in the local sandbox, or with --live against the configured CRM");
   registerDrillRunCommands(drill, env);
   drill
     .command("kill-switch")

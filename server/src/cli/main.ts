@@ -48,7 +48,8 @@ registerGoldenCommands(program, getServices);
 // local sandbox, which production code never loads.
 program.addHelpText(
   "after",
-  "\nDrills (in the local sandbox): tollgate drill all [--out dir] · tollgate drill <permission-denial|approval-gate|audit-reconstruction|replay> · tollgate drill kill-switch [--writes n] [--threshold n]",
+  "\nDrills (in the local sandbox): tollgate drill all [--out dir] · tollgate drill <permission-denial|approval-gate|audit-reconstruction|replay> · tollgate drill kill-switch [--writes n] [--threshold n]" +
+    "\nAgainst the configured CRM, dry and reversible (one test contact, removed at the end): tollgate drill all --live --confirm-portal <HubSpot portal id> | --confirm-org <Salesforce org id>",
 );
 
 try {

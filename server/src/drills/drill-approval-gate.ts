@@ -11,7 +11,7 @@ const FAMILY = "winter-launch-v1";
 export async function drillApprovalGate(ctx: DrillContext): Promise<DrillStep[]> {
   const steps: DrillStep[] = [];
   const stamp = Date.now();
-  const first = sendRequest(`drill2-${stamp}@prospect.example`, FAMILY);
+  const first = sendRequest(ctx.crm, `drill2-${stamp}@prospect.example`, FAMILY);
   let approvalId: string | undefined;
   const eventsOf = async (ids: string[]) =>
     (await auditEvents(ctx, { agentId: "outreach-bot", limit: "50" })).filter((e) => ids.includes(e.event_id));
@@ -83,7 +83,7 @@ export async function drillApprovalGate(ctx: DrillContext): Promise<DrillStep[]>
             "agent:outreach-bot",
             "POST",
             "/v1/actions",
-            sendRequest(`drill2-${stamp}-${n}@prospect.example`, FAMILY),
+            sendRequest(ctx.crm, `drill2-${stamp}-${n}@prospect.example`, FAMILY),
           );
           later.push(res.body);
         }

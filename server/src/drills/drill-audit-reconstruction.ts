@@ -94,7 +94,7 @@ async function rebuildFieldChange(ctx: DrillContext): Promise<DrillStep> {
  */
 export async function drillAuditReconstruction(ctx: DrillContext): Promise<DrillStep[]> {
   const steps: DrillStep[] = [];
-  const request = { ...sendRequest(`drill3-${Date.now()}@prospect.example`, "intro-v1"), ...CONTEXT };
+  const request = { ...sendRequest(ctx.crm, `drill3-${Date.now()}@prospect.example`, "intro-v1"), ...CONTEXT };
   let eventId: string | undefined;
   steps.push(
     await runStep(

@@ -145,7 +145,7 @@ async function drillSwitchAtTheGate(ctx: DrillContext): Promise<DrillStep[]> {
         "agent:outreach-bot",
         "POST",
         "/v1/actions",
-        sendRequest("drill5@prospect.example", "intro-v1"),
+        sendRequest(ctx.crm, "drill5@prospect.example", "intro-v1"),
       );
       // A stopped agent's key is refused before anything is read (403 agent_killed); a switch of
       // a narrower scope answers with the decision `killed`. Either way, no permit.

@@ -15,7 +15,9 @@ export async function drillPermissionDenial(ctx: DrillContext): Promise<DrillSte
       "Remove send from the outreach role",
       "PUT /v1/policy as the owner: the outreach role without send_email",
       async () => {
-        const res = await ctx.call("owner", "PUT", "/v1/policy", { yaml: drillPolicyYaml({ withoutSend: true }) });
+        const res = await ctx.call("owner", "PUT", "/v1/policy", {
+          yaml: drillPolicyYaml({ crm: ctx.crm.crm, withoutSend: true }),
+        });
         const change = (await auditEvents(ctx, { limit: "20" })).find((e) => e.action === "policy_change");
         return {
           observed: `HTTP ${res.status}; policy ${String(res.body.version ?? "").slice(0, 12)}: ${res.body.diffSummary ?? res.body.error?.message}`,
@@ -34,7 +36,7 @@ export async function drillPermissionDenial(ctx: DrillContext): Promise<DrillSte
           "agent:outreach-bot",
           "POST",
           "/v1/actions",
-          sendRequest("drill1@prospect.example", "intro-v1"),
+          sendRequest(ctx.crm, "drill1@prospect.example", "intro-v1"),
         );
         eventId = res.body.eventId ?? undefined;
         const d = res.body.decision ?? {};
@@ -65,7 +67,7 @@ export async function drillPermissionDenial(ctx: DrillContext): Promise<DrillSte
   );
   steps.push(
     await runStep("Put the policy back", "PUT /v1/policy as the owner: the drill policy with send", async () => {
-      const res = await ctx.call("owner", "PUT", "/v1/policy", { yaml: drillPolicyYaml() });
+      const res = await ctx.call("owner", "PUT", "/v1/policy", { yaml: drillPolicyYaml({ crm: ctx.crm.crm }) });
       return { observed: `HTTP ${res.status}`, evidence: [], passed: res.status === 200 };
     }),
   );

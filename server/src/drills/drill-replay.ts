@@ -1,6 +1,7 @@
 import { drillPolicyYaml } from "./drill-policy.js";
 import type { ReplayResponse } from "../../../shared/index.js";
 import { runStep } from "./step.js";
+import type { DrillTestRecord } from "./drill-crm.js";
 import type { DrillContext, DrillStep } from "./types.js";
 
 type ReplayDecision = ReplayResponse["changed"][number]["before"];
@@ -19,50 +20,26 @@ export async function drillReplay(ctx: DrillContext): Promise<DrillStep[]> {
   const from = new Date().toISOString();
   const to = () => new Date(Date.now() + 1000).toISOString();
   const marker = Date.now();
-  let expectedChange = "102";
+  const expectedChange = ctx.testRecord?.id ?? "102";
   steps.push(
-    ctx.testContact
-      ? await runStep(
-          "Record traffic",
-          `enrichment-bot asks the gate to set the drill's test contact ${ctx.testContact}'s email: confidence 0.95 and 0.6`,
-          async () => {
-            expectedChange = ctx.testContact!;
-            const ask = (confidence: number, who: string) =>
-              ctx.call("agent:enrichment-bot", "POST", "/v1/actions", {
-                action: "update_field",
-                crm: "hubspot",
-                object: "contact",
-                objectId: ctx.testContact,
-                field: "email",
-                value: `${who}+${marker}@drill.tollgate.invalid`,
-                confidence,
-                source: "apollo",
-                reason: "drill",
-              });
-            const [high, low] = [await ask(0.95, "high"), await ask(0.6, "low")];
-            return {
-              observed: `0.95: ${high.body.decision?.outcome}; 0.6: ${low.body.decision?.outcome}`,
-              evidence: [],
-              passed: high.body.decision?.outcome === "allow" && low.body.decision?.outcome === "needs_approval",
-            };
-          },
-        )
+    ctx.testRecord
+      ? await recordTrafficOn(ctx.testRecord, ctx, marker)
       : await runStep(
           "Record traffic",
           "enrichment-bot proposes two contact emails in the CRM: confidence 0.95 and 0.6",
           async () => {
-            await ctx.agentWrites("enrichment-bot", "contacts", "102", {
+            await ctx.agentWrites("enrichment-bot", ctx.crm.objectType, "102", {
               ai_sdr_confidence_score: "0.95",
               ai_sdr_source: "apollo",
               ai_proposed_email: `grace+${marker}@globex.example`,
             });
-            await ctx.agentWrites("enrichment-bot", "contacts", "103", {
+            await ctx.agentWrites("enrichment-bot", ctx.crm.objectType, "103", {
               ai_sdr_confidence_score: "0.6",
               ai_sdr_source: "apollo",
               ai_proposed_email: `alan+${marker}@globex.example`,
             });
             await ctx.settle();
-            const email = (await ctx.readRecord("contacts", "102")).email;
+            const email = (await ctx.readRecord(ctx.crm.objectType, "102"))[ctx.crm.emailField];
             return {
               observed: `the 0.95 proposal applied (email ${email}); the 0.6 one waits for a person`,
               evidence: [],
@@ -89,7 +66,7 @@ export async function drillReplay(ctx: DrillContext): Promise<DrillStep[]> {
       async () => {
         const auditBefore = await ctx.call("auditor", "GET", "/v1/audit/verify");
         const res = await ctx.call("auditor", "POST", "/v1/replay", {
-          policy: STRICTER(drillPolicyYaml()),
+          policy: STRICTER(drillPolicyYaml({ crm: ctx.crm.crm })),
           from,
           to: to(),
         });
@@ -122,4 +99,32 @@ export async function drillReplay(ctx: DrillContext): Promise<DrillStep[]> {
     ),
   );
   return steps;
+}
+
+/** Live: enrichment-bot asks the gate to set the test contact's email, once above the auto rule's confidence and once below. */
+function recordTrafficOn(record: DrillTestRecord, ctx: DrillContext, marker: number): Promise<DrillStep> {
+  return runStep(
+    "Record traffic",
+    `enrichment-bot asks the gate to set the drill's test contact ${record.id}'s ${record.emailField}: confidence 0.95 and 0.6`,
+    async () => {
+      const ask = (confidence: number, who: string) =>
+        ctx.call("agent:enrichment-bot", "POST", "/v1/actions", {
+          action: "update_field",
+          crm: record.crm,
+          object: "contact",
+          objectId: record.id,
+          field: record.emailField,
+          value: `${who}+${marker}@drill.tollgate.invalid`,
+          confidence,
+          source: "apollo",
+          reason: "drill",
+        });
+      const [high, low] = [await ask(0.95, "high"), await ask(0.6, "low")];
+      return {
+        observed: `0.95: ${high.body.decision?.outcome}; 0.6: ${low.body.decision?.outcome}`,
+        evidence: [],
+        passed: high.body.decision?.outcome === "allow" && low.body.decision?.outcome === "needs_approval",
+      };
+    },
+  );
 }

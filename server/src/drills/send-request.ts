@@ -1,8 +1,10 @@
-/** A compliant send as the outreach agent asks the gate for it (unsubscribe link, sender, body). */
-export function sendRequest(to: string, template: string, extra: Record<string, unknown> = {}) {
+import type { DrillCrm } from "./drill-crm.js";
+
+/** A compliant send as the outreach agent asks the gate for it (unsubscribe link, sender, body), to a contact of `crm`. */
+export function sendRequest(crm: DrillCrm, to: string, template: string, extra: Record<string, unknown> = {}) {
   return {
     action: "send_email",
-    crm: "hubspot",
+    crm: crm.crm,
     object: "contact",
     payload: {
       to,

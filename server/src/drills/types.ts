@@ -1,3 +1,5 @@
+import type { DrillCrm, DrillTestRecord } from "./drill-crm.js";
+
 /**
  * The buyer's drills (requirements R12) as data: each drill is a list of steps, each step says
  * what was tried, what Tollgate did, the audit events that prove it, and whether it passed.
@@ -61,10 +63,13 @@ export type DrillIdentity = "owner" | "auditor" | "approver" | "operator" | `age
 
 /**
  * What drills need from a running Tollgate and its CRM. The sandbox entry implements it with the
- * local HubSpot sandbox; drills never reach the CRM but through it.
+ * local HubSpot sandbox, `--live` with the configured portal or org; drills never reach the CRM
+ * but through it.
  */
 export interface DrillContext {
   tenantId: string;
+  /** The CRM the drills speak to and how it names the contacts and fields they touch. */
+  crm: DrillCrm;
   /** Tollgate's HTTP API, as one of the drill's identities. */
   call(as: DrillIdentity, method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<DrillResponse>;
   /** An agent writes to the CRM directly with its own credentials, as it would without Tollgate. */
@@ -78,7 +83,7 @@ export interface DrillContext {
    * Live only: the contact the drill created for itself in the configured CRM (removed at the
    * end). Drills that would write to CRM records write to it alone, through the gate.
    */
-  testContact?: string;
+  testRecord?: DrillTestRecord;
 }
 
 export interface DrillResponse {

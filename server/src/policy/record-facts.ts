@@ -77,6 +77,13 @@ export interface FactProperties {
   companyLink: string;
   /** Read on the linked company. */
   company: string[];
+  /**
+   * What a target of one object type is read with instead of `record`, where the CRM refuses a
+   * field the object lacks: Salesforce answers a whole SOQL query with `INVALID_FIELD`, so a
+   * Contact (no Industry, no Website) or a Lead (no AccountId) read with `record` would fail and
+   * leave every fact unknown. HubSpot ignores properties an object lacks: none.
+   */
+  byObjectType?: Readonly<Record<string, string[]>>;
 }
 
 export function recordFactProperties(policy: CompiledPolicy, crm: CrmName): FactProperties {
@@ -84,7 +91,20 @@ export function recordFactProperties(policy: CompiledPolicy, crm: CrmName): Fact
   const d = DEFAULT_PROPERTIES[crm];
   const company = [x.industryProperty ?? d.industry, d.domain, ...(x.namedProperty ? [x.namedProperty] : [])];
   const person = [x.titleProperty ?? d.title, ...(x.seniorityProperty ? [x.seniorityProperty] : [])];
-  return { record: [...new Set([...person, d.companyLink, ...company])], companyLink: d.companyLink, company };
+  const record = [...new Set([...person, d.companyLink, ...company])];
+  if (crm === "hubspot") return { record, companyLink: d.companyLink, company };
+  return {
+    record,
+    companyLink: d.companyLink,
+    company,
+    byObjectType: {
+      // A Contact's company is its Account; a Lead carries its company's fields itself and has no Account until converted.
+      Contact: [...person, d.companyLink],
+      Lead: [...new Set([...person, ...company])],
+      Account: company,
+      Opportunity: [d.companyLink],
+    },
+  };
 }
 
 /**

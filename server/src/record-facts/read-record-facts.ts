@@ -37,7 +37,7 @@ export async function readRecordFacts(
   const byType = new Map<string, Set<string>>();
   for (const t of targets) byType.set(t.objectType, (byType.get(t.objectType) ?? new Set()).add(t.objectId));
   for (const [objectType, ids] of byType) {
-    const found = await readOrNull(read, objectType, [...ids], props.record);
+    const found = await readOrNull(read, objectType, [...ids], props.byObjectType?.[objectType] ?? props.record);
     for (const id of ids) records.set(`${objectType}/${id}`, found === null ? null : (found.get(id) ?? null));
   }
 

@@ -48,6 +48,7 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     prefix,
     ownsDatabase: !options.db,
     workers: options.workers ?? true,
+    provisionSalesforce: options.provisionSalesforce ?? true,
     crms,
     governance,
     gate,

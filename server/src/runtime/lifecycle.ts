@@ -20,6 +20,7 @@ export interface LifecycleParts {
   prefix: string;
   ownsDatabase: boolean;
   workers: boolean;
+  provisionSalesforce: boolean;
   crms: Crms;
   governance: Governance;
   gate: Gate;
@@ -60,7 +61,8 @@ export function createLifecycle(p: LifecycleParts): { start(): Promise<Server>; 
       if (privatePortal) await ingestion.hubspotSetup.atStart(privatePortal);
       // The Salesforce org likewise: its fields, field access and CDC selection before any event.
       const sf = crms.salesforce;
-      if (sf) await provisionSalesforceAtStart(sf, listGovernedFields(policies.current(sf.orgId).compiled), logger);
+      if (sf && p.provisionSalesforce)
+        await provisionSalesforceAtStart(sf, listGovernedFields(policies.current(sf.orgId).compiled), logger);
       if (p.workers) {
         await g.writes.start();
         await approvalTimers.start();

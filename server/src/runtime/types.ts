@@ -34,6 +34,12 @@ export interface TollgateOptions {
   db?: Database;
   /** Start the webhook and write workers with `start()`. @defaultValue true */
   workers?: boolean;
+  /**
+   * Provision the Salesforce org at `start()` (its fields, field access and CDC selection). Off
+   * for the live drill, whose Tollgate writes nothing to the org but its test record
+   * (docs/operations.md "Drills"). @defaultValue true
+   */
+  provisionSalesforce?: boolean;
 }
 
 /** Work not yet done for a tenant: webhook jobs waiting or running, CRM writes not yet sent. */
