@@ -3,7 +3,9 @@
  * keep-alive by a few concurrent clients, through the full path (signature check, schema,
  * a receipt in PostgreSQL, BullMQ enqueue) versus a bare express handler that
  * only parses JSON and answers 200. Goal: the full path keeps at least half the bare throughput.
- * The same path without the receipt is measured alongside (the figure before receipts).
+ * The same path without the receipt is measured alongside (the figure before receipts), and so
+ * is the floor of any intake that stores something durably before answering: the bare handler
+ * plus one PostgreSQL insert and one Redis command per request, side by side.
  *
  *   npx tsx bench/webhook-ingest.ts    (REDIS_URL, default redis://127.0.0.1:6379;
  *                                       DATABASE_URL, else TEST_DATABASE_URL, else the local test database)
@@ -33,7 +35,10 @@ export interface WebhookIngestFigures {
   /** The same path without the PostgreSQL receipt (what ingest did before receipts). */
   noReceiptEventsPerSecond: number;
   bareEventsPerSecond: number;
+  /** The bare handler plus one committed PostgreSQL insert and one Redis SET, concurrently, per request. */
+  floorEventsPerSecond: number;
   ratio: number;
+  floorRatio: number;
   noReceiptRatio: number;
   fullCpuMsPerBatch: number;
   bareCpuMsPerBatch: number;
@@ -163,6 +168,15 @@ export async function run(
   const fullServer = await listen(full);
   const noReceiptServer = await listen(noReceipt);
   const bareServer = await listen(bare);
+  await db.query("CREATE TABLE bench_floor (id text NOT NULL)");
+  let floorRequests = 0;
+  const floor = express();
+  floor.post("/webhooks/hubspot", express.json({ limit: "1mb" }), async (req, res) => {
+    const id = String(++floorRequests);
+    await Promise.all([db.query("INSERT INTO bench_floor (id) VALUES ($1)", [id]), redis.set(`${prefix}-floor`, id)]);
+    res.status(200).json({ accepted: Array.isArray(req.body) ? req.body.length : 0 });
+  });
+  const floorServer = await listen(floor);
 
   try {
     // Signing happens before the clock starts: the bench measures the server, not the client.
@@ -172,7 +186,9 @@ export async function run(
     await drive(bareServer.port, warm, clients);
     await drive(fullServer.port, warm, clients);
     await drive(noReceiptServer.port, warm, clients);
+    await drive(floorServer.port, warm, clients);
     const bare: Run[] = [];
+    const floorRuns: Run[] = [];
     const fullRuns: Run[] = [];
     const noReceiptRuns: Run[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -180,11 +196,13 @@ export async function run(
       bare.push(await drive(bareServer.port, batches, clients));
       fullRuns.push(await drive(fullServer.port, batches, clients));
       noReceiptRuns.push(await drive(noReceiptServer.port, batches, clients));
+      floorRuns.push(await drive(floorServer.port, batches, clients));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const bareEventsPerSecond = median(bare.map((r) => r.eventsPerSecond));
     const fullEventsPerSecond = median(fullRuns.map((r) => r.eventsPerSecond));
     const noReceiptEventsPerSecond = median(noReceiptRuns.map((r) => r.eventsPerSecond));
+    const floorEventsPerSecond = median(floorRuns.map((r) => r.eventsPerSecond));
     const bareCpu = median(bare.map((r) => r.cpuMsPerBatch));
     const fullCpu = median(fullRuns.map((r) => r.cpuMsPerBatch));
     const roundRatios = fullRuns.map((r, i) => r.eventsPerSecond / bare[i]!.eventsPerSecond);
@@ -195,8 +213,10 @@ export async function run(
       fullEventsPerSecond: Math.round(fullEventsPerSecond),
       noReceiptEventsPerSecond: Math.round(noReceiptEventsPerSecond),
       bareEventsPerSecond: Math.round(bareEventsPerSecond),
+      floorEventsPerSecond: Math.round(floorEventsPerSecond),
       ratio: Number((fullEventsPerSecond / bareEventsPerSecond).toFixed(2)),
       noReceiptRatio: Number((noReceiptEventsPerSecond / bareEventsPerSecond).toFixed(2)),
+      floorRatio: Number((floorEventsPerSecond / bareEventsPerSecond).toFixed(2)),
       fullCpuMsPerBatch: Number(fullCpu.toFixed(2)),
       bareCpuMsPerBatch: Number(bareCpu.toFixed(2)),
       ratioRange: [Number(Math.min(...roundRatios).toFixed(2)), Number(Math.max(...roundRatios).toFixed(2))],
@@ -215,6 +235,9 @@ export async function run(
     log(
       `  bare express (JSON parse + 200):                              ${figures.bareEventsPerSecond.toLocaleString("en-US")} events/s`,
     );
+    log(
+      `  floor (bare + one PostgreSQL insert and one Redis SET):        ${figures.floorEventsPerSecond.toLocaleString("en-US")} events/s (${figures.floorRatio}× bare; the full path is ${(fullEventsPerSecond / floorEventsPerSecond).toFixed(2)}× this floor)`,
+    );
     log(`  ratio: ${figures.ratio}× (goal ≥ 0.5×; rounds ranged ${figures.ratioRange[0]}–${figures.ratioRange[1]}×)`);
     log(
       `  this process's CPU per batch (server + client): full ${figures.fullCpuMsPerBatch} ms, bare ${figures.bareCpuMsPerBatch} ms, ratio ${figures.cpuRatio}× (Redis's own CPU not included)`,
@@ -224,6 +247,7 @@ export async function run(
     await new Promise<void>((resolve) => fullServer.server.close(() => resolve()));
     await new Promise<void>((resolve) => bareServer.server.close(() => resolve()));
     await new Promise<void>((resolve) => noReceiptServer.server.close(() => resolve()));
+    await new Promise<void>((resolve) => floorServer.server.close(() => resolve()));
     await receiver.close();
     await noReceiptReceiver.close();
     await deleteUnder(redis, prefix);
