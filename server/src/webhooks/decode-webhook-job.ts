@@ -6,6 +6,7 @@ import {
   type HubSpotChange,
   type WebhookJob,
 } from "./events.js";
+import { parseHubSpotBatch } from "./parse-hubspot-batch.js";
 import { getChangeDedupeKey } from "./to-hubspot-change.js";
 
 export type DecodedWebhookJob = { ok: true; job: WebhookJob } | { ok: false; issue: string };
@@ -69,14 +70,34 @@ function decodeRow(
 }
 
 /**
- * A stored webhook job (compact rows, or the verbose form older releases queued) → the job
- * the handler gets, validated against `webhookJobSchema`. Never throws: the worker turns a
+ * A one-portal batch kept as HubSpot delivered it (receive.ts) → its job, or why it cannot be
+ * one. Parsed by the same `parseHubSpotBatch` the intake ran: the events it rejected are rejected
+ * again, and a change repeated in the batch is kept once, the first, as the intake counted it.
+ */
+function receivedBatchJob(events: unknown[]): WebhookJob | string {
+  const parsed = parseHubSpotBatch(events);
+  if (!parsed.ok) return parsed.issues[0]?.message ?? "not a HubSpot batch";
+  const unique = new Map<string, HubSpotChange>();
+  for (const change of parsed.changes) if (!unique.has(change.dedupeKey)) unique.set(change.dedupeKey, change);
+  const tenants = new Set(parsed.changes.map((c) => c.tenantId));
+  if (tenants.size !== 1) return `a batch kept as received names ${tenants.size} portals, not one`;
+  return { tenantId: [...tenants][0]!, changes: [...unique.values()] };
+}
+
+/**
+ * A stored webhook job (compact rows, a one-portal batch as received, or the verbose form older
+ * releases queued) → the job the handler gets, validated. Never throws: the worker turns a
  * failure into an `UnrecoverableError`, since retrying cannot repair stored data.
  */
 export function decodeWebhookJob(data: unknown): DecodedWebhookJob {
+  let candidate: unknown = data;
+  if (Array.isArray(data)) {
+    const job = receivedBatchJob(data);
+    if (typeof job === "string") return { ok: false, issue: job };
+    candidate = job;
+  }
   const compact =
     typeof data === "object" && data !== null && "v" in data ? compactWebhookJobSchema.safeParse(data) : undefined;
-  let candidate: unknown = data;
   if (compact) {
     if (!compact.success) return { ok: false, issue: firstIssue(compact.error) };
     const changes: Record<string, unknown>[] = [];

@@ -82,9 +82,10 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
       return sendError(res, new WebhookSignatureError(check.reason));
     }
 
+    const text = rawBody.toString("utf8");
     let body: unknown;
     try {
-      body = JSON.parse(rawBody.toString("utf8"));
+      body = JSON.parse(text);
     } catch {
       return sendError(
         res,
@@ -114,7 +115,7 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
 
     let result;
     try {
-      result = await receiver.receive(parsed.changes);
+      result = await receiver.receive(parsed.changes, { text });
     } catch (err) {
       const failure = err instanceof TollgateError ? err : new QueueUnavailableError(err);
       logger?.error({ err }, "could not queue a HubSpot webhook batch; HubSpot will retry");

@@ -52,13 +52,21 @@ export interface ReceiveResult {
   jobs: EnqueuedJob[];
 }
 
+/** The delivered body the changes were parsed from. */
+export interface ReceivedBatch {
+  /** The verified body as received (UTF-8), a JSON array of HubSpot events. */
+  text: string;
+}
+
 export interface WebhookReceiver {
   /**
-   * Drops changes already seen, enqueues the rest durably (one job per tenant), then marks
-   * them seen. Resolves only once the jobs are in Redis.
-   * @throws QueueUnavailableError when Redis fails or is too slow; nothing is marked seen.
+   * Records the changes (receipts in PostgreSQL, when there are any) and enqueues them durably,
+   * one job per tenant; resolves only once both are done. Given the `batch` they were parsed
+   * from, a one-portal batch's receipt keeps that text as received instead of encoding the
+   * changes again (docs/contracts.md#webhook-dedupe).
+   * @throws QueueUnavailableError when Redis or PostgreSQL fails or is too slow.
    */
-  receive(changes: readonly HubSpotChange[]): Promise<ReceiveResult>;
+  receive(changes: readonly HubSpotChange[], batch?: ReceivedBatch): Promise<ReceiveResult>;
   close(): Promise<void>;
 }
 

@@ -99,6 +99,30 @@ describe("webhook receipts", () => {
     expect((await receipts.load("r-16999"))?.job).toBe(job(16_999));
   });
 
+  it("keeps a one-portal batch as received, a two-portal one as compact rows, and the workers get the same changes", async () => {
+    const { receiver, workers, receipts } = setup();
+    const onePortal = readHubSpotFixture("contact.propertyChange.agent-write.json");
+    const twoPortals = readHubSpotFixture("deal.propertyChange.two-portals.json");
+    const one = changesOf("contact.propertyChange.agent-write.json");
+    const two = changesOf("deal.propertyChange.two-portals.json");
+    const received = await receiver.receive(one, { text: onePortal.raw.toString("utf8") });
+    const split = await receiver.receive(two, { text: twoPortals.raw.toString("utf8") });
+    expect((await receipts.load(received.jobs[0]!.jobId))?.job).toBe(onePortal.raw.toString("utf8"));
+    expect(split.jobs).toHaveLength(2);
+    for (const job of split.jobs) expect(JSON.parse((await receipts.load(job.jobId))!.job)).toMatchObject({ v: 3 });
+    const seen: WebhookJob[] = [];
+    await workers(async (job, meta) => {
+      await t.db.transaction(async (tx) => {
+        seen.push(job);
+        await meta.settle(tx);
+      });
+    });
+    await waitFor(async () => ((await receipts.counts()).done === 3 ? true : undefined));
+    const keys = (jobs: WebhookJob[]) => jobs.flatMap((j) => j.changes.map((c) => c.dedupeKey)).sort();
+    expect(keys(seen)).toEqual(keys([{ tenantId: "", changes: [...one, ...two] }]));
+    expect(seen.find((j) => j.tenantId === one[0]!.tenantId && j.changes.length === one.length)?.changes).toEqual(one);
+  });
+
   it("loses nothing when Redis loses every job after the 200: the sweep queues the receipt again", async () => {
     const { receiver, prefix, workers, sweeper, receipts } = setup();
     const changes = changesOf("contact.propertyChange.agent-write.json");

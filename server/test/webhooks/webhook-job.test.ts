@@ -209,3 +209,36 @@ describe("encodeWebhookJob / decodeWebhookJob", () => {
     }
   });
 });
+
+describe("decodeWebhookJob: a one-portal batch kept as received", () => {
+  const base = readHubSpotFixture("contact.propertyChange.ui-edit.json").events[0]!;
+  const batch = [
+    { ...base, eventId: 11, propertyValue: 'quotes " and ✓' },
+    { ...base, eventId: 12, objectId: 99 },
+    // HubSpot's retry of the first inside the same batch: one change, the first.
+    { ...base, eventId: 11, propertyValue: 'quotes " and ✓', attemptNumber: 1 },
+    { ...base, eventId: 13, objectId: "not a number" },
+  ];
+
+  it("gives the changes the intake parsed from it: repeats once, the events it rejected rejected again", () => {
+    const parsed = parseHubSpotBatch(batch);
+    if (!parsed.ok) throw new Error("the batch should parse");
+    expect(parsed.rejected.map((r) => r.index)).toEqual([3]);
+    const decoded = decodeWebhookJob(JSON.parse(JSON.stringify(batch)));
+    expect(decoded).toEqual({
+      ok: true,
+      job: { tenantId: String(base.portalId), changes: [parsed.changes[0], parsed.changes[1]] },
+    });
+  });
+
+  it("refuses a batch that names two portals, has no valid event, or is not a batch, with a reason", () => {
+    const twoPortals = readHubSpotFixture("deal.propertyChange.two-portals.json").events;
+    for (const stored of [twoPortals, [batch[3]], []]) {
+      const decoded = decodeWebhookJob(JSON.parse(JSON.stringify(stored)));
+      expect(decoded.ok).toBe(false);
+      if (!decoded.ok) expect(decoded.issue).toMatch(/\w/);
+    }
+    const two = decodeWebhookJob(JSON.parse(JSON.stringify(twoPortals)));
+    expect(two).toEqual({ ok: false, issue: "a batch kept as received names 2 portals, not one" });
+  });
+});
