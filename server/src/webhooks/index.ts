@@ -32,8 +32,8 @@ export { toHubSpotChange, getDedupeKey, getChangeDedupeKey } from "./to-hubspot-
 export { encodeWebhookJob } from "./encode-webhook-job.js";
 export { decodeWebhookJob } from "./decode-webhook-job.js";
 export type { DecodedWebhookJob } from "./decode-webhook-job.js";
-export { parseHubSpotBatch } from "./parse-hubspot-batch.js";
-export type { ParsedBatch, RejectedEvent, BatchIssue } from "./parse-hubspot-batch.js";
+export { parseHubSpotBatch, validateHubSpotBatch } from "./parse-hubspot-batch.js";
+export type { ParsedBatch, ValidatedBatch, RejectedEvent, BatchIssue } from "./parse-hubspot-batch.js";
 export { createWebhookReceiver } from "./receive.js";
 export { createWebhookWorkers } from "./workers.js";
 export { createHubSpotWebhookRouter } from "./middleware.js";

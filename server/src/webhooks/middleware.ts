@@ -6,7 +6,7 @@ import {
   UnsupportedMediaTypeError,
   WebhookSignatureError,
 } from "./errors.js";
-import { parseHubSpotBatch } from "./parse-hubspot-batch.js";
+import { validateHubSpotBatch } from "./parse-hubspot-batch.js";
 import type { HubSpotWebhookResponse, HubSpotWebhookRouterOptions } from "./types.js";
 import { verifyHubSpotSignatureV3 } from "./verify.js";
 
@@ -93,7 +93,7 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
       );
     }
 
-    const parsed = parseHubSpotBatch(body);
+    const parsed = validateHubSpotBatch(body);
     if (!parsed.ok)
       return sendError(
         res,
@@ -101,7 +101,7 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
           issues: parsed.issues,
         }),
       );
-    if (parsed.changes.length === 0) {
+    if (parsed.events.length === 0) {
       return sendError(
         res,
         new ValidationError("no event of the batch is valid", {
@@ -115,7 +115,7 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
 
     let result;
     try {
-      result = await receiver.receive(parsed.changes, { text });
+      result = await receiver.receiveBatch({ text, events: parsed.events });
     } catch (err) {
       const failure = err instanceof TollgateError ? err : new QueueUnavailableError(err);
       logger?.error({ err }, "could not queue a HubSpot webhook batch; HubSpot will retry");

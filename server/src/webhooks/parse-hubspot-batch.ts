@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { HUBSPOT_BATCH_MAX, getEventShapeIssues, hubSpotWebhookEventBaseSchema, type HubSpotChange } from "./events.js";
+import {
+  HUBSPOT_BATCH_MAX,
+  getEventShapeIssues,
+  hubSpotWebhookEventBaseSchema,
+  type HubSpotChange,
+  type HubSpotWebhookEvent,
+} from "./events.js";
 import { isValidHubSpotEvent } from "./is-valid-hubspot-event.js";
 import { toHubSpotChange } from "./to-hubspot-change.js";
 
@@ -22,6 +28,10 @@ export type ParsedBatch =
   /** The envelope itself is wrong (not an array, empty, too long): nothing is usable. */
   | { ok: false; issues: BatchIssue[] };
 
+/** The same verdict as `ParsedBatch`, the valid events not yet normalised to changes. */
+export type ValidatedBatch =
+  { ok: true; events: HubSpotWebhookEvent[]; rejected: RejectedEvent[] } | { ok: false; issues: BatchIssue[] };
+
 const envelopeSchema = z.array(z.unknown()).min(1).max(HUBSPOT_BATCH_MAX);
 
 const toIssues = (error: z.ZodError, prefix: (string | number)[] = []): BatchIssue[] =>
@@ -35,9 +45,18 @@ const peek = (event: unknown, key: string): string | undefined => {
 
 /**
  * Validates a parsed webhook body event by event, so one bad event does not hold back the
- * valid ones of its batch (docs/architecture.md#how-the-code-reads: aggregate, don't stop at the first failure). Pure.
+ * valid ones of its batch (docs/architecture.md#how-the-code-reads: aggregate, don't stop at the first failure), and
+ * normalises the valid ones to changes. Pure.
  */
 export function parseHubSpotBatch(body: unknown): ParsedBatch {
+  const validated = validateHubSpotBatch(body);
+  return validated.ok
+    ? { ok: true, changes: validated.events.map(toHubSpotChange), rejected: validated.rejected }
+    : validated;
+}
+
+/** `parseHubSpotBatch` without the normalising: the intake keeps one portal's batch as received. Pure. */
+export function validateHubSpotBatch(body: unknown): ValidatedBatch {
   let events: unknown[];
   if (Array.isArray(body) && body.length >= 1 && body.length <= HUBSPOT_BATCH_MAX) events = body;
   else {
@@ -45,13 +64,13 @@ export function parseHubSpotBatch(body: unknown): ParsedBatch {
     if (!envelope.success) return { ok: false, issues: toIssues(envelope.error) };
     events = envelope.data;
   }
-  const changes: HubSpotChange[] = [];
+  const valid: HubSpotWebhookEvent[] = [];
   const rejected: RejectedEvent[] = [];
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
     // The hand-written check passes nearly every event; zod decides (and explains) the rest.
     if (isValidHubSpotEvent(event)) {
-      changes.push(toHubSpotChange(event));
+      valid.push(event);
       continue;
     }
     // Same rules as hubSpotWebhookEventSchema, run as two steps because the refinement is slow in zod.
@@ -60,7 +79,7 @@ export function parseHubSpotBatch(body: unknown): ParsedBatch {
       ? getEventShapeIssues(parsed.data).map((i) => ({ path: `${index}.${i.path}`, message: i.message }))
       : toIssues(parsed.error, [index]);
     if (parsed.success && issues.length === 0) {
-      changes.push(toHubSpotChange(parsed.data));
+      valid.push(parsed.data);
       continue;
     }
     const entry: RejectedEvent = { index, issues };
@@ -70,5 +89,5 @@ export function parseHubSpotBatch(body: unknown): ParsedBatch {
     if (subscriptionType !== undefined) entry.subscriptionType = subscriptionType;
     rejected.push(entry);
   }
-  return { ok: true, changes, rejected };
+  return { ok: true, events: valid, rejected };
 }

@@ -3,11 +3,25 @@ import { Queue } from "bullmq";
 import { TollgateError } from "../errors/index.js";
 import { QueueUnavailableError } from "./errors.js";
 import { encodeWebhookJob } from "./encode-webhook-job.js";
-import type { CompactWebhookJob, HubSpotChange } from "./events.js";
+import type { CompactWebhookJob, HubSpotChange, HubSpotWebhookEvent } from "./events.js";
+import type { ReceiptStore } from "./create-receipt-store.js";
+import { getEventDedupeKey, toHubSpotChange } from "./to-hubspot-change.js";
 import type { EnqueuedJob, ReceivedBatch, ReceiveResult, WebhookReceiver, WebhookReceiverOptions } from "./types.js";
 import { DEFAULT_PREFIX, getWebhookKeys, tenantQueueName } from "./webhook-keys.js";
 import { webhookJobRetry } from "./webhook-job-retry.js";
 import { receiptRef, type ReceiptRef } from "./receipt-ref.js";
+
+/** The portal every event of a batch names, with their change keys; undefined when they name several. */
+function onePortal(events: readonly HubSpotWebhookEvent[]): { tenantId: string; keys: Set<string> } | undefined {
+  const tenantId = events[0] && String(events[0].portalId);
+  if (tenantId === undefined) return undefined;
+  const keys = new Set<string>();
+  for (const event of events) {
+    if (String(event.portalId) !== tenantId) return undefined;
+    keys.add(getEventDedupeKey(event));
+  }
+  return { tenantId, keys };
+}
 
 /** 128 bits of SHA-256, base64url: a short job id, collisions out of reach. */
 const digest = (s: string) => hash("sha256", s, "base64url").slice(0, 22);
@@ -76,7 +90,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     registered.add(tenantId);
   };
 
-  async function receiveNow(changes: readonly HubSpotChange[], batch?: ReceivedBatch): Promise<ReceiveResult> {
+  async function receiveNow(changes: readonly HubSpotChange[]): Promise<ReceiveResult> {
     // Keyed by the dedupe key itself: one hash per batch (the job id), none per change.
     const byTenant = new Map<string, Map<string, HubSpotChange>>();
     for (const change of changes) {
@@ -85,27 +99,22 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       byTenant.set(change.tenantId, unique);
     }
     const duplicates = changes.length - [...byTenant.values()].reduce((n, u) => n + u.size, 0);
-    // One portal's batch is stored as it came: the workers parse it with the same
-    // parseHubSpotBatch, and the request path spends nothing encoding it (bench/webhook-ingest.ts).
-    const asReceived = receipts && byTenant.size === 1 ? batch?.text : undefined;
 
     // Tenants are independent: each is recorded and enqueued on its own.
     const jobs = await Promise.all(
       [...byTenant].map(async ([tenantId, unique]): Promise<EnqueuedJob> => {
         const queue = queueFor(tenantId);
         const jobId = `hs-${digest([...unique.keys()].sort().join("\n"))}`;
-        const compact =
-          asReceived === undefined ? encodeWebhookJob({ tenantId, changes: [...unique.values()] }) : undefined;
+        const job = encodeWebhookJob({ tenantId, changes: [...unique.values()] });
         // The receipt and the job go out together: the 200 waits for both, so neither round trip
         // waits on the other. A job that runs before its receipt commits is retried until it
         // finds it (see workers.ts).
         await Promise.all([
-          receipts?.record([{ id: jobId, tenantId, crm: "hubspot", job: asReceived ?? JSON.stringify(compact) }]),
+          receipts?.record([{ id: jobId, tenantId, crm: "hubspot", job: JSON.stringify(job) }]),
           register(tenantId),
           // With receipts the batch lives in PostgreSQL and the job only names it: Redis holds
           // a few bytes per batch, and BullMQ serialises no 7 KB payload on the request path.
-          // Without receipts nothing was kept as received, so `compact` is there.
-          queue.add("hubspot.batch", receipts ? receiptRef(tenantId, jobId) : compact!, { jobId }),
+          queue.add("hubspot.batch", receipts ? receiptRef(tenantId, jobId) : job, { jobId }),
         ]);
         return { tenantId, queue: queue.name, jobId, changes: unique.size };
       }),
@@ -114,14 +123,43 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     return { accepted, duplicates, jobs };
   }
 
+  /**
+   * One portal's batch, recorded as it came: the workers parse it with the same parseHubSpotBatch
+   * (decode-webhook-job.ts), so the request path neither normalises nor encodes its events
+   * (bench/webhook-ingest.ts). Its ids are receiveNow's: the same change keys, hashed alike.
+   */
+  async function receiveAsReceived(
+    portal: { tenantId: string; keys: ReadonlySet<string> },
+    batch: ReceivedBatch,
+    receipts: ReceiptStore,
+  ): Promise<ReceiveResult> {
+    const { tenantId, keys } = portal;
+    const queue = queueFor(tenantId);
+    const jobId = `hs-${digest([...keys].sort().join("\n"))}`;
+    await Promise.all([
+      receipts.record([{ id: jobId, tenantId, crm: "hubspot", job: batch.text }]),
+      register(tenantId),
+      queue.add("hubspot.batch", receiptRef(tenantId, jobId), { jobId }),
+    ]);
+    const jobs = [{ tenantId, queue: queue.name, jobId, changes: keys.size }];
+    return { accepted: keys.size, duplicates: batch.events.length - keys.size, jobs };
+  }
+
+  const guarded = async (work: () => Promise<ReceiveResult>): Promise<ReceiveResult> => {
+    try {
+      return await withTimeout(work(), timeoutMs);
+    } catch (err) {
+      if (err instanceof TollgateError) throw err;
+      throw new QueueUnavailableError(err);
+    }
+  };
+
   return {
-    async receive(changes, batch) {
-      try {
-        return await withTimeout(receiveNow(changes, batch), timeoutMs);
-      } catch (err) {
-        if (err instanceof TollgateError) throw err;
-        throw new QueueUnavailableError(err);
-      }
+    receive: (changes) => guarded(() => receiveNow(changes)),
+    receiveBatch(batch) {
+      const portal = receipts && onePortal(batch.events);
+      if (receipts && portal) return guarded(() => receiveAsReceived(portal, batch, receipts));
+      return guarded(() => receiveNow(batch.events.map(toHubSpotChange)));
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));

@@ -70,12 +70,23 @@ export function getChangeDedupeKey(c: HubSpotChange): string {
   return `${c.tenantId}|${c.eventId}|${c.subscriptionType}|${c.crmObjectType}|${c.objectId}|${detail}|${c.occurredAt}`;
 }
 
-/** Normalises one validated HubSpot event; pure. */
-export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
+/** What names one validated event's record: its kind, HubSpot object type id and record id. */
+function identify(e: HubSpotWebhookEvent): { kind: ChangeKind; crmObjectType: string; objectId: string } {
   const { scope, kind } = TYPE_PARTS.get(e.subscriptionType) ?? splitSubscriptionType(e.subscriptionType);
-  const crmObjectType = crmObjectTypeOf(e, scope);
   // The schema guarantees one of these per kind (objectId, or fromObjectId for associations).
   const objectId = String(e.objectId ?? (kind === "association" ? e.fromObjectId : e.primaryObjectId));
+  return { kind, crmObjectType: crmObjectTypeOf(e, scope), objectId };
+}
+
+/** The dedupe key `toHubSpotChange` gives a validated event, without the rest of the change. Pure. */
+export function getEventDedupeKey(e: HubSpotWebhookEvent): string {
+  const { crmObjectType, objectId } = identify(e);
+  return getDedupeKey(e, crmObjectType, objectId);
+}
+
+/** Normalises one validated HubSpot event; pure. */
+export function toHubSpotChange(e: HubSpotWebhookEvent): HubSpotChange {
+  const { kind, crmObjectType, objectId } = identify(e);
   const change: HubSpotChange = {
     crm: "hubspot",
     tenantId: String(e.portalId),

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Sql } from "../db/index.js";
 import type { ReceiptStore } from "./create-receipt-store.js";
 import type { WebhookRetryOptions } from "./webhook-job-retry.js";
-import type { HubSpotChange, WebhookJob } from "./events.js";
+import type { HubSpotChange, HubSpotWebhookEvent, WebhookJob } from "./events.js";
 import type { RejectedEvent } from "./parse-hubspot-batch.js";
 
 /** The slice of a pino logger the webhook code uses; pass the app's logger. */
@@ -52,21 +52,27 @@ export interface ReceiveResult {
   jobs: EnqueuedJob[];
 }
 
-/** The delivered body the changes were parsed from. */
+/** A delivered batch whose signature was verified. */
 export interface ReceivedBatch {
-  /** The verified body as received (UTF-8), a JSON array of HubSpot events. */
+  /** The body as received (UTF-8): a JSON array of HubSpot events. */
   text: string;
+  /** Its valid events (`validateHubSpotBatch`), in order. */
+  events: readonly HubSpotWebhookEvent[];
 }
 
 export interface WebhookReceiver {
   /**
    * Records the changes (receipts in PostgreSQL, when there are any) and enqueues them durably,
-   * one job per tenant; resolves only once both are done. Given the `batch` they were parsed
-   * from, a one-portal batch's receipt keeps that text as received instead of encoding the
-   * changes again (docs/contracts.md#webhook-dedupe).
+   * one job per tenant; resolves only once both are done.
    * @throws QueueUnavailableError when Redis or PostgreSQL fails or is too slow.
    */
-  receive(changes: readonly HubSpotChange[], batch?: ReceivedBatch): Promise<ReceiveResult>;
+  receive(changes: readonly HubSpotChange[]): Promise<ReceiveResult>;
+  /**
+   * `receive` for a delivered batch. A one-portal batch's receipt keeps the body as received,
+   * so nothing on the request path normalises or encodes its events; its job and receipt id are
+   * the ones `receive` gives its changes. Other batches go through `receive`.
+   */
+  receiveBatch(batch: ReceivedBatch): Promise<ReceiveResult>;
   close(): Promise<void>;
 }
 
@@ -127,7 +133,7 @@ export interface HubSpotWebhookRouterOptions {
   clientSecret: string;
   /** `TOLLGATE_PUBLIC_URL` (no trailing slash); the signed URL is this + the request path and query. */
   publicUrl: string;
-  receiver: Pick<WebhookReceiver, "receive">;
+  receiver: Pick<WebhookReceiver, "receiveBatch">;
   logger?: WebhookLogger;
   /** @defaultValue Date.now */
   now?: () => number;

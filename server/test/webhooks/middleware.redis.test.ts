@@ -33,7 +33,7 @@ function captureLogs() {
 }
 
 async function listen(
-  receiver: Pick<WebhookReceiver, "receive">,
+  receiver: Pick<WebhookReceiver, "receiveBatch">,
   logger: WebhookLogger,
   limit?: string,
 ): Promise<{ server: Server; base: string }> {
@@ -327,7 +327,11 @@ describe("POST /webhooks/hubspot when Redis or the body is a problem", () => {
 
   it("413 for a body over the limit, in the error shape", async () => {
     const own = captureLogs();
-    const app = await listen({ receive: async () => ({ accepted: 0, duplicates: 0, jobs: [] }) }, own.logger, "1kb");
+    const app = await listen(
+      { receiveBatch: async () => ({ accepted: 0, duplicates: 0, jobs: [] }) },
+      own.logger,
+      "1kb",
+    );
     try {
       const big = JSON.stringify(
         Array.from({ length: 50 }, () => readHubSpotFixture("contact.creation.json").events[0]),

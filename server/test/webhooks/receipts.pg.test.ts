@@ -8,6 +8,7 @@ import {
   createWebhookWorkers,
   parseHubSpotBatch,
   tenantQueueName,
+  validateHubSpotBatch,
   type HubSpotChange,
   type ReceiptStore,
   type WebhookJob,
@@ -105,9 +106,17 @@ describe("webhook receipts", () => {
     const twoPortals = readHubSpotFixture("deal.propertyChange.two-portals.json");
     const one = changesOf("contact.propertyChange.agent-write.json");
     const two = changesOf("deal.propertyChange.two-portals.json");
-    const received = await receiver.receive(one, { text: onePortal.raw.toString("utf8") });
-    const split = await receiver.receive(two, { text: twoPortals.raw.toString("utf8") });
+    const delivered = (fixture: { raw: Buffer; events: unknown[] }) => {
+      const validated = validateHubSpotBatch(fixture.events);
+      if (!validated.ok) throw new Error("fixture should validate");
+      return { text: fixture.raw.toString("utf8"), events: validated.events };
+    };
+    const received = await receiver.receiveBatch(delivered(onePortal));
+    const split = await receiver.receiveBatch(delivered(twoPortals));
     expect((await receipts.load(received.jobs[0]!.jobId))?.job).toBe(onePortal.raw.toString("utf8"));
+    // The ids and counts `receive` gives the same changes: a redelivery is the same job and receipt.
+    const again = await receiver.receive(one);
+    expect(again).toEqual(received);
     expect(split.jobs).toHaveLength(2);
     for (const job of split.jobs) expect(JSON.parse((await receipts.load(job.jobId))!.job)).toMatchObject({ v: 3 });
     const seen: WebhookJob[] = [];
