@@ -4,7 +4,6 @@ import { TollgateError } from "../errors/index.js";
 import { QueueUnavailableError } from "./errors.js";
 import { encodeWebhookJob } from "./encode-webhook-job.js";
 import type { CompactWebhookJob, HubSpotChange, HubSpotWebhookEvent } from "./events.js";
-import type { ReceiptStore } from "./create-receipt-store.js";
 import { getEventDedupeKey, toHubSpotChange } from "./to-hubspot-change.js";
 import type { EnqueuedJob, ReceivedBatch, ReceiveResult, WebhookReceiver, WebhookReceiverOptions } from "./types.js";
 import { DEFAULT_PREFIX, getWebhookKeys, tenantQueueName } from "./webhook-keys.js";
@@ -25,6 +24,9 @@ function onePortal(events: readonly HubSpotWebhookEvent[]): { tenantId: string; 
 
 /** 128 bits of SHA-256, base64url: a short job id, collisions out of reach. */
 const digest = (s: string) => hash("sha256", s, "base64url").slice(0, 22);
+
+/** A tenant's job and receipt id: its change keys, sorted and hashed, so a redelivered batch is one job. */
+const jobIdOf = (keys: Iterable<string>) => `hs-${digest([...keys].sort().join("\n"))}`;
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -90,6 +92,30 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     registered.add(tenantId);
   };
 
+  /**
+   * Records a tenant's share (`receipt`, the text its receipt keeps) and queues its job; resolves
+   * with the queue's name. Both go out together: the 200 waits for both, so neither round trip
+   * waits on the other, and a job that runs before its receipt commits is retried until it finds
+   * it (see workers.ts). With receipts the job only names its receipt: Redis holds a few bytes
+   * per batch, and BullMQ serialises no batch on the request path; without, it carries `job`.
+   */
+  async function recordAndQueue(
+    tenantId: string,
+    jobId: string,
+    receipt: string | undefined,
+    job?: CompactWebhookJob,
+  ): Promise<string> {
+    const queue = queueFor(tenantId);
+    const data = receipts && receipt !== undefined ? receiptRef(tenantId, jobId) : job;
+    if (data === undefined) throw new Error(`webhook job ${jobId} has neither a receipt nor a body`);
+    await Promise.all([
+      receipt === undefined ? undefined : receipts?.record([{ id: jobId, tenantId, crm: "hubspot", job: receipt }]),
+      register(tenantId),
+      queue.add("hubspot.batch", data, { jobId }),
+    ]);
+    return queue.name;
+  }
+
   async function receiveNow(changes: readonly HubSpotChange[]): Promise<ReceiveResult> {
     // Keyed by the dedupe key itself: one hash per batch (the job id), none per change.
     const byTenant = new Map<string, Map<string, HubSpotChange>>();
@@ -103,20 +129,10 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     // Tenants are independent: each is recorded and enqueued on its own.
     const jobs = await Promise.all(
       [...byTenant].map(async ([tenantId, unique]): Promise<EnqueuedJob> => {
-        const queue = queueFor(tenantId);
-        const jobId = `hs-${digest([...unique.keys()].sort().join("\n"))}`;
+        const jobId = jobIdOf(unique.keys());
         const job = encodeWebhookJob({ tenantId, changes: [...unique.values()] });
-        // The receipt and the job go out together: the 200 waits for both, so neither round trip
-        // waits on the other. A job that runs before its receipt commits is retried until it
-        // finds it (see workers.ts).
-        await Promise.all([
-          receipts?.record([{ id: jobId, tenantId, crm: "hubspot", job: JSON.stringify(job) }]),
-          register(tenantId),
-          // With receipts the batch lives in PostgreSQL and the job only names it: Redis holds
-          // a few bytes per batch, and BullMQ serialises no 7 KB payload on the request path.
-          queue.add("hubspot.batch", receipts ? receiptRef(tenantId, jobId) : job, { jobId }),
-        ]);
-        return { tenantId, queue: queue.name, jobId, changes: unique.size };
+        const queue = await recordAndQueue(tenantId, jobId, receipts ? JSON.stringify(job) : undefined, job);
+        return { tenantId, queue, jobId, changes: unique.size };
       }),
     );
     const accepted = jobs.reduce((n, job) => n + job.changes, 0);
@@ -131,17 +147,11 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   async function receiveAsReceived(
     portal: { tenantId: string; keys: ReadonlySet<string> },
     batch: ReceivedBatch,
-    receipts: ReceiptStore,
   ): Promise<ReceiveResult> {
     const { tenantId, keys } = portal;
-    const queue = queueFor(tenantId);
-    const jobId = `hs-${digest([...keys].sort().join("\n"))}`;
-    await Promise.all([
-      receipts.record([{ id: jobId, tenantId, crm: "hubspot", job: batch.text }]),
-      register(tenantId),
-      queue.add("hubspot.batch", receiptRef(tenantId, jobId), { jobId }),
-    ]);
-    const jobs = [{ tenantId, queue: queue.name, jobId, changes: keys.size }];
+    const jobId = jobIdOf(keys);
+    const queue = await recordAndQueue(tenantId, jobId, batch.text);
+    const jobs = [{ tenantId, queue, jobId, changes: keys.size }];
     return { accepted: keys.size, duplicates: batch.events.length - keys.size, jobs };
   }
 
@@ -158,7 +168,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     receive: (changes) => guarded(() => receiveNow(changes)),
     receiveBatch(batch) {
       const portal = receipts && onePortal(batch.events);
-      if (receipts && portal) return guarded(() => receiveAsReceived(portal, batch, receipts));
+      if (portal) return guarded(() => receiveAsReceived(portal, batch));
       return guarded(() => receiveNow(batch.events.map(toHubSpotChange)));
     },
     async close() {
