@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../shared/index.js";
 import { createLogger } from "../../src/observability/index.js";
 import { callApi } from "../helpers/call-api.js";
-import { PORTAL_ID, startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
+import {
+  PORTAL_ID,
+  startTollgateWithSandbox,
+  defineSensitiveContactProperty,
+  type Harness,
+} from "../helpers/start-tollgate-with-sandbox.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 // Issue 9, end to end: HubSpot marks a property Sensitive Data (`dataSensitivity: sensitive`), so
@@ -77,19 +82,8 @@ beforeAll(async () => {
     beforeStart: async (started) => {
       // The portal holds Social Security numbers in a Sensitive Data property, from before the
       // install (Tollgate reads and caches the definitions at start).
-      const created = await fetch(`${started.sandbox.url}/crm/v3/properties/contacts`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${started.tollgateToken}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          name: "national_id",
-          label: "National ID",
-          type: "string",
-          fieldType: "text",
-          groupName: "contactinformation",
-          dataSensitivity: "sensitive",
-        }),
-      });
-      expect(created.status).toBe(201);
+      const status = await defineSensitiveContactProperty(started, { name: "national_id", label: "National ID" });
+      expect(status).toBe(201);
     },
     logger,
     env: {

@@ -59,3 +59,28 @@ export async function startTollgateWithSandbox(
     },
   };
 }
+
+type StartedStack = Parameters<NonNullable<LocalStackOptions["beforeStart"]>>[0];
+
+/**
+ * Defines a contact property the portal marks Sensitive Data (`dataSensitivity: sensitive`), as
+ * HubSpot's properties API would; call it in `beforeStart`, since Tollgate reads and caches the
+ * portal's definitions at start. Resolves with the API's status (201 when created).
+ */
+export async function defineSensitiveContactProperty(
+  started: StartedStack,
+  property: { name: string; label: string },
+): Promise<number> {
+  const created = await fetch(`${started.sandbox.url}/crm/v3/properties/contacts`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${started.tollgateToken}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      ...property,
+      type: "string",
+      fieldType: "text",
+      groupName: "contactinformation",
+      dataSensitivity: "sensitive",
+    }),
+  });
+  return created.status;
+}

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PORTAL_ID, startTollgateWithSandbox, type Harness } from "../helpers/start-tollgate-with-sandbox.js";
+import {
+  PORTAL_ID,
+  startTollgateWithSandbox,
+  defineSensitiveContactProperty,
+  type Harness,
+} from "../helpers/start-tollgate-with-sandbox.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 // Issue 9: the snapshots Tollgate keeps to restore a prior value on revert hold the value itself —
@@ -37,19 +42,8 @@ beforeAll(async () => {
     // The portal holds Social Security numbers in a Sensitive Data property, defined before
     // install (Tollgate reads definitions once per 5 minutes: a mark added later shows within it).
     beforeStart: async (started) => {
-      const created = await fetch(`${started.sandbox.url}/crm/v3/properties/contacts`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${started.tollgateToken}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          name: "national_id",
-          label: "National ID",
-          type: "string",
-          fieldType: "text",
-          groupName: "contactinformation",
-          dataSensitivity: "sensitive",
-        }),
-      });
-      expect(created.status).toBe(201);
+      const status = await defineSensitiveContactProperty(started, { name: "national_id", label: "National ID" });
+      expect(status).toBe(201);
     },
   });
 }, 60_000);
