@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Redis } from "ioredis";
 import { readFileSync } from "node:fs";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import { createApprovalStore } from "../../src/approvals/index.js";
@@ -7,16 +6,17 @@ import { createExceptionStore } from "../../src/exceptions/index.js";
 import { createPolicyPort, enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
 import { createSnapshotStore } from "../../src/snapshots/index.js";
-import { createCrmWriteQueue, type CrmWriteQueue } from "../../src/writes/index.js";
+import type { CrmWriteQueue } from "../../src/writes/index.js";
 import type { CrmRecord } from "../../src/crm/index.js";
-import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
+import { createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
+import { openUnsentWriteQueue } from "../helpers/unsent-write-queue.js";
 
 const TENANT = "777";
 const shipped = readFileSync("manifests/policy.yaml", "utf8");
 let t: TestDatabase;
 let audit: AuditLog;
 let writes: CrmWriteQueue;
-let redis: Redis;
+let closeWrites: () => Promise<void>;
 let historyReads: { ids: string[]; props: string[] }[];
 let history: Record<string, CrmRecord>;
 
@@ -76,21 +76,10 @@ async function writeRows(objectId: string) {
 beforeAll(async () => {
   t = await createTestDatabase();
   audit = await createAuditLog(t.db);
-  redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  // The queue stores intents in PostgreSQL; it is never started here, so nothing is sent.
-  writes = await createCrmWriteQueue({
-    db: t.db,
-    redis,
-    prefix: testPrefix("enforce"),
-    audit,
-    connectorFor: async () => {
-      throw new Error("no CRM in this suite");
-    },
-  });
+  ({ writes, close: closeWrites } = await openUnsentWriteQueue({ db: t.db, audit, prefix: testPrefix("enforce") }));
 });
 afterAll(async () => {
-  await writes.close();
-  redis.disconnect();
+  await closeWrites();
   await t.drop();
 });
 beforeEach(() => {

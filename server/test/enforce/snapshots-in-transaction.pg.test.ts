@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Redis } from "ioredis";
 import { readFileSync } from "node:fs";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import { createApprovalStore } from "../../src/approvals/index.js";
@@ -7,14 +6,15 @@ import { createExceptionStore } from "../../src/exceptions/index.js";
 import { createPolicyPort, enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
 import { createSnapshotStore } from "../../src/snapshots/index.js";
-import { createCrmWriteQueue, type CrmWriteQueue } from "../../src/writes/index.js";
-import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
+import type { CrmWriteQueue } from "../../src/writes/index.js";
+import { createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
+import { openUnsentWriteQueue } from "../helpers/unsent-write-queue.js";
 
 const TENANT = "778";
 let t: TestDatabase;
 let audit: AuditLog;
 let writes: CrmWriteQueue;
-let redis: Redis;
+let closeWrites: () => Promise<void>;
 let historyReads = 0;
 
 function deps(): EnforcementDeps {
@@ -58,21 +58,14 @@ const count = async (table: "record_values" | "crm_writes" | "processed_events")
 beforeAll(async () => {
   t = await createTestDatabase();
   audit = await createAuditLog(t.db);
-  redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  // Never started: intents stay in PostgreSQL, nothing is sent.
-  writes = await createCrmWriteQueue({
+  ({ writes, close: closeWrites } = await openUnsentWriteQueue({
     db: t.db,
-    redis,
-    prefix: testPrefix("snapshots-tx"),
     audit,
-    connectorFor: async () => {
-      throw new Error("no CRM in this suite");
-    },
-  });
+    prefix: testPrefix("snapshots-tx"),
+  }));
 });
 afterAll(async () => {
-  await writes.close();
-  redis.disconnect();
+  await closeWrites();
   await t.drop();
 });
 

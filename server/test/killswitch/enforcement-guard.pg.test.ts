@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../shared/index.js";
@@ -14,9 +13,9 @@ import {
 import { createCounterStore } from "../../src/limits/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
 import { createSnapshotStore } from "../../src/snapshots/index.js";
-import { createCrmWriteQueue, type CrmWriteQueue } from "../../src/writes/index.js";
+import type { CrmWriteQueue } from "../../src/writes/index.js";
 import { createKillSwitchHarness, type KillSwitchHarness } from "./helpers.js";
-import { TEST_REDIS_URL } from "../helpers/test-database.js";
+import { openUnsentWriteQueue } from "../helpers/unsent-write-queue.js";
 
 const ENRICHMENT = "1000002";
 const OTHER = "1000009";
@@ -49,28 +48,17 @@ kill_switch_triggers: ${o.triggers ?? "[]"}
 
 let h: KillSwitchHarness;
 let writes: CrmWriteQueue;
-let queueRedis: Redis;
+let closeWrites: (() => Promise<void>) | undefined;
 let killSwitches: KillSwitchService;
 let alerts: KillSwitchAlert[];
 
 beforeAll(async () => {
   h = await createKillSwitchHarness("ks-guard");
   killSwitches = h.service();
-  queueRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  // Never started: the intents stay in PostgreSQL, nothing is sent.
-  writes = await createCrmWriteQueue({
-    db: h.t.db,
-    redis: queueRedis,
-    prefix: h.prefix,
-    audit: h.audit,
-    connectorFor: async () => {
-      throw new Error("no CRM in this suite");
-    },
-  });
+  ({ writes, close: closeWrites } = await openUnsentWriteQueue({ db: h.t.db, audit: h.audit, prefix: h.prefix }));
 });
 afterAll(async () => {
-  await writes?.close();
-  queueRedis?.disconnect();
+  await closeWrites?.();
   await h?.teardown();
 });
 
