@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApprovalQueue, createApprovalTimers, type ApprovalJob } from "../../src/approvals/index.js";
 import { deleteKeysUnder } from "../../src/redis/index.js";
-import { testPrefix, TEST_REDIS_URL } from "../helpers/test-database.js";
+import { testPrefix, testRedisOptions, TEST_REDIS_URL } from "../helpers/test-database.js";
 import { newTenantId, waitFor } from "../helpers/wait-for.js";
 import { createApprovalHarness, type ApprovalHarness } from "./approval-harness.js";
 
@@ -19,10 +19,9 @@ afterAll(async () => {
 describe("approval expiry after an outage longer than its retries", () => {
   it("is re-armed by the next sweep and expires once the store is back", async () => {
     const prefix = testPrefix("approval-expiry-outage");
-    const url = new URL(TEST_REDIS_URL);
     // Two quick attempts stand in for the ten of production (about 17 minutes of outage).
     const queue = createApprovalQueue({
-      connection: { host: url.hostname, port: Number(url.port || 6379) },
+      connection: testRedisOptions(),
       prefix,
       store: h.store,
       now: h.clock.now,

@@ -32,7 +32,13 @@ import { createLogger, createMetrics } from "../../src/observability/index.js";
 import { createSnapshotStore, type SnapshotStore } from "../../src/snapshots/index.js";
 import { signHubSpotV3 } from "../../src/webhooks/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue } from "../../src/writes/index.js";
-import { createTestDatabase, testPrefix, TEST_REDIS_URL, type TestDatabase } from "../helpers/test-database.js";
+import {
+  createTestDatabase,
+  testPrefix,
+  testRedisOptions,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from "../helpers/test-database.js";
 import { InMemoryCrm } from "../writes/in-memory-crm.js";
 
 export const API_KEYS = {
@@ -105,10 +111,9 @@ export async function createApprovalHarness(options: { startWrites?: boolean } =
     return crm;
   };
   const prefix = testPrefix("approvals");
-  const url = new URL(TEST_REDIS_URL);
   const writes = await createCrmWriteQueue({
     db,
-    redis: { host: url.hostname, port: Number(url.port || 6379) },
+    redis: testRedisOptions(),
     prefix,
     audit,
     connectorFor: async (tenantId) => crmOf(tenantId),

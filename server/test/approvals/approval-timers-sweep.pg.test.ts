@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApprovalQueue, createApprovalTimers } from "../../src/approvals/index.js";
 import { deleteKeysUnder } from "../../src/redis/index.js";
-import { testPrefix, TEST_REDIS_URL } from "../helpers/test-database.js";
+import { testPrefix, testRedisOptions, TEST_REDIS_URL } from "../helpers/test-database.js";
 import { newTenantId, waitFor } from "../helpers/wait-for.js";
 import { createApprovalHarness, type ApprovalHarness } from "./approval-harness.js";
 
@@ -19,9 +19,8 @@ afterAll(async () => {
 describe("approval timers", () => {
   it("expire an approval whose timer Redis does not have, at the next sweep", async () => {
     const prefix = testPrefix("approval-timers");
-    const url = new URL(TEST_REDIS_URL);
     const queue = createApprovalQueue({
-      connection: { host: url.hostname, port: Number(url.port || 6379) },
+      connection: testRedisOptions(),
       prefix,
       store: h.store,
       now: h.clock.now,

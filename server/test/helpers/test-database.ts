@@ -9,6 +9,12 @@ import { createDatabase, listMigrations, migrate, type Database } from "../../sr
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
+/** TEST_REDIS_URL as connection options, for BullMQ queues that open their own connections. */
+export function testRedisOptions(): { host: string; port: number } {
+  const url = new URL(TEST_REDIS_URL);
+  return { host: url.hostname, port: Number(url.port || 6379) };
+}
+
 export interface TestDatabase {
   db: Database;
   schema: string;

@@ -10,7 +10,13 @@ import {
   type CrmWriteRow,
 } from "../../src/writes/index.js";
 import { toCrmWriteRow, type CrmWriteRecord } from "../../src/writes/to-crm-write-row.js";
-import { createTestDatabase, testPrefix, TEST_REDIS_URL, type TestDatabase } from "../helpers/test-database.js";
+import {
+  createTestDatabase,
+  testPrefix,
+  testRedisOptions,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from "../helpers/test-database.js";
 
 /** One suite's stores: its own schema, its own BullMQ prefix, the real audit log. */
 export interface WriteQueueHarness {
@@ -38,7 +44,7 @@ export async function createWriteQueueHarness(name: string): Promise<WriteQueueH
     audit,
     prefix,
     async open(options) {
-      const queue = await createCrmWriteQueue({ ...options, db, redis: { ...redisOptions() }, prefix, audit });
+      const queue = await createCrmWriteQueue({ ...options, db, redis: { ...testRedisOptions() }, prefix, audit });
       opened.push(queue);
       return queue;
     },
@@ -68,11 +74,6 @@ export async function createWriteQueueHarness(name: string): Promise<WriteQueueH
     },
   };
   return harness;
-}
-
-function redisOptions() {
-  const url = new URL(TEST_REDIS_URL);
-  return { host: url.hostname, port: Number(url.port || 6379) };
 }
 
 /** Deletes the suite's own BullMQ keys (never anything else: other suites share this Redis). */
