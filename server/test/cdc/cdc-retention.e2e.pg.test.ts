@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReplayPositionStore } from "../../src/cdc/index.js";
 import { loadConfig, type Config } from "../../src/config/index.js";
@@ -10,6 +8,7 @@ import { createTollgate, type Tollgate } from "../../src/runtime/index.js";
 import { startSalesforceOrg, type LocalSalesforceOrg } from "../../sandbox/demo/start-salesforce-org.js";
 import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { startAlertReceiver, type AlertReceiver } from "../helpers/alert-receiver.js";
 
 // Tollgate stopped for longer than the org keeps change events (the sandbox keeps them 3 s here;
 // Salesforce keeps them 72 hours), agents writing meanwhile. On start its saved replay id is
@@ -25,20 +24,11 @@ let t: TestDatabase;
 let sf: LocalSalesforceOrg;
 let config: Config;
 let tollgate: Tollgate | undefined;
-let alertServer: Server;
-const alerts: Record<string, unknown>[] = [];
+let alertReceiver: AlertReceiver;
 const prefix = testPrefix("sf-retention");
 
 beforeAll(async () => {
-  alertServer = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      alerts.push(JSON.parse(body) as Record<string, unknown>);
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => alertServer.listen(0, "127.0.0.1", () => r()));
+  alertReceiver = await startAlertReceiver();
   t = await createTestDatabase({ poolSize: 10 });
   sf = await startSalesforceOrg({ retainEventsMs: RETENTION_MS, longPollMs: 500 });
   config = loadConfig({
@@ -46,7 +36,7 @@ beforeAll(async () => {
     REDIS_URL: TEST_REDIS_URL,
     TOLLGATE_POLICY: "manifests/policy.salesforce.yaml",
     TOLLGATE_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-    TOLLGATE_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(alertServer.address() as AddressInfo).port}/alerts`,
+    TOLLGATE_ALERT_WEBHOOK_URL: alertReceiver.url,
     // No periodic sweep: what finds the gap here is the refused replay id alone.
     TOLLGATE_RECONCILE_INTERVAL_S: "0",
     TOLLGATE_RETRY_BASE_MS: "50",
@@ -64,7 +54,7 @@ afterAll(async () => {
   }
   await sf?.org.close();
   await t?.drop();
-  alertServer?.close();
+  alertReceiver?.close();
 });
 
 async function startTollgate(): Promise<Tollgate> {
@@ -147,8 +137,12 @@ describe("Salesforce CDC: a replay id past retention", () => {
     expect(lost[0]!.evidence).toMatchObject({ channel: "/data/ChangeEvents", replayId: stopped!.replayId });
     expect(events.filter((e) => e.object_id === expired && e.decision?.outcome === "deny")).toHaveLength(1);
     expect(events.filter((e) => e.object_id === retained && e.decision?.outcome === "deny")).toHaveLength(1);
-    await waitFor(() => alerts.some((a) => a["type"] === "crm.stream_position_lost"), 10_000, "the alert");
-    expect(alerts.find((a) => a["type"] === "crm.stream_position_lost")).toMatchObject({
+    await waitFor(
+      () => alertReceiver.alerts.some((a) => a["type"] === "crm.stream_position_lost"),
+      10_000,
+      "the alert",
+    );
+    expect(alertReceiver.alerts.find((a) => a["type"] === "crm.stream_position_lost")).toMatchObject({
       tenantId: sf.org.orgId,
       crm: "salesforce",
       replayId: stopped!.replayId,

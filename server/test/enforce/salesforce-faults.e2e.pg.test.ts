@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../sandbox/demo/start-local-stack.js";
 import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { startAlertReceiver, type AlertReceiver } from "../helpers/alert-receiver.js";
 
 // The reliability faults on the Salesforce path (a real Tollgate on real PostgreSQL and Redis,
 // the Salesforce sandbox): the CDC stream dropped mid-runaway, 503s from sObject Collections, the
@@ -12,19 +11,10 @@ import { waitFor } from "../helpers/wait-for.js";
 let t: TestDatabase;
 let h: LocalStack;
 let sf: NonNullable<LocalStack["salesforce"]>;
-let alertServer: Server;
-const alerts: Record<string, unknown>[] = [];
+let alertReceiver: AlertReceiver;
 
 beforeAll(async () => {
-  alertServer = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => {
-      alerts.push(JSON.parse(body) as Record<string, unknown>);
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => alertServer.listen(0, "127.0.0.1", () => r()));
+  alertReceiver = await startAlertReceiver();
   t = await createTestDatabase({ poolSize: 10 });
   h = await startLocalStack({
     db: t.db,
@@ -33,7 +23,7 @@ beforeAll(async () => {
     demoData: false,
     salesforce: {},
     env: {
-      TOLLGATE_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(alertServer.address() as AddressInfo).port}/alerts`,
+      TOLLGATE_ALERT_WEBHOOK_URL: alertReceiver.url,
       TOLLGATE_RETRY_BASE_MS: "50",
       TOLLGATE_RETRY_MAX_MS: "200",
       TOLLGATE_SWEEP_INTERVAL_MS: "200",
@@ -44,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await t?.drop();
-  alertServer?.close();
+  alertReceiver?.close();
 });
 
 const OPEN = "Open - Not Contacted";
@@ -120,8 +110,12 @@ describe("Salesforce faults, end to end", () => {
     const { used } = sf.org.limits.usage();
     sf.org.limits.set(used, used);
     runaway(ids);
-    await waitFor(() => alerts.some((a) => a["type"] === "crm.allocation_exhausted"), 15_000, "the allocation alert");
-    expect(alerts.find((a) => a["type"] === "crm.allocation_exhausted")).toMatchObject({
+    await waitFor(
+      () => alertReceiver.alerts.some((a) => a["type"] === "crm.allocation_exhausted"),
+      15_000,
+      "the allocation alert",
+    );
+    expect(alertReceiver.alerts.find((a) => a["type"] === "crm.allocation_exhausted")).toMatchObject({
       tenantId: sf.org.orgId,
       crm: "salesforce",
     });
