@@ -1,4 +1,5 @@
 import nock from "nock";
+import { hubspotBatchCompleted } from "../../../test/fixtures/index.js";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { CrmError } from "../../src/crm/index.js";
 import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
@@ -27,15 +28,7 @@ function hubspot() {
 
 type Input = { id: string; properties: Record<string, string> };
 const ids = (body: { inputs: Input[] }) => body.inputs.map((i) => i.id);
-const ok = (inputs: Input[]) => ({
-  status: "COMPLETE",
-  results: inputs.map((i) => ({
-    id: i.id,
-    properties: i.properties,
-    createdAt: "2025-01-01T00:00:00Z",
-    updatedAt: "2025-01-01T00:00:00Z",
-  })),
-});
+const ok = hubspotBatchCompleted;
 const contactWrites = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({
     objectType: "contacts",

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import nock from "nock";
+import { hubspotBatchCompleted } from "../../../test/fixtures/index.js";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
@@ -31,23 +32,7 @@ beforeAll(async () => {
     .reply(function (uri, body) {
       const inputs = (body as { inputs: { id: string; properties: Record<string, string> }[] }).inputs;
       sent.push({ path: uri, ids: inputs.map((i) => i.id) });
-      const now = new Date().toISOString();
-      return [
-        200,
-        {
-          status: "COMPLETE",
-          results: inputs.map((i) => ({
-            id: i.id,
-            properties: i.properties,
-            createdAt: now,
-            updatedAt: now,
-            archived: false,
-          })),
-          startedAt: now,
-          completedAt: now,
-        },
-        { "Content-Type": "application/json" },
-      ];
+      return [200, hubspotBatchCompleted(inputs), { "Content-Type": "application/json" }];
     });
   queueRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const connector = createHubSpotConnector({ accessToken: "pat-na1-test", portalId: tenantId, baseUrl: API });

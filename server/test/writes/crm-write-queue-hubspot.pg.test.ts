@@ -1,4 +1,5 @@
 import nock from "nock";
+import { hubspotBatchCompleted } from "../../../test/fixtures/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CrmConnector } from "../../src/crm/index.js";
 import { createHubSpotConnector } from "../../src/crm/hubspot/index.js";
@@ -43,21 +44,7 @@ function limitHeaders(remaining = 90, intervalMs = 10_000): Record<string, strin
   };
 }
 
-function completed(body: BatchBody) {
-  const now = new Date().toISOString();
-  return {
-    status: "COMPLETE",
-    results: body.inputs.map((i) => ({
-      id: i.id,
-      properties: i.properties,
-      createdAt: now,
-      updatedAt: now,
-      archived: false,
-    })),
-    startedAt: now,
-    completedAt: now,
-  };
-}
+const completed = (body: BatchBody) => hubspotBatchCompleted(body.inputs);
 
 /** One scope per expected batch update, answering with `reply` and recording what it saw. */
 function expectBatch(calls: SeenCall[], reply: (body: BatchBody) => [number, unknown, Record<string, string>?]) {
