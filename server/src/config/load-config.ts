@@ -6,6 +6,19 @@ const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 32 bytes as 64 hex 
 const url = z.string().url("must be a URL");
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+/** A variable holding JSON (`fallback` when unset), parsed; text that is not JSON is `expected`'s issue. */
+const jsonText = (fallback: string, expected: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: expected });
+        return z.NEVER;
+      }
+    });
 
 /**
  * docs/contracts.md#configuration (contract): the environment Tollgate reads. Nothing else configures it.
@@ -27,34 +40,14 @@ const envSchema = z.object({
       .transform((raw) => raw.split(",").map((k) => k.trim()))
       .pipe(z.array(hex32.describe("each previous key")).min(1)),
   ),
-  TOLLGATE_API_KEYS: z
-    .string()
-    .default("[]")
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be a JSON list of {key, role, agentId?, name?}" });
-        return z.NEVER;
-      }
-    })
-    .pipe(apiKeysSchema),
+  TOLLGATE_API_KEYS: jsonText("[]", "must be a JSON list of {key, role, agentId?, name?}").pipe(apiKeysSchema),
   /**
    * docs/contracts.md#configuration: the client secrets of agent apps installed through Tollgate, as JSON
    * `{"<client id>": "<client secret>"}` (the policy's `agents[].hubspot.appClientId` names the app).
    */
-  TOLLGATE_AGENT_APP_SECRETS: z
-    .string()
-    .default("{}")
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: 'must be a JSON object {"<client id>": "<client secret>"}' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string().min(1), z.string().min(1, "each secret must be non-empty"))),
+  TOLLGATE_AGENT_APP_SECRETS: jsonText("{}", 'must be a JSON object {"<client id>": "<client secret>"}').pipe(
+    z.record(z.string().min(1), z.string().min(1, "each secret must be non-empty")),
+  ),
   HUBSPOT_CLIENT_ID: optional(z.string()),
   HUBSPOT_CLIENT_SECRET: optional(z.string()),
   HUBSPOT_APP_ID: optional(z.string().regex(/^\d+$/, "must be a numeric app id")),
