@@ -3,13 +3,12 @@ import { readFileSync } from "node:fs";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
 import { createApprovalStore } from "../../src/approvals/index.js";
 import { createExceptionStore } from "../../src/exceptions/index.js";
-import { createPolicyPort, enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
+import { enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
-import { createSnapshotStore } from "../../src/snapshots/index.js";
 import type { CrmWriteQueue } from "../../src/writes/index.js";
 import type { CrmRecord } from "../../src/crm/index.js";
 import { createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
-import { openUnsentWriteQueue } from "../helpers/unsent-write-queue.js";
+import { openUnsentWriteQueue, testEnforcementDeps } from "../helpers/enforcement-test-deps.js";
 
 const TENANT = "777";
 const shipped = readFileSync("manifests/policy.yaml", "utf8");
@@ -21,22 +20,17 @@ let historyReads: { ids: string[]; props: string[] }[];
 let history: Record<string, CrmRecord>;
 
 function depsWith(policyYaml = shipped): EnforcementDeps {
-  const policy = loadPolicy(policyYaml);
-  return {
+  return testEnforcementDeps({
     db: t.db,
     audit,
-    snapshots: createSnapshotStore(t.db),
     writes,
-    approvals: { create: (a, o) => createApprovalStore(t.db).create(a, o), scheduled: async () => undefined },
-    exceptions: createExceptionStore(t.db),
-    policyFor: () => createPolicyPort(policy),
+    policy: loadPolicy(policyYaml),
     readRecords: async (_tenant, _type, ids, props) => {
       historyReads.push({ ids, props });
       return ids.map((id) => history[id]).filter((r): r is CrmRecord => r !== undefined);
     },
-    self: { hubspotAppId: "7777" },
     now: () => new Date("2026-03-02T10:00:00Z"),
-  };
+  });
 }
 
 let seq = 0;

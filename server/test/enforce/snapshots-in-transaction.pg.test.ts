@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
-import { createApprovalStore } from "../../src/approvals/index.js";
-import { createExceptionStore } from "../../src/exceptions/index.js";
-import { createPolicyPort, enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
+import { enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
-import { createSnapshotStore } from "../../src/snapshots/index.js";
 import type { CrmWriteQueue } from "../../src/writes/index.js";
 import { createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
-import { openUnsentWriteQueue } from "../helpers/unsent-write-queue.js";
+import { openUnsentWriteQueue, testEnforcementDeps } from "../helpers/enforcement-test-deps.js";
 
 const TENANT = "778";
 let t: TestDatabase;
@@ -18,22 +15,17 @@ let closeWrites: () => Promise<void>;
 let historyReads = 0;
 
 function deps(): EnforcementDeps {
-  const policy = loadPolicy(readFileSync("manifests/policy.yaml", "utf8"));
-  return {
+  return testEnforcementDeps({
     db: t.db,
     audit,
-    snapshots: createSnapshotStore(t.db),
     writes,
-    approvals: { create: (a, o) => createApprovalStore(t.db).create(a, o), scheduled: async () => undefined },
-    exceptions: createExceptionStore(t.db),
-    policyFor: () => createPolicyPort(policy),
+    policy: loadPolicy(readFileSync("manifests/policy.yaml", "utf8")),
     readRecords: async () => {
       historyReads++;
       return [];
     },
-    self: { hubspotAppId: "7777" },
     now: () => new Date("2026-03-02T10:00:00Z"),
-  };
+  });
 }
 
 const change = (eventKey: string, value: string, at: string, sourceId: string): CrmChange => ({

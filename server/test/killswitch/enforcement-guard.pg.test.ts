@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../../shared/index.js";
-import { createApprovalStore } from "../../src/approvals/index.js";
-import { createPolicyPort, enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
-import { createExceptionStore } from "../../src/exceptions/index.js";
+import { enforceChanges, type CrmChange, type EnforcementDeps } from "../../src/enforce/index.js";
 import {
   createEnforcementGuard,
   createTriggerCounter,
@@ -12,10 +10,9 @@ import {
 } from "../../src/killswitch/index.js";
 import { createCounterStore } from "../../src/limits/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
-import { createSnapshotStore } from "../../src/snapshots/index.js";
 import type { CrmWriteQueue } from "../../src/writes/index.js";
 import { createKillSwitchHarness, type KillSwitchHarness } from "./helpers.js";
-import { openUnsentWriteQueue } from "../helpers/unsent-write-queue.js";
+import { openUnsentWriteQueue, testEnforcementDeps } from "../helpers/enforcement-test-deps.js";
 
 const ENRICHMENT = "1000002";
 const OTHER = "1000009";
@@ -72,19 +69,15 @@ function depsFor(yaml: string): EnforcementDeps {
     policyOf: () => compiled,
     alert: (a) => alerts.push(a),
   });
-  return {
+  return testEnforcementDeps({
     db: h.t.db,
     audit: h.audit,
-    snapshots: createSnapshotStore(h.t.db),
     writes,
-    approvals: { create: (a, o) => createApprovalStore(h.t.db).create(a, o), scheduled: async () => undefined },
-    exceptions: createExceptionStore(h.t.db),
-    policyFor: () => createPolicyPort(compiled),
+    policy: compiled,
     readRecords: async () => [],
-    self: { hubspotAppId: "7777" },
     now: () => new Date(),
     guard,
-  };
+  });
 }
 
 const newTenant = () => `t${randomBytes(4).toString("hex")}`;

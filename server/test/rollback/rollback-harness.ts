@@ -1,21 +1,14 @@
 import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { createAuditLog, type AuditLog } from "../../src/audit/index.js";
-import { createApprovalStore } from "../../src/approvals/index.js";
-import { createExceptionStore } from "../../src/exceptions/index.js";
-import {
-  createConflictGuard,
-  createPolicyPort,
-  enforceChanges,
-  type CrmChange,
-  type EnforcementDeps,
-} from "../../src/enforce/index.js";
+import { createConflictGuard, enforceChanges, type CrmChange } from "../../src/enforce/index.js";
 import { loadPolicy } from "../../src/policy/index.js";
 import { createRollbackService, type RollbackService } from "../../src/rollback/index.js";
 import { createSnapshotStore, type SnapshotStore } from "../../src/snapshots/index.js";
 import { createCrmWriteQueue, type CrmWriteQueue, type CrmWriteRow } from "../../src/writes/index.js";
 import { InMemoryCrm } from "../writes/in-memory-crm.js";
 import { TEST_REDIS_URL, createTestDatabase, testPrefix, type TestDatabase } from "../helpers/test-database.js";
+import { testEnforcementDeps } from "../helpers/enforcement-test-deps.js";
 
 export const POLICY_YAML = readFileSync("test/fixtures/policies/rollback-policy.yaml", "utf8");
 export const AGENT_APP = "1000002"; // enrichment-bot
@@ -72,18 +65,15 @@ export async function startRollbackHarness(tenantId: string): Promise<RollbackHa
   chained.rollback = rollback;
 
   const policy = loadPolicy(POLICY_YAML);
-  const deps: EnforcementDeps = {
+  const deps = testEnforcementDeps({
     db: t.db,
     audit,
-    snapshots,
     writes,
-    approvals: { create: (a, o) => createApprovalStore(t.db).create(a, o), scheduled: async () => undefined },
-    exceptions: createExceptionStore(t.db),
-    policyFor: () => createPolicyPort(policy),
+    policy,
+    snapshots,
     readRecords: async (_tenant, objectType, ids, props) => crm.readRecords(objectType, ids, props),
-    self: { hubspotAppId: "7777" },
     now: () => new Date("2026-03-02T12:00:00Z"),
-  };
+  });
 
   return {
     t,
