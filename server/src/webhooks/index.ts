@@ -35,6 +35,8 @@ export type { DecodedWebhookJob } from "./decode-webhook-job.js";
 export { parseHubSpotBatch, validateHubSpotBatch } from "./parse-hubspot-batch.js";
 export type { ParsedBatch, ValidatedBatch, RejectedEvent, BatchIssue } from "./parse-hubspot-batch.js";
 export { createWebhookReceiver } from "./receive.js";
+export { createJobDispatcher } from "./create-job-dispatcher.js";
+export type { JobDispatcher, JobDispatcherOptions, ReceiptJob } from "./create-job-dispatcher.js";
 export { createWebhookWorkers } from "./workers.js";
 export { createHubSpotWebhookRouter } from "./middleware.js";
 export { tenantQueueName } from "./webhook-keys.js";
@@ -48,6 +50,7 @@ export type {
   WebhookLogger,
   WebhookReceiverOptions,
   WebhookReceiver,
+  ReceivedBatch,
   ReceiveResult,
   EnqueuedJob,
   WebhookWorkersOptions,

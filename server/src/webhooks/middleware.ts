@@ -68,12 +68,13 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
 
   const handle: RequestHandler = async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const signature = req.get(SIGNATURE_HEADER);
     const check = verifyHubSpotSignatureV3({
       clientSecret,
       method: req.method,
       publicUrl: base + req.originalUrl,
       rawBody,
-      signature: req.get(SIGNATURE_HEADER),
+      signature,
       timestamp: req.get(TIMESTAMP_HEADER),
       now: now(),
     });
@@ -115,7 +116,12 @@ export function createHubSpotWebhookRouter(options: HubSpotWebhookRouterOptions)
 
     let result;
     try {
-      result = await receiver.receiveBatch({ text, events: parsed.events });
+      // The verified signature names the delivery: unique to this body and timestamp.
+      result = await receiver.receiveBatch({
+        text,
+        events: parsed.events,
+        ...(signature ? { delivery: signature } : {}),
+      });
     } catch (err) {
       const failure = err instanceof TollgateError ? err : new QueueUnavailableError(err);
       logger?.error({ err }, "could not queue a HubSpot webhook batch; HubSpot will retry");

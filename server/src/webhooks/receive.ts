@@ -9,23 +9,31 @@ import type { EnqueuedJob, ReceivedBatch, ReceiveResult, WebhookReceiver, Webhoo
 import { DEFAULT_PREFIX, getWebhookKeys, tenantQueueName } from "./webhook-keys.js";
 import { webhookJobRetry } from "./webhook-job-retry.js";
 import { receiptRef, type ReceiptRef } from "./receipt-ref.js";
+import { createJobDispatcher } from "./create-job-dispatcher.js";
 
-/** The portal every event of a batch names, with their change keys; undefined when they name several. */
-function onePortal(events: readonly HubSpotWebhookEvent[]): { tenantId: string; keys: Set<string> } | undefined {
+const JOB_NAME = "hubspot.batch";
+
+/**
+ * The portal every event of a batch names and how many distinct changes it holds; undefined when
+ * the events name several portals. A change key begins with portal and event id, so events with
+ * distinct ids are distinct changes: only a batch that repeats an event id has its keys built.
+ */
+function onePortal(events: readonly HubSpotWebhookEvent[]): { tenantId: string; distinct: number } | undefined {
   const tenantId = events[0] && String(events[0].portalId);
   if (tenantId === undefined) return undefined;
-  const keys = new Set<string>();
+  const eventIds = new Set<string>();
   for (const event of events) {
     if (String(event.portalId) !== tenantId) return undefined;
-    keys.add(getEventDedupeKey(event));
+    eventIds.add(String(event.eventId));
   }
-  return { tenantId, keys };
+  const distinct = eventIds.size === events.length ? eventIds.size : new Set(events.map(getEventDedupeKey)).size;
+  return { tenantId, distinct };
 }
 
 /** 128 bits of SHA-256, base64url: a short job id, collisions out of reach. */
 const digest = (s: string) => hash("sha256", s, "base64url").slice(0, 22);
 
-/** A tenant's job and receipt id: its change keys, sorted and hashed, so a redelivered batch is one job. */
+/** The job and receipt id of a tenant's changes given one by one: their keys, sorted and hashed. */
 const jobIdOf = (keys: Iterable<string>) => `hs-${digest([...keys].sort().join("\n"))}`;
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -40,16 +48,17 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Durable enqueue for HubSpot changes (docs/architecture.md#the-flow). One BullMQ queue per tenant
- * (docs/contracts.md#rules-that-never-bend), one job per tenant per batch: receipt in PostgreSQL +
- * enqueue → 200. The receipt is what survives losing Redis after the 200 (the sweep queues pending
- * receipts again); the job is the fast path.
+ * (docs/contracts.md#rules-that-never-bend), one job per tenant per batch. With receipts, the
+ * receipt in PostgreSQL → 200, and the job follows within milliseconds (create-job-dispatcher.ts):
+ * the receipt is what survives losing Redis (the sweep queues pending receipts again), the job is
+ * the fast path. Without receipts (tests of the Redis side alone) the job is added before the 200.
  *
  * No seen-check here: a redelivered change is dropped by the workers, through processed_events in
  * the enforcement transaction, before any CRM call (docs/contracts.md#webhook-dedupe). That is the
  * one dedupe rule, in one place; a Redis seen-set in front of it only spared the workers a cheap
- * query, at two Redis scripts per batch on the request path. A redelivery of the very same batch
- * gets the same job id (a hash of its change keys) and receipt id: BullMQ keeps one job while the
- * first is retained, and the receipt insert changes nothing.
+ * query, at two Redis scripts per batch on the request path. The very same delivery twice gets
+ * one job and receipt id, so BullMQ keeps one job while the first is retained and the receipt
+ * insert changes nothing.
  *
  * @example
  * const receiver = createWebhookReceiver({ redis, prefix: "tollgate", receipts });
@@ -61,7 +70,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const timeoutMs = options.enqueueTimeoutMs ?? 3000;
   const keys = getWebhookKeys(prefix);
   const queues = new Map<string, Queue<CompactWebhookJob | ReceiptRef>>();
-  const registered = new Set<string>();
+  const announced = new Set<string>();
 
   const queueFor = (tenantId: string): Queue<CompactWebhookJob | ReceiptRef> => {
     let queue = queues.get(tenantId);
@@ -84,35 +93,42 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   };
 
   // Workers learn of a tenant's queue from this set (and a notification on first sight).
-  const register = async (tenantId: string): Promise<void> => {
-    if (registered.has(tenantId)) return;
-    await receipts?.registerTenant("hubspot", tenantId);
+  const announce = async (tenantId: string): Promise<void> => {
+    if (announced.has(tenantId)) return;
     const added = await redis.sadd(keys.tenants, tenantId);
     if (added === 1) await redis.publish(keys.tenantsChannel, tenantId);
-    registered.add(tenantId);
+    announced.add(tenantId);
   };
 
+  const dispatcher =
+    receipts &&
+    createJobDispatcher({
+      queueFor,
+      announce,
+      logger,
+      ...(options.dispatchWindowMs === undefined ? {} : { windowMs: options.dispatchWindowMs }),
+    });
+
   /**
-   * Records a tenant's share (`receipt`, the text its receipt keeps) and queues its job; resolves
-   * with the queue's name. Both go out together: the 200 waits for both, so neither round trip
-   * waits on the other, and a job that runs before its receipt commits is retried until it finds
-   * it (see workers.ts). With receipts the job only names its receipt: Redis holds a few bytes
-   * per batch, and BullMQ serialises no batch on the request path; without, it carries `job`.
+   * Records a tenant's share and queues its job; resolves with the queue's name. With receipts
+   * the 200 waits for the receipt (and the tenant's row, once) and the dispatcher adds the job,
+   * which only names its receipt; without, the job carries `job` and is added before the 200.
    */
   async function recordAndQueue(
     tenantId: string,
     jobId: string,
-    receipt: string | undefined,
-    job?: CompactWebhookJob,
+    batch: { receipt: string } | { job: CompactWebhookJob },
   ): Promise<string> {
     const queue = queueFor(tenantId);
-    const data = receipts && receipt !== undefined ? receiptRef(tenantId, jobId) : job;
-    if (data === undefined) throw new Error(`webhook job ${jobId} has neither a receipt nor a body`);
-    await Promise.all([
-      receipt === undefined ? undefined : receipts?.record([{ id: jobId, tenantId, crm: "hubspot", job: receipt }]),
-      register(tenantId),
-      queue.add("hubspot.batch", data, { jobId }),
-    ]);
+    if (receipts && dispatcher && "receipt" in batch) {
+      await Promise.all([
+        receipts.record([{ id: jobId, tenantId, crm: "hubspot", job: batch.receipt }]),
+        receipts.registerTenant("hubspot", tenantId),
+      ]);
+      dispatcher.dispatch(tenantId, { name: JOB_NAME, data: receiptRef(tenantId, jobId), opts: { jobId } });
+    } else if ("job" in batch) {
+      await Promise.all([announce(tenantId), queue.add(JOB_NAME, batch.job, { jobId })]);
+    } else throw new Error(`webhook job ${jobId} has a receipt but the receiver has no receipt store`);
     return queue.name;
   }
 
@@ -131,7 +147,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       [...byTenant].map(async ([tenantId, unique]): Promise<EnqueuedJob> => {
         const jobId = jobIdOf(unique.keys());
         const job = encodeWebhookJob({ tenantId, changes: [...unique.values()] });
-        const queue = await recordAndQueue(tenantId, jobId, receipts ? JSON.stringify(job) : undefined, job);
+        const queue = await recordAndQueue(tenantId, jobId, receipts ? { receipt: JSON.stringify(job) } : { job });
         return { tenantId, queue, jobId, changes: unique.size };
       }),
     );
@@ -142,17 +158,19 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   /**
    * One portal's batch, recorded as it came: the workers parse it with the same parseHubSpotBatch
    * (decode-webhook-job.ts), so the request path neither normalises nor encodes its events
-   * (bench/webhook-ingest.ts). Its ids are receiveNow's: the same change keys, hashed alike.
+   * (bench/webhook-ingest.ts). Its id is a hash of what names the delivery (its signature, else
+   * its body): the same delivery twice is one job and one receipt; a retry HubSpot signs anew is
+   * a second receipt whose changes the workers drop (docs/contracts.md#webhook-dedupe).
    */
   async function receiveAsReceived(
-    portal: { tenantId: string; keys: ReadonlySet<string> },
+    portal: { tenantId: string; distinct: number },
     batch: ReceivedBatch,
   ): Promise<ReceiveResult> {
-    const { tenantId, keys } = portal;
-    const jobId = jobIdOf(keys);
-    const queue = await recordAndQueue(tenantId, jobId, batch.text);
-    const jobs = [{ tenantId, queue, jobId, changes: keys.size }];
-    return { accepted: keys.size, duplicates: batch.events.length - keys.size, jobs };
+    const { tenantId, distinct } = portal;
+    const jobId = `hs-${digest(batch.delivery ?? batch.text)}`;
+    const queue = await recordAndQueue(tenantId, jobId, { receipt: batch.text });
+    const jobs = [{ tenantId, queue, jobId, changes: distinct }];
+    return { accepted: distinct, duplicates: batch.events.length - distinct, jobs };
   }
 
   const guarded = async (work: () => Promise<ReceiveResult>): Promise<ReceiveResult> => {
@@ -171,7 +189,9 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       if (portal) return guarded(() => receiveAsReceived(portal, batch));
       return guarded(() => receiveNow(batch.events.map(toHubSpotChange)));
     },
+    flush: async () => dispatcher?.flush(),
     async close() {
+      await dispatcher?.close();
       await Promise.all([...queues.values()].map((q) => q.close()));
       queues.clear();
     },

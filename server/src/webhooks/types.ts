@@ -33,6 +33,8 @@ export interface WebhookReceiverOptions {
    * Redis"). Without it the job in Redis is the only copy — for tests of the Redis side alone.
    */
   receipts?: ReceiptStore;
+  /** With receipts: how long jobs gather before one Redis round trip adds them. @defaultValue 5 */
+  dispatchWindowMs?: number;
   logger?: WebhookLogger;
 }
 
@@ -58,21 +60,30 @@ export interface ReceivedBatch {
   text: string;
   /** Its valid events (`validateHubSpotBatch`), in order. */
   events: readonly HubSpotWebhookEvent[];
+  /**
+   * What names this delivery, unique to its bytes: the verified v3 signature (an HMAC of the
+   * body and its timestamp), hashed into the job and receipt id; without it the body is hashed.
+   */
+  delivery?: string;
 }
 
 export interface WebhookReceiver {
   /**
-   * Records the changes (receipts in PostgreSQL, when there are any) and enqueues them durably,
-   * one job per tenant; resolves only once both are done.
-   * @throws QueueUnavailableError when Redis or PostgreSQL fails or is too slow.
+   * Records the changes durably and enqueues them, one job per tenant. With receipts it resolves
+   * once the receipts are committed in PostgreSQL, and the jobs follow within milliseconds
+   * (Redis failing only delays them); without, once the jobs are in Redis.
+   * @throws QueueUnavailableError when PostgreSQL (or, without receipts, Redis) fails or is too slow.
    */
   receive(changes: readonly HubSpotChange[]): Promise<ReceiveResult>;
   /**
    * `receive` for a delivered batch. A one-portal batch's receipt keeps the body as received,
-   * so nothing on the request path normalises or encodes its events; its job and receipt id are
-   * the ones `receive` gives its changes. Other batches go through `receive`.
+   * so nothing on the request path normalises or encodes its events; its job and receipt id hash
+   * what names the delivery. Other batches go through `receive`.
    */
   receiveBatch(batch: ReceivedBatch): Promise<ReceiveResult>;
+  /** Resolves once the job of every batch received so far is in Redis (or waits on a Redis failure). */
+  flush(): Promise<void>;
+  /** Adds the jobs still waiting (for up to 2 s; the receipt sweep queues the rest), then closes the queues. */
   close(): Promise<void>;
 }
 

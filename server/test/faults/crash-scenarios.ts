@@ -85,7 +85,8 @@ export function killAndFlushRedisAfterAck(writes = 20): Promise<FaultFigures> {
 /**
  * Redis goes down in the middle of a burst and stays down for the outage; it comes back empty
  * (no persistence on the suite's redis-server), so it was both away and lost. Webhooks meanwhile
- * are refused (503) and redelivered by the CRM; batches acknowledged before live in receipts.
+ * are acknowledged from their receipts in PostgreSQL; their jobs wait in the process until Redis
+ * is back, and what the empty Redis lost the receipt sweep queues again.
  */
 export function redisDownDuringBurst(writes = 30, outageMs = OUTAGE_MS): Promise<FaultFigures> {
   return onStack({ ...RETRY_THROUGH_OUTAGES, webhookBatchSize: 5 }, async (stack) => {
