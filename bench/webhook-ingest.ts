@@ -9,7 +9,7 @@
  * is the floor of any intake that stores something durably before answering: the bare handler
  * plus one PostgreSQL insert and one Redis command per request, side by side.
  *
- *   npx tsx bench/webhook-ingest.ts    (REDIS_URL, default redis://127.0.0.1:6379;
+ *   npx tsx bench/webhook-ingest.ts    (BENCH_CLIENTS=n for another concurrency; REDIS_URL, default redis://127.0.0.1:6379;
  *                                       DATABASE_URL, else TEST_DATABASE_URL, else the local test database)
  */
 import { randomUUID } from "node:crypto";
