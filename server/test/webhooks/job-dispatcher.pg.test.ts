@@ -15,7 +15,7 @@ import {
 import { readHubSpotFixture } from "../../../test/fixtures/index.js";
 import { startOwnRedis, type OwnRedis } from "../faults/fault-harness.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
-import { connectRedis, deleteUnder, uniquePrefix, waitFor } from "./redis-test-utils.js";
+import { captureLogs, connectRedis, deleteUnder, uniquePrefix, waitFor } from "./redis-test-utils.js";
 
 const PORTAL = "62515";
 const fixture = readHubSpotFixture("contact.propertyChange.agent-write.json");
@@ -26,15 +26,6 @@ function delivery(n: number, delivery?: string): ReceivedBatch {
   const validated = validateHubSpotBatch(events);
   if (!validated.ok) throw new Error("fixture should validate");
   return { text: JSON.stringify(events), events: validated.events, ...(delivery ? { delivery } : {}) };
-}
-
-function captureLogs() {
-  const entries: { level: "warn" | "error"; obj: object; msg?: string }[] = [];
-  const logger: WebhookLogger = {
-    warn: (obj, msg) => entries.push({ level: "warn", obj, msg }),
-    error: (obj, msg) => entries.push({ level: "error", obj, msg }),
-  };
-  return { entries, logger };
 }
 
 let t: TestDatabase;

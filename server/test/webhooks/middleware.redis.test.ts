@@ -20,17 +20,15 @@ import {
   hubspotSignedHeaders,
   readHubSpotFixture,
 } from "../../../test/fixtures/index.js";
-import { closedPort, connectRedis, deleteUnder, keysUnder, uniquePrefix, waitFor } from "./redis-test-utils.js";
-
-/** Logs captured as data (docs/architecture.md#how-the-code-reads). */
-function captureLogs() {
-  const entries: { level: "warn" | "error"; obj: object; msg?: string }[] = [];
-  const logger: WebhookLogger = {
-    warn: (obj, msg) => entries.push({ level: "warn", obj, msg }),
-    error: (obj, msg) => entries.push({ level: "error", obj, msg }),
-  };
-  return { entries, logger };
-}
+import {
+  captureLogs,
+  closedPort,
+  connectRedis,
+  deleteUnder,
+  keysUnder,
+  uniquePrefix,
+  waitFor,
+} from "./redis-test-utils.js";
 
 async function listen(
   receiver: Pick<WebhookReceiver, "receiveBatch">,

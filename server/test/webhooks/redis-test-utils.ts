@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
+import type { WebhookLogger } from "../../src/webhooks/index.js";
 
 /** Same default as the other suites; CI may point elsewhere. */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -44,4 +45,14 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Logs captured as data (docs/architecture.md#how-the-code-reads). */
+export function captureLogs() {
+  const entries: { level: "warn" | "error"; obj: object; msg?: string }[] = [];
+  const logger: WebhookLogger = {
+    warn: (obj, msg) => entries.push({ level: "warn", obj, msg }),
+    error: (obj, msg) => entries.push({ level: "error", obj, msg }),
+  };
+  return { entries, logger };
 }
