@@ -25,7 +25,8 @@ function sendError(res: Response, err: TollgateError): void {
  * Checks run in a fixed order, each with its own status, and a request failing one never
  * reaches the next (webhooks.js `create-middleware.ts` does the same):
  * method 405 → content type 415 → signature headers 401 → signature and timestamp 401 →
- * JSON 400 → schema 400 → durable enqueue (503 if Redis fails) → 200 `{accepted, duplicates, rejected}`.
+ * JSON 400 → schema 400 → receipt committed (503 if PostgreSQL fails; the job follows the 200) →
+ * 200 `{accepted, duplicates, rejected}`.
  * The body is read only after the cheap header checks, so unsigned floods cost no buffering.
  *
  * Invalid events inside a valid, signed batch: the valid ones are accepted and the invalid
