@@ -86,16 +86,23 @@ export async function createWebhookWorkers(options: WebhookWorkersOptions): Prom
     if (!settled) await receipts?.markDone([receiptId]);
   };
 
-  // Tenants whose worker is started or starting: claimed synchronously, so a notification and a
-  // registry read racing each other never start two.
-  const claimed = new Set<string>();
-  const start = async (tenantId: string): Promise<void> => {
-    if (closed || claimed.has(tenantId)) return;
+  // Each tenant's start, claimed synchronously: a notification and a registry read racing each
+  // other never start two, and whoever asks second waits for the same start to finish.
+  const starting = new Map<string, Promise<void>>();
+  const start = (tenantId: string): Promise<void> => {
+    if (closed) return Promise.resolve();
+    let started = starting.get(tenantId);
+    if (!started) {
+      started = startWorker(tenantId);
+      starting.set(tenantId, started);
+    }
+    return started;
+  };
+  const startWorker = async (tenantId: string): Promise<void> => {
     if (!isValidTenantId(tenantId)) {
       logger?.warn({ tenantId }, "ignoring an invalid tenant id in the webhook registry");
       return;
     }
-    claimed.add(tenantId);
     const name = tenantQueueName(tenantId);
     if (options.concurrency === undefined || options.concurrency === 1) {
       // One consumer per tenant across every process (docs/contracts.md#rules-that-never-bend: per-tenant order).
