@@ -193,6 +193,8 @@ describe("webhook receipts", () => {
   it("starts a worker for a tenant only PostgreSQL remembers (Redis's registry lost, a worker-only process)", async () => {
     const { receiver, prefix, workers } = setup();
     await receiver.receive(changesOf("deal.propertyChange.two-portals.json"));
+    // The jobs and the registry reach Redis just after the 200; then Redis loses them.
+    await receiver.flush();
     await deleteUnder(redis, prefix);
     const running = await workers(async () => undefined);
     expect(running.tenants().sort()).toEqual(["62515", "71234"]);
