@@ -21,7 +21,7 @@ export interface ContainmentOptions {
     | undefined;
   /** Agent apps installed through Tollgate: a trip revokes their HubSpot refresh tokens (crm_tokens_revoked). */
   agentTokens?: Pick<AgentTokenBroker, "revokeFor" | "installPath"> | undefined;
-  /** CRM changes received but not yet enforced (webhook jobs): direct writes are contained only once none is left. */
+  /** CRM change batches received but not yet enforced (pending webhook receipts): direct writes are contained only once none is left. */
   pendingChanges?: (tenantId: string) => Promise<number>;
   /** @defaultValue `() => new Date()` */
   now?: () => Date;

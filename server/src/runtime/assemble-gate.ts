@@ -1,7 +1,7 @@
 import { createActionGate, createPermitVerifier, derivePermitSecret } from "../actions/index.js";
 import type { AuditLog } from "../audit/index.js";
 import { createContainment } from "../containment/index.js";
-import { countWebhookJobs } from "../webhooks/index.js";
+import type { ReceiptStore } from "../webhooks/index.js";
 import { NotFoundError } from "../errors/index.js";
 import { createMcpService } from "../mcp/index.js";
 import { instrumentAudit } from "../observability/index.js";
@@ -12,7 +12,9 @@ import type { Governance } from "./assemble-governance.js";
 import type { BaseParts } from "./parts.js";
 
 /** The pre-write gate (docs/architecture.md#the-flow), the governed MCP server over it, and decision replay. */
-export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Governance; agentTokens: AgentTokens }) {
+export function assembleGate(
+  p: BaseParts & { auditLog: AuditLog; governance: Governance; agentTokens: AgentTokens; receipts: ReceiptStore },
+) {
   const { config, db, redis, prefix, policies, crms, governance: g, metrics, logger, now } = p;
   const permitSecret = config.encryptionKey ? derivePermitSecret(config.encryptionKey) : undefined;
   // The same decision, counters and switches as the webhook path.
@@ -72,7 +74,7 @@ export function assembleGate(p: BaseParts & { auditLog: AuditLog; governance: Go
     connectorFor: crms.connectorFor,
     ownUserIds: () => (ownUserId ? [ownUserId] : []),
     agentTokens: p.agentTokens?.broker,
-    pendingChanges: (tenantId) => countWebhookJobs(redis, prefix, tenantId),
+    pendingChanges: (tenantId) => p.receipts.unprocessed(tenantId),
     now,
     logger,
   });

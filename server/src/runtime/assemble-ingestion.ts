@@ -7,7 +7,7 @@ import { instrumentReceiver } from "../observability/index.js";
 import { listGovernedObjects } from "../policy/index.js";
 import { combineReconcilers, createReconciler } from "../reconcile/index.js";
 import { createTenantBaseline } from "../snapshots/index.js";
-import { createReceiptStore, createWebhookIngestion, createWebhookReceiver } from "../webhooks/index.js";
+import { createWebhookIngestion, createWebhookReceiver, type ReceiptStore } from "../webhooks/index.js";
 import type { Governance } from "./assemble-governance.js";
 import type { BaseParts } from "./parts.js";
 
@@ -16,10 +16,10 @@ import type { BaseParts } from "./parts.js";
  * after it loses nothing), Salesforce CDC and callouts, reconciliation sweeps for what no webhook
  * brought, and setup (provisioning and the baseline).
  */
-export function assembleIngestion(p: BaseParts & { governance: Governance }) {
+export function assembleIngestion(p: BaseParts & { governance: Governance; receipts: ReceiptStore }) {
   const { config, db, redis, prefix, policies, crms, governance: g, metrics, logger, now } = p;
   const { enforcement } = g;
-  const receipts = createReceiptStore(db);
+  const { receipts } = p;
   const retry = { baseDelayMs: config.reliability.retryBaseMs, maxDelayMs: config.reliability.retryMaxMs };
   const receiver = instrumentReceiver(createWebhookReceiver({ redis, prefix, logger, receipts, retry }), metrics);
   const webhooks = createWebhookIngestion({

@@ -2,7 +2,7 @@ import type { Config } from "../config/index.js";
 import { createCrmRateBudget } from "../crm/index.js";
 import { createLogger, createMetrics, instrumentAudit } from "../observability/index.js";
 import { createPolicyRegistry } from "../policy/index.js";
-import { countWebhookJobs } from "../webhooks/index.js";
+import { createReceiptStore } from "../webhooks/index.js";
 import { assembleAgentTokens } from "./assemble-agent-tokens.js";
 import { assembleGate } from "./assemble-gate.js";
 import { assembleGovernance } from "./assemble-governance.js";
@@ -38,8 +38,10 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
   const parts: BaseParts = { config, db, redis, prefix, policies, crms, metrics, logger, now };
   const governance = await assembleGovernance({ ...parts, audit, auditLog });
   const agentTokens = assembleAgentTokens({ ...parts, governance });
-  const gate = assembleGate({ ...parts, auditLog, governance, agentTokens });
-  const ingestion = assembleIngestion({ ...parts, governance });
+  // Webhook receipts: written by the intake, read for the backlog and by containment.
+  const receipts = createReceiptStore(db);
+  const gate = assembleGate({ ...parts, auditLog, governance, agentTokens, receipts });
+  const ingestion = assembleIngestion({ ...parts, governance, receipts });
   const app = assembleHttp({ ...parts, governance, gate, ingestion, agentTokens });
   const lifecycle = createLifecycle({
     config,
@@ -62,7 +64,8 @@ export async function createTollgate(config: Config, options: TollgateOptions = 
     ...lifecycle,
     baseline: (tenantId) => ingestion.baseline(tenantId),
     backlog: async (tenantId) => {
-      const webhookJobs = await countWebhookJobs(redis, prefix, tenantId);
+      // Receipts, not Redis jobs: a batch counts from its 200 until its enforcement commits.
+      const webhookJobs = await receipts.unprocessed(tenantId);
       const stats = await governance.writes.stats(tenantId);
       return { webhookJobs, pendingWrites: stats.pending + stats.in_flight };
     },

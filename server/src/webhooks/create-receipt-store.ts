@@ -50,6 +50,8 @@ export interface ReceiptStore {
   registerTenant(crm: string, tenantId: string): Promise<void>;
   tenants(crm: string): Promise<string[]>;
   counts(tenantId?: string): Promise<ReceiptCounts>;
+  /** A tenant's batches not yet processed: its pending receipts, their jobs in Redis or not yet. */
+  unprocessed(tenantId: string): Promise<number>;
 }
 
 /** PostgreSQL takes at most 65,535 parameters a statement; four a row. */
@@ -172,6 +174,10 @@ export function createReceiptStore(db: Database): ReceiptStore {
     },
     async tenants(crm) {
       return (await db.query<{ tenant_id: string }>(loadSql("select-tenants"), [crm])).rows.map((r) => r.tenant_id);
+    },
+    async unprocessed(tenantId) {
+      const { rows } = await db.query<{ n: number }>(loadSql("count-pending-receipts"), [tenantId]);
+      return rows[0]?.n ?? 0;
     },
     async counts(tenantId) {
       const out: ReceiptCounts = { pending: 0, done: 0, set_aside: 0 };

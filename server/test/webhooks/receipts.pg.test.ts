@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  countWebhookJobs,
   createReceiptStore,
   createReceiptSweeper,
   createWebhookReceiver,
@@ -152,6 +153,22 @@ describe("webhook receipts", () => {
     await waitFor(async () => ((await receipts.counts()).done === 1 ? true : undefined));
     // Done receipts are not queued again.
     expect(await sweeper().sweep()).toBe(0);
+  });
+
+  it("counts a tenant's unprocessed batches from their receipts, whether or not Redis has their jobs", async () => {
+    const { receiver, prefix, workers, sweeper, receipts } = setup();
+    await receiver.receive(changesOf("contact.propertyChange.agent-write.json"));
+    await receiver.receive(changesOf("contact.deletion.json"));
+    // Counted from the 200 on, and still after Redis has lost their jobs.
+    expect(await receipts.unprocessed("62515")).toBe(2);
+    await receiver.flush();
+    await deleteUnder(redis, prefix);
+    expect(await countWebhookJobs(redis, prefix, "62515")).toBe(0);
+    expect(await receipts.unprocessed("62515")).toBe(2);
+    expect(await receipts.unprocessed("71234")).toBe(0);
+    await workers(async (_job, meta) => t.db.transaction((tx) => meta.settle(tx)));
+    await sweeper().sweep();
+    await waitFor(async () => ((await receipts.unprocessed("62515")) === 0 ? true : undefined));
   });
 
   it("leaves the receipt pending when the handler's transaction rolls back, and the retry settles it", async () => {
