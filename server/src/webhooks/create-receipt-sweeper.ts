@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { ReceiptStore, StaleReceipt } from "./create-receipt-store.js";
 import { receiptRef } from "./receipt-ref.js";
 import type { WebhookLogger } from "./types.js";
-import { webhookJobRetry, type WebhookRetryOptions } from "./webhook-job-retry.js";
+import { WEBHOOK_JOB_NAME, webhookJobOptions, type WebhookRetryOptions } from "./webhook-job-retry.js";
 import { DEFAULT_PREFIX, tenantQueueName } from "./webhook-keys.js";
 
 export interface ReceiptSweeperOptions {
@@ -69,12 +69,7 @@ export function createReceiptSweeper(options: ReceiptSweeperOptions): ReceiptSwe
         await (await queue.getJob(r.id))?.retry("failed");
       } else {
         const jobId = state === "unknown" ? r.id : `${r.id}.${r.requeues + 1}`;
-        await queue.add("hubspot.batch", receiptRef(r.tenantId, r.id), {
-          jobId,
-          ...webhookJobRetry(options.retry),
-          removeOnComplete: { age: 3600, count: 1000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        });
+        await queue.add(WEBHOOK_JOB_NAME, receiptRef(r.tenantId, r.id), { jobId, ...webhookJobOptions(options.retry) });
       }
       queued.push(r.id);
     }

@@ -7,11 +7,9 @@ import type { CompactWebhookJob, HubSpotChange, HubSpotWebhookEvent } from "./ev
 import { getEventDedupeKey, toHubSpotChange } from "./to-hubspot-change.js";
 import type { EnqueuedJob, ReceivedBatch, ReceiveResult, WebhookReceiver, WebhookReceiverOptions } from "./types.js";
 import { DEFAULT_PREFIX, getWebhookKeys, tenantQueueName } from "./webhook-keys.js";
-import { webhookJobRetry } from "./webhook-job-retry.js";
+import { WEBHOOK_JOB_NAME, webhookJobOptions } from "./webhook-job-retry.js";
 import { receiptRef, type ReceiptRef } from "./receipt-ref.js";
 import { createJobDispatcher } from "./create-job-dispatcher.js";
-
-const JOB_NAME = "hubspot.batch";
 
 /**
  * The portal every event of a batch names and how many distinct changes it holds; undefined when
@@ -78,12 +76,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       queue = new Queue<CompactWebhookJob | ReceiptRef>(tenantQueueName(tenantId), {
         connection: redis,
         prefix,
-        defaultJobOptions: {
-          ...webhookJobRetry(options.retry),
-          // Kept a while so a retry racing this delivery finds the job id and adds nothing.
-          removeOnComplete: { age: 3600, count: 1000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
+        defaultJobOptions: webhookJobOptions(options.retry),
       });
       // Connection errors surface through `add`; an unhandled 'error' event would crash the process.
       queue.on("error", (err) => logger?.error({ err, tenantId }, "webhook queue error"));
@@ -125,9 +118,9 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         receipts.record([{ id: jobId, tenantId, crm: "hubspot", job: batch.receipt }]),
         receipts.registerTenant("hubspot", tenantId),
       ]);
-      dispatcher.dispatch(tenantId, { name: JOB_NAME, data: receiptRef(tenantId, jobId), opts: { jobId } });
+      dispatcher.dispatch(tenantId, { name: WEBHOOK_JOB_NAME, data: receiptRef(tenantId, jobId), opts: { jobId } });
     } else if ("job" in batch) {
-      await Promise.all([announce(tenantId), queue.add(JOB_NAME, batch.job, { jobId })]);
+      await Promise.all([announce(tenantId), queue.add(WEBHOOK_JOB_NAME, batch.job, { jobId })]);
     } else throw new Error(`webhook job ${jobId} has a receipt but the receiver has no receipt store`);
     return queue.name;
   }

@@ -25,6 +25,21 @@ export function webhookJobRetry(options: WebhookRetryOptions = {}): Pick<JobsOpt
   };
 }
 
+/** The name of every webhook job, added by the receiver or by the receipt sweep. */
+export const WEBHOOK_JOB_NAME = "hubspot.batch";
+
+/**
+ * A webhook job's options, whoever adds it: retried without limit, and kept a while after it
+ * ends so a delivery or sweep racing it finds the job id and adds nothing.
+ */
+export function webhookJobOptions(options: WebhookRetryOptions = {}): JobsOptions {
+  return {
+    ...webhookJobRetry(options),
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
 /** The worker side of `CAPPED_BACKOFF`: base × 2^(attempt − 1), never above the cap. */
 export function cappedBackoff(options: WebhookRetryOptions = {}): BackoffStrategy {
   const base = options.baseDelayMs ?? 1000;
