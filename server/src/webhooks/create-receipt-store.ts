@@ -50,7 +50,10 @@ export interface ReceiptStore {
   registerTenant(crm: string, tenantId: string): Promise<void>;
   tenants(crm: string): Promise<string[]>;
   counts(tenantId?: string): Promise<ReceiptCounts>;
-  /** A tenant's batches not yet processed: its pending receipts, their jobs in Redis or not yet. */
+  /**
+   * A tenant's batches not yet processed: its pending receipts, their jobs in Redis or not yet.
+   * One count over the pending index, cheap enough to poll; `counts` reads every status.
+   */
   unprocessed(tenantId: string): Promise<number>;
 }
 
